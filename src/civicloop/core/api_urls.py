@@ -1,0 +1,8 @@
+"""One API root; each app contributes its routes from ``<app>/api/urls.py``."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("civicloop.org.api.urls")),
+    path("", include("civicloop.events.api.urls")),
+]

@@ -1,0 +1,48 @@
+from django.contrib import admin
+
+from .models import Category, DeadlineRule, Event, EventHistory
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "parent", "handling_level", "department", "town_may_handle", "is_active"]
+    list_filter = ["handling_level", "town_may_handle", "is_active"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(DeadlineRule)
+class DeadlineRuleAdmin(admin.ModelAdmin):
+    list_display = ["stage", "urgency", "span", "amount", "unit"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Events change only through the workflow; the admin shows them, never edits."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class HistoryInline(admin.TabularInline):
+    model = EventHistory
+    extra = 0
+    can_delete = False
+    fields = ["at", "action", "from_state", "to_state", "actor", "reason", "details"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    list_display = ["number", "title", "state", "urgency", "span", "region", "reported_at"]
+    list_filter = ["state", "urgency", "span", "source"]
+    search_fields = ["number", "title"]
+    inlines = [HistoryInline]
+    exclude = ["reporter_name", "reporter_phone", "reporter_id_number", "reporter_address"]

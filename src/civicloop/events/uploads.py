@@ -1,0 +1,139 @@
+"""Validation and storage of photos and attachments.
+
+Types are recognised from the file's first bytes, not its name; images are
+opened with Pillow so a corrupt or disguised file is refused. Files are stored
+content-addressed *before* the database transaction (so no file is written
+inside one); a row that never commits leaves an unreferenced file that
+``civicloop prune_attachments`` removes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext_lazy as _
+
+from civicloop.core.errors import InvalidInput
+
+# extension → content type; the sniffed type must agree with the extension.
+ALLOWED_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+    ".heic": "image/heic",
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".mp4": "video/mp4",
+}
+
+
+def sniff(data: bytes) -> str | None:
+    head = data[:16]
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if data[4:8] == b"ftyp":
+        brand = data[8:12]
+        if brand in (b"heic", b"heix", b"mif1", b"msf1"):
+            return "image/heic"
+        return "video/mp4"
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"PK\x03\x04"):
+        if b"word/" in data[:4096] or b"word/" in data:
+            return ALLOWED_TYPES[".docx"]
+        if b"xl/" in data:
+            return ALLOWED_TYPES[".xlsx"]
+    return None
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    name: str
+    content_type: str
+    data: bytes
+    sha256: str
+
+    @property
+    def extension(self) -> str:
+        return os.path.splitext(self.name)[1].lower()
+
+    @property
+    def storage_name(self) -> str:
+        return f"attachments/{self.sha256[:2]}/{self.sha256}{self.extension}"
+
+
+def check_uploads(files) -> list[CheckedUpload]:
+    """Validate every file first, so a bad one refuses the whole submission."""
+    files = list(files or [])
+    limit = settings.CIVICLOOP_MAX_UPLOADS_PER_EVENT
+    if len(files) > limit:
+        raise InvalidInput(_("At most %(n)d files may be attached at once.") % {"n": limit},
+                           field="attachments")
+    checked = []
+    max_bytes = settings.CIVICLOOP_MAX_UPLOAD_BYTES
+    for f in files:
+        name = os.path.basename(getattr(f, "name", "") or "upload")
+        size = getattr(f, "size", None)
+        if size is not None and size > max_bytes:
+            raise InvalidInput(
+                _("“%(name)s” is larger than %(mb)d MB.") % {"name": name, "mb": max_bytes // (1024 * 1024)},
+                field="attachments",
+            )
+        data = f.read()
+        if len(data) > max_bytes:
+            raise InvalidInput(
+                _("“%(name)s” is larger than %(mb)d MB.") % {"name": name, "mb": max_bytes // (1024 * 1024)},
+                field="attachments",
+            )
+        if not data:
+            raise InvalidInput(_("“%(name)s” is empty.") % {"name": name}, field="attachments")
+        ext = os.path.splitext(name)[1].lower()
+        expected = ALLOWED_TYPES.get(ext)
+        if expected is None:
+            raise InvalidInput(
+                _("“%(name)s”: only photos (JPG, PNG, WEBP, HEIC), PDF, Word, Excel and MP4 files "
+                  "are accepted.") % {"name": name},
+                field="attachments",
+            )
+        actual = sniff(data)
+        if actual != expected:
+            raise InvalidInput(
+                _("“%(name)s” is not really a %(ext)s file.") % {"name": name, "ext": ext.lstrip(".").upper()},
+                field="attachments",
+            )
+        if actual in ("image/jpeg", "image/png", "image/webp"):
+            _verify_image(name, data)
+        checked.append(CheckedUpload(name=name[:200], content_type=actual, data=data,
+                                     sha256=hashlib.sha256(data).hexdigest()))
+    return checked
+
+
+def _verify_image(name: str, data: bytes) -> None:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise InvalidInput(_("“%(name)s” is a damaged image.") % {"name": name},
+                           field="attachments") from exc
+
+
+def store(upload: CheckedUpload) -> str:
+    """Write the bytes once under their hash; return the storage name."""
+    if not default_storage.exists(upload.storage_name):
+        saved = default_storage.save(upload.storage_name, ContentFile(upload.data))
+        return saved
+    return upload.storage_name

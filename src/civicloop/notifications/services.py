@@ -1,0 +1,42 @@
+"""Creating and delivering notifications."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Notification
+
+
+def notify_users(users: Iterable, *, verb: str, message: str, link: str = "") -> list[Notification]:
+    """Write inbox rows now; deliver them after the surrounding transaction commits."""
+    rows = Notification.objects.bulk_create(
+        [Notification(recipient=u, verb=verb, message=str(message)[:300], link=link) for u in set(users)]
+    )
+    ids = [n.pk for n in rows if n.pk is not None]
+    if ids:
+        transaction.on_commit(lambda: _enqueue_delivery(ids))
+    return rows
+
+
+def notify_units(units: Iterable, *, verb: str, message: str, link: str = "") -> list[Notification]:
+    from civicloop.org.models import User
+
+    users = User.objects.filter(posts__unit__in=list(units), posts__is_active=True, is_active=True).distinct()
+    return notify_users(users, verb=verb, message=message, link=link)
+
+
+def _enqueue_delivery(ids: list[int]) -> None:
+    from .tasks import deliver_notifications
+
+    deliver_notifications.enqueue(ids)
+
+
+def mark_read(notification: Notification, *, by) -> None:
+    if notification.recipient_id != by.pk:
+        return
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])

@@ -1,0 +1,137 @@
+"""A small county for tests: two towns, two villages each, one grid per village,
+every kind of unit, and one named user per role (conventions §10)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from civicloop.events.choices import HandlingLevel
+from civicloop.events.models import Category
+from civicloop.org.choices import QualificationKind, RegionLevel, Role, UnitKind
+from civicloop.org.models import Qualification, Region, Unit, User
+
+from .factories import CategoryFactory, PostFactory, RegionFactory, UnitFactory, UserFactory
+
+
+@dataclass
+class World:
+    county: Region
+    wuyuan: Region
+    ganpu: Region
+    wuyuan_village: Region
+    wuyuan_village2: Region
+    ganpu_village: Region
+    wuyuan_grid: Region
+    wuyuan_grid2: Region
+    ganpu_grid: Region
+    centre: Unit
+    leadership: Unit
+    emergency: Unit
+    dept_scjg: Unit
+    dept_zhzf: Unit
+    wuyuan_command: Unit
+    wuyuan_squad: Unit
+    ganpu_command: Unit
+    ganpu_squad: Unit
+    wuyuan_station: Unit
+    wuyuan_grid_team: Unit
+    wuyuan_grid2_team: Unit
+    ganpu_grid_team: Unit
+    street_vending: Category
+    food_safety: Category
+    disputes: Category
+    users: dict[str, User]
+
+    def __getattr__(self, name: str):
+        users = self.__dict__.get("users", {})
+        if name in users:
+            return users[name]
+        raise AttributeError(name)
+
+
+ROLE_USERS = [
+    # username, unit attribute, role
+    ("centre", "centre", Role.CENTRE_OPERATOR),
+    ("leader", "leadership", Role.LEADER),
+    ("wuyuan_dispatcher", "wuyuan_command", Role.DISPATCHER),
+    ("ganpu_dispatcher", "ganpu_command", Role.DISPATCHER),
+    ("wuyuan_officer", "wuyuan_squad", Role.ENFORCEMENT_OFFICER),
+    ("ganpu_officer", "ganpu_squad", Role.ENFORCEMENT_OFFICER),
+    ("emergency_officer", "emergency", Role.ENFORCEMENT_OFFICER),
+    ("dept_officer", "dept_scjg", Role.DEPARTMENT_OFFICER),
+    ("zhzf_officer", "dept_zhzf", Role.DEPARTMENT_OFFICER),
+    ("red_butler", "wuyuan_grid_team", Role.RED_BUTLER),
+    ("grid_worker", "wuyuan_grid_team", Role.PROFESSIONAL_GRID_WORKER),
+    ("part_time", "wuyuan_grid_team", Role.PART_TIME_GRID_WORKER),
+    ("other_grid_worker", "wuyuan_grid2_team", Role.PROFESSIONAL_GRID_WORKER),
+    ("other_red_butler", "wuyuan_grid2_team", Role.RED_BUTLER),
+    ("ganpu_grid_worker", "ganpu_grid_team", Role.PROFESSIONAL_GRID_WORKER),
+    ("ganpu_red_butler", "ganpu_grid_team", Role.RED_BUTLER),
+    ("station_staff", "wuyuan_station", Role.STATION_STAFF),
+    ("legal_reviewer", "dept_zhzf", Role.LEGAL_REVIEWER),
+    ("lawyer", "wuyuan_squad", Role.LAWYER),
+]
+
+
+def build_world() -> World:
+    county = RegionFactory(code="330424000000", name="海盐县", level=RegionLevel.COUNTY)
+    wuyuan = RegionFactory(code="330424001000", name="武原街道", level=RegionLevel.TOWN, parent=county,
+                           longitude="120.945000", latitude="30.526000")
+    ganpu = RegionFactory(code="330424105000", name="澉浦镇", level=RegionLevel.TOWN, parent=county,
+                          longitude="120.890000", latitude="30.390000")
+    wv = RegionFactory(code="330424001001", name="百可社区居委会", parent=wuyuan,
+                       longitude="120.946000", latitude="30.527000")
+    wv2 = RegionFactory(code="330424001003", name="枣园社区居委会", parent=wuyuan,
+                        longitude="120.950000", latitude="30.520000")
+    gv = RegionFactory(code="330424105201", name="南北湖村村委会", parent=ganpu,
+                       longitude="120.885000", latitude="30.385000")
+    grids = {}
+    for village in (wv, wv2, gv):
+        grids[village.code] = RegionFactory(
+            code=f"{village.code}001", name=f"{village.name[:4]}第1网格", level=RegionLevel.GRID,
+            parent=village, longitude=village.longitude, latitude=village.latitude,
+        )
+
+    def unit(code, name, kind, region):
+        return UnitFactory(code=code, name=name, kind=kind, region=region)
+
+    units = dict(
+        centre=unit("county-centre", "海盐县社会治理中心", UnitKind.COUNTY_CENTRE, county),
+        leadership=unit("county-leadership", "双牵头领导小组", UnitKind.LEADERSHIP, county),
+        emergency=unit("county-emergency", "应急处突队伍", UnitKind.EMERGENCY_TEAM, county),
+        dept_scjg=unit("dept-scjg", "县市场监督管理局", UnitKind.DEPARTMENT, county),
+        dept_zhzf=unit("dept-zhzf", "县综合行政执法局", UnitKind.DEPARTMENT, county),
+        wuyuan_command=unit("330424001-command", "武原街道综合信息指挥室", UnitKind.COMMAND_ROOM, wuyuan),
+        wuyuan_squad=unit("330424001-squad", "武原街道综合行政执法队", UnitKind.SQUAD, wuyuan),
+        ganpu_command=unit("330424105-command", "澉浦镇综合信息指挥室", UnitKind.COMMAND_ROOM, ganpu),
+        ganpu_squad=unit("330424105-squad", "澉浦镇综合行政执法队", UnitKind.SQUAD, ganpu),
+        wuyuan_station=unit("330424001001-station", "百可社区行政执法联络站", UnitKind.VILLAGE_STATION, wv),
+        wuyuan_grid_team=unit("330424001001001-team", "百可第1网格队伍", UnitKind.GRID_TEAM,
+                              grids[wv.code]),
+        wuyuan_grid2_team=unit("330424001003001-team", "枣园第1网格队伍", UnitKind.GRID_TEAM,
+                               grids[wv2.code]),
+        ganpu_grid_team=unit("330424105201001-team", "南北湖第1网格队伍", UnitKind.GRID_TEAM,
+                             grids[gv.code]),
+    )
+    users = {}
+    for username, unit_attr, role in ROLE_USERS:
+        user = UserFactory(username=username, full_name=username)
+        PostFactory(user=user, unit=units[unit_attr], role=role)
+        users[username] = user
+    Qualification.objects.create(user=users["legal_reviewer"], kind=QualificationKind.LEGAL_PROFESSIONAL,
+                                 number="A2021000001", issued_on="2021-01-01")
+    users["outsider"] = UserFactory(username="outsider", full_name="outsider")
+    admin = UserFactory(username="admin", full_name="admin", is_staff=True, is_superuser=True)
+    users["admin"] = admin
+    street_vending = CategoryFactory(code="street-vending", name="占道经营", department=units["dept_zhzf"],
+                                     town_may_handle=True)
+    food_safety = CategoryFactory(code="food-safety", name="食品安全", department=units["dept_scjg"],
+                                  town_may_handle=False)
+    disputes = CategoryFactory(code="disputes", name="矛盾纠纷", handling_level=HandlingLevel.VILLAGE,
+                               department=None)
+    return World(
+        county=county, wuyuan=wuyuan, ganpu=ganpu, wuyuan_village=wv, wuyuan_village2=wv2,
+        ganpu_village=gv, wuyuan_grid=grids[wv.code], wuyuan_grid2=grids[wv2.code],
+        ganpu_grid=grids[gv.code], street_vending=street_vending, food_safety=food_safety,
+        disputes=disputes, users=users, **units,
+    )
