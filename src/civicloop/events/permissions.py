@@ -44,16 +44,12 @@ def capacities(user, event) -> frozenset[str]:
 
 
 def _open_lead_unit_ids(event) -> set[int]:
-    cached = getattr(event, "_lead_unit_ids", None)
-    if cached is None:
-        cached = set(
-            event.assignments.filter(
-                kind=AssignmentKind.LEAD,
-                state__in=[AssignmentState.ISSUED, AssignmentState.ACCEPTED, AssignmentState.DONE],
-            ).values_list("unit_id", flat=True)
-        )
-        event._lead_unit_ids = cached
-    return cached
+    return set(
+        event.assignments.filter(
+            kind=AssignmentKind.LEAD,
+            state__in=[AssignmentState.ISSUED, AssignmentState.ACCEPTED, AssignmentState.DONE],
+        ).values_list("unit_id", flat=True)
+    )
 
 
 def assignment_capacities(user, assignment) -> frozenset[str]:
@@ -72,3 +68,35 @@ def assignment_capacities(user, assignment) -> frozenset[str]:
 def may_see_contact(user, event) -> bool:
     """Whether ``user`` may unmask the reporter's personal data (each view is logged)."""
     return bool(capacities(user, event) & CONTACT_CAPACITIES)
+
+
+def event_actions(user, event, caps: frozenset[str] | None = None):
+    """The manual transitions ``user`` may take on ``event`` now (the buttons shown).
+
+    The workflow table, narrowed by the one rule it cannot express: a coordination
+    order (multi-span) is dispatched by the county centre and changed through its
+    sub-tasks, never re-dispatched as a whole.
+    """
+    from .choices import Span
+    from .workflow import EVENT_WORKFLOW
+
+    caps = capacities(user, event) if caps is None else caps
+    allowed = EVENT_WORKFLOW.allowed(state=event.state, capacities=caps)
+    if event.span == Span.MULTI:
+        allowed = [
+            t for t in allowed
+            if t.name != "redispatch" and (t.name != "dispatch" or "county_centre" in caps)
+        ]
+    return allowed
+
+
+def may_add_subtask(user, event, caps: frozenset[str] | None = None) -> bool:
+    """Whether ``user`` may add a unit to the event's running coordination order."""
+    from .choices import EventState, Span
+
+    caps = capacities(user, event) if caps is None else caps
+    return (
+        "county_centre" in caps
+        and event.span == Span.MULTI
+        and event.state in (EventState.DISPATCHED, EventState.HANDLING)
+    )

@@ -69,7 +69,7 @@ MAX_DESCRIPTION = 5000
 
 
 def _lock(event: Event) -> Event:
-    return Event.objects.select_for_update().select_related("region", "category").get(pk=event.pk)
+    return Event.objects.select_for_update(of=("self",)).select_related("region", "category").get(pk=event.pk)
 
 
 def _clean_reason(transition, reason: str) -> str:
@@ -643,7 +643,7 @@ def merge_event(event: Event, *, into: Event, by: User, reason: str) -> Event:
     follows the original, and closes with it."""
     event = _lock(event)
     transition, reason = _check(event, "merge", by, reason=reason)
-    original = into
+    original = Event.objects.select_related("merged_into").get(pk=into.pk)
     seen = {event.pk}
     while original.state == S.MERGED and original.merged_into_id:
         if original.pk in seen:
@@ -765,7 +765,7 @@ def escalate_overdue(*, at: dt.datetime | None = None) -> int:
 
 def _lock_assignment(assignment: Assignment) -> tuple[Assignment, Event]:
     event = _lock(assignment.event)
-    assignment = Assignment.objects.select_for_update().select_related("unit").get(pk=assignment.pk)
+    assignment = Assignment.objects.select_for_update(of=("self",)).select_related("unit").get(pk=assignment.pk)
     return assignment, event
 
 

@@ -24,7 +24,7 @@ class World:
     wuyuan_grid: Region
     wuyuan_grid2: Region
     ganpu_grid: Region
-    centre: Unit
+    county_centre: Unit
     leadership: Unit
     emergency: Unit
     dept_scjg: Unit
@@ -51,7 +51,7 @@ class World:
 
 ROLE_USERS = [
     # username, unit attribute, role
-    ("centre", "centre", Role.CENTRE_OPERATOR),
+    ("centre", "county_centre", Role.CENTRE_OPERATOR),
     ("leader", "leadership", Role.LEADER),
     ("wuyuan_dispatcher", "wuyuan_command", Role.DISPATCHER),
     ("ganpu_dispatcher", "ganpu_command", Role.DISPATCHER),
@@ -96,7 +96,7 @@ def build_world() -> World:
         return UnitFactory(code=code, name=name, kind=kind, region=region)
 
     units = dict(
-        centre=unit("county-centre", "海盐县社会治理中心", UnitKind.COUNTY_CENTRE, county),
+        county_centre=unit("county-centre", "海盐县社会治理中心", UnitKind.COUNTY_CENTRE, county),
         leadership=unit("county-leadership", "双牵头领导小组", UnitKind.LEADERSHIP, county),
         emergency=unit("county-emergency", "应急处突队伍", UnitKind.EMERGENCY_TEAM, county),
         dept_scjg=unit("dept-scjg", "县市场监督管理局", UnitKind.DEPARTMENT, county),
