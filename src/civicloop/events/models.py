@@ -302,6 +302,9 @@ class Feedback(models.Model):
         verbose_name_plural = _("feedback forms")
         ordering = ["submitted_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.event.number} {self.get_outcome_display()}"
+
 
 class Check(models.Model):
     """An independent check (核查) of the handling before the event can close."""
@@ -318,6 +321,9 @@ class Check(models.Model):
         verbose_name = _("check")
         verbose_name_plural = _("checks")
         ordering = ["checked_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.event.number} {'✓' if self.passed else '✗'}"
 
 
 class EventRating(models.Model):
@@ -336,6 +342,9 @@ class EventRating(models.Model):
         verbose_name = _("satisfaction rating")
         verbose_name_plural = _("satisfaction ratings")
         ordering = ["rated_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.event.number} {self.get_rating_display()}"
 
 
 class Attachment(models.Model):
@@ -359,6 +368,9 @@ class Attachment(models.Model):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
     @property
     def is_image(self) -> bool:

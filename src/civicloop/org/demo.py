@@ -128,7 +128,7 @@ def load_haiyan_organisation(seed: int = 2024) -> list[DemoLogin]:
     demo("assessor", "钱文静", assessor_org, Role.ASSESSOR)
     demo("dept_scjg", "朱海燕", departments["dept-scjg"], Role.DEPARTMENT_OFFICER,
          "sees what is assigned to market supervision")
-    for code, unit in departments.items():
+    for unit in departments.values():
         for _ in range(2):
             staff.post(staff.person(), unit, Role.DEPARTMENT_OFFICER)
     reviewer = demo("legal_reviewer", "许明哲", departments["dept-zhzf"], Role.LEGAL_REVIEWER,
@@ -174,8 +174,8 @@ def load_haiyan_organisation(seed: int = 2024) -> list[DemoLogin]:
             if not demo_grid_done and village.parent.name == "武原街道":
                 red = demo("red_butler", "周红梅", team, Role.RED_BUTLER, grid.name)
                 pro = demo("grid_worker", "李网格", team, Role.PROFESSIONAL_GRID_WORKER, grid.name)
-                part = demo("part_time", "赵兼职", team, Role.PART_TIME_GRID_WORKER, grid.name)
-                vol = demo("volunteer", "何志愿", team, Role.VOLUNTEER, grid.name)
+                demo("part_time", "赵兼职", team, Role.PART_TIME_GRID_WORKER, grid.name)
+                demo("volunteer", "何志愿", team, Role.VOLUNTEER, grid.name)
                 demo("station_staff", "马联络", station, Role.STATION_STAFF, station.name)
                 demo_grid_done = True
             else:

@@ -143,7 +143,7 @@ class UnitQuerySet(models.QuerySet):
     def serving(self, region: Region) -> UnitQuerySet:
         """Units whose area contains ``region``."""
         codes = {region.code}
-        for level, length in CODE_PREFIX_LENGTH.items():
+        for length in CODE_PREFIX_LENGTH.values():
             if len(region.code) >= length:
                 codes.add(region.code[:length].ljust(12, "0"))
         return self.filter(region__code__in=codes)

@@ -30,6 +30,9 @@ class PersonalDataAccess(models.Model):
         verbose_name_plural = _("personal data accesses")
         ordering = ["-at"]
 
+    def __str__(self) -> str:
+        return f"{self.user} {self.content_type.model}#{self.object_id} {self.at:%Y-%m-%d %H:%M}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise TypeError("access log rows are append-only")
