@@ -223,6 +223,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "civicloop.core.api.exception_handler",
+    # The public endpoints (report, track, rate) are throttled per client address.
+    "DEFAULT_THROTTLE_RATES": {"public": env_str("API_PUBLIC_THROTTLE_RATE", "30/minute")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Civicloop API",
@@ -230,7 +232,13 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # Choice sets whose field names repeat across models ("state", "kind") need names.
+    "ENUM_NAME_OVERRIDES": {
+        "EventStateEnum": "civicloop.events.choices.EventState",
+        "AssignmentStateEnum": "civicloop.events.choices.AssignmentState",
+        "AssignmentKindEnum": "civicloop.events.choices.AssignmentKind",
+        "UnitKindEnum": "civicloop.org.choices.UnitKind",
+    },
 }
 
 TASKS = {

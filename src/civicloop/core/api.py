@@ -1,12 +1,17 @@
-"""API plumbing shared by every app: errors as JSON with field-level messages."""
+"""API plumbing shared by every app: errors as JSON with field-level messages,
+the documented error shape, the throttle of the public endpoints."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
@@ -43,3 +48,57 @@ def exception_handler(exc, context):
         response.data = {"detail": str(data["detail"]),
                          "code": getattr(data["detail"], "code", "error")}
     return response
+
+
+# --- the documented error shape ----------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    """What every refusal looks like (see :func:`exception_handler`)."""
+
+    detail = serializers.CharField(help_text=_("A message for people, in the request's language."))
+    code = serializers.CharField(help_text=_("A stable code for programs, e.g. invalid, not_found, "
+                                             "not_permitted, invalid_state."))
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False,
+        help_text=_("Messages per request field, when the problem is with particular fields."),
+    )
+
+
+ERROR_DESCRIPTIONS = {
+    400: _("The input is not valid; `errors` names the fields."),
+    401: _("Not signed in (send `Authorization: Token …` or a session cookie)."),
+    403: _("Signed in, but this action is not yours to take."),
+    404: _("No such object within your scope."),
+    409: _("The object is not in a state where this is possible (someone may have acted first)."),
+    429: _("Too many requests; try again later."),
+}
+
+
+def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
+    """OpenAPI responses for the given error status codes, all with :class:`ErrorSerializer`."""
+    return {code: OpenApiResponse(ErrorSerializer, description=str(ERROR_DESCRIPTIONS[code]))
+            for code in codes}
+
+
+# --- request helpers -----------------------------------------------------------------
+
+
+def client_ip(request) -> str | None:
+    """The client's address as the server sees it (behind a proxy, the proxy sets REMOTE_ADDR
+    through gunicorn's forwarded-allow-ips)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class PublicRateThrottle(AnonRateThrottle):
+    """Throttle for the endpoints anyone may call without signing in (report, track, rate).
+
+    Counted per client address; the rate is ``DEFAULT_THROTTLE_RATES["public"]``.
+    """
+
+    scope = "public"
+    fallback_rate = "30/minute"
+
+    def get_rate(self) -> str:
+        # Read the settings now rather than at import, so a changed setting applies.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope) or self.fallback_rate

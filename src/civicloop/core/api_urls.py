@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("civicloop.org.api.urls")),
     path("", include("civicloop.events.api.urls")),
+    path("", include("civicloop.notifications.api.urls")),
 ]

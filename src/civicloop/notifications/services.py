@@ -40,3 +40,8 @@ def mark_read(notification: Notification, *, by) -> None:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+
+
+def mark_all_read(*, by) -> int:
+    """Mark every unread notification of ``by`` as read; returns how many."""
+    return Notification.objects.filter(recipient=by, read_at__isnull=True).update(read_at=timezone.now())

@@ -7,7 +7,13 @@ from civicloop.org.choices import Role
 from civicloop.org.models import Post, PostHistory, Region
 from civicloop.org.passwords import CharacterClassValidator
 from civicloop.org.scope import scope_of
-from civicloop.org.services import assign_post, end_post, grid_team_problems, resolve_location, set_grid_team
+from civicloop.org.services import (
+    assign_post,
+    end_post,
+    grid_team_problems,
+    resolve_location,
+    set_grid_team,
+)
 from civicloop.testing.factories import UserFactory
 
 
