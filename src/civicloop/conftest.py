@@ -9,7 +9,14 @@ def world(db):
 
 
 @pytest.fixture(autouse=True)
-def _media_root(tmp_path, settings):
+def _isolated_settings(tmp_path, settings):
+    """Each test: its own media folder, no sign-in throttling (one test turns it on),
+    tasks run at once, an empty cache."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.AXES_ENABLED = False
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Each test starts with an empty cache (throttle counters live there).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    cache.clear()

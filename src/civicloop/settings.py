@@ -241,6 +241,16 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# A cache shared by every gunicorn worker on the host (API throttling counts per
+# client across workers). Several hosts: point CACHE_LOCATION at shared storage or
+# use CACHE_BACKEND=django.core.cache.backends.db.DatabaseCache.
+CACHES = {
+    "default": {
+        "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"),
+        "LOCATION": env_str("CACHE_LOCATION", str(VAR_DIR / "cache")),
+    }
+}
+
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
