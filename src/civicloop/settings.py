@@ -190,6 +190,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+# Site-wide static files (vendored htmx and Pico CSS, civicloop.css/js) sit beside the apps.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Media is never served directly: attachments go through a scoped view.
 MEDIA_URL = "/media-not-public/"

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from civicloop.events.urls import public_urlpatterns
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -10,4 +12,6 @@ urlpatterns = [
     path("api/", include("civicloop.core.api_urls")),
     path("", include("civicloop.core.urls")),
     path("events/", include("civicloop.events.urls")),
+    path("notifications/", include("civicloop.notifications.urls")),
+    path("", include((public_urlpatterns, "public"))),
 ]

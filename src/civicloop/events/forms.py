@@ -1,0 +1,338 @@
+"""Web forms of the event loop.
+
+Forms only collect and shape input; every rule (valid phone, allowed file types,
+who may act, which state allows what) is checked by ``services.py``, whose
+``DomainError.field`` names match the field names here so a refusal lands on
+the right input.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from civicloop.org.choices import GRID_ROLES, RegionLevel, Role, UnitKind
+from civicloop.org.models import Region, Unit
+
+from .choices import (
+    PUBLIC_SOURCES,
+    AssignmentKind,
+    AssignmentState,
+    Outcome,
+    Rating,
+    Source,
+    Span,
+    Urgency,
+)
+from .models import Category, Event
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+# Units that can be given work (dispatch, re-dispatch, sub-tasks).
+HANDLING_UNIT_KINDS = (
+    UnitKind.EMERGENCY_TEAM,
+    UnitKind.SQUAD,
+    UnitKind.DEPARTMENT,
+    UnitKind.COMMAND_ROOM,
+    UnitKind.VILLAGE_STATION,
+    UnitKind.ENTERPRISE_STATION,
+)
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.Field):
+    """Several photos or documents; their type and size are checked by the service."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, data):
+        if not data:
+            return []
+        return list(data) if isinstance(data, list | tuple) else [data]
+
+
+def datetime_input() -> forms.DateTimeInput:
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    """Towns, villages and grids in tree order (codes sort as the tree)."""
+
+    INDENT = {RegionLevel.TOWN: "", RegionLevel.VILLAGE: "\u3000", RegionLevel.GRID: "\u3000\u3000"}
+
+    def label_from_instance(self, obj: Region) -> str:
+        return f"{self.INDENT.get(obj.level, '')}{obj.name}"
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Category) -> str:
+        return f"\u3000{obj.name}" if obj.parent_id else obj.name
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return f"{obj.name}（{obj.get_kind_display()}）"
+
+
+def handling_units():
+    return Unit.objects.active().of_kind(*HANDLING_UNIT_KINDS).select_related("region").order_by(
+        "region__code", "kind", "name")
+
+
+def active_categories():
+    return Category.objects.filter(is_active=True).order_by("position", "code")
+
+
+# --- intake --------------------------------------------------------------------
+
+STAFF_SOURCES = [(value, label) for value, label in Source.choices if value not in PUBLIC_SOURCES]
+
+
+def default_source(user) -> str:
+    """Grid staff patrol, station staff record visits, everyone else takes calls."""
+    if user.has_role(*GRID_ROLES):
+        return Source.GRID_PATROL
+    if user.has_role(Role.STATION_STAFF):
+        return Source.LIAISON_STATION
+    return Source.HOTLINE
+
+
+def default_region(user) -> Region | None:
+    """The grid of a grid worker, the village of a liaison station."""
+    for post in user.cached_posts():
+        if post.role in GRID_ROLES or post.role == Role.STATION_STAFF:
+            return post.unit.region
+    return None
+
+
+class LocationFields(forms.Form):
+    """Place of an event: a region, an address, and/or a GPS point (WGS-84 from the phone)."""
+
+    region = RegionChoiceField(
+        label=_("place"), required=False,
+        queryset=Region.objects.exclude(level=RegionLevel.COUNTY).order_by("code"),
+        empty_label=_("— work it out from my location or the address —"),
+    )
+    address = forms.CharField(label=_("address"), max_length=200, required=False)
+    latitude = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
+    longitude = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
+
+
+class IntakeForm(LocationFields):
+    """民情收集单: what grid and liaison-station staff record on patrol or at the desk."""
+
+    field_order = ["source", "title", "description", "category", "region", "address", "occurred_at",
+                   "reporter_name", "reporter_phone", "reporter_id_number", "reporter_address",
+                   "is_anonymous", "attachments"]
+
+    source = forms.ChoiceField(label=_("source"), choices=STAFF_SOURCES)
+    title = forms.CharField(label=_("title"), max_length=120, required=False,
+                            help_text=_("Optional; the first words of the description are used otherwise."))
+    description = forms.CharField(label=_("description"), max_length=5000,
+                                  widget=forms.Textarea(attrs={"rows": 4}))
+    category = CategoryChoiceField(label=_("category"), queryset=active_categories(), required=False,
+                                   empty_label=_("— not sure —"))
+    occurred_at = forms.DateTimeField(label=_("occurred at"), required=False, widget=datetime_input())
+    reporter_name = forms.CharField(label=_("reporter name"), max_length=60, required=False)
+    reporter_phone = forms.CharField(label=_("reporter phone"), max_length=20, required=False,
+                                     widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
+    reporter_id_number = forms.CharField(label=_("reporter ID number"), max_length=18, required=False,
+                                         widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    reporter_address = forms.CharField(label=_("reporter address"), max_length=200, required=False)
+    is_anonymous = forms.BooleanField(label=_("keep the reporter anonymous to the public"), required=False)
+    attachments = MultipleFileField(
+        label=_("photos and attachments"),
+        widget=MultipleFileInput(attrs={"accept": "image/*,.pdf,.docx,.xlsx,.mp4"}),
+        help_text=_("Photos (JPG, PNG, WEBP, HEIC), PDF, Word, Excel or MP4."),
+    )
+
+
+class PublicReportForm(LocationFields):
+    """The citizen's report on the public portal (no sign-in)."""
+
+    field_order = ["title", "description", "category", "region", "address", "occurred_at",
+                   "reporter_name", "reporter_phone", "is_anonymous", "attachments"]
+
+    title = forms.CharField(label=_("title"), max_length=120, required=False)
+    description = forms.CharField(label=_("what happened"), max_length=5000,
+                                  widget=forms.Textarea(attrs={"rows": 5}))
+    category = CategoryChoiceField(label=_("category"), queryset=active_categories(), required=False,
+                                   empty_label=_("— not sure —"))
+    occurred_at = forms.DateTimeField(label=_("when did it happen"), required=False, widget=datetime_input())
+    reporter_name = forms.CharField(label=_("your name"), max_length=60, required=False)
+    reporter_phone = forms.CharField(label=_("your phone"), max_length=20, required=False,
+                                     widget=forms.TextInput(attrs={"inputmode": "tel"}),
+                                     help_text=_("So that the handling unit can call you back."))
+    is_anonymous = forms.BooleanField(label=_("stay anonymous"), required=False,
+                                      help_text=_("Your name never appears on public pages."))
+    attachments = MultipleFileField(
+        label=_("photos"), widget=MultipleFileInput(attrs={"accept": "image/*"}),
+    )
+    # A field people never see; robots fill it in.
+    website = forms.CharField(required=False, widget=forms.TextInput(
+        attrs={"tabindex": "-1", "autocomplete": "off", "class": "hp"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.filter(
+            level__in=[RegionLevel.TOWN, RegionLevel.VILLAGE]).order_by("code")
+
+
+# --- actions -------------------------------------------------------------------
+
+
+class ActionForm(forms.Form):
+    """Base of the small per-action forms; knows the event, the actor and the transition."""
+
+    def __init__(self, *args, event: Event, user, transition=None, **kwargs):
+        self.event = event
+        self.user = user
+        self.transition = transition
+        super().__init__(*args, **kwargs)
+        if "reason" in self.fields and transition is not None:
+            self.fields["reason"].required = transition.reason_required
+
+
+def reason_field(label=None, **kwargs) -> forms.CharField:
+    return forms.CharField(label=label or _("reason"), max_length=2000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}), **kwargs)
+
+
+class ConfirmForm(ActionForm):
+    """Actions that need nothing but a click (accept, start, accept a sub-task)."""
+
+
+class ReasonForm(ActionForm):
+    reason = reason_field()
+
+
+class JudgeForm(ActionForm):
+    urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices, widget=forms.RadioSelect)
+    span = forms.ChoiceField(label=_("span"), choices=Span.choices, widget=forms.RadioSelect)
+    category = CategoryChoiceField(label=_("category"), queryset=active_categories(), required=False,
+                                   empty_label=_("— keep as it is —"))
+    reason = reason_field(_("grading reason"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("urgency", self.event.urgency or Urgency.GENERAL)
+            self.initial.setdefault("span", self.event.span or Span.SINGLE)
+            self.initial.setdefault("category", self.event.category_id)
+
+
+class DispatchForm(ActionForm):
+    unit = UnitChoiceField(label=_("another unit"), queryset=handling_units(), required=False,
+                           empty_label=_("— the suggested unit —"))
+    reason = reason_field(help_text=_("Needed when you choose another unit than the suggested one."))
+    instruction = forms.CharField(label=_("instruction"), max_length=2000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SubtaskForm(forms.Form):
+    """One row of a coordination order (协同处置指令)."""
+
+    unit = UnitChoiceField(label=_("unit"), queryset=handling_units(), required=False,
+                           empty_label="—")
+    due_at = forms.DateTimeField(label=_("feedback due"), required=False, widget=datetime_input(),
+                                 help_text=_("Empty: the standard deadline."))
+    instruction = forms.CharField(label=_("instruction"), max_length=2000, required=False)
+
+
+SubtaskFormSet = forms.formset_factory(SubtaskForm, extra=0, max_num=12)
+SUBTASK_PREFIX = "sub"
+
+
+class CoordinationOrderForm(ActionForm):
+    reason = reason_field()
+
+
+class RedispatchForm(ActionForm):
+    unit = UnitChoiceField(label=_("new unit"), queryset=handling_units())
+    reason = reason_field()
+    instruction = forms.CharField(label=_("instruction"), max_length=2000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FeedbackForm(ActionForm):
+    """处置反馈单."""
+
+    outcome = forms.ChoiceField(label=_("outcome"), choices=Outcome.choices, widget=forms.RadioSelect)
+    measures = forms.CharField(label=_("measures taken"), max_length=5000,
+                               widget=forms.Textarea(attrs={"rows": 4}))
+    attachments = MultipleFileField(
+        label=_("photos and attachments"),
+        widget=MultipleFileInput(attrs={"accept": "image/*,.pdf,.docx,.xlsx,.mp4"}),
+    )
+
+
+class CheckForm(ActionForm):
+    RESULT_CHOICES = [("pass", _("passed")), ("fail", _("failed: rework needed"))]
+
+    result = forms.ChoiceField(label=_("result"), choices=RESULT_CHOICES, widget=forms.RadioSelect)
+    notes = forms.CharField(label=_("notes"), max_length=2000, required=False,
+                            widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text=_("Required when the check fails: say what is not done."))
+    reopen_subtasks = forms.ModelMultipleChoiceField(
+        label=_("sub-tasks to redo"), required=False, queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only when the check fails; none ticked means all of them."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.event.span == Span.MULTI:
+            field = self.fields["reopen_subtasks"]
+            field.queryset = self.event.assignments.filter(
+                kind=AssignmentKind.SUBTASK, state=AssignmentState.DONE).select_related("unit")
+            field.label_from_instance = lambda a: str(a.unit)
+        else:
+            del self.fields["reopen_subtasks"]
+
+
+class RateForm(ActionForm):
+    """满意度评价单 as collected by staff."""
+
+    rating = forms.ChoiceField(label=_("rating"), choices=Rating.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("comment"), max_length=1000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("Required when dissatisfied."))
+
+
+class MergeForm(ActionForm):
+    into = forms.CharField(label=_("number of the original event"), max_length=20)
+    reason = reason_field()
+
+
+class AddSubtaskForm(ActionForm):
+    unit = UnitChoiceField(label=_("unit"), queryset=handling_units())
+    due_at = forms.DateTimeField(label=_("feedback due"), required=False, widget=datetime_input(),
+                                 help_text=_("Empty: the standard deadline."))
+    instruction = forms.CharField(label=_("instruction"), max_length=2000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PublicRatingForm(forms.Form):
+    """满意度评价单 on the public tracking page."""
+
+    rating = forms.ChoiceField(label=_("how satisfied are you"), choices=Rating.choices,
+                               widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("comment"), max_length=1000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("Please tell us what is still wrong if you are dissatisfied."))
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(label=_("tracking code"), max_length=12,
+                           widget=forms.TextInput(attrs={"autocapitalize": "characters",
+                                                         "autocomplete": "off"}))
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip().upper().replace(" ", "")

@@ -1,0 +1,779 @@
+"""Web pages of the event loop: work queue, list and export, detail, intake, one
+small form per action, and the public report/track/rate pages.
+
+Views stay thin: every object comes from a scoped queryset
+(``Event.objects.visible_to(user)``), every write is one call into
+``services.py``, and the buttons shown are the workflow table's answer for this
+user and this event (``permissions.event_actions``).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import F, Q
+from django.forms import CheckboxSelectMultiple
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from civicloop.core.api import PublicRateThrottle
+from civicloop.core.errors import DomainError, InvalidInput, NotPermitted
+from civicloop.org.models import Unit
+from civicloop.org.scope import scope_of
+from civicloop.privacy.masking import mask_address, mask_id_number, mask_name, mask_phone
+
+from . import forms, routing, services
+from .choices import AssignmentKind, AssignmentState, AttachmentStage, EventState, Source, Span
+from .exporting import write_events_workbook
+from .filtersets import EventFilterSet
+from .models import Assignment, Event
+from .permissions import (
+    assignment_capacities,
+    capacities,
+    event_actions,
+    may_add_subtask,
+    may_see_contact,
+)
+from .workflow import ASSIGNMENT_WORKFLOW, EVENT_WORKFLOW
+
+# Everything a row of a list needs, so a page of events costs one query.
+LIST_RELATED = ("category", "region__parent__parent__parent")
+PAGE_SIZE = 25
+
+
+def scoped_events(user):
+    """The one door to events for signed-in pages."""
+    return Event.objects.visible_to(user).select_related(*LIST_RELATED)
+
+
+def forbidden(request, message=None):
+    return render(request, "403.html", {"message": message}, status=403)
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+# --- labels for the timeline -------------------------------------------------------
+
+# History actions that are not transitions of either table.
+EXTRA_ACTION_LABELS = {
+    "collect": _("reported"),
+    "duplicate_merged": _("a duplicate was merged in"),
+    "merge_followed": _("followed its original"),
+    "add_subtask": _("sub-task added"),
+}
+
+
+def _is_subtask_action(action: str) -> bool:
+    return action == "add_subtask" or any(t.name == action for t in ASSIGNMENT_WORKFLOW)
+
+
+def action_label(action: str):
+    if action in EXTRA_ACTION_LABELS:
+        return EXTRA_ACTION_LABELS[action]
+    for machine in (EVENT_WORKFLOW, ASSIGNMENT_WORKFLOW):
+        try:
+            return machine[action].label
+        except KeyError:
+            continue
+    return action
+
+
+def state_label(value: str, *, subtask: bool = False):
+    if not value:
+        return ""
+    states = AssignmentState if subtask else EventState
+    try:
+        return states(value).label
+    except ValueError:
+        return value
+
+
+def _unit_names(rows) -> dict[str, str]:
+    codes = {r.details.get("unit") for r in rows if isinstance(r.details, dict)} - {None}
+    return dict(Unit.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+
+
+def timeline(event: Event) -> list[dict]:
+    """The staff timeline: who did what, from which state to which, when and why."""
+    rows = list(event.history.select_related("actor").order_by("at", "id"))
+    units = _unit_names(rows)
+    entries = []
+    for row in rows:
+        subtask = _is_subtask_action(row.action)
+        if row.actor is not None:
+            actor = str(row.actor)
+        elif row.action == "rate" or (row.action == "collect" and event.source in (Source.PUBLIC_PORTAL,
+                                                                                     Source.OPEN311)):
+            actor = gettext("the reporter")
+        else:
+            actor = gettext("the system")
+        details = row.details if isinstance(row.details, dict) else {}
+        entries.append({
+            "at": row.at,
+            "action": row.action,
+            "label": action_label(row.action),
+            "actor": actor,
+            "from_label": state_label(row.from_state, subtask=subtask),
+            "to_label": state_label(row.to_state, subtask=subtask),
+            "changed": row.from_state != row.to_state,
+            "reason": row.reason,
+            "unit": units.get(details.get("unit", "")),
+            "subtask": subtask,
+        })
+    return entries
+
+
+def public_timeline(event: Event) -> list[dict]:
+    """What the public may see: state labels, unit names and times — never staff
+    names, reasons or reporter data."""
+    rows = [r for r in event.history.order_by("at", "id")
+            if r.action == "collect" or (r.to_state and r.from_state != r.to_state)]
+    units = _unit_names(rows)
+    entries = []
+    for row in rows:
+        subtask = _is_subtask_action(row.action)
+        details = row.details if isinstance(row.details, dict) else {}
+        entries.append({
+            "at": row.at,
+            "state": state_label(row.to_state, subtask=subtask),
+            "unit": units.get(details.get("unit", "")),
+            "subtask": subtask,
+        })
+    return entries
+
+
+# --- queue, list, export --------------------------------------------------------------
+
+
+@login_required
+def queue(request):
+    """My work queue: what waits for me, by deadline; my recent reports; unread notices."""
+    user = request.user
+    waiting = (scoped_events(user).needing_action_by(user)
+               .order_by(F("deadline_at").asc(nulls_last=True), "-reported_at"))
+    shown = list(waiting[:100])
+    context = {
+        "waiting": shown,
+        "waiting_total": len(shown) if len(shown) < 100 else waiting.count(),
+        "my_reports": list(Event.objects.filter(reported_by=user).select_related(*LIST_RELATED)[:10]),
+        "notifications": list(user.notifications.unread()[:10]),
+    }
+    return render(request, "events/queue.html", context)
+
+
+def _narrow_filter_form(form, user) -> None:
+    """Offer only the places the user can see (for area-bound staff), and friendlier widgets."""
+    scope = scope_of(user)
+    if not scope.everything and scope.region_prefixes and not scope.unit_ids:
+        places = Q(pk__in=[])
+        for prefix in scope.region_prefixes:
+            # Everything under the area, and the town/village that contains it.
+            places |= Q(code__startswith=prefix) | Q(code__in=[prefix[:9].ljust(12, "0"), prefix[:12]])
+        for name in ("town", "village", "grid"):
+            form.fields[name].queryset = form.fields[name].queryset.filter(places)
+    state = form.fields["state"]
+    state.widget = CheckboxSelectMultiple(choices=state.choices)
+    for name in ("reported_after", "reported_before"):
+        form.fields[name].widget.input_type = "date"
+    form.fields["q"].widget.attrs.setdefault("type", "search")
+
+
+class ScopedEventMixin(LoginRequiredMixin):
+    def get_queryset(self):
+        return scoped_events(self.request.user)
+
+
+class EventListView(ScopedEventMixin, FilterView):
+    """All events I may see, filtered with the shared FilterSet."""
+
+    filterset_class = EventFilterSet
+    paginate_by = PAGE_SIZE
+    template_name = "events/event_list.html"
+    context_object_name = "events"
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        _narrow_filter_form(filterset.form, self.request.user)
+        return filterset
+
+    def paginate_queryset(self, queryset, page_size):
+        # A stale page number (the list shrank since the link was made) shows the last page.
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query"] = query.urlencode()
+        context["filtered"] = bool(query)
+        return context
+
+
+class EventExportView(EventListView):
+    """The filtered list as an Excel file: exactly the rows the list shows, unpaginated."""
+
+    def get(self, request, *args, **kwargs):
+        filterset = self.get_filterset(self.get_filterset_class())
+        if filterset.is_bound and not filterset.is_valid() and self.get_strict():
+            events = filterset.queryset.none()
+        else:
+            events = filterset.qs
+        response = HttpResponse(
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="events-{stamp}.xlsx"'
+        # One export format for the web and `civicloop export events` (personal data masked).
+        write_events_workbook(events, response)
+        return response
+
+
+# --- detail ----------------------------------------------------------------------------
+
+
+def masked_reporter(event: Event) -> dict:
+    return {
+        "reporter_name": mask_name(event.reporter_name),
+        "reporter_phone": mask_phone(event.reporter_phone),
+        "reporter_id_number": mask_id_number(event.reporter_id_number),
+        "reporter_address": mask_address(event.reporter_address),
+    }
+
+
+def detail_context(request, event: Event, *, revealed: dict | None = None) -> dict:
+    user = request.user
+    caps = capacities(user, event)
+    assignments = list(event.assignments.select_related("unit", "issued_by", "accepted_by"))
+    for assignment in assignments:
+        assignment.actions = (
+            ASSIGNMENT_WORKFLOW.allowed(state=assignment.state,
+                                        capacities=assignment_capacities(user, assignment))
+            if assignment.kind == AssignmentKind.SUBTASK else []
+        )
+        assignment.overdue = assignment.is_overdue()
+    feedbacks = list(event.feedbacks.select_related("assignment__unit", "submitted_by")
+                     .prefetch_related("attachments"))
+    merged_into = merged_into_number = None
+    if event.merged_into_id:
+        merged_into = Event.objects.visible_to(user).filter(pk=event.merged_into_id).first()
+        merged_into_number = (merged_into.number if merged_into else Event.objects.filter(
+            pk=event.merged_into_id).values_list("number", flat=True).first())
+    return {
+        "event": event,
+        "capacities": caps,
+        "actions": event_actions(user, event, caps),
+        "can_add_subtask": may_add_subtask(user, event, caps),
+        "may_see_contact": may_see_contact(user, event),
+        "reporter": revealed or masked_reporter(event),
+        "revealed": revealed is not None,
+        "has_reporter_data": any([event.reporter_name, event.reporter_phone,
+                                  event.reporter_id_number, event.reporter_address]),
+        "timeline": timeline(event),
+        "leads": [a for a in assignments if a.kind != AssignmentKind.SUBTASK],
+        "subtasks": [a for a in assignments if a.kind == AssignmentKind.SUBTASK],
+        "feedbacks": feedbacks,
+        "intake_attachments": list(event.attachments.filter(stage=AttachmentStage.INTAKE)),
+        "checks": list(event.checks.select_related("checked_by")),
+        "ratings": list(event.ratings.select_related("rated_by")),
+        "merged_into": merged_into,
+        "merged_into_number": merged_into_number,
+        "duplicates": list(Event.objects.visible_to(user).filter(merged_into=event).order_by("reported_at")),
+    }
+
+
+class EventDetailView(ScopedEventMixin, DetailView):
+    template_name = "events/event_detail.html"
+    context_object_name = "event"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(detail_context(self.request, self.object))
+        return context
+
+
+@login_required
+@require_POST
+def reveal_reporter(request, pk):
+    """Show the reporter's full details to those who must call back; each view is logged."""
+    event = get_object_or_404(scoped_events(request.user), pk=pk)
+    try:
+        revealed = services.reveal_reporter(event, by=request.user, channel="web",
+                                            ip_address=client_ip(request))
+    except NotPermitted as exc:
+        return forbidden(request, exc.message)
+    if request.headers.get("HX-Request"):
+        return render(request, "events/_reporter.html",
+                      {"event": event, "reporter": revealed, "revealed": True, "may_see_contact": True})
+    return render(request, "events/event_detail.html", detail_context(request, event, revealed=revealed))
+
+
+@login_required
+def attachment(request, pk, attachment_pk):
+    """A photo or document, only to those who may see its event."""
+    event = get_object_or_404(scoped_events(request.user), pk=pk)
+    item = get_object_or_404(event.attachments.all(), pk=attachment_pk)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=item.content_type, as_attachment=not item.is_image,
+                            filename=item.original_name)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# --- intake ---------------------------------------------------------------------------
+
+FIELD_ALIASES = {"latitude": "region", "longitude": "region", "to_unit": "unit"}
+
+
+def form_error(form, exc: DomainError) -> int:
+    """Put a service's refusal on the form (on its field when it names one); the status to answer."""
+    field = FIELD_ALIASES.get(exc.field or "", exc.field)
+    form.add_error(field if field in form.fields else None, str(exc.message))
+    return exc.status_code
+
+
+def _location(data) -> services.Location:
+    return services.Location(region=data.get("region"), latitude=data.get("latitude"),
+                             longitude=data.get("longitude"), datum="wgs84",
+                             address=data.get("address") or "")
+
+
+@login_required
+def event_create(request):
+    """民情收集单: record a new event."""
+    user = request.user
+    status = 200
+    if request.method == "POST":
+        form = forms.IntakeForm(request.POST, request.FILES)
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                event = services.create_event(
+                    by=user, source=data["source"], description=data["description"],
+                    location=_location(data), title=data["title"], category=data["category"],
+                    occurred_at=data["occurred_at"], reporter_name=data["reporter_name"],
+                    reporter_phone=data["reporter_phone"], reporter_id_number=data["reporter_id_number"],
+                    reporter_address=data["reporter_address"], is_anonymous=data["is_anonymous"],
+                    attachments=data["attachments"],
+                )
+            except NotPermitted as exc:
+                return forbidden(request, exc.message)
+            except DomainError as exc:
+                status = form_error(form, exc)
+            else:
+                messages.success(request, _("Event %(number)s recorded.") % {"number": event.number})
+                return redirect("events:receipt", pk=event.pk)
+    else:
+        region = forms.default_region(user)
+        form = forms.IntakeForm(initial={"source": forms.default_source(user),
+                                         "region": region.pk if region else None})
+    return render(request, "events/event_form.html", {"form": form}, status=status)
+
+
+@login_required
+def event_receipt(request, pk):
+    event = get_object_or_404(scoped_events(request.user), pk=pk)
+    return render(request, "events/receipt.html", {"event": event})
+
+
+# --- actions -------------------------------------------------------------------------
+
+EVENT_ACTION_FORMS = {
+    "judge": forms.JudgeForm,
+    "accept": forms.ConfirmForm,
+    "start": forms.ConfirmForm,
+    "return": forms.ReasonForm,
+    "redispatch": forms.RedispatchForm,
+    "submit_feedback": forms.FeedbackForm,
+    "check": forms.CheckForm,
+    "rate": forms.RateForm,
+    "rework": forms.ReasonForm,
+    "close": forms.ReasonForm,
+    "park": forms.ReasonForm,
+    "resume": forms.ReasonForm,
+    "void": forms.ReasonForm,
+    "merge": forms.MergeForm,
+    "escalate": forms.ReasonForm,
+}
+
+SUBTASK_ACTION_FORMS = {
+    "accept_subtask": forms.ConfirmForm,
+    "return_subtask": forms.ReasonForm,
+    "complete_subtask": forms.FeedbackForm,
+    "cancel_subtask": forms.ReasonForm,
+}
+
+
+def _perform_event_action(name: str, event: Event, by, data: dict) -> None:
+    """Call the one service function of the action (they re-check everything under a lock)."""
+    reason = data.get("reason", "")
+    match name:
+        case "judge":
+            services.judge_event(event, by=by, urgency=data["urgency"], span=data["span"], reason=reason,
+                                 category=data.get("category"))
+        case "accept":
+            services.accept_event(event, by=by)
+        case "start":
+            services.start_handling(event, by=by)
+        case "return":
+            services.return_event(event, by=by, reason=reason)
+        case "redispatch":
+            services.redispatch_event(event, by=by, to_unit=data["unit"], reason=reason,
+                                      instruction=data.get("instruction", ""))
+        case "submit_feedback":
+            services.submit_feedback(event, by=by, outcome=data["outcome"], measures=data["measures"],
+                                     attachments=data["attachments"])
+        case "check":
+            reopen = [a.pk for a in data.get("reopen_subtasks") or []]
+            services.check_event(event, by=by, passed=data["result"] == "pass", notes=data.get("notes", ""),
+                                 reopen_subtasks=reopen or None)
+        case "rate":
+            services.rate_event(event, by=by, rating=data["rating"], comment=data.get("comment", ""))
+        case "rework":
+            services.rework_event(event, by=by, reason=reason)
+        case "close":
+            services.close_event(event, by=by, reason=reason)
+        case "park":
+            services.park_event(event, by=by, reason=reason)
+        case "resume":
+            services.resume_event(event, by=by, reason=reason)
+        case "void":
+            services.void_event(event, by=by, reason=reason)
+        case "merge":
+            number = data["into"].strip().upper()
+            original = Event.objects.visible_to(by).filter(number=number).first()
+            if original is None:
+                raise InvalidInput(_("There is no event %(number)s that you can see.") % {"number": number},
+                                   field="into")
+            services.merge_event(event, into=original, by=by, reason=reason)
+        case "escalate":
+            services.escalate_event(event, by=by, reason=reason)
+        case _:
+            raise Http404
+
+
+def _unavailable(request, event, transition, *, state_label_text, can_act: bool):
+    """The answer when an action is not on offer: 409 if the user could act but the
+    object moved on, 403 if the action is not theirs at all."""
+    if can_act:
+        message = _("“%(action)s” is not possible while the item is “%(state)s”.") % {
+            "action": transition.label, "state": state_label_text}
+        return render(request, "events/unavailable.html",
+                      {"event": event, "transition": transition, "message": message}, status=409)
+    return forbidden(request, _("You may not “%(action)s” here.") % {"action": transition.label})
+
+
+def _done(request, event, transition):
+    messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
+    return redirect("events:detail", pk=event.pk)
+
+
+@login_required
+def event_action(request, pk, name):
+    """One small form per action of the event workflow (GET shows it, POST does it)."""
+    if name != "dispatch" and name not in EVENT_ACTION_FORMS:
+        raise Http404
+    event = get_object_or_404(scoped_events(request.user), pk=pk)
+    transition = EVENT_WORKFLOW[name]
+    caps = capacities(request.user, event)
+    if name not in {t.name for t in event_actions(request.user, event, caps)}:
+        can_act = bool(transition.actors & caps) and event.state not in transition.sources
+        return _unavailable(request, event, transition, can_act=can_act,
+                            state_label_text=event.get_state_display())
+    if name == "dispatch":
+        return _dispatch(request, event, transition)
+    form_class = EVENT_ACTION_FORMS[name]
+    status = 200
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES, event=event, user=request.user, transition=transition)
+        status = 400
+        if form.is_valid():
+            try:
+                _perform_event_action(name, event, request.user, form.cleaned_data)
+            except NotPermitted as exc:
+                return forbidden(request, exc.message)
+            except DomainError as exc:
+                status = form_error(form, exc)
+            else:
+                return _done(request, event, transition)
+    else:
+        form = form_class(event=event, user=request.user, transition=transition)
+    return render(request, "events/action_form.html",
+                  {"event": event, "transition": transition, "form": form,
+                   "action_url": reverse("events:action", args=[event.pk, name])},
+                  status=status)
+
+
+def _dispatch(request, event, transition):
+    """派遣: the routing suggestion, or another unit with a reason; for multi-span events
+    the county centre's coordination order with one row per unit."""
+    try:
+        suggestion, route_error = routing.route(event), None
+    except InvalidInput as exc:
+        suggestion, route_error = None, exc.message
+    multi = event.span == Span.MULTI
+    status = 200
+    formset = None
+    kwargs = {"event": event, "user": request.user, "transition": transition}
+    if request.method == "POST":
+        status = 400
+        form_class = forms.CoordinationOrderForm if multi else forms.DispatchForm
+        form = form_class(request.POST, **kwargs)
+        if multi:
+            formset = forms.SubtaskFormSet(request.POST, prefix=forms.SUBTASK_PREFIX)
+        if form.is_valid() and (formset is None or formset.is_valid()):
+            data = form.cleaned_data
+            try:
+                if multi:
+                    specs = [services.SubtaskSpec(unit=row["unit"], instruction=row.get("instruction", ""),
+                                                  due_at=row.get("due_at"))
+                             for row in formset.cleaned_data if row.get("unit")]
+                    if not specs:
+                        raise InvalidInput(_("Choose the units of the coordination order."),
+                                           field="subtasks")
+                    services.dispatch_event(event, by=request.user, reason=data["reason"], subtasks=specs)
+                else:
+                    services.dispatch_event(event, by=request.user, to_unit=data["unit"],
+                                            reason=data["reason"], instruction=data["instruction"])
+            except NotPermitted as exc:
+                return forbidden(request, exc.message)
+            except DomainError as exc:
+                status = form_error(form, exc)
+            else:
+                return _done(request, event, transition)
+    elif multi:
+        form = forms.CoordinationOrderForm(**kwargs)
+        suggested = list(suggestion.subtasks) if suggestion else []
+        rows = [{"unit": u.pk} for u in suggested]
+        rows += [{} for _i in range(max(3, len(rows) + 1) - len(rows))]
+        formset = forms.SubtaskFormSet(initial=rows, prefix=forms.SUBTASK_PREFIX)
+    else:
+        form = forms.DispatchForm(**kwargs)
+    return render(request, "events/dispatch_form.html",
+                  {"event": event, "transition": transition, "form": form, "formset": formset,
+                   "suggestion": suggestion, "route_error": route_error, "multi": multi,
+                   "action_url": reverse("events:action", args=[event.pk, "dispatch"])},
+                  status=status)
+
+
+def _perform_subtask_action(name: str, assignment: Assignment, by, data: dict) -> None:
+    match name:
+        case "accept_subtask":
+            services.accept_subtask(assignment, by=by)
+        case "return_subtask":
+            services.return_subtask(assignment, by=by, reason=data.get("reason", ""))
+        case "complete_subtask":
+            services.complete_subtask(assignment, by=by, outcome=data["outcome"], measures=data["measures"],
+                                      attachments=data["attachments"])
+        case "cancel_subtask":
+            services.cancel_subtask(assignment, by=by, reason=data.get("reason", ""))
+        case _:
+            raise Http404
+
+
+@login_required
+def subtask_action(request, pk, assignment_pk, name):
+    """One small form per action on a coordination sub-task."""
+    if name not in SUBTASK_ACTION_FORMS:
+        raise Http404
+    event = get_object_or_404(scoped_events(request.user), pk=pk)
+    assignment = get_object_or_404(
+        event.assignments.filter(kind=AssignmentKind.SUBTASK).select_related("unit"), pk=assignment_pk)
+    transition = ASSIGNMENT_WORKFLOW[name]
+    caps = assignment_capacities(request.user, assignment)
+    allowed = {t.name for t in ASSIGNMENT_WORKFLOW.allowed(state=assignment.state, capacities=caps)}
+    if name not in allowed:
+        can_act = bool(transition.actors & caps) and assignment.state not in transition.sources
+        return _unavailable(request, event, transition, can_act=can_act,
+                            state_label_text=assignment.get_state_display())
+    form_class = SUBTASK_ACTION_FORMS[name]
+    status = 200
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES, event=event, user=request.user, transition=transition)
+        status = 400
+        if form.is_valid():
+            try:
+                _perform_subtask_action(name, assignment, request.user, form.cleaned_data)
+            except NotPermitted as exc:
+                return forbidden(request, exc.message)
+            except DomainError as exc:
+                status = form_error(form, exc)
+            else:
+                return _done(request, event, transition)
+    else:
+        form = form_class(event=event, user=request.user, transition=transition)
+    return render(request, "events/action_form.html",
+                  {"event": event, "transition": transition, "form": form, "assignment": assignment,
+                   "action_url": reverse("events:subtask-action", args=[event.pk, assignment.pk, name])},
+                  status=status)
+
+
+@login_required
+def add_subtask(request, pk):
+    """The county centre adds a unit to a running coordination order."""
+    event = get_object_or_404(scoped_events(request.user), pk=pk)
+    if not may_add_subtask(request.user, event):
+        return forbidden(request, _("Only the county centre changes a running coordination order."))
+    kwargs = {"event": event, "user": request.user}
+    status = 200
+    if request.method == "POST":
+        form = forms.AddSubtaskForm(request.POST, **kwargs)
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.add_subtask(event, by=request.user, unit=data["unit"],
+                                     instruction=data["instruction"], due_at=data["due_at"])
+            except NotPermitted as exc:
+                return forbidden(request, exc.message)
+            except DomainError as exc:
+                status = form_error(form, exc)
+            else:
+                messages.success(request, _("Sub-task added."))
+                return redirect("events:detail", pk=event.pk)
+    else:
+        form = forms.AddSubtaskForm(**kwargs)
+    return render(request, "events/action_form.html",
+                  {"event": event, "transition": {"name": "add_subtask", "label": _("add a sub-task")},
+                   "form": form, "action_url": reverse("events:add-subtask", args=[event.pk])},
+                  status=status)
+
+
+# --- public pages (no sign-in) -------------------------------------------------------
+
+PUBLIC_CODE_SESSION_KEY = "public_reported_code"
+
+
+def throttled(request):
+    """The public budget per client address, shared with the public API (reports,
+    ratings, tracking-code look-ups); a 429 page when it is spent, else None."""
+    throttle = PublicRateThrottle()
+    if throttle.allow_request(request, None):
+        return None
+    response = render(request, "429.html", status=429)
+    wait = throttle.wait()
+    if wait:
+        response["Retry-After"] = str(int(wait) + 1)
+    return response
+
+
+def public_report(request):
+    """A citizen reports on the public portal and receives a tracking code."""
+    status = 200
+    if request.method == "POST":
+        if refused := throttled(request):
+            return refused
+        form = forms.PublicReportForm(request.POST, request.FILES)
+        status = 400
+        if form.is_valid() and not form.cleaned_data["website"]:
+            data = form.cleaned_data
+            try:
+                event = services.create_event(
+                    by=None, source=Source.PUBLIC_PORTAL, description=data["description"],
+                    location=_location(data), title=data["title"], category=data["category"],
+                    occurred_at=data["occurred_at"], reporter_name=data["reporter_name"],
+                    reporter_phone=data["reporter_phone"], is_anonymous=data["is_anonymous"],
+                    attachments=data["attachments"],
+                )
+            except DomainError as exc:
+                status = form_error(form, exc)
+            else:
+                request.session[PUBLIC_CODE_SESSION_KEY] = event.tracking_code
+                return redirect("public:report-done")
+    else:
+        form = forms.PublicReportForm()
+    return render(request, "events/public/report.html", {"form": form}, status=status)
+
+
+def public_report_done(request):
+    code = request.session.get(PUBLIC_CODE_SESSION_KEY)
+    if not code:
+        return redirect("public:report")
+    return render(request, "events/public/report_done.html", {"code": code})
+
+
+def track(request):
+    """Enter a tracking code."""
+    form = forms.TrackForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return redirect("public:track-event", code=form.cleaned_data["code"])
+    return render(request, "events/public/track.html", {"form": form}, status=400 if form.is_bound else 200)
+
+
+def _tracked(code: str) -> Event:
+    return get_object_or_404(Event.objects.select_related("region", "merged_into"),
+                             tracking_code=code.strip().upper())
+
+
+def _progress_of(event: Event) -> Event:
+    """A merged duplicate shows the progress of its original."""
+    shown, seen = event, {event.pk}
+    while shown.state == EventState.MERGED and shown.merged_into_id and shown.merged_into_id not in seen:
+        seen.add(shown.merged_into_id)
+        shown = Event.objects.select_related("region").get(pk=shown.merged_into_id)
+    return shown
+
+
+def _track_page(request, event: Event, *, rating_form=None, status=200):
+    shown = _progress_of(event)
+    if rating_form is None and event.state == EventState.CHECKED:
+        rating_form = forms.PublicRatingForm()
+    context = {
+        "event": event,
+        "shown": shown,
+        "place": (shown.region.town or shown.region).name,
+        "timeline": public_timeline(shown),
+        "rating_form": rating_form if event.state == EventState.CHECKED else None,
+        "latest_rating": event.latest_rating() if event.state in (EventState.RATED, EventState.CLOSED) else None,
+    }
+    response = render(request, "events/public/track_event.html", context, status=status)
+    response["X-Robots-Tag"] = "noindex"
+    # The URL holds the tracking code: never send it to other sites (but keep same-origin
+    # referrers: with "no-referrer" browsers send "Origin: null" and CSRF refuses the rating).
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def track_event(request, code):
+    if refused := throttled(request):
+        return refused
+    return _track_page(request, _tracked(code))
+
+
+@require_POST
+def public_rate(request, code):
+    """满意度评价 by the reporter, identified by the tracking code."""
+    if refused := throttled(request):
+        return refused
+    event = _tracked(code)
+    form = forms.PublicRatingForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            services.rate_event(event, rating=form.cleaned_data["rating"],
+                                comment=form.cleaned_data["comment"], tracking_code=event.tracking_code)
+        except DomainError as exc:
+            status = form_error(form, exc)
+        else:
+            messages.success(request, _("Thank you for your rating."))
+            return redirect("public:track-event", code=event.tracking_code)
+    if event.state != EventState.CHECKED:
+        # Nothing to rate (any more): say so on the page rather than show the form again.
+        for error in form.non_field_errors() or [_("This event cannot be rated now.")]:
+            messages.error(request, error)
+        return _track_page(request, event, status=status)
+    return _track_page(request, event, rating_form=form, status=status)
