@@ -18,20 +18,18 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from civicloop.core.api import PublicRateThrottle
+from civicloop.core.api import PublicRateThrottle, client_ip
 from civicloop.core.errors import DomainError, InvalidInput, NotPermitted
-from civicloop.org.models import Unit
 from civicloop.org.scope import scope_of
 from civicloop.privacy.masking import mask_address, mask_id_number, mask_name, mask_phone
 
 from . import forms, routing, services
-from .choices import AssignmentKind, AssignmentState, AttachmentStage, EventState, Source, Span
+from .choices import AssignmentKind, AttachmentStage, EventState, Source, Span
 from .exporting import write_events_workbook
 from .filtersets import EventFilterSet
 from .models import Assignment, Event
@@ -42,6 +40,7 @@ from .permissions import (
     may_add_subtask,
     may_see_contact,
 )
+from .timeline import public_timeline, staff_timeline
 from .workflow import ASSIGNMENT_WORKFLOW, EVENT_WORKFLOW
 
 # Everything a row of a list needs, so a page of events costs one query.
@@ -56,100 +55,6 @@ def scoped_events(user):
 
 def forbidden(request, message=None):
     return render(request, "403.html", {"message": message}, status=403)
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
-# --- labels for the timeline -------------------------------------------------------
-
-# History actions that are not transitions of either table.
-EXTRA_ACTION_LABELS = {
-    "collect": _("reported"),
-    "duplicate_merged": _("a duplicate was merged in"),
-    "merge_followed": _("followed its original"),
-    "add_subtask": _("sub-task added"),
-}
-
-
-def _is_subtask_action(action: str) -> bool:
-    return action == "add_subtask" or any(t.name == action for t in ASSIGNMENT_WORKFLOW)
-
-
-def action_label(action: str):
-    if action in EXTRA_ACTION_LABELS:
-        return EXTRA_ACTION_LABELS[action]
-    for machine in (EVENT_WORKFLOW, ASSIGNMENT_WORKFLOW):
-        try:
-            return machine[action].label
-        except KeyError:
-            continue
-    return action
-
-
-def state_label(value: str, *, subtask: bool = False):
-    if not value:
-        return ""
-    states = AssignmentState if subtask else EventState
-    try:
-        return states(value).label
-    except ValueError:
-        return value
-
-
-def _unit_names(rows) -> dict[str, str]:
-    codes = {r.details.get("unit") for r in rows if isinstance(r.details, dict)} - {None}
-    return dict(Unit.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
-
-
-def timeline(event: Event) -> list[dict]:
-    """The staff timeline: who did what, from which state to which, when and why."""
-    rows = list(event.history.select_related("actor").order_by("at", "id"))
-    units = _unit_names(rows)
-    entries = []
-    for row in rows:
-        subtask = _is_subtask_action(row.action)
-        if row.actor is not None:
-            actor = str(row.actor)
-        elif row.action == "rate" or (row.action == "collect" and event.source in (Source.PUBLIC_PORTAL,
-                                                                                     Source.OPEN311)):
-            actor = gettext("the reporter")
-        else:
-            actor = gettext("the system")
-        details = row.details if isinstance(row.details, dict) else {}
-        entries.append({
-            "at": row.at,
-            "action": row.action,
-            "label": action_label(row.action),
-            "actor": actor,
-            "from_label": state_label(row.from_state, subtask=subtask),
-            "to_label": state_label(row.to_state, subtask=subtask),
-            "changed": row.from_state != row.to_state,
-            "reason": row.reason,
-            "unit": units.get(details.get("unit", "")),
-            "subtask": subtask,
-        })
-    return entries
-
-
-def public_timeline(event: Event) -> list[dict]:
-    """What the public may see: state labels, unit names and times — never staff
-    names, reasons or reporter data."""
-    rows = [r for r in event.history.order_by("at", "id")
-            if r.action == "collect" or (r.to_state and r.from_state != r.to_state)]
-    units = _unit_names(rows)
-    entries = []
-    for row in rows:
-        subtask = _is_subtask_action(row.action)
-        details = row.details if isinstance(row.details, dict) else {}
-        entries.append({
-            "at": row.at,
-            "state": state_label(row.to_state, subtask=subtask),
-            "unit": units.get(details.get("unit", "")),
-            "subtask": subtask,
-        })
-    return entries
 
 
 # --- queue, list, export --------------------------------------------------------------
@@ -279,7 +184,7 @@ def detail_context(request, event: Event, *, revealed: dict | None = None) -> di
         "revealed": revealed is not None,
         "has_reporter_data": any([event.reporter_name, event.reporter_phone,
                                   event.reporter_id_number, event.reporter_address]),
-        "timeline": timeline(event),
+        "timeline": staff_timeline(event),
         "leads": [a for a in assignments if a.kind != AssignmentKind.SUBTASK],
         "subtasks": [a for a in assignments if a.kind == AssignmentKind.SUBTASK],
         "feedbacks": feedbacks,
@@ -482,6 +387,29 @@ def _done(request, event, transition):
     return redirect("events:detail", pk=event.pk)
 
 
+def _form_view(request, *, form_class, form_kwargs: dict, perform, done, context: dict,
+               template: str = "events/action_form.html"):
+    """GET shows the form; POST validates its shape, calls ``perform(cleaned_data)`` (one
+    service call) and returns ``done()``. A refusal by the service is shown on the form,
+    or as the 403 page when the user may not act."""
+    status = 200
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES, **form_kwargs)
+        status = 400
+        if form.is_valid():
+            try:
+                perform(form.cleaned_data)
+            except NotPermitted as exc:
+                return forbidden(request, exc.message)
+            except DomainError as exc:
+                status = form_error(form, exc)
+            else:
+                return done()
+    else:
+        form = form_class(**form_kwargs)
+    return render(request, template, {**context, "form": form}, status=status)
+
+
 @login_required
 def event_action(request, pk, name):
     """One small form per action of the event workflow (GET shows it, POST does it)."""
@@ -496,26 +424,14 @@ def event_action(request, pk, name):
                             state_label_text=event.get_state_display())
     if name == "dispatch":
         return _dispatch(request, event, transition)
-    form_class = EVENT_ACTION_FORMS[name]
-    status = 200
-    if request.method == "POST":
-        form = form_class(request.POST, request.FILES, event=event, user=request.user, transition=transition)
-        status = 400
-        if form.is_valid():
-            try:
-                _perform_event_action(name, event, request.user, form.cleaned_data)
-            except NotPermitted as exc:
-                return forbidden(request, exc.message)
-            except DomainError as exc:
-                status = form_error(form, exc)
-            else:
-                return _done(request, event, transition)
-    else:
-        form = form_class(event=event, user=request.user, transition=transition)
-    return render(request, "events/action_form.html",
-                  {"event": event, "transition": transition, "form": form,
-                   "action_url": reverse("events:action", args=[event.pk, name])},
-                  status=status)
+    return _form_view(
+        request, form_class=EVENT_ACTION_FORMS[name],
+        form_kwargs={"event": event, "user": request.user, "transition": transition},
+        perform=lambda data: _perform_event_action(name, event, request.user, data),
+        done=lambda: _done(request, event, transition),
+        context={"event": event, "transition": transition,
+                 "action_url": reverse("events:action", args=[event.pk, name])},
+    )
 
 
 def _dispatch(request, event, transition):
@@ -600,26 +516,14 @@ def subtask_action(request, pk, assignment_pk, name):
         can_act = bool(transition.actors & caps) and assignment.state not in transition.sources
         return _unavailable(request, event, transition, can_act=can_act,
                             state_label_text=assignment.get_state_display())
-    form_class = SUBTASK_ACTION_FORMS[name]
-    status = 200
-    if request.method == "POST":
-        form = form_class(request.POST, request.FILES, event=event, user=request.user, transition=transition)
-        status = 400
-        if form.is_valid():
-            try:
-                _perform_subtask_action(name, assignment, request.user, form.cleaned_data)
-            except NotPermitted as exc:
-                return forbidden(request, exc.message)
-            except DomainError as exc:
-                status = form_error(form, exc)
-            else:
-                return _done(request, event, transition)
-    else:
-        form = form_class(event=event, user=request.user, transition=transition)
-    return render(request, "events/action_form.html",
-                  {"event": event, "transition": transition, "form": form, "assignment": assignment,
-                   "action_url": reverse("events:subtask-action", args=[event.pk, assignment.pk, name])},
-                  status=status)
+    return _form_view(
+        request, form_class=SUBTASK_ACTION_FORMS[name],
+        form_kwargs={"event": event, "user": request.user, "transition": transition},
+        perform=lambda data: _perform_subtask_action(name, assignment, request.user, data),
+        done=lambda: _done(request, event, transition),
+        context={"event": event, "transition": transition, "assignment": assignment,
+                 "action_url": reverse("events:subtask-action", args=[event.pk, assignment.pk, name])},
+    )
 
 
 @login_required
@@ -628,29 +532,18 @@ def add_subtask(request, pk):
     event = get_object_or_404(scoped_events(request.user), pk=pk)
     if not may_add_subtask(request.user, event):
         return forbidden(request, _("Only the county centre changes a running coordination order."))
-    kwargs = {"event": event, "user": request.user}
-    status = 200
-    if request.method == "POST":
-        form = forms.AddSubtaskForm(request.POST, **kwargs)
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.add_subtask(event, by=request.user, unit=data["unit"],
-                                     instruction=data["instruction"], due_at=data["due_at"])
-            except NotPermitted as exc:
-                return forbidden(request, exc.message)
-            except DomainError as exc:
-                status = form_error(form, exc)
-            else:
-                messages.success(request, _("Sub-task added."))
-                return redirect("events:detail", pk=event.pk)
-    else:
-        form = forms.AddSubtaskForm(**kwargs)
-    return render(request, "events/action_form.html",
-                  {"event": event, "transition": {"name": "add_subtask", "label": _("add a sub-task")},
-                   "form": form, "action_url": reverse("events:add-subtask", args=[event.pk])},
-                  status=status)
+    def done():
+        messages.success(request, _("Sub-task added."))
+        return redirect("events:detail", pk=event.pk)
+
+    return _form_view(
+        request, form_class=forms.AddSubtaskForm, form_kwargs={"event": event, "user": request.user},
+        perform=lambda data: services.add_subtask(event, by=request.user, unit=data["unit"],
+                                                  instruction=data["instruction"], due_at=data["due_at"]),
+        done=done,
+        context={"event": event, "transition": {"name": "add_subtask", "label": _("add a sub-task")},
+                 "action_url": reverse("events:add-subtask", args=[event.pk])},
+    )
 
 
 # --- public pages (no sign-in) -------------------------------------------------------

@@ -6,7 +6,6 @@ staff names, no reasons written by staff, no personal data.
 
 from __future__ import annotations
 
-from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -19,13 +18,10 @@ from civicloop.core.api import PublicRateThrottle, error_responses
 from civicloop.events import services
 from civicloop.events.choices import EventState, Source
 from civicloop.events.models import Event
-from civicloop.events.workflow import EVENT_WORKFLOW
+from civicloop.events.timeline import public_timeline
 
 from .actions import PublicRateSerializer, PublicReportSerializer
-from .serializers import PublicReceiptSerializer, PublicTrackSerializer, history_label
-
-# Timeline rows a reporter may see: the intake and the event's own state moves.
-PUBLIC_TIMELINE_ACTIONS = frozenset({"collect", *(t.name for t in EVENT_WORKFLOW)})
+from .serializers import PublicReceiptSerializer, PublicTrackSerializer
 
 
 class PublicAPIView(APIView):
@@ -45,8 +41,6 @@ def tracked_event(code: str) -> Event:
 
 
 def track_data(event: Event) -> dict:
-    rows = (event.history.filter(action__in=PUBLIC_TIMELINE_ACTIONS)
-            .exclude(from_state=F("to_state")).order_by("at", "id"))
     latest = event.latest_rating()
     original = event.merged_into
     return {
@@ -61,11 +55,7 @@ def track_data(event: Event) -> dict:
         "rating": latest.rating if latest else None,
         "original": {"number": original.number, "state": original.state,
                      "state_label": original.get_state_display()} if original else None,
-        "timeline": [
-            {"at": row.at, "action": row.action, "label": history_label(row.action),
-             "state": row.to_state, "state_label": EventState(row.to_state).label}
-            for row in rows
-        ],
+        "timeline": public_timeline(event),
     }
 
 

@@ -23,7 +23,8 @@ from civicloop.events.models import (
     EventRating,
     Feedback,
 )
-from civicloop.events.workflow import ASSIGNMENT_WORKFLOW, EVENT_WORKFLOW
+from civicloop.events.timeline import action_label
+from civicloop.events.workflow import ASSIGNMENT_WORKFLOW
 from civicloop.org.api.serializers import (
     RegionBriefSerializer,
     UnitBriefSerializer,
@@ -31,22 +32,9 @@ from civicloop.org.api.serializers import (
 )
 from civicloop.privacy import masking
 
-# History rows that are not moves of either state machine.
-OTHER_HISTORY_LABELS = {
-    "collect": _("collected"),
-    "duplicate_merged": _("a duplicate was merged into this event"),
-    "merge_followed": _("followed its original's merge"),
-    "add_subtask": _("sub-task added"),
-}
-
 
 def history_label(action: str) -> str:
-    for workflow in (EVENT_WORKFLOW, ASSIGNMENT_WORKFLOW):
-        try:
-            return str(workflow[action].label)
-        except KeyError:
-            continue
-    return str(OTHER_HISTORY_LABELS.get(action, action))
+    return str(action_label(action))
 
 
 def _user(context):
@@ -237,8 +225,7 @@ class EventDetailSerializer(EventListSerializer):
         return AttachmentSerializer(intake, many=True, context=self.context).data
 
     def get_allowed_actions(self, event) -> list[str]:
-        caps = permissions.capacities(_user(self.context), event)
-        return [t.name for t in EVENT_WORKFLOW.allowed(state=event.state, capacities=caps)]
+        return [t.name for t in permissions.event_actions(_user(self.context), event)]
 
     def get_contact_visible(self, event) -> bool:
         return permissions.may_see_contact(_user(self.context), event)
@@ -268,6 +255,7 @@ class PublicTimelineEntrySerializer(serializers.Serializer):
     label = serializers.CharField()
     state = serializers.ChoiceField(choices=EventState.choices)
     state_label = serializers.CharField()
+    unit = serializers.CharField(allow_null=True, help_text=_("The unit that moved it, where one did."))
 
 
 class PublicOriginalSerializer(serializers.Serializer):

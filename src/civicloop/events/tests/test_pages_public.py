@@ -74,8 +74,8 @@ def test_tracking_page_shows_states_units_and_times_but_no_staff_or_reporter_dat
                    "已劝离摊贩并清理现场"]:
         assert secret not in page, secret
     timeline = client.get(reverse("public:track-event", args=[event.tracking_code])).context["timeline"]
-    assert [entry["state"] for entry in timeline][-1] == EventState.CHECKED.label
-    assert set(timeline[0]) == {"at", "state", "unit", "subtask"}
+    assert [entry["state_label"] for entry in timeline][-1] == EventState.CHECKED.label
+    assert set(timeline[0]) == {"at", "action", "label", "state", "state_label", "unit"}
 
 
 def test_rating_form_is_offered_only_when_checked(world, client):
