@@ -32,10 +32,12 @@ from pathlib import Path
 
 import time_machine
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from civicloop.core.errors import DomainError
 from civicloop.core.identifiers import id_number_check_char
+from civicloop.notifications.models import Notification
 from civicloop.org.choices import GRID_ROLES, RegionLevel, Role, UnitKind
 from civicloop.org.demo import GIVEN, SURNAMES
 from civicloop.org.models import Post, Region, Unit, User
@@ -761,6 +763,12 @@ class DemoEvents:
 
     # --- playing ---
 
+    def _read_old_notifications(self) -> None:
+        """Staff read their notices: leave only the last few days' unread, as in a live system."""
+        cutoff = self.end - dt.timedelta(days=3)
+        Notification.objects.filter(created_at__lt=cutoff, read_at__isnull=True).update(
+            read_at=F("created_at") + dt.timedelta(hours=2), delivered_at=F("created_at"))
+
     def run(self) -> DemoResult:
         self.progress("planning")
         plans = self.plan()
@@ -798,6 +806,7 @@ class DemoEvents:
             while sweep_at <= self.end:
                 self._sweep(sweep_at)
                 sweep_at += SWEEP_EVERY
+            self._read_old_notifications()
         ids = [p.event_id for p in plans if p.event_id]
         states = Counter(Event.objects.filter(pk__in=ids).values_list("state", flat=True))
         escalated = Event.objects.filter(pk__in=ids, escalation_level__gt=0).count()

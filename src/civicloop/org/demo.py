@@ -168,7 +168,7 @@ def load_haiyan_organisation(seed: int = 2024) -> list[DemoLogin]:
                         UnitKind.VILLAGE_STATION, village)
         squad = Unit.objects.get(code=f"{village.code[:9]}-squad")
         for grid in village.children.filter(level=RegionLevel.GRID):
-            team = _unit(f"{grid.code}-team", f"{grid.name}网格队伍", UnitKind.GRID_TEAM, grid)
+            team = _unit(f"{grid.code}-team", f"{grid.name}队伍", UnitKind.GRID_TEAM, grid)
             if Post.objects.filter(unit=team, is_active=True).exists():
                 continue
             if not demo_grid_done and village.parent.name == "武原街道":
