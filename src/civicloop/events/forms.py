@@ -77,8 +77,16 @@ class CategoryChoiceField(forms.ModelChoiceField):
 
 
 class UnitChoiceField(forms.ModelChoiceField):
+    """Units listed by name; the kind is added only when the name does not already say it."""
+
     def label_from_instance(self, obj: Unit) -> str:
-        return f"{obj.name}（{obj.get_kind_display()}）"
+        kind = obj.get_kind_display()
+        return obj.name if _names_its_kind(obj) else f"{obj.name} · {kind}"
+
+
+def _names_its_kind(unit: Unit) -> bool:
+    # Unit names in Chinese end with what they are (…指挥室, …执法队, …联络站, …局).
+    return unit.name.endswith(("指挥室", "执法队", "联络站", "局", "中心", "队伍", "分局"))
 
 
 def handling_units():

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from .choices import QualificationKind, RegionLevel, Role, UnitKind
 from .divisions import load_county
@@ -51,7 +52,7 @@ class DemoLogin:
     username: str
     role: str
     unit: str
-    note: str = ""
+    note: object = ""  # text or a lazy translation
 
 
 def _name(rng: random.Random) -> str:
@@ -110,7 +111,7 @@ def load_haiyan_organisation(seed: int = 2024) -> list[DemoLogin]:
     admin = staff.person("admin", "系统管理员")
     admin.is_staff = admin.is_superuser = True
     admin.save(update_fields=["is_staff", "is_superuser"])
-    logins.append(DemoLogin("admin", "系统管理员 administrator", "—", "Django admin /admin/"))
+    logins.append(DemoLogin("admin", str(_("administrator")), "—", _("Django admin at /admin/")))
 
     centre = _unit("county-centre", "海盐县社会治理中心", UnitKind.COUNTY_CENTRE, county, "0573-86120000")
     leadership = _unit("county-leadership", "海盐县“大综合一体化”改革双牵头领导小组", UnitKind.LEADERSHIP, county)
@@ -119,20 +120,20 @@ def load_haiyan_organisation(seed: int = 2024) -> list[DemoLogin]:
     assessor_org = _unit("assessor-org", "第三方赋权评估机构", UnitKind.ASSESSOR, county)
     departments = {code: _unit(code, name, UnitKind.DEPARTMENT, county) for code, name in DEPARTMENTS}
 
-    demo("centre", "沈晓燕", centre, Role.CENTRE_OPERATOR, "sees the whole county; issues coordination orders")
+    demo("centre", "沈晓燕", centre, Role.CENTRE_OPERATOR, _("sees the whole county; issues coordination orders"))
     staff.post(staff.person(), centre, Role.CENTRE_OPERATOR)
-    demo("leader", "顾建国", leadership, Role.LEADER, "reads everything, escalates")
-    demo("emergency", "陆志强", emergency, Role.ENFORCEMENT_OFFICER, "urgent events")
-    for _ in range(5):
+    demo("leader", "顾建国", leadership, Role.LEADER, _("reads everything, escalates"))
+    demo("emergency", "陆志强", emergency, Role.ENFORCEMENT_OFFICER, _("urgent events"))
+    for _n in range(5):
         staff.post(staff.person(), emergency, Role.ENFORCEMENT_OFFICER)
     demo("assessor", "钱文静", assessor_org, Role.ASSESSOR)
     demo("dept_scjg", "朱海燕", departments["dept-scjg"], Role.DEPARTMENT_OFFICER,
-         "sees what is assigned to market supervision")
+         _("sees what is assigned to market supervision"))
     for unit in departments.values():
-        for _ in range(2):
+        for _n in range(2):
             staff.post(staff.person(), unit, Role.DEPARTMENT_OFFICER)
     reviewer = demo("legal_reviewer", "许明哲", departments["dept-zhzf"], Role.LEGAL_REVIEWER,
-                    "holds the legal professional qualification")
+                    _("holds the legal professional qualification"))
     Qualification.objects.get_or_create(
         kind=QualificationKind.LEGAL_PROFESSIONAL, number="A20213304240117",
         defaults={"user": reviewer, "issued_on": "2021-12-20"},
@@ -144,19 +145,19 @@ def load_haiyan_organisation(seed: int = 2024) -> list[DemoLogin]:
                              town)
         squad = _unit(f"{town.code[:9]}-squad", f"{town.name}综合行政执法队", UnitKind.SQUAD, town)
         if town.name == "武原街道":
-            demo("wuyuan_dispatcher", "张丽华", command_room, Role.DISPATCHER, "武原街道 only")
-            demo("wuyuan_officer", "王建军", squad, Role.ENFORCEMENT_OFFICER, "武原街道 squad")
-            demo("wuyuan_lawyer", "吴律师", squad, Role.LAWYER, "squad lawyer (驻队律师)")
-            town_reviewer = demo("wuyuan_reviewer", "孙法明", squad, Role.LEGAL_REVIEWER, "town legal reviewer")
+            demo("wuyuan_dispatcher", "张丽华", command_room, Role.DISPATCHER, _("%(town)s only") % {"town": town.name})
+            demo("wuyuan_officer", "王建军", squad, Role.ENFORCEMENT_OFFICER, _("the %(town)s squad") % {"town": town.name})
+            demo("wuyuan_lawyer", "吴律师", squad, Role.LAWYER, _("squad lawyer"))
+            town_reviewer = demo("wuyuan_reviewer", "孙法明", squad, Role.LEGAL_REVIEWER, _("town legal reviewer"))
             Qualification.objects.get_or_create(
                 kind=QualificationKind.LEGAL_PROFESSIONAL, number="A20233304240052",
                 defaults={"user": town_reviewer, "issued_on": "2024-02-01"},
             )
         elif town.name == "澉浦镇":
-            demo("ganpu_dispatcher", "陈美芳", command_room, Role.DISPATCHER, "澉浦镇 only")
+            demo("ganpu_dispatcher", "陈美芳", command_room, Role.DISPATCHER, _("%(town)s only") % {"town": town.name})
         else:
             staff.post(staff.person(), command_room, Role.DISPATCHER)
-        for _ in range(6):
+        for _n in range(6):
             officer = staff.person()
             staff.post(officer, squad, Role.ENFORCEMENT_OFFICER)
 
@@ -182,7 +183,7 @@ def load_haiyan_organisation(seed: int = 2024) -> list[DemoLogin]:
                 red, pro = staff.person(), staff.person()
                 staff.post(red, team, Role.RED_BUTLER)
                 staff.post(pro, team, Role.PROFESSIONAL_GRID_WORKER)
-                for _ in range(rng.randint(1, 3)):
+                for _n in range(rng.randint(1, 3)):
                     staff.post(staff.person(), team, rng.choice([Role.PART_TIME_GRID_WORKER, Role.VOLUNTEER]))
                 staff.post(staff.person(), station, Role.STATION_STAFF)
             for sunk in (red, pro):

@@ -34,7 +34,7 @@ def assign_post(*, user: User, unit: Unit, role: str, by: User, started_on=None)
         Post.objects.active().filter(unit=unit, role=role).exists()
     ):
         raise InvalidInput(
-            _("This grid team already has a %(role)s; end that post first or use “set grid team”.")
+            _("This grid team already has a %(role)s; end that post first.")
             % {"role": Role(role).label},
             field="role",
         )

@@ -112,7 +112,7 @@ def test_worker_once_escalates_an_event_whose_deadline_passed(world, settings):
     assert event.escalation_level == 1
     row = EventHistory.objects.get(event=event, action="escalate")
     assert row.actor is None and row.details["automatic"] is True
-    assert "deadline sweep enqueued and run" in output
+    assert "a deadline sweep enqueued now" in output
 
 
 @pytest.mark.django_db(transaction=True)
@@ -128,7 +128,7 @@ def test_worker_never_queues_a_second_sweep_while_one_is_pending(world, settings
 
     output = command("worker", once=True)
 
-    assert "was already queued" in output
+    assert "the deadline sweep that was already waiting" in output
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
 
 

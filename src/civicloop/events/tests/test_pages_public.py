@@ -65,12 +65,12 @@ def test_wrong_tracking_code_is_not_found(world, client):
 def test_tracking_page_shows_states_units_and_times_but_no_staff_or_reporter_data(world, client):
     event = walk(world, report(world), EventState.CHECKED)
     for user in world.users.values():
-        user.full_name = f"工作人员{user.username}"
+        user.full_name = f"职员{user.username}甲"
         user.save(update_fields=["full_name"])
     page = client.get(reverse("public:track-event", args=[event.tracking_code])).content.decode()
     assert 'id="public-state" data-state="checked"' in page
     assert world.wuyuan_squad.name in page
-    for secret in ["工作人员", "张三", "13912345678", "139****5678", "核实为占道经营", "现场核查已整改",
+    for secret in ["职员", "张三", "13912345678", "139****5678", "核实为占道经营", "现场核查已整改",
                    "已劝离摊贩并清理现场"]:
         assert secret not in page, secret
     timeline = client.get(reverse("public:track-event", args=[event.tracking_code])).context["timeline"]

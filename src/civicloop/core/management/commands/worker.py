@@ -107,8 +107,8 @@ class Command(LocalisedCommand):
             enqueued = enqueue_sweep(every=sweep_every)
             worker.run()
             self.stdout.write(
-                _("Ran the queued tasks (deadline sweep %(how)s).")
-                % {"how": _("enqueued and run") if enqueued else _("was already queued; run")}
+                _("Ran the queued tasks, including a deadline sweep enqueued now.") if enqueued
+                else _("Ran the queued tasks, including the deadline sweep that was already waiting.")
             )
             return
 
