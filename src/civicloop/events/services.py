@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.errors import InvalidInput, NotPermitted
@@ -263,7 +263,7 @@ def create_event(
         _record(event, "collect", by=by, from_state="", to_state=S.COLLECTED,
                 details={"source": source, "attachments": len(checked)})
         notify_units(_dispatching_units(event), verb="new_event",
-                     message=_("New event %(number)s: %(title)s") % {"number": event.number, "title": title},
+                     message=_("New event %(number)s: %(title)s"), params={"number": event.number, "title": title},
                      link=_link(event))
     return event
 
@@ -296,8 +296,7 @@ def judge_event(event: Event, *, by: User, urgency: str, span: str, reason: str,
         centre = county_unit(UnitKind.COUNTY_CENTRE)
         if centre:
             notify_units([centre], verb="coordination_needed",
-                         message=_("Multi-span event %(number)s needs a coordination order")
-                         % {"number": event.number}, link=_link(event))
+                         message=_("Multi-span event %(number)s needs a coordination order"), params={"number": event.number}, link=_link(event))
     return event
 
 
@@ -357,8 +356,7 @@ def dispatch_event(event: Event, *, by: User, to_unit: Unit | None = None, reaso
                                      "due_at": a.due_at.isoformat() if a.due_at else None}
                                     for a in issued]})
         notify_units([a.unit for a in issued], verb="subtask_issued",
-                     message=_("Coordination sub-task for %(number)s: %(title)s")
-                     % {"number": event.number, "title": event.title}, link=_link(event))
+                     message=_("Coordination sub-task for %(number)s: %(title)s"), params={"number": event.number, "title": event.title}, link=_link(event))
         return event
 
     lead_unit = to_unit or suggested.lead
@@ -379,11 +377,10 @@ def dispatch_event(event: Event, *, by: User, to_unit: Unit | None = None, reaso
                    "suggested": suggested.lead.code if suggested.lead else None,
                    "overridden": overridden, "rule": suggested.explanation})
     notify_units([lead_unit], verb="dispatched",
-                 message=_("Dispatched to you: %(number)s %(title)s")
-                 % {"number": event.number, "title": event.title}, link=_link(event))
+                 message=_("Dispatched to you: %(number)s %(title)s"), params={"number": event.number, "title": event.title}, link=_link(event))
     if assists:
         notify_units([a.unit for a in assists], verb="assist",
-                     message=_("Assist the emergency team on %(number)s") % {"number": event.number},
+                     message=_("Assist the emergency team on %(number)s"), params={"number": event.number},
                      link=_link(event))
     return event
 
@@ -434,8 +431,7 @@ def return_event(event: Event, *, by: User, reason: str) -> Event:
           deadline_at=deadline(DeadlineStage.JUDGE, timezone.now()),
           details={"assignment": lead.pk, "unit": lead.unit.code})
     notify_units(_dispatching_units(event), verb="returned",
-                 message=_("%(unit)s returned %(number)s: %(reason)s")
-                 % {"unit": lead.unit, "number": event.number, "reason": reason}, link=_link(event))
+                 message=_("%(unit)s returned %(number)s: %(reason)s"), params={"unit": lead.unit, "number": event.number, "reason": reason}, link=_link(event))
     return event
 
 
@@ -455,8 +451,7 @@ def redispatch_event(event: Event, *, by: User, to_unit: Unit, reason: str, inst
     _move(event, transition.name, S.DISPATCHED, by=by, reason=reason, deadline_at=lead.accept_due_at,
           details={"from_unit": old.unit.code, "unit": to_unit.code, "assignment": lead.pk})
     notify_units([to_unit], verb="dispatched",
-                 message=_("Dispatched to you: %(number)s %(title)s")
-                 % {"number": event.number, "title": event.title}, link=_link(event))
+                 message=_("Dispatched to you: %(number)s %(title)s"), params={"number": event.number, "title": event.title}, link=_link(event))
     return event
 
 
@@ -487,7 +482,7 @@ def submit_feedback(event: Event, *, by: User, outcome: str, measures: str, atta
               deadline_at=deadline(DeadlineStage.CHECK, now),
               details={"feedback": feedback.pk, "outcome": outcome, "attachments": len(checked)})
         notify_units(_dispatching_units(event), verb="feedback",
-                     message=_("Feedback on %(number)s is ready to check") % {"number": event.number},
+                     message=_("Feedback on %(number)s is ready to check"), params={"number": event.number},
                      link=_link(event))
     return event
 
@@ -517,7 +512,7 @@ def _reopen_work(event: Event, *, by: User | None, reason: str, only: Iterable[i
         units = [lead.unit]
     event.deadline_at = due
     notify_units(units, verb="rework",
-                 message=_("Rework needed on %(number)s: %(reason)s") % {"number": event.number, "reason": reason},
+                 message=_("Rework needed on %(number)s: %(reason)s"), params={"number": event.number, "reason": reason},
                  link=_link(event))
 
 
@@ -537,11 +532,11 @@ def check_event(event: Event, *, by: User, passed: bool, notes: str = "",
         collectors = Unit.objects.active().serving(event.region).filter(
             kind__in=[UnitKind.VILLAGE_STATION, UnitKind.GRID_TEAM])
         notify_units(collectors, verb="rate",
-                     message=_("Collect the satisfaction rating for %(number)s") % {"number": event.number},
+                     message=_("Collect the satisfaction rating for %(number)s"), params={"number": event.number},
                      link=_link(event))
         if event.reported_by_id:
             notify_users([event.reported_by], verb="rate",
-                         message=_("Your event %(number)s is done: please rate it") % {"number": event.number},
+                         message=_("Your event %(number)s is done: please rate it"), params={"number": event.number},
                          link=_link(event))
     else:
         _reopen_work(event, by=by, reason=notes, only=reopen_subtasks)
@@ -582,8 +577,7 @@ def rate_event(event: Event, *, rating: str, comment: str = "", by: User | None 
     else:
         _move(event, transition.name, S.RATED, by=by, reason=comment, deadline_at=None, details=details)
         notify_units(_dispatching_units(event), verb="rated",
-                     message=_("%(number)s was rated: %(rating)s")
-                     % {"number": event.number, "rating": Rating(rating).label}, link=_link(event))
+                     message=_("%(number)s was rated: %(rating)s"), params={"number": event.number, "rating": Rating(rating).label}, link=_link(event))
     return event
 
 
@@ -715,14 +709,12 @@ def escalate_event(event: Event, *, by: User | None, reason: str, automatic: boo
         units.append(centre)
     handling = Unit.objects.filter(pk__in=event.assignments.open().values("unit"))
     notify_units([*units, *handling], verb="escalated",
-                 message=_("Escalated (level %(level)d): %(number)s — %(reason)s")
-                 % {"level": event.escalation_level, "number": event.number, "reason": reason},
+                 message=_("Escalated (level %(level)d): %(number)s — %(reason)s"), params={"level": event.escalation_level, "number": event.number, "reason": reason},
                  link=_link(event))
     if event.escalation_level >= 2:
         leaders = User.objects.filter(posts__role=Role.LEADER, posts__is_active=True, is_active=True)
         notify_users(leaders, verb="escalated",
-                     message=_("Escalated (level %(level)d): %(number)s — %(reason)s")
-                     % {"level": event.escalation_level, "number": event.number, "reason": reason},
+                     message=_("Escalated (level %(level)d): %(number)s — %(reason)s"), params={"level": event.escalation_level, "number": event.number, "reason": reason},
                      link=_link(event))
     return event
 
@@ -740,8 +732,9 @@ def escalate_overdue(*, at: dt.datetime | None = None) -> int:
             fresh = _lock(event)
             if fresh.deadline_at is None or fresh.deadline_at >= at or fresh.escalated_deadline_at == fresh.deadline_at:
                 continue
-            escalate_event(fresh, by=None, automatic=True,
-                           reason=str(_("Deadline passed (%(stage)s)") % {"stage": S(fresh.state).label}),
+            with translation.override(settings.LANGUAGE_CODE):
+                reason = str(_("Deadline passed (%(stage)s)") % {"stage": S(fresh.state).label})
+            escalate_event(fresh, by=None, automatic=True, reason=reason,
                            details={"deadline_at": fresh.deadline_at.isoformat()})
             count += 1
     subtasks = Assignment.objects.open().filter(kind=AssignmentKind.SUBTASK, due_at__lt=at,
@@ -753,8 +746,9 @@ def escalate_overdue(*, at: dt.datetime | None = None) -> int:
                 continue
             sub.escalated_at = at
             sub.save(update_fields=["escalated_at"])
-            escalate_event(sub.event, by=None, automatic=True,
-                           reason=str(_("Sub-task of %(unit)s is overdue") % {"unit": sub.unit}),
+            with translation.override(settings.LANGUAGE_CODE):
+                reason = str(_("Sub-task of %(unit)s is overdue") % {"unit": sub.unit})
+            escalate_event(sub.event, by=None, automatic=True, reason=reason,
                            details={"assignment": sub.pk, "unit": sub.unit.code})
             count += 1
     return count
@@ -809,8 +803,7 @@ def return_subtask(assignment: Assignment, *, by: User, reason: str) -> Assignme
     centre = county_unit(UnitKind.COUNTY_CENTRE)
     if centre:
         notify_units([centre], verb="returned",
-                     message=_("%(unit)s returned its sub-task of %(number)s: %(reason)s")
-                     % {"unit": assignment.unit, "number": event.number, "reason": reason}, link=_link(event))
+                     message=_("%(unit)s returned its sub-task of %(number)s: %(reason)s"), params={"unit": assignment.unit, "number": event.number, "reason": reason}, link=_link(event))
     return assignment
 
 
@@ -840,7 +833,7 @@ def _complete_if_all_done(event: Event) -> None:
         centre = county_unit(UnitKind.COUNTY_CENTRE)
         if centre:
             notify_units([centre], verb="feedback",
-                         message=_("All sub-tasks of %(number)s are done: check it") % {"number": event.number},
+                         message=_("All sub-tasks of %(number)s are done: check it"), params={"number": event.number},
                          link=_link(event))
 
 
@@ -877,8 +870,7 @@ def add_subtask(event: Event, *, by: User, unit: Unit, instruction: str = "",
         event.deadline_at = assignment.due_at
         event.save(update_fields=["deadline_at"])
     notify_units([unit], verb="subtask_issued",
-                 message=_("Coordination sub-task for %(number)s: %(title)s")
-                 % {"number": event.number, "title": event.title}, link=_link(event))
+                 message=_("Coordination sub-task for %(number)s: %(title)s"), params={"number": event.number, "title": event.title}, link=_link(event))
     return assignment
 
 

@@ -4,16 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .models import Notification
 
 
-def notify_users(users: Iterable, *, verb: str, message: str, link: str = "") -> list[Notification]:
-    """Write inbox rows now; deliver them after the surrounding transaction commits."""
+def render_message(message, params: dict | None = None) -> str:
+    """Notices are stored in the deployment's language (LANGUAGE_CODE), whatever
+    language the person whose action caused them happens to use."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = str(message) % params if params else str(message)
+    return text[:300]
+
+
+def notify_users(users: Iterable, *, verb: str, message, params: dict | None = None,
+                 link: str = "") -> list[Notification]:
+    """Write inbox rows now; deliver them after the surrounding transaction commits.
+
+    Pass ``message`` as a lazy translation and its ``params`` separately so it is
+    rendered in the deployment's language."""
+    text = render_message(message, params)
     rows = Notification.objects.bulk_create(
-        [Notification(recipient=u, verb=verb, message=str(message)[:300], link=link) for u in set(users)]
+        [Notification(recipient=u, verb=verb, message=text, link=link) for u in set(users)]
     )
     ids = [n.pk for n in rows if n.pk is not None]
     if ids:
@@ -21,11 +35,12 @@ def notify_users(users: Iterable, *, verb: str, message: str, link: str = "") ->
     return rows
 
 
-def notify_units(units: Iterable, *, verb: str, message: str, link: str = "") -> list[Notification]:
+def notify_units(units: Iterable, *, verb: str, message, params: dict | None = None,
+                 link: str = "") -> list[Notification]:
     from civicloop.org.models import User
 
     users = User.objects.filter(posts__unit__in=list(units), posts__is_active=True, is_active=True).distinct()
-    return notify_users(users, verb=verb, message=message, link=link)
+    return notify_users(users, verb=verb, message=message, params=params, link=link)
 
 
 def _enqueue_delivery(ids: list[int]) -> None:

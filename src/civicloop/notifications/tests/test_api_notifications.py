@@ -54,3 +54,18 @@ def test_marking_all_read_touches_only_my_notifications(world):
     response = client_for(world.wuyuan_dispatcher).post("/api/notifications/read-all/")
     assert response.status_code == 200 and response.json() == {"marked": 1}
     assert Notification.objects.get(recipient=world.ganpu_dispatcher).read_at is None
+
+
+def test_notices_are_written_in_the_deployment_language_whatever_the_actor_uses(world):
+    from django.utils import translation
+
+    from civicloop.events import services
+    from civicloop.testing.journeys import report
+
+    with translation.override("en"):
+        event = report(world)
+        services.judge_event(event, by=world.wuyuan_dispatcher, urgency="general", span="single", reason="x")
+        services.dispatch_event(event, by=world.wuyuan_dispatcher)
+    notice = world.wuyuan_officer.notifications.get(verb="dispatched")
+    assert notice.message.startswith("新派遣事件")  # not “Dispatched to you…”
+    assert event.number in notice.message
