@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "civicloop.privacy",
     "civicloop.notifications",
     "civicloop.events",
+    "civicloop.open311",
 ]
 
 MIDDLEWARE = [
