@@ -106,6 +106,8 @@ INSTALLED_APPS = [
     "civicloop.privacy",
     "civicloop.notifications",
     "civicloop.events",
+    "civicloop.router",
+    "civicloop.matters",
     "civicloop.open311",
 ]
 
@@ -241,6 +243,10 @@ SPECTACULAR_SETTINGS = {
         "AssignmentStateEnum": "civicloop.events.choices.AssignmentState",
         "AssignmentKindEnum": "civicloop.events.choices.AssignmentKind",
         "UnitKindEnum": "civicloop.org.choices.UnitKind",
+        "EmpowermentKindEnum": "civicloop.matters.choices.GrantKind",
+        "EmpowermentRequestStateEnum": "civicloop.matters.choices.RequestState",
+        "AssessmentStateEnum": "civicloop.matters.choices.AssessmentState",
+        "AssessmentDimensionEnum": "civicloop.matters.choices.Dimension",
     },
 }
 

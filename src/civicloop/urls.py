@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("civicloop.core.urls")),
     path("events/", include("civicloop.events.urls")),
     path("notifications/", include("civicloop.notifications.urls")),
+    path("matters/", include("civicloop.matters.urls")),
     path("open311/v2/", include("civicloop.open311.urls")),
     path("", include((public_urlpatterns, "public"))),
 ]

@@ -5,5 +5,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("civicloop.org.api.urls")),
     path("", include("civicloop.events.api.urls")),
+    path("", include("civicloop.matters.api.urls")),
     path("", include("civicloop.notifications.api.urls")),
 ]

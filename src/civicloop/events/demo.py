@@ -360,8 +360,36 @@ class DemoEvents:
         self._load_places()
         self._load_texts()
         self.measures = {r["category"]: r["measures"] for r in _read_csv("demo_measures.csv")}
+        self._load_matters()
 
     # --- inputs ---
+
+    def _load_matters(self) -> None:
+        """Enforcement matters by category (a parent category also offers its children's)."""
+        from civicloop.matters.models import Matter
+
+        self.matters: dict[int, list] = {}
+        for matter in Matter.objects.active().select_related("category").order_by("code"):
+            self.matters.setdefault(matter.category_id, []).append(matter)
+            if matter.category.parent_id:
+                self.matters.setdefault(matter.category.parent_id, []).append(matter)
+
+    def _matter(self, plan: Plan, category: Category):
+        """The matter a dispatcher names when judging: one the town holds that day if there
+        is one, else one that may be delegated, else any of the category; None when the
+        catalog has none. Chosen by the plan's number, so the random plan is unchanged."""
+        candidates = self.matters.get(category.pk)
+        if not candidates:
+            return None
+        from civicloop.matters.models import Matter
+
+        from .routing import event_date
+
+        on = event_date(Event.objects.only("occurred_at", "reported_at").get(pk=plan.event_id))
+        held = set(Matter.objects.held_by(plan.town, on=on).values_list("pk", flat=True))
+        pool = ([m for m in candidates if m.pk in held] or [m for m in candidates if m.delegable]
+                or candidates)
+        return pool[plan.seq % len(pool)]
 
     def _load_places(self) -> None:
         towns = list(Region.objects.towns().order_by("code"))
@@ -896,7 +924,8 @@ class DemoEvents:
         event = self._event(plan)
         category = plan.category if (again or plan.wrong_category is None) else plan.wrong_category
         services.judge_event(event, by=self.cast.dispatcher(plan.town), urgency=plan.urgency, span=plan.span,
-                             reason=self._judge_reason(plan, category), category=category)
+                             reason=self._judge_reason(plan, category), category=category,
+                             matter=self._matter(plan, category))
 
     def _do_dispatch(self, plan: Plan) -> None:
         event = self._event(plan)

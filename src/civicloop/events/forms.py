@@ -98,6 +98,17 @@ def active_categories():
     return Category.objects.filter(is_active=True).order_by("position", "code")
 
 
+class MatterChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.code} {obj.name}"
+
+
+def active_matters():
+    from civicloop.matters.models import Matter
+
+    return Matter.objects.active().order_by("category__position", "code")
+
+
 # --- intake --------------------------------------------------------------------
 
 STAFF_SOURCES = [(value, label) for value, label in Source.choices if value not in PUBLIC_SOURCES]
@@ -226,6 +237,11 @@ class JudgeForm(ActionForm):
     span = forms.ChoiceField(label=_("span"), choices=Span.choices, widget=forms.RadioSelect)
     category = CategoryChoiceField(label=_("category"), queryset=active_categories(), required=False,
                                    empty_label=_("— keep as it is —"))
+    matter = MatterChoiceField(
+        label=_("enforcement matter"), queryset=active_matters(), required=False,
+        empty_label=_("— none —"),
+        help_text=_("Optional. Its category then becomes the event's; routing checks whether the town "
+                    "holds the matter on the event's date."))
     reason = reason_field(_("grading reason"))
 
     def __init__(self, *args, **kwargs):
@@ -234,6 +250,7 @@ class JudgeForm(ActionForm):
             self.initial.setdefault("urgency", self.event.urgency or Urgency.GENERAL)
             self.initial.setdefault("span", self.event.span or Span.SINGLE)
             self.initial.setdefault("category", self.event.category_id)
+            self.initial.setdefault("matter", self.event.matter_id)
 
 
 class DispatchForm(ActionForm):

@@ -150,6 +150,10 @@ class Event(models.Model):
     description = models.TextField(_("description"))
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT,
                                  null=True, blank=True, related_name="events")
+    # The enforcement matter (执法事项) found at judgement; routing then asks whether the
+    # town holds it on the event's date (matters app, differentiated empowerment).
+    matter = models.ForeignKey("matters.Matter", verbose_name=_("enforcement matter"), on_delete=models.PROTECT,
+                               null=True, blank=True, related_name="events")
     region = models.ForeignKey(Region, verbose_name=_("place"), on_delete=models.PROTECT,
                                related_name="events")
     address = models.CharField(_("address"), max_length=200, blank=True)

@@ -2,10 +2,14 @@
 
 * urgent → the county emergency response team, the town command room assisting;
 * general → the village liaison station for village-level categories, otherwise the
-  town's enforcement squad if the town may handle the category on that date, else
-  the category's county department;
+  town's enforcement squad if the town holds the power on the event's date
+  (:func:`town_may_handle`: the differentiated empowerment of the matters app),
+  else the owning county department (the matter's, else the category's);
 * multi-span → the county centre issues a coordination order; the suggested
   sub-tasks are the owning department and the town squad.
+
+The event's date is the local date it happened (``occurred_at``), else the date
+it was reported.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.errors import InvalidInput
@@ -33,16 +38,46 @@ class Route:
     explanation: str = ""
 
 
-def town_may_handle(*, town: Region, category: Category | None, on: dt.date) -> bool:
-    """The empowerment seam: does ``town`` hold the power to act on ``category`` on ``on``?
+def event_date(event: Event) -> dt.date:
+    """The date whose empowerment applies: when it happened, else when it was reported (local)."""
+    return timezone.localtime(event.occurred_at or event.reported_at).date()
 
-    Today a category is either delegated to all towns or kept by its county
-    department. The differentiated-empowerment catalog replaces this function with
-    dated grants per town; nothing else in routing needs to change.
+
+def town_may_handle(*, town: Region, category: Category | None, on: dt.date, matter=None) -> bool:
+    """The empowerment seam: does ``town`` hold the power to act on ``on``?
+
+    The rule (differentiated empowerment, 差异化赋权; see docs/matters.md):
+
+    1. an event with a **matter** (执法事项): the town must hold that matter on ``on``
+       — a grant in force that day (``EmpowermentGrant.objects.in_force(on=on)``);
+    2. an event with only a **category**: if the catalog has active matters in the
+       category (or its sub-categories), the town may act when it holds any of them
+       on ``on``; a category none of whose matters may be delegated can never be
+       held, so it stays with the county department;
+    3. a category the catalog has no matters for yet keeps the category's own
+       setting (``Category.town_may_handle``, or no owning department);
+    4. no category at all: the town (its command room judged it and keeps it local).
     """
+    from civicloop.matters.models import EmpowermentGrant, Matter
+
+    grants = EmpowermentGrant.objects.in_force(on=on).filter(town=town)
+    if matter is not None:
+        return grants.filter(matter=matter).exists()
     if category is None:
         return True
-    return category.town_may_handle or category.department_id is None
+    matters = Matter.objects.active().in_category(category)
+    if not matters.exists():
+        return category.town_may_handle or category.department_id is None
+    return grants.filter(matter__in=matters).exists()
+
+
+def owning_department(event: Event) -> Unit | None:
+    """The county department that owns the event's matter, else its category."""
+    if event.matter_id and event.matter.department_id:
+        return event.matter.department
+    if event.category is not None and event.category.department_id:
+        return event.category.department
+    return None
 
 
 def _one(kind: str, region: Region | None) -> Unit | None:
@@ -62,8 +97,9 @@ def route(event: Event) -> Route:
         raise InvalidInput(_("Judge the event (urgency and span) before dispatching it."))
     if event.span == Span.MULTI:
         subtasks = []
-        if event.category and event.category.department_id:
-            subtasks.append(event.category.department)
+        department = owning_department(event)
+        if department is not None:
+            subtasks.append(department)
         squad = _one(UnitKind.SQUAD, town)
         if squad:
             subtasks.append(squad)
@@ -82,13 +118,24 @@ def route(event: Event) -> Route:
         if station is not None:
             return Route(lead=station,
                          explanation=str(_("General, village level: the village liaison station handles.")))
-    on = (event.occurred_at or event.reported_at).date()
-    if town is not None and town_may_handle(town=town, category=category, on=on):
+    on = event_date(event)
+    matter = event.matter if event.matter_id else None
+    if town is not None and town_may_handle(town=town, category=category, on=on, matter=matter):
         squad = _one(UnitKind.SQUAD, town)
         if squad is None:
             raise InvalidInput(_("The town %(town)s has no enforcement squad.") % {"town": town})
+        if matter is not None:
+            return Route(lead=squad, explanation=str(
+                _("General: %(town)s holds the matter %(code)s on %(date)s; its enforcement squad handles.")
+                % {"town": town.name, "code": matter.code, "date": on.isoformat()}))
         return Route(lead=squad, explanation=str(_("General: the town enforcement squad holds the power.")))
-    if category is None or category.department is None:
+    department = owning_department(event)
+    if department is None:
         raise InvalidInput(_("No county department owns this category; choose the unit by hand."))
-    return Route(lead=category.department,
+    if matter is not None:
+        return Route(lead=department, explanation=str(
+            _("General: %(town)s does not hold the matter %(code)s on %(date)s; the owning county "
+              "department handles.")
+            % {"town": town.name if town else "—", "code": matter.code, "date": on.isoformat()}))
+    return Route(lead=department,
                  explanation=str(_("General, not delegated to the town: the county department handles.")))

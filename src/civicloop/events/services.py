@@ -54,7 +54,7 @@ from .models import (
     Feedback,
 )
 from .permissions import assignment_capacities, capacities, may_see_contact
-from .routing import county_unit, route
+from .routing import county_unit, event_date, route
 from .workflow import ASSIGNMENT_WORKFLOW, EVENT_WORKFLOW
 
 S = EventState
@@ -273,8 +273,14 @@ def create_event(
 
 @transaction.atomic
 def judge_event(event: Event, *, by: User, urgency: str, span: str, reason: str,
-                category: Category | None = None) -> Event:
-    """研判: grade urgency and span, confirm the category, with a reason."""
+                category: Category | None = None, matter=None) -> Event:
+    """研判: grade urgency and span, confirm the category, with a reason.
+
+    ``matter`` (optional) names the enforcement matter (执法事项); its category then
+    becomes the event's category, and routing asks whether the town holds that
+    matter on the event's date. A new category that the current matter does not
+    belong to clears the matter.
+    """
     event = _lock(event)
     transition, reason = _check(event, "judge", by, reason=reason)
     if urgency not in Urgency.values:
@@ -283,15 +289,27 @@ def judge_event(event: Event, *, by: User, urgency: str, span: str, reason: str,
         raise InvalidInput(_("Choose single unit or multi-span."), field="span")
     if category is not None and not category.is_active:
         raise InvalidInput(_("This category is no longer in use."), field="category")
+    if matter is not None and not matter.is_active:
+        raise InvalidInput(_("This matter is no longer in use."), field="matter")
     before = {"urgency": event.urgency, "span": event.span,
-              "category": event.category.code if event.category else None}
+              "category": event.category.code if event.category else None,
+              "matter": event.matter.code if event.matter_id else None}
     event.urgency, event.span, event.grading_reason = urgency, span, reason
-    if category is not None:
+    if matter is not None:
+        event.matter = matter
+        event.category = matter.category
+    elif category is not None:
         event.category = category
-    event.save(update_fields=["urgency", "span", "grading_reason", "category"])
-    _move(event, transition.name, S.JUDGED, by=by, reason=reason,
-          details={"urgency": urgency, "span": span,
-                   "category": event.category.code if event.category else None, "before": before})
+        if event.matter_id and event.matter.category_id != category.pk:
+            event.matter = None
+    event.save(update_fields=["urgency", "span", "grading_reason", "category", "matter"])
+    details = {"urgency": urgency, "span": span,
+               "category": event.category.code if event.category else None, "before": before}
+    if event.matter_id:
+        version = event.matter.current_version(on=event_date(event))
+        details["matter"] = event.matter.code
+        details["matter_version"] = version.pk if version else None
+    _move(event, transition.name, S.JUDGED, by=by, reason=reason, details=details)
     if span == Span.MULTI:
         centre = county_unit(UnitKind.COUNTY_CENTRE)
         if centre:

@@ -9,6 +9,9 @@ user and this event (``permissions.event_actions``).
 
 from __future__ import annotations
 
+import logging
+
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -18,6 +21,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
@@ -42,6 +46,8 @@ from .permissions import (
 )
 from .timeline import public_timeline, staff_timeline
 from .workflow import ASSIGNMENT_WORKFLOW, EVENT_WORKFLOW
+
+logger = logging.getLogger(__name__)
 
 # Everything a row of a list needs, so a page of events costs one query.
 LIST_RELATED = ("category", "region__parent__parent__parent")
@@ -329,7 +335,7 @@ def _perform_event_action(name: str, event: Event, by, data: dict) -> None:
     match name:
         case "judge":
             services.judge_event(event, by=by, urgency=data["urgency"], span=data["span"], reason=reason,
-                                 category=data.get("category"))
+                                 category=data.get("category"), matter=data.get("matter"))
         case "accept":
             services.accept_event(event, by=by)
         case "start":
@@ -424,14 +430,32 @@ def event_action(request, pk, name):
                             state_label_text=event.get_state_display())
     if name == "dispatch":
         return _dispatch(request, event, transition)
+    context = {"event": event, "transition": transition,
+               "action_url": reverse("events:action", args=[event.pk, name])}
+    if name == "judge":
+        # Lazy: only a page that is shown asks the routing model.
+        context["routing"] = SimpleLazyObject(lambda: _routing_suggestion(request, event))
     return _form_view(
         request, form_class=EVENT_ACTION_FORMS[name],
         form_kwargs={"event": event, "user": request.user, "transition": transition},
         perform=lambda data: _perform_event_action(name, event, request.user, data),
         done=lambda: _done(request, event, transition),
-        context={"event": event, "transition": transition,
-                 "action_url": reverse("events:action", args=[event.pk, name])},
+        context=context,
     )
+
+
+def _routing_suggestion(request, event) -> dict | None:
+    """智能分拨: the routing model's suggestion above the judge form (router app).
+    Whatever goes wrong there, the judge form still works."""
+    if not apps.is_installed("civicloop.router"):
+        return None
+    try:
+        from civicloop.router.views import judge_page_context
+
+        return judge_page_context(request, event)
+    except Exception:
+        logger.exception("routing suggestion failed for event %s", event.pk)
+        return None
 
 
 def _dispatch(request, event, transition):

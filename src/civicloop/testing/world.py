@@ -41,6 +41,8 @@ class World:
     food_safety: Category
     disputes: Category
     users: dict[str, User]
+    # The third-party assessor (一镇一评估); added for the matters app.
+    assessor_org: Unit | None = None
 
     def __getattr__(self, name: str):
         users = self.__dict__.get("users", {})
@@ -70,6 +72,7 @@ ROLE_USERS = [
     ("station_staff", "wuyuan_station", Role.STATION_STAFF),
     ("legal_reviewer", "dept_zhzf", Role.LEGAL_REVIEWER),
     ("lawyer", "wuyuan_squad", Role.LAWYER),
+    ("assessor", "assessor_org", Role.ASSESSOR),
 ]
 
 
@@ -101,6 +104,7 @@ def build_world() -> World:
         emergency=unit("county-emergency", "应急处突队伍", UnitKind.EMERGENCY_TEAM, county),
         dept_scjg=unit("dept-scjg", "县市场监督管理局", UnitKind.DEPARTMENT, county),
         dept_zhzf=unit("dept-zhzf", "县综合行政执法局", UnitKind.DEPARTMENT, county),
+        assessor_org=unit("assessor-org", "第三方赋权评估机构", UnitKind.ASSESSOR, county),
         wuyuan_command=unit("330424001-command", "武原街道综合信息指挥室", UnitKind.COMMAND_ROOM, wuyuan),
         wuyuan_squad=unit("330424001-squad", "武原街道综合行政执法队", UnitKind.SQUAD, wuyuan),
         ganpu_command=unit("330424105-command", "澉浦镇综合信息指挥室", UnitKind.COMMAND_ROOM, ganpu),

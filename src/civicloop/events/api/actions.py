@@ -15,6 +15,7 @@ from civicloop.core.workflow import StateMachine
 from civicloop.events.choices import Outcome, Rating, Source, Span, Urgency
 from civicloop.events.models import Category, Event
 from civicloop.events.workflow import ASSIGNMENT_WORKFLOW, EVENT_WORKFLOW
+from civicloop.matters.models import Matter
 from civicloop.org.models import Region, Unit
 
 
@@ -93,6 +94,9 @@ class JudgeActionSerializer(serializers.Serializer):
     urgency = serializers.ChoiceField(choices=Urgency.choices)
     span = serializers.ChoiceField(choices=Span.choices)
     category = category_field(required=False, allow_null=True, default=None)
+    matter = serializers.SlugRelatedField(
+        slug_field="code", queryset=Matter.objects.all(), required=False, allow_null=True, default=None,
+        help_text=_("Enforcement matter code (see /api/matters/); its category becomes the event's."))
     reason = reason_field("judge")
 
 

@@ -25,12 +25,15 @@ from civicloop.events.models import (
 )
 from civicloop.events.timeline import action_label
 from civicloop.events.workflow import ASSIGNMENT_WORKFLOW
+from civicloop.matters.api.serializers import EventMatterSerializer, event_matter
 from civicloop.org.api.serializers import (
     RegionBriefSerializer,
     UnitBriefSerializer,
     UserBriefSerializer,
 )
 from civicloop.privacy import masking
+from civicloop.router.api.serializers import RoutingSuggestionSerializer
+from civicloop.router.models import RoutingSuggestion
 
 
 def history_label(action: str) -> str:
@@ -192,12 +195,18 @@ class EventDetailSerializer(EventListSerializer):
                     "`POST /api/events/{id}/<name with - for _>/`."))
     contact_visible = serializers.SerializerMethodField(
         help_text=_("Whether you may read the unmasked contact (the read is logged)."))
+    matter = serializers.SerializerMethodField(
+        help_text=_("The enforcement matter named at judgement, with its legal basis as worded on the "
+                    "event's date."))
+    routing_suggestion = serializers.SerializerMethodField(
+        help_text=_("The routing suggestion last recorded for the event, or null when none was "
+                    "made yet: the judge page and `GET /api/events/{id}/routing-suggestion/` make one."))
 
     class Meta(EventListSerializer.Meta):
         fields = [*EventListSerializer.Meta.fields, "description", "tracking_code", "town", "latitude",
                   "longitude", "reported_by", "reporter", "is_anonymous", "grading_reason",
                   "updated_at", "duplicates", "attachments", "assignments", "feedbacks", "checks",
-                  "ratings", "allowed_actions", "contact_visible"]
+                  "ratings", "allowed_actions", "contact_visible", "matter", "routing_suggestion"]
 
     @extend_schema_field(MaskedReporterSerializer)
     def get_reporter(self, event) -> dict:
@@ -229,6 +238,15 @@ class EventDetailSerializer(EventListSerializer):
 
     def get_contact_visible(self, event) -> bool:
         return permissions.may_see_contact(_user(self.context), event)
+
+    @extend_schema_field(EventMatterSerializer(allow_null=True))
+    def get_matter(self, event):
+        return event_matter(event)
+
+    @extend_schema_field(RoutingSuggestionSerializer(allow_null=True))
+    def get_routing_suggestion(self, event):
+        suggestion = RoutingSuggestion.objects.latest_for(event)
+        return RoutingSuggestionSerializer(suggestion).data if suggestion else None
 
 
 class HistorySerializer(serializers.ModelSerializer):

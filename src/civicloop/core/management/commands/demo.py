@@ -28,9 +28,18 @@ from civicloop.core.management.commandline import LocalisedCommand, format_table
 from civicloop.events.choices import EventState
 from civicloop.events.demo import generate_demo_events, load_categories
 from civicloop.events.models import Event
+from civicloop.matters.demo import (
+    load_demo_assessment,
+    load_demo_empowerment,
+    load_demo_requests,
+    play_demo_stories,
+)
 from civicloop.org.demo import DEMO_PASSWORD, load_haiyan_organisation
 
 from .serve import check_port_free, default_workers, run_gunicorn
+
+# The scripted empowerment stories add a dozen events; small demos (and their tests) skip them.
+STORY_MIN_EVENTS = 100
 
 
 def reset_database(stdout) -> None:
@@ -89,6 +98,9 @@ class Command(LocalisedCommand):
                             "units and staff."))
         counts = load_categories()
         self.stdout.write(_("Loaded %(n)d event categories.") % {"n": counts["created"] + counts["updated"]})
+        empowerment = load_demo_empowerment()
+        self.stdout.write(_("Loaded %(matters)d enforcement matters and %(grants)d empowerment grants.")
+                          % {"matters": empowerment.matters, "grants": empowerment.grants})
 
         existing = Event.objects.count()
         if existing:
@@ -108,6 +120,15 @@ class Command(LocalisedCommand):
             self.stdout.write(format_table([_("state"), _("events")], rows))
             for failure in result.failures:
                 self.stderr.write(_("Demo step skipped: %(failure)s") % {"failure": failure})
+            if events >= STORY_MIN_EVENTS:
+                stories = play_demo_stories()
+                self.stdout.write(_("Played %(n)d scripted events that show routing by empowerment.")
+                                  % {"n": stories})
+        requests = load_demo_requests()
+        assessment = load_demo_assessment(seed=seed)
+        if requests or assessment:
+            self.stdout.write(_("Added %(n)d empowerment requests and the assessment round “%(round)s”.")
+                              % {"n": requests, "round": assessment or "—"})
 
         elapsed = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(_("Demo ready in %(s).1f s.") % {"s": elapsed}))

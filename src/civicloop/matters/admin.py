@@ -1,0 +1,119 @@
+"""Admin: the catalog, grants, requests and assessments are shown, never edited here —
+every change goes through the services (pages, API, ``civicloop import matters``)
+so that it leaves its history row."""
+
+from django.contrib import admin
+
+from .models import (
+    AssessmentHistory,
+    AssessmentRound,
+    DimensionScore,
+    EmpowermentDecision,
+    EmpowermentGrant,
+    EmpowermentGrantHistory,
+    EmpowermentRequest,
+    EmpowermentRequestHistory,
+    Matter,
+    MatterHistory,
+    MatterVersion,
+    TownAssessment,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class VersionInline(ReadOnlyInline):
+    model = MatterVersion
+    fields = ["effective_from", "effective_to", "name", "law", "article", "clause", "fine_min", "fine_max"]
+    readonly_fields = fields
+
+
+class MatterHistoryInline(ReadOnlyInline):
+    model = MatterHistory
+    fields = ["at", "action", "actor", "reason", "details"]
+    readonly_fields = fields
+
+
+@admin.register(Matter)
+class MatterAdmin(ReadOnlyAdmin):
+    list_display = ["code", "name", "category", "department", "delegable", "is_active"]
+    list_filter = ["delegable", "is_active", "department", "category"]
+    search_fields = ["code", "name"]
+    inlines = [VersionInline, MatterHistoryInline]
+
+
+@admin.register(EmpowermentDecision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ["number", "title", "issued_on"]
+    search_fields = ["number", "title"]
+
+
+class GrantHistoryInline(ReadOnlyInline):
+    model = EmpowermentGrantHistory
+    fields = ["at", "action", "actor", "reason", "details"]
+    readonly_fields = fields
+
+
+@admin.register(EmpowermentGrant)
+class GrantAdmin(ReadOnlyAdmin):
+    list_display = ["town", "matter", "kind", "effective_from", "effective_to", "decision"]
+    list_filter = ["kind", "town"]
+    search_fields = ["matter__code", "matter__name"]
+    inlines = [GrantHistoryInline]
+
+
+class RequestHistoryInline(ReadOnlyInline):
+    model = EmpowermentRequestHistory
+    fields = ["at", "action", "from_state", "to_state", "actor", "reason", "details"]
+    readonly_fields = fields
+
+
+@admin.register(EmpowermentRequest)
+class RequestAdmin(ReadOnlyAdmin):
+    list_display = ["town", "matter", "state", "wanted_from", "requested_by", "requested_at"]
+    list_filter = ["state", "town"]
+    inlines = [RequestHistoryInline]
+
+
+@admin.register(AssessmentRound)
+class RoundAdmin(ReadOnlyAdmin):
+    list_display = ["name", "period_start", "period_end"]
+
+
+class ScoreInline(ReadOnlyInline):
+    model = DimensionScore
+    fields = ["dimension", "weight", "indicator_value", "prefilled_score", "score", "override_reason"]
+    readonly_fields = fields
+
+
+class AssessmentHistoryInline(ReadOnlyInline):
+    model = AssessmentHistory
+    fields = ["at", "action", "from_state", "to_state", "actor", "reason", "details"]
+    readonly_fields = fields
+
+
+@admin.register(TownAssessment)
+class TownAssessmentAdmin(ReadOnlyAdmin):
+    list_display = ["round", "town", "state", "total"]
+    list_filter = ["round", "state"]
+    inlines = [ScoreInline, AssessmentHistoryInline]

@@ -1,0 +1,513 @@
+"""Importing the matter catalog (执法事项目录) from Excel (.xlsx) or CSV.
+
+*Check every row first, then store all or nothing*:
+
+1. :func:`read_catalog` reads the first sheet (or the CSV file), finds the header
+   row and maps its columns; a problem with the file itself raises
+   :class:`CatalogFileError`.
+2. :func:`check_catalog` checks every row against the categories, the county
+   departments, the shipped statutes and the catalog as it is, and decides what the
+   row means: a **new** matter, a **new version** (the wording, legal basis or fine
+   range changed: the new version is in force from the row's ``effective_from`` or
+   the import's date, the old one ends the day before — nothing is overwritten), a
+   **change** of category, department or delegability, or **unchanged**. Every
+   problem is collected with its row number (as the spreadsheet shows it), column
+   and a message.
+3. :func:`import_catalog` stores the rows through ``services.py`` in one
+   transaction — only when no row has a problem.
+
+The columns are those :mod:`exporting` writes, so an exported catalog imports
+back unchanged. Header names and values may be written in English or Chinese.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from civicloop.core.errors import DomainError
+from civicloop.events.models import Category
+from civicloop.org.choices import UnitKind
+from civicloop.org.models import Unit, User
+
+from . import services
+from .laws import LawError, shipped_law
+from .models import Matter, matter_code_validator
+
+MAX_ROWS = 5000
+
+
+class CatalogFileError(Exception):
+    """The file as a whole cannot be read as a catalog."""
+
+    def __init__(self, message: str | Promise):
+        super().__init__(str(message))
+        self.message = str(message)
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    header: str  # the Chinese header written by the export's README sheet
+    aliases: tuple[str, ...]
+    help: Promise
+    required: bool = False
+    imported: bool = True  # informational columns of the export are read and ignored
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("code", "事项编码", ("编码", "事项代码", "代码"), gettext_lazy("the matter's code, e.g. SR-001"),
+           required=True),
+    Column("name", "事项名称", ("名称",), gettext_lazy("the matter's name"), required=True),
+    Column("department", "主管部门", ("部门", "县级主管部门", "实施部门"),
+           gettext_lazy("owning county department: unit code (dept-zhzf) or name"), required=True),
+    Column("law", "法律依据", ("法律", "法律名称", "依据"),
+           gettext_lazy("the statute's title, e.g. 城市市容和环境卫生管理条例"), required=True),
+    Column("article", "条", ("条款", "条文号"), gettext_lazy("the article, e.g. 第三十四条"), required=True),
+    Column("fine_min", "罚款下限", ("最低罚款", "罚款下限元"), gettext_lazy("statutory minimum fine in yuan; "
+                                                                        "empty where none is stated")),
+    Column("fine_max", "罚款上限", ("最高罚款", "罚款上限元"), gettext_lazy("statutory maximum fine in yuan; "
+                                                                        "empty where none is stated")),
+    Column("category", "事件类别", ("类别", "类别编码"), gettext_lazy("event category: code or name"),
+           required=True),
+    Column("delegable", "可赋权镇街", ("可下放", "可赋权", "是否可赋权"),
+           gettext_lazy("是/否: whether towns may be empowered")),
+    Column("law_version", "法律版本", ("版本日期", "法律版本日期"), gettext_lazy("date of the statute's version")),
+    Column("clause", "款项", ("款", "项"), gettext_lazy("paragraph / item, e.g. 第二款 or 第（一）项")),
+    Column("effective_from", "生效日期", ("施行日期", "起始日期"),
+           gettext_lazy("from when this wording applies (default: the import's date)")),
+    Column("article_text", "条文内容", ("条文", "法条内容"),
+           gettext_lazy("the article's text; may be empty when the statute ships with Civicloop")),
+    Column("note", "变更说明", ("说明", "备注"), gettext_lazy("why this version was made")),
+    Column("category_name", "类别名称", (), gettext_lazy("(export only) the category's name"), imported=False),
+    Column("department_name", "部门名称", (), gettext_lazy("(export only) the department's name"),
+           imported=False),
+    Column("towns_holding", "赋权镇街数", (), gettext_lazy("(export only) towns holding it on the export date"),
+           imported=False),
+)
+COLUMNS_BY_FIELD = {c.field: c for c in COLUMNS}
+YES = {"是", "y", "yes", "true", "1", "可", "√", "✓"}
+NO = {"否", "n", "no", "false", "0", "不可", ""}
+
+
+def _normalise(text: Any) -> str:
+    value = str(text or "").strip().lower()
+    value = re.sub(r"[（(\[【].*?[）)\]】]", "", value)
+    return re.sub(r"[\s*＊:：\-]", "", value)
+
+
+HEADER_LOOKUP = {}
+for _column in COLUMNS:
+    for _name in (_column.field, _column.header, *_column.aliases):
+        HEADER_LOOKUP[_normalise(_name)] = _column.field
+
+
+def accepted_headers() -> str:
+    return "、".join(f"{c.field}/{c.header}" for c in COLUMNS if c.imported)
+
+
+@dataclass
+class CatalogTable:
+    columns: dict[str, int]
+    headers: dict[str, str]
+    header_row: int
+    rows: list[tuple[int, list[Any]]]
+    kind: str
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def read_catalog(path: str | Path) -> CatalogTable:
+    path = Path(path)
+    if not path.is_file():
+        raise CatalogFileError(_("The file %(path)s does not exist.") % {"path": path})
+    data = path.read_bytes()
+    if not data.strip():
+        raise CatalogFileError(_("The file %(path)s is empty.") % {"path": path.name})
+    if data.startswith(b"PK\x03\x04"):
+        raw, kind = _xlsx_rows(data, path.name), "xlsx"
+    elif path.suffix.lower() in (".xlsx", ".xls", ".xlsm") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise CatalogFileError(_("%(path)s is not an Excel workbook (.xlsx); save it as .xlsx or CSV.")
+                               % {"path": path.name})
+    else:
+        raw, kind = _csv_rows(data, path.name), "csv"
+    return _map(raw, kind=kind, name=path.name)
+
+
+def _xlsx_rows(data: bytes, name: str) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged or foreign zip
+        raise CatalogFileError(_("%(path)s cannot be read as an Excel workbook (%(error)s).")
+                               % {"path": name, "error": exc}) from exc
+    try:
+        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def _csv_rows(data: bytes, name: str) -> list[list[Any]]:
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise CatalogFileError(_("The text encoding of %(path)s is not recognised. Save it as “CSV UTF-8” "
+                                 "and try again.") % {"path": name})
+    if "\x00" in text:
+        raise CatalogFileError(_("The file is not a text (CSV) file."))
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
+    except csv.Error as exc:
+        raise CatalogFileError(_("The CSV file is malformed: %(error)s") % {"error": exc}) from exc
+
+
+def _map(raw: list[list[Any]], *, kind: str, name: str) -> CatalogTable:
+    header_index = None
+    for index, row in enumerate(raw[:10]):
+        if sum(1 for cell in row if _normalise(cell) in HEADER_LOOKUP) >= 2:
+            header_index = index
+            break
+    if header_index is None:
+        raise CatalogFileError(_("No header row found in %(path)s. Accepted columns: %(accepted)s.")
+                               % {"path": name, "accepted": accepted_headers()})
+    columns: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    unknown = []
+    for index, cell in enumerate(raw[header_index]):
+        if _blank(cell):
+            continue
+        field_name = HEADER_LOOKUP.get(_normalise(cell))
+        if field_name is None:
+            unknown.append(str(cell).strip())
+        elif field_name in columns:
+            raise CatalogFileError(_("Two columns mean the same thing: “%(a)s” and “%(b)s”. Keep one.")
+                                   % {"a": headers[field_name], "b": str(cell).strip()})
+        else:
+            columns[field_name], headers[field_name] = index, str(cell).strip()
+    if unknown:
+        raise CatalogFileError(_("Unknown column(s) in row %(row)d: %(names)s. Accepted columns: %(accepted)s.")
+                               % {"row": header_index + 1, "names": "、".join(f"“{u}”" for u in unknown),
+                                  "accepted": accepted_headers()})
+    missing = [c for c in COLUMNS if c.required and c.field not in columns]
+    if missing:
+        raise CatalogFileError(_("Required column(s) missing: %(names)s.")
+                               % {"names": "、".join(f"{c.field}/{c.header}" for c in missing)})
+    rows = [(index + 1, row) for index, row in enumerate(raw) if index > header_index
+            and not all(_blank(c) for c in row)]
+    if not rows:
+        raise CatalogFileError(_("%(path)s has a header row but no matters below it.") % {"path": name})
+    if len(rows) > MAX_ROWS:
+        raise CatalogFileError(_("%(path)s has %(n)d rows; import at most %(max)d at a time.")
+                               % {"path": name, "n": len(rows), "max": MAX_ROWS})
+    return CatalogTable(columns=columns, headers=headers, header_row=header_index + 1, rows=rows, kind=kind)
+
+
+# --- checking -----------------------------------------------------------------------------
+
+
+class Action:
+    CREATE = "create"
+    NEW_VERSION = "new_version"
+    CHANGE = "change"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+@dataclass
+class CheckedRow:
+    row: int
+    code: str = ""
+    actions: list[str] = field(default_factory=list)
+    matter: Matter | None = None
+    category: Category | None = None
+    department: Unit | None = None
+    delegable: bool = False
+    content: services.VersionData | None = None
+    effective_from: dt.date | None = None
+    note: str = ""
+    errors: list[RowError] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    rows: list[CheckedRow]
+    stored: bool = False
+
+    @property
+    def errors(self) -> list[RowError]:
+        return [e for row in self.rows for e in row.errors]
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if action in row.actions)
+
+
+class CellError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def parse_date(value: Any) -> dt.date | None:
+    if _blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise CellError(_("“%(value)s” is not a date (write e.g. 2026-07-01).") % {"value": text})
+
+
+class RowChecker:
+    def __init__(self, *, effective_from: dt.date, only_new: bool = False):
+        self.effective_from = effective_from
+        self.only_new = only_new
+        self.categories = {c.code: c for c in Category.objects.all()}
+        self.category_names = {c.name: c for c in self.categories.values()}
+        departments = list(Unit.objects.filter(kind=UnitKind.DEPARTMENT))
+        self.departments = {u.code: u for u in departments}
+        self.department_names = {u.name: u for u in departments}
+        self.matters = {m.code: m for m in Matter.objects.select_related("category", "department")}
+        self.latest = {}
+        for matter in self.matters.values():
+            version = matter.latest_version()
+            if version is not None:
+                self.latest[matter.code] = version
+        self.seen: dict[str, int] = {}
+
+    def check(self, number: int, cells: dict[str, Any], headers: dict[str, str]) -> CheckedRow:
+        row = CheckedRow(row=number)
+
+        def fail(field_name: str, message: str) -> None:
+            row.errors.append(RowError(number, headers.get(field_name, field_name),
+                                       _text(cells.get(field_name))[:80], message))
+
+        def cell(field_name: str, parse):
+            try:
+                return parse(cells.get(field_name))
+            except CellError as exc:
+                fail(field_name, exc.message)
+                return None
+
+        code = _text(cells.get("code")).upper()
+        row.code = code
+        if not code:
+            fail("code", _("The code is missing."))
+        elif not re.fullmatch(matter_code_validator.regex, code):
+            fail("code", str(matter_code_validator.message))
+        elif code in self.seen:
+            fail("code", _("The code %(code)s appears again (first in row %(row)d).")
+                 % {"code": code, "row": self.seen[code]})
+        else:
+            self.seen[code] = number
+        row.matter = self.matters.get(code)
+        row.category = cell("category", self._category)
+        row.department = cell("department", self._department)
+        row.delegable = bool(cell("delegable", self._yes_no))
+        law_version = cell("law_version", parse_date)
+        fine_min = cell("fine_min", self._money)
+        fine_max = cell("fine_max", self._money)
+        row.effective_from = cell("effective_from", parse_date) or self.effective_from
+        row.note = _text(cells.get("note"))[:2000]
+        article_text = _text(cells.get("article_text"))
+        law, article = _text(cells.get("law")).strip("《》"), _text(cells.get("article")).replace(" ", "")
+        missing = [f for f, v in (("name", cells.get("name")), ("law", law), ("article", article)) if not _text(v)]
+        for field_name in missing:
+            fail(field_name, _("This field is required."))
+        if missing:
+            return row
+        if not article_text and law and article:
+            article_text = self._article_text(law, article, law_version)
+            if not article_text:
+                fail("article_text", _("Give the article's text: %(law)s %(article)s is not among the statutes "
+                                       "shipped with Civicloop.") % {"law": law, "article": article})
+        try:
+            row.content = services.clean_version_data(services.VersionData(
+                name=_text(cells.get("name")), law=law, article=article, article_text=article_text or "—",
+                clause=_text(cells.get("clause")), law_version=law_version, fine_min=fine_min, fine_max=fine_max))
+        except DomainError as exc:
+            fail(exc.field or "name", str(exc.message))
+        if row.errors:
+            return row
+        self._decide(row, fail)
+        return row
+
+    def _decide(self, row: CheckedRow, fail) -> None:
+        matter = row.matter
+        if matter is None:
+            row.actions = [Action.CREATE]
+            return
+        if self.only_new:
+            row.actions = [Action.UNCHANGED]
+            return
+        latest = self.latest.get(matter.code)
+        if latest is not None and latest.content() != row.content.as_dict():
+            if row.effective_from <= latest.effective_from:
+                fail("effective_from", _("The wording, legal basis or fine range changed, so a new version is "
+                                         "needed; it must start after %(date)s, the start of the latest "
+                                         "version.") % {"date": latest.effective_from.isoformat()})
+                return
+            row.actions.append(Action.NEW_VERSION)
+        if (matter.category_id != row.category.pk or matter.department_id != row.department.pk
+                or matter.delegable != row.delegable or not matter.is_active):
+            if not row.delegable and matter.delegable and matter.grants.in_force().exists():
+                fail("delegable", _("Towns hold this matter now; end their grants before making it "
+                                    "non-delegable."))
+                return
+            row.actions.append(Action.CHANGE)
+        if not row.actions:
+            row.actions = [Action.UNCHANGED]
+
+    def _category(self, value: Any) -> Category:
+        text = _text(value)
+        if not text:
+            raise CellError(_("The category is missing."))
+        category = self.categories.get(text) or self.category_names.get(text)
+        if category is None:
+            raise CellError(_("There is no event category “%(value)s” (use its code, e.g. sanitation, or "
+                               "its name).") % {"value": text})
+        if not category.is_active:
+            raise CellError(_("The category “%(value)s” is no longer in use.") % {"value": text})
+        return category
+
+    def _department(self, value: Any) -> Unit:
+        text = _text(value)
+        if not text:
+            raise CellError(_("The department is missing."))
+        unit = self.departments.get(text) or self.department_names.get(text)
+        if unit is None:
+            raise CellError(_("There is no county department “%(value)s” (use its code, e.g. dept-zhzf, or "
+                               "its name).") % {"value": text})
+        return unit
+
+    @staticmethod
+    def _yes_no(value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        text = _text(value).lower()
+        if text in YES:
+            return True
+        if text in NO:
+            return False
+        raise CellError(_("Write 是 or 否 (not “%(value)s”).") % {"value": text})
+
+    @staticmethod
+    def _money(value: Any):
+        try:
+            return services.parse_money(value)
+        except ValueError:
+            raise CellError(_("“%(value)s” is not an amount in yuan.") % {"value": _text(value)}) from None
+
+    @staticmethod
+    def _article_text(law: str, article: str, version: dt.date | None) -> str:
+        statute = shipped_law(law, version)
+        if statute is None:
+            return ""
+        try:
+            return statute.article(article).text
+        except LawError:
+            return ""
+
+
+def check_catalog(table: CatalogTable, *, effective_from: dt.date | None = None,
+                  only_new: bool = False) -> ImportResult:
+    checker = RowChecker(effective_from=effective_from or timezone.localdate(), only_new=only_new)
+    rows = []
+    for number, raw in table.rows:
+        cells = {f: (raw[i] if i < len(raw) else None) for f, i in table.columns.items()
+                 if COLUMNS_BY_FIELD[f].imported}
+        rows.append(checker.check(number, cells, table.headers))
+    return ImportResult(rows=rows)
+
+
+def import_catalog(table: CatalogTable, *, by: User | None, effective_from: dt.date | None = None,
+                   dry_run: bool = False, system: bool = False, only_new: bool = False) -> ImportResult:
+    """Check every row; store all of them (one transaction) only if none has a problem.
+
+    ``only_new`` adds the matters whose code is not in the catalog yet and leaves the
+    others as they are (how the starter catalog is loaded into a running system)."""
+    if by is not None or not system:
+        services.check_catalog_editor(by, system=system)
+    result = check_catalog(table, effective_from=effective_from, only_new=only_new)
+    if result.errors or dry_run:
+        return result
+    with transaction.atomic():
+        for row in result.rows:
+            _apply(row, by=by, system=system)
+    result.stored = True
+    return result
+
+
+def _apply(row: CheckedRow, *, by: User | None, system: bool) -> None:
+    if Action.CREATE in row.actions:
+        services.create_matter(by=by, code=row.code, category=row.category, department=row.department,
+                               delegable=row.delegable, content=row.content, effective_from=row.effective_from,
+                               note=row.note, system=system)
+        return
+    if Action.CHANGE in row.actions:
+        services.change_matter(row.matter, by=by, category=row.category, department=row.department,
+                               delegable=row.delegable, is_active=True, reason=row.note, system=system)
+    if Action.NEW_VERSION in row.actions:
+        services.add_matter_version(row.matter, by=by, content=row.content, effective_from=row.effective_from,
+                                    note=row.note, system=system)
+
+
+STARTER_CATALOG = Path(__file__).resolve().parent / "data" / "catalog.csv"
+
+
+def load_starter_catalog(path: Path = STARTER_CATALOG) -> ImportResult:
+    """Load the shipped catalog (``data/catalog.csv``) as the system: adds the matters not
+    in the catalog yet, leaves the others (and their later versions) alone, so it is
+    idempotent. Needs the event categories and the county departments it names
+    (``civicloop demo`` loads both)."""
+    result = import_catalog(read_catalog(path), by=None, system=True, only_new=True)
+    if result.errors:
+        first = result.errors[0]
+        raise CatalogFileError(_("Row %(row)d, column “%(column)s”: %(message)s")
+                               % {"row": first.row, "column": first.column, "message": first.message})
+    return result

@@ -1,0 +1,49 @@
+"""Template helpers of the matters app."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import AssessmentState, RequestState
+from ..workflow import ASSESSMENT_WORKFLOW, REQUEST_WORKFLOW
+
+register = template.Library()
+
+ACTION_LABELS = {
+    "matter": {"create": _("created"), "new_version": _("new version"), "change": _("changed")},
+    "request": {"submit": _("requested"), **{t.name: t.label for t in REQUEST_WORKFLOW}},
+    "assessment": {"open": _("round opened"), "prefill": _("indicators computed from records"),
+                   "score": _("scored"), "override": _("computed score overridden"),
+                   **{t.name: t.label for t in ASSESSMENT_WORKFLOW}},
+}
+STATES = {"request": RequestState, "assessment": AssessmentState}
+
+
+@register.filter
+def action_label(action: str, kind: str):
+    """A history row's action in words, e.g. ``{{ row.action|action_label:"request" }}``."""
+    return ACTION_LABELS.get(kind, {}).get(action, action)
+
+
+@register.filter
+def state_label(value: str, kind: str):
+    states = STATES.get(kind)
+    if not value or states is None:
+        return value or "—"
+    try:
+        return states(value).label
+    except ValueError:
+        return value
+
+
+@register.inclusion_tag("matters/_event_matter.html")
+def event_matter_basis(event):
+    """The event's enforcement matter with the wording in force on the event's date
+    (an event judged before a change keeps showing the old wording)."""
+    if not event.matter_id:
+        return {"matter": None}
+    from civicloop.events.routing import event_date
+
+    matter = event.matter
+    return {"matter": matter, "version": matter.current_version(event_date(event))}

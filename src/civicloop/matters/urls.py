@@ -1,0 +1,30 @@
+"""Pages of matters, empowerment and assessments (``matters:``)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "matters"
+urlpatterns = [
+    path("", views.CatalogView.as_view(), name="catalog"),
+    path("export.xlsx", views.CatalogExportView.as_view(), name="export"),
+    path("catalog/<str:code>/", views.matter_detail, name="matter"),
+    path("towns/", views.town_list, name="towns"),
+    path("towns/<str:code>/", views.town_page, name="town"),
+    path("towns/<str:code>/request/", views.request_create, name="request-new"),
+    path("towns/<str:code>/grant/", views.grant_create, name="grant-new"),
+    path("grants/<int:pk>/end/", views.grant_end, name="grant-end"),
+    path("decisions/<int:pk>/file/", views.decision_file, name="decision-file"),
+    path("requests/", views.RequestListView.as_view(), name="requests"),
+    path("requests/<int:pk>/", views.request_detail, name="request"),
+    path("requests/<int:pk>/act/<slug:name>/", views.request_action, name="request-action"),
+    path("assessments/", views.round_list, name="rounds"),
+    path("assessments/new/", views.round_create, name="round-new"),
+    path("assessments/<int:pk>/", views.round_detail, name="round"),
+    path("assessments/<int:pk>/export.xlsx", views.round_export, name="round-export"),
+    path("assessments/<int:pk>/towns/<str:code>/", views.assessment_detail, name="assessment"),
+    path("assessments/<int:pk>/towns/<str:code>/score/<slug:dimension>/", views.score, name="score"),
+    path("assessments/<int:pk>/towns/<str:code>/act/<slug:name>/", views.assessment_action,
+         name="assessment-action"),
+    path("evidence/<int:pk>/", views.evidence_file, name="evidence-file"),
+]

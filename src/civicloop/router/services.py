@@ -1,0 +1,372 @@
+"""Everything the routing app does: train a model, suggest where an event goes,
+classify a CSV file, evaluate, and measure how often dispatchers accept.
+
+Which model suggests: the newest *active* model trained here (from the county's
+judged events or a CSV file); when there is none, the starter model fitted from
+the shipped labelled messages on first use.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import sklearn
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicloop.events.choices import EventState
+from civicloop.events.models import Event, EventHistory
+
+from . import datasets, learning, store
+from .choices import ModelSource
+from .labels import Resolver, category_label
+from .learning import Corpus, TrainingError
+from .models import RouterModel, RoutingSuggestion
+from .text import message_text
+
+logger = logging.getLogger(__name__)
+
+# How many alternatives a suggestion lists besides its label.
+ALTERNATIVES = 3
+# A county model learns from judged events alone once there are this many;
+# below it the starter messages are added (see docs/router.md).
+HISTORY_ALONE = getattr(settings, "CIVICLOOP_ROUTER_HISTORY_ALONE", 1000)
+# Judged events count double against the starter messages when combined.
+HISTORY_WEIGHT = 2.0
+# Labels with fewer texts than this are left out of training (the calibrated
+# classifier needs three per label; the docs say so).
+MIN_PER_LABEL = 3
+
+
+# --- which model ------------------------------------------------------------------
+
+
+def ensure_starter(*, with_metrics: bool = True) -> RouterModel:
+    """The starter model's row, created on first use.
+
+    The first time on a machine its pipeline is fitted from the shipped CSV and
+    cross-validated (about 10 s in all, see docs/router.md); both are cached under
+    ``VAR_DIR/router/models/``, so a new database (or process) only reads them."""
+    version = store.starter_version()
+    model = RouterModel.objects.filter(version=version).first()
+    if model is not None:
+        return model
+    info = store.read_info(version)
+    if info is None or (with_metrics and not info.get("metrics")):
+        corpus, weak = store.starter_training_set()
+        started = time.monotonic()
+        store.remember(version, learning.fit(learning.BEST, corpus, weak=weak))
+        seconds = time.monotonic() - started
+        metrics = learning.cross_validate(learning.BEST, corpus, weak=weak) if with_metrics else {}
+        info = {"training_seconds": round(seconds, 2), "metrics": metrics,
+                "label_counts": dict(sorted(corpus.counts().items())), "n_samples": len(corpus),
+                "sklearn_version": sklearn.__version__}
+        store.write_info(version, info)
+    try:
+        with transaction.atomic():
+            model, _created = RouterModel.objects.get_or_create(version=version, defaults=dict(
+                source=ModelSource.STARTER,
+                source_detail=datasets.STARTER_FILE.name,
+                trained_at=timezone.now(),
+                labels=sorted(info["label_counts"]),
+                label_counts=info["label_counts"],
+                n_samples=info["n_samples"],
+                metrics=info["metrics"],
+                recipe=learning.BEST.describe(),
+                training_seconds=info["training_seconds"],
+                sklearn_version=info["sklearn_version"],
+                data_sha256=datasets.file_digest(datasets.STARTER_FILE, datasets.TAXONOMY_FILE),
+            ))
+    except IntegrityError:  # another process created it at the same moment
+        model = RouterModel.objects.get(version=version)
+    return model
+
+
+def active_model() -> RouterModel:
+    """The newest active trained model, else the starter."""
+    trained = RouterModel.objects.active().exclude(source=ModelSource.STARTER).newest()
+    return trained or ensure_starter()
+
+
+def model_named(name: str | None) -> RouterModel:
+    """``None``/"active": the active model; "starter": the starter; else a version."""
+    if not name or name == "active":
+        return active_model()
+    if name == "starter":
+        return ensure_starter()
+    model = RouterModel.objects.filter(version=name).first()
+    if model is None:
+        raise LookupError(_("There is no routing model “%(version)s”.") % {"version": name})
+    return model
+
+
+# --- suggestions --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One label of a suggestion as people read it."""
+
+    label: str
+    name: str
+    confidence: float
+    category: object | None  # events.Category
+    department: object | None  # org.Unit
+    department_code: str
+    department_name: str
+
+    @property
+    def percent(self) -> int:
+        return round(self.confidence * 100)
+
+
+def predict_texts(model: RouterModel, texts: list[str]) -> list[learning.Prediction]:
+    return learning.predict(store.pipeline_for(model), texts, top=ALTERNATIVES + 1)
+
+
+def event_text(event: Event) -> str:
+    return message_text(event.title, event.description)
+
+
+def suggest(event: Event, *, user=None, model: RouterModel | None = None) -> RoutingSuggestion | None:
+    """The routing suggestion for ``event`` (recorded): the one the active model
+    already made for it, else a new one.
+
+    Never raises: the suggestion must not stand in the way of judging. A model
+    that fails is logged and gives ``None``."""
+    try:
+        model = model or active_model()
+        existing = (RoutingSuggestion.objects.filter(event=event, model=model)
+                    .select_related("model", "category", "department").order_by("-created_at", "-id").first())
+        if existing is not None:
+            return existing
+        prediction = predict_texts(model, [event_text(event)])[0]
+        resolve = Resolver()
+        top = resolve(prediction.label)
+        alternatives = []
+        for label, confidence in prediction.alternatives:
+            route = resolve(label)
+            alternatives.append({
+                "label": label, "name": route.name, "confidence": confidence,
+                "category": route.category.code if route.category else None,
+                "department": route.department_code, "department_name": route.department_name,
+            })
+        return RoutingSuggestion.objects.create(
+            event=event, model=model, label=prediction.label, category=top.category,
+            department=top.department, department_code=top.department_code,
+            department_name=top.department_name,
+            confidence=prediction.confidence, alternatives=alternatives,
+            shown_to=user if getattr(user, "is_authenticated", False) else None,
+        )
+    except Exception:
+        logger.exception("no routing suggestion for event %s", getattr(event, "pk", None))
+        return None
+
+
+def latest_suggestion(event: Event) -> RoutingSuggestion | None:
+    return RoutingSuggestion.objects.latest_for(event)
+
+
+def choices_of(suggestion: RoutingSuggestion) -> list[Choice]:
+    """The suggestion and its alternatives, resolved to categories and departments."""
+    from civicloop.events.models import Category
+    from civicloop.org.models import Unit
+
+    codes = [a.get("category") for a in suggestion.alternatives if a.get("category")]
+    departments = [a.get("department") for a in suggestion.alternatives if a.get("department")]
+    categories = {c.code: c for c in Category.objects.filter(code__in=codes, is_active=True)}
+    units = {u.code: u for u in Unit.objects.filter(code__in=departments)}
+    department = suggestion.department
+    first = Choice(
+        label=suggestion.label,
+        name=suggestion.category.name if suggestion.category else suggestion.label,
+        confidence=suggestion.confidence, category=suggestion.category, department=department,
+        department_code=department.code if department else suggestion.department_code,
+        department_name=department.name if department else suggestion.department_name,
+    )
+    rest = [
+        Choice(label=a["label"], name=a.get("name") or a["label"], confidence=a["confidence"],
+               category=categories.get(a.get("category") or ""), department=units.get(a.get("department") or ""),
+               department_code=a.get("department") or "", department_name=a.get("department_name") or "")
+        for a in suggestion.alternatives
+    ]
+    return [first, *rest]
+
+
+# --- training -----------------------------------------------------------------------
+
+
+def judged_events():
+    """Events the dispatchers judged, with the category they chose (``Event.category``
+    after judgement); void and merged events are left out."""
+    judged = EventHistory.objects.filter(event=OuterRef("pk"), action="judge")
+    return (Event.objects.filter(Exists(judged), category__isnull=False)
+            .exclude(state__in=[EventState.VOIDED, EventState.MERGED]))
+
+
+def history_corpus() -> Corpus:
+    rows = judged_events().order_by("pk").values_list("title", "description", "category__code")
+    texts, labels = [], []
+    for title, description, code in rows:
+        texts.append(message_text(title, description))
+        labels.append(code)
+    return Corpus(texts, labels)
+
+
+def _drop_rare(corpus: Corpus) -> tuple[Corpus, list[str]]:
+    counts = corpus.counts()
+    rare = sorted(label for label, n in counts.items() if n < MIN_PER_LABEL)
+    keep = [i for i, label in enumerate(corpus.labels) if label not in rare]
+    return corpus.subset(keep), rare
+
+
+@dataclass
+class TrainingReport:
+    model: RouterModel
+    dropped_labels: list[str]
+    history: int = 0
+    starter: int = 0
+
+
+def train(corpus: Corpus, *, source: str, detail: str, weak: Corpus | None = None, by=None,
+          folds: int = 5, recipe: learning.Recipe = learning.BEST, history: int = 0,
+          starter: int = 0) -> TrainingReport:
+    """Fit, cross-validate and record a model; it becomes the newest active one."""
+    corpus, dropped = _drop_rare(corpus)
+    if len(corpus.counts()) < 2:
+        raise TrainingError(_("Too few texts: at least two labels with %(n)d texts each are needed.")
+                            % {"n": MIN_PER_LABEL})
+    started = time.monotonic()
+    pipeline = learning.fit(recipe, corpus, weak=weak)
+    seconds = time.monotonic() - started
+    k = learning.folds_for(corpus, folds)
+    metrics = learning.cross_validate(recipe, corpus, folds=k, weak=weak) if k >= 2 else {}
+    model = RouterModel(
+        source=source, source_detail=detail[:300], trained_at=timezone.now(),
+        trained_by=by, labels=sorted(corpus.counts()), label_counts=dict(sorted(corpus.counts().items())),
+        n_samples=len(corpus), metrics=metrics, recipe=recipe.describe(),
+        training_seconds=round(seconds, 2), sklearn_version=sklearn.__version__,
+    )
+    model.set_training_data(corpus.texts, corpus.labels, corpus.weights,
+                            weak=(weak.texts, weak.labels) if weak is not None else None)
+    # The version names the data and the recipe: the same training set gives the
+    # same version (and the same cached pipeline), a different one never does.
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    prefix = {ModelSource.COUNTY_HISTORY: "county", ModelSource.CSV: "csv"}.get(source, source)
+    fingerprint = hashlib.sha256(
+        f"{model.data_sha256}{json.dumps(recipe.describe(), sort_keys=True)}{store.FEATURES_VERSION}".encode()
+    ).hexdigest()[:10]
+    model.version = f"{prefix}-{stamp}-{fingerprint}"
+    n = 1
+    while RouterModel.objects.filter(version=model.version).exists():
+        n += 1
+        model.version = f"{prefix}-{stamp}-{fingerprint}-{n}"
+    model.save()
+    store.remember(model.version, pipeline)
+    return TrainingReport(model=model, dropped_labels=dropped, history=history, starter=starter)
+
+
+def county_training_set() -> tuple[Corpus, Corpus, str, int, int]:
+    """What a county model learns from: (texts, weak taxonomy texts, description,
+    judged events, starter messages).
+
+    Rule: with at least ``HISTORY_ALONE`` judged events it learns from them alone;
+    with fewer, the starter messages are added (relabelled to our categories where
+    the label mapping names one, else keeping their class, which still names a
+    department), each judged event counting ``HISTORY_WEIGHT`` times; with none it
+    refuses (the starter model is in use anyway)."""
+    history = history_corpus()
+    if len(history) == 0:
+        raise TrainingError(_("No judged event has a category yet; the starter model stays in use."))
+    weak = datasets.taxonomy_corpus()
+    weak = Corpus(weak.texts, [category_label(label) for label in weak.labels])
+    if len(history) >= HISTORY_ALONE:
+        return history, weak, _("%(n)d judged events") % {"n": len(history)}, len(history), 0
+    starter = datasets.starter_corpus()
+    starter = Corpus(starter.texts, [category_label(label) for label in starter.labels])
+    combined = Corpus(history.texts, history.labels, [HISTORY_WEIGHT] * len(history)) + starter
+    detail = _("%(n)d judged events + %(m)d starter messages") % {"n": len(history), "m": len(starter)}
+    return combined, weak, detail, len(history), len(starter)
+
+
+def train_from_history(*, by=None, folds: int = 5) -> TrainingReport:
+    """The county model from judged events (see :func:`county_training_set` for the rule)."""
+    corpus, weak, detail, n_history, n_starter = county_training_set()
+    return train(corpus, source=ModelSource.COUNTY_HISTORY, detail=detail, weak=weak, by=by,
+                 folds=folds, history=n_history, starter=n_starter)
+
+
+def train_from_csv(path: Path | str, *, by=None, folds: int = 5) -> TrainingReport:
+    corpus = datasets.labelled_corpus(path)
+    return train(corpus, source=ModelSource.CSV, detail=f"csv:{Path(path).name}",
+                 weak=datasets.taxonomy_corpus(), by=by, folds=folds)
+
+
+# --- classifying files ---------------------------------------------------------------
+
+OUTPUT_COLUMNS = ["predicted", "confidence", "department", "department_name"]
+
+
+def classify_file(in_path: Path | str, out_path: Path | str, *, model: RouterModel | None = None,
+                  batch: int = 500, bom: bool = False) -> int:
+    """Classify every row of a message CSV; write 留言编号 (when present), predicted,
+    confidence, department (code) and department_name, in UTF-8 like the training file
+    (with a BOM if asked, for Excel). The input is checked whole before anything is
+    written; the output appears at once (written atomically)."""
+    table = datasets.read_messages(in_path)
+    model = model or active_model()
+    texts = table.texts()
+    predictions: list[learning.Prediction] = []
+    for start in range(0, len(texts), batch):
+        predictions += predict_texts(model, texts[start:start + batch])
+    resolve = Resolver()
+    routes = {label: resolve(label) for label in {p.label for p in predictions}}
+    has_id = datasets.ID_COLUMN in table.columns
+    columns = ([datasets.ID_COLUMN] if has_id else []) + OUTPUT_COLUMNS
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=out_path.parent, prefix=f".{out_path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(columns)
+            for row, prediction in zip(table.rows, predictions, strict=True):
+                route = routes[prediction.label]
+                values = [prediction.label, f"{prediction.confidence:.4f}", route.department_code,
+                          route.department_name]
+                writer.writerow(([row.get(datasets.ID_COLUMN, "")] if has_id else []) + values)
+        os.replace(tmp, out_path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return len(predictions)
+
+
+# --- measuring --------------------------------------------------------------------
+
+
+def acceptance(*, since: dt.datetime | None = None) -> list[dict]:
+    """Per model: suggestions shown, of those judged, how many the dispatcher took
+    (same category) and how many went to the suggested department."""
+    suggestions = RoutingSuggestion.objects.judged().with_outcome()
+    if since is not None:
+        suggestions = suggestions.filter(created_at__gte=since)
+    rows = (suggestions.values("model__version")
+            .annotate(judged=Count("id"), accepted=Count("id", filter=Q(accepted=True)),
+                      with_category=Count("id", filter=Q(category__isnull=False)),
+                      department_matched=Count("id", filter=Q(department_matched=True)))
+            .order_by("model__version"))
+    shown = dict(RoutingSuggestion.objects.values_list("model__version").annotate(n=Count("id")))
+    return [{**row, "shown": shown.get(row["model__version"], 0)} for row in rows]
