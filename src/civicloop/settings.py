@@ -291,3 +291,8 @@ CIVICLOOP_MAX_DISSATISFIED_REWORKS = env_int("CIVICLOOP_MAX_DISSATISFIED_REWORKS
 CIVICLOOP_DEADLINE_SWEEP_SECONDS = env_int("CIVICLOOP_DEADLINE_SWEEP_SECONDS", 60)
 # Days a reporter has to rate before the command room may close unrated.
 CIVICLOOP_RATING_WINDOW_DAYS = env_int("CIVICLOOP_RATING_WINDOW_DAYS", 3)
+# Open311 GeoReport v2 (docs/open311.md): a domain-style jurisdiction_id accepted besides
+# the county code, the discovery contact, and whether the endpoint is production or test.
+CIVICLOOP_OPEN311_JURISDICTION_ID = env_str("CIVICLOOP_OPEN311_JURISDICTION_ID", "")
+CIVICLOOP_OPEN311_CONTACT = env_str("CIVICLOOP_OPEN311_CONTACT", "")
+CIVICLOOP_OPEN311_ENDPOINT_TYPE = env_str("CIVICLOOP_OPEN311_ENDPOINT_TYPE", "production")
