@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from civicloop.privacy.masking import MASK
 
@@ -70,7 +71,8 @@ class Open311ClientAdmin(admin.ModelAdmin):
     def revoke_keys(self, request, queryset):
         for client in queryset:
             services.revoke_key(client)
-        self.message_user(request, _("Revoked %(n)d key(s).") % {"n": queryset.count()})
+        count = queryset.count()
+        self.message_user(request, ngettext("Revoked %(n)d key.", "Revoked %(n)d keys.", count) % {"n": count})
 
 
 @admin.register(Open311Request)

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
+from django.utils.translation import gettext as _
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -132,9 +133,9 @@ def _joined_words(texts):
 def _check(corpus: Corpus) -> None:
     counts = corpus.counts()
     if len(counts) < 2:
-        raise TrainingError("at least two different labels are needed")
+        raise TrainingError(_("At least two different labels are needed."))
     if len(corpus) < 4:
-        raise TrainingError("at least four texts are needed")
+        raise TrainingError(_("At least four texts are needed."))
 
 
 def fit(recipe: Recipe, corpus: Corpus, *, weak: Corpus | None = None,
@@ -218,7 +219,7 @@ def cross_validate(recipe: Recipe, corpus: Corpus, *, folds: int = 5, weak: Corp
     _check(corpus)
     k = folds_for(corpus, folds)
     if k < 2:
-        raise TrainingError("every label needs at least two texts to cross-validate")
+        raise TrainingError(_("Every label needs at least two texts for cross-validation."))
     labels = sorted(corpus.counts())
     predicted = [""] * len(corpus)
     splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)

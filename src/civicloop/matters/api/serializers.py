@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -306,8 +307,8 @@ class RoundCreateSerializer(serializers.Serializer):
     period_start = serializers.DateField()
     period_end = serializers.DateField()
     weights = serializers.DictField(child=serializers.IntegerField(), required=False, allow_null=True,
-                                    default=None, help_text=_("Keys: %(keys)s; default weights when omitted.")
-                                    % {"keys": ", ".join(DIMENSIONS)})
+                                    default=None, help_text=format_lazy(_("Keys: {keys}; default weights when omitted."),
+                                                          keys=", ".join(DIMENSIONS)))
 
 
 class ResultRowSerializer(serializers.Serializer):

@@ -39,7 +39,7 @@ from . import serializers as s
 ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
 
 # Filters that pick a town by division code through a method: say so in the schema.
-extend_schema_field({"type": "string", "description": str(_("division code of a town"))})(
+extend_schema_field({"type": "string", "description": "division code of a town (镇街区划代码)"})(
     MatterFilterSet.base_filters["held_by"])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import AssessmentState, RequestState
+from ..choices import AssessmentState, Dimension, RequestState
 from ..workflow import ASSESSMENT_WORKFLOW, REQUEST_WORKFLOW
 
 register = template.Library()
@@ -17,7 +17,7 @@ ACTION_LABELS = {
                    "score": _("scored"), "override": _("computed score overridden"),
                    **{t.name: t.label for t in ASSESSMENT_WORKFLOW}},
 }
-STATES = {"request": RequestState, "assessment": AssessmentState}
+STATES = {"request": RequestState, "assessment": AssessmentState, "dimension": Dimension}
 
 
 @register.filter
