@@ -20,3 +20,12 @@ def _isolated_settings(tmp_path, settings):
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def case_world(world):
+    """The world with what penalty cases need: certified officers, reviewers, the town's
+    responsible person, parties and matters (testing/world.py: equip_for_cases)."""
+    from civicloop.testing.world import equip_for_cases
+
+    return equip_for_cases(world)

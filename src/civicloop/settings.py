@@ -109,6 +109,10 @@ INSTALLED_APPS = [
     "civicloop.router",
     "civicloop.matters",
     "civicloop.open311",
+    "civicloop.hotspots",
+    "civicloop.gridkit",
+    "civicloop.parties",
+    "civicloop.cases",
 ]
 
 MIDDLEWARE = [
@@ -247,6 +251,34 @@ SPECTACULAR_SETTINGS = {
         "EmpowermentRequestStateEnum": "civicloop.matters.choices.RequestState",
         "AssessmentStateEnum": "civicloop.matters.choices.AssessmentState",
         "AssessmentDimensionEnum": "civicloop.matters.choices.Dimension",
+        "RegionLevelEnum": "civicloop.org.choices.RegionLevel",
+        "ToolkitItemKindEnum": "civicloop.gridkit.choices.ItemKind",
+        "ToolkitCardBasisEnum": "civicloop.gridkit.choices.CardBasis",
+        "ToolkitFormKindEnum": "civicloop.gridkit.choices.FormKind",
+        "WarningStateEnum": "civicloop.hotspots.choices.WarningState",
+        "HotspotDimensionEnum": "civicloop.hotspots.choices.Dimension",
+        "CaseStateEnum": "civicloop.cases.choices.CaseState",
+        "CaseOutcomeEnum": "civicloop.cases.choices.Outcome",
+        "LegalReviewStateEnum": "civicloop.cases.choices.ReviewState",
+        "ApprovalStateEnum": "civicloop.cases.choices.ApprovalState",
+        "PartyKindEnum": "civicloop.parties.choices.PartyKind",
+        "CaseSourceEnum": "civicloop.cases.choices.CaseSource",
+        "CaseProcedureEnum": "civicloop.cases.choices.Procedure",
+        "CasePartyRoleEnum": "civicloop.cases.choices.PartyRole",
+        "PenaltyKindEnum": "civicloop.cases.choices.PenaltyKind",
+        "EvidenceKindEnum": "civicloop.cases.choices.EvidenceKind",
+        "ApprovalKindEnum": "civicloop.cases.choices.ApprovalKind",
+        "CaseDeadlineKindEnum": "civicloop.cases.choices.DeadlineKind",
+        "HearingOutcomeEnum": "civicloop.cases.choices.HearingOutcome",
+        "ServiceMethodEnum": "civicloop.cases.choices.ServiceMethod",
+        "ReviewModeEnum": "civicloop.cases.choices.ReviewMode",
+        "ReviewOpinionEnum": "civicloop.cases.choices.Opinion",
+        "ReviewReturnToEnum": "civicloop.cases.choices.ReturnTo",
+        "NoPenaltyGroundEnum": "civicloop.cases.choices.NoPenaltyGround",
+        "DeadlineCountingEnum": "civicloop.cases.choices.Counting",
+        # Cases also have fields named "source" and "outcome": name the events' sets too.
+        "EventSourceEnum": "civicloop.events.choices.Source",
+        "FeedbackOutcomeEnum": "civicloop.events.choices.Outcome",
     },
 }
 
@@ -296,3 +328,49 @@ CIVICLOOP_RATING_WINDOW_DAYS = env_int("CIVICLOOP_RATING_WINDOW_DAYS", 3)
 CIVICLOOP_OPEN311_JURISDICTION_ID = env_str("CIVICLOOP_OPEN311_JURISDICTION_ID", "")
 CIVICLOOP_OPEN311_CONTACT = env_str("CIVICLOOP_OPEN311_CONTACT", "")
 CIVICLOOP_OPEN311_ENDPOINT_TYPE = env_str("CIVICLOOP_OPEN311_ENDPOINT_TYPE", "production")
+# Grid toolkit (docs/gridkit.md). The staff map works offline: no tile server unless this
+# URL template is set (e.g. https://tiles.example.gov.cn/{z}/{x}/{y}.png); its tiles must be
+# GCJ-02 like our points, or they will be offset by a few hundred metres.
+CIVICLOOP_MAP_TILE_URL = env_str("CIVICLOOP_MAP_TILE_URL", "")
+# The address citizens use, printed on the cards before the report path (e.g.
+# https://civicloop.haiyan.gov.cn); empty: the address of the request that made the page.
+CIVICLOOP_PUBLIC_URL = env_str("CIVICLOOP_PUBLIC_URL", "")
+
+# --- Penalty cases (docs/cases.md) ------------------------------------------------------
+# Statutory limits that the Administrative Penalty Law fixes (Art. 51 on-the-spot limits,
+# Art. 61 service, Art. 64 hearing, Art. 67 payment, Art. 72 surcharge) are constants in
+# cases/rules.py; what a province or county sets is configured here.
+# Art. 60: a decision within 90 days of filing (natural days), unless other rules say otherwise.
+CIVICLOOP_CASE_DECISION_DAYS = env_int("CIVICLOOP_CASE_DECISION_DAYS", 90)
+# 简案快办: the county's own target from filing to decision, in working days.
+CIVICLOOP_CASE_FAST_TRACK_WORKING_DAYS = env_int("CIVICLOOP_CASE_FAST_TRACK_WORKING_DAYS", 10)
+# 简案快办: the proposed fine may be at most this many yuan.
+CIVICLOOP_CASE_FAST_TRACK_FINE_CEILING = env_int("CIVICLOOP_CASE_FAST_TRACK_FINE_CEILING", 5000)
+# The party's statement and defence period after the prior notice (working days; Art. 85
+# reads "三日" as working days).
+CIVICLOOP_CASE_STATEMENT_WORKING_DAYS = env_int("CIVICLOOP_CASE_STATEMENT_WORKING_DAYS", 3)
+# Art. 63 (1)(2): what a "larger amount" is for the hearing right, in yuan. Provinces set it;
+# the defaults are the figures this deployment was given for Zhejiang — check them against
+# the provincial rule in force and set them per deployment.
+CIVICLOOP_CASE_HEARING_FINE_PERSON = env_int("CIVICLOOP_CASE_HEARING_FINE_PERSON", 10000)
+CIVICLOOP_CASE_HEARING_FINE_ORGANISATION = env_int("CIVICLOOP_CASE_HEARING_FINE_ORGANISATION", 100000)
+CIVICLOOP_CASE_HEARING_CONFISCATION_PERSON = env_int("CIVICLOOP_CASE_HEARING_CONFISCATION_PERSON", 10000)
+CIVICLOOP_CASE_HEARING_CONFISCATION_ORGANISATION = env_int(
+    "CIVICLOOP_CASE_HEARING_CONFISCATION_ORGANISATION", 100000)
+# An extension of the decision deadline (granted under a rule that provides for it, Art. 60)
+# may add at most this many natural days per approval.
+CIVICLOOP_CASE_MAX_EXTENSION_DAYS = env_int("CIVICLOOP_CASE_MAX_EXTENSION_DAYS", 30)
+# Warn the handlers, their command room and the responsible leaders this many days before
+# a deadline of the authority expires.
+CIVICLOOP_CASE_DEADLINE_WARNING_DAYS = env_int("CIVICLOOP_CASE_DEADLINE_WARNING_DAYS", 3)
+# Legal review (法制审核): the local rule that every case a town decides under delegated
+# powers is reviewed; how the opinions of a joint review make its outcome ("unanimous" or
+# "majority"; either way one approving reviewer must hold the legal professional qualification).
+CIVICLOOP_REVIEW_ALL_EMPOWERED_CASES = env_bool("CIVICLOOP_REVIEW_ALL_EMPOWERED_CASES", True)
+CIVICLOOP_JOINT_REVIEW_RULE = env_str("CIVICLOOP_JOINT_REVIEW_RULE", "unanimous")
+if CIVICLOOP_JOINT_REVIEW_RULE not in {"unanimous", "majority"}:
+    raise ImproperlyConfigured("CIVICLOOP_JOINT_REVIEW_RULE must be unanimous or majority")
+# Art. 58 ¶2 asks the qualification of those who *first* review after the law took effect
+# (2021-07-15). Reviewers whose review post started before this date may go on reviewing
+# without it; empty: everybody who approves must hold the qualification.
+CIVICLOOP_REVIEW_SERVING_BEFORE = env_str("CIVICLOOP_REVIEW_SERVING_BEFORE", "2021-07-15")

@@ -14,6 +14,10 @@ urlpatterns = [
     path("events/", include("civicloop.events.urls")),
     path("notifications/", include("civicloop.notifications.urls")),
     path("matters/", include("civicloop.matters.urls")),
+    path("cases/", include("civicloop.cases.urls")),
+    path("parties/", include("civicloop.parties.urls")),
+    path("hotspots/", include("civicloop.hotspots.urls")),
+    path("gridkit/", include("civicloop.gridkit.urls")),
     path("open311/v2/", include("civicloop.open311.urls")),
     path("", include((public_urlpatterns, "public"))),
 ]

@@ -6,5 +6,9 @@ urlpatterns = [
     path("", include("civicloop.org.api.urls")),
     path("", include("civicloop.events.api.urls")),
     path("", include("civicloop.matters.api.urls")),
+    path("", include("civicloop.cases.api.urls")),
+    path("", include("civicloop.parties.api.urls")),
+    path("", include("civicloop.gridkit.api.urls")),
     path("", include("civicloop.notifications.api.urls")),
+    path("", include("civicloop.hotspots.api.urls")),
 ]

@@ -37,3 +37,14 @@ def apply_rule(rule: DeadlineRule, start: dt.datetime) -> dt.datetime:
 def deadline(stage: str, start: dt.datetime, *, urgency: str = "", span: str = "") -> dt.datetime | None:
     rule = rule_for(stage, urgency=urgency, span=span)
     return apply_rule(rule, start) if rule else None
+
+
+def ensure_default_rules() -> None:
+    """Put back the default rules written by the data migration (a database flush —
+    ``demo --reset`` on PostgreSQL, transactional tests — empties that table too)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("civicloop.events.migrations.0003_default_deadline_rules")
+    migration.add_defaults(apps, None)

@@ -200,6 +200,8 @@ def detail_context(request, event: Event, *, revealed: dict | None = None) -> di
         "merged_into": merged_into,
         "merged_into_number": merged_into_number,
         "duplicates": list(Event.objects.visible_to(user).filter(merged_into=event).order_by("reported_at")),
+        # Lazy: computed (and recorded as shown) only where a template shows it.
+        "duplicate_suggestions": SimpleLazyObject(lambda: _duplicate_suggestions(request, event)),
     }
 
 
@@ -435,6 +437,8 @@ def event_action(request, pk, name):
     if name == "judge":
         # Lazy: only a page that is shown asks the routing model.
         context["routing"] = SimpleLazyObject(lambda: _routing_suggestion(request, event))
+    if name in ("judge", "merge"):
+        context["duplicate_suggestions"] = SimpleLazyObject(lambda: _duplicate_suggestions(request, event))
     return _form_view(
         request, form_class=EVENT_ACTION_FORMS[name],
         form_kwargs={"event": event, "user": request.user, "transition": transition},
@@ -455,6 +459,20 @@ def _routing_suggestion(request, event) -> dict | None:
         return judge_page_context(request, event)
     except Exception:
         logger.exception("routing suggestion failed for event %s", event.pk)
+        return None
+
+
+def _duplicate_suggestions(request, event) -> dict | None:
+    """查重: likely earlier reports of the same problem (hotspots app), with one-click
+    merging. Whatever goes wrong there, the page still works."""
+    if not apps.is_installed("civicloop.hotspots"):
+        return None
+    try:
+        from civicloop.hotspots.views import duplicates_context
+
+        return duplicates_context(request, event)
+    except Exception:
+        logger.exception("duplicate suggestions failed for event %s", event.pk)
         return None
 
 

@@ -59,6 +59,11 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
 
+def _duty_phone(rng: random.Random) -> str:
+    """An invented 0573 (Jiaxing) landline for a unit's duty desk."""
+    return "0573-8" + "".join(rng.choice("0123456789") for _ in range(7))
+
+
 def _phone(rng: random.Random) -> str:
     return "1" + rng.choice("35789") + "".join(rng.choice("0123456789") for _ in range(9))
 
@@ -118,7 +123,8 @@ def load_haiyan_organisation(seed: int = 2024) -> list[DemoLogin]:
     emergency = _unit("county-emergency", "海盐县综合执法应急处突队伍", UnitKind.EMERGENCY_TEAM, county,
                       "0573-86120110")
     assessor_org = _unit("assessor-org", "第三方赋权评估机构", UnitKind.ASSESSOR, county)
-    departments = {code: _unit(code, name, UnitKind.DEPARTMENT, county) for code, name in DEPARTMENTS}
+    departments = {code: _unit(code, name, UnitKind.DEPARTMENT, county, _duty_phone(rng))
+                   for code, name in DEPARTMENTS}
 
     demo("centre", "沈晓燕", centre, Role.CENTRE_OPERATOR, _("sees the whole county; issues coordination orders"))
     staff.post(staff.person(), centre, Role.CENTRE_OPERATOR)
@@ -142,8 +148,9 @@ def load_haiyan_organisation(seed: int = 2024) -> list[DemoLogin]:
     towns = list(Region.objects.towns().filter(code__startswith=HAIYAN).order_by("code"))
     for town in towns:
         command_room = _unit(f"{town.code[:9]}-command", f"{town.name}综合信息指挥室", UnitKind.COMMAND_ROOM,
-                             town)
-        squad = _unit(f"{town.code[:9]}-squad", f"{town.name}综合行政执法队", UnitKind.SQUAD, town)
+                             town, _duty_phone(rng))
+        squad = _unit(f"{town.code[:9]}-squad", f"{town.name}综合行政执法队", UnitKind.SQUAD, town,
+                      _duty_phone(rng))
         if town.name == "武原街道":
             demo("wuyuan_dispatcher", "张丽华", command_room, Role.DISPATCHER, _("%(town)s only") % {"town": town.name})
             demo("wuyuan_officer", "王建军", squad, Role.ENFORCEMENT_OFFICER, _("the %(town)s squad") % {"town": town.name})
@@ -166,7 +173,7 @@ def load_haiyan_organisation(seed: int = 2024) -> list[DemoLogin]:
     demo_grid_done = False
     for village in Region.objects.villages().filter(code__startswith=HAIYAN).select_related("parent"):
         station = _unit(f"{village.code}-station", f"{short(village.name)}行政执法联络站",
-                        UnitKind.VILLAGE_STATION, village)
+                        UnitKind.VILLAGE_STATION, village, _duty_phone(rng))
         squad = Unit.objects.get(code=f"{village.code[:9]}-squad")
         for grid in village.children.filter(level=RegionLevel.GRID):
             team = _unit(f"{grid.code}-team", f"{grid.name}队伍", UnitKind.GRID_TEAM, grid)

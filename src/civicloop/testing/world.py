@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from civicloop.events.choices import HandlingLevel
+from civicloop.events.deadlines import ensure_default_rules
 from civicloop.events.models import Category
 from civicloop.org.choices import QualificationKind, RegionLevel, Role, UnitKind
 from civicloop.org.models import Qualification, Region, Unit, User
@@ -43,6 +44,12 @@ class World:
     users: dict[str, User]
     # The third-party assessor (一镇一评估); added for the matters app.
     assessor_org: Unit | None = None
+    # Added by equip_for_cases() for penalty cases: a town leadership unit, parties, matters.
+    wuyuan_leadership: Unit | None = None
+    person: object = None
+    enterprise: object = None
+    town_matter: object = None
+    county_matter: object = None
 
     def __getattr__(self, name: str):
         users = self.__dict__.get("users", {})
@@ -77,6 +84,7 @@ ROLE_USERS = [
 
 
 def build_world() -> World:
+    ensure_default_rules()  # transactional tests flush the table the data migration filled
     county = RegionFactory(code="330424000000", name="海盐县", level=RegionLevel.COUNTY)
     wuyuan = RegionFactory(code="330424001000", name="武原街道", level=RegionLevel.TOWN, parent=county,
                            longitude="120.945000", latitude="30.526000")
@@ -139,3 +147,78 @@ def build_world() -> World:
         ganpu_grid=grids[gv.code], street_vending=street_vending, food_safety=food_safety,
         disputes=disputes, users=users, **units,
     )
+
+
+# --- penalty cases ------------------------------------------------------------------------
+
+# Valid identifiers (check characters computed with core.identifiers).
+PERSON_ID = "330424198503152010"
+PERSON2_ID = "330424199207083529"
+ENTERPRISE_CODE = "91330424MA2CXL8P2C"
+ENTERPRISE2_CODE = "92330424MA2D1Y2K5E"
+
+CASE_STAFF = [
+    # username, unit attribute, role, enforcement certificate (number, issued, expires) or None
+    ("wuyuan_officer2", "wuyuan_squad", Role.ENFORCEMENT_OFFICER, ("ZJ33042400002", "2022-03-01", None)),
+    ("wuyuan_trainee", "wuyuan_squad", Role.ENFORCEMENT_OFFICER, None),
+    ("wuyuan_expired", "wuyuan_squad", Role.ENFORCEMENT_OFFICER, ("ZJ33042400009", "2015-03-01", "2020-02-28")),
+    ("ganpu_officer2", "ganpu_squad", Role.ENFORCEMENT_OFFICER, ("ZJ33042400012", "2022-03-01", None)),
+    ("zhzf_handler1", "dept_zhzf", Role.ENFORCEMENT_OFFICER, ("ZJ33042400101", "2021-05-01", None)),
+    ("zhzf_handler2", "dept_zhzf", Role.ENFORCEMENT_OFFICER, ("ZJ33042400102", "2021-05-01", None)),
+    ("wuyuan_reviewer", "wuyuan_squad", Role.LEGAL_REVIEWER, None),
+    ("unqualified_reviewer", "ganpu_squad", Role.LEGAL_REVIEWER, None),
+    ("veteran_reviewer", "ganpu_squad", Role.LEGAL_REVIEWER, None),
+]
+
+
+def equip_for_cases(world: World) -> World:
+    """What penalty cases need beyond the base world (additive; the base world is unchanged):
+
+    * enforcement certificates for ``wuyuan_officer`` and ``ganpu_officer``, a second
+      certified officer in each squad, two certified officers of 县综合行政执法局, an
+      officer without a certificate (``wuyuan_trainee``) and one whose certificate expired;
+    * the responsible person of 武原街道 (``wuyuan_leader`` in the town's leadership unit;
+      the county ``leader`` is responsible for every unit);
+    * reviewers: ``legal_reviewer`` (county, qualified), ``lawyer`` (武原 squad lawyer, now
+      qualified), ``wuyuan_reviewer`` (qualified), ``unqualified_reviewer`` (post from 2023,
+      no qualification) and ``veteran_reviewer`` (reviewing since 2018, no qualification:
+      Art. 58 ¶2 does not apply to him);
+    * a person and an enterprise as parties; matter ZD-001 held by 武原街道 since 2023-07-01
+      and ZD-002 kept by the county department.
+    """
+    from civicloop.parties.models import Party
+    from civicloop.testing.matters import grant, make_matter
+
+    for username in ("wuyuan_officer", "ganpu_officer"):
+        Qualification.objects.get_or_create(
+            kind=QualificationKind.ENFORCEMENT_CERTIFICATE, number=f"ZJ-{username}",
+            defaults={"user": world.users[username], "issued_on": "2020-06-01"})
+    for username, unit_attr, role, certificate in CASE_STAFF:
+        user = UserFactory(username=username, full_name=username)
+        started = {"unqualified_reviewer": "2023-05-01", "veteran_reviewer": "2018-03-01"}.get(username)
+        PostFactory(user=user, unit=getattr(world, unit_attr), role=role, started_on=started)
+        world.users[username] = user
+        if certificate:
+            number, issued, expires = certificate
+            Qualification.objects.create(user=user, kind=QualificationKind.ENFORCEMENT_CERTIFICATE, number=number,
+                                         issued_on=issued, expires_on=expires)
+    Qualification.objects.create(user=world.users["wuyuan_reviewer"], kind=QualificationKind.LEGAL_PROFESSIONAL,
+                                 number="A2019330424001", issued_on="2019-12-01")
+    Qualification.objects.create(user=world.users["lawyer"], kind=QualificationKind.LEGAL_PROFESSIONAL,
+                                 number="A2016330424077", issued_on="2016-12-01")
+    leadership = UnitFactory(code="330424001-leadership", name="武原街道双牵头领导小组", kind=UnitKind.LEADERSHIP,
+                             region=world.wuyuan)
+    leader = UserFactory(username="wuyuan_leader", full_name="wuyuan_leader")
+    PostFactory(user=leader, unit=leadership, role=Role.LEADER)
+    world.users["wuyuan_leader"] = leader
+    world.wuyuan_leadership = leadership
+    world.person = Party.objects.create(kind="person", name="张三", id_number=PERSON_ID, phone="13912345678",
+                                        address="海盐县武原街道百可社区健康路12号")
+    world.enterprise = Party.objects.create(kind="organisation", name="海盐县百味餐饮有限公司",
+                                            credit_code=ENTERPRISE_CODE, legal_representative="李四",
+                                            phone="0573-86123456", address="海盐县武原街道海滨东路88号")
+    world.town_matter = make_matter(world, "ZD-001", fine_max=20000)
+    grant(world, world.town_matter)
+    world.county_matter = make_matter(world, "ZD-002", delegable=False, fine_min=500, fine_max=5000,
+                                      name="对擅自挖掘城市道路的行政处罚")
+    return world

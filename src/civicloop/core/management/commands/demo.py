@@ -11,7 +11,6 @@ beside it, so deadlines are swept while the demo runs; the worker stops with it.
 
 from __future__ import annotations
 
-import importlib
 import os
 import subprocess
 import sys
@@ -24,10 +23,14 @@ from django.core.management.base import CommandError
 from django.db import connections
 from django.utils.translation import gettext as _
 
+from civicloop.cases.choices import Procedure
+from civicloop.cases.demo import load_demo_cases
 from civicloop.core.management.commandline import LocalisedCommand, format_table
 from civicloop.events.choices import EventState
+from civicloop.events.deadlines import ensure_default_rules
 from civicloop.events.demo import generate_demo_events, load_categories
 from civicloop.events.models import Event
+from civicloop.hotspots.demo import play_demo_hotspots
 from civicloop.matters.demo import (
     load_demo_assessment,
     load_demo_empowerment,
@@ -54,12 +57,7 @@ def reset_database(stdout) -> None:
         return
     call_command("migrate", interactive=False, verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
-    # flush empties every table, including rows that data migrations wrote;
-    # put the default deadline rules back the way their migration does.
-    from django.apps import apps
-
-    defaults = importlib.import_module("civicloop.events.migrations.0003_default_deadline_rules")
-    defaults.add_defaults(apps, None)
+    ensure_default_rules()
     stdout.write(_("Emptied the database."))
 
 
@@ -124,11 +122,21 @@ class Command(LocalisedCommand):
                 stories = play_demo_stories()
                 self.stdout.write(_("Played %(n)d scripted events that show routing by empowerment.")
                                   % {"n": stories})
+                hotspots = play_demo_hotspots(seed=seed)
+                self.stdout.write(_("Added %(n)d events with spikes and duplicates; %(w)d spike warnings raised.")
+                                  % {"n": hotspots.events, "w": hotspots.warnings})
         requests = load_demo_requests()
         assessment = load_demo_assessment(seed=seed)
         if requests or assessment:
             self.stdout.write(_("Added %(n)d empowerment requests and the assessment round “%(round)s”.")
                               % {"n": requests, "round": assessment or "—"})
+        cases = load_demo_cases(seed=seed)
+        logins = [*logins, *cases.logins]
+        self.stdout.write(_("%(n)d penalty cases through the case services (%(procedures)s).") % {
+            "n": cases.cases, "procedures": "、".join(f"{Procedure(p).label} {n}"
+                                                     for p, n in sorted(cases.procedures.items()))})
+        for failure in cases.failures:
+            self.stderr.write(_("Demo step skipped: %(failure)s") % {"failure": failure})
 
         elapsed = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(_("Demo ready in %(s).1f s.") % {"s": elapsed}))

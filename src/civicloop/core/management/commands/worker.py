@@ -1,8 +1,9 @@
 """``civicloop worker [--once]``: run background tasks and sweep deadlines.
 
 Runs the django-tasks database worker (``django_tasks_db``'s ``Worker``, as its
-``db_worker`` command does) and, beside it, enqueues
-``events.tasks.sweep_deadlines`` every ``CIVICLOOP_DEADLINE_SWEEP_SECONDS`` —
+``db_worker`` command does) and, beside it, enqueues ``core.tasks.sweep_deadlines``
+(the event loop's escalations and the penalty cases' deadline warnings, see
+``core.tasks.DEADLINE_SWEEPS``) every ``CIVICLOOP_DEADLINE_SWEEP_SECONDS`` —
 never while another sweep is still waiting or running, so a slow sweep or
 several workers do not pile sweeps up. Nothing needs Redis or cron.
 
@@ -11,6 +12,11 @@ once a day, since a sweep every minute leaves 1 440 result rows a day.
 
 ``--once`` enqueues one sweep (unless one is pending), runs everything queued,
 and exits: for tests and for a cron job instead of a long-running worker.
+
+Beside the sweep, the long-running worker enqueues the spike scan
+(``hotspots.tasks.scan_hotspots``, 突发预警) every ``CIVICLOOP_HOTSPOT_SCAN_SECONDS``
+(an hour by default; ``--scan-every 0`` turns it off), the same way: never while
+another scan is waiting or running. A cron job runs ``civicloop hotspots scan``.
 """
 
 from __future__ import annotations
@@ -33,17 +39,24 @@ logger = logging.getLogger("civicloop.worker")
 
 
 def _sweep_task():
-    from civicloop.events.tasks import sweep_deadlines
+    from civicloop.core.tasks import sweep_deadlines
 
     return sweep_deadlines
 
 
-def pending_sweep_exists(*, stale_after: dt.timedelta) -> bool:
-    """Is a sweep waiting, or running and not stale (a worker killed mid-sweep leaves one RUNNING)?"""
+def _scan_task():
+    from civicloop.hotspots.tasks import scan_hotspots
+
+    return scan_hotspots
+
+
+def pending_sweep_exists(*, stale_after: dt.timedelta, task=None) -> bool:
+    """Is a sweep (or ``task``) waiting, or running and not stale (a worker killed
+    mid-sweep leaves one RUNNING)?"""
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    task_path = _sweep_task().module_path
+    task_path = (task or _sweep_task()).module_path
     pending = DBTaskResult.objects.filter(task_path=task_path)
     return (
         pending.filter(status=TaskResultStatus.READY).exists()
@@ -58,6 +71,21 @@ def enqueue_sweep(*, every: int) -> bool:
         return False
     _sweep_task().enqueue()
     return True
+
+
+def enqueue_hotspot_scan(*, every: int) -> bool:
+    """Enqueue a spike scan unless one is pending; return whether one was enqueued."""
+    task = _scan_task()
+    if pending_sweep_exists(stale_after=dt.timedelta(seconds=max(every * 10, 600)), task=task):
+        return False
+    task.enqueue()
+    return True
+
+
+def _scan_seconds() -> int:
+    from civicloop.hotspots.conf import scan_seconds
+
+    return scan_seconds()
 
 
 def _is_database_backend() -> bool:
@@ -81,10 +109,13 @@ class Command(LocalisedCommand):
         parser.add_argument("--keep-results-days", type=int, default=14, metavar="DAYS",
                             help="prune finished task results older than this once a day; 0 keeps all "
                                  "(default: %(default)s)")
+        parser.add_argument("--scan-every", type=int, default=None, metavar="SECONDS",
+                            help="seconds between spike scans; 0 turns them off "
+                                 "(default: CIVICLOOP_HOTSPOT_SCAN_SECONDS, 3600)")
         parser.add_argument("--interval", type=float, default=1.0, metavar="SECONDS",
                             help="seconds to wait for new tasks when the queue is empty (default: %(default)s)")
 
-    def handle(self, *args, once, sweep_every, interval, keep_results_days, **options):
+    def handle(self, *args, once, sweep_every, interval, keep_results_days, scan_every=None, **options):
         if sweep_every < 1:
             raise CommandError(_("--sweep-every must be at least 1 second."))
         if not _is_database_backend():
@@ -113,7 +144,9 @@ class Command(LocalisedCommand):
             return
 
         stop = threading.Event()
-        scheduler = threading.Thread(target=self._schedule, args=(stop, sweep_every, keep_results_days),
+        if scan_every is None:
+            scan_every = _scan_seconds()
+        scheduler = threading.Thread(target=self._schedule, args=(stop, sweep_every, keep_results_days, scan_every),
                                      daemon=True,
                                      name="civicloop-sweep-scheduler")
         scheduler.start()
@@ -126,13 +159,19 @@ class Command(LocalisedCommand):
             stop.set()
 
     @staticmethod
-    def _schedule(stop: threading.Event, every: int, keep_days: int) -> None:
-        last_prune = None
+    def _schedule(stop: threading.Event, every: int, keep_days: int, scan_every: int | None = None) -> None:
+        last_prune = last_scan = None
+        scan_every = _scan_seconds() if scan_every is None else scan_every
         while not stop.is_set():
             try:
                 close_old_connections()
                 if enqueue_sweep(every=every):
                     logger.debug("deadline sweep enqueued")
+                if scan_every > 0 and (last_scan is None
+                                       or timezone.now() - last_scan >= dt.timedelta(seconds=scan_every)):
+                    last_scan = timezone.now()
+                    if enqueue_hotspot_scan(every=scan_every):
+                        logger.debug("spike scan enqueued")
                 if keep_days and (last_prune is None or timezone.now() - last_prune > dt.timedelta(days=1)):
                     last_prune = timezone.now()
                     call_command("prune_db_task_results", queue_name="*", min_age_days=keep_days, verbosity=0)

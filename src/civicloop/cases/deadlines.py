@@ -1,0 +1,156 @@
+"""Time limits of a case, counted as the law states them, and the sweep that warns
+before they expire.
+
+Counting (docs/cases.md):
+
+* the day a period starts from is not counted;
+* **working days** — the Law's "二日, 三日, 五日, 七日" (Art. 85: working days, statutory
+  holidays excluded) — are counted on the statutory calendar (``workcalendar``), make-up
+  working days (调休) included;
+* **natural days** (Art. 60's ninety days, Art. 67's fifteen) end on the last day; when
+  that day is not a working day the period ends on the next working day (the rule of
+  the Civil Procedure Law on periods, applied to administrative procedure);
+* a period ends at the end of its last day (23:59:59 local time).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from civicloop.workcalendar.services import add_working_days, is_workday
+
+from .choices import AUTHORITY_DEADLINES, CaseState, Counting, DeadlineKind
+from .models import Case, CaseDeadline
+
+logger = logging.getLogger(__name__)
+
+END_OF_DAY = dt.time(23, 59, 59)
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, END_OF_DAY), timezone.get_current_timezone())
+
+
+def last_day(start: dt.datetime, amount: int, counting: str) -> dt.date:
+    """The last day of a period of ``amount`` days counted from ``start`` (not counted)."""
+    if counting == Counting.WORKING_DAYS:
+        return timezone.localtime(add_working_days(start, amount)).date()
+    day = timezone.localtime(start).date() + dt.timedelta(days=amount)
+    guard = 0
+    while not is_workday(day) and guard < 40:
+        day += dt.timedelta(days=1)
+        guard += 1
+    return day
+
+
+def due_at(start: dt.datetime, amount: int, counting: str) -> dt.datetime:
+    return _end_of(last_day(start, amount, counting))
+
+
+# The rule of each kind: (length, counting, basis). Lengths from settings are read when used.
+def rule(kind: str) -> tuple[int, str, str]:
+    from .rules import HEARING_REQUEST_WORKING_DAYS, PAYMENT_DAYS, SERVICE_WORKING_DAYS
+
+    match kind:
+        case DeadlineKind.DECISION:
+            return (settings.CIVICLOOP_CASE_DECISION_DAYS, Counting.NATURAL_DAYS,
+                    str(_("Art. 60: decision within %(n)d days of filing") % {
+                        "n": settings.CIVICLOOP_CASE_DECISION_DAYS}))
+        case DeadlineKind.FAST_TRACK:
+            return (settings.CIVICLOOP_CASE_FAST_TRACK_WORKING_DAYS, Counting.WORKING_DAYS,
+                    str(_("Fast track: decision within %(n)d working days of filing (county rule)") % {
+                        "n": settings.CIVICLOOP_CASE_FAST_TRACK_WORKING_DAYS}))
+        case DeadlineKind.SERVICE:
+            return (SERVICE_WORKING_DAYS, Counting.WORKING_DAYS,
+                    str(_("Art. 61, Art. 85: service within 7 working days of the decision")))
+        case DeadlineKind.STATEMENT_PERIOD:
+            return (settings.CIVICLOOP_CASE_STATEMENT_WORKING_DAYS, Counting.WORKING_DAYS,
+                    str(_("Art. 44, 45: statement and defence within %(n)d working days of the notice") % {
+                        "n": settings.CIVICLOOP_CASE_STATEMENT_WORKING_DAYS}))
+        case DeadlineKind.HEARING_REQUEST:
+            return (HEARING_REQUEST_WORKING_DAYS, Counting.WORKING_DAYS,
+                    str(_("Art. 64 (1), Art. 85: a hearing is requested within 5 working days of the notice")))
+        case DeadlineKind.PAYMENT:
+            return (PAYMENT_DAYS, Counting.NATURAL_DAYS,
+                    str(_("Art. 67: the fine is paid within 15 days of receiving the decision")))
+    raise ValueError(kind)
+
+
+def open_deadline(case: Case, kind: str, start: dt.datetime, *, amount: int | None = None,
+                  basis: str | None = None, extension=None) -> CaseDeadline:
+    """Start a time limit (ending any active one of the same kind: it is superseded)."""
+    length, counting, default_basis = rule(kind)
+    amount = length if amount is None else amount
+    case.deadlines.filter(kind=kind, is_active=True).update(is_active=False)
+    return CaseDeadline.objects.create(
+        case=case, kind=kind, starts_at=start, amount=amount, counting=counting,
+        due_at=due_at(start, amount, counting), basis=basis or default_basis, extension=extension)
+
+
+def extend_deadline(case: Case, kind: str, *, days: int, extension) -> CaseDeadline | None:
+    """Move an active deadline later by ``days`` natural days (an approved extension)."""
+    current = case.active_deadline(kind)
+    if current is None:
+        return None
+    current.is_active = False
+    current.save(update_fields=["is_active"])
+    end = current.due_at
+    new_due = _end_of(last_day(end, days, Counting.NATURAL_DAYS))
+    return CaseDeadline.objects.create(
+        case=case, kind=kind, starts_at=end, amount=days, counting=Counting.NATURAL_DAYS, due_at=new_due,
+        basis=str(_("Extended by %(n)d days: %(basis)s") % {"n": days, "basis": extension.legal_basis}),
+        extension=extension)
+
+
+def meet_deadlines(case: Case, *kinds: str, at: dt.datetime | None = None) -> None:
+    at = at or timezone.now()
+    case.deadlines.filter(kind__in=kinds, is_active=True, met_at__isnull=True).update(met_at=at)
+
+
+def end_deadlines(case: Case) -> None:
+    """A withdrawn or closed case has no running limits."""
+    case.deadlines.filter(is_active=True, met_at__isnull=True).update(is_active=False)
+
+
+# --- the sweep ------------------------------------------------------------------------------
+
+
+def _warning_window() -> dt.timedelta:
+    return dt.timedelta(days=settings.CIVICLOOP_CASE_DEADLINE_WARNING_DAYS)
+
+
+def sweep_case_deadlines(*, at: dt.datetime | None = None) -> int:
+    """Warn once before each deadline of the authority expires, and once when it has
+    passed: the handlers, the town command room of the handling unit (for a squad) and
+    the responsible leaders. Each warning is a history row. Returns how many were sent."""
+    from .services import notify_deadline
+
+    at = at or timezone.now()
+    due = (CaseDeadline.objects.filter(kind__in=AUTHORITY_DEADLINES, is_active=True, met_at__isnull=True,
+                                       due_at__lte=at + _warning_window())
+           .exclude(case__state__in=[CaseState.CLOSED, CaseState.WITHDRAWN])
+           .filter(overdue_notified_at__isnull=True))
+    count = 0
+    for deadline in due.select_related("case").order_by("due_at", "id"):
+        overdue = deadline.due_at < at
+        if not overdue and deadline.warned_at is not None:
+            continue
+        with transaction.atomic():
+            fresh = CaseDeadline.objects.select_for_update().get(pk=deadline.pk)
+            if not fresh.is_active or fresh.met_at is not None:
+                continue
+            if overdue and fresh.overdue_notified_at is not None:
+                continue
+            if not overdue and fresh.warned_at is not None:
+                continue
+            with translation.override(settings.LANGUAGE_CODE):
+                notify_deadline(fresh, overdue=overdue, at=at)
+            count += 1
+    return count
+

@@ -1,0 +1,95 @@
+"""Pages of parties: the list I may see, a party's record (masked) with its cases, the
+logged reveal of the full details, and corrections."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from civicloop.core.api import client_ip
+from civicloop.core.errors import DomainError, NotPermitted
+
+from . import services
+from .forms import CorrectPartyForm
+from .models import Party
+from .permissions import may_correct, may_reveal
+
+
+def scoped_parties(user):
+    return Party.objects.visible_to(user)
+
+
+def forbidden(request, message=None):
+    return render(request, "403.html", {"message": message}, status=403)
+
+
+@login_required
+def party_list(request):
+    q = request.GET.get("q", "")
+    parties = scoped_parties(request.user).search(q).order_by("name", "id")
+    page = Paginator(parties, 25).get_page(request.GET.get("page"))
+    return render(request, "parties/party_list.html", {"page_obj": page, "parties": page.object_list, "q": q,
+                                                       "query": f"q={q}" if q else ""})
+
+
+def _detail(request, party: Party, *, revealed: dict | None = None, status: int = 200):
+    from civicloop.cases.models import Case
+
+    cases = Case.objects.visible_to(request.user).filter(party_links__party=party).distinct().select_related(
+        "handling_unit").order_by("-filed_at")
+    return render(request, "parties/party_detail.html", {
+        "party": party, "shown": revealed or party.masked(), "revealed": revealed is not None,
+        "may_reveal": may_reveal(request.user, party), "may_correct": may_correct(request.user, party),
+        "cases": cases, "history": party.history.select_related("actor"),
+    }, status=status)
+
+
+@login_required
+def party_detail(request, pk):
+    return _detail(request, get_object_or_404(scoped_parties(request.user), pk=pk))
+
+
+@login_required
+@require_POST
+def party_reveal(request, pk):
+    """The full details, for those who must reach the party; each view is logged."""
+    party = get_object_or_404(scoped_parties(request.user), pk=pk)
+    try:
+        revealed = services.reveal_party(party, by=request.user, channel="web", ip_address=client_ip(request))
+    except NotPermitted as exc:
+        return forbidden(request, exc.message)
+    response = _detail(request, party, revealed=revealed)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def party_correct(request, pk):
+    party = get_object_or_404(scoped_parties(request.user), pk=pk)
+    if not may_correct(request.user, party):
+        return forbidden(request, _("Only those handling this party's cases may correct its details."))
+    status = 200
+    if request.method == "POST":
+        form = CorrectPartyForm(request.POST)
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.correct_party(party, by=request.user, reason=data["reason"], data=services.PartyData(
+                    kind=data["kind"], name=data["name"], id_number=data["id_number"],
+                    credit_code=data["credit_code"], legal_representative=data["legal_representative"],
+                    phone=data["phone"], address=data["address"]))
+            except NotPermitted as exc:
+                return forbidden(request, exc.message)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            else:
+                messages.success(request, _("The party's details were corrected."))
+                return redirect("parties:detail", pk=party.pk)
+    else:
+        form = CorrectPartyForm(initial=party.unmasked() | {"kind": party.kind})
+    return render(request, "parties/party_form.html", {"party": party, "form": form}, status=status)
