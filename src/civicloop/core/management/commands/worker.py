@@ -17,6 +17,8 @@ Beside the sweep, the long-running worker enqueues the spike scan
 (``hotspots.tasks.scan_hotspots``, 突发预警) every ``CIVICLOOP_HOTSPOT_SCAN_SECONDS``
 (an hour by default; ``--scan-every 0`` turns it off), the same way: never while
 another scan is waiting or running. A cron job runs ``civicloop hotspots scan``.
+At start the worker also makes sure the nightly grid-toolkit refresh is queued
+(``gridkit.tasks.nightly_refresh``, which queues its own next run).
 """
 
 from __future__ import annotations
@@ -143,6 +145,11 @@ class Command(LocalisedCommand):
             )
             return
 
+        # The grid toolkits are regenerated nightly by a task that queues its successor;
+        # make sure the chain exists (it is not queued twice).
+        from civicloop.gridkit.tasks import schedule_nightly
+
+        schedule_nightly()
         stop = threading.Event()
         if scan_every is None:
             scan_every = _scan_seconds()
