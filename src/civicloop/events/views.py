@@ -25,10 +25,10 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
-from django_filters.views import FilterView
 
 from civicloop.core.api import PublicRateThrottle, client_ip
 from civicloop.core.errors import DomainError, InvalidInput, NotPermitted
+from civicloop.core.listing import FilteredListView
 from civicloop.org.scope import scope_of
 from civicloop.privacy.masking import mask_address, mask_id_number, mask_name, mask_phone
 
@@ -104,7 +104,7 @@ class ScopedEventMixin(LoginRequiredMixin):
         return scoped_events(self.request.user)
 
 
-class EventListView(ScopedEventMixin, FilterView):
+class EventListView(ScopedEventMixin, FilteredListView):
     """All events I may see, filtered with the shared FilterSet."""
 
     filterset_class = EventFilterSet
@@ -117,19 +117,6 @@ class EventListView(ScopedEventMixin, FilterView):
         _narrow_filter_form(filterset.form, self.request.user)
         return filterset
 
-    def paginate_queryset(self, queryset, page_size):
-        # A stale page number (the list shrank since the link was made) shows the last page.
-        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query"] = query.urlencode()
-        context["filtered"] = bool(query)
-        return context
 
 
 class EventExportView(EventListView):

@@ -12,7 +12,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
-from django_filters.views import FilterView
 
 from civicloop.core.errors import DomainError, NotPermitted
+from civicloop.core.listing import FilteredListView
 from civicloop.events.models import Event
 
 from . import services
@@ -124,7 +123,7 @@ def scoped_warnings(user):
     return Warning.objects.visible_to(user).select_related("region", "category", "matter")
 
 
-class WarningListView(LoginRequiredMixin, FilterView):
+class WarningListView(FilteredListView):
     """突发预警 I may see, newest first; open ones first by default."""
 
     filterset_class = WarningFilterSet
@@ -141,17 +140,6 @@ class WarningListView(LoginRequiredMixin, FilterView):
             filterset.form.fields[name].widget.input_type = "date"
         return filterset
 
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query"] = query.urlencode()
-        return context
 
 
 HISTORY_LABELS = {"raise": _lazy("raised by the scan")}

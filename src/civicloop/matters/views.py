@@ -12,16 +12,15 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters.views import FilterView
 
 from civicloop.core.errors import DomainError, NotPermitted
+from civicloop.core.listing import FilteredListView
 from civicloop.org.choices import RegionLevel
 from civicloop.org.models import Region
 
@@ -95,7 +94,7 @@ def _town(code: str) -> Region:
 # --- the catalog ---------------------------------------------------------------------------
 
 
-class CatalogView(LoginRequiredMixin, FilterView):
+class CatalogView(FilteredListView):
     """执法事项目录: search, filter, the legal basis and fine range of today's version."""
 
     filterset_class = MatterFilterSet
@@ -114,16 +113,9 @@ class CatalogView(LoginRequiredMixin, FilterView):
         filterset.form.fields["q"].widget.attrs.setdefault("type", "search")
         return filterset
 
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(query=query.urlencode(), filtered=bool(query), today=timezone.localdate())
+        context["today"] = timezone.localdate()
         return context
 
 
@@ -287,7 +279,7 @@ def decision_file(request, pk):
 # --- requests (点单赋权) ---------------------------------------------------------------------
 
 
-class RequestListView(LoginRequiredMixin, FilterView):
+class RequestListView(FilteredListView):
     filterset_class = RequestFilterSet
     template_name = "matters/request_list.html"
     context_object_name = "requests"
