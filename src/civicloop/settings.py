@@ -8,6 +8,7 @@ Production sets ``DATABASE_URL=postgres://…``, ``SECRET_KEY`` (or
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -113,6 +114,8 @@ INSTALLED_APPS = [
     "civicloop.gridkit",
     "civicloop.parties",
     "civicloop.cases",
+    "civicloop.leniency",
+    "civicloop.documents",
 ]
 
 MIDDLEWARE = [
@@ -149,7 +152,9 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'civicloop.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + a busy timeout let the worker and the web server share one SQLite file.
     DATABASES["default"]["OPTIONS"] = {
@@ -268,6 +273,8 @@ SPECTACULAR_SETTINGS = {
         "PenaltyKindEnum": "civicloop.cases.choices.PenaltyKind",
         "EvidenceKindEnum": "civicloop.cases.choices.EvidenceKind",
         "ApprovalKindEnum": "civicloop.cases.choices.ApprovalKind",
+        "DocumentKindEnum": "civicloop.documents.choices.DocumentKind",
+        "DocumentFormatEnum": "civicloop.documents.choices.FileFormat",
         "CaseDeadlineKindEnum": "civicloop.cases.choices.DeadlineKind",
         "HearingOutcomeEnum": "civicloop.cases.choices.HearingOutcome",
         "ServiceMethodEnum": "civicloop.cases.choices.ServiceMethod",
@@ -276,6 +283,10 @@ SPECTACULAR_SETTINGS = {
         "ReviewReturnToEnum": "civicloop.cases.choices.ReturnTo",
         "NoPenaltyGroundEnum": "civicloop.cases.choices.NoPenaltyGround",
         "DeadlineCountingEnum": "civicloop.cases.choices.Counting",
+        "LeniencyItemKindEnum": "civicloop.leniency.choices.ItemKind",
+        "ButlerServiceKindEnum": "civicloop.leniency.choices.ServiceKind",
+        "CommitmentStateEnum": "civicloop.leniency.choices.CommitmentState",
+        "CreditRepairStateEnum": "civicloop.leniency.choices.RepairState",
         # Cases also have fields named "source" and "outcome": name the events' sets too.
         "EventSourceEnum": "civicloop.events.choices.Source",
         "FeedbackOutcomeEnum": "civicloop.events.choices.Outcome",
@@ -353,10 +364,15 @@ CIVICLOOP_CASE_STATEMENT_WORKING_DAYS = env_int("CIVICLOOP_CASE_STATEMENT_WORKIN
 # the defaults are the figures this deployment was given for Zhejiang — check them against
 # the provincial rule in force and set them per deployment.
 CIVICLOOP_CASE_HEARING_FINE_PERSON = env_int("CIVICLOOP_CASE_HEARING_FINE_PERSON", 10000)
-CIVICLOOP_CASE_HEARING_FINE_ORGANISATION = env_int("CIVICLOOP_CASE_HEARING_FINE_ORGANISATION", 100000)
-CIVICLOOP_CASE_HEARING_CONFISCATION_PERSON = env_int("CIVICLOOP_CASE_HEARING_CONFISCATION_PERSON", 10000)
+CIVICLOOP_CASE_HEARING_FINE_ORGANISATION = env_int(
+    "CIVICLOOP_CASE_HEARING_FINE_ORGANISATION", 100000
+)
+CIVICLOOP_CASE_HEARING_CONFISCATION_PERSON = env_int(
+    "CIVICLOOP_CASE_HEARING_CONFISCATION_PERSON", 10000
+)
 CIVICLOOP_CASE_HEARING_CONFISCATION_ORGANISATION = env_int(
-    "CIVICLOOP_CASE_HEARING_CONFISCATION_ORGANISATION", 100000)
+    "CIVICLOOP_CASE_HEARING_CONFISCATION_ORGANISATION", 100000
+)
 # An extension of the decision deadline (granted under a rule that provides for it, Art. 60)
 # may add at most this many natural days per approval.
 CIVICLOOP_CASE_MAX_EXTENSION_DAYS = env_int("CIVICLOOP_CASE_MAX_EXTENSION_DAYS", 30)
@@ -374,3 +390,39 @@ if CIVICLOOP_JOINT_REVIEW_RULE not in {"unanimous", "majority"}:
 # (2021-07-15). Reviewers whose review post started before this date may go on reviewing
 # without it; empty: everybody who approves must hold the qualification.
 CIVICLOOP_REVIEW_SERVING_BEFORE = env_str("CIVICLOOP_REVIEW_SERVING_BEFORE", "2021-07-15")
+
+# --- Case documents (docs/cases.md, "Documents") --------------------------------------------
+# Where decisions tell the party to seek redress: the reconsideration body (行政复议机关; since
+# the 2023 Administrative Reconsideration Law, the county government for its departments and
+# towns) and the court (empty: "the people's court" without a name). Set per deployment.
+CIVICLOOP_DOCUMENT_RECONSIDERATION_BODY = env_str(
+    "CIVICLOOP_DOCUMENT_RECONSIDERATION_BODY", "海盐县人民政府"
+)
+CIVICLOOP_DOCUMENT_COURT = env_str("CIVICLOOP_DOCUMENT_COURT", "")
+# PDF copies are made by LibreOffice: empty looks for `soffice` or `libreoffice` on PATH; a
+# path or command name uses that; "none" offers DOCX only.
+CIVICLOOP_DOCUMENT_PDF_CONVERTER = env_str("CIVICLOOP_DOCUMENT_PDF_CONVERTER", "")
+
+# --- Flexible enforcement (docs/leniency.md) --------------------------------------------------
+# 轻微违法告知承诺: the follow-up check is this many natural days after the commitment is signed
+# (and not before the day after the correction deadline), on a working day.
+CIVICLOOP_COMMITMENT_FOLLOW_UP_DAYS = env_int("CIVICLOOP_COMMITMENT_FOLLOW_UP_DAYS", 30)
+# 一免一减 "first violation": the first day Civicloop holds the county's cases. A look-back reaching
+# before it is "not known" until the handlers record that the earlier records were checked.
+# Empty: the records are complete.
+CIVICLOOP_LENIENCY_RECORDS_SINCE = env_str("CIVICLOOP_LENIENCY_RECORDS_SINCE", "")
+if CIVICLOOP_LENIENCY_RECORDS_SINCE:
+    try:
+        datetime.date.fromisoformat(CIVICLOOP_LENIENCY_RECORDS_SINCE)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            "CIVICLOOP_LENIENCY_RECORDS_SINCE must be a date like 2026-01-01"
+        ) from exc
+# 信用修复: minimum/maximum publication of a penalty, in months, per kind (leniency/credit.py).
+# The defaults are the project's reading of the national rules — confirm them locally.
+CIVICLOOP_CREDIT_REPAIR_PERIODS = env_str(
+    "CIVICLOOP_CREDIT_REPAIR_PERIODS",
+    "warning=3/12,circulated_criticism=3/12,fine=3/12,confiscation=3/12,suspend_licence=12/36,"
+    "lower_qualification=12/36,revoke_licence=12/36,restrict_business=12/36,order_closure=12/36,"
+    "restrict_practice=12/36",
+)

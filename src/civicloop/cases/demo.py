@@ -71,9 +71,18 @@ DEMO_START = dt.datetime(2026, 1, 12, 9, 0)
 DEMO_END = dt.datetime(2026, 11, 30, 17, 30)
 COUNTY_PREFIX = "盐综执"
 # Document-number prefixes of the county departments (invented abbreviations).
-DEPARTMENT_PREFIXES = {"dept-zhzf": "盐综执", "dept-scjg": "盐市监", "dept-sthj": "嘉环盐", "dept-zrzy": "盐自然资",
-                       "dept-zjj": "盐建", "dept-jtys": "盐交", "dept-nync": "盐农", "dept-sl": "盐水",
-                       "dept-wjw": "盐卫", "dept-yjgl": "盐应急"}
+DEPARTMENT_PREFIXES = {
+    "dept-zhzf": "盐综执",
+    "dept-scjg": "盐市监",
+    "dept-sthj": "嘉环盐",
+    "dept-zrzy": "盐自然资",
+    "dept-zjj": "盐建",
+    "dept-jtys": "盐交",
+    "dept-nync": "盐农",
+    "dept-sl": "盐水",
+    "dept-wjw": "盐卫",
+    "dept-yjgl": "盐应急",
+}
 SERVING_REVIEWER_SINCE = dt.date(2019, 5, 6)
 
 
@@ -82,12 +91,20 @@ def _short_town(name: str) -> str:
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
-    return timezone.make_aware(value, timezone.get_current_timezone()) if timezone.is_naive(value) else value
+    return (
+        timezone.make_aware(value, timezone.get_current_timezone())
+        if timezone.is_naive(value)
+        else value
+    )
 
 
 def working_day(moment: dt.datetime, days: int, *, hour: int = 10, minute: int = 0) -> dt.datetime:
     """``days`` working days after ``moment``, at the given local time."""
-    day = timezone.localtime(add_working_days(moment, days)).date() if days else timezone.localtime(moment).date()
+    day = (
+        timezone.localtime(add_working_days(moment, days)).date()
+        if days
+        else timezone.localtime(moment).date()
+    )
     while not is_workday(day):
         day += dt.timedelta(days=1)
     return _aware(dt.datetime.combine(day, dt.time(hour, minute)))
@@ -98,7 +115,8 @@ def working_day(moment: dt.datetime, days: int, *, hour: int = 10, minute: int =
 
 @dataclass
 class Staff:
-    responsible: dict[int, User]  # town region id → responsible leader (the county leader by default)
+    # town region id → responsible leader (the county leader by default)
+    responsible: dict[int, User]
     county_leader: User
     legal_reviewer: User
     town_reviewer: User | None
@@ -115,62 +133,150 @@ def _certify(users, *, prefix: str) -> None:
     for index, user in enumerate(users, start=1):
         if not user.qualifications.filter(kind=QualificationKind.ENFORCEMENT_CERTIFICATE).exists():
             Qualification.objects.get_or_create(
-                kind=QualificationKind.ENFORCEMENT_CERTIFICATE, number=f"{prefix}{user.pk:05d}",
-                defaults={"user": user, "issued_on": dt.date(2021, 9, 1) + dt.timedelta(days=index % 200)})
+                kind=QualificationKind.ENFORCEMENT_CERTIFICATE,
+                number=f"{prefix}{user.pk:05d}",
+                defaults={
+                    "user": user,
+                    "issued_on": dt.date(2021, 9, 1) + dt.timedelta(days=index % 200),
+                },
+            )
 
 
 @transaction.atomic
 def set_up_staff() -> Staff:
     """Number prefixes, enforcement certificates, reviewers' qualifications, responsible leaders."""
-    units = Unit.objects.filter(kind__in=[UnitKind.SQUAD, UnitKind.DEPARTMENT]).select_related("region")
+    units = Unit.objects.filter(kind__in=[UnitKind.SQUAD, UnitKind.DEPARTMENT]).select_related(
+        "region"
+    )
     for unit in units:
-        prefix = (f"{COUNTY_PREFIX}（{_short_town(unit.region.name)}）" if unit.kind == UnitKind.SQUAD
-                  else DEPARTMENT_PREFIXES.get(unit.code, unit.name))
+        prefix = (
+            f"{COUNTY_PREFIX}（{_short_town(unit.region.name)}）"
+            if unit.kind == UnitKind.SQUAD
+            else DEPARTMENT_PREFIXES.get(unit.code, unit.name)
+        )
         DocumentNumberScheme.objects.get_or_create(unit=unit, defaults={"prefix": prefix})
-    officers = User.objects.filter(posts__is_active=True, posts__unit__kind__in=[UnitKind.SQUAD, UnitKind.DEPARTMENT],
-                                   posts__role__in=[Role.ENFORCEMENT_OFFICER, Role.DEPARTMENT_OFFICER]
-                                   ).distinct().order_by("pk")
+    officers = (
+        User.objects.filter(
+            posts__is_active=True,
+            posts__unit__kind__in=[UnitKind.SQUAD, UnitKind.DEPARTMENT],
+            posts__role__in=[Role.ENFORCEMENT_OFFICER, Role.DEPARTMENT_OFFICER],
+        )
+        .distinct()
+        .order_by("pk")
+    )
     _certify(officers, prefix="33042421")
     county = Region.objects.filter(level=RegionLevel.COUNTY).order_by("code").first()
-    leader = (User.objects.filter(posts__role=Role.LEADER, posts__unit__kind=UnitKind.LEADERSHIP,
-                                  posts__unit__region=county).order_by("username").first())
+    leader = (
+        User.objects.filter(
+            posts__role=Role.LEADER,
+            posts__unit__kind=UnitKind.LEADERSHIP,
+            posts__unit__region=county,
+        )
+        .order_by("username")
+        .first()
+    )
     legal_reviewer = _user("legal_reviewer")
     town_reviewer, lawyer = _user("wuyuan_reviewer"), _user("wuyuan_lawyer")
     if lawyer is not None:
-        Qualification.objects.get_or_create(kind=QualificationKind.LEGAL_PROFESSIONAL, number="A20163304240211",
-                                            defaults={"user": lawyer, "issued_on": dt.date(2016, 12, 20)})
+        Qualification.objects.get_or_create(
+            kind=QualificationKind.LEGAL_PROFESSIONAL,
+            number="A20163304240211",
+            defaults={"user": lawyer, "issued_on": dt.date(2016, 12, 20)},
+        )
     logins = []
     responsible: dict[int, User] = {}
     wuyuan = Region.objects.filter(level=RegionLevel.TOWN, name="武原街道").first()
     if wuyuan is not None:
         unit, _ = Unit.objects.get_or_create(
             code=f"{wuyuan.code[:9]}-leadership",
-            defaults={"name": "武原街道“大综合一体化”改革双牵头领导小组", "kind": UnitKind.LEADERSHIP,
-                      "region": wuyuan})
+            defaults={
+                "name": "武原街道“大综合一体化”改革双牵头领导小组",
+                "kind": UnitKind.LEADERSHIP,
+                "region": wuyuan,
+            },
+        )
         town_leader, created = User.objects.get_or_create(
-            username="wuyuan_leader", defaults={"full_name": "钱卫东", "phone": "13905730188",
-                                                "password": leader.password if leader else ""})
+            username="wuyuan_leader",
+            defaults={
+                "full_name": "钱卫东",
+                "phone": "13905730188",
+                "password": leader.password if leader else "",
+            },
+        )
         Post.objects.get_or_create(user=town_leader, unit=unit, role=Role.LEADER, is_active=True)
         responsible[wuyuan.pk] = town_leader
-        logins.append(DemoLogin("wuyuan_leader", str(Role.LEADER.label), unit.name,
-                                "武原街道案件的负责人：审核、决定、审批撤案与延期"))
+        logins.append(
+            DemoLogin(
+                "wuyuan_leader",
+                str(Role.LEADER.label),
+                unit.name,
+                "武原街道案件的负责人：审核、决定、审批撤案与延期",
+            )
+        )
     ganpu_squad = Unit.objects.filter(kind=UnitKind.SQUAD, region__name="澉浦镇").first()
     serving, _ = User.objects.get_or_create(
-        username="ganpu_reviewer", defaults={"full_name": "郑国平", "phone": "13905730266",
-                                             "password": leader.password if leader else ""})
+        username="ganpu_reviewer",
+        defaults={
+            "full_name": "郑国平",
+            "phone": "13905730266",
+            "password": leader.password if leader else "",
+        },
+    )
     if ganpu_squad is not None:
-        Post.objects.get_or_create(user=serving, unit=ganpu_squad, role=Role.LEGAL_REVIEWER, is_active=True,
-                                   defaults={"started_on": SERVING_REVIEWER_SINCE})
-    logins.append(DemoLogin("ganpu_reviewer", str(Role.LEGAL_REVIEWER.label), ganpu_squad.name if ganpu_squad else "—",
-                            "2019年起从事法制审核，无法律职业资格（第五十八条第二款不溯及）"))
-    return Staff(responsible=responsible, county_leader=leader, legal_reviewer=legal_reviewer,
-                 town_reviewer=town_reviewer, lawyer=lawyer, serving_reviewer=serving, logins=logins)
+        Post.objects.get_or_create(
+            user=serving,
+            unit=ganpu_squad,
+            role=Role.LEGAL_REVIEWER,
+            is_active=True,
+            defaults={"started_on": SERVING_REVIEWER_SINCE},
+        )
+    logins.append(
+        DemoLogin(
+            "ganpu_reviewer",
+            str(Role.LEGAL_REVIEWER.label),
+            ganpu_squad.name if ganpu_squad else "—",
+            "2019年起从事法制审核，无法律职业资格（第五十八条第二款不溯及）",
+        )
+    )
+    return Staff(
+        responsible=responsible,
+        county_leader=leader,
+        legal_reviewer=legal_reviewer,
+        town_reviewer=town_reviewer,
+        lawyer=lawyer,
+        serving_reviewer=serving,
+        logins=logins,
+    )
 
 
 # --- people ----------------------------------------------------------------------------------
 
-BUSINESSES = ("餐饮", "烧烤", "小吃", "水果", "建材", "装饰工程", "物流", "五金", "汽车维修", "农副产品")
-SHOP_WORDS = ("百味", "海韵", "鑫源", "盐丰", "南湖", "武原", "宏达", "恒顺", "嘉禾", "聚福", "德胜", "金桥")
+BUSINESSES = (
+    "餐饮",
+    "烧烤",
+    "小吃",
+    "水果",
+    "建材",
+    "装饰工程",
+    "物流",
+    "五金",
+    "汽车维修",
+    "农副产品",
+)
+SHOP_WORDS = (
+    "百味",
+    "海韵",
+    "鑫源",
+    "盐丰",
+    "南湖",
+    "武原",
+    "宏达",
+    "恒顺",
+    "嘉禾",
+    "聚福",
+    "德胜",
+    "金桥",
+)
 
 
 class People:
@@ -184,11 +290,17 @@ class People:
         self.serial += 1
         birth = dt.date(1960, 1, 1) + dt.timedelta(days=self.rng.randint(0, 40 * 365))
         first17 = f"330424{birth:%Y%m%d}{self.rng.randint(100, 999)}"
-        name = self.rng.choice(SURNAMES) + "".join(self.rng.choice(GIVEN) for _ in range(self.rng.choice((1, 2))))
-        return PartyData(kind=PartyKind.PERSON, name=name, id_number=first17 + id_number_check_char(first17),
-                         phone="13" + "".join(self.rng.choice("0123456789") for _ in range(9)),
-                         address=f"海盐县{self.rng.choice(['武原街道', '澉浦镇', '沈荡镇', '百步镇'])}"
-                                 f"{self.rng.choice(['海滨', '新桥', '健康', '朝阳', '枣园'])}路{self.rng.randint(1, 300)}号")
+        name = self.rng.choice(SURNAMES) + "".join(
+            self.rng.choice(GIVEN) for _ in range(self.rng.choice((1, 2)))
+        )
+        return PartyData(
+            kind=PartyKind.PERSON,
+            name=name,
+            id_number=first17 + id_number_check_char(first17),
+            phone="13" + "".join(self.rng.choice("0123456789") for _ in range(9)),
+            address=f"海盐县{self.rng.choice(['武原街道', '澉浦镇', '沈荡镇', '百步镇'])}"
+            f"{self.rng.choice(['海滨', '新桥', '健康', '朝阳', '枣园'])}路{self.rng.randint(1, 300)}号",
+        )
 
     def enterprise(self) -> PartyData:
         self.serial += 1
@@ -196,11 +308,15 @@ class People:
         first17 = f"91330424{org}"
         name = f"海盐县{self.rng.choice(SHOP_WORDS)}{self.rng.choice(BUSINESSES)}有限公司"
         legal = self.rng.choice(SURNAMES) + self.rng.choice(GIVEN)
-        return PartyData(kind=PartyKind.ORGANISATION, name=name, credit_code=first17 + credit_code_check_char(first17),
-                         legal_representative=legal, phone="0573-86" + "".join(self.rng.choice("0123456789")
-                                                                                 for _ in range(6)),
-                         address=f"海盐县{self.rng.choice(['经济开发区', '武原街道', '百步镇'])}"
-                                 f"{self.rng.choice(['兴业', '海兴', '盐北', '宏远'])}路{self.rng.randint(1, 200)}号")
+        return PartyData(
+            kind=PartyKind.ORGANISATION,
+            name=name,
+            credit_code=first17 + credit_code_check_char(first17),
+            legal_representative=legal,
+            phone="0573-86" + "".join(self.rng.choice("0123456789") for _ in range(6)),
+            address=f"海盐县{self.rng.choice(['经济开发区', '武原街道', '百步镇'])}"
+            f"{self.rng.choice(['兴业', '海兴', '盐北', '宏远'])}路{self.rng.randint(1, 200)}号",
+        )
 
 
 # --- the play ---------------------------------------------------------------------------------
@@ -216,8 +332,16 @@ class DemoCasesResult:
 
 
 class CaseDemo:
-    def __init__(self, *, seed: int = 2026, now: dt.datetime | None = None):
+    def __init__(
+        self,
+        *,
+        seed: int = 2026,
+        now: dt.datetime | None = None,
+        more_plans: Callable[[CaseDemo], list] | None = None,
+    ):
         self.rng = random.Random(seed)
+        # Other apps' scenarios played in the same timeline (e.g. flexible enforcement's).
+        self.more_plans = more_plans
         now = timezone.localtime(now or timezone.now()).replace(minute=0, second=0, microsecond=0)
         self.end = min(_aware(DEMO_END), now)
         self.start = _aware(DEMO_START)
@@ -230,13 +354,22 @@ class CaseDemo:
     # --- who ---
 
     def squad(self, town_name: str) -> Unit | None:
-        return Unit.objects.filter(kind=UnitKind.SQUAD, region__name=town_name, is_active=True).first()
+        return Unit.objects.filter(
+            kind=UnitKind.SQUAD, region__name=town_name, is_active=True
+        ).first()
 
     def officers(self, unit: Unit) -> list[User]:
-        users = list(User.objects.filter(is_active=True, posts__unit=unit, posts__is_active=True,
-                                         posts__role__in=[Role.ENFORCEMENT_OFFICER, Role.DEPARTMENT_OFFICER],
-                                         qualifications__kind=QualificationKind.ENFORCEMENT_CERTIFICATE)
-                     .distinct().order_by("pk"))
+        users = list(
+            User.objects.filter(
+                is_active=True,
+                posts__unit=unit,
+                posts__is_active=True,
+                posts__role__in=[Role.ENFORCEMENT_OFFICER, Role.DEPARTMENT_OFFICER],
+                qualifications__kind=QualificationKind.ENFORCEMENT_CERTIFICATE,
+            )
+            .distinct()
+            .order_by("pk")
+        )
         demo = [u for u in users if u.username in ("wuyuan_officer", "emergency")]
         return demo + [u for u in users if u not in demo]
 
@@ -255,34 +388,78 @@ class CaseDemo:
         yield moment
         return call(*args, **kwargs)
 
-    def file(self, moment, unit, *, procedure, title, facts, matter_codes, party: PartyData, event=None,
-             violation_date=None, handlers=None, **kwargs) -> Case:
+    def file(
+        self,
+        moment,
+        unit,
+        *,
+        procedure,
+        title,
+        facts,
+        matter_codes,
+        party: PartyData,
+        event=None,
+        violation_date=None,
+        handlers=None,
+        **kwargs,
+    ) -> Case:
         officers = handlers or self.officers(unit)[:2]
         matters = [m for m in (self.matter(c) for c in matter_codes) if m is not None]
         source = CaseSource.EVENT if event is not None else kwargs.pop("source", CaseSource.DIRECT)
-        case = yield from self.at(moment, services.file_case, by=officers[0], handling_unit=unit, procedure=procedure,
-                       source=source, title=title, facts=facts,
-                       violation_date=violation_date or timezone.localtime(moment).date(),
-                       parties=[services.PartyLink(party)], matters=matters, handlers=officers, event=event,
-                       **kwargs)
+        case = yield from self.at(
+            moment,
+            services.file_case,
+            by=officers[0],
+            handling_unit=unit,
+            procedure=procedure,
+            source=source,
+            title=title,
+            facts=facts,
+            violation_date=violation_date or timezone.localtime(moment).date(),
+            parties=[services.PartyLink(party)],
+            matters=matters,
+            handlers=officers,
+            event=event,
+            **kwargs,
+        )
         self.made.append(case)
         return case
 
     def evidence(self, moment, case, by, items):
         for kind, description in items:
-            yield from self.at(moment, services.add_evidence, case, by=by, kind=kind, description=description)
+            yield from self.at(
+                moment, services.add_evidence, case, by=by, kind=kind, description=description
+            )
 
     def lead(self, case) -> User:
         return case.handlers.get(is_lead=True).user
 
-    def review(self, moment, case, reviewers, *, opinions=None, mode="single", place="", meeting_at=None):
+    def review(
+        self, moment, case, reviewers, *, opinions=None, mode="single", place="", meeting_at=None
+    ):
         by = self.lead(case)
-        yield from self.at(moment, services.assign_reviewers, case, by=by, reviewers=reviewers, mode=mode, place=place,
-                meeting_at=meeting_at)
+        yield from self.at(
+            moment,
+            services.assign_reviewers,
+            case,
+            by=by,
+            reviewers=reviewers,
+            mode=mode,
+            place=place,
+            meeting_at=meeting_at,
+        )
         opinions = opinions or [("approve", {})] * len(reviewers)
-        for offset, (reviewer, (opinion, extra)) in enumerate(zip(reviewers, opinions, strict=True)):
-            yield from self.at(moment + dt.timedelta(hours=2 + offset), services.record_opinion, case, by=reviewer,
-                    opinion=opinion, **extra)
+        for offset, (reviewer, (opinion, extra)) in enumerate(
+            zip(reviewers, opinions, strict=True)
+        ):
+            yield from self.at(
+                moment + dt.timedelta(hours=2 + offset),
+                services.record_opinion,
+                case,
+                by=reviewer,
+                opinion=opinion,
+                **extra,
+            )
 
     def run(self) -> DemoCasesResult:
         """Play every case's steps in time order, each at its moment (so case numbers follow the
@@ -299,8 +476,9 @@ class CaseDemo:
         with time_machine.travel(self.end, tick=False):
             sweep_case_deadlines()
         cutoff = self.end - dt.timedelta(days=3)
-        Notification.objects.filter(created_at__lt=cutoff, read_at__isnull=True, link__startswith="/cases/").update(
-            read_at=F("created_at") + dt.timedelta(hours=2), delivered_at=F("created_at"))
+        Notification.objects.filter(
+            created_at__lt=cutoff, read_at__isnull=True, link__startswith="/cases/"
+        ).update(read_at=F("created_at") + dt.timedelta(hours=2), delivered_at=F("created_at"))
         return self.result()
 
     def _advance(self, queue, serial, plan, moment) -> None:
@@ -317,7 +495,9 @@ class CaseDemo:
             self.failures.append(f"{getattr(plan, '__name__', plan)}: {exc}")
             return
         if moment is not None and upcoming < moment:
-            self.failures.append(f"{plan.__name__}: a step goes back in time ({upcoming} < {moment})")
+            self.failures.append(
+                f"{plan.__name__}: a step goes back in time ({upcoming} < {moment})"
+            )
             return
         if upcoming > self.end:
             plan.close()
@@ -326,9 +506,13 @@ class CaseDemo:
 
     def result(self) -> DemoCasesResult:
         cases = Case.objects.all()
-        return DemoCasesResult(cases=cases.count(), states=Counter(cases.values_list("state", flat=True)),
-                               procedures=Counter(cases.values_list("procedure", flat=True)), failures=self.failures,
-                               logins=self.staff.logins)
+        return DemoCasesResult(
+            cases=cases.count(),
+            states=Counter(cases.values_list("state", flat=True)),
+            procedures=Counter(cases.values_list("procedure", flat=True)),
+            failures=self.failures,
+            logins=self.staff.logins,
+        )
 
     def day(self, fraction: float, *, hour: int = 9) -> dt.datetime:
         """A working day at ``fraction`` of the demo period."""
@@ -345,17 +529,31 @@ class CaseDemo:
         from civicloop.matters.models import Matter
 
         found, seen = [], set()
-        assignments = (Assignment.objects.filter(
-            kind=AssignmentKind.LEAD, unit__kind=UnitKind.SQUAD,
-            state__in=[AssignmentState.ACCEPTED, AssignmentState.DONE], event__matter__isnull=False,
-            issued_at__lt=before, issued_at__gte=self.start, event__cases__isnull=True)
-            .select_related("event__matter", "unit__region").order_by("issued_at"))
+        assignments = (
+            Assignment.objects.filter(
+                kind=AssignmentKind.LEAD,
+                unit__kind=UnitKind.SQUAD,
+                state__in=[AssignmentState.ACCEPTED, AssignmentState.DONE],
+                event__matter__isnull=False,
+                issued_at__lt=before,
+                issued_at__gte=self.start,
+                event__cases__isnull=True,
+            )
+            .select_related("event__matter", "unit__region")
+            .order_by("issued_at")
+        )
         for assignment in assignments:
             event = assignment.event
             on = timezone.localtime(assignment.issued_at).date()
             version = event.matter.current_version(timezone.localtime(event.reported_at).date())
-            if (event.pk in seen or version is None or (version.fine_min or 0) > 2000
-                    or not Matter.objects.held_by(assignment.unit.region, on=on).filter(pk=event.matter_id).exists()):
+            if (
+                event.pk in seen
+                or version is None
+                or (version.fine_min or 0) > 2000
+                or not Matter.objects.held_by(assignment.unit.region, on=on)
+                .filter(pk=event.matter_id)
+                .exists()
+            ):
                 continue
             seen.add(event.pk)
             found.append(assignment)
@@ -366,53 +564,111 @@ class CaseDemo:
     # --- scenarios: each case is a generator of steps (see run) ---
 
     def plans(self) -> list:
-        plans = [*self.simple_cases(), *self.fast_track_cases(), *self.ordinary_cases(), self.hearing_case(),
-                 self.department_joint_review(), self.withdrawal(), *self.open_cases()]
+        plans = [
+            *self.simple_cases(),
+            *self.fast_track_cases(),
+            *self.ordinary_cases(),
+            self.hearing_case(),
+            self.department_joint_review(),
+            self.withdrawal(),
+            *self.open_cases(),
+        ]
+        if self.more_plans is not None:
+            plans += list(self.more_plans(self))
         return [p for p in plans if p is not None]
 
     def simple_cases(self):
         """简易程序: on the spot, a fine within Art. 51 or a warning."""
-        plans = [("武原街道", "ZD-001", Decimal("100"), True, "流动摊贩占道经营"),
-                 ("澉浦镇", "GF-001", Decimal("100"), True, "随意倾倒生活垃圾"),
-                 ("百步镇", "ZD-001", Decimal("200"), False, "占用人行道摆摊"),
-                 ("武原街道", "SR-003", None, False, "临街阳台吊挂有碍市容物品")]
+        plans = [
+            ("武原街道", "ZD-001", Decimal("100"), True, "流动摊贩占道经营"),
+            ("澉浦镇", "GF-001", Decimal("100"), True, "随意倾倒生活垃圾"),
+            ("百步镇", "ZD-001", Decimal("200"), False, "占用人行道摆摊"),
+            ("武原街道", "SR-003", None, False, "临街阳台吊挂有碍市容物品"),
+        ]
         for index, (town, code, fine, collected, title) in enumerate(plans):
             unit = self.squad(town)
             if unit is not None:
-                yield self.simple_case(unit, self.day(0.1 + index * 0.2, hour=10), code, fine, collected, title)
+                yield self.simple_case(
+                    unit, self.day(0.1 + index * 0.2, hour=10), code, fine, collected, title
+                )
 
     def simple_case(self, unit, moment, code, fine, collected, title):
-        case = yield from self.file(moment, unit, procedure=Procedure.SIMPLE, title=title, party=self.people.person(),
-                                    matter_codes=[code], facts=f"执法队员巡查发现当事人{title}，现场拍照取证，当事人承认。")
+        case = yield from self.file(
+            moment,
+            unit,
+            procedure=Procedure.SIMPLE,
+            title=title,
+            party=self.people.person(),
+            matter_codes=[code],
+            facts=f"执法队员巡查发现当事人{title}，现场拍照取证，当事人承认。",
+        )
         lead, responsible = self.lead(case), self.responsible(unit)
         penalties = [] if fine else [PenaltyKind.WARNING]
         receipt = f"浙财罚{self.rng.randint(10000000, 99999999)}" if collected else ""
-        yield from self.at(moment + dt.timedelta(minutes=20), services.decide_on_the_spot, case, by=lead,
-                           decision=services.SpotDecision(
-                               outcome=Outcome.PENALTY, fine=fine, penalties=penalties, reason="情节轻微，当场处罚。",
-                               party_informed=True, collected_on_the_spot=collected, receipt_number=receipt))
+        yield from self.at(
+            moment + dt.timedelta(minutes=20),
+            services.decide_on_the_spot,
+            case,
+            by=lead,
+            decision=services.SpotDecision(
+                outcome=Outcome.PENALTY,
+                fine=fine,
+                penalties=penalties,
+                reason="情节轻微，当场处罚。",
+                party_informed=True,
+                collected_on_the_spot=collected,
+                receipt_number=receipt,
+            ),
+        )
         if fine and not collected:
-            yield from self.at(working_day(moment, 3), services.record_payment, case, by=lead, amount=fine,
-                               receipt_number=f"非税{self.rng.randint(1000000, 9999999)}")
-            yield from self.at(working_day(moment, 4, hour=16), services.close_case, case, by=responsible)
+            yield from self.at(
+                working_day(moment, 3),
+                services.record_payment,
+                case,
+                by=lead,
+                amount=fine,
+                receipt_number=f"非税{self.rng.randint(1000000, 9999999)}",
+            )
+            yield from self.at(
+                working_day(moment, 4, hour=16), services.close_case, case, by=responsible
+            )
         else:
-            yield from self.at(working_day(moment, 1, hour=16), services.close_case, case, by=responsible)
+            yield from self.at(
+                working_day(moment, 1, hour=16), services.close_case, case, by=responsible
+            )
 
     def fast_track_cases(self):
         """简案快办, most opened from demo events: about a week from filing to closing."""
-        reviewers = [r for r in (self.staff.lawyer, self.staff.town_reviewer, self.staff.serving_reviewer,
-                                 self.staff.legal_reviewer) if r is not None]
+        reviewers = [
+            r
+            for r in (
+                self.staff.lawyer,
+                self.staff.town_reviewer,
+                self.staff.serving_reviewer,
+                self.staff.legal_reviewer,
+            )
+            if r is not None
+        ]
         planned = 0
         for assignment in self.events_for(before=self.end - dt.timedelta(days=30), count=6):
-            start = working_day(max(assignment.accepted_at or assignment.issued_at, self.start), 1, hour=9)
+            start = working_day(
+                max(assignment.accepted_at or assignment.issued_at, self.start), 1, hour=9
+            )
             if start <= self.end - dt.timedelta(days=20):
-                yield self.fast_track_case(assignment, start, planned, reviewers[planned % len(reviewers)])
+                yield self.fast_track_case(
+                    assignment, start, planned, reviewers[planned % len(reviewers)]
+                )
                 planned += 1
         unit = self.squad("武原街道")
         for index in range(planned, 6):  # a small demo has few events: file the rest directly
             if unit is not None:
-                yield self.fast_track_case(None, self.day(0.08 + index * 0.13), index,
-                                           reviewers[index % len(reviewers)], unit=unit)
+                yield self.fast_track_case(
+                    None,
+                    self.day(0.08 + index * 0.13),
+                    index,
+                    reviewers[index % len(reviewers)],
+                    unit=unit,
+                )
 
     def fast_track_case(self, assignment, start, index, reviewer, *, unit=None):
         event = assignment.event if assignment else None
@@ -428,125 +684,339 @@ class CaseDemo:
             title, facts, code = f"{event.title[:30]}案", event.description[:500], event.matter.code
             violation = timezone.localtime(event.occurred_at or event.reported_at).date()
         else:
-            title, facts, code = "沿街店外经营案", "当事人在店门外人行道摆放货架经营，占用人行道。", "ZD-001"
+            title, facts, code = (
+                "沿街店外经营案",
+                "当事人在店门外人行道摆放货架经营，占用人行道。",
+                "ZD-001",
+            )
             violation = timezone.localtime(start).date()
-        case = yield from self.file(start, unit, procedure=Procedure.FAST_TRACK, title=title, facts=facts,
-                                    matter_codes=[code], party=party, event=event, violation_date=violation,
-                                    party_admits=True, fast_track_consent_at=start)
+        case = yield from self.file(
+            start,
+            unit,
+            procedure=Procedure.FAST_TRACK,
+            title=title,
+            facts=facts,
+            matter_codes=[code],
+            party=party,
+            event=event,
+            violation_date=violation,
+            party_admits=True,
+            fast_track_consent_at=start,
+        )
         lead, responsible = self.lead(case), self.responsible(unit)
-        yield from self.at(start + dt.timedelta(minutes=30), services.start_investigation, case, by=lead)
-        yield from self.evidence(start + dt.timedelta(hours=1), case, lead, [
-            (EvidenceKind.RECORD, "现场检查笔录"), (EvidenceKind.PARTY_STATEMENT, "询问笔录（当事人承认违法事实）"),
-            (EvidenceKind.AUDIO_VISUAL, "执法记录仪视频")])
-        yield from self.at(working_day(start, 1, hour=10), services.conclude_fast_track, case, by=lead,
-                           findings=services.Findings(
-                               facts=f"经查，{facts[:200]}当事人对违法事实无异议。", outcome=Outcome.PENALTY,
-                               fine=fine, reason="初次违法、及时改正，依裁量基准在幅度内从轻。", facts_clear=True,
-                               evidence_complete=True, party_admits=True))
+        yield from self.at(
+            start + dt.timedelta(minutes=30), services.start_investigation, case, by=lead
+        )
+        yield from self.evidence(
+            start + dt.timedelta(hours=1),
+            case,
+            lead,
+            [
+                (EvidenceKind.RECORD, "现场检查笔录"),
+                (EvidenceKind.PARTY_STATEMENT, "询问笔录（当事人承认违法事实）"),
+                (EvidenceKind.AUDIO_VISUAL, "执法记录仪视频"),
+            ],
+        )
+        yield from self.at(
+            working_day(start, 1, hour=10),
+            services.conclude_fast_track,
+            case,
+            by=lead,
+            findings=services.Findings(
+                facts=f"经查，{facts[:200]}当事人对违法事实无异议。",
+                outcome=Outcome.PENALTY,
+                fine=fine,
+                reason="初次违法、及时改正，依裁量基准在幅度内从轻。",
+                facts_clear=True,
+                evidence_complete=True,
+                party_admits=True,
+            ),
+        )
         case.refresh_from_db()
         if case.state == CaseState.LEGAL_REVIEW:
             yield from self.review(working_day(start, 1, hour=14), case, [reviewer])
-        yield from self.at(working_day(start, 2, hour=10), services.serve_notice, case, by=lead,
-                           method=ServiceMethod.IN_PERSON, waive_statement=True,
-                           waiver_note="当事人书面表示放弃陈述、申辩权利，同意简案快办。")
-        yield from self.at(working_day(start, 2, hour=15), services.decide_case, case, by=responsible,
-                           decision=services.Decision(outcome=Outcome.PENALTY, fine=fine, reason="依法作出处罚。",
-                                                      serve_on_the_spot=True))
-        yield from self.at(working_day(start, 4 + index % 3, hour=11), services.record_payment, case, by=lead,
-                           amount=fine, receipt_number=f"非税{self.rng.randint(1000000, 9999999)}")
-        yield from self.at(working_day(start, 5 + index % 3, hour=16), services.close_case, case, by=responsible)
+        yield from self.at(
+            working_day(start, 2, hour=10),
+            services.serve_notice,
+            case,
+            by=lead,
+            method=ServiceMethod.IN_PERSON,
+            waive_statement=True,
+            waiver_note="当事人书面表示放弃陈述、申辩权利，同意简案快办。",
+        )
+        yield from self.at(
+            working_day(start, 2, hour=15),
+            services.decide_case,
+            case,
+            by=responsible,
+            decision=services.Decision(
+                outcome=Outcome.PENALTY, fine=fine, reason="依法作出处罚。", serve_on_the_spot=True
+            ),
+        )
+        yield from self.at(
+            working_day(start, 4 + index % 3, hour=11),
+            services.record_payment,
+            case,
+            by=lead,
+            amount=fine,
+            receipt_number=f"非税{self.rng.randint(1000000, 9999999)}",
+        )
+        yield from self.at(
+            working_day(start, 5 + index % 3, hour=16), services.close_case, case, by=responsible
+        )
 
-    def _ordinary(self, start, unit, *, title, facts, codes, party, fine, outcome=Outcome.PENALTY, reason="",
-                  statement=None, no_penalty_ground="", review_return=False, extension=False, **findings):
+    def _ordinary(
+        self,
+        start,
+        unit,
+        *,
+        title,
+        facts,
+        codes,
+        party,
+        fine,
+        outcome=Outcome.PENALTY,
+        reason="",
+        statement=None,
+        no_penalty_ground="",
+        review_return=False,
+        extension=False,
+        **findings,
+    ):
         """The ordinary path: investigation, case review, legal review when required, notice,
         statement (optional), decision after the statement period, service, payment, closing."""
-        case = yield from self.file(start, unit, procedure=Procedure.ORDINARY, title=title, facts=facts,
-                                    matter_codes=codes, party=party)
+        case = yield from self.file(
+            start,
+            unit,
+            procedure=Procedure.ORDINARY,
+            title=title,
+            facts=facts,
+            matter_codes=codes,
+            party=party,
+        )
         lead, responsible = self.lead(case), self.responsible(unit)
-        yield from self.at(start + dt.timedelta(hours=1), services.start_investigation, case, by=lead)
-        yield from self.evidence(working_day(start, 2), case, lead, [
-            (EvidenceKind.RECORD, "现场检查笔录及照片"), (EvidenceKind.PARTY_STATEMENT, "询问笔录"),
-            (EvidenceKind.DOCUMENTARY, "营业执照复印件、身份证明")])
-        conclude = services.Findings(facts=facts + "经调查核实，事实清楚，证据确凿。", outcome=outcome, fine=fine,
-                                     reason=reason, facts_clear=True, evidence_complete=True, **findings)
-        yield from self.at(working_day(start, 8), services.conclude_investigation, case, by=lead, findings=conclude)
+        yield from self.at(
+            start + dt.timedelta(hours=1), services.start_investigation, case, by=lead
+        )
+        yield from self.evidence(
+            working_day(start, 2),
+            case,
+            lead,
+            [
+                (EvidenceKind.RECORD, "现场检查笔录及照片"),
+                (EvidenceKind.PARTY_STATEMENT, "询问笔录"),
+                (EvidenceKind.DOCUMENTARY, "营业执照复印件、身份证明"),
+            ],
+        )
+        conclude = services.Findings(
+            facts=facts + "经调查核实，事实清楚，证据确凿。",
+            outcome=outcome,
+            fine=fine,
+            reason=reason,
+            facts_clear=True,
+            evidence_complete=True,
+            **findings,
+        )
+        yield from self.at(
+            working_day(start, 8), services.conclude_investigation, case, by=lead, findings=conclude
+        )
         if extension:
-            yield from self.at(working_day(start, 9), services.request_extension, case, by=lead, days=30,
-                               reason="案情复杂，需委托检测机构出具检测报告。",
-                               legal_basis="延长办案期限的规定（演示，按本地程序规定填写）")
-            yield from self.at(working_day(start, 9, hour=15), services.approve_extension, case, by=responsible,
-                               note="同意延长三十日。")
-        yield from self.at(working_day(start, 10), services.approve_case_review, case, by=responsible,
-                           note="同意调查结论。")
+            yield from self.at(
+                working_day(start, 9),
+                services.request_extension,
+                case,
+                by=lead,
+                days=30,
+                reason="案情复杂，需委托检测机构出具检测报告。",
+                legal_basis="延长办案期限的规定（演示，按本地程序规定填写）",
+            )
+            yield from self.at(
+                working_day(start, 9, hour=15),
+                services.approve_extension,
+                case,
+                by=responsible,
+                note="同意延长三十日。",
+            )
+        yield from self.at(
+            working_day(start, 10),
+            services.approve_case_review,
+            case,
+            by=responsible,
+            note="同意调查结论。",
+        )
         case.refresh_from_db()
         if case.state == CaseState.LEGAL_REVIEW:
             reviewer = self.staff.town_reviewer or self.staff.legal_reviewer
             if review_return:
-                yield from self.review(working_day(start, 11), case, [reviewer], opinions=[("return", {
-                    "reasons": "违法行为持续时间证据不足，请补充调取监控录像。", "return_to": ReturnTo.INVESTIGATING})])
-                yield from self.evidence(working_day(start, 13), case, lead,
-                                         [(EvidenceKind.ELECTRONIC, "沿街监控录像截图")])
-                yield from self.at(working_day(start, 14), services.conclude_investigation, case, by=lead,
-                                   findings=conclude)
-                yield from self.at(working_day(start, 15), services.approve_case_review, case, by=responsible)
+                yield from self.review(
+                    working_day(start, 11),
+                    case,
+                    [reviewer],
+                    opinions=[
+                        (
+                            "return",
+                            {
+                                "reasons": "违法行为持续时间证据不足，请补充调取监控录像。",
+                                "return_to": ReturnTo.INVESTIGATING,
+                            },
+                        )
+                    ],
+                )
+                yield from self.evidence(
+                    working_day(start, 13),
+                    case,
+                    lead,
+                    [(EvidenceKind.ELECTRONIC, "沿街监控录像截图")],
+                )
+                yield from self.at(
+                    working_day(start, 14),
+                    services.conclude_investigation,
+                    case,
+                    by=lead,
+                    findings=conclude,
+                )
+                yield from self.at(
+                    working_day(start, 15), services.approve_case_review, case, by=responsible
+                )
                 start = working_day(start, 5)
                 reviewer = self.staff.legal_reviewer
             yield from self.review(working_day(start, 12), case, [reviewer])
-        yield from self.at(working_day(start, 14), services.serve_notice, case, by=lead, method=ServiceMethod.IN_PERSON)
+        yield from self.at(
+            working_day(start, 14),
+            services.serve_notice,
+            case,
+            by=lead,
+            method=ServiceMethod.IN_PERSON,
+        )
         decide_day = working_day(start, 19)
         if statement:
-            yield from self.at(working_day(start, 15), services.record_statement, case, by=lead, content=statement[0],
-                               review_note=statement[1], adopted=statement[2])
+            yield from self.at(
+                working_day(start, 15),
+                services.record_statement,
+                case,
+                by=lead,
+                content=statement[0],
+                review_note=statement[1],
+                adopted=statement[2],
+            )
         if outcome == Outcome.NO_PENALTY:
-            decision = services.Decision(outcome=outcome, reason=reason, no_penalty_ground=no_penalty_ground)
+            decision = services.Decision(
+                outcome=outcome, reason=reason, no_penalty_ground=no_penalty_ground
+            )
         else:
             decided_fine = statement[3] if statement and len(statement) > 3 else fine
             decided_outcome = statement[4] if statement and len(statement) > 4 else outcome
-            decision = services.Decision(outcome=decided_outcome, fine=decided_fine, reason=reason or "依法决定。")
-        yield from self.at(decide_day, services.decide_case, case, by=responsible, decision=decision)
-        yield from self.at(working_day(decide_day, 2), services.serve_decision, case, by=lead,
-                           method=ServiceMethod.IN_PERSON)
+            decision = services.Decision(
+                outcome=decided_outcome, fine=decided_fine, reason=reason or "依法决定。"
+            )
+        yield from self.at(
+            decide_day, services.decide_case, case, by=responsible, decision=decision
+        )
+        yield from self.at(
+            working_day(decide_day, 2),
+            services.serve_decision,
+            case,
+            by=lead,
+            method=ServiceMethod.IN_PERSON,
+        )
         case.refresh_from_db()
         if case.fine_amount:
-            yield from self.at(working_day(decide_day, 9), services.record_payment, case, by=lead,
-                               amount=case.fine_amount, receipt_number=f"非税{self.rng.randint(1000000, 9999999)}")
-        yield from self.at(working_day(decide_day, 11, hour=16), services.close_case, case, by=responsible)
+            yield from self.at(
+                working_day(decide_day, 9),
+                services.record_payment,
+                case,
+                by=lead,
+                amount=case.fine_amount,
+                receipt_number=f"非税{self.rng.randint(1000000, 9999999)}",
+            )
+        yield from self.at(
+            working_day(decide_day, 11, hour=16), services.close_case, case, by=responsible
+        )
 
     def ordinary_cases(self):
         wuyuan, shendang, baibu = self.squad("武原街道"), self.squad("沈荡镇"), self.squad("百步镇")
         if wuyuan:
             yield self._ordinary(
-                self.day(0.05), wuyuan, title="餐饮店油烟净化设施未正常使用案",
-                facts="当事人经营的餐馆油烟净化设施长期未开启，油烟直排，周边居民多次投诉。", codes=["DQ-001"],
-                party=self.people.enterprise(), fine=Decimal("8000"), reason="首次被查处，已整改，在裁量幅度内从轻。",
-                statement=("当事人称净化设施故障待修，已于告知后更换。", "经复核，整改属实，但不影响违法事实认定，维持拟处罚意见。",
-                           False))
+                self.day(0.05),
+                wuyuan,
+                title="餐饮店油烟净化设施未正常使用案",
+                facts="当事人经营的餐馆油烟净化设施长期未开启，油烟直排，周边居民多次投诉。",
+                codes=["DQ-001"],
+                party=self.people.enterprise(),
+                fine=Decimal("8000"),
+                reason="首次被查处，已整改，在裁量幅度内从轻。",
+                statement=(
+                    "当事人称净化设施故障待修，已于告知后更换。",
+                    "经复核，整改属实，但不影响违法事实认定，维持拟处罚意见。",
+                    False,
+                ),
+            )
             yield self._ordinary(
-                self.day(0.25), wuyuan, title="露天烧烤案（减轻处罚）", facts="当事人在禁止区域夜间露天烧烤食品。",
-                codes=["DQ-003"], party=self.people.person(), fine=Decimal("500"),
+                self.day(0.25),
+                wuyuan,
+                title="露天烧烤案（减轻处罚）",
+                facts="当事人在禁止区域夜间露天烧烤食品。",
+                codes=["DQ-003"],
+                party=self.people.person(),
+                fine=Decimal("500"),
                 reason="当事人主动消除违法后果，积极配合调查。",
-                statement=("当事人称系初次经营、经济困难，已主动停止并清理现场。",
-                           "经复核，当事人主动消除违法行为危害后果，依法减轻处罚。", True, Decimal("300"),
-                           Outcome.REDUCED_PENALTY))
+                statement=(
+                    "当事人称系初次经营、经济困难，已主动停止并清理现场。",
+                    "经复核，当事人主动消除违法行为危害后果，依法减轻处罚。",
+                    True,
+                    Decimal("300"),
+                    Outcome.REDUCED_PENALTY,
+                ),
+            )
             yield self._ordinary(
-                self.day(0.55), wuyuan, title="擅自堆放物料案（不予处罚）", facts="当事人在人行道堆放装修物料，经责令后当日清理完毕。",
-                codes=["SR-010"], party=self.people.person(), fine=None, outcome=Outcome.NO_PENALTY,
+                self.day(0.55),
+                wuyuan,
+                title="擅自堆放物料案（不予处罚）",
+                facts="当事人在人行道堆放装修物料，经责令后当日清理完毕。",
+                codes=["SR-010"],
+                party=self.people.person(),
+                fine=None,
+                outcome=Outcome.NO_PENALTY,
                 reason="违法行为轻微并及时改正，没有造成危害后果，依法不予处罚，并对当事人进行教育。",
-                no_penalty_ground=NoPenaltyGround.MINOR_CORRECTED)
+                no_penalty_ground=NoPenaltyGround.MINOR_CORRECTED,
+            )
         if shendang:
             yield self._ordinary(
-                self.day(0.35), shendang, title="社会生活噪声超标案", facts="当事人经营的KTV夜间噪声超过排放标准，经监测超标。",
-                codes=["ZS-002"], party=self.people.enterprise(), fine=Decimal("6000"), reason="超标幅度较小，首次违法。",
-                review_return=True)
+                self.day(0.35),
+                shendang,
+                title="社会生活噪声超标案",
+                facts="当事人经营的KTV夜间噪声超过排放标准，经监测超标。",
+                codes=["ZS-002"],
+                party=self.people.enterprise(),
+                fine=Decimal("6000"),
+                reason="超标幅度较小，首次违法。",
+                review_return=True,
+            )
             yield self._ordinary(
-                self.day(0.62), shendang, title="初次违法不予处罚案", facts="当事人在居民区使用高音喇叭招揽顾客，经劝导立即停止。",
-                codes=["ZS-003"], party=self.people.person(), fine=None, outcome=Outcome.NO_PENALTY,
-                reason="初次违法且危害后果轻微并及时改正，依法不予处罚。", no_penalty_ground=NoPenaltyGround.FIRST_MINOR)
+                self.day(0.62),
+                shendang,
+                title="初次违法不予处罚案",
+                facts="当事人在居民区使用高音喇叭招揽顾客，经劝导立即停止。",
+                codes=["ZS-003"],
+                party=self.people.person(),
+                fine=None,
+                outcome=Outcome.NO_PENALTY,
+                reason="初次违法且危害后果轻微并及时改正，依法不予处罚。",
+                no_penalty_ground=NoPenaltyGround.FIRST_MINOR,
+            )
         if baibu:
             yield self._ordinary(
-                self.day(0.45), baibu, title="焚烧塑料垃圾案（延期）", facts="当事人在人口集中地区焚烧废塑料，产生有毒有害烟尘。",
-                codes=["DQ-005"], party=self.people.enterprise(), fine=Decimal("12000"),
-                reason="焚烧量较大，按裁量基准中档处罚。", extension=True, is_complex=True)
+                self.day(0.45),
+                baibu,
+                title="焚烧塑料垃圾案（延期）",
+                facts="当事人在人口集中地区焚烧废塑料，产生有毒有害烟尘。",
+                codes=["DQ-005"],
+                party=self.people.enterprise(),
+                fine=Decimal("12000"),
+                reason="焚烧量较大，按裁量基准中档处罚。",
+                extension=True,
+                is_complex=True,
+            )
 
     def hearing_case(self):
         """A fine that gives the right to a hearing (Art. 63): the party asks for one, it is held, the
@@ -557,45 +1027,120 @@ class CaseDemo:
         return self._hearing_case(unit, self.day(0.3))
 
     def _hearing_case(self, unit, start):
-        case = yield from self.file(start, unit, procedure=Procedure.ORDINARY, title="居民楼内新建产生油烟餐饮项目案",
-                                    facts="当事人在居民住宅楼底层商铺新建餐饮项目，产生油烟，影响楼上居民。",
-                                    matter_codes=["DQ-002"], party=self.people.enterprise())
+        case = yield from self.file(
+            start,
+            unit,
+            procedure=Procedure.ORDINARY,
+            title="居民楼内新建产生油烟餐饮项目案",
+            facts="当事人在居民住宅楼底层商铺新建餐饮项目，产生油烟，影响楼上居民。",
+            matter_codes=["DQ-002"],
+            party=self.people.enterprise(),
+        )
         lead, responsible = self.lead(case), self.responsible(unit)
-        yield from self.at(start + dt.timedelta(hours=1), services.start_investigation, case, by=lead)
-        yield from self.evidence(working_day(start, 3), case, lead, [(EvidenceKind.RECORD, "现场检查笔录"),
-                                                                     (EvidenceKind.EXPERT_OPINION, "油烟检测报告")])
-        yield from self.at(working_day(start, 10), services.conclude_investigation, case, by=lead,
-                           findings=services.Findings(
-                               facts="经查，当事人于居民住宅楼内新建餐饮项目并投入经营，产生油烟污染。",
-                               outcome=Outcome.PENALTY, fine=Decimal("100000"), reason="影响居民较多，按裁量基准处罚。",
-                               facts_clear=True, evidence_complete=True))
-        yield from self.at(working_day(start, 11), services.approve_case_review, case, by=responsible)
-        yield from self.review(working_day(start, 12), case, [self.staff.town_reviewer or self.staff.legal_reviewer])
+        yield from self.at(
+            start + dt.timedelta(hours=1), services.start_investigation, case, by=lead
+        )
+        yield from self.evidence(
+            working_day(start, 3),
+            case,
+            lead,
+            [(EvidenceKind.RECORD, "现场检查笔录"), (EvidenceKind.EXPERT_OPINION, "油烟检测报告")],
+        )
+        yield from self.at(
+            working_day(start, 10),
+            services.conclude_investigation,
+            case,
+            by=lead,
+            findings=services.Findings(
+                facts="经查，当事人于居民住宅楼内新建餐饮项目并投入经营，产生油烟污染。",
+                outcome=Outcome.PENALTY,
+                fine=Decimal("100000"),
+                reason="影响居民较多，按裁量基准处罚。",
+                facts_clear=True,
+                evidence_complete=True,
+            ),
+        )
+        yield from self.at(
+            working_day(start, 11), services.approve_case_review, case, by=responsible
+        )
+        yield from self.review(
+            working_day(start, 12), case, [self.staff.town_reviewer or self.staff.legal_reviewer]
+        )
         notice_at = working_day(start, 14)
-        yield from self.at(notice_at, services.serve_notice, case, by=lead, method=ServiceMethod.IN_PERSON)
+        yield from self.at(
+            notice_at, services.serve_notice, case, by=lead, method=ServiceMethod.IN_PERSON
+        )
         yield from self.at(working_day(notice_at, 3), services.request_hearing, case, by=lead)
-        yield from self.at(working_day(notice_at, 4), services.schedule_hearing, case, by=lead,
-                           host=self.staff.town_reviewer or self.staff.legal_reviewer,
-                           scheduled_at=working_day(notice_at, 13, hour=14), place="武原街道综合行政执法队听证室",
-                           notified_at=working_day(notice_at, 4))
+        yield from self.at(
+            working_day(notice_at, 4),
+            services.schedule_hearing,
+            case,
+            by=lead,
+            host=self.staff.town_reviewer or self.staff.legal_reviewer,
+            scheduled_at=working_day(notice_at, 13, hour=14),
+            place="武原街道综合行政执法队听证室",
+            notified_at=working_day(notice_at, 4),
+        )
         held = working_day(notice_at, 13, hour=16)
-        yield from self.at(held, services.hold_hearing, case, by=lead, outcome=HearingOutcome.HELD,
-                           transcript_summary="当事人提出已停止经营并拆除灶具，请求减轻处罚；调查人员出示检测报告。")
-        yield from self.at(working_day(held, 1), services.refer_to_legal_review, case, by=lead,
-                           reason="听证后作出决定前的法制审核（第五十八条第一款第二项）。")
+        yield from self.at(
+            held,
+            services.hold_hearing,
+            case,
+            by=lead,
+            outcome=HearingOutcome.HELD,
+            transcript_summary="当事人提出已停止经营并拆除灶具，请求减轻处罚；调查人员出示检测报告。",
+        )
+        yield from self.at(
+            working_day(held, 1),
+            services.refer_to_legal_review,
+            case,
+            by=lead,
+            reason="听证后作出决定前的法制审核（第五十八条第一款第二项）。",
+        )
         reviewers = [r for r in (self.staff.legal_reviewer, self.staff.lawyer) if r is not None]
-        yield from self.review(working_day(held, 2), case, reviewers, mode="joint_online", opinions=[
-            ("approve_with_changes", {"changes": "当事人已停止违法行为，建议罚款调整为八万元。"}), ("approve", {})][:len(reviewers)])
+        yield from self.review(
+            working_day(held, 2),
+            case,
+            reviewers,
+            mode="joint_online",
+            opinions=[
+                (
+                    "approve_with_changes",
+                    {"changes": "当事人已停止违法行为，建议罚款调整为八万元。"},
+                ),
+                ("approve", {}),
+            ][: len(reviewers)],
+        )
         decided = working_day(held, 3)
-        yield from self.at(decided, services.decide_case, case, by=responsible, decision=services.Decision(
-            outcome=Outcome.PENALTY, fine=Decimal("80000"), reason="根据听证笔录及法制审核意见，罚款八万元。"))
+        yield from self.at(
+            decided,
+            services.decide_case,
+            case,
+            by=responsible,
+            decision=services.Decision(
+                outcome=Outcome.PENALTY,
+                fine=Decimal("80000"),
+                reason="根据听证笔录及法制审核意见，罚款八万元。",
+            ),
+        )
         served = working_day(decided, 1)
-        yield from self.at(served, services.serve_decision, case, by=lead, method=ServiceMethod.POST)
+        yield from self.at(
+            served, services.serve_decision, case, by=lead, method=ServiceMethod.POST
+        )
         late = served + dt.timedelta(days=20)
         if late < self.end:
             case.refresh_from_db()
-            owed, _extra = yield from self.at(late, services.amount_owed, case, on=timezone.localtime(late).date())
-            yield from self.at(late, services.record_payment, case, by=lead, amount=owed, receipt_number="非税3304240821")
+            owed, _extra = yield from self.at(
+                late, services.amount_owed, case, on=timezone.localtime(late).date()
+            )
+            yield from self.at(
+                late,
+                services.record_payment,
+                case,
+                by=lead,
+                amount=owed,
+                receipt_number="非税3304240821",
+            )
             if working_day(late, 2) < self.end:
                 yield from self.at(working_day(late, 2), services.close_case, case, by=responsible)
 
@@ -604,37 +1149,101 @@ class CaseDemo:
         responsible persons together (Art. 57 ¶2)."""
         unit = Unit.objects.filter(code="dept-zhzf").first()
         # Reviewers of two units: the county bureau's legal reviewer and a town squad's.
-        reviewers = [r for r in (self.staff.legal_reviewer, self.staff.town_reviewer, self.staff.lawyer) if r]
+        reviewers = [
+            r for r in (self.staff.legal_reviewer, self.staff.town_reviewer, self.staff.lawyer) if r
+        ]
         if unit is None or len(self.officers(unit)) < 2 or len(reviewers) < 2:
             return None
         return self._department_case(unit, self.day(0.4), reviewers[:2])
 
     def _department_case(self, unit, start, reviewers):
-        case = yield from self.file(start, unit, procedure=Procedure.ORDINARY, title="损伤古树名木案",
-                                    facts="当事人在施工中损伤一株登记在册的古树，根系受损。", matter_codes=["LH-003"],
-                                    party=self.people.enterprise(), source=CaseSource.INSPECTION,
-                                    inspection_reference="县综合行政执法局2026年古树名木保护专项检查记录第12号")
+        case = yield from self.file(
+            start,
+            unit,
+            procedure=Procedure.ORDINARY,
+            title="损伤古树名木案",
+            facts="当事人在施工中损伤一株登记在册的古树，根系受损。",
+            matter_codes=["LH-003"],
+            party=self.people.enterprise(),
+            source=CaseSource.INSPECTION,
+            inspection_reference="县综合行政执法局2026年古树名木保护专项检查记录第12号",
+        )
         lead, responsible = self.lead(case), self.responsible(unit)
-        yield from self.at(start + dt.timedelta(hours=1), services.start_investigation, case, by=lead)
-        yield from self.evidence(working_day(start, 5), case, lead, [(EvidenceKind.EXPERT_OPINION, "古树损伤鉴定意见"),
-                                                                     (EvidenceKind.RECORD, "现场勘验笔录")])
-        yield from self.at(working_day(start, 15), services.conclude_investigation, case, by=lead,
-                           findings=services.Findings(
-                               facts="经查，当事人施工开挖损伤古树根系，造成古树长势衰弱。", outcome=Outcome.PENALTY,
-                               fine=Decimal("30000"), reason="损伤程度中等，依法处罚并责令采取补救措施。", facts_clear=True,
-                               evidence_complete=True, is_complex=True, needs_collective_deliberation=True))
-        yield from self.at(working_day(start, 16), services.approve_case_review, case, by=responsible)
-        yield from self.review(working_day(start, 17), case, reviewers, mode="joint_on_site",
-                               place="县综合行政执法局三楼会议室", meeting_at=working_day(start, 17, hour=9))
-        yield from self.at(working_day(start, 19), services.serve_notice, case, by=lead, method=ServiceMethod.IN_PERSON,
-                           waive_statement=True, waiver_note="当事人书面放弃陈述申辩。")
+        yield from self.at(
+            start + dt.timedelta(hours=1), services.start_investigation, case, by=lead
+        )
+        yield from self.evidence(
+            working_day(start, 5),
+            case,
+            lead,
+            [
+                (EvidenceKind.EXPERT_OPINION, "古树损伤鉴定意见"),
+                (EvidenceKind.RECORD, "现场勘验笔录"),
+            ],
+        )
+        yield from self.at(
+            working_day(start, 15),
+            services.conclude_investigation,
+            case,
+            by=lead,
+            findings=services.Findings(
+                facts="经查，当事人施工开挖损伤古树根系，造成古树长势衰弱。",
+                outcome=Outcome.PENALTY,
+                fine=Decimal("30000"),
+                reason="损伤程度中等，依法处罚并责令采取补救措施。",
+                facts_clear=True,
+                evidence_complete=True,
+                is_complex=True,
+                needs_collective_deliberation=True,
+            ),
+        )
+        yield from self.at(
+            working_day(start, 16), services.approve_case_review, case, by=responsible
+        )
+        yield from self.review(
+            working_day(start, 17),
+            case,
+            reviewers,
+            mode="joint_on_site",
+            place="县综合行政执法局三楼会议室",
+            meeting_at=working_day(start, 17, hour=9),
+        )
+        yield from self.at(
+            working_day(start, 19),
+            services.serve_notice,
+            case,
+            by=lead,
+            method=ServiceMethod.IN_PERSON,
+            waive_statement=True,
+            waiver_note="当事人书面放弃陈述申辩。",
+        )
         deliberation = working_day(start, 20)
-        yield from self.at(deliberation, services.decide_case, case, by=responsible, decision=services.Decision(
-            outcome=Outcome.PENALTY, fine=Decimal("30000"), reason="经负责人集体讨论决定。",
-            collective_deliberation_on=timezone.localtime(deliberation).date()))
-        yield from self.at(working_day(deliberation, 2), services.serve_decision, case, by=lead,
-                           method=ServiceMethod.IN_PERSON)
-        yield from self.at(working_day(deliberation, 8), services.record_payment, case, by=lead, amount=Decimal("30000"))
+        yield from self.at(
+            deliberation,
+            services.decide_case,
+            case,
+            by=responsible,
+            decision=services.Decision(
+                outcome=Outcome.PENALTY,
+                fine=Decimal("30000"),
+                reason="经负责人集体讨论决定。",
+                collective_deliberation_on=timezone.localtime(deliberation).date(),
+            ),
+        )
+        yield from self.at(
+            working_day(deliberation, 2),
+            services.serve_decision,
+            case,
+            by=lead,
+            method=ServiceMethod.IN_PERSON,
+        )
+        yield from self.at(
+            working_day(deliberation, 8),
+            services.record_payment,
+            case,
+            by=lead,
+            amount=Decimal("30000"),
+        )
         yield from self.at(working_day(deliberation, 9), services.close_case, case, by=responsible)
 
     def withdrawal(self):
@@ -642,96 +1251,270 @@ class CaseDemo:
         return None if unit is None else self._withdrawal(unit, self.day(0.5))
 
     def _withdrawal(self, unit, start):
-        case = yield from self.file(start, unit, procedure=Procedure.ORDINARY, title="擅自设置户外广告案",
-                                    facts="巡查发现某商铺门头设置大型广告牌，疑未经同意。", matter_codes=["SR-009"],
-                                    party=self.people.enterprise())
+        case = yield from self.file(
+            start,
+            unit,
+            procedure=Procedure.ORDINARY,
+            title="擅自设置户外广告案",
+            facts="巡查发现某商铺门头设置大型广告牌，疑未经同意。",
+            matter_codes=["SR-009"],
+            party=self.people.enterprise(),
+        )
         lead = self.lead(case)
-        yield from self.at(start + dt.timedelta(hours=1), services.start_investigation, case, by=lead)
-        yield from self.at(working_day(start, 4), services.request_withdrawal, case, by=lead,
-                           reason="经调查，当事人已取得市容环境卫生主管部门同意，违法事实不成立。")
-        yield from self.at(working_day(start, 5), services.approve_withdrawal, case, by=self.responsible(unit),
-                           note="同意撤案。")
+        yield from self.at(
+            start + dt.timedelta(hours=1), services.start_investigation, case, by=lead
+        )
+        yield from self.at(
+            working_day(start, 4),
+            services.request_withdrawal,
+            case,
+            by=lead,
+            reason="经调查，当事人已取得市容环境卫生主管部门同意，违法事实不成立。",
+        )
+        yield from self.at(
+            working_day(start, 5),
+            services.approve_withdrawal,
+            case,
+            by=self.responsible(unit),
+            note="同意撤案。",
+        )
 
     # --- one open case in every stage ---
 
     def open_cases(self):
         unit, other = self.squad("武原街道"), self.squad("沈荡镇") or self.squad("武原街道")
-        reviewers = [r for r in (self.staff.legal_reviewer, self.staff.town_reviewer) if r is not None]
+        reviewers = [
+            r for r in (self.staff.legal_reviewer, self.staff.town_reviewer) if r is not None
+        ]
         if unit is None or not reviewers:
             return
         base = working_day(self.end - dt.timedelta(days=20), 0, hour=9)
-        yield self.open_case(unit, working_day(base, 12), "擅自占道经营案（立案）", "ZD-001", "filed", reviewers)
-        yield self.open_case(unit, working_day(base, 9), "沿街晾晒衣物案（调查中）", "SR-003", "investigating", reviewers)
-        yield self.open_case(other, working_day(base, 7), "装修垃圾乱倒案（案件审核）", "SR-004", "case_review",
-                             reviewers, fine=Decimal("1500"))
-        yield self.open_case(unit, working_day(base, 6), "餐饮油烟扰民案（法制审核·云上联审）", "DQ-001", "legal_review",
-                             reviewers, fine=Decimal("6000"))
-        yield self.open_case(unit, working_day(base, 5), "占道经营案（事先告知）", "ZD-001", "prior_notice", reviewers)
-        yield self.open_case(unit, working_day(base, 2), "夜间施工噪声案（陈述申辩）", "ZS-001", "statement", reviewers,
-                             fine=Decimal("20000"), party=self.people.enterprise())
-        yield self.open_case(unit, working_day(base, 0), "露天焚烧垃圾案（听证）", "DQ-005", "hearing", reviewers,
-                             fine=Decimal("20000"))
-        for title, stage, offset in (("占道经营案（已决定）", "decided", 2), ("占道经营案（已送达）", "served", 1),
-                                     ("占道经营案（执行中）", "executing", 0)):
+        yield self.open_case(
+            unit, working_day(base, 12), "擅自占道经营案（立案）", "ZD-001", "filed", reviewers
+        )
+        yield self.open_case(
+            unit,
+            working_day(base, 9),
+            "沿街晾晒衣物案（调查中）",
+            "SR-003",
+            "investigating",
+            reviewers,
+        )
+        yield self.open_case(
+            other,
+            working_day(base, 7),
+            "装修垃圾乱倒案（案件审核）",
+            "SR-004",
+            "case_review",
+            reviewers,
+            fine=Decimal("1500"),
+        )
+        yield self.open_case(
+            unit,
+            working_day(base, 6),
+            "餐饮油烟扰民案（法制审核·云上联审）",
+            "DQ-001",
+            "legal_review",
+            reviewers,
+            fine=Decimal("6000"),
+        )
+        yield self.open_case(
+            unit,
+            working_day(base, 5),
+            "占道经营案（事先告知）",
+            "ZD-001",
+            "prior_notice",
+            reviewers,
+        )
+        yield self.open_case(
+            unit,
+            working_day(base, 2),
+            "夜间施工噪声案（陈述申辩）",
+            "ZS-001",
+            "statement",
+            reviewers,
+            fine=Decimal("20000"),
+            party=self.people.enterprise(),
+        )
+        yield self.open_case(
+            unit,
+            working_day(base, 0),
+            "露天焚烧垃圾案（听证）",
+            "DQ-005",
+            "hearing",
+            reviewers,
+            fine=Decimal("20000"),
+        )
+        for title, stage, offset in (
+            ("占道经营案（已决定）", "decided", 2),
+            ("占道经营案（已送达）", "served", 1),
+            ("占道经营案（执行中）", "executing", 0),
+        ):
             yield self.open_fast_track(unit, working_day(base, offset), title, stage, reviewers)
 
-    def open_case(self, unit, start, title, code, stage, reviewers, *, fine=Decimal("2000"), party=None):
-        case = yield from self.file(start, unit, procedure=Procedure.ORDINARY, title=title, matter_codes=[code],
-                                    facts=f"{title}，经现场检查发现。", party=party or self.people.person())
+    def open_case(
+        self, unit, start, title, code, stage, reviewers, *, fine=Decimal("2000"), party=None
+    ):
+        case = yield from self.file(
+            start,
+            unit,
+            procedure=Procedure.ORDINARY,
+            title=title,
+            matter_codes=[code],
+            facts=f"{title}，经现场检查发现。",
+            party=party or self.people.person(),
+        )
         if stage == "filed":
             return
         lead, responsible = self.lead(case), self.responsible(unit)
-        yield from self.at(start + dt.timedelta(hours=1), services.start_investigation, case, by=lead)
+        yield from self.at(
+            start + dt.timedelta(hours=1), services.start_investigation, case, by=lead
+        )
         if stage == "investigating":
             return
-        yield from self.evidence(start + dt.timedelta(hours=2), case, lead, [(EvidenceKind.RECORD, "现场检查笔录")])
-        yield from self.at(working_day(start, 1), services.conclude_investigation, case, by=lead,
-                           findings=services.Findings(facts=case.facts, outcome=Outcome.PENALTY, fine=fine,
-                                                      reason="依裁量基准。", facts_clear=True, evidence_complete=True))
+        yield from self.evidence(
+            start + dt.timedelta(hours=2), case, lead, [(EvidenceKind.RECORD, "现场检查笔录")]
+        )
+        yield from self.at(
+            working_day(start, 1),
+            services.conclude_investigation,
+            case,
+            by=lead,
+            findings=services.Findings(
+                facts=case.facts,
+                outcome=Outcome.PENALTY,
+                fine=fine,
+                reason="依裁量基准。",
+                facts_clear=True,
+                evidence_complete=True,
+            ),
+        )
         if stage == "case_review":
             return
-        yield from self.at(working_day(start, 1, hour=15), services.approve_case_review, case, by=responsible)
+        yield from self.at(
+            working_day(start, 1, hour=15), services.approve_case_review, case, by=responsible
+        )
         if stage == "legal_review":
             if len(reviewers) >= 2:
-                yield from self.at(working_day(start, 2), services.assign_reviewers, case, by=lead,
-                                   reviewers=reviewers, mode="joint_online")
-                yield from self.at(working_day(start, 2, hour=15), services.record_opinion, case, by=reviewers[0],
-                                   opinion="approve")
+                yield from self.at(
+                    working_day(start, 2),
+                    services.assign_reviewers,
+                    case,
+                    by=lead,
+                    reviewers=reviewers,
+                    mode="joint_online",
+                )
+                yield from self.at(
+                    working_day(start, 2, hour=15),
+                    services.record_opinion,
+                    case,
+                    by=reviewers[0],
+                    opinion="approve",
+                )
             return
         yield from self.review(working_day(start, 2), case, [reviewers[-1]])
-        yield from self.at(working_day(start, 3), services.serve_notice, case, by=lead, method=ServiceMethod.IN_PERSON)
+        yield from self.at(
+            working_day(start, 3),
+            services.serve_notice,
+            case,
+            by=lead,
+            method=ServiceMethod.IN_PERSON,
+        )
         if stage == "statement":
-            yield from self.at(working_day(start, 4), services.record_statement, case, by=lead,
-                               content="当事人称系抢修工程，已办理夜间施工手续。", review_note="正在向住建部门核实夜间施工证明。")
+            yield from self.at(
+                working_day(start, 4),
+                services.record_statement,
+                case,
+                by=lead,
+                content="当事人称系抢修工程，已办理夜间施工手续。",
+                review_note="正在向住建部门核实夜间施工证明。",
+            )
         elif stage == "hearing":
             yield from self.at(working_day(start, 4), services.request_hearing, case, by=lead)
-            yield from self.at(working_day(start, 5), services.schedule_hearing, case, by=lead,
-                               host=self.staff.legal_reviewer, scheduled_at=working_day(start, 15, hour=14),
-                               place="武原街道综合行政执法队听证室", notified_at=working_day(start, 5))
+            yield from self.at(
+                working_day(start, 5),
+                services.schedule_hearing,
+                case,
+                by=lead,
+                host=self.staff.legal_reviewer,
+                scheduled_at=working_day(start, 15, hour=14),
+                place="武原街道综合行政执法队听证室",
+                notified_at=working_day(start, 5),
+            )
 
     def open_fast_track(self, unit, start, title, stage, reviewers):
-        case = yield from self.file(start, unit, procedure=Procedure.FAST_TRACK, title=title, matter_codes=["ZD-001"],
-                                    facts="当事人占用人行道经营。", party=self.people.person(), party_admits=True,
-                                    fast_track_consent_at=start)
+        case = yield from self.file(
+            start,
+            unit,
+            procedure=Procedure.FAST_TRACK,
+            title=title,
+            matter_codes=["ZD-001"],
+            facts="当事人占用人行道经营。",
+            party=self.people.person(),
+            party_admits=True,
+            fast_track_consent_at=start,
+        )
         lead, responsible = self.lead(case), self.responsible(unit)
-        yield from self.at(start + dt.timedelta(hours=1), services.start_investigation, case, by=lead)
-        yield from self.evidence(start + dt.timedelta(hours=2), case, lead, [(EvidenceKind.RECORD, "现场检查笔录")])
-        yield from self.at(start + dt.timedelta(hours=3), services.conclude_fast_track, case, by=lead,
-                           findings=services.Findings(facts=case.facts, outcome=Outcome.PENALTY, fine=Decimal("1000"),
-                                                      reason="初次违法。", facts_clear=True, evidence_complete=True,
-                                                      party_admits=True))
+        yield from self.at(
+            start + dt.timedelta(hours=1), services.start_investigation, case, by=lead
+        )
+        yield from self.evidence(
+            start + dt.timedelta(hours=2), case, lead, [(EvidenceKind.RECORD, "现场检查笔录")]
+        )
+        yield from self.at(
+            start + dt.timedelta(hours=3),
+            services.conclude_fast_track,
+            case,
+            by=lead,
+            findings=services.Findings(
+                facts=case.facts,
+                outcome=Outcome.PENALTY,
+                fine=Decimal("1000"),
+                reason="初次违法。",
+                facts_clear=True,
+                evidence_complete=True,
+                party_admits=True,
+            ),
+        )
         yield from self.review(working_day(start, 1), case, [self.staff.lawyer or reviewers[0]])
-        yield from self.at(working_day(start, 2), services.serve_notice, case, by=lead, method=ServiceMethod.IN_PERSON,
-                           waive_statement=True, waiver_note="当事人书面放弃陈述申辩。")
+        yield from self.at(
+            working_day(start, 2),
+            services.serve_notice,
+            case,
+            by=lead,
+            method=ServiceMethod.IN_PERSON,
+            waive_statement=True,
+            waiver_note="当事人书面放弃陈述申辩。",
+        )
         decided = working_day(start, 8)
-        yield from self.at(decided, services.decide_case, case, by=responsible, decision=services.Decision(
-            outcome=Outcome.PENALTY, fine=Decimal("1000"), reason="依法处罚。"))
+        yield from self.at(
+            decided,
+            services.decide_case,
+            case,
+            by=responsible,
+            decision=services.Decision(
+                outcome=Outcome.PENALTY, fine=Decimal("1000"), reason="依法处罚。"
+            ),
+        )
         if stage in ("served", "executing"):
-            yield from self.at(working_day(decided, 1), services.serve_decision, case, by=lead,
-                               method=ServiceMethod.IN_PERSON)
+            yield from self.at(
+                working_day(decided, 1),
+                services.serve_decision,
+                case,
+                by=lead,
+                method=ServiceMethod.IN_PERSON,
+            )
         if stage == "executing":
-            yield from self.at(working_day(decided, 2), services.record_payment, case, by=lead, amount=Decimal("400"))
+            yield from self.at(
+                working_day(decided, 2),
+                services.record_payment,
+                case,
+                by=lead,
+                amount=Decimal("400"),
+            )
 
 
-def load_demo_cases(*, seed: int = 2026) -> DemoCasesResult:
-    return CaseDemo(seed=seed).run()
+def load_demo_cases(
+    *, seed: int = 2026, more_plans: Callable[[CaseDemo], list] | None = None
+) -> DemoCasesResult:
+    return CaseDemo(seed=seed, more_plans=more_plans).run()

@@ -2,8 +2,8 @@
 
 Every function takes a :class:`Period` (either end may be open: the whole database)
 and returns a JSON-ready value. :data:`FIGURES` lists them in the order reports show
-them; a new figure is one function and one line there (flexible enforcement adds
-``leniency_items`` and ``credit_repairs`` bodies when its records exist).
+them; a new figure is one function and one line there (``leniency_items`` and
+``credit_repairs`` are counted by the leniency app).
 """
 
 from __future__ import annotations
@@ -24,8 +24,10 @@ class Period:
     end: dt.date | None = None
 
     def as_dict(self) -> dict:
-        return {"from": self.start.isoformat() if self.start else None,
-                "to": self.end.isoformat() if self.end else None}
+        return {
+            "from": self.start.isoformat() if self.start else None,
+            "to": self.end.isoformat() if self.end else None,
+        }
 
 
 def _days(delta: dt.timedelta) -> float:
@@ -35,7 +37,9 @@ def _days(delta: dt.timedelta) -> float:
 def avg_closing_days(period: Period) -> dict[str, float | None]:
     """Mean natural days from filing to closing, by procedure, over the cases closed in the
     period (withdrawn cases are not closed). ``None`` for a procedure without closed cases."""
-    rows = Case.objects.closed_between(period.start, period.end).values_list("procedure", "filed_at", "closed_at")
+    rows = Case.objects.closed_between(period.start, period.end).values_list(
+        "procedure", "filed_at", "closed_at"
+    )
     spans: dict[str, list[float]] = {p: [] for p in Procedure.values}
     for procedure, filed_at, closed_at in rows:
         spans[procedure].append(_days(closed_at - filed_at))
@@ -45,7 +49,9 @@ def avg_closing_days(period: Period) -> dict[str, float | None]:
 def closed_cases(period: Period) -> dict[str, int]:
     """How many cases were closed in the period, by procedure (the base of the averages)."""
     counts = dict.fromkeys(Procedure.values, 0)
-    for procedure in Case.objects.closed_between(period.start, period.end).values_list("procedure", flat=True):
+    for procedure in Case.objects.closed_between(period.start, period.end).values_list(
+        "procedure", flat=True
+    ):
         counts[procedure] += 1
     return counts
 
@@ -53,7 +59,11 @@ def closed_cases(period: Period) -> dict[str, int]:
 def empowered_cases_decided(period: Period):
     """Cases a town decided under delegated powers in the period, outside the simple procedure
     (on-the-spot decisions are not reviewed; review.py)."""
-    return Case.objects.empowered().decided_between(period.start, period.end).exclude(procedure=Procedure.SIMPLE)
+    return (
+        Case.objects.empowered()
+        .decided_between(period.start, period.end)
+        .exclude(procedure=Procedure.SIMPLE)
+    )
 
 
 def qualified_review_share(period: Period) -> float | None:
@@ -66,28 +76,41 @@ def qualified_review_share(period: Period) -> float | None:
     total = cases.count()
     if not total:
         return None
-    latest = LegalReview.objects.filter(case=OuterRef("pk"), state=ReviewState.APPROVED,
-                                        concluded_at__lte=OuterRef("decided_at")).order_by("-concluded_at", "-id")
-    qualified = ReviewSeat.objects.filter(review_id=OuterRef("approving_review"), qualified=True,
-                                          opinion__in=APPROVING_OPINIONS)
-    counted = (cases.annotate(approving_review=Subquery(latest.values("pk")[:1]))
-               .filter(Exists(qualified)).count())
+    latest = LegalReview.objects.filter(
+        case=OuterRef("pk"), state=ReviewState.APPROVED, concluded_at__lte=OuterRef("decided_at")
+    ).order_by("-concluded_at", "-id")
+    qualified = ReviewSeat.objects.filter(
+        review_id=OuterRef("approving_review"), qualified=True, opinion__in=APPROVING_OPINIONS
+    )
+    counted = (
+        cases.annotate(approving_review=Subquery(latest.values("pk")[:1]))
+        .filter(Exists(qualified))
+        .count()
+    )
     return round(counted / total, 4)
 
 
 def no_penalty_decisions(period: Period) -> int:
     """Decisions not to penalise (不予处罚) made in the period."""
-    return Case.objects.decided_between(period.start, period.end).filter(outcome=Outcome.NO_PENALTY).count()
+    return (
+        Case.objects.decided_between(period.start, period.end)
+        .filter(outcome=Outcome.NO_PENALTY)
+        .count()
+    )
 
 
 def leniency_items(period: Period) -> int:
-    """"一免一减" items applied in decisions of the period (flexible enforcement; 0 until kept)."""
-    return 0
+    """ "一免一减" items applied in decisions of the period (``leniency.kpis.items_applied``)."""
+    from civicloop.leniency.kpis import items_applied
+
+    return items_applied(period.start, period.end)
 
 
 def credit_repairs(period: Period) -> int:
-    """Credit repairs completed in the period (flexible enforcement; 0 until kept)."""
-    return 0
+    """Credit repairs completed in the period (``leniency.kpis.repairs_completed``)."""
+    from civicloop.leniency.kpis import repairs_completed
+
+    return repairs_completed(period.start, period.end)
 
 
 FIGURES: dict[str, Callable[[Period], object]] = {
@@ -103,4 +126,7 @@ FIGURES: dict[str, Callable[[Period], object]] = {
 def report(period: Period | None = None) -> dict:
     """Every figure for the period, with the period itself."""
     period = period or Period()
-    return {"period": period.as_dict(), **{name: figure(period) for name, figure in FIGURES.items()}}
+    return {
+        "period": period.as_dict(),
+        **{name: figure(period) for name, figure in FIGURES.items()},
+    }

@@ -62,7 +62,10 @@ class DocumentNumberScheme(models.Model):
     unit = models.OneToOneField(Unit, verbose_name=_("unit"), on_delete=models.PROTECT,
                                 related_name="document_number_scheme",
                                 limit_choices_to={"kind__in": ["squad", "department"]})
-    prefix = models.CharField(_("prefix"), max_length=40, help_text=_("e.g. 盐综执（武原）"))
+    # Unique: two units with one prefix would issue the same document numbers.
+    prefix = models.CharField(_("prefix"), max_length=40, unique=True, help_text=_("e.g. 盐综执（武原）"),
+                              error_messages={"unique": _("Another unit already uses this prefix; "
+                                                          "document numbers would collide.")})
 
     class Meta:
         verbose_name = _("document-number scheme")

@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.errors import InvalidInput, NotPermitted
+from civicloop.core.inputs import clean_text as _text
+from civicloop.core.inputs import past_moment as _aware
 from civicloop.events import uploads
 from civicloop.notifications.services import notify_units, notify_users
 from civicloop.org.choices import QualificationKind, Role, UnitKind
@@ -91,8 +93,11 @@ MAX_TEXT = 5000
 
 
 def _lock(case: Case) -> Case:
-    return (Case.objects.select_for_update(of=("self",))
-            .select_related("handling_unit__region", "current_notice").get(pk=case.pk))
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("handling_unit__region", "current_notice")
+        .get(pk=case.pk)
+    )
 
 
 def _clean_reason(transition, reason: str) -> str:
@@ -102,54 +107,81 @@ def _clean_reason(transition, reason: str) -> str:
     return reason
 
 
-def _check(case: Case, name: str, by: User | None, *, caps: Iterable[str] | None = None, reason: str = ""):
+def _check(
+    case: Case, name: str, by: User | None, *, caps: Iterable[str] | None = None, reason: str = ""
+):
     caps = frozenset(caps) if caps is not None else capacities(by, case)
     transition = CASE_WORKFLOW.check(name, state=case.state, capacities=caps)
     return transition, _clean_reason(transition, reason)
 
 
-def _record(case: Case, action: str, *, by: User | None, from_state: str, to_state: str, reason: str = "",
-            details: dict | None = None) -> CaseHistory:
-    return CaseHistory.objects.create(case=case, actor=by, action=action, from_state=from_state,
-                                      to_state=to_state, reason=reason, details=details or {})
+def _record(
+    case: Case,
+    action: str,
+    *,
+    by: User | None,
+    from_state: str,
+    to_state: str,
+    reason: str = "",
+    details: dict | None = None,
+) -> CaseHistory:
+    return CaseHistory.objects.create(
+        case=case,
+        actor=by,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        details=details or {},
+    )
 
 
-def _move(case: Case, action: str, to_state: str, *, by: User | None, reason: str = "",
-          details: dict | None = None, fields: Sequence[str] = ()) -> CaseHistory:
+def _move(
+    case: Case,
+    action: str,
+    to_state: str,
+    *,
+    by: User | None,
+    reason: str = "",
+    details: dict | None = None,
+    fields: Sequence[str] = (),
+) -> CaseHistory:
     """Set the new state (with ``fields`` already set on the case), save, append history."""
     from_state = case.state
     case.state = to_state
     case.save(update_fields=["state", "updated_at", *fields])
-    return _record(case, action, by=by, from_state=from_state, to_state=to_state, reason=reason, details=details)
+    return _record(
+        case,
+        action,
+        by=by,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        details=details,
+    )
 
 
-def _stay(case: Case, action: str, *, by: User | None, reason: str = "", details: dict | None = None,
-          fields: Sequence[str] = ()) -> CaseHistory:
+def _stay(
+    case: Case,
+    action: str,
+    *,
+    by: User | None,
+    reason: str = "",
+    details: dict | None = None,
+    fields: Sequence[str] = (),
+) -> CaseHistory:
     """A transition that records without moving (evidence added, reviewers assigned…)."""
     if fields:
         case.save(update_fields=["updated_at", *fields])
-    return _record(case, action, by=by, from_state=case.state, to_state=case.state, reason=reason, details=details)
-
-
-def _text(value: str, *, field: str, max_length: int = MAX_TEXT, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise InvalidInput(_("This field is required."), field=field)
-    if len(value) > max_length:
-        raise InvalidInput(
-            _("At most %(n)d characters are allowed (you gave %(m)d).") % {"n": max_length, "m": len(value)},
-            field=field)
-    return value
-
-
-def _aware(value: dt.datetime | None, *, field: str, now: dt.datetime) -> dt.datetime:
-    if value is None:
-        return now
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    if value > now + dt.timedelta(minutes=5):
-        raise InvalidInput(_("This time cannot be in the future."), field=field)
-    return value
+    return _record(
+        case,
+        action,
+        by=by,
+        from_state=case.state,
+        to_state=case.state,
+        reason=reason,
+        details=details,
+    )
 
 
 def _link(case: Case) -> str:
@@ -163,8 +195,11 @@ def _handler_users(case: Case):
 def responsible_users(unit: Unit) -> list[User]:
     """The responsible persons of ``unit``: leaders of leadership units whose area contains it."""
     code = unit.region.code
-    posts = (Post.objects.active().filter(role=Role.LEADER, unit__kind=UnitKind.LEADERSHIP, user__is_active=True)
-             .select_related("user", "unit__region"))
+    posts = (
+        Post.objects.active()
+        .filter(role=Role.LEADER, unit__kind=UnitKind.LEADERSHIP, user__is_active=True)
+        .select_related("user", "unit__region")
+    )
     return list({p.user for p in posts if code.startswith(p.unit.region.prefix)})
 
 
@@ -175,21 +210,36 @@ def _command_room(case: Case) -> Unit | None:
     return Unit.objects.active().filter(kind=UnitKind.COMMAND_ROOM, region=unit.region).first()
 
 
-def _notify_handlers(case: Case, *, verb: str, message, params: dict | None = None, exclude=None) -> None:
+def _notify_handlers(
+    case: Case, *, verb: str, message, params: dict | None = None, exclude=None
+) -> None:
     users = [u for u in _handler_users(case) if exclude is None or u.pk != exclude.pk]
-    notify_users(users, verb=verb, message=message, params={"number": case.number, **(params or {})},
-                 link=_link(case))
+    notify_users(
+        users,
+        verb=verb,
+        message=message,
+        params={"number": case.number, **(params or {})},
+        link=_link(case),
+    )
 
 
 def _notify_responsible(case: Case, *, verb: str, message, params: dict | None = None) -> None:
-    notify_users(responsible_users(case.handling_unit), verb=verb, message=message,
-                 params={"number": case.number, **(params or {})}, link=_link(case))
+    notify_users(
+        responsible_users(case.handling_unit),
+        verb=verb,
+        message=message,
+        params={"number": case.number, **(params or {})},
+        link=_link(case),
+    )
 
 
 def _penalty_details(penalty: Penalty) -> dict:
-    return {"outcome": penalty.outcome, "fine": str(penalty.fine) if penalty.fine is not None else None,
-            "confiscation": str(penalty.confiscation) if penalty.confiscation is not None else None,
-            "penalties": list(penalty.kinds)}
+    return {
+        "outcome": penalty.outcome,
+        "fine": str(penalty.fine) if penalty.fine is not None else None,
+        "confiscation": str(penalty.confiscation) if penalty.confiscation is not None else None,
+        "penalties": list(penalty.kinds),
+    }
 
 
 def _versions(case: Case) -> list:
@@ -197,7 +247,11 @@ def _versions(case: Case) -> list:
 
 
 def _parties(case: Case) -> list:
-    return [link.party for link in case.party_links.select_related("party") if link.role == PartyRole.PARTY]
+    return [
+        link.party
+        for link in case.party_links.select_related("party")
+        if link.role == PartyRole.PARTY
+    ]
 
 
 # --- filing --------------------------------------------------------------------------------
@@ -224,7 +278,9 @@ def _check_party_links(parties: Sequence[PartyLink]) -> None:
             try:
                 clean_party_data(link.party)
             except InvalidInput as exc:
-                raise InvalidInput(exc.message, field=f"party_{exc.field}" if exc.field else "parties") from exc
+                raise InvalidInput(
+                    exc.message, field=f"party_{exc.field}" if exc.field else "parties"
+                ) from exc
         elif not isinstance(link.party, Party):
             raise InvalidInput(_("Name the party (当事人) of the case."), field="parties")
 
@@ -237,15 +293,23 @@ def _resolve_party(link: PartyLink, *, by: User):
     try:
         party, _created = find_or_create_party(by=by, data=link.party)
     except InvalidInput as exc:
-        raise InvalidInput(exc.message, field=f"party_{exc.field}" if exc.field else "parties") from exc
+        raise InvalidInput(
+            exc.message, field=f"party_{exc.field}" if exc.field else "parties"
+        ) from exc
     return party
 
 
 def enforcement_certificate(user: User, on: dt.date):
     from django.db.models import Q
 
-    return (user.qualifications.filter(kind=QualificationKind.ENFORCEMENT_CERTIFICATE, issued_on__lte=on)
-            .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on)).order_by("-issued_on").first())
+    return (
+        user.qualifications.filter(
+            kind=QualificationKind.ENFORCEMENT_CERTIFICATE, issued_on__lte=on
+        )
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
+        .order_by("-issued_on")
+        .first()
+    )
 
 
 def check_handlers(unit: Unit, handlers: Sequence[User], *, on: dt.date) -> dict[int, str]:
@@ -255,22 +319,36 @@ def check_handlers(unit: Unit, handlers: Sequence[User], *, on: dt.date) -> dict
     certificates: dict[int, str] = {}
     problems = []
     for user in people:
-        in_unit = user.is_active and any(p.unit_id == unit.pk and p.role in OFFICER_ROLES
-                                         for p in user.active_posts())
+        in_unit = user.is_active and any(
+            p.unit_id == unit.pk and p.role in OFFICER_ROLES for p in user.active_posts()
+        )
         certificate = enforcement_certificate(user, on)
         if not in_unit:
-            problems.append(str(_("%(name)s is not an enforcement officer of %(unit)s")
-                                % {"name": user, "unit": unit}))
+            problems.append(
+                str(
+                    _("%(name)s is not an enforcement officer of %(unit)s")
+                    % {"name": user, "unit": unit}
+                )
+            )
         elif certificate is None:
-            problems.append(str(_("%(name)s holds no administrative enforcement certificate valid on %(date)s")
-                                % {"name": user, "date": on}))
+            problems.append(
+                str(
+                    _("%(name)s holds no administrative enforcement certificate valid on %(date)s")
+                    % {"name": user, "date": on}
+                )
+            )
         else:
             certificates[user.pk] = certificate.number
     if len(certificates) < 2 or problems:
-        message = _("A case is handled by at least two enforcement officers holding an administrative "
-                    "enforcement certificate (Art. 42 of the Administrative Penalty Law).")
+        message = _(
+            "A case is handled by at least two enforcement officers holding an administrative "
+            "enforcement certificate (Art. 42 of the Administrative Penalty Law)."
+        )
         if problems:
-            message = _("%(rule)s Not eligible: %(problems)s.") % {"rule": message, "problems": "；".join(problems)}
+            message = _("%(rule)s Not eligible: %(problems)s.") % {
+                "rule": message,
+                "problems": "；".join(problems),
+            }
         raise InvalidInput(message, field="handlers")
     return certificates
 
@@ -287,30 +365,48 @@ def _check_matters(unit: Unit, matters: Sequence, *, violation_date: dt.date, fi
     resolved = []
     for matter in matters:
         if not matter.is_active:
-            raise InvalidInput(_("The matter %(code)s is no longer in use.") % {"code": matter.code},
-                               field="matters")
+            raise InvalidInput(
+                _("The matter %(code)s is no longer in use.") % {"code": matter.code},
+                field="matters",
+            )
         version = matter.current_version(violation_date)
         if version is None:
-            raise InvalidInput(_("The matter %(code)s had no legal basis in force on %(date)s.")
-                               % {"code": matter.code, "date": violation_date}, field="matters")
+            raise InvalidInput(
+                _("The matter %(code)s had no legal basis in force on %(date)s.")
+                % {"code": matter.code, "date": violation_date},
+                field="matters",
+            )
         resolved.append((matter, version))
     empowered = False
     if unit.kind == UnitKind.SQUAD:
-        held = set(Matter.objects.held_by(unit.region, on=filed_on).filter(
-            pk__in=[m.pk for m in matters]).values_list("pk", flat=True))
+        held = set(
+            Matter.objects.held_by(unit.region, on=filed_on)
+            .filter(pk__in=[m.pk for m in matters])
+            .values_list("pk", flat=True)
+        )
         missing = [m for m in matters if m.pk not in held]
         if missing:
             raise InvalidInput(
-                _("%(town)s does not hold %(codes)s on %(date)s; the case belongs to the county "
-                  "department that owns the matter.") % {
-                    "town": unit.region.name, "codes": ", ".join(m.code for m in missing), "date": filed_on},
-                field="matters")
+                _(
+                    "%(town)s does not hold %(codes)s on %(date)s; the case belongs to the county "
+                    "department that owns the matter."
+                )
+                % {
+                    "town": unit.region.name,
+                    "codes": ", ".join(m.code for m in missing),
+                    "date": filed_on,
+                },
+                field="matters",
+            )
         empowered = True
     else:
         foreign = [m for m in matters if m.department_id != unit.pk]
         if foreign:
-            raise InvalidInput(_("%(codes)s belong(s) to another department.")
-                               % {"codes": ", ".join(m.code for m in foreign)}, field="matters")
+            raise InvalidInput(
+                _("%(codes)s belong(s) to another department.")
+                % {"codes": ", ".join(m.code for m in foreign)},
+                field="matters",
+            )
     return resolved, empowered
 
 
@@ -320,22 +416,44 @@ def _check_event(event, unit: Unit, by: User) -> None:
     if not Event.objects.visible_to(by).filter(pk=event.pk).exists():
         raise NotPermitted(_("You cannot see this event."))
     if not event.assignments.live().filter(unit=unit).exists():
-        raise InvalidInput(_("Only a unit the event was given to opens a case from it."), field="event")
+        raise InvalidInput(
+            _("Only a unit the event was given to opens a case from it."), field="event"
+        )
 
 
-def file_case(*, by: User, handling_unit: Unit, procedure: str, source: str, title: str, facts: str,
-              violation_date: dt.date, parties: Sequence[PartyLink], matters: Sequence, handlers: Sequence[User],
-              lead_handler: User | None = None, event=None, inspection_reference: str = "",
-              region: Region | None = None, address: str = "", violation_ended_on: dt.date | None = None,
-              limitation_five_years: bool = False, fast_track_consent_at: dt.datetime | None = None,
-              party_admits: bool = False) -> Case:
+def file_case(
+    *,
+    by: User,
+    handling_unit: Unit,
+    procedure: str,
+    source: str,
+    title: str,
+    facts: str,
+    violation_date: dt.date,
+    parties: Sequence[PartyLink],
+    matters: Sequence,
+    handlers: Sequence[User],
+    lead_handler: User | None = None,
+    event=None,
+    inspection_reference: str = "",
+    region: Region | None = None,
+    address: str = "",
+    violation_ended_on: dt.date | None = None,
+    limitation_five_years: bool = False,
+    fast_track_consent_at: dt.datetime | None = None,
+    party_admits: bool = False,
+) -> Case:
     """立案: file a case in ``handling_unit``. The filer is an officer of the unit."""
     now = timezone.now()
     filed_on = timezone.localdate(now)
     if handling_unit.kind not in CASE_UNIT_KINDS or not handling_unit.is_active:
-        raise InvalidInput(_("Cases are handled by a town squad or a county department."), field="handling_unit")
+        raise InvalidInput(
+            _("Cases are handled by a town squad or a county department."), field="handling_unit"
+        )
     if not is_unit_officer(by, handling_unit):
-        raise NotPermitted(_("Only an enforcement officer of %(unit)s files its cases.") % {"unit": handling_unit})
+        raise NotPermitted(
+            _("Only an enforcement officer of %(unit)s files its cases.") % {"unit": handling_unit}
+        )
     if procedure not in Procedure.values:
         raise InvalidInput(_("Choose the procedure."), field="procedure")
     if source not in CaseSource.values:
@@ -353,24 +471,37 @@ def file_case(*, by: User, handling_unit: Unit, procedure: str, source: str, tit
     elif event is not None:
         raise InvalidInput(_("Only a case from an event names an event."), field="event")
     if source == CaseSource.INSPECTION and not inspection_reference:
-        raise InvalidInput(_("Give the inspection record the case comes from."), field="inspection_reference")
+        raise InvalidInput(
+            _("Give the inspection record the case comes from."), field="inspection_reference"
+        )
     if violation_date is None:
         raise InvalidInput(_("Give the date of the violation."), field="violation_date")
     if violation_date > filed_on:
         raise InvalidInput(_("The violation cannot be later than today."), field="violation_date")
-    if violation_ended_on is not None and (violation_ended_on < violation_date or violation_ended_on > filed_on):
-        raise InvalidInput(_("A continuing violation ends between its start and today."),
-                           field="violation_ended_on")
+    if violation_ended_on is not None and (
+        violation_ended_on < violation_date or violation_ended_on > filed_on
+    ):
+        raise InvalidInput(
+            _("A continuing violation ends between its start and today."),
+            field="violation_ended_on",
+        )
     last = limitation_end(violation_ended_on or violation_date, five_years=limitation_five_years)
     if filed_on > last:
         raise InvalidInput(
-            _("The violation was not discovered within the limitation period, which ended on %(date)s; "
-              "no penalty may be given (Art. 36).") % {"date": last}, field="violation_date")
+            _(
+                "The violation was not discovered within the limitation period, which ended on %(date)s; "
+                "no penalty may be given (Art. 36)."
+            )
+            % {"date": last},
+            field="violation_date",
+        )
     principal = [link for link in parties if link.role == PartyRole.PARTY]
     if not principal:
         raise InvalidInput(_("Name the party (当事人) of the case."), field="parties")
     _check_party_links(parties)
-    resolved, empowered = _check_matters(handling_unit, matters, violation_date=violation_date, filed_on=filed_on)
+    resolved, empowered = _check_matters(
+        handling_unit, matters, violation_date=violation_date, filed_on=filed_on
+    )
     certificates = check_handlers(handling_unit, handlers, on=filed_on)
     lead = lead_handler or (by if by.pk in certificates else next(iter(dict.fromkeys(handlers))))
     if lead.pk not in certificates:
@@ -378,15 +509,29 @@ def file_case(*, by: User, handling_unit: Unit, procedure: str, source: str, tit
     if procedure != Procedure.FAST_TRACK and fast_track_consent_at is not None:
         fast_track_consent_at = None
     if fast_track_consent_at is not None:
-        fast_track_consent_at = _aware(fast_track_consent_at, field="fast_track_consent_at", now=now)
+        fast_track_consent_at = _aware(
+            fast_track_consent_at, field="fast_track_consent_at", now=now
+        )
 
     with transaction.atomic():
         case = Case.objects.create(
-            number=next_number(handling_unit, year=filed_on.year), title=title, handling_unit=handling_unit,
-            procedure=procedure, source=source, event=event, inspection_reference=inspection_reference,
-            region=region, address=address, facts=facts, violation_date=violation_date,
-            violation_ended_on=violation_ended_on, limitation_five_years=limitation_five_years,
-            is_empowered=empowered, filed_at=now, filed_by=by, party_admits=party_admits,
+            number=next_number(handling_unit, year=filed_on.year),
+            title=title,
+            handling_unit=handling_unit,
+            procedure=procedure,
+            source=source,
+            event=event,
+            inspection_reference=inspection_reference,
+            region=region,
+            address=address,
+            facts=facts,
+            violation_date=violation_date,
+            violation_ended_on=violation_ended_on,
+            limitation_five_years=limitation_five_years,
+            is_empowered=empowered,
+            filed_at=now,
+            filed_by=by,
+            party_admits=party_admits,
             fast_track_consent_at=fast_track_consent_at,
         )
         seen = set()
@@ -399,19 +544,36 @@ def file_case(*, by: User, handling_unit: Unit, procedure: str, source: str, tit
         for matter, version in resolved:
             CaseMatter.objects.create(case=case, matter=matter, version=version)
         for user_pk, number in certificates.items():
-            CaseHandler.objects.create(case=case, user_id=user_pk, is_lead=user_pk == lead.pk,
-                                       certificate_number=number)
+            CaseHandler.objects.create(
+                case=case, user_id=user_pk, is_lead=user_pk == lead.pk, certificate_number=number
+            )
         if procedure != Procedure.SIMPLE:
             dl.open_deadline(case, DeadlineKind.DECISION, now)
         if procedure == Procedure.FAST_TRACK:
             dl.open_deadline(case, DeadlineKind.FAST_TRACK, now)
-        _record(case, "file", by=by, from_state="", to_state=S.FILED, details={
-            "number": case.number, "procedure": procedure, "source": source,
-            "event": event.number if event else None, "is_empowered": empowered,
-            "matters": [{"code": m.code, "version": v.pk} for m, v in resolved],
-            "handlers": sorted(certificates), "filed_on": filed_on.isoformat()})
-        _notify_handlers(case, verb="case_filed", message=_("Case %(number)s filed: you are a handler"),
-                         exclude=by)
+        _record(
+            case,
+            "file",
+            by=by,
+            from_state="",
+            to_state=S.FILED,
+            details={
+                "number": case.number,
+                "procedure": procedure,
+                "source": source,
+                "event": event.number if event else None,
+                "is_empowered": empowered,
+                "matters": [{"code": m.code, "version": v.pk} for m, v in resolved],
+                "handlers": sorted(certificates),
+                "filed_on": filed_on.isoformat(),
+            },
+        )
+        _notify_handlers(
+            case,
+            verb="case_filed",
+            message=_("Case %(number)s filed: you are a handler"),
+            exclude=by,
+        )
     return case
 
 
@@ -424,14 +586,25 @@ def start_investigation(case: Case, *, by: User) -> Case:
     case = _lock(case)
     transition, _r = _check(case, "start_investigation", by)
     if case.procedure == Procedure.SIMPLE:
-        raise InvalidInput(_("A simple-procedure case is decided on the spot; switch it to the ordinary "
-                             "procedure first."))
+        raise InvalidInput(
+            _(
+                "A simple-procedure case is decided on the spot; switch it to the ordinary "
+                "procedure first."
+            )
+        )
     _move(case, transition.name, S.INVESTIGATING, by=by)
     return case
 
 
-def add_evidence(case: Case, *, by: User, kind: str, description: str, collected_on: dt.date | None = None,
-                 file=None) -> Evidence:
+def add_evidence(
+    case: Case,
+    *,
+    by: User,
+    kind: str,
+    description: str,
+    collected_on: dt.date | None = None,
+    file=None,
+) -> Evidence:
     """An item of evidence (Art. 46). The file is checked like event attachments and stored
     before the transaction."""
     checked = uploads.check_uploads([file] if file else [])
@@ -449,12 +622,23 @@ def add_evidence(case: Case, *, by: User, kind: str, description: str, collected
             raise InvalidInput(_("This date cannot be in the future."), field="collected_on")
         upload = checked[0] if checked else None
         item = Evidence.objects.create(
-            case=case, kind=kind, description=description, collected_on=collected_on, added_by=by,
-            file=upload.storage_name if upload else "", original_name=upload.name if upload else "",
-            content_type=upload.content_type if upload else "", size=len(upload.data) if upload else None,
-            sha256=upload.sha256 if upload else "")
-        _stay(case, transition.name, by=by, details={"evidence": item.pk, "kind": kind,
-                                                     "file": bool(upload)})
+            case=case,
+            kind=kind,
+            description=description,
+            collected_on=collected_on,
+            added_by=by,
+            file=upload.storage_name if upload else "",
+            original_name=upload.name if upload else "",
+            content_type=upload.content_type if upload else "",
+            size=len(upload.data) if upload else None,
+            sha256=upload.sha256 if upload else "",
+        )
+        _stay(
+            case,
+            transition.name,
+            by=by,
+            details={"evidence": item.pk, "kind": kind, "file": bool(upload)},
+        )
     return item
 
 
@@ -481,10 +665,17 @@ class Findings:
 
     @property
     def penalty(self) -> Penalty:
-        return Penalty(self.outcome, money(self.fine), money(self.confiscation), tuple(dict.fromkeys(self.penalties)))
+        return Penalty(
+            self.outcome,
+            money(self.fine),
+            money(self.confiscation),
+            tuple(dict.fromkeys(self.penalties)),
+        )
 
 
-def _apply_findings(case: Case, findings: Findings, *, now: dt.datetime) -> tuple[Penalty, list[str]]:
+def _apply_findings(
+    case: Case, findings: Findings, *, now: dt.datetime
+) -> tuple[Penalty, list[str]]:
     penalty = check_penalty(findings.penalty)
     reason = _text(findings.reason, field="reason")
     check_fine_in_range(penalty, _versions(case), reason=reason)
@@ -501,16 +692,34 @@ def _apply_findings(case: Case, findings: Findings, *, now: dt.datetime) -> tupl
     case.party_admits = findings.party_admits
     case.major_public_interest = findings.major_public_interest
     case.is_complex = findings.is_complex
-    case.other_law_review_basis = _text(findings.other_law_review_basis, field="other_law_review_basis",
-                                        max_length=200)
+    case.other_law_review_basis = _text(
+        findings.other_law_review_basis, field="other_law_review_basis", max_length=200
+    )
     case.needs_collective_deliberation = findings.needs_collective_deliberation
-    case.other_hearing_ground = _text(findings.other_hearing_ground, field="other_hearing_ground", max_length=200)
+    case.other_hearing_ground = _text(
+        findings.other_hearing_ground, field="other_hearing_ground", max_length=200
+    )
     if findings.fast_track_consent_at is not None:
-        case.fast_track_consent_at = _aware(findings.fast_track_consent_at, field="fast_track_consent_at", now=now)
-    fields = ["facts", "proposed_outcome", "proposed_fine", "proposed_confiscation", "proposed_penalties",
-              "proposal_reason", "facts_clear", "evidence_complete", "party_admits", "major_public_interest",
-              "is_complex", "other_law_review_basis", "needs_collective_deliberation", "other_hearing_ground",
-              "fast_track_consent_at"]
+        case.fast_track_consent_at = _aware(
+            findings.fast_track_consent_at, field="fast_track_consent_at", now=now
+        )
+    fields = [
+        "facts",
+        "proposed_outcome",
+        "proposed_fine",
+        "proposed_confiscation",
+        "proposed_penalties",
+        "proposal_reason",
+        "facts_clear",
+        "evidence_complete",
+        "party_admits",
+        "major_public_interest",
+        "is_complex",
+        "other_law_review_basis",
+        "needs_collective_deliberation",
+        "other_hearing_ground",
+        "fast_track_consent_at",
+    ]
     return penalty, fields
 
 
@@ -520,15 +729,24 @@ def conclude_investigation(case: Case, *, by: User, findings: Findings) -> Case:
     case = _lock(case)
     transition, _r = _check(case, "conclude_investigation", by)
     penalty, fields = _apply_findings(case, findings, now=timezone.now())
-    _move(case, transition.name, S.CASE_REVIEW, by=by, fields=fields,
-          details={"proposal": _penalty_details(penalty), "review_reasons": rv.review_reasons(case)})
-    _notify_responsible(case, verb="case_review", message=_("Case %(number)s awaits your case review"))
+    _move(
+        case,
+        transition.name,
+        S.CASE_REVIEW,
+        by=by,
+        fields=fields,
+        details={"proposal": _penalty_details(penalty), "review_reasons": rv.review_reasons(case)},
+    )
+    _notify_responsible(
+        case, verb="case_review", message=_("Case %(number)s awaits your case review")
+    )
     return case
 
 
 def _open_review(case: Case, *, by: User, return_state: str = S.PRIOR_NOTICE) -> LegalReview:
-    return LegalReview.objects.create(case=case, requested_by=by, reasons=list(rv.review_reasons(case)),
-                                      return_state=return_state)
+    return LegalReview.objects.create(
+        case=case, requested_by=by, reasons=list(rv.review_reasons(case)), return_state=return_state
+    )
 
 
 @transaction.atomic
@@ -541,12 +759,24 @@ def conclude_fast_track(case: Case, *, by: User, findings: Findings) -> Case:
     penalty, fields = _apply_findings(case, findings, now=now)
     eligibility = fast_track_eligibility(case, penalty=penalty, parties=_parties(case))
     if not eligibility.eligible:
-        raise InvalidInput(_("The case does not qualify for the fast track: %(rules)s")
-                           % {"rules": eligibility.explain()})
+        raise InvalidInput(
+            _("The case does not qualify for the fast track: %(rules)s")
+            % {"rules": eligibility.explain()}
+        )
     reasons = rv.review_reasons(case)
     target = S.LEGAL_REVIEW if reasons else S.PRIOR_NOTICE
-    _move(case, transition.name, target, by=by, fields=fields,
-          details={"proposal": _penalty_details(penalty), "review_reasons": reasons, "fast_track": True})
+    _move(
+        case,
+        transition.name,
+        target,
+        by=by,
+        fields=fields,
+        details={
+            "proposal": _penalty_details(penalty),
+            "review_reasons": reasons,
+            "fast_track": True,
+        },
+    )
     if reasons:
         _open_review(case, by=by)
     return case
@@ -575,8 +805,12 @@ def return_case_review(case: Case, *, by: User, reason: str) -> Case:
     transition, reason = _check(case, "return_case_review", by, reason=reason)
     case.current_notice = None
     _move(case, transition.name, S.INVESTIGATING, by=by, reason=reason, fields=["current_notice"])
-    _notify_handlers(case, verb="case_review", message=_("Case %(number)s returned to investigation: %(reason)s"),
-                     params={"reason": reason})
+    _notify_handlers(
+        case,
+        verb="case_review",
+        message=_("Case %(number)s returned to investigation: %(reason)s"),
+        params={"reason": reason},
+    )
     return case
 
 
@@ -584,15 +818,26 @@ def return_case_review(case: Case, *, by: User, reason: str) -> Case:
 
 
 def _pending_review(case: Case) -> LegalReview:
-    review = case.legal_reviews.filter(state=ReviewState.PENDING).order_by("-requested_at", "-id").first()
+    review = (
+        case.legal_reviews.filter(state=ReviewState.PENDING)
+        .order_by("-requested_at", "-id")
+        .first()
+    )
     if review is None:
         raise InvalidInput(_("The case has no open legal review."))
     return review
 
 
 @transaction.atomic
-def assign_reviewers(case: Case, *, by: User, reviewers: Sequence[User], mode: str, place: str = "",
-                     meeting_at: dt.datetime | None = None) -> LegalReview:
+def assign_reviewers(
+    case: Case,
+    *,
+    by: User,
+    reviewers: Sequence[User],
+    mode: str,
+    place: str = "",
+    meeting_at: dt.datetime | None = None,
+) -> LegalReview:
     """Give the legal review to one reviewer, or several for a joint review online (云上联审)
     or on site (现场联审). Reviewers come from the roster (``review.py``) and never from the
     case's handlers."""
@@ -600,12 +845,16 @@ def assign_reviewers(case: Case, *, by: User, reviewers: Sequence[User], mode: s
     transition, _r = _check(case, "assign_reviewers", by)
     review = _pending_review(case)
     if review.seats.exclude(opinion="").exists():
-        raise InvalidInput(_("Opinions have been recorded; the reviewers can no longer be changed."))
+        raise InvalidInput(
+            _("Opinions have been recorded; the reviewers can no longer be changed.")
+        )
     if mode not in ReviewMode.values:
         raise InvalidInput(_("Choose how the case is reviewed."), field="mode")
     people = list(dict.fromkeys(reviewers))
     if mode == ReviewMode.SINGLE and len(people) != 1:
-        raise InvalidInput(_("A review by one reviewer names exactly one reviewer."), field="reviewers")
+        raise InvalidInput(
+            _("A review by one reviewer names exactly one reviewer."), field="reviewers"
+        )
     if mode != ReviewMode.SINGLE and len(people) < 2:
         raise InvalidInput(_("A joint review needs at least two reviewers."), field="reviewers")
     place = _text(place, field="place", max_length=200)
@@ -618,30 +867,56 @@ def assign_reviewers(case: Case, *, by: User, reviewers: Sequence[User], mode: s
     seats = []
     for user in people:
         if user.pk in handler_ids:
-            raise InvalidInput(_("%(name)s handles this case and cannot review it.") % {"name": user},
-                               field="reviewers")
+            raise InvalidInput(
+                _("%(name)s handles this case and cannot review it.") % {"name": user},
+                field="reviewers",
+            )
         standing = rv.standing(user, today)
         if not standing.on_roster or not user.is_active:
-            raise InvalidInput(_("%(name)s is not a legal reviewer or squad lawyer.") % {"name": user},
-                               field="reviewers")
+            raise InvalidInput(
+                _("%(name)s is not a legal reviewer or squad lawyer.") % {"name": user},
+                field="reviewers",
+            )
         seats.append((user, standing))
     review.seats.all().delete()
     for user, standing in seats:
-        ReviewSeat.objects.create(review=review, reviewer=user, unit=standing.post.unit, role=standing.post.role)
-    review.mode, review.place, review.meeting_at, review.rule = mode, place, meeting_at, rv.joint_rule()
+        ReviewSeat.objects.create(
+            review=review, reviewer=user, unit=standing.post.unit, role=standing.post.role
+        )
+    review.mode, review.place, review.meeting_at, review.rule = (
+        mode,
+        place,
+        meeting_at,
+        rv.joint_rule(),
+    )
     review.save(update_fields=["mode", "place", "meeting_at", "rule"])
-    _stay(case, transition.name, by=by, details={
-        "review": review.pk, "mode": mode, "reviewers": [u.pk for u, _s in seats], "rule": review.rule,
-        "place": place, "meeting_at": meeting_at.isoformat() if meeting_at else None})
-    notify_users([u for u, _s in seats], verb="legal_review",
-                 message=_("Legal review of case %(number)s is assigned to you"), params={"number": case.number},
-                 link=_link(case))
+    _stay(
+        case,
+        transition.name,
+        by=by,
+        details={
+            "review": review.pk,
+            "mode": mode,
+            "reviewers": [u.pk for u, _s in seats],
+            "rule": review.rule,
+            "place": place,
+            "meeting_at": meeting_at.isoformat() if meeting_at else None,
+        },
+    )
+    notify_users(
+        [u for u, _s in seats],
+        verb="legal_review",
+        message=_("Legal review of case %(number)s is assigned to you"),
+        params={"number": case.number},
+        link=_link(case),
+    )
     return review
 
 
 @transaction.atomic
-def record_opinion(case: Case, *, by: User, opinion: str, changes: str = "", reasons: str = "",
-                   return_to: str = "") -> ReviewSeat:
+def record_opinion(
+    case: Case, *, by: User, opinion: str, changes: str = "", reasons: str = "", return_to: str = ""
+) -> ReviewSeat:
     """A reviewer's opinion: approve, approve with changes, or return with reasons. Only a
     reviewer who may approve (``review.standing``) approves, never a handler of the case.
     When the last opinion is in, the outcome rule decides and the case moves on."""
@@ -660,11 +935,18 @@ def record_opinion(case: Case, *, by: User, opinion: str, changes: str = "", rea
     today = timezone.localdate()
     standing = rv.standing(by, today)
     if opinion in APPROVING_OPINIONS and not standing.may_approve:
-        raise NotPermitted(_("Only a reviewer holding the legal professional qualification approves a "
-                             "legal review (Art. 58 ¶2); you may return the case with reasons."))
-    seat.changes = _text(changes, field="changes", max_length=2000,
-                         required=opinion == Opinion.APPROVE_WITH_CHANGES)
-    seat.reasons = _text(reasons, field="reasons", max_length=2000, required=opinion == Opinion.RETURN)
+        raise NotPermitted(
+            _(
+                "Only a reviewer holding the legal professional qualification approves a "
+                "legal review (Art. 58 ¶2); you may return the case with reasons."
+            )
+        )
+    seat.changes = _text(
+        changes, field="changes", max_length=2000, required=opinion == Opinion.APPROVE_WITH_CHANGES
+    )
+    seat.reasons = _text(
+        reasons, field="reasons", max_length=2000, required=opinion == Opinion.RETURN
+    )
     if opinion == Opinion.RETURN:
         if return_to not in ReturnTo.values:
             raise InvalidInput(_("Say where the case goes back to."), field="return_to")
@@ -674,10 +956,23 @@ def record_opinion(case: Case, *, by: User, opinion: str, changes: str = "", rea
     seat.qualified = standing.qualified
     seat.qualification_number = standing.qualification_number
     seat.save()
-    _stay(case, transition.name, by=by, reason=seat.reasons, details={
-        "review": review.pk, "seat": seat.pk, "opinion": opinion, "qualified": seat.qualified,
-        "qualification_number": seat.qualification_number, "changes": seat.changes})
-    result = rv.joint_outcome(list(review.seats.select_related("reviewer")), rule=review.rule or None)
+    _stay(
+        case,
+        transition.name,
+        by=by,
+        reason=seat.reasons,
+        details={
+            "review": review.pk,
+            "seat": seat.pk,
+            "opinion": opinion,
+            "qualified": seat.qualified,
+            "qualification_number": seat.qualification_number,
+            "changes": seat.changes,
+        },
+    )
+    result = rv.joint_outcome(
+        list(review.seats.select_related("reviewer")), rule=review.rule or None
+    )
     if result.state != ReviewState.PENDING:
         _conclude_review(case, review, result)
     return seat
@@ -687,20 +982,38 @@ def _conclude_review(case: Case, review: LegalReview, result: rv.Outcome) -> Non
     review.state, review.concluded_at = result.state, timezone.now()
     review.return_to, review.summary = result.return_to, result.summary
     review.save(update_fields=["state", "concluded_at", "return_to", "summary"])
-    details = {"review": review.pk, "mode": review.mode, "rule": review.rule, "summary": result.summary}
+    details = {
+        "review": review.pk,
+        "mode": review.mode,
+        "rule": review.rule,
+        "summary": result.summary,
+    }
     if result.state == ReviewState.APPROVED:
         target = review.return_state
         CASE_WORKFLOW.check("review_approved", state=case.state, capacities=SYSTEM)
         _move(case, "review_approved", target, by=None, details=details)
-        _notify_handlers(case, verb="legal_review", message=_("Legal review of %(number)s approved"))
+        _notify_handlers(
+            case, verb="legal_review", message=_("Legal review of %(number)s approved")
+        )
     else:
         target = S.INVESTIGATING if result.return_to == ReturnTo.INVESTIGATING else S.CASE_REVIEW
         CASE_WORKFLOW.check("review_returned", state=case.state, capacities=SYSTEM)
         case.current_notice = None
-        _move(case, "review_returned", target, by=None, reason=result.summary, details=details,
-              fields=["current_notice"])
-        _notify_handlers(case, verb="legal_review", message=_("Legal review of %(number)s returned: %(reason)s"),
-                         params={"reason": result.summary[:200]})
+        _move(
+            case,
+            "review_returned",
+            target,
+            by=None,
+            reason=result.summary,
+            details=details,
+            fields=["current_notice"],
+        )
+        _notify_handlers(
+            case,
+            verb="legal_review",
+            message=_("Legal review of %(number)s returned: %(reason)s"),
+            params={"reason": result.summary[:200]},
+        )
 
 
 @transaction.atomic
@@ -718,8 +1031,12 @@ def refer_to_legal_review(case: Case, *, by: User, reason: str) -> LegalReview:
 
 
 def _proposal(case: Case) -> Penalty:
-    return Penalty(case.proposed_outcome, case.proposed_fine, case.proposed_confiscation,
-                   tuple(case.proposed_penalties or ()))
+    return Penalty(
+        case.proposed_outcome,
+        case.proposed_fine,
+        case.proposed_confiscation,
+        tuple(case.proposed_penalties or ()),
+    )
 
 
 def _notice_penalty(notice: PriorNotice) -> Penalty:
@@ -727,9 +1044,17 @@ def _notice_penalty(notice: PriorNotice) -> Penalty:
 
 
 @transaction.atomic
-def serve_notice(case: Case, *, by: User, method: str, served_at: dt.datetime | None = None,
-                 penalty: Penalty | None = None, waive_statement: bool = False, waive_hearing: bool = False,
-                 waiver_note: str = "") -> PriorNotice:
+def serve_notice(
+    case: Case,
+    *,
+    by: User,
+    method: str,
+    served_at: dt.datetime | None = None,
+    penalty: Penalty | None = None,
+    waive_statement: bool = False,
+    waive_hearing: bool = False,
+    waiver_note: str = "",
+) -> PriorNotice:
     """事先告知 (Art. 44): the proposed penalty with its facts, reasons and basis, and the party's
     rights — statement and defence, and a hearing where Art. 63 gives one. ``penalty`` may
     adjust the proposal (e.g. the changes a review asked for). A written waiver given with
@@ -743,38 +1068,78 @@ def serve_notice(case: Case, *, by: User, method: str, served_at: dt.datetime | 
     if method not in ServiceMethod.values:
         raise InvalidInput(_("Choose how the notice reached the party."), field="method")
     if penalty is not None:
-        penalty = check_penalty(Penalty(penalty.outcome, money(penalty.fine), money(penalty.confiscation),
-                                        tuple(penalty.kinds)))
+        penalty = check_penalty(
+            Penalty(
+                penalty.outcome,
+                money(penalty.fine),
+                money(penalty.confiscation),
+                tuple(penalty.kinds),
+            )
+        )
         check_fine_in_range(penalty, _versions(case), reason=case.proposal_reason)
         case.proposed_outcome, case.proposed_fine = penalty.outcome, penalty.fine
-        case.proposed_confiscation, case.proposed_penalties = penalty.confiscation, list(penalty.kinds)
+        case.proposed_confiscation, case.proposed_penalties = (
+            penalty.confiscation,
+            list(penalty.kinds),
+        )
     else:
         if not case.proposed_outcome:
             raise InvalidInput(_("The case has no proposed outcome to notify."))
         penalty = _proposal(case)
     grounds = hearing_grounds(penalty, _parties(case), other_ground=case.other_hearing_ground)
     if waive_hearing and not grounds:
-        raise InvalidInput(_("The party has no right to a hearing to waive."), field="waive_hearing")
-    waiver_note = _text(waiver_note, field="waiver_note", max_length=1000,
-                        required=waive_statement or waive_hearing)
+        raise InvalidInput(
+            _("The party has no right to a hearing to waive."), field="waive_hearing"
+        )
+    waiver_note = _text(
+        waiver_note, field="waiver_note", max_length=1000, required=waive_statement or waive_hearing
+    )
     statement = dl.open_deadline(case, DeadlineKind.STATEMENT_PERIOD, served_at)
     request = dl.open_deadline(case, DeadlineKind.HEARING_REQUEST, served_at) if grounds else None
     if not grounds:
-        case.deadlines.filter(kind=DeadlineKind.HEARING_REQUEST, is_active=True).update(is_active=False)
+        case.deadlines.filter(kind=DeadlineKind.HEARING_REQUEST, is_active=True).update(
+            is_active=False
+        )
     notice = PriorNotice.objects.create(
-        case=case, served_at=served_at, method=method, outcome=penalty.outcome, fine=penalty.fine,
-        confiscation=penalty.confiscation, penalties=list(penalty.kinds), hearing_right=bool(grounds),
-        statement_until=statement.due_at, hearing_request_until=request.due_at if request else None,
+        case=case,
+        served_at=served_at,
+        method=method,
+        outcome=penalty.outcome,
+        fine=penalty.fine,
+        confiscation=penalty.confiscation,
+        penalties=list(penalty.kinds),
+        hearing_right=bool(grounds),
+        statement_until=statement.due_at,
+        hearing_request_until=request.due_at if request else None,
         statement_waived_at=served_at if waive_statement else None,
-        hearing_waived_at=served_at if waive_hearing else None, waiver_note=waiver_note, served_by=by)
+        hearing_waived_at=served_at if waive_hearing else None,
+        waiver_note=waiver_note,
+        served_by=by,
+    )
     case.current_notice = notice
-    _stay(case, transition.name, by=by, fields=["current_notice", "proposed_outcome", "proposed_fine",
-                                                "proposed_confiscation", "proposed_penalties"],
-          details={"notice": notice.pk, "penalty": _penalty_details(penalty), "hearing_grounds": grounds,
-                   "statement_until": notice.statement_until.isoformat(),
-                   "hearing_request_until": notice.hearing_request_until.isoformat()
-                   if notice.hearing_request_until else None,
-                   "waived_statement": waive_statement, "waived_hearing": waive_hearing})
+    _stay(
+        case,
+        transition.name,
+        by=by,
+        fields=[
+            "current_notice",
+            "proposed_outcome",
+            "proposed_fine",
+            "proposed_confiscation",
+            "proposed_penalties",
+        ],
+        details={
+            "notice": notice.pk,
+            "penalty": _penalty_details(penalty),
+            "hearing_grounds": grounds,
+            "statement_until": notice.statement_until.isoformat(),
+            "hearing_request_until": notice.hearing_request_until.isoformat()
+            if notice.hearing_request_until
+            else None,
+            "waived_statement": waive_statement,
+            "waived_hearing": waive_hearing,
+        },
+    )
     return notice
 
 
@@ -785,8 +1150,15 @@ def _current_notice(case: Case) -> PriorNotice:
 
 
 @transaction.atomic
-def record_waiver(case: Case, *, by: User, statement: bool = True, hearing: bool = False, note: str,
-                  at: dt.datetime | None = None) -> PriorNotice:
+def record_waiver(
+    case: Case,
+    *,
+    by: User,
+    statement: bool = True,
+    hearing: bool = False,
+    note: str,
+    at: dt.datetime | None = None,
+) -> PriorNotice:
     """The party gives up statement and defence and/or the hearing in writing (Art. 62)."""
     case = _lock(case)
     transition, _r = _check(case, "record_waiver", by)
@@ -805,14 +1177,31 @@ def record_waiver(case: Case, *, by: User, statement: bool = True, hearing: bool
         notice.hearing_waived_at = at
     notice.waiver_note = "\n".join(x for x in (notice.waiver_note, note) if x)
     notice.save(update_fields=["statement_waived_at", "hearing_waived_at", "waiver_note"])
-    _stay(case, transition.name, by=by, reason=note,
-          details={"notice": notice.pk, "statement": statement, "hearing": hearing, "at": at.isoformat()})
+    _stay(
+        case,
+        transition.name,
+        by=by,
+        reason=note,
+        details={
+            "notice": notice.pk,
+            "statement": statement,
+            "hearing": hearing,
+            "at": at.isoformat(),
+        },
+    )
     return notice
 
 
 @transaction.atomic
-def record_statement(case: Case, *, by: User, content: str, review_note: str, adopted: bool = False,
-                     received_at: dt.datetime | None = None) -> Statement:
+def record_statement(
+    case: Case,
+    *,
+    by: User,
+    content: str,
+    review_note: str,
+    adopted: bool = False,
+    received_at: dt.datetime | None = None,
+) -> Statement:
     """陈述申辩 and its re-examination (复核, Art. 45): what the party said and whether its facts,
     reasons or evidence hold."""
     case = _lock(case)
@@ -823,10 +1212,26 @@ def record_statement(case: Case, *, by: User, content: str, review_note: str, ad
         raise InvalidInput(_("A statement comes after the notice."), field="received_at")
     content = _text(content, field="content", required=True)
     review_note = _text(review_note, field="review_note", required=True)
-    row = Statement.objects.create(case=case, notice=notice, received_at=received_at, content=content,
-                                   review_note=review_note, adopted=adopted, recorded_by=by)
-    _move(case, transition.name, S.STATEMENT, by=by, details={
-        "statement": row.pk, "adopted": adopted, "within_period": received_at <= notice.statement_until})
+    row = Statement.objects.create(
+        case=case,
+        notice=notice,
+        received_at=received_at,
+        content=content,
+        review_note=review_note,
+        adopted=adopted,
+        recorded_by=by,
+    )
+    _move(
+        case,
+        transition.name,
+        S.STATEMENT,
+        by=by,
+        details={
+            "statement": row.pk,
+            "adopted": adopted,
+            "within_period": received_at <= notice.statement_until,
+        },
+    )
     return row
 
 
@@ -839,19 +1244,27 @@ def request_hearing(case: Case, *, by: User, requested_at: dt.datetime | None = 
     notice = _current_notice(case)
     requested_at = _aware(requested_at, field="requested_at", now=timezone.now())
     if not notice.hearing_right:
-        raise InvalidInput(_("The proposed penalty gives no right to a hearing (Art. 63)."), field="requested_at")
+        raise InvalidInput(
+            _("The proposed penalty gives no right to a hearing (Art. 63)."), field="requested_at"
+        )
     if notice.hearing_waived_at is not None:
         raise InvalidInput(_("The party waived the hearing in writing."), field="requested_at")
     if requested_at < notice.served_at:
         raise InvalidInput(_("A hearing request comes after the notice."), field="requested_at")
     if requested_at > notice.hearing_request_until:
-        raise InvalidInput(_("A hearing must be requested within 5 working days of the notice (Art. 64 (1)); "
-                             "that period ended on %(date)s.")
-                           % {"date": timezone.localtime(notice.hearing_request_until).date()},
-                           field="requested_at")
+        raise InvalidInput(
+            _(
+                "A hearing must be requested within 5 working days of the notice (Art. 64 (1)); "
+                "that period ended on %(date)s."
+            )
+            % {"date": timezone.localtime(notice.hearing_request_until).date()},
+            field="requested_at",
+        )
     hearing = Hearing.objects.create(case=case, notice=notice, requested_at=requested_at)
     _move(case, transition.name, S.HEARING, by=by, details={"hearing": hearing.pk})
-    _notify_responsible(case, verb="hearing", message=_("The party of case %(number)s asked for a hearing"))
+    _notify_responsible(
+        case, verb="hearing", message=_("The party of case %(number)s asked for a hearing")
+    )
     return hearing
 
 
@@ -863,9 +1276,17 @@ def _current_hearing(case: Case) -> Hearing:
 
 
 @transaction.atomic
-def schedule_hearing(case: Case, *, by: User, host: User, scheduled_at: dt.datetime, place: str,
-                     notified_at: dt.datetime | None = None, is_public: bool = True,
-                     not_public_reason: str = "") -> Hearing:
+def schedule_hearing(
+    case: Case,
+    *,
+    by: User,
+    host: User,
+    scheduled_at: dt.datetime,
+    place: str,
+    notified_at: dt.datetime | None = None,
+    is_public: bool = True,
+    not_public_reason: str = "",
+) -> Hearing:
     """Art. 64: the party is told the time and place at least 7 working days before (2); the
     hearing is public unless it concerns state or commercial secrets or privacy (3); the
     host did not investigate the case (4)."""
@@ -882,27 +1303,50 @@ def schedule_hearing(case: Case, *, by: User, host: User, scheduled_at: dt.datet
         scheduled_at = timezone.make_aware(scheduled_at)
     earliest = dl.last_day(notified_at, HEARING_NOTICE_WORKING_DAYS, "working_days")
     if timezone.localtime(scheduled_at).date() < earliest:
-        raise InvalidInput(_("The party must be notified at least 7 working days before the hearing "
-                             "(Art. 64 (2)); the earliest day is %(date)s.") % {"date": earliest},
-                           field="scheduled_at")
+        raise InvalidInput(
+            _(
+                "The party must be notified at least 7 working days before the hearing "
+                "(Art. 64 (2)); the earliest day is %(date)s."
+            )
+            % {"date": earliest},
+            field="scheduled_at",
+        )
     if host is None or not host.is_active:
         raise InvalidInput(_("Choose who hosts the hearing."), field="host")
     if case.handlers.filter(user=host).exists():
-        raise InvalidInput(_("The host must not have investigated the case (Art. 64 (4))."), field="host")
+        raise InvalidInput(
+            _("The host must not have investigated the case (Art. 64 (4))."), field="host"
+        )
     place = _text(place, field="place", max_length=200, required=True)
-    not_public_reason = _text(not_public_reason, field="not_public_reason", max_length=200,
-                              required=not is_public)
+    not_public_reason = _text(
+        not_public_reason, field="not_public_reason", max_length=200, required=not is_public
+    )
     hearing.notified_at, hearing.scheduled_at, hearing.place = notified_at, scheduled_at, place
     hearing.host, hearing.is_public, hearing.not_public_reason = host, is_public, not_public_reason
     hearing.save()
-    _stay(case, transition.name, by=by, details={"hearing": hearing.pk, "host": host.pk,
-                                                 "scheduled_at": scheduled_at.isoformat(), "public": is_public})
+    _stay(
+        case,
+        transition.name,
+        by=by,
+        details={
+            "hearing": hearing.pk,
+            "host": host.pk,
+            "scheduled_at": scheduled_at.isoformat(),
+            "public": is_public,
+        },
+    )
     return hearing
 
 
 @transaction.atomic
-def hold_hearing(case: Case, *, by: User, outcome: str, held_at: dt.datetime | None = None,
-                 transcript_summary: str = "") -> Hearing:
+def hold_hearing(
+    case: Case,
+    *,
+    by: User,
+    outcome: str,
+    held_at: dt.datetime | None = None,
+    transcript_summary: str = "",
+) -> Hearing:
     """What happened: held (with the transcript), the party absent without good reason
     (deemed a waiver, Art. 64 (6)), or the request withdrawn."""
     case = _lock(case)
@@ -917,12 +1361,21 @@ def hold_hearing(case: Case, *, by: User, outcome: str, held_at: dt.datetime | N
         raise InvalidInput(_("Schedule the hearing first."), field="outcome")
     if outcome == HearingOutcome.HELD and held_at < hearing.scheduled_at - dt.timedelta(hours=12):
         raise InvalidInput(_("A hearing is held at its scheduled time."), field="held_at")
-    hearing.transcript_summary = _text(transcript_summary, field="transcript_summary",
-                                       required=outcome == HearingOutcome.HELD)
+    hearing.transcript_summary = _text(
+        transcript_summary, field="transcript_summary", required=outcome == HearingOutcome.HELD
+    )
     hearing.outcome, hearing.held_at = outcome, held_at
     hearing.save(update_fields=["outcome", "held_at", "transcript_summary"])
-    _stay(case, transition.name, by=by, details={"hearing": hearing.pk, "outcome": outcome,
-                                                 "review_required": outcome == HearingOutcome.HELD})
+    _stay(
+        case,
+        transition.name,
+        by=by,
+        details={
+            "hearing": hearing.pk,
+            "outcome": outcome,
+            "review_required": outcome == HearingOutcome.HELD,
+        },
+    )
     return hearing
 
 
@@ -941,16 +1394,23 @@ class Decision:
     no_penalty_ground: str = ""
     collective_deliberation_on: dt.date | None = None
     serve_on_the_spot: bool = False
+    # Codes of the "一免一减" items the decision applies (flexible enforcement, docs/leniency.md).
+    leniency_items: Sequence[str] = ()
 
     @property
     def penalty(self) -> Penalty:
-        return Penalty(self.outcome, money(self.fine), money(self.confiscation), tuple(dict.fromkeys(self.penalties)))
+        return Penalty(
+            self.outcome,
+            money(self.fine),
+            money(self.confiscation),
+            tuple(dict.fromkeys(self.penalties)),
+        )
 
 
 def decision_checks(case: Case, decision: Decision, penalty: Penalty, *, now: dt.datetime) -> None:
     """The legal preconditions of a decision, in one place (each names its article).
 
-    Seam for flexible enforcement: the 一免一减 list is evaluated here too when it exists.
+    The 一免一减 items a decision applies are checked next, by :func:`_apply_leniency`.
     """
     reason = decision.reason
     check_no_penalty_ground(penalty.outcome, decision.no_penalty_ground, reason)
@@ -960,46 +1420,118 @@ def decision_checks(case: Case, decision: Decision, penalty: Penalty, *, now: dt
         from .choices import ReviewReason
 
         raise InvalidInput(
-            _("This case needs an approved legal review before the decision (Art. 58): %(reasons)s.")
-            % {"reasons": "；".join(str(ReviewReason(r).label) for r in reasons)})
+            _(
+                "This case needs an approved legal review before the decision (Art. 58): %(reasons)s."
+            )
+            % {"reasons": "；".join(str(ReviewReason(r).label) for r in reasons)}
+        )
     decision_deadline = case.active_deadline(DeadlineKind.DECISION)
     if decision_deadline is not None and decision_deadline.due_at < now:
-        raise InvalidInput(_("The decision deadline (Art. 60) passed on %(date)s; an extension must be "
-                             "approved first.") % {"date": timezone.localtime(decision_deadline.due_at).date()})
+        raise InvalidInput(
+            _(
+                "The decision deadline (Art. 60) passed on %(date)s; an extension must be "
+                "approved first."
+            )
+            % {"date": timezone.localtime(decision_deadline.due_at).date()}
+        )
     if case.needs_collective_deliberation and decision.collective_deliberation_on is None:
-        raise InvalidInput(_("The responsible persons decide this case together (Art. 57 ¶2): give the date "
-                             "of the collective deliberation."), field="collective_deliberation_on")
+        raise InvalidInput(
+            _(
+                "The responsible persons decide this case together (Art. 57 ¶2): give the date "
+                "of the collective deliberation."
+            ),
+            field="collective_deliberation_on",
+        )
     if penalty.outcome == Outcome.NO_PENALTY:
         return
     notice = case.current_notice
     if notice is None:
-        raise InvalidInput(_("A penalty is decided only after the prior notice (Art. 44, Art. 62)."))
+        raise InvalidInput(
+            _("A penalty is decided only after the prior notice (Art. 44, Art. 62).")
+        )
     if is_heavier(penalty, _notice_penalty(notice)):
-        raise InvalidInput(_("The decision is heavier than the penalty notified to the party; serve a new "
-                             "prior notice first (Art. 44, Art. 45)."), field="fine")
+        raise InvalidInput(
+            _(
+                "The decision is heavier than the penalty notified to the party; serve a new "
+                "prior notice first (Art. 44, Art. 45)."
+            ),
+            field="fine",
+        )
     if notice.statement_waived_at is None and now < notice.statement_until:
-        raise InvalidInput(_("The party's statement period runs until %(until)s (Art. 62); wait, or record "
-                             "the party's written waiver.")
-                           % {"until": timezone.localtime(notice.statement_until).strftime("%Y-%m-%d %H:%M")})
+        raise InvalidInput(
+            _(
+                "The party's statement period runs until %(until)s (Art. 62); wait, or record "
+                "the party's written waiver."
+            )
+            % {"until": timezone.localtime(notice.statement_until).strftime("%Y-%m-%d %H:%M")}
+        )
     hearing = case.hearings.filter(notice=notice).order_by("-requested_at").first()
     if hearing is not None:
         if not hearing.outcome:
-            raise InvalidInput(_("The party asked for a hearing; record the hearing first (Art. 63, Art. 65)."))
-    elif notice.hearing_right and notice.hearing_waived_at is None and now < notice.hearing_request_until:
-        raise InvalidInput(_("The party may ask for a hearing until %(until)s (Art. 64 (1)); wait, or record "
-                             "the party's written waiver.")
-                           % {"until": timezone.localtime(notice.hearing_request_until).strftime("%Y-%m-%d %H:%M")})
+            raise InvalidInput(
+                _("The party asked for a hearing; record the hearing first (Art. 63, Art. 65).")
+            )
+    elif (
+        notice.hearing_right
+        and notice.hearing_waived_at is None
+        and now < notice.hearing_request_until
+    ):
+        raise InvalidInput(
+            _(
+                "The party may ask for a hearing until %(until)s (Art. 64 (1)); wait, or record "
+                "the party's written waiver."
+            )
+            % {"until": timezone.localtime(notice.hearing_request_until).strftime("%Y-%m-%d %H:%M")}
+        )
 
 
-def _write_decision(case: Case, penalty: Penalty, decision: Decision, *, by: User, now: dt.datetime) -> list[str]:
-    case.outcome, case.fine_amount, case.confiscation_amount = penalty.outcome, penalty.fine, penalty.confiscation
+def _apply_leniency(
+    case: Case, decision: Decision, penalty: Penalty, *, by: User, now: dt.datetime
+) -> list[str]:
+    """The "一免一减" items the decision applies, checked (each must apply to this case and go with
+    the outcome) and recorded by the leniency app in this transaction; a refusal rolls the
+    decision back. Returns their codes for the history row."""
+    if not decision.leniency_items:
+        return []
+    from civicloop.leniency.services import apply_items_to_decision
+
+    rows = apply_items_to_decision(
+        case,
+        items=decision.leniency_items,
+        outcome=penalty.outcome,
+        no_penalty_ground=decision.no_penalty_ground,
+        by=by,
+        at=now,
+    )
+    return [row.item.code for row in rows]
+
+
+def _write_decision(
+    case: Case, penalty: Penalty, decision: Decision, *, by: User, now: dt.datetime
+) -> list[str]:
+    case.outcome, case.fine_amount, case.confiscation_amount = (
+        penalty.outcome,
+        penalty.fine,
+        penalty.confiscation,
+    )
     case.penalties = list(penalty.kinds)
-    case.no_penalty_ground = decision.no_penalty_ground if penalty.outcome == Outcome.NO_PENALTY else ""
+    case.no_penalty_ground = (
+        decision.no_penalty_ground if penalty.outcome == Outcome.NO_PENALTY else ""
+    )
     case.decision_reason = _text(decision.reason, field="reason")
     case.collective_deliberation_on = decision.collective_deliberation_on
     case.decided_at, case.decided_by = now, by
-    return ["outcome", "fine_amount", "confiscation_amount", "penalties", "no_penalty_ground", "decision_reason",
-            "collective_deliberation_on", "decided_at", "decided_by"]
+    return [
+        "outcome",
+        "fine_amount",
+        "confiscation_amount",
+        "penalties",
+        "no_penalty_ground",
+        "decision_reason",
+        "collective_deliberation_on",
+        "decided_at",
+        "decided_by",
+    ]
 
 
 def _after_service(case: Case, *, served_at: dt.datetime) -> None:
@@ -1017,10 +1549,16 @@ def decide_case(case: Case, *, by: User, decision: Decision) -> Case:
     now = timezone.now()
     penalty = check_penalty(decision.penalty)
     decision_checks(case, decision, penalty, now=now)
+    applied = _apply_leniency(case, decision, penalty, by=by, now=now)
     fields = _write_decision(case, penalty, decision, by=by, now=now)
     dl.meet_deadlines(case, DeadlineKind.DECISION, DeadlineKind.FAST_TRACK, at=now)
-    details = {"decision": _penalty_details(penalty), "served": decision.serve_on_the_spot,
-               "no_penalty_ground": case.no_penalty_ground}
+    details = {
+        "decision": _penalty_details(penalty),
+        "served": decision.serve_on_the_spot,
+        "no_penalty_ground": case.no_penalty_ground,
+    }
+    if applied:
+        details["leniency_items"] = applied
     if decision.serve_on_the_spot:
         case.served_at, case.service_method = now, ServiceMethod.ON_THE_SPOT
         fields += ["served_at", "service_method"]
@@ -1058,43 +1596,81 @@ def decide_on_the_spot(case: Case, *, by: User, decision: SpotDecision) -> Case:
     if case.procedure != Procedure.SIMPLE:
         raise InvalidInput(_("Only a simple-procedure case is decided on the spot."))
     now = timezone.now()
-    penalty = check_penalty(Penalty(decision.outcome, money(decision.fine), None,
-                                    tuple(dict.fromkeys(decision.penalties))))
+    penalty = check_penalty(
+        Penalty(
+            decision.outcome, money(decision.fine), None, tuple(dict.fromkeys(decision.penalties))
+        )
+    )
     check_on_the_spot(penalty, _parties(case))
     reason = _text(decision.reason, field="reason")
     check_fine_in_range(penalty, _versions(case), reason=reason)
     if not decision.party_informed:
-        raise InvalidInput(_("Tell the party the facts, reasons and basis and hear the party before deciding "
-                             "(Art. 44, Art. 45)."), field="party_informed")
+        raise InvalidInput(
+            _(
+                "Tell the party the facts, reasons and basis and hear the party before deciding "
+                "(Art. 44, Art. 45)."
+            ),
+            field="party_informed",
+        )
     collected = decision.collected_on_the_spot and penalty.fine_or_zero > 0
     if collected:
         if not decision.receipt_number.strip():
-            raise InvalidInput(_("A fine collected on the spot needs the number of the official receipt "
-                                 "(Art. 70)."), field="receipt_number")
-        if penalty.fine_or_zero > ON_THE_SPOT_COLLECTION_LIMIT and not decision.collection_reason.strip():
-            raise InvalidInput(_("Above 100 yuan a fine is collected on the spot only when it would be hard to "
-                                 "collect later; say why (Art. 68)."), field="collection_reason")
-    fields = _write_decision(case, penalty, Decision(outcome=penalty.outcome, reason=reason), by=by, now=now)
+            raise InvalidInput(
+                _(
+                    "A fine collected on the spot needs the number of the official receipt "
+                    "(Art. 70)."
+                ),
+                field="receipt_number",
+            )
+        if (
+            penalty.fine_or_zero > ON_THE_SPOT_COLLECTION_LIMIT
+            and not decision.collection_reason.strip()
+        ):
+            raise InvalidInput(
+                _(
+                    "Above 100 yuan a fine is collected on the spot only when it would be hard to "
+                    "collect later; say why (Art. 68)."
+                ),
+                field="collection_reason",
+            )
+    fields = _write_decision(
+        case, penalty, Decision(outcome=penalty.outcome, reason=reason), by=by, now=now
+    )
     case.fine_amount, case.penalties = penalty.fine, list(penalty.kinds)
     case.served_at, case.service_method = now, ServiceMethod.ON_THE_SPOT
     fields += ["served_at", "service_method"]
     if collected:
-        Payment.objects.create(case=case, amount=penalty.fine, paid_on=timezone.localdate(now),
-                               receipt_number=decision.receipt_number.strip(), collected_on_the_spot=True,
-                               recorded_by=by)
+        Payment.objects.create(
+            case=case,
+            amount=penalty.fine,
+            paid_on=timezone.localdate(now),
+            receipt_number=decision.receipt_number.strip(),
+            collected_on_the_spot=True,
+            recorded_by=by,
+        )
         case.performed_at = now
         fields.append("performed_at")
-    _move(case, transition.name, S.SERVED, by=by, fields=fields, details={
-        "decision": _penalty_details(penalty), "collected_on_the_spot": collected,
-        "collection_reason": decision.collection_reason.strip()})
+    _move(
+        case,
+        transition.name,
+        S.SERVED,
+        by=by,
+        fields=fields,
+        details={
+            "decision": _penalty_details(penalty),
+            "collected_on_the_spot": collected,
+            "collection_reason": decision.collection_reason.strip(),
+        },
+    )
     if penalty.fine_or_zero > 0 and not collected:
         dl.open_deadline(case, DeadlineKind.PAYMENT, now)
     return case
 
 
 @transaction.atomic
-def serve_decision(case: Case, *, by: User, method: str, served_at: dt.datetime | None = None,
-                   reason: str = "") -> Case:
+def serve_decision(
+    case: Case, *, by: User, method: str, served_at: dt.datetime | None = None, reason: str = ""
+) -> Case:
     """送达: within 7 working days of the decision (Art. 61, Art. 85); a later service states why."""
     case = _lock(case)
     transition, reason = _check(case, "serve_decision", by, reason=reason)
@@ -1106,11 +1682,20 @@ def serve_decision(case: Case, *, by: User, method: str, served_at: dt.datetime 
     deadline = case.active_deadline(DeadlineKind.SERVICE)
     late = deadline is not None and served_at > deadline.due_at
     if late and not reason:
-        raise InvalidInput(_("The decision is served after the 7 working days of Art. 61; say why."),
-                           field="reason")
+        raise InvalidInput(
+            _("The decision is served after the 7 working days of Art. 61; say why."),
+            field="reason",
+        )
     case.served_at, case.service_method = served_at, method
-    _move(case, transition.name, S.SERVED, by=by, reason=reason, fields=["served_at", "service_method"],
-          details={"method": method, "served_at": served_at.isoformat(), "late": late})
+    _move(
+        case,
+        transition.name,
+        S.SERVED,
+        by=by,
+        reason=reason,
+        fields=["served_at", "service_method"],
+        details={"method": method, "served_at": served_at.isoformat(), "late": late},
+    )
     _after_service(case, served_at=served_at)
     return case
 
@@ -1128,8 +1713,14 @@ def amount_owed(case: Case, *, on: dt.date) -> tuple[Decimal, Decimal]:
 
 
 @transaction.atomic
-def record_payment(case: Case, *, by: User, amount: Decimal, paid_on: dt.date | None = None,
-                   receipt_number: str = "") -> Payment:
+def record_payment(
+    case: Case,
+    *,
+    by: User,
+    amount: Decimal,
+    paid_on: dt.date | None = None,
+    receipt_number: str = "",
+) -> Payment:
     """执行: a payment of the fine; after the 15 days of Art. 67 a surcharge of 3 % of the fine a
     day is due, at most the fine (Art. 72 (1)). The case is performed when all is paid."""
     case = _lock(case)
@@ -1141,34 +1732,62 @@ def record_payment(case: Case, *, by: User, amount: Decimal, paid_on: dt.date | 
     today = timezone.localdate()
     paid_on = paid_on or today
     if paid_on > today or paid_on < timezone.localtime(case.served_at).date():
-        raise InvalidInput(_("A payment is made between the service of the decision and today."), field="paid_on")
+        raise InvalidInput(
+            _("A payment is made between the service of the decision and today."), field="paid_on"
+        )
     amount = money(amount)
     if amount is None or amount <= 0:
         raise InvalidInput(_("Give the amount paid."), field="amount")
     owed, extra = amount_owed(case, on=paid_on)
     if amount > owed:
-        raise InvalidInput(_("The amount is more than what is owed (%(owed)s yuan, of which %(extra)s yuan "
-                             "surcharge).") % {"owed": owed, "extra": extra}, field="amount")
-    paid = case.payments.aggregate(total=Sum("amount", default=Decimal("0")),
-                                   surcharges=Sum("surcharge", default=Decimal("0")))
+        raise InvalidInput(
+            _(
+                "The amount is more than what is owed (%(owed)s yuan, of which %(extra)s yuan "
+                "surcharge)."
+            )
+            % {"owed": owed, "extra": extra},
+            field="amount",
+        )
+    paid = case.payments.aggregate(
+        total=Sum("amount", default=Decimal("0")), surcharges=Sum("surcharge", default=Decimal("0"))
+    )
     fine_left = max(case.fine_amount - (paid["total"] - paid["surcharges"]), Decimal("0"))
     surcharge_part = max(amount - fine_left, Decimal("0"))
-    payment = Payment.objects.create(case=case, amount=amount, surcharge=surcharge_part, paid_on=paid_on,
-                                     receipt_number=_text(receipt_number, field="receipt_number", max_length=60),
-                                     recorded_by=by)
+    payment = Payment.objects.create(
+        case=case,
+        amount=amount,
+        surcharge=surcharge_part,
+        paid_on=paid_on,
+        receipt_number=_text(receipt_number, field="receipt_number", max_length=60),
+        recorded_by=by,
+    )
     fields = []
     if amount == owed:
         case.performed_at = timezone.now()
         fields.append("performed_at")
         dl.meet_deadlines(case, DeadlineKind.PAYMENT)
-    _move(case, transition.name, S.EXECUTING, by=by, fields=fields, details={
-        "payment": payment.pk, "amount": str(amount), "surcharge": str(surcharge_part),
-        "surcharge_due": str(extra), "paid_on": paid_on.isoformat(), "performed": amount == owed})
+    _move(
+        case,
+        transition.name,
+        S.EXECUTING,
+        by=by,
+        fields=fields,
+        details={
+            "payment": payment.pk,
+            "amount": str(amount),
+            "surcharge": str(surcharge_part),
+            "surcharge_due": str(extra),
+            "paid_on": paid_on.isoformat(),
+            "performed": amount == owed,
+        },
+    )
     return payment
 
 
 @transaction.atomic
-def close_case(case: Case, *, by: User, reason: str = "", court_enforcement_on: dt.date | None = None) -> Case:
+def close_case(
+    case: Case, *, by: User, reason: str = "", court_enforcement_on: dt.date | None = None
+) -> Case:
     """结案 by the responsible person: the decision is performed (nothing to pay, or paid in
     full), or — when the party does not pay — compulsory enforcement was applied for at the
     people's court (Art. 72 (4)), with the reason."""
@@ -1178,17 +1797,33 @@ def close_case(case: Case, *, by: User, reason: str = "", court_enforcement_on: 
     if case.fine_amount and case.performed_at is None:
         if court_enforcement_on is None or not reason:
             owed, _extra = amount_owed(case, on=timezone.localdate())
-            raise InvalidInput(_("%(owed)s yuan is still owed; close only after payment, or with the date "
-                                 "compulsory enforcement was applied for and the reason (Art. 72).")
-                               % {"owed": owed}, field="court_enforcement_on")
+            raise InvalidInput(
+                _(
+                    "%(owed)s yuan is still owed; close only after payment, or with the date "
+                    "compulsory enforcement was applied for and the reason (Art. 72)."
+                )
+                % {"owed": owed},
+                field="court_enforcement_on",
+            )
         case.court_enforcement_on = court_enforcement_on
         fields.append("court_enforcement_on")
     case.closed_at = timezone.now()
     fields.append("closed_at")
     dl.end_deadlines(case)
-    _move(case, transition.name, S.CLOSED, by=by, reason=reason, fields=fields,
-          details={"performed": case.performed_at is not None,
-                   "court_enforcement_on": court_enforcement_on.isoformat() if court_enforcement_on else None})
+    _move(
+        case,
+        transition.name,
+        S.CLOSED,
+        by=by,
+        reason=reason,
+        fields=fields,
+        details={
+            "performed": case.performed_at is not None,
+            "court_enforcement_on": court_enforcement_on.isoformat()
+            if court_enforcement_on
+            else None,
+        },
+    )
     return case
 
 
@@ -1198,25 +1833,45 @@ def close_case(case: Case, *, by: User, reason: str = "", court_enforcement_on: 
 def _request(case: Case, kind: str, *, by: User, transition, reason: str, **extra) -> CaseApproval:
     if case.pending_approval(kind) is not None:
         raise InvalidInput(_("A request of this kind is already waiting for approval."))
-    approval = CaseApproval.objects.create(case=case, kind=kind, reason=reason, requested_by=by, **extra)
-    _stay(case, transition.name, by=by, reason=reason, details={"approval": approval.pk, **{
-        k: v for k, v in extra.items() if isinstance(v, int | str)}})
-    _notify_responsible(case, verb="approval", message=_("Case %(number)s: %(kind)s awaits your approval"),
-                        params={"kind": ApprovalKind(kind).label})
+    approval = CaseApproval.objects.create(
+        case=case, kind=kind, reason=reason, requested_by=by, **extra
+    )
+    _stay(
+        case,
+        transition.name,
+        by=by,
+        reason=reason,
+        details={
+            "approval": approval.pk,
+            **{k: v for k, v in extra.items() if isinstance(v, int | str)},
+        },
+    )
+    _notify_responsible(
+        case,
+        verb="approval",
+        message=_("Case %(number)s: %(kind)s awaits your approval"),
+        params={"kind": ApprovalKind(kind).label},
+    )
     return approval
 
 
 def _pending(case: Case, kind: str, *, by: User) -> CaseApproval:
-    approval = case.approvals.select_for_update().filter(kind=kind, state=ApprovalState.PENDING).first()
+    approval = (
+        case.approvals.select_for_update().filter(kind=kind, state=ApprovalState.PENDING).first()
+    )
     if approval is None:
         raise InvalidInput(_("No such request is waiting for approval."))
     if approval.requested_by_id == by.pk:
-        raise NotPermitted(_("A request is approved or rejected by someone other than the person who made it."))
+        raise NotPermitted(
+            _("A request is approved or rejected by someone other than the person who made it.")
+        )
     return approval
 
 
 def _decide_request(approval: CaseApproval, *, by: User, approve: bool, note: str) -> None:
-    APPROVAL_WORKFLOW.check("approve" if approve else "reject", state=approval.state, capacities={"responsible"})
+    APPROVAL_WORKFLOW.check(
+        "approve" if approve else "reject", state=approval.state, capacities={"responsible"}
+    )
     approval.state = ApprovalState.APPROVED if approve else ApprovalState.REJECTED
     approval.decided_by, approval.decided_at, approval.decision_note = by, timezone.now(), note
     approval.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
@@ -1239,8 +1894,15 @@ def approve_withdrawal(case: Case, *, by: User, note: str = "") -> Case:
     _decide_request(approval, by=by, approve=True, note=note)
     case.withdrawn_at = timezone.now()
     dl.end_deadlines(case)
-    _move(case, transition.name, S.WITHDRAWN, by=by, reason=approval.reason, fields=["withdrawn_at"],
-          details={"approval": approval.pk, "requested_by": approval.requested_by_id, "note": note})
+    _move(
+        case,
+        transition.name,
+        S.WITHDRAWN,
+        by=by,
+        reason=approval.reason,
+        fields=["withdrawn_at"],
+        details={"approval": approval.pk, "requested_by": approval.requested_by_id, "note": note},
+    )
     _notify_handlers(case, verb="approval", message=_("Case %(number)s was withdrawn"))
     return case
 
@@ -1252,13 +1914,19 @@ def reject_withdrawal(case: Case, *, by: User, reason: str) -> CaseApproval:
     approval = _pending(case, ApprovalKind.WITHDRAWAL, by=by)
     _decide_request(approval, by=by, approve=False, note=reason)
     _stay(case, transition.name, by=by, reason=reason, details={"approval": approval.pk})
-    _notify_handlers(case, verb="approval", message=_("Withdrawal of case %(number)s was rejected: %(reason)s"),
-                     params={"reason": reason})
+    _notify_handlers(
+        case,
+        verb="approval",
+        message=_("Withdrawal of case %(number)s was rejected: %(reason)s"),
+        params={"reason": reason},
+    )
     return approval
 
 
 @transaction.atomic
-def request_extension(case: Case, *, by: User, reason: str, days: int, legal_basis: str) -> CaseApproval:
+def request_extension(
+    case: Case, *, by: User, reason: str, days: int, legal_basis: str
+) -> CaseApproval:
     """Ask to extend the decision deadline: Art. 60 lets laws, regulations and rules provide
     otherwise; name the rule relied on and the days (at most CIVICLOOP_CASE_MAX_EXTENSION_DAYS)."""
     from django.conf import settings
@@ -1269,10 +1937,19 @@ def request_extension(case: Case, *, by: User, reason: str, days: int, legal_bas
         raise InvalidInput(_("This case has no decision deadline to extend."))
     limit = settings.CIVICLOOP_CASE_MAX_EXTENSION_DAYS
     if not isinstance(days, int) or not 1 <= days <= limit:
-        raise InvalidInput(_("An extension is between 1 and %(n)d days.") % {"n": limit}, field="days")
+        raise InvalidInput(
+            _("An extension is between 1 and %(n)d days.") % {"n": limit}, field="days"
+        )
     legal_basis = _text(legal_basis, field="legal_basis", max_length=200, required=True)
-    return _request(case, ApprovalKind.EXTENSION, by=by, transition=transition, reason=reason,
-                    extension_days=days, legal_basis=legal_basis)
+    return _request(
+        case,
+        ApprovalKind.EXTENSION,
+        by=by,
+        transition=transition,
+        reason=reason,
+        extension_days=days,
+        legal_basis=legal_basis,
+    )
 
 
 @transaction.atomic
@@ -1283,14 +1960,30 @@ def approve_extension(case: Case, *, by: User, note: str = "") -> CaseDeadline:
     transition, note = _check(case, "approve_extension", by, reason=note)
     approval = _pending(case, ApprovalKind.EXTENSION, by=by)
     _decide_request(approval, by=by, approve=True, note=note)
-    deadline = dl.extend_deadline(case, DeadlineKind.DECISION, days=approval.extension_days, extension=approval)
+    deadline = dl.extend_deadline(
+        case, DeadlineKind.DECISION, days=approval.extension_days, extension=approval
+    )
     if deadline is None:
         raise InvalidInput(_("This case has no decision deadline to extend."))
-    _stay(case, transition.name, by=by, reason=approval.reason, details={
-        "approval": approval.pk, "days": approval.extension_days, "legal_basis": approval.legal_basis,
-        "due_at": deadline.due_at.isoformat(), "note": note})
-    _notify_handlers(case, verb="approval", message=_("The decision deadline of %(number)s was extended to %(date)s"),
-                     params={"date": timezone.localtime(deadline.due_at).date().isoformat()})
+    _stay(
+        case,
+        transition.name,
+        by=by,
+        reason=approval.reason,
+        details={
+            "approval": approval.pk,
+            "days": approval.extension_days,
+            "legal_basis": approval.legal_basis,
+            "due_at": deadline.due_at.isoformat(),
+            "note": note,
+        },
+    )
+    _notify_handlers(
+        case,
+        verb="approval",
+        message=_("The decision deadline of %(number)s was extended to %(date)s"),
+        params={"date": timezone.localtime(deadline.due_at).date().isoformat()},
+    )
     return deadline
 
 
@@ -1317,8 +2010,14 @@ def convert_to_ordinary(case: Case, *, by: User, reason: str) -> Case:
     case.deadlines.filter(kind=DeadlineKind.FAST_TRACK, is_active=True).update(is_active=False)
     if case.active_deadline(DeadlineKind.DECISION) is None:
         dl.open_deadline(case, DeadlineKind.DECISION, case.filed_at)
-    _stay(case, transition.name, by=by, reason=reason, fields=["procedure"],
-          details={"from": before, "to": Procedure.ORDINARY})
+    _stay(
+        case,
+        transition.name,
+        by=by,
+        reason=reason,
+        fields=["procedure"],
+        details={"from": before, "to": Procedure.ORDINARY},
+    )
     return case
 
 
@@ -1328,8 +2027,11 @@ def convert_to_ordinary(case: Case, *, by: User, reason: str) -> Case:
 def notify_deadline(deadline: CaseDeadline, *, overdue: bool, at: dt.datetime) -> None:
     """One warning (before expiry) or overdue notice for a deadline: a history row and notices to
     the handlers, the handling squad's town command room and the responsible leaders."""
-    case = Case.objects.select_for_update(of=("self",)).select_related("handling_unit__region").get(
-        pk=deadline.case_id)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("handling_unit__region")
+        .get(pk=deadline.case_id)
+    )
     CASE_WORKFLOW.check("deadline_warning", state=case.state, capacities=SYSTEM)
     if overdue:
         deadline.overdue_notified_at = at
@@ -1339,12 +2041,31 @@ def notify_deadline(deadline: CaseDeadline, *, overdue: bool, at: dt.datetime) -
         deadline.warned_at = at
         message = _("Case %(number)s: the %(kind)s deadline ends on %(date)s")
     deadline.save(update_fields=["warned_at", "overdue_notified_at"])
-    _record(case, "deadline_warning", by=None, from_state=case.state, to_state=case.state, details={
-        "deadline": deadline.pk, "kind": deadline.kind, "due_at": deadline.due_at.isoformat(), "overdue": overdue})
-    params = {"number": case.number, "kind": DeadlineKind(deadline.kind).label,
-              "date": timezone.localtime(deadline.due_at).date().isoformat()}
-    notify_users(list(_handler_users(case)) + responsible_users(case.handling_unit), verb="case_deadline",
-                 message=message, params=params, link=_link(case))
+    _record(
+        case,
+        "deadline_warning",
+        by=None,
+        from_state=case.state,
+        to_state=case.state,
+        details={
+            "deadline": deadline.pk,
+            "kind": deadline.kind,
+            "due_at": deadline.due_at.isoformat(),
+            "overdue": overdue,
+        },
+    )
+    params = {
+        "number": case.number,
+        "kind": DeadlineKind(deadline.kind).label,
+        "date": timezone.localtime(deadline.due_at).date().isoformat(),
+    }
+    notify_users(
+        list(_handler_users(case)) + responsible_users(case.handling_unit),
+        verb="case_deadline",
+        message=message,
+        params=params,
+        link=_link(case),
+    )
     room = _command_room(case)
     if room is not None:
         notify_units([room], verb="case_deadline", message=message, params=params, link=_link(case))

@@ -13,7 +13,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch
 from django.forms import CheckboxSelectMultiple
 from django.http import FileResponse, Http404, HttpResponse
@@ -21,9 +20,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters.views import FilterView
 
-from civicloop.core.errors import DomainError, NotPermitted
+from civicloop.core.listing import FilteredListView
+from civicloop.core.views import forbidden
+from civicloop.core.views import service_form_view as _form_view
 from civicloop.parties.services import PartyData
 
 from . import forms, kpis, services
@@ -48,42 +48,10 @@ def scoped_cases(user):
     return Case.objects.visible_to(user).select_related(*LIST_RELATED)
 
 
-def forbidden(request, message=None):
-    return render(request, "403.html", {"message": message}, status=403)
-
-
-def form_error(form, exc: DomainError) -> int:
-    """Put a service's refusal on the form (on its field when it names one)."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, str(exc.message))
-    return exc.status_code
-
-
-def _form_view(request, *, form_class, form_kwargs: dict, perform_with, done, context: dict, template: str):
-    """GET shows the form; POST validates its shape, calls ``perform_with(cleaned_data)`` (one
-    service call) and returns ``done(result)``. A refusal is shown on the form, or as 403."""
-    status = 200
-    if request.method == "POST":
-        form = form_class(request.POST, request.FILES, **form_kwargs)
-        status = 400
-        if form.is_valid():
-            try:
-                result = perform_with(form.cleaned_data)
-            except NotPermitted as exc:
-                return forbidden(request, exc.message)
-            except DomainError as exc:
-                status = form_error(form, exc)
-            else:
-                return done(result)
-    else:
-        form = form_class(**form_kwargs)
-    return render(request, template, {**context, "form": form}, status=status)
-
-
 # --- list, export ---------------------------------------------------------------------
 
 
-class CaseListView(LoginRequiredMixin, FilterView):
+class CaseListView(FilteredListView):
     filterset_class = CaseFilterSet
     paginate_by = PAGE_SIZE
     template_name = "cases/case_list.html"
@@ -102,17 +70,8 @@ class CaseListView(LoginRequiredMixin, FilterView):
         filterset.form.fields["q"].widget.attrs.setdefault("type", "search")
         return filterset
 
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
-
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query"] = query.urlencode()
-        context["filtered"] = bool(query)
+        context = super().get_context_data(**kwargs)  # query, filtered (FilteredListView)
         context["may_file"] = bool(officer_units(self.request.user))
         context["waiting"] = list(scoped_cases(self.request.user).needing_action_by(self.request.user)
                                   .order_by("filed_at")[:20])

@@ -93,7 +93,7 @@ CASE_WORKFLOW = StateMachine(
         Transition("serve_decision", _("serve the decision"), (S.DECIDED,), (S.SERVED,), HANDLER,
                    description=_("送达 within 7 working days of the decision (Art. 61, Art. 85).")),
         Transition("record_payment", _("record a payment"), (S.SERVED, S.EXECUTING), (S.EXECUTING,), HANDLER,
-                   description=_("执行: late payment adds 3 % of the fine a day, at most the fine "
+                   description=_("执行: late payment adds 3 per cent of the fine a day, at most the fine "
                                  "(Art. 72 (1)).")),
         Transition("close", _("close the case"), (S.SERVED, S.EXECUTING), (S.CLOSED,), RESPONSIBLE,
                    description=_("结案: when the decision is performed, or compulsory enforcement was "

@@ -14,6 +14,7 @@ logger = logging.getLogger(__name__)
 DEADLINE_SWEEPS = (
     "civicloop.events.services.escalate_overdue",
     "civicloop.cases.deadlines.sweep_case_deadlines",
+    "civicloop.leniency.tasks.sweep",
 )
 
 

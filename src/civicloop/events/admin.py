@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from civicloop.core.admin import ReadOnlyAdmin
+
 from .models import Category, DeadlineRule, Event, EventHistory
 
 
@@ -13,19 +15,6 @@ class CategoryAdmin(admin.ModelAdmin):
 @admin.register(DeadlineRule)
 class DeadlineRuleAdmin(admin.ModelAdmin):
     list_display = ["stage", "urgency", "span", "amount", "unit"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Events change only through the workflow; the admin shows them, never edits."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class HistoryInline(admin.TabularInline):

@@ -27,7 +27,7 @@ class Source(models.TextChoices):
     GRID_PATROL = "grid_patrol", _("grid patrol")
     HOTLINE = "hotline", _("hotline")
     PUBLIC_PORTAL = "public_portal", _("public portal")
-    ENTERPRISE = "enterprise", _("enterprise")
+    ENTERPRISE = "enterprise", pgettext_lazy("event source", "enterprise")
     OPEN311 = "open311", _("Open311 client")
 
 

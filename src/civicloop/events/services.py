@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.errors import InvalidInput, NotPermitted
 from civicloop.core.identifiers import is_valid_id_number, is_valid_phone
+from civicloop.core.inputs import clean_text as _clean_text
 from civicloop.core.models import next_counter_value
 from civicloop.notifications.services import notify_units, notify_users
 from civicloop.org.choices import RegionLevel, Role, UnitKind
@@ -170,18 +171,6 @@ class Location:
     # "wgs84" for phone GPS and Open311; "gcj02" for points picked on our map.
     datum: str = "gcj02"
     address: str = ""
-
-
-def _clean_text(value: str, *, field: str, max_length: int, required: bool) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise InvalidInput(_("This field is required."), field=field)
-    if len(value) > max_length:
-        raise InvalidInput(
-            _("At most %(n)d characters are allowed (you gave %(m)d).") % {"n": max_length, "m": len(value)},
-            field=field,
-        )
-    return value
 
 
 def create_event(

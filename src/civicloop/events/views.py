@@ -29,6 +29,7 @@ from django.views.generic import DetailView
 from civicloop.core.api import PublicRateThrottle, client_ip
 from civicloop.core.errors import DomainError, InvalidInput, NotPermitted
 from civicloop.core.listing import FilteredListView
+from civicloop.core.views import forbidden
 from civicloop.org.scope import scope_of
 from civicloop.privacy.masking import mask_address, mask_id_number, mask_name, mask_phone
 
@@ -57,10 +58,6 @@ PAGE_SIZE = 25
 def scoped_events(user):
     """The one door to events for signed-in pages."""
     return Event.objects.visible_to(user).select_related(*LIST_RELATED)
-
-
-def forbidden(request, message=None):
-    return render(request, "403.html", {"message": message}, status=403)
 
 
 # --- queue, list, export --------------------------------------------------------------
@@ -116,7 +113,6 @@ class EventListView(ScopedEventMixin, FilteredListView):
         filterset = super().get_filterset(filterset_class)
         _narrow_filter_form(filterset.form, self.request.user)
         return filterset
-
 
 
 class EventExportView(EventListView):

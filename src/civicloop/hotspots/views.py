@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from civicloop.core.errors import DomainError, NotPermitted
 from civicloop.core.listing import FilteredListView
+from civicloop.core.views import forbidden
 from civicloop.events.models import Event
 
 from . import services
@@ -36,10 +37,6 @@ from .workflow import WARNING_WORKFLOW
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 30
-
-
-def forbidden(request, message=None):
-    return render(request, "403.html", {"message": message}, status=403)
 
 
 # --- high-frequency analysis ---------------------------------------------------------------------
@@ -139,7 +136,6 @@ class WarningListView(FilteredListView):
         for name in ("raised_after", "raised_before"):
             filterset.form.fields[name].widget.input_type = "date"
         return filterset
-
 
 
 HISTORY_LABELS = {"raise": _lazy("raised by the scan")}

@@ -4,6 +4,8 @@ so that it leaves its history row."""
 
 from django.contrib import admin
 
+from civicloop.core.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import (
     AssessmentHistory,
     AssessmentRound,
@@ -18,28 +20,6 @@ from .models import (
     MatterVersion,
     TownAssessment,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class VersionInline(ReadOnlyInline):

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.errors import InvalidInput, InvalidTransition, NotPermitted
+from civicloop.core.inputs import clean_text as _text
 from civicloop.events.models import Category
 from civicloop.notifications.services import notify_units
 from civicloop.org.choices import RegionLevel, UnitKind
@@ -62,18 +63,6 @@ def _iso(value) -> str | None:
 
 def _money(value) -> str | None:
     return str(value) if value is not None else None
-
-
-def _text(value: str, *, field: str, max_length: int, required: bool) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise InvalidInput(_("This field is required."), field=field)
-    if len(value) > max_length:
-        raise InvalidInput(
-            _("At most %(n)d characters are allowed (you gave %(m)d).") % {"n": max_length, "m": len(value)},
-            field=field,
-        )
-    return value
 
 
 def _reason(transition, reason: str) -> str:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.errors import DomainError, NotPermitted
 from civicloop.core.listing import FilteredListView
+from civicloop.core.views import forbidden, form_error
 from civicloop.org.choices import RegionLevel
 from civicloop.org.models import Region
 
@@ -47,17 +48,6 @@ from .workflow import ASSESSMENT_WORKFLOW, REQUEST_WORKFLOW
 
 PAGE_SIZE = 30
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def forbidden(request, message=None):
-    return render(request, "403.html", {"message": message}, status=403)
-
-
-def form_error(form, exc: DomainError) -> int:
-    """Put a service's refusal on its field (or the whole form); the status to answer."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, str(exc.message))
-    return exc.status_code
 
 
 def form_view(request, *, form, perform, done, template: str, context: dict):

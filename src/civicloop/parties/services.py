@@ -19,6 +19,7 @@ from civicloop.core.identifiers import (
     is_valid_phone,
     normalise_credit_code,
 )
+from civicloop.core.inputs import clean_text as _text
 from civicloop.privacy.services import record_personal_data_access
 
 from .choices import PartyKind
@@ -39,17 +40,6 @@ class PartyData:
     legal_representative: str = ""
     phone: str = ""
     address: str = ""
-
-
-def _text(value: str, *, field: str, max_length: int, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise InvalidInput(_("This field is required."), field=field)
-    if len(value) > max_length:
-        raise InvalidInput(
-            _("At most %(n)d characters are allowed (you gave %(m)d).") % {"n": max_length, "m": len(value)},
-            field=field)
-    return value
 
 
 def clean_party_data(data: PartyData) -> dict[str, str]:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from civicloop.core.api import client_ip
 from civicloop.core.errors import DomainError, NotPermitted
+from civicloop.core.views import forbidden
 
 from . import services
 from .forms import CorrectPartyForm
@@ -21,10 +22,6 @@ from .permissions import may_correct, may_reveal
 
 def scoped_parties(user):
     return Party.objects.visible_to(user)
-
-
-def forbidden(request, message=None):
-    return render(request, "403.html", {"message": message}, status=403)
 
 
 @login_required

@@ -32,26 +32,42 @@ from civicloop.parties.api.serializers import PartyInputSerializer
 def reason_field(name: str) -> serializers.CharField:
     if CASE_WORKFLOW[name].reason_required:
         return serializers.CharField(help_text=_("Why (required)."))
-    return serializers.CharField(required=False, allow_blank=True, default="", help_text=_("Note (optional)."))
+    return serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=_("Note (optional).")
+    )
 
 
 def money(**kwargs) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True,
-                                    default=None, **kwargs)
+    return serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        default=None,
+        **kwargs,
+    )
 
 
 def penalties() -> serializers.ListField:
-    return serializers.ListField(child=serializers.ChoiceField(choices=PenaltyKind.choices), required=False,
-                                 default=list, help_text=_("Other kinds of penalty (Art. 9)."))
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=PenaltyKind.choices),
+        required=False,
+        default=list,
+        help_text=_("Other kinds of penalty (Art. 9)."),
+    )
 
 
 def user_field(**kwargs) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True), **kwargs)
+    return serializers.SlugRelatedField(
+        slug_field="username", queryset=User.objects.filter(is_active=True), **kwargs
+    )
 
 
 def optional_datetime(help_text=None) -> serializers.DateTimeField:
-    return serializers.DateTimeField(required=False, allow_null=True, default=None,
-                                     help_text=help_text or _("Default: now."))
+    return serializers.DateTimeField(
+        required=False, allow_null=True, default=None, help_text=help_text or _("Default: now.")
+    )
 
 
 class PartyLinkSerializer(serializers.Serializer):
@@ -63,12 +79,19 @@ class FileCaseSerializer(serializers.Serializer):
     """立案. Name the party either as ``party`` (found by its identifier or recorded with the
     case) or among ``parties`` (recorded parties with their roles)."""
 
-    handling_unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all(),
-                                                 help_text=_("Unit code of the town squad or county department."))
+    handling_unit = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Unit.objects.all(),
+        help_text=_("Unit code of the town squad or county department."),
+    )
     procedure = serializers.ChoiceField(choices=Procedure.choices)
     source = serializers.ChoiceField(choices=CaseSource.choices)
-    event = serializers.IntegerField(required=False, allow_null=True, default=None,
-                                     help_text=_("Id of the event the case comes from (source “event”)."))
+    event = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Id of the event the case comes from (source “event”)."),
+    )
     inspection_reference = serializers.CharField(required=False, allow_blank=True, default="")
     title = serializers.CharField()
     facts = serializers.CharField()
@@ -76,9 +99,13 @@ class FileCaseSerializer(serializers.Serializer):
     violation_ended_on = serializers.DateField(required=False, allow_null=True, default=None)
     limitation_five_years = serializers.BooleanField(required=False, default=False)
     address = serializers.CharField(required=False, allow_blank=True, default="")
-    matters = serializers.ListField(child=serializers.CharField(), help_text=_("Matter codes, e.g. [\"SR-001\"]."))
-    handlers = serializers.ListField(child=serializers.CharField(),
-                                     help_text=_("Usernames of at least two certified officers of the unit."))
+    matters = serializers.ListField(
+        child=serializers.CharField(), help_text=_('Matter codes, e.g. ["SR-001"].')
+    )
+    handlers = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_("Usernames of at least two certified officers of the unit."),
+    )
     lead_handler = serializers.CharField(required=False, allow_blank=True, default="")
     party = PartyInputSerializer(required=False, allow_null=True, default=None)
     parties = PartyLinkSerializer(many=True, required=False, default=list)
@@ -90,8 +117,12 @@ class EvidenceActionSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=EvidenceKind.choices)
     description = serializers.CharField()
     collected_on = serializers.DateField(required=False, allow_null=True, default=None)
-    file = serializers.FileField(required=False, allow_null=True, default=None,
-                                 help_text=_("A photo or document (multipart/form-data)."))
+    file = serializers.FileField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("A photo or document (multipart/form-data)."),
+    )
 
 
 class FindingsActionSerializer(serializers.Serializer):
@@ -104,7 +135,9 @@ class FindingsActionSerializer(serializers.Serializer):
     facts_clear = serializers.BooleanField(required=False, default=False)
     evidence_complete = serializers.BooleanField(required=False, default=False)
     party_admits = serializers.BooleanField(required=False, default=False)
-    fast_track_consent_at = optional_datetime(_("When the party agreed in writing to the fast track."))
+    fast_track_consent_at = optional_datetime(
+        _("When the party agreed in writing to the fast track.")
+    )
     major_public_interest = serializers.BooleanField(required=False, default=False)
     is_complex = serializers.BooleanField(required=False, default=False)
     needs_collective_deliberation = serializers.BooleanField(required=False, default=False)
@@ -113,12 +146,17 @@ class FindingsActionSerializer(serializers.Serializer):
 
 
 class NoteActionSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("Note (optional)."))
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=_("Note (optional).")
+    )
 
 
 def reason_serializer(name: str) -> type[serializers.Serializer]:
-    return type(f"{''.join(p.title() for p in name.split('_'))}ActionSerializer", (serializers.Serializer,),
-                {"reason": reason_field(name)})
+    return type(
+        f"{''.join(p.title() for p in name.split('_'))}ActionSerializer",
+        (serializers.Serializer,),
+        {"reason": reason_field(name)},
+    )
 
 
 class AssignReviewersActionSerializer(serializers.Serializer):
@@ -132,15 +170,21 @@ class OpinionActionSerializer(serializers.Serializer):
     opinion = serializers.ChoiceField(choices=Opinion.choices)
     changes = serializers.CharField(required=False, allow_blank=True, default="")
     reasons = serializers.CharField(required=False, allow_blank=True, default="")
-    return_to = serializers.ChoiceField(choices=ReturnTo.choices, required=False, allow_blank=True, default="")
+    return_to = serializers.ChoiceField(
+        choices=ReturnTo.choices, required=False, allow_blank=True, default=""
+    )
 
 
 class NoticeActionSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=ServiceMethod.choices)
     served_at = optional_datetime()
-    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, allow_blank=True, default="",
-                                      help_text=_("To adjust the proposal (e.g. as the review asked); default: "
-                                                  "the proposal."))
+    outcome = serializers.ChoiceField(
+        choices=Outcome.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("To adjust the proposal (e.g. as the review asked); default: the proposal."),
+    )
     fine = money()
     confiscation = money()
     penalties = penalties()
@@ -187,16 +231,30 @@ class DecideActionSerializer(serializers.Serializer):
     fine = money()
     confiscation = money()
     penalties = penalties()
-    no_penalty_ground = serializers.ChoiceField(choices=NoPenaltyGround.choices, required=False, allow_blank=True,
-                                                default="")
+    no_penalty_ground = serializers.ChoiceField(
+        choices=NoPenaltyGround.choices, required=False, allow_blank=True, default=""
+    )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
-    collective_deliberation_on = serializers.DateField(required=False, allow_null=True, default=None)
+    collective_deliberation_on = serializers.DateField(
+        required=False, allow_null=True, default=None
+    )
     serve_on_the_spot = serializers.BooleanField(required=False, default=False)
+    leniency_items = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        default=list,
+        help_text=_(
+            "Codes of the 一免一减 items the decision applies; each must apply to the case "
+            "(GET /api/case-leniency/{case}/)."
+        ),
+    )
 
 
 class SpotDecisionActionSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=Outcome.choices,
-                                      help_text=_("Penalty or reduced penalty (a no-penalty outcome is refused)."))
+    outcome = serializers.ChoiceField(
+        choices=Outcome.choices,
+        help_text=_("Penalty or reduced penalty (a no-penalty outcome is refused)."),
+    )
     fine = money()
     penalties = penalties()
     reason = serializers.CharField(required=False, allow_blank=True, default="")
@@ -209,8 +267,12 @@ class SpotDecisionActionSerializer(serializers.Serializer):
 class ServeDecisionActionSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=ServiceMethod.choices)
     served_at = optional_datetime()
-    reason = serializers.CharField(required=False, allow_blank=True, default="",
-                                   help_text=_("Required when served after 7 working days."))
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Required when served after 7 working days."),
+    )
 
 
 class PaymentActionSerializer(serializers.Serializer):

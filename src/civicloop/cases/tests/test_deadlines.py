@@ -46,7 +46,7 @@ def test_a_case_filed_before_the_holidays_carries_its_statutory_deadlines(case_w
         case = file(case_world, procedure="fast_track")
     decision = case.active_deadline(DeadlineKind.DECISION)
     assert (decision.amount, decision.counting, decision.due_at.date()) == (90, "natural_days", dt.date(2026, 12, 28))
-    assert "60" in decision.basis
+    assert "第六十条" in decision.basis
     target = case.active_deadline(DeadlineKind.FAST_TRACK)
     assert (target.counting, target.due_at.date()) == ("working_days", dt.date(2026, 10, 16))
 
@@ -92,7 +92,7 @@ def test_a_decision_after_the_deadline_needs_an_extension_first(case_world, sett
     with at(day(2026, 6, 10, 10)):
         with pytest.raises(InvalidInput) as late:
             decide(cw, case)
-        assert "60" in str(late.value)
+        assert "第六十条" in str(late.value)
         services.request_extension(case, by=cw.wuyuan_officer, reason="当事人申请延期陈述", days=10,
                                    legal_basis="某规章")
         services.approve_extension(case, by=cw.leader)

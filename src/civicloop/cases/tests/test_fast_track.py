@@ -98,7 +98,7 @@ def test_an_ineligible_case_is_refused_with_the_failing_rules_and_nothing_change
             services.conclude_fast_track(case, by=cw.wuyuan_officer,
                                          findings=findings(fine=6000, party_admits=False))
     message = str(refused.value)
-    assert "admits" in message and "5000" in message
+    assert "当事人承认违法行为" in message and "5000" in message
     case = Case.objects.get(pk=case.pk)
     assert case.state == S.INVESTIGATING and case.history.count() == rows and case.proposed_outcome == ""
 

@@ -40,7 +40,7 @@ def test_a_case_needs_two_officers_holding_a_valid_enforcement_certificate(case_
         with at(MONDAY), pytest.raises(InvalidInput) as refused:
             file(cw, handlers=handlers)
         assert refused.value.field == "handlers"
-        assert "42" in str(refused.value)
+        assert "第四十二条" in str(refused.value)
     nothing_stored(0)
 
 
@@ -92,7 +92,7 @@ def test_a_violation_older_than_two_years_is_out_of_limitation(case_world):
     cw = case_world
     with at(MONDAY), pytest.raises(InvalidInput) as old:
         file(cw, violation_date=dt.date(2024, 5, 31))
-    assert old.value.field == "violation_date" and "36" in str(old.value)
+    assert old.value.field == "violation_date" and "第三十六条" in str(old.value)
     with at(MONDAY):
         continuing = file(cw, violation_date=dt.date(2024, 5, 1), violation_ended_on=dt.date(2025, 1, 1))
         serious = file(cw, violation_date=dt.date(2023, 1, 1), limitation_five_years=True)
@@ -150,6 +150,17 @@ def test_numbers_follow_the_units_scheme_per_year(case_world):
     assert second.number == "盐综执（武原）立字〔2026〕第0002号"
     assert other.number == "澉浦镇综合行政执法队立字〔2026〕第0001号"
     assert next_year.number == "盐综执（武原）立字〔2027〕第0001号"
+
+
+def test_two_units_cannot_share_a_document_number_prefix(case_world):
+    from django.core.exceptions import ValidationError
+
+    DocumentNumberScheme.objects.create(unit=case_world.wuyuan_squad, prefix="盐综执（武原）")
+    clash = DocumentNumberScheme(unit=case_world.ganpu_squad, prefix="盐综执（武原）")
+    with pytest.raises(ValidationError) as refused:
+        clash.full_clean()
+    assert "文书编号会重复" in str(refused.value.message_dict["prefix"])
+    assert DocumentNumberScheme.objects.get().unit == case_world.wuyuan_squad
 
 
 def _ganpu_matter(cw):

@@ -87,7 +87,7 @@ def test_a_case_needing_review_cannot_be_decided_without_an_approved_one(case_wo
     settings.CIVICLOOP_REVIEW_ALL_EMPOWERED_CASES = True  # the county adopts the rule before the decision
     with at(LATER), pytest.raises(InvalidInput) as refused:
         decide(cw, case)
-    assert "58" in str(refused.value)
+    assert "第五十八条" in str(refused.value)
     case.refresh_from_db()
     assert case.state == S.PRIOR_NOTICE and case.decided_at is None
 
@@ -125,7 +125,7 @@ def test_an_unqualified_reviewer_cannot_approve_but_may_return(case_world):
         services.assign_reviewers(case, by=cw.wuyuan_officer, reviewers=[cw.unqualified_reviewer], mode="single")
         with pytest.raises(NotPermitted) as refused:
             services.record_opinion(case, by=cw.unqualified_reviewer, opinion=Opinion.APPROVE)
-        assert "58" in str(refused.value)
+        assert "第五十八条第二款" in str(refused.value)
         assert not ReviewSeat.objects.exclude(opinion="").exists()
         services.record_opinion(case, by=cw.unqualified_reviewer, opinion=Opinion.RETURN, reasons="证据不足",
                                 return_to=ReturnTo.CASE_REVIEW)
@@ -217,7 +217,7 @@ def test_a_joint_review_needs_an_approving_reviewer_who_holds_the_qualification(
     seats = [type("Seat", (), {"opinion": Opinion.APPROVE, "qualified": False, "reviewer": "x", "changes": "",
                                "return_to": "", "reasons": ""})() for _ in range(2)]
     outcome = rv.joint_outcome(seats, rule="unanimous")
-    assert outcome.state == ReviewState.RETURNED and "qualification" in outcome.summary
+    assert outcome.state == ReviewState.RETURNED and "法律职业资格" in outcome.summary
 
 
 def test_opinions_need_their_changes_or_reasons(case_world):

@@ -121,7 +121,7 @@ def test_a_hearing_is_requested_scheduled_held_reviewed_again_and_decided_no_hea
                               transcript_summary="当事人称已停止占道，请求从轻。")
         with pytest.raises(InvalidInput) as needs_review:
             decide(cw, case, fine=Decimal("8000"))
-        assert "58" in str(needs_review.value)
+        assert "第五十八条" in str(needs_review.value)
         services.refer_to_legal_review(case, by=cw.wuyuan_officer, reason="听证后法制审核")
         review_to_notice(cw, case)
     case.refresh_from_db()
@@ -181,7 +181,7 @@ def test_the_person_who_asked_for_a_withdrawal_cannot_approve_it_even_as_a_leade
         services.request_withdrawal(case, by=leader, reason="不属于本单位管辖")
         with pytest.raises(NotPermitted) as refused:
             services.approve_withdrawal(case, by=leader)
-        assert "other than" in str(refused.value)
+        assert "申请人以外的人员" in str(refused.value)
     case.refresh_from_db()
     assert case.state == S.FILED and case.approvals.get().state == ApprovalState.PENDING
 
@@ -243,7 +243,7 @@ def test_a_penalty_waits_for_the_statement_period_unless_the_party_waives_in_wri
         assert case.current_notice.statement_until.date() == dt.date(2026, 6, 4)  # 3 working days
         with pytest.raises(InvalidInput) as waiting:
             decide(cw, case)
-        assert "62" in str(waiting.value)
+        assert "第六十二条" in str(waiting.value)
         services.record_waiver(case, by=cw.wuyuan_officer, statement=True, note="当事人书面放弃陈述申辩")
         case = decide(cw, case)
     assert case.state == S.DECIDED
@@ -271,7 +271,7 @@ def test_a_hearing_needs_the_right_and_a_request_within_five_working_days(case_w
         small = to_notice(cw, file(cw))
         with pytest.raises(InvalidInput) as no_right:
             services.request_hearing(small, by=cw.wuyuan_officer)
-        assert "63" in str(no_right.value)
+        assert "第六十三条" in str(no_right.value)
         big = to_notice(cw, file(cw), fine=Decimal("15000"))
         assert big.current_notice.hearing_request_until.date() == dt.date(2026, 6, 8)  # 5 working days
     with at(at_local(2026, 6, 9, 9)):

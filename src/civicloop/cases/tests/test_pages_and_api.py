@@ -264,5 +264,5 @@ def test_the_case_figures_cost_a_fixed_number_of_queries(case_world, django_asse
     from civicloop.cases.kpis import Period, report
 
     closed_cases(case_world)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(8):
         report(Period())

@@ -31,6 +31,9 @@ from civicloop.events.deadlines import ensure_default_rules
 from civicloop.events.demo import generate_demo_events, load_categories
 from civicloop.events.models import Event
 from civicloop.hotspots.demo import play_demo_hotspots
+from civicloop.leniency.demo import case_plans as leniency_case_plans
+from civicloop.leniency.demo import load_demo_items
+from civicloop.leniency.demo import summary as leniency_summary
 from civicloop.matters.demo import (
     load_demo_assessment,
     load_demo_empowerment,
@@ -130,13 +133,21 @@ class Command(LocalisedCommand):
         if requests or assessment:
             self.stdout.write(_("Added %(n)d empowerment requests and the assessment round “%(round)s”.")
                               % {"n": requests, "round": assessment or "—"})
-        cases = load_demo_cases(seed=seed)
+        load_demo_items()
+        cases = load_demo_cases(seed=seed, more_plans=leniency_case_plans)
         logins = [*logins, *cases.logins]
         self.stdout.write(_("%(n)d penalty cases through the case services (%(procedures)s).") % {
             "n": cases.cases, "procedures": "、".join(f"{Procedure(p).label} {n}"
                                                      for p, n in sorted(cases.procedures.items()))})
         for failure in cases.failures:
             self.stderr.write(_("Demo step skipped: %(failure)s") % {"failure": failure})
+        flexible = leniency_summary()
+        self.stdout.write(_(
+            "Flexible enforcement: %(items)d list items, %(applied)d applied in decisions, "
+            "%(commitments)d commitments, %(repairs)d credit repairs, %(services)d butler services."
+        ) % {"items": flexible.items, "applied": flexible.applied,
+             "commitments": sum(flexible.commitments.values()),
+             "repairs": sum(flexible.repairs.values()), "services": flexible.services})
 
         elapsed = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(_("Demo ready in %(s).1f s.") % {"s": elapsed}))

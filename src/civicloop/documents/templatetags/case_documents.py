@@ -1,0 +1,16 @@
+"""``{% case_documents_section case %}``: the documents section of the case page."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.inclusion_tag("documents/_case_documents.html", takes_context=True)
+def case_documents_section(context, case):
+    from civicloop.documents.views import documents_context
+
+    return {
+        **documents_context(context["request"], case),
+        "csrf_token": context.get("csrf_token"),
+        "request": context["request"],
+    }

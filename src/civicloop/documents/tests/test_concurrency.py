@@ -1,0 +1,117 @@
+"""Two people issuing documents at once (PostgreSQL): the same document gets one number and
+one version; documents of different cases of one unit get distinct, consecutive numbers."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from civicloop.cases.choices import EvidenceKind, Procedure
+from civicloop.cases.models import CaseHistory, DocumentNumberScheme
+from civicloop.cases.services import add_evidence
+from civicloop.documents import services
+from civicloop.documents.choices import DocumentKind
+from civicloop.documents.models import DocumentVersion, GeneratedDocument
+from civicloop.documents.tests.helpers import PREFIX
+from civicloop.testing.cases import MONDAY, at, file
+from civicloop.testing.world import build_world, equip_for_cases
+
+K = DocumentKind
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are exercised on PostgreSQL (DATABASE_URL=postgres://…)")
+
+
+def run_together(calls, monkeypatch):
+    """Run ``calls`` in threads that are all inside their transaction (after the case row
+    lock) before any goes on — unless a lock keeps one waiting, which is what is tested."""
+    barrier = threading.Barrier(len(calls))
+    real = services.find_slot
+
+    def synchronised(case, kind, subject=""):
+        try:
+            barrier.wait(timeout=1.5)
+        except threading.BrokenBarrierError:
+            pass  # another caller waits on the case row: expected
+        return real(case, kind, subject)
+
+    monkeypatch.setattr(services, "find_slot", synchronised)
+    results = [None] * len(calls)
+
+    def runner(i, call):
+        try:
+            results[i] = call()
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=runner, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return results
+
+
+def inspected_case(cw, unit_officer=None):
+    with at(MONDAY):
+        case = file(cw, procedure=Procedure.SIMPLE)
+        item = add_evidence(
+            case, by=cw.wuyuan_officer, kind=EvidenceKind.RECORD, description="现场检查"
+        )
+    return case, f"evidence-{item.pk}"
+
+
+def test_two_people_issuing_the_same_document_at_once_get_one_number_and_one_version(
+    monkeypatch,
+):
+    cw = equip_for_cases(build_world())
+    DocumentNumberScheme.objects.create(unit=cw.wuyuan_squad, prefix=PREFIX)
+    case, subject = inspected_case(cw)
+    results = run_together(
+        [
+            lambda: services.issue_document(
+                case, kind=K.INSPECTION_RECORD, subject=subject, by=cw.wuyuan_officer
+            ),
+            lambda: services.issue_document(
+                case, kind=K.INSPECTION_RECORD, subject=subject, by=cw.wuyuan_officer2
+            ),
+        ],
+        monkeypatch,
+    )
+    assert not any(isinstance(r, Exception) for r in results), results
+    assert sorted(r.created for r in results) == [False, True]
+    assert {r.document.pk for r in results} == {GeneratedDocument.objects.get().pk}
+    assert {r.document.number for r in results} == {f"{PREFIX}检字〔2026〕第0001号"}
+    assert DocumentVersion.objects.count() == 1
+    assert CaseHistory.objects.filter(case=case, action="issue_document").count() == 1
+
+
+def test_documents_of_different_cases_issued_at_once_get_distinct_consecutive_numbers(
+    monkeypatch,
+):
+    cw = equip_for_cases(build_world())
+    DocumentNumberScheme.objects.create(unit=cw.wuyuan_squad, prefix=PREFIX)
+    made = [inspected_case(cw) for _n in range(4)]
+    results = run_together(
+        [
+            (
+                lambda case=case, subject=subject: services.issue_document(
+                    case, kind=K.INSPECTION_RECORD, subject=subject, by=cw.wuyuan_officer
+                )
+            )
+            for case, subject in made
+        ],
+        monkeypatch,
+    )
+    assert not any(isinstance(r, Exception) for r in results), results
+    assert sorted(r.document.number for r in results) == [
+        f"{PREFIX}检字〔2026〕第000{n}号" for n in range(1, 5)
+    ]

@@ -1,0 +1,650 @@
+"""Demo data of flexible enforcement, made only through the service functions.
+
+* :func:`load_demo_items` imports the demo "一免一减" list (``data/items.csv``: 38 items on the
+  real matter catalog; invented document numbers marked 演示) and its 2026 revision;
+* :func:`case_plans` gives the penalty-case demo (``cases.demo.CaseDemo``) more scenarios,
+  played in the same timeline with the clock moved to each step: first-violation
+  exemptions with a notice and commitment (kept, and one broken — reopened as an event),
+  a second violation the list no longer covers, a reduced and two lighter penalties, a
+  notice still waiting for the commitment, a weekly worker sweep (follow-up checks due,
+  penalties that became repairable) and the handling units working the credit repairs
+  through every state, and butler services for enterprises.
+
+People and facts are invented (valid identifiers); matters and statutes are real.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.utils import timezone
+
+from civicloop.cases import services as case_services
+from civicloop.cases.choices import EvidenceKind, NoPenaltyGround, Outcome, Procedure, ServiceMethod
+from civicloop.cases.demo import People, working_day
+from civicloop.org.choices import Role, UnitKind
+from civicloop.org.models import Unit, User
+
+from . import services
+from .choices import Harm, RepairState, ServiceKind
+from .importing import import_list, read_list_file
+from .models import AppliedItem, ButlerService, Commitment, CreditRepair, LeniencyItem
+from .tasks import sweep
+
+DATA = Path(__file__).resolve().parent / "data"
+LIST_FILES = (("items.csv", dt.date(2024, 7, 1)), ("items-2026.csv", dt.date(2026, 3, 1)))
+
+
+def load_demo_items() -> int:
+    """Import the demo list (once). Returns the number of items."""
+    if not LeniencyItem.objects.exists():
+        for name, start in LIST_FILES:
+            result = import_list(
+                read_list_file(DATA / name), by=None, effective_from=start, system=True
+            )
+            if result.errors:
+                raise ValueError(f"{name}: {result.errors[:3]}")
+    return LeniencyItem.objects.count()
+
+
+@dataclass
+class LeniencySummary:
+    items: int
+    applied: int
+    commitments: dict
+    repairs: dict
+    services: int
+
+
+def summary() -> LeniencySummary:
+    def by_state(queryset) -> dict:
+        counts: dict[str, int] = {}
+        for state in queryset.values_list("state", flat=True):
+            counts[state] = counts.get(state, 0) + 1
+        return counts
+
+    return LeniencySummary(
+        items=LeniencyItem.objects.count(),
+        applied=AppliedItem.objects.count(),
+        commitments=by_state(Commitment.objects.all()),
+        repairs=by_state(CreditRepair.objects.all()),
+        services=ButlerService.objects.count(),
+    )
+
+
+class LeniencyPlays:
+    """The scenarios, as generators of steps for ``CaseDemo`` (``demo.at`` waits for a moment)."""
+
+    def __init__(self, demo):
+        self.demo = demo
+        self.rng = random.Random(4711)
+        self.people = People(self.rng)
+
+    # --- helpers ---
+
+    def circumstances(
+        self, moment, case, *, harm=Harm.MINOR, due_days=3, corrected_days=1, amount=None
+    ):
+        ordered = timezone.localtime(moment).date()
+        if corrected_days:
+            # Recorded once the correction is seen: a correction date may not lie in the future.
+            seen = timezone.make_aware(
+                dt.datetime.combine(ordered + dt.timedelta(days=corrected_days), dt.time(17))
+            )
+            moment = max(moment, seen)
+        yield from self.demo.at(
+            moment,
+            services.record_circumstances,
+            case,
+            by=self.demo.lead(case),
+            data=services.CircumstancesData(
+                harm=harm,
+                correction_ordered_on=ordered,
+                correction_due_on=ordered + dt.timedelta(days=due_days),
+                corrected_on=ordered + dt.timedelta(days=corrected_days)
+                if corrected_days is not None
+                else None,
+                amount_involved=amount,
+                note="现场检查并责令限期改正。",
+            ),
+        )
+
+    def investigate(self, start, case, *, outcome, fine=None, reason, circumstances=None):
+        demo, lead = self.demo, self.demo.lead(case)
+        yield from demo.at(
+            start + dt.timedelta(hours=1), case_services.start_investigation, case, by=lead
+        )
+        yield from demo.evidence(
+            start + dt.timedelta(hours=2),
+            case,
+            lead,
+            [
+                (EvidenceKind.RECORD, "现场检查笔录及照片"),
+                (EvidenceKind.PARTY_STATEMENT, "询问笔录（当事人承认违法事实）"),
+            ],
+        )
+        yield from self.circumstances(start + dt.timedelta(hours=3), case, **(circumstances or {}))
+        findings = case_services.Findings(
+            facts=case.facts + "经调查核实，事实清楚。",
+            outcome=outcome,
+            fine=fine,
+            reason=reason,
+            facts_clear=True,
+            evidence_complete=True,
+            party_admits=True,
+        )
+        # After the correction period, so "corrected in time" is known.
+        yield from demo.at(
+            working_day(start, 5),
+            case_services.conclude_investigation,
+            case,
+            by=lead,
+            findings=findings,
+        )
+        yield from demo.at(
+            working_day(start, 5, hour=15),
+            case_services.approve_case_review,
+            case,
+            by=demo.responsible(case.handling_unit),
+            note="同意调查结论。",
+        )
+        case.refresh_from_db()
+        if case.state == "legal_review":
+            reviewer = demo.staff.town_reviewer or demo.staff.legal_reviewer
+            yield from demo.review(working_day(start, 6), case, [reviewer])
+
+    def commitment(self, start, case, *, kept: bool, check_note: str, then=None):
+        """告知 → 承诺 → ``then`` (the decision) → (sweep marks the check due) → 回访."""
+        lead = self.demo.lead(case)
+        commitment = yield from self.demo.at(
+            working_day(start, 6, hour=15),
+            services.serve_commitment_notice,
+            case,
+            by=lead,
+            notice_text=(
+                f"你（单位）{case.title.removesuffix('案')}的行为违反了有关规定，属轻微违法。现告知：请于三日内改正，"
+                "并书面承诺今后遵守相关规定；承诺后将进行回访，违反承诺的，依法处理。"
+            ),
+        )
+        signed = working_day(start, 7)
+        yield from self.demo.at(
+            signed,
+            services.record_commitment,
+            commitment,
+            by=lead,
+            text="本人（单位）已知晓违法事实，承诺已改正并今后严格遵守相关规定，接受回访检查。",
+            signed_on=timezone.localtime(signed).date(),
+            scan=_scan(case.number),
+        )
+        if then is not None:
+            yield from then
+        commitment.refresh_from_db()
+        follow_up = working_day(
+            timezone.make_aware(dt.datetime.combine(commitment.follow_up_due_on, dt.time(9))),
+            6,
+            hour=10,
+        )
+        yield from self.demo.at(
+            follow_up, services.record_check, commitment, by=lead, kept=kept, note=check_note
+        )
+
+    def decide(self, moment, case, **decision):
+        yield from self.demo.at(
+            moment,
+            case_services.decide_case,
+            case,
+            by=self.demo.responsible(case.handling_unit),
+            decision=case_services.Decision(**decision),
+        )
+
+    def serve_and_close(self, decided, case, *, pay: Decimal | None = None):
+        demo, lead = self.demo, self.demo.lead(case)
+        yield from demo.at(
+            working_day(decided, 1),
+            case_services.serve_decision,
+            case,
+            by=lead,
+            method=ServiceMethod.IN_PERSON,
+        )
+        if pay:
+            yield from demo.at(
+                working_day(decided, 5),
+                case_services.record_payment,
+                case,
+                by=lead,
+                amount=pay,
+                receipt_number=f"非税{self.rng.randint(1000000, 9999999)}",
+            )
+        yield from demo.at(
+            working_day(decided, 6, hour=16),
+            case_services.close_case,
+            case,
+            by=demo.responsible(case.handling_unit),
+        )
+
+    def notice_and_penalty(self, start, case, *, fine, outcome, reason, items):
+        lead = self.demo.lead(case)
+        yield from self.demo.at(
+            working_day(start, 7),
+            case_services.serve_notice,
+            case,
+            by=lead,
+            method=ServiceMethod.IN_PERSON,
+            waive_statement=True,
+            waiver_note="当事人书面放弃陈述、申辩权利。",
+        )
+        decided = working_day(start, 8)
+        yield from self.decide(
+            decided, case, outcome=outcome, fine=fine, reason=reason, leniency_items=items
+        )
+        yield from self.serve_and_close(decided, case, pay=fine)
+
+    # --- scenarios ---
+
+    def exemption(
+        self, start, unit, *, title, facts, code, item, party, kept, check_note, ground=None
+    ):
+        """首违不罚 with a notice and commitment, then the follow-up check."""
+        case = yield from self.demo.file(
+            start,
+            unit,
+            procedure=Procedure.ORDINARY,
+            title=title,
+            facts=facts,
+            matter_codes=[code],
+            party=party,
+            party_admits=True,
+        )
+        yield from self.investigate(
+            start,
+            case,
+            outcome=Outcome.NO_PENALTY,
+            reason="初次违法且危害后果轻微并及时改正，拟不予行政处罚。",
+        )
+        reason = "当事人初次违法，危害后果轻微并及时改正，依据《行政处罚法》第三十三条第一款不予行政处罚，并对当事人进行教育。"
+        decision = self.decide(
+            working_day(start, 7, hour=11),
+            case,
+            outcome=Outcome.NO_PENALTY,
+            reason=reason,
+            no_penalty_ground=ground or NoPenaltyGround.FIRST_MINOR,
+            leniency_items=[item],
+        )
+        yield from self.commitment(start, case, kept=kept, check_note=check_note, then=decision)
+        return case
+
+    def second_violation(self, start, unit, *, party):
+        """The same enterprise again on the same matter: the exemption no longer applies (the
+        evaluation shows the earlier case); an ordinary penalty, paid — later repairable."""
+        case = yield from self.demo.file(
+            start,
+            unit,
+            procedure=Procedure.ORDINARY,
+            title="餐饮油烟直排案（再次违法）",
+            facts="当事人经营的餐馆再次未开启油烟净化设施，油烟直排。",
+            matter_codes=["DQ-001"],
+            party=party,
+            party_admits=True,
+        )
+        yield from self.investigate(
+            start,
+            case,
+            outcome=Outcome.PENALTY,
+            fine=Decimal("5000"),
+            reason="一年内再次违法，不适用首违不罚，按裁量基准下限处罚。",
+        )
+        yield from self.notice_and_penalty(
+            start,
+            case,
+            fine=Decimal("5000"),
+            outcome=Outcome.PENALTY,
+            reason="当事人再次违法，依法处罚。",
+            items=[],
+        )
+
+    def reduced(self, start, unit):
+        case = yield from self.demo.file(
+            start,
+            unit,
+            procedure=Procedure.ORDINARY,
+            title="夜间露天烧烤案（减轻处罚）",
+            facts="当事人在禁止区域夜间露天烧烤食品，经劝阻后主动停止并清理现场。",
+            matter_codes=["DQ-003"],
+            party=self.people.person(),
+            party_admits=True,
+        )
+        yield from self.investigate(
+            start,
+            case,
+            outcome=Outcome.REDUCED_PENALTY,
+            fine=Decimal("300"),
+            reason="当事人主动消除违法行为危害后果，依法减轻处罚。",
+        )
+        yield from self.notice_and_penalty(
+            start,
+            case,
+            fine=Decimal("300"),
+            outcome=Outcome.REDUCED_PENALTY,
+            items=["JQ-DQ-003"],
+            reason="当事人主动消除违法行为危害后果，依据《行政处罚法》第三十二条第（一）项减轻处罚，罚款三百元。",
+        )
+
+    def lighter(self, start, unit, *, title, facts, code, item, fine, reason):
+        case = yield from self.demo.file(
+            start,
+            unit,
+            procedure=Procedure.ORDINARY,
+            title=title,
+            facts=facts,
+            matter_codes=[code],
+            party=self.people.enterprise(),
+            party_admits=True,
+        )
+        yield from self.investigate(start, case, outcome=Outcome.PENALTY, fine=fine, reason=reason)
+        yield from self.notice_and_penalty(
+            start, case, fine=fine, outcome=Outcome.PENALTY, reason=reason, items=[item]
+        )
+
+    def waiting_notice(self, start, unit):
+        """An open case whose notice waits for the party's commitment."""
+        case = yield from self.demo.file(
+            start,
+            unit,
+            procedure=Procedure.ORDINARY,
+            title="阳台吊挂有碍市容物品案（告知承诺）",
+            facts="当事人在临街阳台吊挂物品，影响市容。",
+            matter_codes=["SR-003"],
+            party=self.people.person(),
+            party_admits=True,
+        )
+        lead = self.demo.lead(case)
+        yield from self.demo.at(
+            start + dt.timedelta(hours=1), case_services.start_investigation, case, by=lead
+        )
+        yield from self.circumstances(
+            start + dt.timedelta(hours=2), case, harm=Harm.NONE, corrected_days=None
+        )
+        yield from self.demo.at(
+            start + dt.timedelta(hours=3),
+            services.serve_commitment_notice,
+            case,
+            by=lead,
+            notice_text="你在临街阳台吊挂有碍市容物品，属轻微违法。请于三日内清除并书面承诺今后遵守规定。",
+        )
+
+    def weekly_sweep(self):
+        """The worker's sweep every Monday morning, and the handling units' work on the credit
+        repairs it found (one step a week per repair, each towards its scripted end)."""
+        moment = working_day(self.demo.start, 0, hour=8)
+        while True:
+            yield from self.demo.at(moment, sweep)
+            yield from self.demo.at(moment + dt.timedelta(hours=2), self.work_repairs)
+            moment = moment + dt.timedelta(days=7)
+
+    TARGETS = (
+        RepairState.REPAIRED,
+        RepairState.REPAIRED,
+        RepairState.REFUSED,
+        RepairState.CHECKED,
+        RepairState.REPAIRED,
+        RepairState.APPLIED,
+        RepairState.NOTIFIED,
+    )
+
+    def work_repairs(self) -> None:
+        demo = self.demo
+        for index, repair in enumerate(
+            CreditRepair.objects.order_by("id").select_related("handling_unit", "party")
+        ):
+            target = self.TARGETS[index % len(self.TARGETS)]
+            if repair.state == target or repair.state not in (
+                RepairState.NOTIFIED,
+                RepairState.APPLIED,
+                RepairState.CHECKED,
+            ):
+                continue
+            officer = demo.officers(repair.handling_unit)[0]
+            responsible = demo.responsible(repair.handling_unit)
+            if repair.state == RepairState.NOTIFIED and repair.contacted_at is None:
+                services.record_contact(
+                    repair,
+                    by=officer,
+                    note=f"电话告知{repair.party.legal_representative or ''}"
+                    "可申请信用修复，并发送修复指南。",
+                )
+            elif repair.state == RepairState.NOTIFIED:
+                services.record_application(
+                    repair,
+                    by=officer,
+                    applied_on=timezone.localdate(),
+                    note="企业通过“信用中国（浙江）”提交修复申请及信用承诺书。",
+                )
+            elif repair.state == RepairState.APPLIED and target == RepairState.REFUSED:
+                services.refuse_repair(
+                    repair,
+                    by=responsible,
+                    reason="经核查，企业尚未完成责令整改事项，暂不符合信用修复条件。",
+                )
+            elif repair.state == RepairState.APPLIED:
+                services.check_materials(
+                    repair, by=officer, note="信用承诺书、罚款缴纳凭证、整改完成情况说明齐全有效。"
+                )
+            elif repair.state == RepairState.CHECKED:
+                services.approve_repair(repair, by=responsible, note="同意修复，提前停止公示。")
+
+    def butler_services(self):
+        """Compliance check-ups and tailored law sessions for enterprises, by squads and the bureau."""
+        plan = [
+            (
+                0.08,
+                "武原街道",
+                ServiceKind.CHECKUP,
+                "餐饮油烟治理、燃气使用安全、门前三包",
+                "油烟净化设施清洗记录不全；液化气钢瓶存放位置不当。",
+                "一周内补齐清洗台账，钢瓶移至通风处；下月回访。",
+                7,
+            ),
+            (
+                0.16,
+                "武原街道",
+                ServiceKind.LAW_SESSION,
+                "《行政处罚法》首违不罚与告知承诺、户外广告设置规定",
+                "",
+                "",
+                None,
+            ),
+            (
+                0.27,
+                "沈荡镇",
+                ServiceKind.CHECKUP,
+                "社会生活噪声、营业时间管理",
+                "夜间音响音量偏大，未安装限音设备。",
+                "两周内安装限音器并做降噪处理。",
+                14,
+            ),
+            (
+                0.36,
+                "百步镇",
+                ServiceKind.LAW_SESSION,
+                "建筑垃圾处置、施工扬尘防治、信用修复政策",
+                "",
+                "",
+                None,
+            ),
+            (
+                0.48,
+                "武原街道",
+                ServiceKind.CHECKUP,
+                "占道经营、店外堆放、垃圾分类",
+                "店外临时堆放货物，未划定经营区域。",
+                "当场整改；协助申请外摆经营备案。",
+                None,
+            ),
+            (
+                0.6,
+                "县综合行政执法局",
+                ServiceKind.LAW_SESSION,
+                "古树名木保护、绿化用地管理、施工许可",
+                "",
+                "",
+                None,
+            ),
+            (
+                0.72,
+                "沈荡镇",
+                ServiceKind.CHECKUP,
+                "消防通道、燃气安全、油烟排放",
+                "未发现违法问题，燃气报警器需更换电池。",
+                "提醒更换电池，纳入季度回访。",
+                30,
+            ),
+            (
+                0.85,
+                "百步镇",
+                ServiceKind.LAW_SESSION,
+                "行政处罚信息公示与信用修复、告知承诺制度",
+                "",
+                "",
+                None,
+            ),
+        ]
+        for fraction, unit_name, kind, topics, findings, follow_up, days in plan:
+            unit = Unit.objects.filter(
+                kind=UnitKind.DEPARTMENT, name=unit_name
+            ).first() or self.demo.squad(unit_name)
+            if unit is None:
+                continue
+            officers = self.demo.officers(unit)[:2]
+            if not officers:
+                continue
+            moment = self.demo.day(fraction, hour=14)
+            held = timezone.localtime(moment).date()
+            yield from self.demo.at(
+                moment,
+                services.record_butler_service,
+                by=officers[0],
+                party=self.people.enterprise(),
+                data=services.ButlerServiceData(
+                    kind=kind,
+                    held_on=held,
+                    unit=unit,
+                    staff=officers,
+                    topics=topics,
+                    findings=findings
+                    or ("" if kind == ServiceKind.LAW_SESSION else "未发现问题。"),
+                    follow_up=follow_up,
+                    follow_up_due_on=held + dt.timedelta(days=days) if days else None,
+                ),
+            )
+
+    def plans(self) -> list:
+        demo = self.demo
+        wuyuan, shendang, baibu = demo.squad("武原街道"), demo.squad("沈荡镇"), demo.squad("百步镇")
+        plans = []
+        if wuyuan is not None:
+            restaurant = self.people.enterprise()
+            plans += [
+                self.exemption(
+                    demo.day(0.1),
+                    wuyuan,
+                    title="流动摊贩占道经营案（首违不罚）",
+                    facts="当事人在健康路人行道摆摊售卖水果，占道约2平方米，经劝导当即撤离。",
+                    code="ZD-001",
+                    item="MF-ZD-001",
+                    party=self.people.person(),
+                    kept=True,
+                    check_note="回访检查，当事人已进入农贸市场固定摊位经营，未再占道。",
+                ),
+                self.exemption(
+                    demo.day(0.14),
+                    wuyuan,
+                    title="餐饮油烟净化设施未开启案（首违不罚）",
+                    facts="当事人经营的餐馆油烟净化设施未开启，经责令当日恢复运行。",
+                    code="DQ-001",
+                    item="MF-DQ-001",
+                    party=restaurant,
+                    kept=True,
+                    check_note="回访检查，油烟净化设施正常运行，清洗台账齐全。",
+                ),
+                self.second_violation(demo.day(0.42), wuyuan, party=restaurant),
+                self.exemption(
+                    demo.day(0.2),
+                    wuyuan,
+                    title="街道两侧堆放物料案（首违不罚）",
+                    facts="当事人在店门前人行道临时堆放装修材料，经责令次日清理。",
+                    code="SR-010",
+                    item="MF-SR-010",
+                    party=self.people.enterprise(),
+                    kept=False,
+                    check_note="回访发现当事人再次在人行道堆放建材，违反承诺。",
+                ),
+                self.reduced(demo.day(0.32), wuyuan),
+                self.waiting_notice(
+                    working_day(demo.end - dt.timedelta(days=4), 0, hour=10), wuyuan
+                ),
+            ]
+        if shendang is not None:
+            plans.append(
+                self.exemption(
+                    demo.day(0.3),
+                    shendang,
+                    title="高音喇叭招揽顾客案（首违不罚）",
+                    facts="当事人在商铺门口使用高音喇叭招揽顾客，经劝导立即停止。",
+                    code="ZS-003",
+                    item="MF-ZS-003",
+                    party=self.people.person(),
+                    kept=True,
+                    check_note="回访检查，已停止使用高音喇叭。",
+                )
+            )
+            plans.append(
+                self.lighter(
+                    demo.day(0.18),
+                    shendang,
+                    title="KTV社会生活噪声超标案（从轻处罚）",
+                    facts="当事人经营的KTV夜间噪声超标，经责令当晚整改。",
+                    code="ZS-002",
+                    item="CQ-ZS-002",
+                    fine=Decimal("5000"),
+                    reason="当事人及时整改、认错认罚，依本县从轻处罚清单在幅度内从轻处罚。",
+                )
+            )
+        if baibu is not None:
+            plans.append(
+                self.lighter(
+                    demo.day(0.06),
+                    baibu,
+                    title="店外占道经营案（从轻处罚）",
+                    facts="当事人在店门外人行道摆放货架经营，经责令当日恢复。",
+                    code="ZD-001",
+                    item="CQ-ZD-001",
+                    fine=Decimal("800"),
+                    reason="当事人及时改正、认错认罚，依本县从轻处罚清单从轻处罚。",
+                )
+            )
+        plans += [self.weekly_sweep(), self.butler_services()]
+        return plans
+
+
+def _scan(number: str):
+    """A small PDF standing in for the signed commitment's scan."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+    return SimpleUploadedFile(f"承诺书-{number[-8:]}.pdf", body, content_type="application/pdf")
+
+
+def case_plans(demo) -> list:
+    """The scenarios for ``cases.demo.load_demo_cases(more_plans=case_plans)``."""
+    return LeniencyPlays(demo).plans()
+
+
+def demo_logins() -> list:
+    return [u for u in User.objects.filter(posts__role=Role.CENTRE_OPERATOR)[:0]]
