@@ -23,7 +23,6 @@ import datetime as dt
 import http.client
 import json
 import os
-import platform
 import shutil
 import socket
 import subprocess
@@ -32,6 +31,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from benchlib import machine
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -50,24 +51,6 @@ def free_port() -> int:
 
 def run(args: list[str], env: dict, **kw) -> subprocess.CompletedProcess:
     return subprocess.run(args, env=env, check=True, capture_output=True, text=True, **kw)
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
-    return f"{cpu}, {os.cpu_count()} cores{mem}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
 
 
 # --- setup of one database ------------------------------------------------------

@@ -26,12 +26,13 @@ import argparse
 import csv
 import datetime as dt
 import os
-import platform
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchlib import machine, percentile
 
 REPO = Path(__file__).resolve().parents[1]
 MARKER = "## Router (`bench/router.py`)"
@@ -39,31 +40,6 @@ INTRO = """Training time and per-text latency of the routing model (`civicloop r
 model's first use on a new machine (fit + 5-fold cross-validation, cached under `VAR_DIR`),
 a new process loading the cached model, one text per call (the judge page and the API) and a
 CSV file through `civicloop router classify`. CPU only, one process."""
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
-    return (f"{cpu}, {os.cpu_count()} cores{mem}, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}")
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def run(args) -> dict:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicloop.core.errors import DomainError
-from civicloop.matters.importing import CellError, parse_date
+from civicloop.matters.importing import CellError, RowError, parse_date
 from civicloop.matters.models import Matter
 
 from . import services
@@ -308,14 +308,6 @@ class Action:
     CREATE = "create"
     NEW_VERSION = "new_version"
     UNCHANGED = "unchanged"
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    value: str
-    message: str
 
 
 @dataclass

@@ -412,49 +412,60 @@ def commitment_detail(request, pk):
     )
 
 
-@login_required
-def commitment_action(request, pk, name):
-    if name not in forms.COMMITMENT_FORMS:
-        raise Http404
-    commitment = _commitment(request, pk)
-    transition = COMMITMENT_WORKFLOW[name]
-    caps = commitment_capacities(request.user, commitment)
+def _transition_page(request, record, *, workflow, name, caps, form_class, form_kwargs, perform,
+                     url_name, not_now):
+    """One manual step of a commitment or a repair: 403 for those who may not act, 409 when the
+    record's state does not allow it (``not_now`` says why), else the step's form."""
+    transition = workflow[name]
+    back = reverse(url_name, args=[record.pk])
     if not transition.actors & caps:
         return forbidden(
             request, _("You may not “%(action)s” here.") % {"action": transition.label}
         )
-    if commitment.state not in transition.sources:
+    if record.state not in transition.sources:
         return render(
             request,
             "leniency/form_page.html",
-            {
-                "title": transition.label,
-                "back": reverse("leniency:commitment", args=[pk]),
-                "form": None,
-                "help": _("“%(action)s” is not possible while the commitment is “%(state)s”.")
-                % {"action": transition.label, "state": commitment.get_state_display()},
-            },
+            {"title": transition.label, "back": back, "form": None, "help": not_now},
             status=409,
         )
 
     def done(_result):
         messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
-        return redirect("leniency:commitment", pk=pk)
+        return redirect(url_name, pk=record.pk)
 
-    kwargs = {"commitment": commitment} if name == "record_check" else {}
     return _form_view(
         request,
-        form_class=forms.COMMITMENT_FORMS[name],
-        form_kwargs=kwargs,
-        perform_with=lambda data: perform_commitment(name, commitment, request.user, data),
+        form_class=form_class,
+        form_kwargs=form_kwargs,
+        perform_with=lambda data: perform(name, record, request.user, data),
         done=done,
         context={
             "title": transition.label,
             "help": transition.description,
-            "subtitle": f"{commitment.case.number} · {commitment.party.display_name}",
-            "back": reverse("leniency:commitment", args=[pk]),
-            "multipart": True,
+            "subtitle": f"{record.case.number} · {record.party.display_name}",
+            "back": back,
         },
+    )
+
+
+@login_required
+def commitment_action(request, pk, name):
+    if name not in forms.COMMITMENT_FORMS:
+        raise Http404
+    commitment = _commitment(request, pk)
+    return _transition_page(
+        request,
+        commitment,
+        workflow=COMMITMENT_WORKFLOW,
+        name=name,
+        caps=commitment_capacities(request.user, commitment),
+        form_class=forms.COMMITMENT_FORMS[name],
+        form_kwargs={"commitment": commitment} if name == "record_check" else {},
+        perform=perform_commitment,
+        url_name="leniency:commitment",
+        not_now=_("“%(action)s” is not possible while the commitment is “%(state)s”.")
+        % {"action": COMMITMENT_WORKFLOW[name].label, "state": commitment.get_state_display()},
     )
 
 
@@ -527,42 +538,18 @@ def repair_action(request, pk, name):
     if name not in forms.REPAIR_FORMS:
         raise Http404
     repair = _repair(request, pk)
-    transition = REPAIR_WORKFLOW[name]
-    caps = repair_capacities(request.user, repair)
-    if not transition.actors & caps:
-        return forbidden(
-            request, _("You may not “%(action)s” here.") % {"action": transition.label}
-        )
-    if repair.state not in transition.sources:
-        return render(
-            request,
-            "leniency/form_page.html",
-            {
-                "title": transition.label,
-                "back": reverse("leniency:repair", args=[pk]),
-                "form": None,
-                "help": _("“%(action)s” is not possible while the repair is “%(state)s”.")
-                % {"action": transition.label, "state": repair.get_state_display()},
-            },
-            status=409,
-        )
-
-    def done(_result):
-        messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
-        return redirect("leniency:repair", pk=pk)
-
-    return _form_view(
+    return _transition_page(
         request,
+        repair,
+        workflow=REPAIR_WORKFLOW,
+        name=name,
+        caps=repair_capacities(request.user, repair),
         form_class=forms.REPAIR_FORMS[name],
         form_kwargs={},
-        perform_with=lambda data: perform_repair(name, repair, request.user, data),
-        done=done,
-        context={
-            "title": transition.label,
-            "help": transition.description,
-            "subtitle": f"{repair.case.number} · {repair.party.display_name}",
-            "back": reverse("leniency:repair", args=[pk]),
-        },
+        perform=perform_repair,
+        url_name="leniency:repair",
+        not_now=_("“%(action)s” is not possible while the repair is “%(state)s”.")
+        % {"action": REPAIR_WORKFLOW[name].label, "state": repair.get_state_display()},
     )
 
 

@@ -2,7 +2,8 @@
 
 * :class:`LocalisedCommand` runs a command in the site language (``zh-hans``
   unless ``--language`` says otherwise), so messages print in Chinese once the
-  catalogue has them;
+  catalogue has them; its ``--help`` is in the site language too (it is shown
+  before ``--language`` is read);
 * :func:`actor_from_username` turns ``--as USERNAME`` into a user, with a clear
   error for unknown or disabled accounts;
 * :func:`format_table` lines up columns that mix Chinese and Latin text.
@@ -17,14 +18,22 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class LocalisedCommand(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--language", default=settings.LANGUAGE_CODE,
-            help="language of the messages (default: %(default)s)",
+            help=gettext_lazy("language of the messages (default: %(default)s)"),
         )
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        # ``help`` is a lazy translation, but argparse's text wrapping needs a str.
+        if parser.description is not None:
+            parser.description = str(parser.description)
+        return parser
 
     def execute(self, *args, **options):
         with translation.override(options.get("language") or settings.LANGUAGE_CODE):

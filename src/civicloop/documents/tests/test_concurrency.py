@@ -3,10 +3,8 @@ one version; documents of different cases of one unit get distinct, consecutive 
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from civicloop.cases.choices import EvidenceKind, Procedure
 from civicloop.cases.models import CaseHistory, DocumentNumberScheme
@@ -16,6 +14,7 @@ from civicloop.documents.choices import DocumentKind
 from civicloop.documents.models import DocumentVersion, GeneratedDocument
 from civicloop.documents.tests.helpers import PREFIX
 from civicloop.testing.cases import MONDAY, at, file
+from civicloop.testing.concurrency import run_together
 from civicloop.testing.world import build_world, equip_for_cases
 
 K = DocumentKind
@@ -26,38 +25,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def _postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("row locks are exercised on PostgreSQL (DATABASE_URL=postgres://…)")
-
-
-def run_together(calls, monkeypatch):
-    """Run ``calls`` in threads that are all inside their transaction (after the case row
-    lock) before any goes on — unless a lock keeps one waiting, which is what is tested."""
-    barrier = threading.Barrier(len(calls))
-    real = services.find_slot
-
-    def synchronised(case, kind, subject=""):
-        try:
-            barrier.wait(timeout=1.5)
-        except threading.BrokenBarrierError:
-            pass  # another caller waits on the case row: expected
-        return real(case, kind, subject)
-
-    monkeypatch.setattr(services, "find_slot", synchronised)
-    results = [None] * len(calls)
-
-    def runner(i, call):
-        try:
-            results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - the test inspects it
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
 
 
 def inspected_case(cw, unit_officer=None):
@@ -84,7 +51,8 @@ def test_two_people_issuing_the_same_document_at_once_get_one_number_and_one_ver
                 case, kind=K.INSPECTION_RECORD, subject=subject, by=cw.wuyuan_officer2
             ),
         ],
-        monkeypatch,
+        monkeypatch=monkeypatch,
+        meet_in=(services, "find_slot"),
     )
     assert not any(isinstance(r, Exception) for r in results), results
     assert sorted(r.created for r in results) == [False, True]
@@ -109,7 +77,8 @@ def test_documents_of_different_cases_issued_at_once_get_distinct_consecutive_nu
             )
             for case, subject in made
         ],
-        monkeypatch,
+        monkeypatch=monkeypatch,
+        meet_in=(services, "find_slot"),
     )
     assert not any(isinstance(r, Exception) for r in results), results
     assert sorted(r.document.number for r in results) == [

@@ -80,7 +80,8 @@ def test_evaluate_reports_precision_recall_and_spike_recall(db):
     assert "False warnings:" in output and "per 1,000 place-days" in output
 
 
-def test_the_worker_schedules_the_spike_scan_like_the_deadline_sweep(db, settings):
+# Transactional: the scheduler closes its database connection after each round.
+def test_the_worker_schedules_the_spike_scan_like_the_deadline_sweep(transactional_db, settings):
     from django_tasks_db.models import DBTaskResult
 
     from civicloop.core.management.commands.worker import Command, enqueue_hotspot_scan

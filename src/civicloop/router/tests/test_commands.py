@@ -37,7 +37,8 @@ def run(*args) -> int:
     return 0
 
 
-def test_training_from_a_csv_file_records_the_model_with_its_metadata(db, small_csv, capsys):
+# Transactional: the `civicloop` entry point closes the database connections when it ends.
+def test_training_from_a_csv_file_records_the_model_with_its_metadata(transactional_db, small_csv, capsys):
     assert run("train", "--csv", small_csv, "--folds", "3") == 0
     model = RouterModel.objects.get()
     assert model.source == ModelSource.CSV and model.source_detail == "csv:small.csv"
@@ -102,8 +103,9 @@ BAD_INPUTS = {
 }
 
 
+# Transactional: the `civicloop` entry point closes the database connections when it ends.
 @pytest.mark.parametrize("case", BAD_INPUTS)
-def test_bad_csv_input_is_refused_with_a_clear_message_and_nothing_written(db, tmp_path, capsys, case):
+def test_bad_csv_input_is_refused_with_a_clear_message_and_nothing_written(transactional_db, tmp_path, capsys, case):
     content, message = BAD_INPUTS[case]
     source = tmp_path / "in.csv"
     source.write_bytes(content)
@@ -120,7 +122,8 @@ def test_a_missing_input_file_is_refused(db, tmp_path, capsys):
     assert "Cannot read" in capsys.readouterr().err
 
 
-def test_training_from_a_csv_without_labels_is_refused(db, tmp_path, capsys):
+# Transactional: the `civicloop` entry point closes the database connections when it ends.
+def test_training_from_a_csv_without_labels_is_refused(transactional_db, tmp_path, capsys):
     source = write_csv(tmp_path / "in.csv", [{"留言主题": "噪声", "留言详情": "扰民"}])
     assert run("train", "--csv", source) == 1
     assert "一级分类" in capsys.readouterr().err

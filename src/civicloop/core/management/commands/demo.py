@@ -22,6 +22,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connections
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicloop.cases.choices import Procedure
 from civicloop.cases.demo import load_demo_cases
@@ -65,24 +66,26 @@ def reset_database(stdout) -> None:
 
 
 class Command(LocalisedCommand):
-    help = ("Set up the Haiyan demo: migrate, load the organisation, categories and a year of events "
-            "made by the real workflow; print the demo logins. --serve: then run the server and worker.")
+    help = gettext_lazy("Set up the Haiyan demo: migrate, load the organisation, categories and a year of events "
+                        "made by the real workflow; print the demo logins. --serve: then run the server and worker.")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("--events", type=int, default=400, metavar="N",
-                            help="how many events to create (default: %(default)s)")
+                            help=gettext_lazy("how many events to create (default: %(default)s)"))
         parser.add_argument("--seed", type=int, default=2026, metavar="S",
-                            help="random seed; the same seed gives the same demo (default: %(default)s)")
+                            help=gettext_lazy("random seed; the same seed gives the same demo (default: %(default)s)"))
         parser.add_argument("--reset", action="store_true",
-                            help="start from an empty database (deletes the SQLite file, or flushes)")
-        parser.add_argument("--serve", action="store_true", help="then run the server (and the worker)")
-        parser.add_argument("--host", default="127.0.0.1", help="with --serve: address (default: %(default)s)")
-        parser.add_argument("--port", type=int, default=8000, help="with --serve: port (default: %(default)s)")
+                            help=gettext_lazy("start from an empty database (deletes the SQLite file, or flushes)"))
+        parser.add_argument("--serve", action="store_true", help=gettext_lazy("then run the server (and the worker)"))
+        parser.add_argument("--host", default="127.0.0.1",
+                            help=gettext_lazy("with --serve: address (default: %(default)s)"))
+        parser.add_argument("--port", type=int, default=8000,
+                            help=gettext_lazy("with --serve: port (default: %(default)s)"))
         parser.add_argument("--workers", type=int, default=default_workers(),
-                            help="with --serve: gunicorn workers (default: %(default)s)")
+                            help=gettext_lazy("with --serve: gunicorn workers (default: %(default)s)"))
         parser.add_argument("--no-worker", action="store_true",
-                            help="with --serve: do not start the background worker")
+                            help=gettext_lazy("with --serve: do not start the background worker"))
 
     def handle(self, *args, events, seed, reset, serve, host, port, workers, no_worker, **options):
         if events < 0:

@@ -12,6 +12,7 @@ import json
 from django.core.management.base import CommandError
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicloop.core.management.commandline import LocalisedCommand, format_table
 
@@ -31,14 +32,15 @@ def _date(value: str | None, name: str) -> dt.date | None:
 
 
 class Command(LocalisedCommand):
-    help = "Print the figures (KPIs) of a subject for a period: civicloop kpi cases --json --from 2026-01-01."
+    help = gettext_lazy("Print the figures (KPIs) of a subject for a period: "
+                        "civicloop kpi cases --json --from 2026-01-01.")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("subject", choices=sorted(SUBJECTS), help="what to report on")
-        parser.add_argument("--from", dest="start", metavar="DATE", help="first day (YYYY-MM-DD)")
-        parser.add_argument("--to", dest="end", metavar="DATE", help="last day (YYYY-MM-DD)")
-        parser.add_argument("--json", dest="as_json", action="store_true", help="print JSON")
+        parser.add_argument("subject", choices=sorted(SUBJECTS), help=gettext_lazy("what to report on"))
+        parser.add_argument("--from", dest="start", metavar="DATE", help=gettext_lazy("first day (YYYY-MM-DD)"))
+        parser.add_argument("--to", dest="end", metavar="DATE", help=gettext_lazy("last day (YYYY-MM-DD)"))
+        parser.add_argument("--json", dest="as_json", action="store_true", help=gettext_lazy("print JSON"))
 
     def handle(self, *args, subject, start, end, as_json: bool = False, **options):
         start_date, end_date = _date(start, "--from"), _date(end, "--to")

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connections
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicloop.core.management.commandline import LocalisedCommand
 
@@ -74,16 +75,17 @@ def run_gunicorn(*, host: str, port: int, workers: int, timeout: int = 60, acces
 
 
 class Command(LocalisedCommand):
-    help = "Collect static files and run Civicloop under gunicorn (static files served by WhiteNoise)."
+    help = gettext_lazy("Collect static files and run Civicloop under gunicorn (static files served by WhiteNoise).")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
-        parser.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
+        parser.add_argument("--host", default="127.0.0.1",
+                            help=gettext_lazy("address to listen on (default: %(default)s)"))
+        parser.add_argument("--port", type=int, default=8000, help=gettext_lazy("port (default: %(default)s)"))
         parser.add_argument("--workers", type=int, default=default_workers(),
-                            help="gunicorn worker processes (default: %(default)s)")
-        parser.add_argument("--timeout", type=int, default=60, help="request timeout in seconds")
-        parser.add_argument("--no-access-log", action="store_true", help="do not log each request")
+                            help=gettext_lazy("gunicorn worker processes (default: %(default)s)"))
+        parser.add_argument("--timeout", type=int, default=60, help=gettext_lazy("request timeout in seconds"))
+        parser.add_argument("--no-access-log", action="store_true", help=gettext_lazy("do not log each request"))
 
     def handle(self, *args, host, port, workers, timeout, no_access_log, **options):
         if workers < 1:

@@ -34,6 +34,7 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicloop.core.management.commandline import LocalisedCommand
 
@@ -98,24 +99,26 @@ def _is_database_backend() -> bool:
 
 
 class Command(LocalisedCommand):
-    help = ("Run background work (notifications, deadline sweeps) from the database queue, and "
-            "enqueue a deadline sweep every CIVICLOOP_DEADLINE_SWEEP_SECONDS. --once: one sweep plus "
-            "everything queued, then exit.")
+    help = gettext_lazy("Run background work (notifications, deadline sweeps) from the database queue, and "
+                        "enqueue a deadline sweep every CIVICLOOP_DEADLINE_SWEEP_SECONDS. --once: one sweep plus "
+                        "everything queued, then exit.")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("--once", action="store_true",
-                            help="run one sweep and everything queued, then exit")
+                            help=gettext_lazy("run one sweep and everything queued, then exit"))
         parser.add_argument("--sweep-every", type=int, default=settings.CIVICLOOP_DEADLINE_SWEEP_SECONDS,
-                            metavar="SECONDS", help="seconds between deadline sweeps (default: %(default)s)")
+                            metavar="SECONDS",
+                            help=gettext_lazy("seconds between deadline sweeps (default: %(default)s)"))
         parser.add_argument("--keep-results-days", type=int, default=14, metavar="DAYS",
-                            help="prune finished task results older than this once a day; 0 keeps all "
-                                 "(default: %(default)s)")
+                            help=gettext_lazy("prune finished task results older than this once a day; 0 keeps all "
+                                              "(default: %(default)s)"))
         parser.add_argument("--scan-every", type=int, default=None, metavar="SECONDS",
-                            help="seconds between spike scans; 0 turns them off "
-                                 "(default: CIVICLOOP_HOTSPOT_SCAN_SECONDS, 3600)")
+                            help=gettext_lazy("seconds between spike scans; 0 turns them off "
+                                              "(default: CIVICLOOP_HOTSPOT_SCAN_SECONDS, 3600)"))
         parser.add_argument("--interval", type=float, default=1.0, metavar="SECONDS",
-                            help="seconds to wait for new tasks when the queue is empty (default: %(default)s)")
+                            help=gettext_lazy("seconds to wait for new tasks when the queue is empty "
+                                              "(default: %(default)s)"))
 
     def handle(self, *args, once, sweep_every, interval, keep_results_days, scan_every=None, **options):
         if sweep_every < 1:

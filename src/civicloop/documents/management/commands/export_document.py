@@ -8,7 +8,9 @@ import argparse
 from pathlib import Path
 
 from django.core.management.base import CommandError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicloop.cases.models import Case
 from civicloop.core.errors import DomainError
@@ -44,7 +46,7 @@ def _version_number(value: str) -> int:
 
 
 class Command(LocalisedCommand):
-    help = (
+    help = gettext_lazy(
         "Export a case's document (立案审批表 … 结案审批表) as .docx, or .pdf when LibreOffice is installed, as "
         "the --as user sees it: only the case's handlers, responsible persons and legal reviewers may. The "
         "number is taken on the first export and kept; the export is logged."
@@ -52,17 +54,18 @@ class Command(LocalisedCommand):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("file", help="the .docx or .pdf file to write")
-        parser.add_argument("--case", required=True, metavar="NUMBER", help="the case number")
+        parser.add_argument("file", help=gettext_lazy("the .docx or .pdf file to write"))
+        parser.add_argument("--case", required=True, metavar="NUMBER", help=gettext_lazy("the case number"))
         parser.add_argument(
             "--kind",
             required=True,
-            help=f"one of: {', '.join(DocumentKind.values)} (or the Chinese title)",
+            help=format_lazy(gettext_lazy("one of: {kinds} (or the Chinese title)"),
+                             kinds=", ".join(DocumentKind.values)),
         )
         parser.add_argument(
             "--subject",
             default=None,
-            help="which one, when the case has several of the kind (e.g. notice-12)",
+            help=gettext_lazy("which one, when the case has several of the kind (e.g. notice-12)"),
         )
         parser.add_argument(
             "--document-version",
@@ -70,9 +73,9 @@ class Command(LocalisedCommand):
             type=_version_number,
             default=None,
             metavar="N",
-            help="an earlier version as it was issued",
+            help=gettext_lazy("an earlier version as it was issued"),
         )
-        parser.add_argument("--as", dest="username", metavar="USERNAME", help="who exports it")
+        parser.add_argument("--as", dest="username", metavar="USERNAME", help=gettext_lazy("who exports it"))
 
     def handle(self, *args, file, case, kind, subject, document_version, username, **options):
         path = Path(file)

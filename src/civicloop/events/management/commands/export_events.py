@@ -6,7 +6,9 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 from django.http import QueryDict
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicloop.core.management.commandline import LocalisedCommand, actor_from_username
 from civicloop.events.choices import EventState
@@ -16,18 +18,19 @@ from civicloop.events.models import Event
 
 
 class Command(LocalisedCommand):
-    help = ("Export the events the --as user may see to an Excel workbook; personal data is masked. "
-            "Filters are those of the web list.")
+    help = gettext_lazy("Export the events the --as user may see to an Excel workbook; personal data is masked. "
+                        "Filters are those of the web list.")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("file", help="the .xlsx file to write")
+        parser.add_argument("file", help=gettext_lazy("the .xlsx file to write"))
         parser.add_argument("--as", dest="username", required=True, metavar="USERNAME",
-                            help="whose view of the events to export (their scope applies)")
+                            help=gettext_lazy("whose view of the events to export (their scope applies)"))
         parser.add_argument("--state", action="append", default=[], metavar="STATE",
-                            help="only these states (repeat or comma-separate): " + ", ".join(EventState.values))
-        parser.add_argument("--town", metavar="CODE", help="only this town/street (9- or 12-digit code)")
-        parser.add_argument("--category", metavar="CODE", help="only this category (and its children)")
+                            help=format_lazy(gettext_lazy("only these states (repeat or comma-separate): {states}"),
+                                             states=", ".join(EventState.values)))
+        parser.add_argument("--town", metavar="CODE", help=gettext_lazy("only this town/street (9- or 12-digit code)"))
+        parser.add_argument("--category", metavar="CODE", help=gettext_lazy("only this category (and its children)"))
 
     def handle(self, *args, file, username, state, town, category, **options):
         path = Path(file)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicloop.core.management.commandline import LocalisedCommand, actor_from_username
 from civicloop.events.importing import (
@@ -19,7 +20,7 @@ from civicloop.events.importing import (
 
 
 class Command(LocalisedCommand):
-    help = (
+    help = gettext_lazy(
         "Import events from an .xlsx or .csv file (UTF-8 or GB18030). Every row is checked first; "
         "if any row is bad nothing is imported (exit status 1) unless --skip-bad-rows. "
         "Each row is recorded through the intake service as the --as user."
@@ -27,14 +28,14 @@ class Command(LocalisedCommand):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("file", help="the .xlsx or .csv file")
+        parser.add_argument("file", help=gettext_lazy("the .xlsx or .csv file"))
         parser.add_argument("--as", dest="username", required=True, metavar="USERNAME",
-                            help="the staff member recording the events (must serve where they are)")
+                            help=gettext_lazy("the staff member recording the events (must serve where they are)"))
         parser.add_argument("--skip-bad-rows", action="store_true",
-                            help="import the good rows and report the bad ones")
+                            help=gettext_lazy("import the good rows and report the bad ones"))
         parser.add_argument("--report", metavar="ERRORS.csv",
-                            help="also write the problems to this CSV file (opens in Excel)")
-        parser.add_argument("--dry-run", action="store_true", help="check everything, store nothing")
+                            help=gettext_lazy("also write the problems to this CSV file (opens in Excel)"))
+        parser.add_argument("--dry-run", action="store_true", help=gettext_lazy("check everything, store nothing"))
 
     def handle(self, *args, file, username, skip_bad_rows, report, dry_run, **options):
         actor = actor_from_username(username)
@@ -110,5 +111,5 @@ class Command(LocalisedCommand):
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.epilog = "Columns: " + accepted_headers()
+        parser.epilog = _("Columns: %(headers)s") % {"headers": accepted_headers()}
         return parser

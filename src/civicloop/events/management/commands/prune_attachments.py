@@ -14,6 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicloop.core.management.commandline import LocalisedCommand
 from civicloop.events.models import Attachment
@@ -22,13 +23,14 @@ ATTACHMENT_DIR = "attachments"
 
 
 class Command(LocalisedCommand):
-    help = "Delete files under MEDIA_ROOT/attachments that no attachment row refers to."
+    help = gettext_lazy("Delete files under MEDIA_ROOT/attachments that no attachment row refers to.")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("--dry-run", action="store_true", help="list what would be deleted, delete nothing")
+        parser.add_argument("--dry-run", action="store_true",
+                            help=gettext_lazy("list what would be deleted, delete nothing"))
         parser.add_argument("--min-age", type=int, default=60, metavar="MINUTES",
-                            help="keep files younger than this (default: %(default)s minutes)")
+                            help=gettext_lazy("keep files younger than this (default: %(default)s minutes)"))
 
     def handle(self, *args, dry_run, min_age, **options):
         if min_age < 0:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicloop.core.management.commandline import LocalisedCommand
 from civicloop.gridkit import services
@@ -18,16 +19,16 @@ WRITERS = {".xlsx": write_card_xlsx, ".docx": write_card_docx}
 
 
 class Command(LocalisedCommand):
-    help = ("Export a grid's card of common enforcement matters (网格常见执法事项卡) as Excel or Word; the "
-            "latest version unless --toolkit-version. Staff phone numbers are masked.")
+    help = gettext_lazy("Export a grid's card of common enforcement matters (网格常见执法事项卡) as Excel or Word; the "
+                        "latest version unless --toolkit-version. Staff phone numbers are masked.")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("file", help="the .xlsx or .docx file to write")
-        parser.add_argument("--grid", required=True, metavar="CODE", help="the grid's 15-digit code")
+        parser.add_argument("file", help=gettext_lazy("the .xlsx or .docx file to write"))
+        parser.add_argument("--grid", required=True, metavar="CODE", help=gettext_lazy("the grid's 15-digit code"))
         # (--version is Django's own: the program's version.)
         parser.add_argument("--toolkit-version", dest="toolkit_version", type=int, metavar="N",
-                            help="this version of the grid's toolkit (default: the latest)")
+                            help=gettext_lazy("this version of the grid's toolkit (default: the latest)"))
 
     def handle(self, *args, file, grid, toolkit_version, **options):
         version = toolkit_version

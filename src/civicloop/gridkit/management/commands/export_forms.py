@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicloop.core.management.commandline import LocalisedCommand, actor_from_username
 from civicloop.events.models import Event
@@ -20,18 +21,21 @@ WRITERS = {".xlsx": write_sheets_xlsx, ".docx": write_sheets_docx}
 
 
 class Command(LocalisedCommand):
-    help = ("Export the three forms (民情收集单, 处置反馈单, 处置满意度评价单) as Word or Excel: filled from an "
-            "event the --as user may see (the reporter's details in full only if that user may see them; "
-            "such an export is logged), or blank for a grid (--grid).")
+    help = gettext_lazy("Export the three forms (民情收集单, 处置反馈单, 处置满意度评价单) as Word or Excel: filled from an "
+                        "event the --as user may see (the reporter's details in full only if that user may see them; "
+                        "such an export is logged), or blank for a grid (--grid).")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("file", help="the .docx or .xlsx file to write")
-        parser.add_argument("--event", metavar="NUMBER", help="the event's number, e.g. E2026112800001")
+        parser.add_argument("file", help=gettext_lazy("the .docx or .xlsx file to write"))
+        parser.add_argument("--event", metavar="NUMBER", help=gettext_lazy("the event's number, e.g. E2026112800001"))
         parser.add_argument("--as", dest="username", metavar="USERNAME",
-                            help="whose view of the event (their scope and right to see contact data apply)")
-        parser.add_argument("--grid", metavar="CODE", help="blank forms for this grid instead of an event")
-        parser.add_argument("--masked", action="store_true", help="mask the reporter's details in any case")
+                            help=gettext_lazy("whose view of the event (their scope and right to see contact "
+                                              "data apply)"))
+        parser.add_argument("--grid", metavar="CODE",
+                            help=gettext_lazy("blank forms for this grid instead of an event"))
+        parser.add_argument("--masked", action="store_true",
+                            help=gettext_lazy("mask the reporter's details in any case"))
 
     def handle(self, *args, file, event, username, grid, masked, **options):
         path = Path(file)

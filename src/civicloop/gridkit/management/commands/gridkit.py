@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicloop.core.errors import DomainError
 from civicloop.core.management.commandline import (
@@ -31,21 +32,23 @@ def grid_by_code(code: str) -> Region:
 
 
 class Command(LocalisedCommand):
-    help = ("Grid toolkits: `refresh` regenerates them from the current data (a new version only where the "
-            "content changed); `versions` lists a grid's versions.")
+    help = gettext_lazy("Grid toolkits: `refresh` regenerates them from the current data (a new version only where the "
+                        "content changed); `versions` lists a grid's versions.")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
         sub = parser.add_subparsers(dest="action", required=True)
-        refresh = sub.add_parser("refresh", help="regenerate toolkits (all grids, or --grid)")
+        refresh = sub.add_parser("refresh", help=gettext_lazy("regenerate toolkits (all grids, or --grid)"))
         refresh.add_argument("--grid", action="append", default=[], metavar="CODE",
-                             help="only this grid (15-digit code); repeat for several")
-        refresh.add_argument("--town", metavar="CODE", help="only the grids of this town (9- or 12-digit code)")
+                             help=gettext_lazy("only this grid (15-digit code); repeat for several"))
+        refresh.add_argument("--town", metavar="CODE",
+                             help=gettext_lazy("only the grids of this town (9- or 12-digit code)"))
         refresh.add_argument("--as", dest="username", metavar="USERNAME",
-                             help="record this user as the generator (default: the system)")
-        versions = sub.add_parser("versions", help="list a grid's versions")
+                             help=gettext_lazy("record this user as the generator (default: the system)"))
+        versions = sub.add_parser("versions", help=gettext_lazy("list a grid's versions"))
         versions.add_argument("--grid", required=True, metavar="CODE")
-        sub.add_parser("schedule", help="queue the nightly refresh (civicloop worker runs it and re-queues it)")
+        sub.add_parser("schedule",
+                       help=gettext_lazy("queue the nightly refresh (civicloop worker runs it and re-queues it)"))
 
     def handle(self, *args, action, **options):
         if action == "versions":

@@ -22,6 +22,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicloop.core.management.commandline import (
     LocalisedCommand,
@@ -46,39 +47,45 @@ def _date(raw: str) -> dt.date:
 
 
 class Command(LocalisedCommand):
-    help = "High-frequency analysis (高发频发), the spike scan (突发预警) and their measurement."
+    help = gettext_lazy("High-frequency analysis (高发频发), the spike scan (突发预警) and their measurement.")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
         sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{top,scan,evaluate}")
 
-        top = sub.add_parser("top", help="the most frequent categories or matters at a place in a period")
+        top = sub.add_parser("top", help=gettext_lazy("the most frequent categories or matters at a place in a period"))
         where = top.add_mutually_exclusive_group()
-        where.add_argument("--town", help="division code of a town (9 or 12 digits)")
-        where.add_argument("--place", help="division code of any place (default: the county)")
-        top.add_argument("--from", dest="start", type=_date, help="first day (YYYY-MM-DD)")
-        top.add_argument("--to", dest="end", type=_date, help="last day (YYYY-MM-DD)")
+        where.add_argument("--town", help=gettext_lazy("division code of a town (9 or 12 digits)"))
+        where.add_argument("--place", help=gettext_lazy("division code of any place (default: the county)"))
+        top.add_argument("--from", dest="start", type=_date, help=gettext_lazy("first day (YYYY-MM-DD)"))
+        top.add_argument("--to", dest="end", type=_date, help=gettext_lazy("last day (YYYY-MM-DD)"))
         top.add_argument("--period", choices=Period.values, default=Period.WEEK,
-                         help="without dates, the current day/week/month; also the chart's steps (default: week)")
+                         help=gettext_lazy("without dates, the current day/week/month; also the chart's steps "
+                                           "(default: week)"))
         top.add_argument("--by", dest="dimension", choices=Dimension.values, default=Dimension.CATEGORY)
         top.add_argument("--limit", type=int, default=10)
-        top.add_argument("--out", type=Path, help="also write the analysis to this .xlsx file")
-        top.add_argument("--as", dest="username", help="apply this staff member's scope")
+        top.add_argument("--out", type=Path, help=gettext_lazy("also write the analysis to this .xlsx file"))
+        top.add_argument("--as", dest="username", help=gettext_lazy("apply this staff member's scope"))
 
-        scan = sub.add_parser("scan", help="raise or extend spike warnings")
-        scan.add_argument("--at", type=_date, help="last day of the window (default: today)")
-        scan.add_argument("--days", type=int, default=1, help="scan this many days ending on --at (default: 1)")
+        scan = sub.add_parser("scan", help=gettext_lazy("raise or extend spike warnings"))
+        scan.add_argument("--at", type=_date, help=gettext_lazy("last day of the window (default: today)"))
+        scan.add_argument("--days", type=int, default=1,
+                          help=gettext_lazy("scan this many days ending on --at (default: 1)"))
 
-        evaluate = sub.add_parser("evaluate", help="precision/recall of duplicates, recall/false warnings of spikes")
+        evaluate = sub.add_parser("evaluate",
+                                  help=gettext_lazy("precision/recall of duplicates, recall/false warnings of spikes"))
         only = evaluate.add_mutually_exclusive_group()
-        only.add_argument("--duplicates", action="store_true", help="only the duplicate detector")
-        only.add_argument("--spikes", action="store_true", help="only the spike detector")
-        evaluate.add_argument("--threshold", type=float, help="similarity threshold (default: the configured one)")
-        evaluate.add_argument("--seed", type=int, default=2026, help="seed of the simulation (default: 2026)")
-        evaluate.add_argument("--rounds", type=int, default=2000, help="bootstrap rounds (default: 2000)")
-        evaluate.add_argument("--places", type=int, help="simulate fewer places (default: 60; for a quick look)")
+        only.add_argument("--duplicates", action="store_true", help=gettext_lazy("only the duplicate detector"))
+        only.add_argument("--spikes", action="store_true", help=gettext_lazy("only the spike detector"))
+        evaluate.add_argument("--threshold", type=float,
+                              help=gettext_lazy("similarity threshold (default: the configured one)"))
+        evaluate.add_argument("--seed", type=int, default=2026,
+                              help=gettext_lazy("seed of the simulation (default: 2026)"))
+        evaluate.add_argument("--rounds", type=int, default=2000, help=gettext_lazy("bootstrap rounds (default: 2000)"))
+        evaluate.add_argument("--places", type=int,
+                              help=gettext_lazy("simulate fewer places (default: 60; for a quick look)"))
         evaluate.add_argument("--no-variants", action="store_true",
-                              help="only the chosen parameters, not the comparison with other settings")
+                              help=gettext_lazy("only the chosen parameters, not the comparison with other settings"))
         for parser_ in (top, scan, evaluate):
             parser_.add_argument("--language", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicloop.core.errors import DomainError
 from civicloop.core.management.commandline import LocalisedCommand, actor_from_username
@@ -21,7 +22,7 @@ from civicloop.matters.importing import CellError, parse_date
 
 
 class Command(LocalisedCommand):
-    help = (
+    help = gettext_lazy(
         "Import the exemption and reduction list (一免一减) from an .xlsx or .csv file (first sheet). Every "
         "row is checked first; if any row has a problem nothing is stored (exit status 1). A changed row "
         "becomes a new version; nothing is overwritten."
@@ -29,21 +30,23 @@ class Command(LocalisedCommand):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("file", help="the .xlsx or .csv file")
+        parser.add_argument("file", help=gettext_lazy("the .xlsx or .csv file"))
         parser.add_argument(
             "--as",
             dest="username",
             metavar="USERNAME",
-            help="who makes the change (a county centre operator or county leader); without it "
-            "the change is recorded as made by the system",
+            help=gettext_lazy(
+                "who makes the change (a county centre operator or county leader); without it "
+                "the change is recorded as made by the system"
+            ),
         )
         parser.add_argument(
             "--effective-from",
             metavar="DATE",
-            help="start date of items and versions when a row gives none (default: today)",
+            help=gettext_lazy("start date of items and versions when a row gives none (default: today)"),
         )
         parser.add_argument(
-            "--dry-run", action="store_true", help="check everything, store nothing"
+            "--dry-run", action="store_true", help=gettext_lazy("check everything, store nothing")
         )
 
     def handle(self, *args, file, username, effective_from, dry_run, **options):
@@ -96,5 +99,5 @@ class Command(LocalisedCommand):
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.epilog = "Columns: " + accepted_headers()
+        parser.epilog = _("Columns: %(headers)s") % {"headers": accepted_headers()}
         return parser

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicloop.core.management.commandline import LocalisedCommand
 from civicloop.matters.exporting import write_catalog_workbook
@@ -15,14 +16,16 @@ from civicloop.matters.models import Matter
 
 
 class Command(LocalisedCommand):
-    help = ("Export the enforcement matter catalog to an Excel workbook: one row per matter with the version "
-            "in force on --on (default today), then every version, then the meaning of the columns.")
+    help = gettext_lazy("Export the enforcement matter catalog to an Excel workbook: one row per matter with the "
+                        "version in force on --on (default today), then every version, then the meaning of the "
+                        "columns.")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("file", help="the .xlsx file to write")
-        parser.add_argument("--on", metavar="DATE", help="show the versions in force on this date (default: today)")
-        parser.add_argument("--all", action="store_true", help="also matters no longer in use")
+        parser.add_argument("file", help=gettext_lazy("the .xlsx file to write"))
+        parser.add_argument("--on", metavar="DATE",
+                            help=gettext_lazy("show the versions in force on this date (default: today)"))
+        parser.add_argument("--all", action="store_true", help=gettext_lazy("also matters no longer in use"))
 
     def handle(self, *args, file, on, all, **options):
         path = Path(file)

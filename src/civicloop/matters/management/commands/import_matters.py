@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicloop.core.errors import DomainError
 from civicloop.core.management.commandline import LocalisedCommand, actor_from_username
@@ -24,7 +25,7 @@ from civicloop.matters.importing import (
 
 
 class Command(LocalisedCommand):
-    help = (
+    help = gettext_lazy(
         "Import the enforcement matter catalog from an .xlsx or .csv file (first sheet). Every row is "
         "checked first; if any row has a problem nothing is stored (exit status 1). A row whose wording, "
         "legal basis or fine range changed becomes a new version from --effective-from (default today); "
@@ -33,14 +34,15 @@ class Command(LocalisedCommand):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("file", help="the .xlsx or .csv file")
+        parser.add_argument("file", help=gettext_lazy("the .xlsx or .csv file"))
         parser.add_argument("--as", dest="username", metavar="USERNAME",
-                            help="who makes the change (a county centre operator or leader); "
-                                 "without it the change is recorded as made by the system")
+                            help=gettext_lazy("who makes the change (a county centre operator or leader); "
+                                              "without it the change is recorded as made by the system"))
         parser.add_argument("--effective-from", metavar="DATE",
-                            help="start date of new versions when a row gives none (default: today)")
-        parser.add_argument("--dry-run", action="store_true", help="check everything, store nothing")
-        parser.add_argument("--report", metavar="ERRORS.csv", help="also write the problems to this CSV file")
+                            help=gettext_lazy("start date of new versions when a row gives none (default: today)"))
+        parser.add_argument("--dry-run", action="store_true", help=gettext_lazy("check everything, store nothing"))
+        parser.add_argument("--report", metavar="ERRORS.csv",
+                            help=gettext_lazy("also write the problems to this CSV file"))
 
     def handle(self, *args, file, username, effective_from, dry_run, report, **options):
         actor = actor_from_username(username) if username else None
@@ -92,5 +94,5 @@ class Command(LocalisedCommand):
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.epilog = "Columns: " + accepted_headers()
+        parser.epilog = _("Columns: %(headers)s") % {"headers": accepted_headers()}
         return parser

@@ -6,6 +6,7 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicloop.core.errors import InvalidInput
 from civicloop.core.management.commandline import LocalisedCommand, format_table
@@ -14,7 +15,7 @@ from civicloop.open311.models import DEFAULT_RATE_LIMIT, Open311Client
 
 
 class Command(LocalisedCommand):
-    help = (
+    help = gettext_lazy(
         "Manage the API keys of Open311 clients. issue-key NAME prints a new key (only the "
         "digest is stored, so this is the only time it is shown); list-keys shows the clients; "
         "revoke-key NAME makes a key stop working at once."
@@ -23,16 +24,17 @@ class Command(LocalisedCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        issue = actions.add_parser("issue-key", help="issue a key to a new client (or --replace an existing key)")
-        issue.add_argument("name", help="the client application's name")
-        issue.add_argument("--contact", default="", help="who runs it and how to reach them")
+        issue = actions.add_parser("issue-key",
+                                   help=gettext_lazy("issue a key to a new client (or --replace an existing key)"))
+        issue.add_argument("name", help=gettext_lazy("the client application's name"))
+        issue.add_argument("--contact", default="", help=gettext_lazy("who runs it and how to reach them"))
         issue.add_argument("--rate-limit", type=int, default=DEFAULT_RATE_LIMIT, metavar="N",
-                           help="requests per minute (default: %(default)s)")
+                           help=gettext_lazy("requests per minute (default: %(default)s)"))
         issue.add_argument("--replace", action="store_true",
-                           help="the client exists: give it a new key (the old one stops working)")
-        actions.add_parser("list-keys", help="list the clients and their keys' state")
-        revoke = actions.add_parser("revoke-key", help="revoke a client's key")
-        revoke.add_argument("name", help="the client's name")
+                           help=gettext_lazy("the client exists: give it a new key (the old one stops working)"))
+        actions.add_parser("list-keys", help=gettext_lazy("list the clients and their keys' state"))
+        revoke = actions.add_parser("revoke-key", help=gettext_lazy("revoke a client's key"))
+        revoke.add_argument("name", help=gettext_lazy("the client's name"))
 
     def handle(self, *args, action, **options):
         return {"issue-key": self.issue, "list-keys": self.list, "revoke-key": self.revoke}[action](**options)

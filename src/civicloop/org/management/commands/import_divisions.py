@@ -5,21 +5,22 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicloop.core.management.commandline import LocalisedCommand
 from civicloop.org.divisions import load_county
 
 
 class Command(LocalisedCommand):
-    help = ("Create or update a county, its towns/streets and villages/communities (统计用区划代码) "
-            "and grids for each village, from the shipped division data. Idempotent.")
+    help = gettext_lazy("Create or update a county, its towns/streets and villages/communities (统计用区划代码) "
+                        "and grids for each village, from the shipped division data. Idempotent.")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("--county", default=settings.CIVICLOOP_COUNTY_CODE, metavar="CODE",
-                            help="6-digit county code (default: CIVICLOOP_COUNTY_CODE = %(default)s)")
+                            help=gettext_lazy("6-digit county code (default: CIVICLOOP_COUNTY_CODE = %(default)s)"))
         parser.add_argument("--grids-per-village", type=int, default=1, metavar="N",
-                            help="grids to create in each village (default: %(default)s)")
+                            help=gettext_lazy("grids to create in each village (default: %(default)s)"))
 
     def handle(self, *args, county, grids_per_village, **options):
         if not (county.isdigit() and len(county) == 6):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicloop.core.management.commandline import (
     LocalisedCommand,
@@ -29,32 +30,32 @@ from civicloop.router.learning import TrainingError
 
 
 class Command(LocalisedCommand):
-    help = "Train, apply and evaluate the routing model (智能分拨)."
+    help = gettext_lazy("Train, apply and evaluate the routing model (智能分拨).")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
         sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{train,classify,evaluate,status}")
 
-        train = sub.add_parser("train", help="train a model from judged events (default) or a CSV file")
-        train.add_argument("--csv", type=Path, help="labelled CSV with 留言主题, 留言详情, 一级分类")
-        train.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
-        train.add_argument("--as", dest="username", help="who trains (recorded with the model)")
+        train = sub.add_parser("train", help=gettext_lazy("train a model from judged events (default) or a CSV file"))
+        train.add_argument("--csv", type=Path, help=gettext_lazy("labelled CSV with 留言主题, 留言详情, 一级分类"))
+        train.add_argument("--folds", type=int, default=5, help=gettext_lazy("cross-validation folds (default 5)"))
+        train.add_argument("--as", dest="username", help=gettext_lazy("who trains (recorded with the model)"))
 
-        classify = sub.add_parser("classify", help="classify the messages of a CSV file")
+        classify = sub.add_parser("classify", help=gettext_lazy("classify the messages of a CSV file"))
         classify.add_argument("--in", dest="in_path", type=Path, required=True,
-                              help="CSV with 留言主题 and 留言详情 (UTF-8 with or without BOM, or GB18030)")
-        classify.add_argument("--out", dest="out_path", type=Path, required=True, help="CSV to write")
+                              help=gettext_lazy("CSV with 留言主题 and 留言详情 (UTF-8 with or without BOM, or GB18030)"))
+        classify.add_argument("--out", dest="out_path", type=Path, required=True, help=gettext_lazy("CSV to write"))
         classify.add_argument("--model", default="active",
-                              help="active (default), starter, or a model version")
+                              help=gettext_lazy("active (default), starter, or a model version"))
         classify.add_argument("--bom", action="store_true",
-                              help="start the output with a UTF-8 BOM (for Excel)")
+                              help=gettext_lazy("start the output with a UTF-8 BOM (for Excel)"))
 
-        evaluate = sub.add_parser("evaluate", help="cross-validate on a labelled CSV file")
-        evaluate.add_argument("--csv", type=Path, help="labelled CSV (default: the shipped starter data)")
+        evaluate = sub.add_parser("evaluate", help=gettext_lazy("cross-validate on a labelled CSV file"))
+        evaluate.add_argument("--csv", type=Path, help=gettext_lazy("labelled CSV (default: the shipped starter data)"))
         evaluate.add_argument("--folds", type=int, default=5)
-        evaluate.add_argument("--baseline", action="store_true", help="also score the baseline recipe")
+        evaluate.add_argument("--baseline", action="store_true", help=gettext_lazy("also score the baseline recipe"))
 
-        status = sub.add_parser("status", help="models, and how often dispatchers took the suggestion")
+        status = sub.add_parser("status", help=gettext_lazy("models, and how often dispatchers took the suggestion"))
         for parser_ in (train, classify, evaluate, status):
             # Also accepted after the subcommand (`civicloop router evaluate --language en`).
             parser_.add_argument("--language", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
