@@ -33,3 +33,27 @@ def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
     return ordered[index]
+
+
+REPORT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+REPORT_HEADER = """# Benchmarks
+
+Measured by commands anyone can run; newest first. Numbers are only comparable within one run
+(same machine, same moment). Tests never assert timings.
+"""
+
+
+def write_section(marker: str, intro: str, text: str, path: Path = REPORT) -> Path:
+    """Put ``text`` (a dated ``### …`` result) first in the section headed ``marker`` of
+    docs/benchmarks.md, creating the file or the section (with ``intro``) when missing."""
+    existing = path.read_text(encoding="utf-8") if path.exists() else REPORT_HEADER
+    if marker not in existing:
+        existing = existing.rstrip() + "\n\n" + marker + "\n\n" + intro.strip() + "\n"
+    head, _, tail = existing.partition(marker)
+    # The section runs to the next "## " heading; the newest result goes first in it.
+    section, sep, after = tail.partition("\n## ")
+    intro_text, sub, older = section.partition("\n### ")
+    section = intro_text.rstrip() + "\n\n" + text + ("\n### " + older if sub else "")
+    path.write_text(head + marker + section.rstrip() + "\n" + (("\n## " + after) if sep else ""),
+                    encoding="utf-8")
+    return path

@@ -46,7 +46,7 @@ import warnings
 from collections import defaultdict
 from pathlib import Path
 
-from benchlib import machine, percentile
+from benchlib import machine, percentile, write_section
 
 REPO = Path(__file__).resolve().parents[1]
 MARKER = "## Cases, documents and flexible enforcement (`bench/cases.py`)"
@@ -414,21 +414,6 @@ def report(results: list[dict], args) -> str:
     return "\n".join(lines)
 
 
-def write_report(text: str) -> Path:
-    path = REPO / "docs" / "benchmarks.md"
-    existing = path.read_text(encoding="utf-8")
-    if MARKER not in existing:
-        existing = existing.rstrip() + "\n\n" + MARKER + "\n\n" + INTRO + "\n"
-    head, _, tail = existing.partition(MARKER)
-    # The section runs to the next "## " heading; the newest result goes first in it.
-    section, sep, after = tail.partition("\n## ")
-    intro, sub, older = section.partition("\n### ")
-    section = intro.rstrip() + "\n\n" + text + ("\n### " + older if sub else "")
-    path.write_text(head + MARKER + section.rstrip() + "\n" + (("\n## " + after) if sep else ""),
-                    encoding="utf-8")
-    return path
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3)
@@ -443,7 +428,7 @@ def main() -> None:
     text = report(results, args)
     print("\n" + text)
     if not args.no_write:
-        print(f"written to {write_report(text)}")
+        print(f"written to {write_section(MARKER, INTRO, text)}")
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ import threading
 import time
 from pathlib import Path
 
-from benchlib import machine
+from benchlib import machine, write_section
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -278,33 +278,12 @@ def report(results: list[dict], args) -> str:
     return "\n".join(lines)
 
 
-HEADER = """# Benchmarks
-
-Measured by commands anyone can run; newest first. Numbers are only comparable within one run
-(same machine, same moment). Tests never assert timings.
-
-## Intake (`bench/intake.py`)
-
-Events accepted per second: through the REST API served by `civicloop serve` (gunicorn, several
+MARKER = "## Intake (`bench/intake.py`)"
+INTRO = """Events accepted per second: through the REST API served by `civicloop serve` (gunicorn, several
 concurrent keep-alive clients, token auth), through the service function directly (one process),
 and — as the ceiling set by the database itself — raw single-row INSERTs in autocommit on the same
 database. Each intake writes the event, its number counter, a history row and notification rows for
-the town command room, all in one transaction.
-
-"""
-
-
-def write_report(text: str) -> Path:
-    path = REPO / "docs" / "benchmarks.md"
-    existing = path.read_text(encoding="utf-8") if path.exists() else HEADER
-    marker = "## Intake (`bench/intake.py`)"
-    if marker not in existing:
-        existing = existing.rstrip() + "\n\n" + HEADER.split("\n\n", 2)[2]
-    head, _, tail = existing.partition(marker)
-    intro, sep, rest = tail.partition("\n### ")
-    new = head + marker + intro.rstrip() + "\n\n" + text + ("\n### " + rest if sep else "")
-    path.write_text(new.rstrip() + "\n", encoding="utf-8")
-    return path
+the town command room, all in one transaction."""
 
 
 def main() -> None:
@@ -319,7 +298,7 @@ def main() -> None:
     text = report(results, args)
     print("\n" + text)
     if not args.no_write:
-        print(f"written to {write_report(text)}")
+        print(f"written to {write_section(MARKER, INTRO, text)}")
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchlib import machine, percentile
+from benchlib import machine, percentile, write_section
 
 REPO = Path(__file__).resolve().parents[1]
 MARKER = "## Router (`bench/router.py`)"
@@ -131,21 +131,6 @@ cross-validation: accuracy {acc:.3f}, macro-F1 {f1:.3f}).
 """
 
 
-def write_report(text: str) -> Path:
-    path = REPO / "docs" / "benchmarks.md"
-    existing = path.read_text(encoding="utf-8")
-    if MARKER not in existing:
-        existing = existing.rstrip() + "\n\n" + MARKER + "\n\n" + INTRO + "\n"
-    head, _, tail = existing.partition(MARKER)
-    # The router section runs to the next "## " heading; the newest result goes first in it.
-    section, sep, after = tail.partition("\n## ")
-    intro, sub, older = section.partition("\n### ")
-    section = intro.rstrip() + "\n\n" + text + ("\n### " + older if sub else "")
-    path.write_text(head + MARKER + section.rstrip() + "\n" + (("\n## " + after) if sep else ""),
-                    encoding="utf-8")
-    return path
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3)
@@ -155,7 +140,7 @@ def main() -> None:
     text = report(result, args)
     print("\n" + text)
     if not args.no_write:
-        print(f"written to {write_report(text)}")
+        print(f"written to {write_section(MARKER, INTRO, text)}")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,15 @@ import pytest
 from civicloop.testing.world import build_world
 
 
+def pytest_runtest_setup(item):
+    """Tests marked ``postgres`` (row locks, concurrency) run in the PostgreSQL pass of .ci/run."""
+    if item.get_closest_marker("postgres"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.skip("exercised on PostgreSQL (the .ci/run PostgreSQL pass; DATABASE_URL=postgres://…)")
+
+
 @pytest.fixture
 def world(db):
     return build_world()

@@ -4,7 +4,6 @@ history row is written, and case numbers filed at the same moment stay distinct.
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
 from civicloop.cases import services
 from civicloop.cases.choices import CaseState
@@ -14,12 +13,6 @@ from civicloop.testing.cases import file, findings, investigate
 from civicloop.testing.concurrency import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks are exercised on PostgreSQL (the .ci/run PostgreSQL pass)")
 
 
 def test_a_double_submitted_case_review_approves_once(case_world):

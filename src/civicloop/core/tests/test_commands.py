@@ -16,7 +16,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 from PIL import Image
 
@@ -263,7 +263,7 @@ def test_serve_runs_gunicorn_and_serves_static_files(tmp_path):
     assert f"Civicloop is running at http://127.0.0.1:{port}/" in output
 
 
-def test_demo_serve_starts_the_worker_beside_the_server_and_stops_it(monkeypatch, settings, tmp_path):
+def test_demo_serve_starts_the_worker_beside_the_server_and_stops_it(db, monkeypatch, settings, tmp_path):
     from civicloop.core.management.commands import demo
 
     settings.STATIC_ROOT = tmp_path / "static"
@@ -296,12 +296,18 @@ def test_demo_serve_starts_the_worker_beside_the_server_and_stops_it(monkeypatch
     monkeypatch.setattr(demo, "run_gunicorn", fake_gunicorn)
     out = io.StringIO()
 
-    demo.Command(stdout=out)._serve(host="127.0.0.1", port=8123, workers=2, url="http://127.0.0.1:8123/",
-                                    worker=True)
+    with translation.override("en"):
+        demo.Command(stdout=out)._serve(host="127.0.0.1", port=8123, workers=2, url="http://127.0.0.1:8123/",
+                                        worker=True)
 
     assert calls["args"][-2:] == ["civicloop.cli", "worker"]
     assert calls["gunicorn"]["port"] == 8123 and calls["gunicorn"]["workers"] == 2
     assert calls["terminated"] is True and "killed" not in calls
+    # The starter routing model is fitted before the first judgement page asks for it.
+    from civicloop.router.models import RouterModel
+
+    assert RouterModel.objects.filter(source="starter").count() == 1
+    assert "Routing model ready: starter-" in out.getvalue()
 
 
 def test_now_is_real_outside_time_travel():

@@ -4,7 +4,6 @@ one version; documents of different cases of one unit get distinct, consecutive 
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
 from civicloop.cases.choices import EvidenceKind, Procedure
 from civicloop.cases.models import CaseHistory, DocumentNumberScheme
@@ -19,12 +18,6 @@ from civicloop.testing.world import build_world, equip_for_cases
 
 K = DocumentKind
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks are exercised on PostgreSQL (DATABASE_URL=postgres://…)")
 
 
 def inspected_case(cw, unit_officer=None):

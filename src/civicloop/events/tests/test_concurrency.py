@@ -2,7 +2,6 @@
 
 
 import pytest
-from django.db import connection
 
 from civicloop.core.errors import InvalidTransition
 from civicloop.events import services
@@ -11,12 +10,6 @@ from civicloop.testing.journeys import report, walk
 from civicloop.testing.world import build_world
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks are exercised on PostgreSQL (the .ci/run PostgreSQL pass)")
 
 
 def test_two_officers_accepting_at_once_only_one_succeeds(monkeypatch):

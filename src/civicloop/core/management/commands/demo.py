@@ -180,6 +180,11 @@ class Command(LocalisedCommand):
             self.stdout.write(_("Background worker started (pid %(pid)d).") % {"pid": process.pid})
         try:
             call_command("collectstatic", interactive=False, verbosity=0)
+            # The first judgement page would otherwise fit the starter routing model (seconds).
+            from civicloop.router.services import ensure_starter
+
+            starter = ensure_starter()
+            self.stdout.write(_("Routing model ready: %(version)s.") % {"version": starter.version})
             self.stdout.write(self.style.SUCCESS(_("Civicloop is running at %(url)s (Ctrl+C stops it).")
                                                  % {"url": url}))
             self.stdout.flush()
