@@ -1703,12 +1703,27 @@ def serve_decision(
 # --- execution and closing ------------------------------------------------------------------
 
 
+def fine_paid_on(case: Case) -> dt.date | None:
+    """The day the fine itself (payments less their surcharge parts) was paid in full."""
+    principal = Decimal("0")
+    for amount, surcharge_part, paid_on in case.payments.order_by("paid_on", "id").values_list(
+        "amount", "surcharge", "paid_on"
+    ):
+        principal += amount - surcharge_part
+        if principal >= case.fine_amount:
+            return paid_on
+    return None
+
+
 def amount_owed(case: Case, *, on: dt.date) -> tuple[Decimal, Decimal]:
-    """(still owed, surcharge due) on ``on``: the fine plus the Art. 72 surcharge, less payments."""
+    """(still owed, surcharge due) on ``on``: the fine plus the Art. 72 surcharge, less payments.
+    The surcharge runs only while the fine is unpaid (到期不缴纳罚款的): it stops on the day the
+    fine itself was paid in full."""
     if not case.fine_amount or case.served_at is None:
         return Decimal("0"), Decimal("0")
     due_on = payment_due_on(timezone.localtime(case.served_at).date())
-    extra = surcharge(case.fine_amount, due_on=due_on, on=on)
+    paid_on = fine_paid_on(case)
+    extra = surcharge(case.fine_amount, due_on=due_on, on=min(on, paid_on) if paid_on else on)
     return case.fine_amount + extra - case.paid_total(), extra
 
 

@@ -266,15 +266,24 @@ class LeniencyPlays:
             reason="初次违法且危害后果轻微并及时改正，拟不予行政处罚。",
         )
         reason = "当事人初次违法，危害后果轻微并及时改正，依据《行政处罚法》第三十三条第一款不予行政处罚，并对当事人进行教育。"
-        decision = self.decide(
-            working_day(start, 7, hour=11),
-            case,
-            outcome=Outcome.NO_PENALTY,
-            reason=reason,
-            no_penalty_ground=ground or NoPenaltyGround.FIRST_MINOR,
-            leniency_items=[item],
+        decided = working_day(start, 7, hour=11)
+
+        def decide_serve_and_close():
+            yield from self.decide(
+                decided,
+                case,
+                outcome=Outcome.NO_PENALTY,
+                reason=reason,
+                no_penalty_ground=ground or NoPenaltyGround.FIRST_MINOR,
+                leniency_items=[item],
+            )
+            # The no-penalty decision is served and the case closed (Art. 61); the follow-up
+            # check of the commitment comes weeks later.
+            yield from self.serve_and_close(decided, case)
+
+        yield from self.commitment(
+            start, case, kept=kept, check_note=check_note, then=decide_serve_and_close()
         )
-        yield from self.commitment(start, case, kept=kept, check_note=check_note, then=decision)
         return case
 
     def second_violation(self, start, unit, *, party):
@@ -638,7 +647,7 @@ def _scan(number: str):
         b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
         b"trailer<</Root 1 0 R>>\n%%EOF\n"
     )
-    return SimpleUploadedFile(f"承诺书-{number[-8:]}.pdf", body, content_type="application/pdf")
+    return SimpleUploadedFile(f"承诺书-{number.split('第')[-1].rstrip('号')}.pdf", body, content_type="application/pdf")
 
 
 def case_plans(demo) -> list:

@@ -338,6 +338,22 @@ def test_late_payment_adds_three_percent_of_the_fine_a_day_never_more_than_the_f
     case.refresh_from_db()
     assert case.state == S.CLOSED and case.paid_total() == Decimal("1060")
     assert list(Payment.objects.filter(case=case).values_list("surcharge", flat=True)) == [0, 60]
+    # Once the fine is paid the surcharge stops growing: months later nothing is owed.
+    assert services.amount_owed(case, on=served_on + dt.timedelta(days=200)) == (Decimal("0"), Decimal("60"))
+
+
+def test_a_fine_paid_in_time_owes_no_surcharge_later(case_world):
+    cw = case_world
+    with at(MONDAY):
+        case = to_notice(cw, file(cw))
+    with at(LATER):
+        case = decide(cw, case)
+        services.serve_decision(case, by=cw.wuyuan_officer, method=ServiceMethod.IN_PERSON)
+    with at(at_local(2026, 6, 12, 10)):
+        services.record_payment(case, by=cw.wuyuan_officer, amount=Decimal("1000"))
+    case.refresh_from_db()
+    assert case.performed_at is not None
+    assert services.amount_owed(case, on=dt.date(2026, 11, 28)) == (Decimal("0"), Decimal("0"))
 
 
 def test_an_unpaid_case_closes_only_with_the_court_enforcement_application(case_world):

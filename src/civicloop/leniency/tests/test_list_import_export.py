@@ -419,8 +419,10 @@ def test_the_import_page_lists_each_bad_row_and_stores_nothing_and_is_the_county
         "/leniency/items/import/", {"file": SimpleUploadedFile("list.csv", csv_bytes(*GOOD))}
     )
     assert good.status_code == 302 and LeniencyItem.objects.count() == 2
-    listed = client.get("/leniency/").content.decode()
+    listed = client.get("/leniency/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "MF-ZD-001" in listed and "JQ-ZD-002" in listed
+    # Conditions read as sentences, not as the list file's syntax.
+    assert "2 年内首次违反该事项" in listed and "first_violation=" not in listed
     export = client.get("/leniency/items/export.xlsx")
     assert export.status_code == 200
     assert load_workbook(io.BytesIO(b"".join(export))).worksheets[0].cell(row=2, column=1).value
