@@ -311,13 +311,20 @@ def test_service_after_seven_working_days_needs_a_reason(case_world):
     assert row.details["late"] is True and row.reason == "当事人外出，邮寄送达"
 
 
-def test_late_payment_adds_three_percent_of_the_fine_a_day_never_more_than_the_fine(case_world):
-    cw = case_world
+def served_decision(cw):
+    """A 1 000 yuan fine decided and served in person on LATER (2026-06-08)."""
     with at(MONDAY):
         case = to_notice(cw, file(cw))
     with at(LATER):
         case = decide(cw, case)
         services.serve_decision(case, by=cw.wuyuan_officer, method=ServiceMethod.IN_PERSON)
+    case.refresh_from_db()
+    return case
+
+
+def test_late_payment_adds_three_percent_of_the_fine_a_day_never_more_than_the_fine(case_world):
+    cw = case_world
+    case = served_decision(cw)
     case.refresh_from_db()
     served_on = dt.date(2026, 6, 8)  # LATER
     assert services.amount_owed(case, on=served_on + dt.timedelta(days=15)) == (Decimal("1000"), Decimal("0"))
@@ -344,11 +351,7 @@ def test_late_payment_adds_three_percent_of_the_fine_a_day_never_more_than_the_f
 
 def test_a_fine_paid_in_time_owes_no_surcharge_later(case_world):
     cw = case_world
-    with at(MONDAY):
-        case = to_notice(cw, file(cw))
-    with at(LATER):
-        case = decide(cw, case)
-        services.serve_decision(case, by=cw.wuyuan_officer, method=ServiceMethod.IN_PERSON)
+    case = served_decision(cw)
     with at(at_local(2026, 6, 12, 10)):
         services.record_payment(case, by=cw.wuyuan_officer, amount=Decimal("1000"))
     case.refresh_from_db()
@@ -358,11 +361,7 @@ def test_a_fine_paid_in_time_owes_no_surcharge_later(case_world):
 
 def test_an_unpaid_case_closes_only_with_the_court_enforcement_application(case_world):
     cw = case_world
-    with at(MONDAY):
-        case = to_notice(cw, file(cw))
-    with at(LATER):
-        case = decide(cw, case)
-        services.serve_decision(case, by=cw.wuyuan_officer, method=ServiceMethod.IN_PERSON)
+    case = served_decision(cw)
     with at(at_local(2026, 9, 1, 10)):
         services.close_case(case, by=cw.wuyuan_leader, court_enforcement_on=dt.date(2026, 8, 28),
                             reason="逾期不缴纳，已申请人民法院强制执行")
