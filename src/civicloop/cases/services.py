@@ -100,19 +100,12 @@ def _lock(case: Case) -> Case:
     )
 
 
-def _clean_reason(transition, reason: str) -> str:
-    reason = (reason or "").strip()
-    if transition.reason_required and not reason:
-        raise InvalidInput(_("Please give a reason."), field="reason")
-    return reason
-
-
 def _check(
     case: Case, name: str, by: User | None, *, caps: Iterable[str] | None = None, reason: str = ""
 ):
     caps = frozenset(caps) if caps is not None else capacities(by, case)
     transition = CASE_WORKFLOW.check(name, state=case.state, capacities=caps)
-    return transition, _clean_reason(transition, reason)
+    return transition, transition.clean_reason(reason)
 
 
 def _record(

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .errors import InvalidTransition, NotPermitted
+from .errors import InvalidInput, InvalidTransition, NotPermitted
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,13 @@ class Transition:
     @property
     def target(self) -> str | None:
         return self.targets[0] if self.targets else None
+
+    def clean_reason(self, reason: str | None) -> str:
+        """The stripped reason; refused on the ``reason`` field when this step requires one."""
+        reason = (reason or "").strip()
+        if self.reason_required and not reason:
+            raise InvalidInput(_("Please give a reason."), field="reason")
+        return reason
 
 
 @dataclass

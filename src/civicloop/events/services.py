@@ -73,18 +73,11 @@ def _lock(event: Event) -> Event:
     return Event.objects.select_for_update(of=("self",)).select_related("region", "category").get(pk=event.pk)
 
 
-def _clean_reason(transition, reason: str) -> str:
-    reason = (reason or "").strip()
-    if transition.reason_required and not reason:
-        raise InvalidInput(_("Please give a reason."), field="reason")
-    return reason
-
-
 def _check(event: Event, name: str, by: User | None, *, caps: Iterable[str] | None = None,
            reason: str = ""):
     caps = frozenset(caps) if caps is not None else capacities(by, event)
     transition = EVENT_WORKFLOW.check(name, state=event.state, capacities=caps)
-    return transition, _clean_reason(transition, reason)
+    return transition, transition.clean_reason(reason)
 
 
 def _record(event: Event, action: str, *, by: User | None, from_state: str, to_state: str,
@@ -775,7 +768,7 @@ def _check_subtask(assignment: Assignment, name: str, by: User, reason: str = ""
         raise InvalidInput(_("This is not a coordination sub-task."))
     transition = ASSIGNMENT_WORKFLOW.check(name, state=assignment.state,
                                            capacities=assignment_capacities(by, assignment))
-    return transition, _clean_reason(transition, reason)
+    return transition, transition.clean_reason(reason)
 
 
 def _subtask_record(event: Event, assignment: Assignment, action: str, *, by: User | None, from_state: str,

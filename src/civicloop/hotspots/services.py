@@ -253,9 +253,7 @@ def _check(warning: Warning, name: str, by, reason: str):
     if by is None or not by.is_active:
         raise NotPermitted(_("Sign in with an active account to act on warnings."))
     transition = WARNING_WORKFLOW.check(name, state=warning.state, capacities=warning_capacities(by, warning))
-    reason = (reason or "").strip()
-    if transition.reason_required and not reason:
-        raise InvalidInput(_("Please give a reason."), field="reason")
+    reason = transition.clean_reason(reason)
     if len(reason) > 2000:
         raise InvalidInput(_("At most %(n)d characters are allowed (you gave %(m)d).") % {"n": 2000, "m": len(reason)},
                            field="reason")

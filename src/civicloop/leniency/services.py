@@ -186,17 +186,8 @@ def check_maintainer(by: User | None, system: bool) -> None:
         )
 
 
-def _item_history(
-    item: LeniencyItem,
-    action: str,
-    *,
-    by: User | None,
-    reason: str = "",
-    details: dict | None = None,
-) -> LeniencyItemHistory:
-    return LeniencyItemHistory.objects.create(
-        item=item, actor=by, action=action, reason=reason, details=details or {}
-    )
+def _item_history(item: LeniencyItem, action: str, **fields) -> LeniencyItemHistory:
+    return _history(LeniencyItemHistory, {"item": item}, action, **fields)
 
 
 def check_new_item(*, code: str, matter, kind: str) -> str:
@@ -515,19 +506,21 @@ def _commitment_link(commitment: Commitment) -> str:
     return f"/leniency/commitments/{commitment.pk}/"
 
 
-def _commitment_history(
-    commitment: Commitment,
+def _history(
+    model,
+    owner: dict,
     action: str,
     *,
     by: User | None,
-    from_state: str,
-    to_state: str,
+    from_state: str = "",
+    to_state: str = "",
     reason: str = "",
     details: dict | None = None,
     at=None,
-) -> CommitmentHistory:
-    return CommitmentHistory.objects.create(
-        commitment=commitment,
+):
+    """One history row of ``model`` for the record named in ``owner`` (e.g. ``{"repair": r}``)."""
+    return model.objects.create(
+        **owner,
         actor=by,
         action=action,
         from_state=from_state,
@@ -536,6 +529,10 @@ def _commitment_history(
         details=details or {},
         at=at or timezone.now(),
     )
+
+
+def _commitment_history(commitment: Commitment, action: str, **fields) -> CommitmentHistory:
+    return _history(CommitmentHistory, {"commitment": commitment}, action, **fields)
 
 
 def _lock_commitment(commitment: Commitment) -> Commitment:
@@ -556,10 +553,7 @@ def _check_commitment(
 ):
     caps = caps if caps is not None else commitment_capacities(by, commitment)
     transition = COMMITMENT_WORKFLOW.check(name, state=commitment.state, capacities=caps)
-    reason = (reason or "").strip()
-    if transition.reason_required and not reason:
-        raise InvalidInput(_("Please give a reason."), field="reason")
-    return transition, reason
+    return transition, transition.clean_reason(reason)
 
 
 def follow_up_date(signed_on: dt.date, *, correction_due_on: dt.date | None = None) -> dt.date:
@@ -863,27 +857,8 @@ def _repair_link(repair: CreditRepair) -> str:
     return f"/leniency/repairs/{repair.pk}/"
 
 
-def _repair_history(
-    repair: CreditRepair,
-    action: str,
-    *,
-    by: User | None,
-    from_state: str,
-    to_state: str,
-    reason: str = "",
-    details: dict | None = None,
-    at=None,
-) -> CreditRepairHistory:
-    return CreditRepairHistory.objects.create(
-        repair=repair,
-        actor=by,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        reason=reason,
-        details=details or {},
-        at=at or timezone.now(),
-    )
+def _repair_history(repair: CreditRepair, action: str, **fields) -> CreditRepairHistory:
+    return _history(CreditRepairHistory, {"repair": repair}, action, **fields)
 
 
 def _lock_repair(repair: CreditRepair) -> CreditRepair:
@@ -898,10 +873,7 @@ def _check_repair(repair: CreditRepair, name: str, by: User | None, *, reason: s
     transition = REPAIR_WORKFLOW.check(
         name, state=repair.state, capacities=repair_capacities(by, repair)
     )
-    reason = (reason or "").strip()
-    if transition.reason_required and not reason:
-        raise InvalidInput(_("Please give a reason."), field="reason")
-    return transition, reason
+    return transition, transition.clean_reason(reason)
 
 
 @transaction.atomic

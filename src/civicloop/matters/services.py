@@ -65,13 +65,6 @@ def _money(value) -> str | None:
     return str(value) if value is not None else None
 
 
-def _reason(transition, reason: str) -> str:
-    reason = (reason or "").strip()
-    if transition.reason_required and not reason:
-        raise InvalidInput(_("Please give a reason."), field="reason")
-    return reason
-
-
 def _check_town(town: Region) -> None:
     if town is None or town.level != RegionLevel.TOWN:
         raise InvalidInput(_("Choose a town or street."), field="town")
@@ -499,7 +492,7 @@ def _lock_request(request: EmpowermentRequest) -> EmpowermentRequest:
 def _check_request(request: EmpowermentRequest, name: str, by: User, reason: str = ""):
     transition = REQUEST_WORKFLOW.check(name, state=request.state,
                                         capacities=empowerment_capacities(by, request.town))
-    return transition, _reason(transition, reason)
+    return transition, transition.clean_reason(reason)
 
 
 def approve_request(request: EmpowermentRequest, *, by: User, decision: EmpowermentDecision | DecisionSpec,
@@ -730,7 +723,7 @@ def reopen_assessment(assessment: TownAssessment, *, by: User, reason: str) -> T
     assessment = _lock_assessment(assessment)
     transition = ASSESSMENT_WORKFLOW.check("reopen", state=assessment.state,
                                            capacities=assessment_capacities(by))
-    reason = _reason(transition, reason)
+    reason = transition.clean_reason(reason)
     from_state = assessment.state
     assessment.state, assessment.submitted_at = AssessmentState.DRAFT, None
     assessment.save(update_fields=["state", "submitted_at"])
