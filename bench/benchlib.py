@@ -24,8 +24,10 @@ def machine() -> str:
         mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
     except (OSError, ValueError, IndexError):
         pass
-    return (f"{cpu}, {os.cpu_count()} cores{mem}, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores{mem}, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}"
+    )
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -54,6 +56,8 @@ def write_section(marker: str, intro: str, text: str, path: Path = REPORT) -> Pa
     section, sep, after = tail.partition("\n## ")
     intro_text, sub, older = section.partition("\n### ")
     section = intro_text.rstrip() + "\n\n" + text + ("\n### " + older if sub else "")
-    path.write_text(head + marker + section.rstrip() + "\n" + (("\n## " + after) if sep else ""),
-                    encoding="utf-8")
+    path.write_text(
+        head + marker + section.rstrip() + "\n" + (("\n## " + after) if sep else ""),
+        encoding="utf-8",
+    )
     return path

@@ -199,7 +199,9 @@ def child(vendor: str, repeat: int) -> dict:
             revised += issued.created or issued.revised
     result["issue_again"] = spread(again.values)
     result["issue_again_q"] = count_queries(
-        lambda c=c, s=s, u=u: issue_document(c, kind=s.kind, subject=s.subject, by=u) for c, s, u in plan)
+        lambda c=c, s=s, u=u: issue_document(c, kind=s.kind, subject=s.subject, by=u)
+        for c, s, u in plan
+    )
     result["revised_without_change"] = revised
 
     docx = Clock()
@@ -212,9 +214,12 @@ def child(vendor: str, repeat: int) -> dict:
             sizes[version.document.kind].append(len(data))
     result["docx"] = spread(docx.values)
     result["by_kind"] = {
-        kind: {"n": len(values) // repeat, "docx_p50": percentile(values, 50),
-               "issue_p50": percentile(first_by_kind[kind], 50) if first_by_kind[kind] else None,
-               "kb": statistics.mean(sizes[kind]) / 1024}
+        kind: {
+            "n": len(values) // repeat,
+            "docx_p50": percentile(values, 50),
+            "issue_p50": percentile(first_by_kind[kind], 50) if first_by_kind[kind] else None,
+            "kb": statistics.mean(sizes[kind]) / 1024,
+        }
         for kind, values in docx_by_kind.items()
     }
     result["kind_order"] = list(DocumentKind.values)
@@ -242,8 +247,11 @@ def child(vendor: str, repeat: int) -> dict:
     # --- enterprise history ---
     progress(f"[{vendor}] enterprise history …")
     leader = User.objects.get(username="leader")
-    parties = list(Party.objects.filter(kind=PartyKind.ORGANISATION, case_links__role=PartyRole.PARTY)
-                   .distinct().order_by("pk"))
+    parties = list(
+        Party.objects.filter(kind=PartyKind.ORGANISATION, case_links__role=PartyRole.PARTY)
+        .distinct()
+        .order_by("pk")
+    )
     result["enterprises"] = len(parties)
     history = Clock()
     for _ in range(repeat):
@@ -251,7 +259,8 @@ def child(vendor: str, repeat: int) -> dict:
             history(lambda party=party: enterprise_history(party, leader).counts)
     result["history"] = spread(history.values)
     result["history_q"] = count_queries(
-        lambda party=party: enterprise_history(party, leader).counts for party in parties)
+        lambda party=party: enterprise_history(party, leader).counts for party in parties
+    )
     client = Client()
     client.force_login(leader)
     urls = [reverse("leniency:enterprise", kwargs={"credit_code": p.credit_code}) for p in parties]
@@ -274,13 +283,19 @@ def child(vendor: str, repeat: int) -> dict:
         idle = Clock()
         for _ in range(repeat):
             idle(sweep)
-        result[f"sweep_{name}"] = {"first_ms": once.values[0], "sent": sent, "idle": spread(idle.values)}
+        result[f"sweep_{name}"] = {
+            "first_ms": once.values[0],
+            "sent": sent,
+            "idle": spread(idle.values),
+        }
         result[f"sweep_{name}_q"] = count_queries([sweep])
 
     # --- the same sweeps two years on, when every open deadline and follow-up is due ---
     later = timezone.now() + dt.timedelta(days=730)
-    for name, sweep in (("deadlines", lambda: sweep_case_deadlines(at=later)),
-                        ("leniency", lambda: sweep_commitments(at=later) + sweep_credit_repairs(at=later))):
+    for name, sweep in (
+        ("deadlines", lambda: sweep_case_deadlines(at=later)),
+        ("leniency", lambda: sweep_commitments(at=later) + sweep_credit_repairs(at=later)),
+    ):
         due = Clock()
         sent = due(sweep)
         result[f"sweep_{name}"]["due_ms"] = due.values[0]
@@ -300,20 +315,31 @@ def bench_database(vendor: str, args) -> dict:
         else:
             import psycopg
 
-            admin_url = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+            admin_url = os.environ.get(
+                "BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+            )
             name = f"civicloop_bench_cases_{os.getpid()}"
             with psycopg.connect(admin_url, autocommit=True) as con:
                 con.execute(f'CREATE DATABASE "{name}"')
             created_pg = (admin_url, name)
             url = admin_url.rsplit("/", 1)[0] + "/" + name
         env = dict(os.environ)
-        env.update(DATABASE_URL=url, CIVICLOOP_VAR_DIR=str(work / "var"),
-                   DJANGO_SETTINGS_MODULE="civicloop.settings", LOG_LEVEL="ERROR",
-                   CIVICLOOP_LOG_LEVEL="ERROR")
-        done = subprocess.run([sys.executable, __file__, "--child", vendor, "--repeat", str(args.repeat)],
-                              env=env, stdout=subprocess.PIPE, text=True, check=True)
+        env.update(
+            DATABASE_URL=url,
+            CIVICLOOP_VAR_DIR=str(work / "var"),
+            DJANGO_SETTINGS_MODULE="civicloop.settings",
+            LOG_LEVEL="ERROR",
+            CIVICLOOP_LOG_LEVEL="ERROR",
+        )
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", vendor, "--repeat", str(args.repeat)],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+            check=True,
+        )
         line = next(x for x in reversed(done.stdout.splitlines()) if x.startswith(RESULT_PREFIX))
-        return json.loads(line[len(RESULT_PREFIX):])
+        return json.loads(line[len(RESULT_PREFIX) :])
     finally:
         if created_pg:
             import psycopg
@@ -342,8 +368,10 @@ def pair(s: dict) -> str:
 def report(results: list[dict], args) -> str:
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     first = results[0]
-    demo = ", ".join(f"{r['demo_s']:.0f} s on {r['vendor'] == 'sqlite' and 'SQLite' or 'PostgreSQL'}"
-                     for r in results)
+    demo = ", ".join(
+        f"{r['demo_s']:.0f} s on {r['vendor'] == 'sqlite' and 'SQLite' or 'PostgreSQL'}"
+        for r in results
+    )
     head = " | ".join(r["version"] for r in results)
 
     def row(what: str, n, queries, key: str) -> str:
@@ -352,15 +380,21 @@ def report(results: list[dict], args) -> str:
         return f"| {what} | {n} | {q} | {cells} |"
 
     def sweep_rows(name: str, what: str) -> list[str]:
-        firsts = " | ".join(f"{ms(r[f'sweep_{name}']['first_ms'])} ({r[f'sweep_{name}']['sent']} done)"
-                            for r in results)
+        firsts = " | ".join(
+            f"{ms(r[f'sweep_{name}']['first_ms'])} ({r[f'sweep_{name}']['sent']} done)"
+            for r in results
+        )
         idle = " | ".join(ms(r[f"sweep_{name}"]["idle"]["p50"]) for r in results)
         q = first[f"sweep_{name}_q"]
-        due = " | ".join(f"{ms(r[f'sweep_{name}']['due_ms'])} ({r[f'sweep_{name}']['due_sent']} done)"
-                         for r in results)
-        return [f"| {what}, first run on the demo as loaded | 1 | — | {firsts} |",
-                f"| {what} again, nothing due (median) | {args.repeat} | {q:.0f} | {idle} |",
-                f"| {what} two years on, everything due | 1 | — | {due} |"]
+        due = " | ".join(
+            f"{ms(r[f'sweep_{name}']['due_ms'])} ({r[f'sweep_{name}']['due_sent']} done)"
+            for r in results
+        )
+        return [
+            f"| {what}, first run on the demo as loaded | 1 | — | {firsts} |",
+            f"| {what} again, nothing due (median) | {args.repeat} | {q:.0f} | {idle} |",
+            f"| {what} two years on, everything due | 1 | — | {due} |",
+        ]
 
     lines = [
         f"### Cases — {now}",
@@ -373,26 +407,57 @@ def report(results: list[dict], args) -> str:
         "",
         f"| what | n | queries | {head} |",
         "|---|---:|---:|" + "---:|" * len(results),
-        row("documents a case has now (`availability.slots`), per case", first["cases"], first["slots_q"], "slots"),
-        row("issuing a document the first time (number, snapshot, version and history rows)",
-            first["issue_first"]["n"], None, "issue_first"),
-        row("issuing it again with nothing changed (snapshot and hash, no write)", first["documents"],
-            first["issue_again_q"], "issue_again"),
+        row(
+            "documents a case has now (`availability.slots`), per case",
+            first["cases"],
+            first["slots_q"],
+            "slots",
+        ),
+        row(
+            "issuing a document the first time (number, snapshot, version and history rows)",
+            first["issue_first"]["n"],
+            None,
+            "issue_first",
+        ),
+        row(
+            "issuing it again with nothing changed (snapshot and hash, no write)",
+            first["documents"],
+            first["issue_again_q"],
+            "issue_again",
+        ),
         row("DOCX bytes of one version (`services.render`)", first["documents"], 0, "docx"),
-        row(f"一免一减 evaluation of one case (`evaluate_case`, {first['evaluate_items']:.1f} items)",
-            first["cases"], first["evaluate_q"], "evaluate"),
-        row("case KPIs over the whole database (`kpis.report(Period())`)", 1, first["kpis_q"], "kpis"),
-        row("`enterprise_history` of one enterprise, as the county leader", first["enterprises"],
-            first["history_q"], "history"),
-        row("the enterprise page, `GET /leniency/enterprises/<code>/` (test client)", first["enterprises"],
-            first["page_q"], "page"),
+        row(
+            f"一免一减 evaluation of one case (`evaluate_case`, {first['evaluate_items']:.1f} items)",
+            first["cases"],
+            first["evaluate_q"],
+            "evaluate",
+        ),
+        row(
+            "case KPIs over the whole database (`kpis.report(Period())`)",
+            1,
+            first["kpis_q"],
+            "kpis",
+        ),
+        row(
+            "`enterprise_history` of one enterprise, as the county leader",
+            first["enterprises"],
+            first["history_q"],
+            "history",
+        ),
+        row(
+            "the enterprise page, `GET /leniency/enterprises/<code>/` (test client)",
+            first["enterprises"],
+            first["page_q"],
+            "page",
+        ),
         *sweep_rows("deadlines", "`cases.deadlines.sweep_case_deadlines`"),
         *sweep_rows("leniency", "`leniency.tasks.sweep` (commitments, credit repairs)"),
         "",
         "By kind of document (DOCX rendering does not touch the database: first database only):",
         "",
         "| document | count | DOCX size | DOCX render p50 | "
-        + " | ".join(f"first issue p50 ({r['version'].split()[0]})" for r in results) + " |",
+        + " | ".join(f"first issue p50 ({r['version'].split()[0]})" for r in results)
+        + " |",
         "|---|---:|---:|---:|" + "---:|" * len(results),
     ]
     for kind in first["kind_order"]:
@@ -400,14 +465,20 @@ def report(results: list[dict], args) -> str:
         if not stats:
             continue
         issues = " | ".join(ms(r["by_kind"].get(kind, {}).get("issue_p50")) for r in results)
-        lines.append(f"| {first['titles'][kind]} (`{kind}`) | {stats['n']} | {stats['kb']:.0f} KiB "
-                     f"| {ms(stats['docx_p50'])} | {issues} |")
+        lines.append(
+            f"| {first['titles'][kind]} (`{kind}`) | {stats['n']} | {stats['kb']:.0f} KiB "
+            f"| {ms(stats['docx_p50'])} | {issues} |"
+        )
     for r in results:
         if r["without_issuer"]:
-            lines.append(f"\n{r['version']}: {r['without_issuer']} cases had no user who may generate documents.")
+            lines.append(
+                f"\n{r['version']}: {r['without_issuer']} cases had no user who may generate documents."
+            )
         if r["revised_without_change"]:
-            lines.append(f"\n{r['version']}: issuing again without a change made {r['revised_without_change']} "
-                         "new versions (expected none).")
+            lines.append(
+                f"\n{r['version']}: issuing again without a change made {r['revised_without_change']} "
+                "new versions (expected none)."
+            )
         for error in r["demo_errors"]:
             lines.append(f"\n{r['version']}: the demo said `{error}`.")
     lines.append("")
@@ -415,10 +486,14 @@ def report(results: list[dict], args) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--db", nargs="+", choices=["sqlite", "postgres"], default=["sqlite"])
-    parser.add_argument("--no-write", action="store_true", help="print only; do not update docs/benchmarks.md")
+    parser.add_argument(
+        "--no-write", action="store_true", help="print only; do not update docs/benchmarks.md"
+    )
     parser.add_argument("--child", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

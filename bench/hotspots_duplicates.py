@@ -47,7 +47,7 @@ DATA = REPO / "src" / "civicloop" / "hotspots" / "data"
 SHARED = REPO.parent / "shared" / "data" / "complaints"
 # The sampling design (fixed before labelling).
 WINDOW_DAYS = 30
-EDGES = [0, .08, .12, .15, .2, .25, .3, .4, .5, .6, .8, 1.01]
+EDGES = [0, 0.08, 0.12, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8, 1.01]
 SIZES = [24, 30, 30, 35, 35, 35, 35, 30, 25, 25, 20]
 SAMPLE_SEED, ORDER_SEED = 20200, 7
 DISTRICT = re.compile(r"[A-Z]\d{1,2}[区县市]")
@@ -84,16 +84,23 @@ def check_sample() -> None:
     texts = [clean(r["留言主题"]) + "。" + clean(r["留言详情"]) for r in rows]
     times = np.array([parse_time(r["留言时间"]).timestamp() for r in rows])
     chars = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True).fit_transform(
-        [squeeze(t) for t in texts])
-    tokens = TfidfVectorizer(analyzer=lambda x: x, sublinear_tf=True).fit_transform([words(t) for t in texts])
+        [squeeze(t) for t in texts]
+    )
+    tokens = TfidfVectorizer(analyzer=lambda x: x, sublinear_tf=True).fit_transform(
+        [words(t) for t in texts]
+    )
     sc = (chars @ chars.T).toarray().astype(np.float32)
     sw = (tokens @ tokens.T).toarray().astype(np.float32)
     n = len(texts)
     iu = np.triu_indices(n, 1)
     within = np.abs(times[:, None] - times[None, :])[iu] / 86400 <= WINDOW_DAYS
     districts = [set(DISTRICT.findall(t)) for t in texts]
-    conflict = np.array([bool(districts[i] and districts[j] and not districts[i] & districts[j])
-                         for i, j in zip(*iu, strict=True)])
+    conflict = np.array(
+        [
+            bool(districts[i] and districts[j] and not districts[i] & districts[j])
+            for i, j in zip(*iu, strict=True)
+        ]
+    )
     keep = within & ~conflict
     first, second = iu[0][keep], iu[1][keep]
     score = np.maximum(sc[first, second], sw[first, second])
@@ -102,22 +109,36 @@ def check_sample() -> None:
     for stratum, (low, high) in enumerate(zip(EDGES, EDGES[1:], strict=False)):
         members = np.nonzero((score >= low) & (score < high))[0]
         for k in rng.choice(members, size=SIZES[stratum], replace=False):
-            drawn.append((ids[first[k]], ids[second[k]], stratum, len(members), round(float(score[k]), 4)))
+            drawn.append(
+                (ids[first[k]], ids[second[k]], stratum, len(members), round(float(score[k]), 4))
+            )
     order = list(range(len(drawn)))
     random.Random(ORDER_SEED).shuffle(order)
     drawn = [drawn[i] for i in order]
     committed = evaluation.load_pairs()
     assert len(drawn) == len(committed), (len(drawn), len(committed))
     for (a, b, stratum, size, sampling), pair in zip(drawn, committed, strict=True):
-        assert (a, b, stratum, size) == (pair.a, pair.b, pair.stratum, pair.stratum_pairs), (pair.pair, a, b)
-        assert abs(sampling - pair.sampling_score) < 1e-3, (pair.pair, sampling, pair.sampling_score)
-    print(f"population {int(keep.sum())} pairs; the {len(drawn)} sampled pairs match the committed file.")
+        assert (a, b, stratum, size) == (pair.a, pair.b, pair.stratum, pair.stratum_pairs), (
+            pair.pair,
+            a,
+            b,
+        )
+        assert abs(sampling - pair.sampling_score) < 1e-3, (
+            pair.pair,
+            sampling,
+            pair.sampling_score,
+        )
+    print(
+        f"population {int(keep.sum())} pairs; the {len(drawn)} sampled pairs match the committed file."
+    )
 
 
 def compare(reference_file: Path) -> None:
     pairs = evaluation.load_pairs()
     messages = evaluation.load_messages()
-    reference = [similarity.event_text(r["留言主题"], r["留言详情"]) for r in read_rows(reference_file)]
+    reference = [
+        similarity.event_text(r["留言主题"], r["留言详情"]) for r in read_rows(reference_file)
+    ]
     labels = np.array([p.label for p in pairs], dtype=float)
     weights = np.array([p.weight for p in pairs])
     a = [messages[p.a].text for p in pairs]
@@ -138,14 +159,27 @@ def compare(reference_file: Path) -> None:
     ref = similarity.reference()
     methods = {
         "shipped: characters 1–2, TF-IDF (reference table)": np.array(
-            [similarity.cosine(ref.vector(x), ref.vector(y)) for x, y in zip(a, b, strict=True)]),
-        "characters 2, TF-IDF": fitted(TfidfVectorizer(analyzer="char", ngram_range=(2, 2), sublinear_tf=True,
-                                                       preprocessor=letters)),
-        "characters 1–3, TF-IDF": fitted(TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True,
-                                                         preprocessor=letters)),
-        "characters 1–2, TF only (no IDF)": fitted(TfidfVectorizer(analyzer="char", ngram_range=(1, 2),
-                                                                   sublinear_tf=True, use_idf=False,
-                                                                   preprocessor=letters)),
+            [similarity.cosine(ref.vector(x), ref.vector(y)) for x, y in zip(a, b, strict=True)]
+        ),
+        "characters 2, TF-IDF": fitted(
+            TfidfVectorizer(
+                analyzer="char", ngram_range=(2, 2), sublinear_tf=True, preprocessor=letters
+            )
+        ),
+        "characters 1–3, TF-IDF": fitted(
+            TfidfVectorizer(
+                analyzer="char", ngram_range=(1, 3), sublinear_tf=True, preprocessor=letters
+            )
+        ),
+        "characters 1–2, TF only (no IDF)": fitted(
+            TfidfVectorizer(
+                analyzer="char",
+                ngram_range=(1, 2),
+                sublinear_tf=True,
+                use_idf=False,
+                preprocessor=letters,
+            )
+        ),
         "jieba words, TF-IDF": fitted(TfidfVectorizer(analyzer=words, sublinear_tf=True)),
         "character pairs, Jaccard": np.array([jaccard(x, y) for x, y in zip(a, b, strict=True)]),
     }
@@ -158,9 +192,15 @@ def compare(reference_file: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check-sample", action="store_true", help="rebuild the sample and compare")
-    parser.add_argument("--reference", type=Path, default=SHARED / "messages_with_replies.csv",
-                        help="corpus for the inverse document frequencies")
+    parser.add_argument(
+        "--check-sample", action="store_true", help="rebuild the sample and compare"
+    )
+    parser.add_argument(
+        "--reference",
+        type=Path,
+        default=SHARED / "messages_with_replies.csv",
+        help="corpus for the inverse document frequencies",
+    )
     options = parser.parse_args()
     if options.check_sample:
         check_sample()

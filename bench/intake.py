@@ -139,12 +139,25 @@ def measure_service(env: dict, seconds: float, grid: str) -> dict:
     return json.loads(shell(env, code))
 
 
-def measure_api(env: dict, token: str, seconds: float, clients: int, workers: int, grid: str) -> dict:
+def measure_api(
+    env: dict, token: str, seconds: float, clients: int, workers: int, grid: str
+) -> dict:
     port = free_port()
     server = subprocess.Popen(
-        [CIVICLOOP, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-         "--no-access-log"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            CIVICLOOP,
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--no-access-log",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         for _ in range(200):
@@ -155,8 +168,14 @@ def measure_api(env: dict, token: str, seconds: float, clients: int, workers: in
                 time.sleep(0.1)
         else:
             raise RuntimeError("civicloop serve did not start")
-        body = json.dumps({"source": "grid_patrol", "description": DESCRIPTION,
-                           "category": "street-vending", "region": grid}).encode()
+        body = json.dumps(
+            {
+                "source": "grid_patrol",
+                "description": DESCRIPTION,
+                "category": "street-vending",
+                "region": grid,
+            }
+        ).encode()
         headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
         counts, errors = [0] * clients, [0] * clients
         stop = threading.Event()
@@ -198,8 +217,12 @@ def measure_api(env: dict, token: str, seconds: float, clients: int, workers: in
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - start
-        return {"count": sum(counts), "errors": sum(errors), "elapsed": elapsed,
-                "first_error": first_error[0] if first_error else ""}
+        return {
+            "count": sum(counts),
+            "errors": sum(errors),
+            "elapsed": elapsed,
+            "first_error": first_error[0] if first_error else "",
+        }
     finally:
         server.terminate()
         try:
@@ -222,7 +245,9 @@ def bench_database(vendor: str, args) -> dict:
         else:
             import psycopg
 
-            admin_url = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+            admin_url = os.environ.get(
+                "BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+            )
             name = f"civicloop_bench_{os.getpid()}"
             with psycopg.connect(admin_url, autocommit=True) as con:
                 con.execute(f'CREATE DATABASE "{name}"')
@@ -287,12 +312,18 @@ the town command room, all in one transaction."""
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db", nargs="+", choices=["sqlite", "postgres"], default=["sqlite", "postgres"])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--db", nargs="+", choices=["sqlite", "postgres"], default=["sqlite", "postgres"]
+    )
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 1) * 2))
-    parser.add_argument("--no-write", action="store_true", help="print only; do not update docs/benchmarks.md")
+    parser.add_argument(
+        "--no-write", action="store_true", help="print only; do not update docs/benchmarks.md"
+    )
     args = parser.parse_args()
     results = [bench_database(vendor, args) for vendor in args.db]
     text = report(results, args)

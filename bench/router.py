@@ -116,25 +116,29 @@ def report(result: dict, args) -> str:
     return f"""### Router — {now}
 
 Machine: {machine()}.  
-Command: `python bench/router.py --repeat {args.repeat}` (scikit-learn {result['sklearn']}, model
-`{result['version']}`: 347 messages of {result['chars']:.0f} characters on average; its stored 5-fold
+Command: `python bench/router.py --repeat {args.repeat}` (scikit-learn {result["sklearn"]}, model
+`{result["version"]}`: 347 messages of {result["chars"]:.0f} characters on average; its stored 5-fold
 cross-validation: accuracy {acc:.3f}, macro-F1 {f1:.3f}).
 
 | what | time |
 |---|---:|
-| first use of the starter on a new machine (jieba, fit, 5-fold CV, cache) | {result['first_use']:.1f} s |
-| fitting the starter recipe again (texts already segmented) | {result['fit']:.2f} s |
-| a new process loading the cached model | {result['load'] * 1000:.0f} ms |
-| one text per call, p50 ({result['single_n']} calls) | {result['single_p50']:.1f} ms |
-| one text per call, p95 | {result['single_p95']:.1f} ms |
-| `router classify` of a {result['batch_n']}-row CSV, per text | {result['batch_per_text']:.2f} ms |
+| first use of the starter on a new machine (jieba, fit, 5-fold CV, cache) | {result["first_use"]:.1f} s |
+| fitting the starter recipe again (texts already segmented) | {result["fit"]:.2f} s |
+| a new process loading the cached model | {result["load"] * 1000:.0f} ms |
+| one text per call, p50 ({result["single_n"]} calls) | {result["single_p50"]:.1f} ms |
+| one text per call, p95 | {result["single_p95"]:.1f} ms |
+| `router classify` of a {result["batch_n"]}-row CSV, per text | {result["batch_per_text"]:.2f} ms |
 """
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--no-write", action="store_true", help="print only; do not update docs/benchmarks.md")
+    parser.add_argument(
+        "--no-write", action="store_true", help="print only; do not update docs/benchmarks.md"
+    )
     args = parser.parse_args()
     result = run(args)
     text = report(result, args)

@@ -49,15 +49,21 @@ def variants(with_unlabelled: bool) -> dict[str, L.Recipe]:
         "words + chars, LR C=10 balanced + taxonomy": L.with_name(lr, "x", taxonomy_weight=1.0),
         "words + chars, calibrated SVM C=0.5": svm,
         "words + chars, calibrated SVM C=2": L.with_name(svm, "x", C=2.0),
-        "words + chars, calibrated SVM C=0.5 + taxonomy (w 0.5)": L.with_name(svm, "x", taxonomy_weight=0.5),
+        "words + chars, calibrated SVM C=0.5 + taxonomy (w 0.5)": L.with_name(
+            svm, "x", taxonomy_weight=0.5
+        ),
         "BEST words + chars, calibrated SVM C=0.5 + taxonomy (w 1)": L.BEST,
-        "words + chars, calibrated SVM C=0.5 + taxonomy (w 2)": L.with_name(svm, "x", taxonomy_weight=2.0),
+        "words + chars, calibrated SVM C=0.5 + taxonomy (w 2)": L.with_name(
+            svm, "x", taxonomy_weight=2.0
+        ),
     }
     if with_unlabelled:
-        out["BEST + self-training (p>=0.9, w 0.3)"] = L.with_name(L.BEST, "x", self_training=0.9,
-                                                                  self_training_weight=0.3)
-        out["BEST + self-training (p>=0.7, w 0.5)"] = L.with_name(L.BEST, "x", self_training=0.7,
-                                                                  self_training_weight=0.5)
+        out["BEST + self-training (p>=0.9, w 0.3)"] = L.with_name(
+            L.BEST, "x", self_training=0.9, self_training_weight=0.3
+        )
+        out["BEST + self-training (p>=0.7, w 0.5)"] = L.with_name(
+            L.BEST, "x", self_training=0.7, self_training_weight=0.5
+        )
     return out
 
 
@@ -68,14 +74,21 @@ def nested(corpus, weak, candidates: dict[str, L.Recipe], seed: int = 0) -> dict
     chosen = []
     for train, test in outer.split(corpus.texts, y):
         inner = corpus.subset(train)
-        scores = {name: L.cross_validate(r, inner, weak=weak, seed=seed + 1)["macro_f1"]
-                  for name, r in candidates.items()}
+        scores = {
+            name: L.cross_validate(r, inner, weak=weak, seed=seed + 1)["macro_f1"]
+            for name, r in candidates.items()
+        }
         best = max(scores, key=scores.get)
         chosen.append(best)
         model = L.fit(candidates[best], inner, weak=weak)
-        predicted[test] = [p.label for p in L.predict(model, [corpus.texts[i] for i in test], top=1)]
-    return {"accuracy": accuracy_score(y, predicted), "macro_f1": f1_score(y, predicted, average="macro"),
-            "chosen": chosen}
+        predicted[test] = [
+            p.label for p in L.predict(model, [corpus.texts[i] for i in test], top=1)
+        ]
+    return {
+        "accuracy": accuracy_score(y, predicted),
+        "macro_f1": f1_score(y, predicted, average="macro"),
+        "chosen": chosen,
+    }
 
 
 def main() -> None:
@@ -83,39 +96,51 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--nested", action="store_true")
     parser.add_argument("--only", nargs="*", help="names (substrings) of the variants to run")
-    parser.add_argument("--unlabelled", type=Path,
-                        help="unlabelled messages CSV for self-training variants "
-                             "(e.g. ../shared/data/complaints/unlabelled_messages.csv)")
+    parser.add_argument(
+        "--unlabelled",
+        type=Path,
+        help="unlabelled messages CSV for self-training variants "
+        "(e.g. ../shared/data/complaints/unlabelled_messages.csv)",
+    )
     args = parser.parse_args()
     corpus, weak = datasets.starter_corpus(), datasets.taxonomy_corpus()
     unlabelled = datasets.read_messages(args.unlabelled).texts() if args.unlabelled else None
-    print(f"{len(corpus)} labelled texts, {len(weak)} taxonomy texts"
-          + (f", {len(unlabelled)} unlabelled" if unlabelled else ""))
+    print(
+        f"{len(corpus)} labelled texts, {len(weak)} taxonomy texts"
+        + (f", {len(unlabelled)} unlabelled" if unlabelled else "")
+    )
     print("| variant | accuracy | macro-F1 | macro-F1 per shuffle | s |")
     print("|---|---:|---:|---|---:|")
     for name, recipe in variants(bool(unlabelled)).items():
         if args.only and not any(o in name for o in args.only):
             continue
         started = time.monotonic()
-        runs = [L.cross_validate(recipe, corpus, weak=weak, unlabelled=unlabelled, seed=s)
-                for s in range(args.seeds)]
+        runs = [
+            L.cross_validate(recipe, corpus, weak=weak, unlabelled=unlabelled, seed=s)
+            for s in range(args.seeds)
+        ]
         acc = np.mean([r["accuracy"] for r in runs])
         f1 = np.mean([r["macro_f1"] for r in runs])
         shuffles = " ".join(f"{r['macro_f1']:.3f}" for r in runs)
-        print(f"| {name} | {acc:.3f} | {f1:.3f} | {shuffles} | {time.monotonic() - started:.0f} |",
-              flush=True)
+        print(
+            f"| {name} | {acc:.3f} | {f1:.3f} | {shuffles} | {time.monotonic() - started:.0f} |",
+            flush=True,
+        )
     if args.nested:
         lr = L.with_name(L.BASELINE, "lr", C=10, class_weight="balanced")
         candidates = {
-            "LR C=10": lr, "LR C=10 + taxonomy": L.with_name(lr, "x", taxonomy_weight=1.0),
+            "LR C=10": lr,
+            "LR C=10 + taxonomy": L.with_name(lr, "x", taxonomy_weight=1.0),
             "SVM C=0.5": L.with_name(L.BEST, "x", taxonomy_weight=0.0),
             "SVM C=0.5 + taxonomy w1": L.BEST,
             "SVM C=2 + taxonomy w1": L.with_name(L.BEST, "x", C=2.0),
             "SVM C=0.5 + taxonomy w2": L.with_name(L.BEST, "x", taxonomy_weight=2.0),
         }
         result = nested(corpus, weak, candidates)
-        print(f"\nnested 5x5 CV over {len(candidates)} candidates: accuracy {result['accuracy']:.3f}, "
-              f"macro-F1 {result['macro_f1']:.3f}; chosen per outer fold: {result['chosen']}")
+        print(
+            f"\nnested 5x5 CV over {len(candidates)} candidates: accuracy {result['accuracy']:.3f}, "
+            f"macro-F1 {result['macro_f1']:.3f}; chosen per outer fold: {result['chosen']}"
+        )
 
 
 if __name__ == "__main__":

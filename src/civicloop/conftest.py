@@ -9,7 +9,9 @@ def pytest_runtest_setup(item):
         from django.db import connection
 
         if connection.vendor != "postgresql":
-            pytest.skip("exercised on PostgreSQL (the .ci/run PostgreSQL pass; DATABASE_URL=postgres://…)")
+            pytest.skip(
+                "exercised on PostgreSQL (the .ci/run PostgreSQL pass; DATABASE_URL=postgres://…)"
+            )
 
 
 @pytest.fixture

@@ -26,12 +26,30 @@ class HistoryInline(admin.TabularInline):
 class CaseAdmin(admin.ModelAdmin):
     """Cases change only through the workflow; the admin shows them, never edits."""
 
-    list_display = ["number", "title", "state", "procedure", "handling_unit", "is_empowered", "filed_at"]
+    list_display = [
+        "number",
+        "title",
+        "state",
+        "procedure",
+        "handling_unit",
+        "is_empowered",
+        "filed_at",
+    ]
     list_filter = ["state", "procedure", "is_empowered"]
     search_fields = ["number", "title"]
     inlines = [HistoryInline]
-    fields = ["number", "title", "state", "procedure", "handling_unit", "source", "is_empowered", "filed_at",
-              "decided_at", "closed_at"]
+    fields = [
+        "number",
+        "title",
+        "state",
+        "procedure",
+        "handling_unit",
+        "source",
+        "is_empowered",
+        "filed_at",
+        "decided_at",
+        "closed_at",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request):

@@ -23,8 +23,15 @@ class CaseState(models.TextChoices):
 FINISHED_STATES = frozenset({CaseState.CLOSED, CaseState.WITHDRAWN})
 OPEN_STATES = frozenset(CaseState.values) - FINISHED_STATES
 # Before a decision: the case may still be withdrawn (撤案) or its decision deadline extended.
-UNDECIDED_STATES = (CaseState.FILED, CaseState.INVESTIGATING, CaseState.CASE_REVIEW, CaseState.LEGAL_REVIEW,
-                    CaseState.PRIOR_NOTICE, CaseState.STATEMENT, CaseState.HEARING)
+UNDECIDED_STATES = (
+    CaseState.FILED,
+    CaseState.INVESTIGATING,
+    CaseState.CASE_REVIEW,
+    CaseState.LEGAL_REVIEW,
+    CaseState.PRIOR_NOTICE,
+    CaseState.STATEMENT,
+    CaseState.HEARING,
+)
 
 
 class Procedure(models.TextChoices):
@@ -69,8 +76,14 @@ class PenaltyKind(models.TextChoices):
 
 
 # Art. 63 (三)(四): these penalties give the party the right to ask for a hearing.
-HEARING_PENALTIES = frozenset({PenaltyKind.LOWER_QUALIFICATION, PenaltyKind.REVOKE_LICENCE,
-                               PenaltyKind.ORDER_CLOSURE, PenaltyKind.RESTRICT_PRACTICE})
+HEARING_PENALTIES = frozenset(
+    {
+        PenaltyKind.LOWER_QUALIFICATION,
+        PenaltyKind.REVOKE_LICENCE,
+        PenaltyKind.ORDER_CLOSURE,
+        PenaltyKind.RESTRICT_PRACTICE,
+    }
+)
 
 
 class NoPenaltyGround(models.TextChoices):
@@ -135,7 +148,10 @@ class JointReviewRule(models.TextChoices):
 class ReviewReason(models.TextChoices):
     """Why a case needs legal review before its decision (Art. 58, and the local rule)."""
 
-    MAJOR_PUBLIC_INTEREST = "major_public_interest", _("involves a major public interest (Art. 58 (1))")
+    MAJOR_PUBLIC_INTEREST = (
+        "major_public_interest",
+        _("involves a major public interest (Art. 58 (1))"),
+    )
     HEARING_HELD = "hearing_held", _("went through a hearing on major rights (Art. 58 (2))")
     COMPLEX = "complex", _("difficult or complex, several legal relations (Art. 58 (3))")
     OTHER_LAW = "other_law", _("another law or regulation requires it (Art. 58 (4))")
@@ -165,7 +181,9 @@ class DeadlineKind(models.TextChoices):
     PAYMENT = "payment", _("payment of the fine (Art. 67)")
 
 
-AUTHORITY_DEADLINES = frozenset({DeadlineKind.DECISION, DeadlineKind.FAST_TRACK, DeadlineKind.SERVICE})
+AUTHORITY_DEADLINES = frozenset(
+    {DeadlineKind.DECISION, DeadlineKind.FAST_TRACK, DeadlineKind.SERVICE}
+)
 
 
 class Counting(models.TextChoices):

@@ -34,7 +34,9 @@ END_OF_DAY = dt.time(23, 59, 59)
 
 
 def _end_of(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, END_OF_DAY), timezone.get_current_timezone())
+    return timezone.make_aware(
+        dt.datetime.combine(day, END_OF_DAY), timezone.get_current_timezone()
+    )
 
 
 def last_day(start: dt.datetime, amount: int, counting: str) -> dt.date:
@@ -59,38 +61,80 @@ def rule(kind: str) -> tuple[int, str, str]:
 
     match kind:
         case DeadlineKind.DECISION:
-            return (settings.CIVICLOOP_CASE_DECISION_DAYS, Counting.NATURAL_DAYS,
-                    str(_("Art. 60: decision within %(n)d days of filing") % {
-                        "n": settings.CIVICLOOP_CASE_DECISION_DAYS}))
+            return (
+                settings.CIVICLOOP_CASE_DECISION_DAYS,
+                Counting.NATURAL_DAYS,
+                str(
+                    _("Art. 60: decision within %(n)d days of filing")
+                    % {"n": settings.CIVICLOOP_CASE_DECISION_DAYS}
+                ),
+            )
         case DeadlineKind.FAST_TRACK:
-            return (settings.CIVICLOOP_CASE_FAST_TRACK_WORKING_DAYS, Counting.WORKING_DAYS,
-                    str(_("Fast track: decision within %(n)d working days of filing (county rule)") % {
-                        "n": settings.CIVICLOOP_CASE_FAST_TRACK_WORKING_DAYS}))
+            return (
+                settings.CIVICLOOP_CASE_FAST_TRACK_WORKING_DAYS,
+                Counting.WORKING_DAYS,
+                str(
+                    _("Fast track: decision within %(n)d working days of filing (county rule)")
+                    % {"n": settings.CIVICLOOP_CASE_FAST_TRACK_WORKING_DAYS}
+                ),
+            )
         case DeadlineKind.SERVICE:
-            return (SERVICE_WORKING_DAYS, Counting.WORKING_DAYS,
-                    str(_("Art. 61, Art. 85: service within 7 working days of the decision")))
+            return (
+                SERVICE_WORKING_DAYS,
+                Counting.WORKING_DAYS,
+                str(_("Art. 61, Art. 85: service within 7 working days of the decision")),
+            )
         case DeadlineKind.STATEMENT_PERIOD:
-            return (settings.CIVICLOOP_CASE_STATEMENT_WORKING_DAYS, Counting.WORKING_DAYS,
-                    str(_("Art. 44, 45: statement and defence within %(n)d working days of the notice") % {
-                        "n": settings.CIVICLOOP_CASE_STATEMENT_WORKING_DAYS}))
+            return (
+                settings.CIVICLOOP_CASE_STATEMENT_WORKING_DAYS,
+                Counting.WORKING_DAYS,
+                str(
+                    _("Art. 44, 45: statement and defence within %(n)d working days of the notice")
+                    % {"n": settings.CIVICLOOP_CASE_STATEMENT_WORKING_DAYS}
+                ),
+            )
         case DeadlineKind.HEARING_REQUEST:
-            return (HEARING_REQUEST_WORKING_DAYS, Counting.WORKING_DAYS,
-                    str(_("Art. 64 (1), Art. 85: a hearing is requested within 5 working days of the notice")))
+            return (
+                HEARING_REQUEST_WORKING_DAYS,
+                Counting.WORKING_DAYS,
+                str(
+                    _(
+                        "Art. 64 (1), Art. 85: a hearing is requested within 5 working days of the notice"
+                    )
+                ),
+            )
         case DeadlineKind.PAYMENT:
-            return (PAYMENT_DAYS, Counting.NATURAL_DAYS,
-                    str(_("Art. 67: the fine is paid within 15 days of receiving the decision")))
+            return (
+                PAYMENT_DAYS,
+                Counting.NATURAL_DAYS,
+                str(_("Art. 67: the fine is paid within 15 days of receiving the decision")),
+            )
     raise ValueError(kind)
 
 
-def open_deadline(case: Case, kind: str, start: dt.datetime, *, amount: int | None = None,
-                  basis: str | None = None, extension=None) -> CaseDeadline:
+def open_deadline(
+    case: Case,
+    kind: str,
+    start: dt.datetime,
+    *,
+    amount: int | None = None,
+    basis: str | None = None,
+    extension=None,
+) -> CaseDeadline:
     """Start a time limit (ending any active one of the same kind: it is superseded)."""
     length, counting, default_basis = rule(kind)
     amount = length if amount is None else amount
     case.deadlines.filter(kind=kind, is_active=True).update(is_active=False)
     return CaseDeadline.objects.create(
-        case=case, kind=kind, starts_at=start, amount=amount, counting=counting,
-        due_at=due_at(start, amount, counting), basis=basis or default_basis, extension=extension)
+        case=case,
+        kind=kind,
+        starts_at=start,
+        amount=amount,
+        counting=counting,
+        due_at=due_at(start, amount, counting),
+        basis=basis or default_basis,
+        extension=extension,
+    )
 
 
 def extend_deadline(case: Case, kind: str, *, days: int, extension) -> CaseDeadline | None:
@@ -103,9 +147,17 @@ def extend_deadline(case: Case, kind: str, *, days: int, extension) -> CaseDeadl
     end = current.due_at
     new_due = _end_of(last_day(end, days, Counting.NATURAL_DAYS))
     return CaseDeadline.objects.create(
-        case=case, kind=kind, starts_at=end, amount=days, counting=Counting.NATURAL_DAYS, due_at=new_due,
-        basis=str(_("Extended by %(n)d days: %(basis)s") % {"n": days, "basis": extension.legal_basis}),
-        extension=extension)
+        case=case,
+        kind=kind,
+        starts_at=end,
+        amount=days,
+        counting=Counting.NATURAL_DAYS,
+        due_at=new_due,
+        basis=str(
+            _("Extended by %(n)d days: %(basis)s") % {"n": days, "basis": extension.legal_basis}
+        ),
+        extension=extension,
+    )
 
 
 def meet_deadlines(case: Case, *kinds: str, at: dt.datetime | None = None) -> None:
@@ -132,10 +184,16 @@ def sweep_case_deadlines(*, at: dt.datetime | None = None) -> int:
     from .services import notify_deadline
 
     at = at or timezone.now()
-    due = (CaseDeadline.objects.filter(kind__in=AUTHORITY_DEADLINES, is_active=True, met_at__isnull=True,
-                                       due_at__lte=at + _warning_window())
-           .exclude(case__state__in=[CaseState.CLOSED, CaseState.WITHDRAWN])
-           .filter(overdue_notified_at__isnull=True))
+    due = (
+        CaseDeadline.objects.filter(
+            kind__in=AUTHORITY_DEADLINES,
+            is_active=True,
+            met_at__isnull=True,
+            due_at__lte=at + _warning_window(),
+        )
+        .exclude(case__state__in=[CaseState.CLOSED, CaseState.WITHDRAWN])
+        .filter(overdue_notified_at__isnull=True)
+    )
     count = 0
     for deadline in due.select_related("case").order_by("due_at", "id"):
         overdue = deadline.due_at < at
@@ -153,4 +211,3 @@ def sweep_case_deadlines(*, at: dt.datetime | None = None) -> int:
                 notify_deadline(fresh, overdue=overdue, at=at)
             count += 1
     return count
-

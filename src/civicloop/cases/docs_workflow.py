@@ -15,7 +15,9 @@ def render() -> str:
             "Who may act is a *capacity* towards the particular case (`cases/permissions.py`); the",
             "legal preconditions of each transition are in `cases/services.py` and [cases.md](cases.md).",
         ],
-        [("Case stages", CASE_WORKFLOW),
-         ("Approval requests (withdrawal, extension)", APPROVAL_WORKFLOW)],
+        [
+            ("Case stages", CASE_WORKFLOW),
+            ("Approval requests (withdrawal, extension)", APPROVAL_WORKFLOW),
+        ],
         ACTOR_LABELS,
     )

@@ -58,13 +58,21 @@ COLUMNS: tuple[Column, ...] = (
     Column(_("handling unit"), lambda c: c.handling_unit.name, 24),
     Column(_("decided under delegated powers"), lambda c: _yes_no(c.is_empowered), 10),
     Column(_("source"), lambda c: c.get_source_display(), 10),
-    Column(_("parties"), lambda c: "、".join(link.party.display_name for link in c.party_links.all()), 24),
-    Column(_("matters"), lambda c: "、".join(link.matter.code for link in c.matter_links.all()), 16),
+    Column(
+        _("parties"),
+        lambda c: "、".join(link.party.display_name for link in c.party_links.all()),
+        24,
+    ),
+    Column(
+        _("matters"), lambda c: "、".join(link.matter.code for link in c.matter_links.all()), 16
+    ),
     Column(_("date of the violation"), lambda c: c.violation_date, 12),
     Column(_("filed at"), lambda c: _local(c.filed_at), 17),
     Column(_("decision due"), _decision_due, 17),
     Column(_("outcome"), lambda c: c.get_outcome_display(), 10),
-    Column(_("fine (yuan)"), lambda c: float(c.fine_amount) if c.fine_amount is not None else None, 10),
+    Column(
+        _("fine (yuan)"), lambda c: float(c.fine_amount) if c.fine_amount is not None else None, 10
+    ),
     Column(_("decided at"), lambda c: _local(c.decided_at), 17),
     Column(_("closed at"), lambda c: _local(c.closed_at), 17),
     Column(_("days from filing to closing"), _days_to_close, 10),
@@ -75,7 +83,8 @@ def export_queryset(cases):
     return cases.select_related("handling_unit").prefetch_related(
         Prefetch("party_links", queryset=CaseParty.objects.select_related("party")),
         Prefetch("matter_links", queryset=CaseMatter.objects.select_related("matter")),
-        Prefetch("deadlines", queryset=CaseDeadline.objects.order_by("id")))
+        Prefetch("deadlines", queryset=CaseDeadline.objects.order_by("id")),
+    )
 
 
 def _cell(sheet, value):

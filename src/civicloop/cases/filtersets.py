@@ -19,18 +19,34 @@ class CaseFilterSet(django_filters.FilterSet):
     procedure = django_filters.ChoiceFilter(label=_("procedure"), choices=Procedure.choices)
     source = django_filters.ChoiceFilter(label=_("source"), choices=CaseSource.choices)
     handling_unit = django_filters.ModelChoiceFilter(
-        label=_("handling unit"), to_field_name="code",
-        queryset=Unit.objects.filter(kind__in=[UnitKind.SQUAD, UnitKind.DEPARTMENT]).order_by("name"))
+        label=_("handling unit"),
+        to_field_name="code",
+        queryset=Unit.objects.filter(kind__in=[UnitKind.SQUAD, UnitKind.DEPARTMENT]).order_by(
+            "name"
+        ),
+    )
     outcome = django_filters.ChoiceFilter(label=_("outcome"), choices=Outcome.choices)
     is_empowered = django_filters.BooleanFilter(label=_("decided under delegated powers"))
     overdue = django_filters.BooleanFilter(label=_("overdue"), method="filter_overdue")
-    filed_after = django_filters.DateFilter(label=_("filed from"), field_name="filed_at", lookup_expr="date__gte")
-    filed_before = django_filters.DateFilter(label=_("filed until"), field_name="filed_at", lookup_expr="date__lte")
+    filed_after = django_filters.DateFilter(
+        label=_("filed from"), field_name="filed_at", lookup_expr="date__gte"
+    )
+    filed_before = django_filters.DateFilter(
+        label=_("filed until"), field_name="filed_at", lookup_expr="date__lte"
+    )
     q = django_filters.CharFilter(label=_("search"), method="filter_text")
 
     class Meta:
         model = Case
-        fields = ["state", "procedure", "source", "handling_unit", "outcome", "is_empowered", "overdue"]
+        fields = [
+            "state",
+            "procedure",
+            "source",
+            "handling_unit",
+            "outcome",
+            "is_empowered",
+            "overdue",
+        ]
 
     def filter_overdue(self, queryset, name, value):
         if value is None:
@@ -44,6 +60,10 @@ class CaseFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(number__icontains=value) | Q(title__icontains=value) | Q(matter_links__matter__code__iexact=value)
-            | Q(party_links__party__name__icontains=value) | Q(party_links__party__id_number=value.upper())
-            | Q(party_links__party__credit_code=value.upper())).distinct()
+            Q(number__icontains=value)
+            | Q(title__icontains=value)
+            | Q(matter_links__matter__code__iexact=value)
+            | Q(party_links__party__name__icontains=value)
+            | Q(party_links__party__id_number=value.upper())
+            | Q(party_links__party__credit_code=value.upper())
+        ).distinct()

@@ -36,14 +36,21 @@ def is_responsible_for(user, unit) -> bool:
     if not _authenticated(user):
         return False
     code = unit.region.code
-    return any(p.role == Role.LEADER and p.unit.kind == UnitKind.LEADERSHIP and code.startswith(p.unit.region.prefix)
-               for p in user.cached_posts())
+    return any(
+        p.role == Role.LEADER
+        and p.unit.kind == UnitKind.LEADERSHIP
+        and code.startswith(p.unit.region.prefix)
+        for p in user.cached_posts()
+    )
 
 
 def responsible_unit_q(user) -> Q | None:
     """Cases whose handling unit ``user`` is responsible for, as a filter (None: none)."""
-    prefixes = [p.unit.region.prefix for p in user.cached_posts()
-                if p.role == Role.LEADER and p.unit.kind == UnitKind.LEADERSHIP]
+    prefixes = [
+        p.unit.region.prefix
+        for p in user.cached_posts()
+        if p.role == Role.LEADER and p.unit.kind == UnitKind.LEADERSHIP
+    ]
     if not prefixes:
         return None
     q = Q(pk__in=[])
@@ -56,7 +63,11 @@ def officer_units(user) -> list:
     """The squads and departments where ``user`` is an officer (and may file cases)."""
     if not _authenticated(user):
         return []
-    return [p.unit for p in user.cached_posts() if p.role in OFFICER_ROLES and p.unit.kind in CASE_UNIT_KINDS]
+    return [
+        p.unit
+        for p in user.cached_posts()
+        if p.role in OFFICER_ROLES and p.unit.kind in CASE_UNIT_KINDS
+    ]
 
 
 def is_unit_officer(user, unit) -> bool:
@@ -73,8 +84,10 @@ def capacities(user, case) -> frozenset[str]:
         caps.add("unit_officer")
     if is_responsible_for(user, case.handling_unit):
         caps.add("responsible")
-    if case.state == CaseState.LEGAL_REVIEW and case.legal_reviews.filter(
-            state=ReviewState.PENDING, seats__reviewer=user).exists():
+    if (
+        case.state == CaseState.LEGAL_REVIEW
+        and case.legal_reviews.filter(state=ReviewState.PENDING, seats__reviewer=user).exists()
+    ):
         caps.add("reviewer")
     return frozenset(caps)
 
@@ -93,7 +106,11 @@ def case_actions(user, case, caps: frozenset[str] | None = None):
     allowed = CASE_WORKFLOW.allowed(state=case.state, capacities=caps)
     pending = {a.kind: a for a in case.approvals.filter(state="pending")}
     review = case.latest_review() if case.state == CaseState.LEGAL_REVIEW else None
-    notice = case.latest_notice() if case.state in (CaseState.PRIOR_NOTICE, CaseState.STATEMENT) else None
+    notice = (
+        case.latest_notice()
+        if case.state in (CaseState.PRIOR_NOTICE, CaseState.STATEMENT)
+        else None
+    )
     simple = case.procedure == Procedure.SIMPLE
 
     def offered(name: str) -> bool:
@@ -110,7 +127,11 @@ def case_actions(user, case, caps: frozenset[str] | None = None):
         if name == "decide_on_the_spot":
             return simple
         if name in ("start_investigation", "convert_to_ordinary"):
-            return not simple if name == "start_investigation" else case.procedure != Procedure.ORDINARY
+            return (
+                not simple
+                if name == "start_investigation"
+                else case.procedure != Procedure.ORDINARY
+            )
         if name == "conclude_fast_track":
             return case.procedure == Procedure.FAST_TRACK
         if name == "assign_reviewers":

@@ -67,15 +67,20 @@ def review_reasons(case, *, hearing_held: bool | None = None) -> list[str]:
     if case.major_public_interest:
         reasons.append(ReviewReason.MAJOR_PUBLIC_INTEREST)
     if hearing_held is None:
-        hearing_held = case.hearings.filter(outcome=HearingOutcome.HELD).exists() if case.pk else False
+        hearing_held = (
+            case.hearings.filter(outcome=HearingOutcome.HELD).exists() if case.pk else False
+        )
     if hearing_held:
         reasons.append(ReviewReason.HEARING_HELD)
     if case.is_complex:
         reasons.append(ReviewReason.COMPLEX)
     if case.other_law_review_basis:
         reasons.append(ReviewReason.OTHER_LAW)
-    if (settings.CIVICLOOP_REVIEW_ALL_EMPOWERED_CASES and case.is_empowered
-            and case.procedure != Procedure.SIMPLE):
+    if (
+        settings.CIVICLOOP_REVIEW_ALL_EMPOWERED_CASES
+        and case.is_empowered
+        and case.procedure != Procedure.SIMPLE
+    ):
         reasons.append(ReviewReason.EMPOWERED_TOWN)
     return reasons
 
@@ -89,8 +94,11 @@ def approved_review_covers_decision(case) -> bool:
     concluded after the hearing (the decision follows the hearing record, Art. 65)."""
     from .choices import HearingOutcome
 
-    review = case.legal_reviews.filter(state__in=[ReviewState.APPROVED, ReviewState.RETURNED]).order_by(
-        "-concluded_at", "-id").first()
+    review = (
+        case.legal_reviews.filter(state__in=[ReviewState.APPROVED, ReviewState.RETURNED])
+        .order_by("-concluded_at", "-id")
+        .first()
+    )
     if review is None or review.state != ReviewState.APPROVED:
         return False
     held = case.hearings.filter(outcome=HearingOutcome.HELD).order_by("-held_at").first()
@@ -101,13 +109,18 @@ def approved_review_covers_decision(case) -> bool:
 
 
 def reviewer_posts(on: dt.date | None = None):
-    return Post.objects.active().filter(role__in=REVIEWER_ROLES, user__is_active=True).select_related(
-        "user", "unit", "unit__region")
+    return (
+        Post.objects.active()
+        .filter(role__in=REVIEWER_ROLES, user__is_active=True)
+        .select_related("user", "unit", "unit__region")
+    )
 
 
 def reviewer_roster():
     """Every active reviewer (法制审核员 and 驻队律师) with their posts, for the roster page."""
-    return User.objects.filter(posts__in=reviewer_posts()).distinct().order_by("full_name", "username")
+    return (
+        User.objects.filter(posts__in=reviewer_posts()).distinct().order_by("full_name", "username")
+    )
 
 
 def _serving_before() -> dt.date | None:
@@ -132,8 +145,12 @@ class Standing:
 
 
 def qualification(user: User, on: dt.date) -> Qualification | None:
-    return (user.qualifications.filter(kind=QualificationKind.LEGAL_PROFESSIONAL, issued_on__lte=on)
-            .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on)).order_by("issued_on").first())
+    return (
+        user.qualifications.filter(kind=QualificationKind.LEGAL_PROFESSIONAL, issued_on__lte=on)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
+        .order_by("issued_on")
+        .first()
+    )
 
 
 def standing(user: User, on: dt.date | None = None) -> Standing:
@@ -141,12 +158,17 @@ def standing(user: User, on: dt.date | None = None) -> Standing:
     posts = [p for p in user.cached_posts() if p.role in REVIEWER_ROLES] if user.pk else []
     cert = qualification(user, on) if user.pk else None
     cutoff = _serving_before()
-    serving = bool(cutoff) and any(p.role == Role.LEGAL_REVIEWER and p.started_on and p.started_on < cutoff
-                                   for p in posts)
-    return Standing(on_roster=bool(posts), qualified=cert is not None,
-                    qualification_number=cert.number if cert else "",
-                    qualification_issued_on=cert.issued_on if cert else None,
-                    serving_before_rule=serving, post=posts[0] if posts else None)
+    serving = bool(cutoff) and any(
+        p.role == Role.LEGAL_REVIEWER and p.started_on and p.started_on < cutoff for p in posts
+    )
+    return Standing(
+        on_roster=bool(posts),
+        qualified=cert is not None,
+        qualification_number=cert.number if cert else "",
+        qualification_issued_on=cert.issued_on if cert else None,
+        serving_before_rule=serving,
+        post=posts[0] if posts else None,
+    )
 
 
 # --- joint review outcome ------------------------------------------------------------------
@@ -177,10 +199,17 @@ def joint_outcome(seats: Sequence, *, rule: str | None = None) -> Outcome:
     else:
         approved = not returning and any(s.qualified for s in approving)
     if approved:
-        changes = [f"{s.reviewer}: {s.changes}" for s in approving if s.opinion == Opinion.APPROVE_WITH_CHANGES]
+        changes = [
+            f"{s.reviewer}: {s.changes}"
+            for s in approving
+            if s.opinion == Opinion.APPROVE_WITH_CHANGES
+        ]
         return Outcome(ReviewState.APPROVED, summary="\n".join(changes))
-    back = ReturnTo.INVESTIGATING if any(s.return_to == ReturnTo.INVESTIGATING for s in returning) \
+    back = (
+        ReturnTo.INVESTIGATING
+        if any(s.return_to == ReturnTo.INVESTIGATING for s in returning)
         else ReturnTo.CASE_REVIEW
+    )
     reasons = [f"{s.reviewer}: {s.reasons}" for s in returning]
     if not reasons:
         reasons = [str(_("No approving reviewer holds the legal professional qualification."))]

@@ -73,21 +73,29 @@ def check_penalty(penalty: Penalty, *, field_prefix: str = "") -> Penalty:
     """The shape of a penalty: known kinds, amounts not negative, a no-penalty outcome
     without any penalty, a penalty with at least one."""
     if penalty.outcome not in Outcome.values:
-        raise InvalidInput(_("Choose penalty, reduced penalty or no penalty."), field=f"{field_prefix}outcome")
+        raise InvalidInput(
+            _("Choose penalty, reduced penalty or no penalty."), field=f"{field_prefix}outcome"
+        )
     unknown = [k for k in penalty.kinds if k not in PenaltyKind.values]
     if unknown:
-        raise InvalidInput(_("Unknown kind of penalty: %(kinds)s.") % {"kinds": ", ".join(unknown)},
-                           field=f"{field_prefix}penalties")
+        raise InvalidInput(
+            _("Unknown kind of penalty: %(kinds)s.") % {"kinds": ", ".join(unknown)},
+            field=f"{field_prefix}penalties",
+        )
     for name, value in (("fine", penalty.fine), ("confiscation", penalty.confiscation)):
         if value is not None and value < 0:
             raise InvalidInput(_("An amount cannot be negative."), field=f"{field_prefix}{name}")
     has_any = penalty.fine_or_zero > 0 or penalty.confiscation_or_zero > 0 or bool(penalty.kinds)
     if penalty.outcome == Outcome.NO_PENALTY and has_any:
-        raise InvalidInput(_("A no-penalty outcome has no fine, confiscation or other penalty."),
-                           field=f"{field_prefix}fine")
+        raise InvalidInput(
+            _("A no-penalty outcome has no fine, confiscation or other penalty."),
+            field=f"{field_prefix}fine",
+        )
     if penalty.outcome != Outcome.NO_PENALTY and not has_any:
-        raise InvalidInput(_("Say what the penalty is: a fine, a confiscation or another kind."),
-                           field=f"{field_prefix}fine")
+        raise InvalidInput(
+            _("Say what the penalty is: a fine, a confiscation or another kind."),
+            field=f"{field_prefix}fine",
+        )
     return penalty
 
 
@@ -97,7 +105,11 @@ def party_kinds(parties: Iterable) -> set[str]:
 
 def strictest_kind(parties: Sequence) -> str:
     """Limits that depend on who is punished apply as for a citizen if any party is one."""
-    return PartyKind.PERSON if PartyKind.PERSON in party_kinds(parties) or not parties else PartyKind.ORGANISATION
+    return (
+        PartyKind.PERSON
+        if PartyKind.PERSON in party_kinds(parties) or not parties
+        else PartyKind.ORGANISATION
+    )
 
 
 # --- Art. 51: the simple procedure ------------------------------------------------------------
@@ -106,20 +118,34 @@ def strictest_kind(parties: Sequence) -> str:
 def check_on_the_spot(penalty: Penalty, parties: Sequence) -> None:
     """Art. 51: only a warning, or a fine up to 200 yuan (citizen) / 3 000 yuan (organisation)."""
     if penalty.outcome == Outcome.NO_PENALTY:
-        raise InvalidInput(_("The simple procedure decides a penalty; a no-penalty outcome follows "
-                             "the ordinary procedure."), field="outcome")
+        raise InvalidInput(
+            _(
+                "The simple procedure decides a penalty; a no-penalty outcome follows "
+                "the ordinary procedure."
+            ),
+            field="outcome",
+        )
     if penalty.confiscation_or_zero > 0 or set(penalty.kinds) - ON_THE_SPOT_PENALTIES:
-        raise InvalidInput(_("On the spot only a warning or a fine may be decided (Art. 51); use the "
-                             "ordinary procedure."), field="penalties")
+        raise InvalidInput(
+            _(
+                "On the spot only a warning or a fine may be decided (Art. 51); use the "
+                "ordinary procedure."
+            ),
+            field="penalties",
+        )
     kind = strictest_kind(parties)
     limit = ON_THE_SPOT_FINE_LIMIT[kind]
     if penalty.fine_or_zero > limit:
         if kind == PartyKind.PERSON:
-            message = _("On the spot a citizen may be fined at most 200 yuan (Art. 51); %(fine)s yuan "
-                        "needs the ordinary procedure.")
+            message = _(
+                "On the spot a citizen may be fined at most 200 yuan (Art. 51); %(fine)s yuan "
+                "needs the ordinary procedure."
+            )
         else:
-            message = _("On the spot an organisation may be fined at most 3 000 yuan (Art. 51); %(fine)s "
-                        "yuan needs the ordinary procedure.")
+            message = _(
+                "On the spot an organisation may be fined at most 3 000 yuan (Art. 51); %(fine)s "
+                "yuan needs the ordinary procedure."
+            )
         raise InvalidInput(message % {"fine": penalty.fine_or_zero}, field="fine")
 
 
@@ -129,10 +155,14 @@ def check_on_the_spot(penalty: Penalty, parties: Sequence) -> None:
 def hearing_thresholds(kind: str) -> tuple[Decimal, Decimal]:
     """(fine, confiscation) from which a penalty is "larger" for the party's kind (settings)."""
     if kind == PartyKind.PERSON:
-        return (Decimal(settings.CIVICLOOP_CASE_HEARING_FINE_PERSON),
-                Decimal(settings.CIVICLOOP_CASE_HEARING_CONFISCATION_PERSON))
-    return (Decimal(settings.CIVICLOOP_CASE_HEARING_FINE_ORGANISATION),
-            Decimal(settings.CIVICLOOP_CASE_HEARING_CONFISCATION_ORGANISATION))
+        return (
+            Decimal(settings.CIVICLOOP_CASE_HEARING_FINE_PERSON),
+            Decimal(settings.CIVICLOOP_CASE_HEARING_CONFISCATION_PERSON),
+        )
+    return (
+        Decimal(settings.CIVICLOOP_CASE_HEARING_FINE_ORGANISATION),
+        Decimal(settings.CIVICLOOP_CASE_HEARING_CONFISCATION_ORGANISATION),
+    )
 
 
 def hearing_grounds(penalty: Penalty, parties: Sequence, *, other_ground: str = "") -> list[str]:
@@ -146,7 +176,9 @@ def hearing_grounds(penalty: Penalty, parties: Sequence, *, other_ground: str = 
     if penalty.confiscation_or_zero >= confiscation_limit:
         grounds.append(str(_("confiscation of a larger amount (Art. 63 (2))")))
     for kind in sorted(set(penalty.kinds) & HEARING_PENALTIES):
-        grounds.append(str(_("%(penalty)s (Art. 63 (3)(4))") % {"penalty": PenaltyKind(kind).label}))
+        grounds.append(
+            str(_("%(penalty)s (Art. 63 (3)(4))") % {"penalty": PenaltyKind(kind).label})
+        )
     if other_ground:
         grounds.append(str(_("%(ground)s (Art. 63 (5)(6))") % {"ground": other_ground}))
     return grounds
@@ -161,9 +193,11 @@ def is_heavier(decided: Penalty, notified: Penalty) -> bool:
         return False
     if notified.outcome == Outcome.NO_PENALTY:
         return True
-    return (decided.fine_or_zero > notified.fine_or_zero
-            or decided.confiscation_or_zero > notified.confiscation_or_zero
-            or bool(set(decided.kinds) - set(notified.kinds)))
+    return (
+        decided.fine_or_zero > notified.fine_or_zero
+        or decided.confiscation_or_zero > notified.confiscation_or_zero
+        or bool(set(decided.kinds) - set(notified.kinds))
+    )
 
 
 # --- statutory fine ranges of the matters -----------------------------------------------------
@@ -191,27 +225,47 @@ def check_fine_in_range(penalty: Penalty, versions: Sequence, *, reason: str) ->
         return
     rng = fine_range(versions)
     if rng.maximum is not None and penalty.fine > rng.maximum:
-        raise InvalidInput(_("The fine exceeds the statutory maximum of %(max)s yuan.") % {"max": rng.maximum},
-                           field="fine")
-    if penalty.outcome == Outcome.PENALTY and rng.minimum is not None and penalty.fine < rng.minimum:
         raise InvalidInput(
-            _("The fine is below the statutory minimum of %(min)s yuan; choose a reduced penalty and "
-              "give its ground (Art. 32).") % {"min": rng.minimum}, field="fine")
+            _("The fine exceeds the statutory maximum of %(max)s yuan.") % {"max": rng.maximum},
+            field="fine",
+        )
+    if (
+        penalty.outcome == Outcome.PENALTY
+        and rng.minimum is not None
+        and penalty.fine < rng.minimum
+    ):
+        raise InvalidInput(
+            _(
+                "The fine is below the statutory minimum of %(min)s yuan; choose a reduced penalty and "
+                "give its ground (Art. 32)."
+            )
+            % {"min": rng.minimum},
+            field="fine",
+        )
     if penalty.outcome == Outcome.REDUCED_PENALTY:
         if not reason:
-            raise InvalidInput(_("Give the ground for reducing the penalty (Art. 32)."), field="reason")
+            raise InvalidInput(
+                _("Give the ground for reducing the penalty (Art. 32)."), field="reason"
+            )
         if rng.minimum is not None and penalty.fine >= rng.minimum:
             raise InvalidInput(
-                _("A reduced penalty goes below the statutory minimum of %(min)s yuan; within the range "
-                  "it is an ordinary penalty.") % {"min": rng.minimum}, field="outcome")
+                _(
+                    "A reduced penalty goes below the statutory minimum of %(min)s yuan; within the range "
+                    "it is an ordinary penalty."
+                )
+                % {"min": rng.minimum},
+                field="outcome",
+            )
 
 
 def check_no_penalty_ground(outcome: str, ground: str, reason: str) -> None:
     if outcome != Outcome.NO_PENALTY:
         return
     if ground not in NoPenaltyGround.values:
-        raise InvalidInput(_("Choose the ground for giving no penalty (Art. 33, Art. 57)."),
-                           field="no_penalty_ground")
+        raise InvalidInput(
+            _("Choose the ground for giving no penalty (Art. 33, Art. 57)."),
+            field="no_penalty_ground",
+        )
     if not reason:
         raise InvalidInput(_("Give the reasons for giving no penalty."), field="reason")
 
@@ -230,7 +284,9 @@ def limitation_end(violation_ended: dt.date, *, five_years: bool = False) -> dt.
     """The last day a violation may be discovered and punished (Art. 36: two years from the
     violation, or from its end when it continued; five years for life, health or financial
     safety with harmful consequences)."""
-    return _add_years(violation_ended, LIMITATION_YEARS_EXTENDED if five_years else LIMITATION_YEARS)
+    return _add_years(
+        violation_ended, LIMITATION_YEARS_EXTENDED if five_years else LIMITATION_YEARS
+    )
 
 
 # --- Art. 72: late-payment surcharge ----------------------------------------------------------

@@ -59,7 +59,8 @@ class CaseListView(FilteredListView):
 
     def get_queryset(self):
         return scoped_cases(self.request.user).prefetch_related(
-            Prefetch("party_links", queryset=CaseParty.objects.select_related("party")))
+            Prefetch("party_links", queryset=CaseParty.objects.select_related("party"))
+        )
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
@@ -73,8 +74,11 @@ class CaseListView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)  # query, filtered (FilteredListView)
         context["may_file"] = bool(officer_units(self.request.user))
-        context["waiting"] = list(scoped_cases(self.request.user).needing_action_by(self.request.user)
-                                  .order_by("filed_at")[:20])
+        context["waiting"] = list(
+            scoped_cases(self.request.user)
+            .needing_action_by(self.request.user)
+            .order_by("filed_at")[:20]
+        )
         context["now"] = timezone.now()
         return context
 
@@ -88,7 +92,9 @@ class CaseExportView(CaseListView):
     def get(self, request, *args, **kwargs):
         filterset = self.get_filterset(self.get_filterset_class())
         cases = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-        response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.xlsx"'
         write_cases_workbook(cases, response)
@@ -115,44 +121,81 @@ def case_create(request):
     """立案: file a case, from an event (``?event=ID``), an inspection, or directly."""
     user = request.user
     if not officer_units(user):
-        return forbidden(request, _("Only enforcement officers of a squad or department file cases."))
+        return forbidden(
+            request, _("Only enforcement officers of a squad or department file cases.")
+        )
     event = _event_for(request)
 
     def file(data):
-        party = PartyData(kind=data["party_kind"], name=data["party_name"], id_number=data["party_id_number"],
-                          credit_code=data["party_credit_code"],
-                          legal_representative=data["party_legal_representative"], phone=data["party_phone"],
-                          address=data["party_address"])
+        party = PartyData(
+            kind=data["party_kind"],
+            name=data["party_name"],
+            id_number=data["party_id_number"],
+            credit_code=data["party_credit_code"],
+            legal_representative=data["party_legal_representative"],
+            phone=data["party_phone"],
+            address=data["party_address"],
+        )
         source = data["source"]
         return services.file_case(
-            by=user, handling_unit=data["handling_unit"], procedure=data["procedure"], source=source,
-            title=data["title"], facts=data["facts"], violation_date=data["violation_date"],
-            violation_ended_on=data["violation_ended_on"], limitation_five_years=data["limitation_five_years"],
-            parties=[services.PartyLink(party)], matters=list(data["matters"]), handlers=list(data["handlers"]),
+            by=user,
+            handling_unit=data["handling_unit"],
+            procedure=data["procedure"],
+            source=source,
+            title=data["title"],
+            facts=data["facts"],
+            violation_date=data["violation_date"],
+            violation_ended_on=data["violation_ended_on"],
+            limitation_five_years=data["limitation_five_years"],
+            parties=[services.PartyLink(party)],
+            matters=list(data["matters"]),
+            handlers=list(data["handlers"]),
             event=event if source == CaseSource.EVENT else None,
-            inspection_reference=data["inspection_reference"], address=data["address"],
+            inspection_reference=data["inspection_reference"],
+            address=data["address"],
             party_admits=data["party_admits"],
-            fast_track_consent_at=timezone.now() if data["fast_track_consent"] else None)
+            fast_track_consent_at=timezone.now() if data["fast_track_consent"] else None,
+        )
 
     def done(case):
         messages.success(request, _("Case %(number)s filed.") % {"number": case.number})
         return redirect("cases:detail", pk=case.pk)
 
-    return _form_view(request, form_class=forms.FileCaseForm, form_kwargs={"user": user, "event": event},
-                      perform_with=file, done=done, context={"event": event}, template="cases/case_form.html")
+    return _form_view(
+        request,
+        form_class=forms.FileCaseForm,
+        form_kwargs={"user": user, "event": event},
+        perform_with=file,
+        done=done,
+        context={"event": event},
+        template="cases/case_form.html",
+    )
 
 
 # --- detail ---------------------------------------------------------------------------
 
 
 def detail_queryset(user):
-    return scoped_cases(user).select_related("handling_unit__region", "event", "region", "filed_by",
-                                             "decided_by", "current_notice").prefetch_related(
-        Prefetch("party_links", queryset=CaseParty.objects.select_related("party")),
-        Prefetch("matter_links", queryset=CaseMatter.objects.select_related("matter", "version")),
-        Prefetch("handlers", queryset=CaseHandler.objects.select_related("user")),
-        Prefetch("legal_reviews", queryset=LegalReview.objects.prefetch_related(
-            Prefetch("seats", queryset=ReviewSeat.objects.select_related("reviewer", "unit")))),
+    return (
+        scoped_cases(user)
+        .select_related(
+            "handling_unit__region", "event", "region", "filed_by", "decided_by", "current_notice"
+        )
+        .prefetch_related(
+            Prefetch("party_links", queryset=CaseParty.objects.select_related("party")),
+            Prefetch(
+                "matter_links", queryset=CaseMatter.objects.select_related("matter", "version")
+            ),
+            Prefetch("handlers", queryset=CaseHandler.objects.select_related("user")),
+            Prefetch(
+                "legal_reviews",
+                queryset=LegalReview.objects.prefetch_related(
+                    Prefetch(
+                        "seats", queryset=ReviewSeat.objects.select_related("reviewer", "unit")
+                    )
+                ),
+            ),
+        )
     )
 
 
@@ -160,8 +203,16 @@ def detail_context(request, case: Case) -> dict:
     user = request.user
     caps = capacities(user, case)
     now = timezone.now()
-    proposal = (Penalty(case.proposed_outcome, case.proposed_fine, case.proposed_confiscation,
-                        tuple(case.proposed_penalties or ())) if case.proposed_outcome else None)
+    proposal = (
+        Penalty(
+            case.proposed_outcome,
+            case.proposed_fine,
+            case.proposed_confiscation,
+            tuple(case.proposed_penalties or ()),
+        )
+        if case.proposed_outcome
+        else None
+    )
     owed = services.amount_owed(case, on=timezone.localdate()) if case.fine_amount else None
     return {
         "case": case,
@@ -182,9 +233,14 @@ def detail_context(request, case: Case) -> dict:
         "payments": list(case.payments.select_related("recorded_by")),
         "owed": owed,
         "proposal": proposal,
-        "hearing_grounds": hearing_grounds(proposal, case.principal_parties(), other_ground=case.other_hearing_ground)
-        if proposal else [],
-        "eligibility": fast_track_eligibility(case) if case.procedure == Procedure.FAST_TRACK else None,
+        "hearing_grounds": hearing_grounds(
+            proposal, case.principal_parties(), other_ground=case.other_hearing_ground
+        )
+        if proposal
+        else [],
+        "eligibility": fast_track_eligibility(case)
+        if case.procedure == Procedure.FAST_TRACK
+        else None,
         "timeline": case_timeline(case),
         "now": now,
         "DeadlineKind": DeadlineKind,
@@ -206,8 +262,12 @@ def evidence_file(request, pk, evidence_pk):
         handle = item.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(handle, content_type=item.content_type, as_attachment=not item.is_image,
-                            filename=item.original_name)
+    response = FileResponse(
+        handle,
+        content_type=item.content_type,
+        as_attachment=not item.is_image,
+        filename=item.original_name,
+    )
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
@@ -226,24 +286,39 @@ def case_action(request, pk, name):
     if name not in {t.name for t in case_actions(request.user, case, caps)}:
         if transition.actors & caps and case.state not in transition.sources:
             message = _("“%(action)s” is not possible while the case is “%(state)s”.") % {
-                "action": transition.label, "state": case.get_state_display()}
-            return render(request, "cases/unavailable.html",
-                          {"case": case, "transition": transition, "message": message}, status=409)
-        return forbidden(request, _("You may not “%(action)s” here.") % {"action": transition.label})
+                "action": transition.label,
+                "state": case.get_state_display(),
+            }
+            return render(
+                request,
+                "cases/unavailable.html",
+                {"case": case, "transition": transition, "message": message},
+                status=409,
+            )
+        return forbidden(
+            request, _("You may not “%(action)s” here.") % {"action": transition.label}
+        )
 
     def done(_result):
         messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
         return redirect("cases:detail", pk=case.pk)
 
-    context = {"case": case, "transition": transition,
-               "action_url": reverse("cases:action", args=[case.pk, name])}
+    context = {
+        "case": case,
+        "transition": transition,
+        "action_url": reverse("cases:action", args=[case.pk, name]),
+    }
     if name == "conclude_fast_track":
         context["eligibility"] = fast_track_eligibility(case)
     return _form_view(
-        request, form_class=forms.ACTION_FORMS[name],
+        request,
+        form_class=forms.ACTION_FORMS[name],
         form_kwargs={"case": case, "user": request.user, "transition": transition},
-        perform_with=lambda data: perform(name, case, request.user, data), done=done, context=context,
-        template="cases/action_form.html")
+        perform_with=lambda data: perform(name, case, request.user, data),
+        done=done,
+        context=context,
+        template="cases/action_form.html",
+    )
 
 
 # --- reviewers, figures -------------------------------------------------------------------
@@ -256,9 +331,16 @@ def reviewers(request):
     rows = []
     for user in rv.reviewer_roster().prefetch_related("qualifications"):
         standing = rv.standing(user, today)
-        rows.append({"user": user, "standing": standing,
-                     "posts": [p for p in user.cached_posts() if p.role in rv.REVIEWER_ROLES]})
-    return render(request, "cases/reviewers.html", {"rows": rows, "today": today, "rule": rv.joint_rule()})
+        rows.append(
+            {
+                "user": user,
+                "standing": standing,
+                "posts": [p for p in user.cached_posts() if p.role in rv.REVIEWER_ROLES],
+            }
+        )
+    return render(
+        request, "cases/reviewers.html", {"rows": rows, "today": today, "rule": rv.joint_rule()}
+    )
 
 
 def _date_param(request, name: str) -> dt.date | None:
@@ -275,7 +357,13 @@ def figures(request):
     case figures, for a period (docs/kpis.md)."""
     period = kpis.Period(_date_param(request, "from"), _date_param(request, "to"))
     data = kpis.report(period)
-    rows = [{"procedure": Procedure(p).label, "days": data["avg_closing_days"][p], "count": data["closed_cases"][p],
-             "code": p} for p in Procedure.values]
+    rows = [
+        {
+            "procedure": Procedure(p).label,
+            "days": data["avg_closing_days"][p],
+            "count": data["closed_cases"][p],
+            "code": p,
+        }
+        for p in Procedure.values
+    ]
     return render(request, "cases/figures.html", {"data": data, "rows": rows, "period": period})
-

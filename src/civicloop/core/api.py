@@ -28,9 +28,17 @@ def exception_handler(exc, context):
             body["errors"] = {exc.field: [str(exc.message)]}
         return Response(body, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        return Response({"detail": "; ".join(str(m) for ms in errors.values() for m in ms),
-                         "code": "invalid", "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+        errors = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+        return Response(
+            {
+                "detail": "; ".join(str(m) for ms in errors.values() for m in ms),
+                "code": "invalid",
+                "errors": errors,
+            },
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -45,8 +53,10 @@ def exception_handler(exc, context):
         message = first[0] if isinstance(first, list) and first else str(first)
         response.data = {"detail": str(message), "code": "invalid", "errors": errors}
     elif isinstance(data, dict) and "detail" in data:
-        response.data = {"detail": str(data["detail"]),
-                         "code": getattr(data["detail"], "code", "error")}
+        response.data = {
+            "detail": str(data["detail"]),
+            "code": getattr(data["detail"], "code", "error"),
+        }
     return response
 
 
@@ -57,10 +67,14 @@ class ErrorSerializer(serializers.Serializer):
     """What every refusal looks like (see :func:`exception_handler`)."""
 
     detail = serializers.CharField(help_text=_("A message for people, in the request's language."))
-    code = serializers.CharField(help_text=_("A stable code for programs, e.g. invalid, not_found, "
-                                             "not_permitted, invalid_state."))
+    code = serializers.CharField(
+        help_text=_(
+            "A stable code for programs, e.g. invalid, not_found, not_permitted, invalid_state."
+        )
+    )
     errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), required=False,
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
         help_text=_("Messages per request field, when the problem is with particular fields."),
     )
 
@@ -77,8 +91,10 @@ ERROR_DESCRIPTIONS = {
 
 def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
     """OpenAPI responses for the given error status codes, all with :class:`ErrorSerializer`."""
-    return {code: OpenApiResponse(ErrorSerializer, description=str(ERROR_DESCRIPTIONS[code]))
-            for code in codes}
+    return {
+        code: OpenApiResponse(ErrorSerializer, description=str(ERROR_DESCRIPTIONS[code]))
+        for code in codes
+    }
 
 
 # --- request helpers -----------------------------------------------------------------

@@ -15,7 +15,9 @@ class DomainError(Exception):
     status_code = 400
     default_code = "invalid"
 
-    def __init__(self, message: str | Promise, *, code: str | None = None, field: str | None = None):
+    def __init__(
+        self, message: str | Promise, *, code: str | None = None, field: str | None = None
+    ):
         super().__init__(str(message))
         self.message = message
         self.code = code or self.default_code

@@ -16,14 +16,17 @@ MAX_TEXT = 5000
 CLOCK_TOLERANCE = dt.timedelta(minutes=5)
 
 
-def clean_text(value: str | None, *, field: str, max_length: int = MAX_TEXT, required: bool = False) -> str:
+def clean_text(
+    value: str | None, *, field: str, max_length: int = MAX_TEXT, required: bool = False
+) -> str:
     """The stripped text; refused when required and empty, or longer than ``max_length``."""
     value = (value or "").strip()
     if required and not value:
         raise InvalidInput(_("This field is required."), field=field)
     if len(value) > max_length:
         raise InvalidInput(
-            _("At most %(n)d characters are allowed (you gave %(m)d).") % {"n": max_length, "m": len(value)},
+            _("At most %(n)d characters are allowed (you gave %(m)d).")
+            % {"n": max_length, "m": len(value)},
             field=field,
         )
     return value

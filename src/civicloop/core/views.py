@@ -46,8 +46,9 @@ def form_error(form, exc: DomainError) -> int:
     return exc.status_code
 
 
-def service_form_view(request, *, form_class, form_kwargs: dict, perform_with, done, context: dict,
-                      template: str):
+def service_form_view(
+    request, *, form_class, form_kwargs: dict, perform_with, done, context: dict, template: str
+):
     """GET shows the form; POST validates its shape, calls ``perform_with(cleaned_data)`` (one
     service call) and returns ``done(result)``. A refusal is shown on the form, or as 403."""
     status = 200

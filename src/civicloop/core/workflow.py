@@ -69,7 +69,9 @@ class StateMachine:
                 raise ValueError(f"transition {transition.name} names unknown states {unknown}")
             unknown_actors = transition.actors - set(self.actor_labels)
             if self.actor_labels and unknown_actors:
-                raise ValueError(f"transition {transition.name} names unknown actors {unknown_actors}")
+                raise ValueError(
+                    f"transition {transition.name} names unknown actors {unknown_actors}"
+                )
             self._by_name[transition.name] = transition
 
     def __getitem__(self, name: str) -> Transition:
@@ -112,9 +114,7 @@ class StateMachine:
 
     def allowed(self, *, state: str, capacities: Iterable[str]) -> list[Transition]:
         caps = set(capacities)
-        return [
-            t for t in self.transitions if state in t.sources and t.actors & caps and t.manual
-        ]
+        return [t for t in self.transitions if state in t.sources and t.actors & caps and t.manual]
 
     # --- documentation -------------------------------------------------------
 

@@ -75,7 +75,9 @@ class AssignmentState(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
-LIVE_ASSIGNMENT_STATES = frozenset({AssignmentState.ISSUED, AssignmentState.ACCEPTED, AssignmentState.DONE})
+LIVE_ASSIGNMENT_STATES = frozenset(
+    {AssignmentState.ISSUED, AssignmentState.ACCEPTED, AssignmentState.DONE}
+)
 
 
 class Outcome(models.TextChoices):

@@ -34,7 +34,9 @@ def apply_rule(rule: DeadlineRule, start: dt.datetime) -> dt.datetime:
     return add_working_days(start, int(amount.to_integral_value()))
 
 
-def deadline(stage: str, start: dt.datetime, *, urgency: str = "", span: str = "") -> dt.datetime | None:
+def deadline(
+    stage: str, start: dt.datetime, *, urgency: str = "", span: str = ""
+) -> dt.datetime | None:
     rule = rule_for(stage, urgency=urgency, span=span)
     return apply_rule(rule, start) if rule else None
 

@@ -122,8 +122,20 @@ def _read_csv(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-SPOTS = ("菜市场门口", "小区北门", "学校东侧", "公交站台旁", "主干道路口", "村委会东侧", "农贸市场旁",
-         "沿街商铺前", "健身广场", "河道边", "幼儿园对面", "卫生院门口")
+SPOTS = (
+    "菜市场门口",
+    "小区北门",
+    "学校东侧",
+    "公交站台旁",
+    "主干道路口",
+    "村委会东侧",
+    "农贸市场旁",
+    "沿街商铺前",
+    "健身广场",
+    "河道边",
+    "幼儿园对面",
+    "卫生院门口",
+)
 
 
 # --- who is who ---------------------------------------------------------------------
@@ -137,8 +149,12 @@ class Cast:
         self.demo_usernames = demo_usernames
         self.members: dict[int, list[tuple[User, str]]] = {}
         users: dict[int, User] = {}
-        posts = (Post.objects.active().select_related("user", "unit", "unit__region")
-                 .filter(user__is_active=True).order_by("unit_id", "user__username", "role"))
+        posts = (
+            Post.objects.active()
+            .select_related("user", "unit", "unit__region")
+            .filter(user__is_active=True)
+            .order_by("unit_id", "user__username", "role")
+        )
         for post in posts:
             user = users.setdefault(post.user_id, post.user)
             self.members.setdefault(post.unit_id, []).append((user, post.role))
@@ -147,9 +163,16 @@ class Cast:
         for unit in sorted(self.units.values(), key=lambda u: u.pk):
             self.by_kind_region.setdefault((unit.kind, unit.region.code), unit)
         county = [u for u in self.units.values() if u.region.level == RegionLevel.COUNTY]
-        self.centre = next(u for u in sorted(county, key=lambda u: u.pk) if u.kind == UnitKind.COUNTY_CENTRE)
-        self.leaders = [u for unit in county if unit.kind == UnitKind.LEADERSHIP
-                        for u, role in self.members.get(unit.pk, []) if role == Role.LEADER]
+        self.centre = next(
+            u for u in sorted(county, key=lambda u: u.pk) if u.kind == UnitKind.COUNTY_CENTRE
+        )
+        self.leaders = [
+            u
+            for unit in county
+            if unit.kind == UnitKind.LEADERSHIP
+            for u, role in self.members.get(unit.pk, [])
+            if role == Role.LEADER
+        ]
 
     def unit(self, kind: str, region: Region | str) -> Unit | None:
         code = region if isinstance(region, str) else region.code
@@ -216,35 +239,111 @@ class Plan:
 
 # Scenario → the state the event ends in. The first group is planned near the end
 # of the demo period so the event is still (legitimately) at that step.
-RECENT = {"collected", "judged", "dispatched", "accepted", "handling", "feedback", "checked", "rated",
-          "returned_waiting", "urgent_open", "multi_judged", "multi_open", "multi_feedback", "parked"}
+RECENT = {
+    "collected",
+    "judged",
+    "dispatched",
+    "accepted",
+    "handling",
+    "feedback",
+    "checked",
+    "rated",
+    "returned_waiting",
+    "urgent_open",
+    "multi_judged",
+    "multi_open",
+    "multi_feedback",
+    "parked",
+}
 
 # One of each, in this order, before the random mix: a small --events still shows
 # every state and every path.
 ESSENTIAL = [
-    "closed", "collected", "judged", "dispatched", "accepted", "handling", "feedback", "checked", "rated",
-    "parked", "voided", "duplicate_open", "duplicate_closed", "urgent", "multi", "returned", "check_failed", "dissatisfied",
-    "overdue_open", "redispatched", "multi_returned", "escalated_leader", "parked_resumed",
-    "closed_unrated", "dissatisfied_limit", "returned_waiting", "urgent_open", "multi_open", "late_closed",
-    "multi_late", "multi_judged", "multi_feedback",
+    "closed",
+    "collected",
+    "judged",
+    "dispatched",
+    "accepted",
+    "handling",
+    "feedback",
+    "checked",
+    "rated",
+    "parked",
+    "voided",
+    "duplicate_open",
+    "duplicate_closed",
+    "urgent",
+    "multi",
+    "returned",
+    "check_failed",
+    "dissatisfied",
+    "overdue_open",
+    "redispatched",
+    "multi_returned",
+    "escalated_leader",
+    "parked_resumed",
+    "closed_unrated",
+    "dissatisfied_limit",
+    "returned_waiting",
+    "urgent_open",
+    "multi_open",
+    "late_closed",
+    "multi_late",
+    "multi_judged",
+    "multi_feedback",
 ]
 
 WEIGHTS = {
-    "closed": 40, "closed_unrated": 3, "check_failed": 4, "dissatisfied": 3, "dissatisfied_limit": 0.6,
-    "returned": 3, "returned_waiting": 0.8, "redispatched": 2, "urgent": 4, "urgent_open": 0.6,
-    "multi": 4, "multi_judged": 0.6, "multi_open": 1, "multi_feedback": 0.6, "multi_returned": 1, "multi_late": 0.8, "parked": 2, "parked_resumed": 1.5,
-    "voided": 3, "duplicate": 4, "escalated_leader": 1.2, "overdue_open": 1.5, "late_closed": 2,
-    "collected": 2, "judged": 1, "dispatched": 1.5, "accepted": 1.5, "handling": 3, "feedback": 1.5,
-    "checked": 1.5, "rated": 1.5,
+    "closed": 40,
+    "closed_unrated": 3,
+    "check_failed": 4,
+    "dissatisfied": 3,
+    "dissatisfied_limit": 0.6,
+    "returned": 3,
+    "returned_waiting": 0.8,
+    "redispatched": 2,
+    "urgent": 4,
+    "urgent_open": 0.6,
+    "multi": 4,
+    "multi_judged": 0.6,
+    "multi_open": 1,
+    "multi_feedback": 0.6,
+    "multi_returned": 1,
+    "multi_late": 0.8,
+    "parked": 2,
+    "parked_resumed": 1.5,
+    "voided": 3,
+    "duplicate": 4,
+    "escalated_leader": 1.2,
+    "overdue_open": 1.5,
+    "late_closed": 2,
+    "collected": 2,
+    "judged": 1,
+    "dispatched": 1.5,
+    "accepted": 1.5,
+    "handling": 3,
+    "feedback": 1.5,
+    "checked": 1.5,
+    "rated": 1.5,
 }
 
 # How long (working hours) an event of a recent scenario has waited since its last
 # step when the demo ends, chosen so that it is not (yet) overdue.
 RECENT_TAIL = {
-    "collected": (0.1, 1.5), "judged": (0.1, 0.8), "dispatched": (0.1, 3.0), "accepted": (0.5, 24),
-    "handling": (1, 24), "feedback": (0.2, 6), "checked": (1, 30), "rated": (1, 30),
-    "returned_waiting": (0.1, 1.2), "urgent_open": (0.5, 6), "multi_judged": (0.1, 0.8),
-    "multi_open": (1, 24), "multi_feedback": (0.2, 6), "parked": (4, 200),
+    "collected": (0.1, 1.5),
+    "judged": (0.1, 0.8),
+    "dispatched": (0.1, 3.0),
+    "accepted": (0.5, 24),
+    "handling": (1, 24),
+    "feedback": (0.2, 6),
+    "checked": (1, 30),
+    "rated": (1, 30),
+    "returned_waiting": (0.1, 1.2),
+    "urgent_open": (0.5, 6),
+    "multi_judged": (0.1, 0.8),
+    "multi_open": (1, 24),
+    "multi_feedback": (0.2, 6),
+    "parked": (4, 200),
 }
 
 # Categories that a first judgement gets wrong, and the right one the returning
@@ -290,11 +389,18 @@ LEADER_REASONS = (
     "该问题社会关注度高，请指挥室跟踪督办，限期办结。",
 )
 CHECK_PASS = ("现场核查，已整改到位。", "经回访核实，问题已解决。", "网格员现场复核，整改完成。")
-CHECK_FAIL = ("现场复核发现问题仍然存在，整改不到位，请返工。", "复核时发现问题反弹，请重新处置并加强巡查。")
+CHECK_FAIL = (
+    "现场复核发现问题仍然存在，整改不到位，请返工。",
+    "复核时发现问题反弹，请重新处置并加强巡查。",
+)
 COMMENTS = {
     Rating.SATISFIED: ("处理及时，谢谢！", "很满意，问题解决了。", "", "工作人员态度很好。"),
     Rating.BASICALLY_SATISFIED: ("处理了，但速度有点慢。", "基本解决，希望加强日常巡查。", ""),
-    Rating.DISSATISFIED: ("问题反弹，又出现了。", "只是口头劝导，没有根本解决。", "处理结果与实际不符。"),
+    Rating.DISSATISFIED: (
+        "问题反弹，又出现了。",
+        "只是口头劝导，没有根本解决。",
+        "处理结果与实际不符。",
+    ),
 }
 
 
@@ -322,7 +428,9 @@ def working_back(end: dt.datetime, hours: float) -> dt.datetime:
                     return finish - remaining
                 remaining -= available
                 cursor = p_start
-        cursor = timezone.make_aware(dt.datetime.combine(day - dt.timedelta(days=1), dt.time(23, 59, 59)), tz)
+        cursor = timezone.make_aware(
+            dt.datetime.combine(day - dt.timedelta(days=1), dt.time(23, 59, 59)), tz
+        )
     raise ValueError("no working time found")
 
 
@@ -339,17 +447,28 @@ class DemoResult:
 class DemoEvents:
     """Plan ``count`` events over the demo year, then play every step in time order."""
 
-    def __init__(self, *, count: int = 400, seed: int = 2026, now: dt.datetime | None = None,
-                 demo_usernames: set[str] | None = None, progress: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        *,
+        count: int = 400,
+        seed: int = 2026,
+        now: dt.datetime | None = None,
+        demo_usernames: set[str] | None = None,
+        progress: Callable[[str], None] | None = None,
+    ):
         self.count = count
         self.rng = random.Random(seed)
         self.progress = progress or (lambda message: None)
         tz = timezone.get_current_timezone()
         # Whole hours, so that runs within the same hour give the same demo.
-        now = timezone.localtime(now or timezone.now(), tz).replace(minute=0, second=0, microsecond=0)
+        now = timezone.localtime(now or timezone.now(), tz).replace(
+            minute=0, second=0, microsecond=0
+        )
         self.end = min(timezone.make_aware(DEMO_END, tz), now)
         start = timezone.make_aware(DEMO_START, tz)
-        if self.end - start < dt.timedelta(days=60):  # a clock before the demo year: the last 11 months
+        if self.end - start < dt.timedelta(
+            days=60
+        ):  # a clock before the demo year: the last 11 months
             start = self.end - dt.timedelta(days=330)
         self.start = start
         self.cast = Cast(self.rng, demo_usernames or set())
@@ -387,14 +506,18 @@ class DemoEvents:
 
         on = event_date(Event.objects.only("occurred_at", "reported_at").get(pk=plan.event_id))
         held = set(Matter.objects.held_by(plan.town, on=on).values_list("pk", flat=True))
-        pool = ([m for m in candidates if m.pk in held] or [m for m in candidates if m.delegable]
-                or candidates)
+        pool = (
+            [m for m in candidates if m.pk in held]
+            or [m for m in candidates if m.delegable]
+            or candidates
+        )
         return pool[plan.seq % len(pool)]
 
     def _load_places(self) -> None:
         towns = list(Region.objects.towns().order_by("code"))
-        self.towns = [t for t in towns if self.cast.command_room(t) and
-                      self.cast.unit(UnitKind.SQUAD, t)]
+        self.towns = [
+            t for t in towns if self.cast.command_room(t) and self.cast.unit(UnitKind.SQUAD, t)
+        ]
         if not self.towns:
             raise ValueError("no town has a command room and a squad; load the organisation first")
         villages = Region.objects.villages().order_by("code")
@@ -404,16 +527,19 @@ class DemoEvents:
             self.grids_by_village.setdefault(grid.code[:12], []).append(grid)
         self.villages_by_town: dict[str, list[Region]] = {}
         for village in villages:
-            if self.grids_by_village.get(village.code) and self.cast.unit(UnitKind.GRID_TEAM,
-                                                                          self.grids_by_village[village.code][0]):
+            if self.grids_by_village.get(village.code) and self.cast.unit(
+                UnitKind.GRID_TEAM, self.grids_by_village[village.code][0]
+            ):
                 self.villages_by_town.setdefault(village.code[:9], []).append(village)
         self.towns = [t for t in self.towns if self.villages_by_town.get(t.code[:9])]
         # The county seat gets more events; the other towns by number of villages.
         self.town_weights = [
-            (3.0 if t.name == "武原街道" else 1.0) * len(self.villages_by_town[t.code[:9]]) for t in self.towns
+            (3.0 if t.name == "武原街道" else 1.0) * len(self.villages_by_town[t.code[:9]])
+            for t in self.towns
         ]
-        self.enterprise_towns = [t for t in self.towns
-                                 if self.cast.unit(UnitKind.ENTERPRISE_STATION, t) is not None]
+        self.enterprise_towns = [
+            t for t in self.towns if self.cast.unit(UnitKind.ENTERPRISE_STATION, t) is not None
+        ]
         # The grid whose team holds the demo logins gets a good share of its town's events.
         self.demo_grid = None
         for username in ("grid_worker", "red_butler"):
@@ -431,14 +557,27 @@ class DemoEvents:
         for row in _read_csv("demo_complaints.csv"):
             if row["category"] in self.categories:
                 self.complaints.setdefault(row["category"], []).append(
-                    Text(row["category"], row["title"], row["description"], "complaint",
-                         reference=row["message_id"]))
+                    Text(
+                        row["category"],
+                        row["title"],
+                        row["description"],
+                        "complaint",
+                        reference=row["message_id"],
+                    )
+                )
         self.findings: dict[str, list[Text]] = {}
         for row in _read_csv("demo_findings.csv"):
             if row["category"] in self.categories:
                 self.findings.setdefault(row["source"], []).append(
-                    Text(row["category"], row["title"], row["description"], "finding", source=row["source"],
-                         urgent=row["urgent"] == "1"))
+                    Text(
+                        row["category"],
+                        row["title"],
+                        row["description"],
+                        "finding",
+                        source=row["source"],
+                        urgent=row["urgent"] == "1",
+                    )
+                )
 
     # --- planning ---
 
@@ -457,8 +596,12 @@ class DemoEvents:
             if scenario.startswith("duplicate"):
                 # Duplicates of an original still open stay merged; those of a closed
                 # original close with it.
-                original_scenario = {"duplicate_open": "handling", "duplicate_closed": "closed"}.get(
-                    scenario) or self.rng.choice(["closed", "closed", "closed", "handling", "rated"])
+                original_scenario = {
+                    "duplicate_open": "handling",
+                    "duplicate_closed": "closed",
+                }.get(scenario) or self.rng.choice(
+                    ["closed", "closed", "closed", "handling", "rated"]
+                )
                 original = self._make_plan(len(plans), original_scenario)
                 plans.append(original)
                 planned_events += 1
@@ -477,9 +620,15 @@ class DemoEvents:
             town = self.rng.choice(towns)
         else:
             town = self.rng.choices(self.towns, self.town_weights)[0]
-        if self.demo_grid is not None and self.demo_grid.code.startswith(town.code[:9]) and self.rng.random() < 0.15:
+        if (
+            self.demo_grid is not None
+            and self.demo_grid.code.startswith(town.code[:9])
+            and self.rng.random() < 0.15
+        ):
             grid = self.demo_grid
-            village = next(v for v in self.villages_by_town[town.code[:9]] if v.code == grid.code[:12])
+            village = next(
+                v for v in self.villages_by_town[town.code[:9]] if v.code == grid.code[:12]
+            )
             return town, village, grid
         village = self.rng.choice(self.villages_by_town[town.code[:9]])
         grid = self.rng.choice(self.grids_by_village[village.code])
@@ -496,7 +645,9 @@ class DemoEvents:
             pool = [t for t in self.findings.get(Source.GRID_PATROL, []) if t.urgent]
         if category:
             pool = [t for t in pool if t.category == category] or [
-                t for texts in (*self.complaints.values(), *self.findings.values()) for t in texts
+                t
+                for texts in (*self.complaints.values(), *self.findings.values())
+                for t in texts
                 if t.category == category
             ]
         return self.rng.choice(pool)
@@ -504,16 +655,31 @@ class DemoEvents:
     def _render(self, text: Text, village: Region) -> Text:
         if text.kind != "finding":
             return text
-        slots = {"place": short_region_name(village.name), "spot": self.rng.choice(SPOTS),
-                 "n": self.rng.randint(2, 9)}
-        return Text(text.category, text.title.format(**slots), text.description.format(**slots), text.kind,
-                    text.source, text.urgent)
+        slots = {
+            "place": short_region_name(village.name),
+            "spot": self.rng.choice(SPOTS),
+            "n": self.rng.randint(2, 9),
+        }
+        return Text(
+            text.category,
+            text.title.format(**slots),
+            text.description.format(**slots),
+            text.kind,
+            text.source,
+            text.urgent,
+        )
 
     def _pick_source(self, scenario: str) -> str:
         if scenario in ("urgent", "urgent_open"):
             return self.rng.choice([Source.GRID_PATROL, Source.GRID_PATROL, Source.HOTLINE])
-        sources = [Source.GRID_PATROL, Source.LIAISON_STATION, Source.HOTLINE, Source.PUBLIC_PORTAL,
-                   Source.ENTERPRISE, Source.OPEN311]
+        sources = [
+            Source.GRID_PATROL,
+            Source.LIAISON_STATION,
+            Source.HOTLINE,
+            Source.PUBLIC_PORTAL,
+            Source.ENTERPRISE,
+            Source.OPEN311,
+        ]
         return self.rng.choices(sources, [40, 15, 20, 15, 6, 4])[0]
 
     def _make_plan(self, seq: int, scenario: str) -> Plan:
@@ -525,21 +691,41 @@ class DemoEvents:
         if scenario in ("returned", "returned_waiting"):
             wanted = rng.choice(sorted(RETURN_PAIRS))
         elif span == Span.MULTI:
-            wanted = rng.choice(sorted(c for c in MULTI_PARTNERS if c in self.categories
-                                       and self.categories[c].department_id))
+            wanted = rng.choice(
+                sorted(
+                    c
+                    for c in MULTI_PARTNERS
+                    if c in self.categories and self.categories[c].department_id
+                )
+            )
         elif urgency == Urgency.URGENT:
             wanted = rng.choice(URGENT_CATEGORIES)
         if source == Source.ENTERPRISE and not self.enterprise_towns:
             source = Source.GRID_PATROL
-        if source == Source.ENTERPRISE and wanted and not any(
-                t.category == wanted for t in self.findings.get(Source.ENTERPRISE, [])):
+        if (
+            source == Source.ENTERPRISE
+            and wanted
+            and not any(t.category == wanted for t in self.findings.get(Source.ENTERPRISE, []))
+        ):
             source = Source.GRID_PATROL
-        town, village, grid = self._pick_place(towns=self.enterprise_towns if source == Source.ENTERPRISE else None)
+        town, village, grid = self._pick_place(
+            towns=self.enterprise_towns if source == Source.ENTERPRISE else None
+        )
         raw = self._pick_text(source, category=wanted, urgent=urgency == Urgency.URGENT)
         text = self._render(raw, village)
         category = self.categories.get(text.category) or self.categories.get("other")
-        plan = Plan(seq=seq, scenario=scenario, text=text, source=source, grid=grid, village=village, town=town,
-                    category=category, urgency=urgency, span=span)
+        plan = Plan(
+            seq=seq,
+            scenario=scenario,
+            text=text,
+            source=source,
+            grid=grid,
+            village=village,
+            town=town,
+            category=category,
+            urgency=urgency,
+            span=span,
+        )
         if scenario in ("returned", "returned_waiting"):
             plan.wrong_category = self.categories.get(RETURN_PAIRS.get(category.code, "other"))
         if span == Span.MULTI:
@@ -555,35 +741,63 @@ class DemoEvents:
         return plan
 
     def _make_duplicate(self, seq: int, original: Plan) -> Plan:
-        source = self.rng.choice([s for s in (Source.HOTLINE, Source.PUBLIC_PORTAL, Source.LIAISON_STATION)
-                                  if s != original.source])
-        plan = Plan(seq=seq, scenario="duplicate", text=original.text, source=source, grid=original.grid,
-                    village=original.village, town=original.town, category=original.category, original=original)
+        source = self.rng.choice(
+            [
+                s
+                for s in (Source.HOTLINE, Source.PUBLIC_PORTAL, Source.LIAISON_STATION)
+                if s != original.source
+            ]
+        )
+        plan = Plan(
+            seq=seq,
+            scenario="duplicate",
+            text=original.text,
+            source=source,
+            grid=original.grid,
+            village=original.village,
+            town=original.town,
+            category=original.category,
+            original=original,
+        )
         self._people(plan)
         plan.steps = [Step("wh", _uniform(self.rng, 0.1, 0.8), "merge")]
         # Reported a little after the original, merged while the original is still open
         # (before its close, and before the end of the demo period).
-        limit = min([self.end - dt.timedelta(minutes=1)]
-                    + [t for s, t in zip(original.steps, original.times[1:], strict=True) if s.action == "close"])
+        limit = min(
+            [self.end - dt.timedelta(minutes=1)]
+            + [
+                t
+                for s, t in zip(original.steps, original.times[1:], strict=True)
+                if s.action == "close"
+            ]
+        )
         start = add_working_hours(original.times[0], _uniform(self.rng, 0.2, 2.0))
         plan.times = self._times(start, plan.steps)
         if plan.times[-1] >= limit:
             window = limit - original.times[0]
-            plan.times = [original.times[0] + window * self.rng.uniform(0.1, 0.4),
-                          original.times[0] + window * self.rng.uniform(0.5, 0.9)]
+            plan.times = [
+                original.times[0] + window * self.rng.uniform(0.1, 0.4),
+                original.times[0] + window * self.rng.uniform(0.5, 0.9),
+            ]
         return plan
 
     def _people(self, plan: Plan) -> None:
         rng, cast = self.rng, self.cast
         if plan.source == Source.GRID_PATROL:
             team = cast.unit(UnitKind.GRID_TEAM, plan.grid)
-            roles = rng.choices([(Role.PROFESSIONAL_GRID_WORKER,), (Role.RED_BUTLER,), tuple(GRID_ROLES)],
-                                [60, 25, 15])[0]
+            roles = rng.choices(
+                [(Role.PROFESSIONAL_GRID_WORKER,), (Role.RED_BUTLER,), tuple(GRID_ROLES)],
+                [60, 25, 15],
+            )[0]
             plan.recorder = cast.member(team, roles)
         elif plan.source == Source.LIAISON_STATION:
-            plan.recorder = cast.member(cast.unit(UnitKind.VILLAGE_STATION, plan.village), (Role.STATION_STAFF,))
+            plan.recorder = cast.member(
+                cast.unit(UnitKind.VILLAGE_STATION, plan.village), (Role.STATION_STAFF,)
+            )
         elif plan.source == Source.ENTERPRISE:
-            plan.recorder = cast.member(cast.unit(UnitKind.ENTERPRISE_STATION, plan.town), (Role.STATION_STAFF,))
+            plan.recorder = cast.member(
+                cast.unit(UnitKind.ENTERPRISE_STATION, plan.town), (Role.STATION_STAFF,)
+            )
         elif plan.source == Source.HOTLINE:
             plan.recorder = cast.centre_operator()
         else:
@@ -594,8 +808,10 @@ class DemoEvents:
         else:
             plan.address = f"{plan.town.name}{short}{rng.randint(1, 12)}组"
         if plan.grid.latitude is not None and plan.source != Source.PUBLIC_PORTAL:
-            plan.point = (float(plan.grid.longitude) + rng.uniform(-0.003, 0.003),
-                          float(plan.grid.latitude) + rng.uniform(-0.003, 0.003))
+            plan.point = (
+                float(plan.grid.longitude) + rng.uniform(-0.003, 0.003),
+                float(plan.grid.latitude) + rng.uniform(-0.003, 0.003),
+            )
         if plan.source in (Source.GRID_PATROL, Source.ENTERPRISE):
             plan.intake_category = plan.category if rng.random() < 0.85 else None
             plan.reporter = {}
@@ -607,13 +823,18 @@ class DemoEvents:
         # The reporter rates on the public page with the tracking code, or staff of
         # the place collect the satisfaction form (during working hours).
         plan.public_rating = plan.source in (Source.PUBLIC_PORTAL, Source.OPEN311) or bool(
-            plan.reporter.get("reporter_phone") and rng.random() < 0.4)
+            plan.reporter.get("reporter_phone") and rng.random() < 0.4
+        )
 
     def _reporter(self) -> dict:
         rng = self.rng
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
         phone = "1" + rng.choice("35789") + "".join(rng.choice("0123456789") for _ in range(9))
-        reporter = {"reporter_name": name, "reporter_phone": phone, "is_anonymous": rng.random() < 0.15}
+        reporter = {
+            "reporter_name": name,
+            "reporter_phone": phone,
+            "is_anonymous": rng.random() < 0.15,
+        }
         if rng.random() < 0.3:
             birth = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randint(0, 18000))
             first17 = "330424" + birth.strftime("%Y%m%d") + f"{rng.randint(0, 999):03d}"
@@ -627,21 +848,38 @@ class DemoEvents:
         rng = self.rng
         scenario = plan.scenario
         if plan.urgency == Urgency.URGENT:
-            main = [Step("h", u(0.05, 0.2), "judge"), Step("h", u(0.02, 0.1), "dispatch"),
-                    Step("h", u(0.05, 0.3), "accept"), Step("h", u(0.0, 0.2), "start"),
-                    Step("h", u(1, 12), "feedback")]
+            main = [
+                Step("h", u(0.05, 0.2), "judge"),
+                Step("h", u(0.02, 0.1), "dispatch"),
+                Step("h", u(0.05, 0.3), "accept"),
+                Step("h", u(0.0, 0.2), "start"),
+                Step("h", u(1, 12), "feedback"),
+            ]
         elif plan.span == Span.MULTI:
             main = [Step("wh", u(0.2, 0.8), "judge"), Step("wh", u(0.1, 0.6), "dispatch")]
-            main += [Step("wh", u(0.3, 2.5), "accept_subtask", {"index": i}) for i in range(len(plan.subtask_units))]
-            main += [Step("wh", u(4, 16), "complete_subtask", {"index": i}) for i in range(len(plan.subtask_units))]
+            main += [
+                Step("wh", u(0.3, 2.5), "accept_subtask", {"index": i})
+                for i in range(len(plan.subtask_units))
+            ]
+            main += [
+                Step("wh", u(4, 16), "complete_subtask", {"index": i})
+                for i in range(len(plan.subtask_units))
+            ]
         else:
-            main = [Step("wh", u(0.1, 0.9), "judge"), Step("wh", u(0.05, 0.5), "dispatch"),
-                    Step("wh", u(0.2, 2.5), "accept"), Step("wh", u(0.0, 0.8), "start"),
-                    Step("wh", u(3, 30), "feedback")]
+            main = [
+                Step("wh", u(0.1, 0.9), "judge"),
+                Step("wh", u(0.05, 0.5), "dispatch"),
+                Step("wh", u(0.2, 2.5), "accept"),
+                Step("wh", u(0.0, 0.8), "start"),
+                Step("wh", u(3, 30), "feedback"),
+            ]
         check = Step("wh", u(1, 6), "check", {"passed": True})
         good = rng.choices([Rating.SATISFIED, Rating.BASICALLY_SATISFIED], [75, 25])[0]
-        rate_after = (lambda: Step("h", u(2, 40), "rate")) if plan.public_rating else (
-            lambda: Step("wh", u(1, 12), "rate"))
+        rate_after = (
+            (lambda: Step("h", u(2, 40), "rate"))
+            if plan.public_rating
+            else (lambda: Step("wh", u(1, 12), "rate"))
+        )
 
         def rate_step(rating: str) -> Step:
             step = rate_after()
@@ -659,7 +897,9 @@ class DemoEvents:
         if scenario == "collected":
             return []
         if scenario in ("judged", "dispatched", "accepted"):
-            return until({"judged": "judge", "dispatched": "dispatch", "accepted": "accept"}[scenario])
+            return until(
+                {"judged": "judge", "dispatched": "dispatch", "accepted": "accept"}[scenario]
+            )
         if scenario in ("handling", "urgent_open"):
             return until("start")
         if scenario == "feedback":
@@ -687,46 +927,78 @@ class DemoEvents:
             n = len(plan.subtask_units)
             returning = 1 if n == 3 else 0
             others = [i for i in range(n) if i != returning]
-            steps = [judge, dispatch, Step("wh", u(0.3, 2), "accept_subtask", {"index": others[0]}),
-                     Step("wh", u(0.3, 2), "return_subtask", {"index": returning}),
-                     Step("wh", u(0.3, 2), "add_subtask"),
-                     Step("wh", u(0.3, 2), "accept_subtask", {"index": n})]
+            steps = [
+                judge,
+                dispatch,
+                Step("wh", u(0.3, 2), "accept_subtask", {"index": others[0]}),
+                Step("wh", u(0.3, 2), "return_subtask", {"index": returning}),
+                Step("wh", u(0.3, 2), "add_subtask"),
+                Step("wh", u(0.3, 2), "accept_subtask", {"index": n}),
+            ]
             steps += [Step("wh", u(0.3, 2), "accept_subtask", {"index": i}) for i in others[1:]]
             steps += [Step("wh", u(4, 16), "complete_subtask", {"index": i}) for i in [*others, n]]
             return steps + finish
         if scenario == "closed_unrated":
             return main + [check, Step("h", u(74, 100), "close", {"reason": "unrated"})]
         if scenario == "check_failed":
-            return main + [Step("wh", u(1, 6), "check", {"passed": False}), Step("wh", u(3, 24), "feedback"),
-                           check, rate, close]
+            return main + [
+                Step("wh", u(1, 6), "check", {"passed": False}),
+                Step("wh", u(3, 24), "feedback"),
+                check,
+                rate,
+                close,
+            ]
         if scenario == "dissatisfied":
-            return main + [check, rate_step(Rating.DISSATISFIED),
-                           Step("wh", u(3, 24), "feedback"), Step("wh", u(1, 6), "check", {"passed": True}),
-                           rate_step(good), close]
+            return main + [
+                check,
+                rate_step(Rating.DISSATISFIED),
+                Step("wh", u(3, 24), "feedback"),
+                Step("wh", u(1, 6), "check", {"passed": True}),
+                rate_step(good),
+                close,
+            ]
         if scenario == "dissatisfied_limit":
             steps = list(main)
             for _round in range(2):
-                steps += [Step("wh", u(1, 6), "check", {"passed": True}),
-                          rate_step(Rating.DISSATISFIED),
-                          Step("wh", u(3, 24), "feedback")]
-            return steps + [Step("wh", u(1, 6), "check", {"passed": True}),
-                            rate_step(Rating.DISSATISFIED),
-                            Step("wh", u(0.5, 6), "close", {"reason": "limit"})]
+                steps += [
+                    Step("wh", u(1, 6), "check", {"passed": True}),
+                    rate_step(Rating.DISSATISFIED),
+                    Step("wh", u(3, 24), "feedback"),
+                ]
+            return steps + [
+                Step("wh", u(1, 6), "check", {"passed": True}),
+                rate_step(Rating.DISSATISFIED),
+                Step("wh", u(0.5, 6), "close", {"reason": "limit"}),
+            ]
         if scenario in ("returned", "returned_waiting"):
             first = main[:2] + ([main[2]] if rng.random() < 0.5 else [])
             returned = first + [Step("wh", u(0.2, 2), "return")]
             if scenario == "returned_waiting":
                 return returned
-            return returned + [Step("wh", u(0.1, 0.6), "judge", {"again": True}),
-                               Step("wh", u(0.05, 0.4), "dispatch")] + main[2:] + finish
+            return (
+                returned
+                + [
+                    Step("wh", u(0.1, 0.6), "judge", {"again": True}),
+                    Step("wh", u(0.05, 0.4), "dispatch"),
+                ]
+                + main[2:]
+                + finish
+            )
         if scenario == "redispatched":
             first = main[:2] + ([main[2]] if rng.random() < 0.5 else [])
             return first + [Step("wh", u(0.2, 2), "redispatch")] + main[2:] + finish
         if scenario == "parked":
             return until("start") + [Step("wh", u(2, 40), "park")]
         if scenario == "parked_resumed":
-            return until("start") + [Step("wh", u(2, 40), "park"), Step("wh", u(16, 120), "resume"),
-                                     Step("wh", u(3, 24), "feedback")] + finish
+            return (
+                until("start")
+                + [
+                    Step("wh", u(2, 40), "park"),
+                    Step("wh", u(16, 120), "resume"),
+                    Step("wh", u(3, 24), "feedback"),
+                ]
+                + finish
+            )
         if scenario == "voided":
             first = [main[0]] if rng.random() < 0.4 else []
             return first + [Step("wh", u(0.1, 1.5), "void")]
@@ -758,9 +1030,13 @@ class DemoEvents:
         span_days = max((self.end - self.start).days, 1)
         day = (self.start + dt.timedelta(days=self.rng.randint(0, span_days))).date()
         if source in (Source.HOTLINE, Source.PUBLIC_PORTAL, Source.OPEN311):
-            moment = dt.datetime.combine(day, dt.time(7)) + dt.timedelta(minutes=self.rng.randint(0, 15 * 60))
+            moment = dt.datetime.combine(day, dt.time(7)) + dt.timedelta(
+                minutes=self.rng.randint(0, 15 * 60)
+            )
             return timezone.make_aware(moment, tz)
-        moment = dt.datetime.combine(day, dt.time(8, 30)) + dt.timedelta(minutes=self.rng.randint(0, 8 * 60))
+        moment = dt.datetime.combine(day, dt.time(8, 30)) + dt.timedelta(
+            minutes=self.rng.randint(0, 8 * 60)
+        )
         return add_working_hours(timezone.make_aware(moment, tz), 0)
 
     def _schedule(self, plan: Plan) -> None:
@@ -780,7 +1056,9 @@ class DemoEvents:
             start = self._report_moment(plan.source)
         times = self._times(start, steps)
         for _attempt in range(12):
-            if times[-1] <= self.end - dt.timedelta(minutes=1) and times[0] >= self.start - dt.timedelta(days=3):
+            if times[-1] <= self.end - dt.timedelta(minutes=1) and times[
+                0
+            ] >= self.start - dt.timedelta(days=3):
                 break
             if times[-1] > self.end - dt.timedelta(minutes=1):
                 start -= (times[-1] - self.end) + dt.timedelta(hours=self.rng.uniform(1, 72))
@@ -795,7 +1073,8 @@ class DemoEvents:
         """Staff read their notices: leave only the last few days' unread, as in a live system."""
         cutoff = self.end - dt.timedelta(days=3)
         Notification.objects.filter(created_at__lt=cutoff, read_at__isnull=True).update(
-            read_at=F("created_at") + dt.timedelta(hours=2), delivered_at=F("created_at"))
+            read_at=F("created_at") + dt.timedelta(hours=2), delivered_at=F("created_at")
+        )
 
     def run(self) -> DemoResult:
         self.progress("planning")
@@ -827,8 +1106,10 @@ class DemoEvents:
                             getattr(self, "_do_" + step.action)(plan, **step.kwargs)
                     except (DomainError, LookupError) as exc:
                         plan.failed = True
-                        self.failures.append(f"{plan.scenario} #{plan.seq} at {moment:%Y-%m-%d %H:%M}: "
-                                             f"{plan.steps[index - 1].action if index else 'collect'}: {exc}")
+                        self.failures.append(
+                            f"{plan.scenario} #{plan.seq} at {moment:%Y-%m-%d %H:%M}: "
+                            f"{plan.steps[index - 1].action if index else 'collect'}: {exc}"
+                        )
                 if plan.event_id:
                     self._track(plan.event_id, multi=plan.span == Span.MULTI)
             while sweep_at <= self.end:
@@ -838,8 +1119,14 @@ class DemoEvents:
         ids = [p.event_id for p in plans if p.event_id]
         states = Counter(Event.objects.filter(pk__in=ids).values_list("state", flat=True))
         escalated = Event.objects.filter(pk__in=ids, escalation_level__gt=0).count()
-        return DemoResult(events=events_done, states=states, escalated=escalated, failures=self.failures,
-                          start=self.start, end=self.end)
+        return DemoResult(
+            events=events_done,
+            states=states,
+            escalated=escalated,
+            failures=self.failures,
+            start=self.start,
+            end=self.end,
+        )
 
     # The deadline sweep (services.escalate_overdue, as `civicloop worker` runs it) is
     # due every simulated hour. To keep the demo fast it is called only in the hours
@@ -849,16 +1136,27 @@ class DemoEvents:
     # exactly the ones that would have escalated nothing.
 
     def _track(self, event_id: int, *, multi: bool = True) -> None:
-        state, deadline_at, escalated = Event.objects.filter(pk=event_id).values_list(
-            "state", "deadline_at", "escalated_deadline_at").get()
+        state, deadline_at, escalated = (
+            Event.objects.filter(pk=event_id)
+            .values_list("state", "deadline_at", "escalated_deadline_at")
+            .get()
+        )
         dues = []
-        if state not in FINISHED_STATES and state != EventState.PARKED and deadline_at and deadline_at != escalated:
+        if (
+            state not in FINISHED_STATES
+            and state != EventState.PARKED
+            and deadline_at
+            and deadline_at != escalated
+        ):
             dues.append(deadline_at)
         if multi:
             dues += Assignment.objects.filter(
-                event_id=event_id, kind=AssignmentKind.SUBTASK, escalated_at__isnull=True, due_at__isnull=False,
-            state__in=[AssignmentState.ISSUED, AssignmentState.ACCEPTED],
-        ).values_list("due_at", flat=True)
+                event_id=event_id,
+                kind=AssignmentKind.SUBTASK,
+                escalated_at__isnull=True,
+                due_at__isnull=False,
+                state__in=[AssignmentState.ISSUED, AssignmentState.ACCEPTED],
+            ).values_list("due_at", flat=True)
         if dues:
             self._next_due[event_id] = min(dues)
         else:
@@ -890,9 +1188,13 @@ class DemoEvents:
             title=plan.text.title[: services.MAX_TITLE],
             description=plan.text.description,
             category=plan.intake_category,
-            location=services.Location(region=plan.grid, latitude=point[1] if point else None,
-                                       longitude=point[0] if point else None, datum="gcj02",
-                                       address=plan.address),
+            location=services.Location(
+                region=plan.grid,
+                latitude=point[1] if point else None,
+                longitude=point[0] if point else None,
+                datum="gcj02",
+                address=plan.address,
+            ),
             occurred_at=occurred,
             **plan.reporter,
         )
@@ -901,8 +1203,10 @@ class DemoEvents:
 
     def _handler(self, plan: Plan, unit: Unit) -> User:
         if unit.pk not in plan.handlers:
-            roles = {UnitKind.VILLAGE_STATION: (Role.STATION_STAFF,),
-                     UnitKind.DEPARTMENT: (Role.DEPARTMENT_OFFICER,)}.get(unit.kind, (Role.ENFORCEMENT_OFFICER,))
+            roles = {
+                UnitKind.VILLAGE_STATION: (Role.STATION_STAFF,),
+                UnitKind.DEPARTMENT: (Role.DEPARTMENT_OFFICER,),
+            }.get(unit.kind, (Role.ENFORCEMENT_OFFICER,))
             plan.handlers[unit.pk] = self.cast.member(unit, roles)
         return plan.handlers[unit.pk]
 
@@ -923,17 +1227,29 @@ class DemoEvents:
     def _do_judge(self, plan: Plan, again: bool = False) -> None:
         event = self._event(plan)
         category = plan.category if (again or plan.wrong_category is None) else plan.wrong_category
-        services.judge_event(event, by=self.cast.dispatcher(plan.town), urgency=plan.urgency, span=plan.span,
-                             reason=self._judge_reason(plan, category), category=category,
-                             matter=self._matter(plan, category))
+        services.judge_event(
+            event,
+            by=self.cast.dispatcher(plan.town),
+            urgency=plan.urgency,
+            span=plan.span,
+            reason=self._judge_reason(plan, category),
+            category=category,
+            matter=self._matter(plan, category),
+        )
 
     def _do_dispatch(self, plan: Plan) -> None:
         event = self._event(plan)
         if plan.span == Span.MULTI:
-            specs = [services.SubtaskSpec(unit=unit, instruction=self._instruction(plan, unit))
-                     for unit in plan.subtask_units]
-            services.dispatch_event(event, by=self.cast.centre_operator(), subtasks=specs,
-                                    reason="多跨事件，发起协同处置指令。")
+            specs = [
+                services.SubtaskSpec(unit=unit, instruction=self._instruction(plan, unit))
+                for unit in plan.subtask_units
+            ]
+            services.dispatch_event(
+                event,
+                by=self.cast.centre_operator(),
+                subtasks=specs,
+                reason="多跨事件，发起协同处置指令。",
+            )
         else:
             services.dispatch_event(event, by=self.cast.dispatcher(plan.town))
 
@@ -952,16 +1268,25 @@ class DemoEvents:
 
     def _measures(self, plan: Plan) -> str:
         return self.measures.get(plan.category.code) or self.measures.get(
-            plan.category.parent.code if plan.category.parent else "", self.measures["other"])
+            plan.category.parent.code if plan.category.parent else "", self.measures["other"]
+        )
 
     def _do_feedback(self, plan: Plan) -> None:
         event = self._event(plan)
         outcome = self.rng.choices([Outcome.RESOLVED, Outcome.PARTLY_RESOLVED], [90, 10])[0]
-        services.submit_feedback(event, by=self._lead_handler(plan, event), outcome=outcome,
-                                 measures=self._measures(plan))
+        services.submit_feedback(
+            event,
+            by=self._lead_handler(plan, event),
+            outcome=outcome,
+            measures=self._measures(plan),
+        )
 
     def _checker(self, plan: Plan) -> User:
-        return self.cast.centre_operator() if plan.span == Span.MULTI else self.cast.dispatcher(plan.town)
+        return (
+            self.cast.centre_operator()
+            if plan.span == Span.MULTI
+            else self.cast.dispatcher(plan.town)
+        )
 
     def _do_check(self, plan: Plan, passed: bool) -> None:
         event = self._event(plan)
@@ -972,11 +1297,18 @@ class DemoEvents:
         event = self._event(plan)
         comment = self.rng.choice(COMMENTS[rating])
         if plan.public_rating:
-            services.rate_event(event, rating=rating, comment=comment, tracking_code=plan.tracking_code)
+            services.rate_event(
+                event, rating=rating, comment=comment, tracking_code=plan.tracking_code
+            )
             return
         team = self.cast.unit(UnitKind.GRID_TEAM, plan.grid)
-        collector = self.cast.member(team, tuple(GRID_ROLES)) if team else self.cast.member(
-            self.cast.unit(UnitKind.VILLAGE_STATION, plan.village), (Role.STATION_STAFF,))
+        collector = (
+            self.cast.member(team, tuple(GRID_ROLES))
+            if team
+            else self.cast.member(
+                self.cast.unit(UnitKind.VILLAGE_STATION, plan.village), (Role.STATION_STAFF,)
+            )
+        )
         services.rate_event(event, rating=rating, comment=comment, by=collector)
 
     def _do_close(self, plan: Plan, reason: str = "") -> None:
@@ -999,13 +1331,17 @@ class DemoEvents:
         station = self.cast.unit(UnitKind.VILLAGE_STATION, plan.village)
         if lead.unit.kind == UnitKind.SQUAD and station is not None:
             target = station
-            reason = f"该点位在{short_region_name(plan.village.name)}联络站辖区，改派联络站就近处置。"
+            reason = (
+                f"该点位在{short_region_name(plan.village.name)}联络站辖区，改派联络站就近处置。"
+            )
         else:
             target = self.cast.unit(UnitKind.SQUAD, plan.town)
             reason = "经与部门会商，属镇街赋权事项，改派镇街综合行政执法队处置。"
         if target is None or target.pk == lead.unit_id:
             raise LookupError("no other unit to re-dispatch to")
-        services.redispatch_event(event, by=self.cast.dispatcher(plan.town), to_unit=target, reason=reason)
+        services.redispatch_event(
+            event, by=self.cast.dispatcher(plan.town), to_unit=target, reason=reason
+        )
 
     def _do_park(self, plan: Plan) -> None:
         event = self._event(plan)
@@ -1014,29 +1350,42 @@ class DemoEvents:
 
     def _do_resume(self, plan: Plan) -> None:
         event = self._event(plan)
-        services.resume_event(event, by=self.cast.dispatcher(plan.town), reason="阻碍因素已消除，恢复处置。")
+        services.resume_event(
+            event, by=self.cast.dispatcher(plan.town), reason="阻碍因素已消除，恢复处置。"
+        )
 
     def _do_void(self, plan: Plan) -> None:
         event = self._event(plan)
-        services.void_event(event, by=self.cast.dispatcher(plan.town), reason=self.rng.choice(VOID_REASONS))
+        services.void_event(
+            event, by=self.cast.dispatcher(plan.town), reason=self.rng.choice(VOID_REASONS)
+        )
 
     def _do_merge(self, plan: Plan) -> None:
         event = self._event(plan)
         original = Event.objects.get(pk=plan.original.event_id)
-        services.merge_event(event, into=original, by=self.cast.dispatcher(plan.town),
-                             reason=f"与{original.number}反映同一问题，合并处理。")
+        services.merge_event(
+            event,
+            into=original,
+            by=self.cast.dispatcher(plan.town),
+            reason=f"与{original.number}反映同一问题，合并处理。",
+        )
 
     def _do_escalate(self, plan: Plan) -> None:
         event = self._event(plan)
-        leader = self.rng.choice(self.cast.leaders) if self.cast.leaders else self.cast.centre_operator()
+        leader = (
+            self.rng.choice(self.cast.leaders) if self.cast.leaders else self.cast.centre_operator()
+        )
         services.escalate_event(event, by=leader, reason=self.rng.choice(LEADER_REASONS))
 
     def _subtask(self, plan: Plan, event: Event, index: int) -> Assignment:
         units = plan.subtask_units
         unit = units[index]
-        assignment = (event.assignments.filter(kind=AssignmentKind.SUBTASK, unit=unit)
-                      .exclude(state__in=[AssignmentState.RETURNED, AssignmentState.CANCELLED])
-                      .order_by("-id").first())
+        assignment = (
+            event.assignments.filter(kind=AssignmentKind.SUBTASK, unit=unit)
+            .exclude(state__in=[AssignmentState.RETURNED, AssignmentState.CANCELLED])
+            .order_by("-id")
+            .first()
+        )
         if assignment is None:
             raise LookupError(f"no live sub-task for {unit}")
         return assignment
@@ -1051,29 +1400,56 @@ class DemoEvents:
         assignment = self._subtask(plan, event, index)
         outcome = Outcome.RESOLVED
         unit = assignment.unit
-        measures = (self._measures(plan) if unit.kind == UnitKind.DEPARTMENT
-                    else "已组织执法队员现场管控，配合职能部门完成处置，并做好群众解释工作。")
-        services.complete_subtask(assignment, by=self._handler(plan, unit), outcome=outcome, measures=measures)
+        measures = (
+            self._measures(plan)
+            if unit.kind == UnitKind.DEPARTMENT
+            else "已组织执法队员现场管控，配合职能部门完成处置，并做好群众解释工作。"
+        )
+        services.complete_subtask(
+            assignment, by=self._handler(plan, unit), outcome=outcome, measures=measures
+        )
 
     def _do_return_subtask(self, plan: Plan, index: int) -> None:
         event = self._event(plan)
         assignment = self._subtask(plan, event, index)
-        services.return_subtask(assignment, by=self._handler(plan, assignment.unit),
-                                reason="该事项不属本单位职责范围，建议由其他职能部门承办。")
+        services.return_subtask(
+            assignment,
+            by=self._handler(plan, assignment.unit),
+            reason="该事项不属本单位职责范围，建议由其他职能部门承办。",
+        )
 
     def _do_add_subtask(self, plan: Plan) -> None:
         event = self._event(plan)
         used = {u.pk for u in plan.subtask_units}
-        candidates = sorted((u for u in self.cast.units.values() if u.kind == UnitKind.DEPARTMENT
-                             and u.pk not in used and self.cast.members.get(u.pk)), key=lambda u: u.code)
+        candidates = sorted(
+            (
+                u
+                for u in self.cast.units.values()
+                if u.kind == UnitKind.DEPARTMENT
+                and u.pk not in used
+                and self.cast.members.get(u.pk)
+            ),
+            key=lambda u: u.code,
+        )
         if not candidates:
             raise LookupError("no department left to add")
         unit = self.rng.choice(candidates)
-        services.add_subtask(event, by=self.cast.centre_operator(), unit=unit,
-                             instruction=self._instruction(plan, unit))
+        services.add_subtask(
+            event,
+            by=self.cast.centre_operator(),
+            unit=unit,
+            instruction=self._instruction(plan, unit),
+        )
         plan.subtask_units.append(unit)
 
 
-def generate_demo_events(*, count: int = 400, seed: int = 2026, demo_usernames: set[str] | None = None,
-                         progress: Callable[[str], None] | None = None) -> DemoResult:
-    return DemoEvents(count=count, seed=seed, demo_usernames=demo_usernames, progress=progress).run()
+def generate_demo_events(
+    *,
+    count: int = 400,
+    seed: int = 2026,
+    demo_usernames: set[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> DemoResult:
+    return DemoEvents(
+        count=count, seed=seed, demo_usernames=demo_usernames, progress=progress
+    ).run()

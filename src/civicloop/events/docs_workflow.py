@@ -15,7 +15,9 @@ def render() -> str:
             "Who may act is a *capacity* towards the particular event, computed from the person's",
             "posts and the event's place and assignments (`events/permissions.py`).",
         ],
-        [("Event lifecycle", EVENT_WORKFLOW),
-         ("Coordination sub-task lifecycle (协同处置子任务)", ASSIGNMENT_WORKFLOW)],
+        [
+            ("Event lifecycle", EVENT_WORKFLOW),
+            ("Coordination sub-task lifecycle (协同处置子任务)", ASSIGNMENT_WORKFLOW),
+        ],
         ACTOR_LABELS,
     )

@@ -52,7 +52,9 @@ class ExportContext:
 
     def village(self, event: Event) -> str:
         code = event.region.code
-        return self.region_names.get(code[:12], "") if len(code) >= 12 and code[9:12] != "000" else ""
+        return (
+            self.region_names.get(code[:12], "") if len(code) >= 12 and code[9:12] != "000" else ""
+        )
 
 
 def _local(value: dt.datetime | None):
@@ -118,8 +120,9 @@ def prepare(queryset) -> list[Event]:
     return list(queryset.select_related("region", "category").prefetch_related("ratings"))
 
 
-def write_events_workbook(events: Iterable[Event], target: BinaryIO | str, *,
-                          title: str | Promise = "") -> int:
+def write_events_workbook(
+    events: Iterable[Event], target: BinaryIO | str, *, title: str | Promise = ""
+) -> int:
     """Write ``events`` (a queryset or list, already scoped) to ``target``; return the row count."""
     rows = prepare(events) if hasattr(events, "select_related") else list(events)
     context = ExportContext(rows)

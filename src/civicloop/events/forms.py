@@ -90,8 +90,12 @@ def _names_its_kind(unit: Unit) -> bool:
 
 
 def handling_units():
-    return Unit.objects.active().of_kind(*HANDLING_UNIT_KINDS).select_related("region").order_by(
-        "region__code", "kind", "name")
+    return (
+        Unit.objects.active()
+        .of_kind(*HANDLING_UNIT_KINDS)
+        .select_related("region")
+        .order_by("region__code", "kind", "name")
+    )
 
 
 def active_categories():
@@ -135,37 +139,75 @@ class LocationFields(forms.Form):
     """Place of an event: a region, an address, and/or a GPS point (WGS-84 from the phone)."""
 
     region = RegionChoiceField(
-        label=_("place"), required=False,
+        label=_("place"),
+        required=False,
         queryset=Region.objects.exclude(level=RegionLevel.COUNTY).order_by("code"),
         empty_label=_("— work it out from my location or the address —"),
     )
     address = forms.CharField(label=_("address"), max_length=200, required=False)
-    latitude = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
-    longitude = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
+    latitude = forms.FloatField(
+        required=False, widget=forms.HiddenInput, min_value=-90, max_value=90
+    )
+    longitude = forms.FloatField(
+        required=False, widget=forms.HiddenInput, min_value=-180, max_value=180
+    )
 
 
 class IntakeForm(LocationFields):
     """民情收集单: what grid and liaison-station staff record on patrol or at the desk."""
 
-    field_order = ["source", "title", "description", "category", "region", "address", "occurred_at",
-                   "reporter_name", "reporter_phone", "reporter_id_number", "reporter_address",
-                   "is_anonymous", "attachments"]
+    field_order = [
+        "source",
+        "title",
+        "description",
+        "category",
+        "region",
+        "address",
+        "occurred_at",
+        "reporter_name",
+        "reporter_phone",
+        "reporter_id_number",
+        "reporter_address",
+        "is_anonymous",
+        "attachments",
+    ]
 
     source = forms.ChoiceField(label=_("source"), choices=STAFF_SOURCES)
-    title = forms.CharField(label=_("title"), max_length=120, required=False,
-                            help_text=_("Optional; the first words of the description are used otherwise."))
-    description = forms.CharField(label=_("description"), max_length=5000,
-                                  widget=forms.Textarea(attrs={"rows": 4}))
-    category = CategoryChoiceField(label=_("category"), queryset=active_categories(), required=False,
-                                   empty_label=_("— not sure —"))
-    occurred_at = forms.DateTimeField(label=_("occurred at"), required=False, widget=datetime_input())
+    title = forms.CharField(
+        label=_("title"),
+        max_length=120,
+        required=False,
+        help_text=_("Optional; the first words of the description are used otherwise."),
+    )
+    description = forms.CharField(
+        label=_("description"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    category = CategoryChoiceField(
+        label=_("category"),
+        queryset=active_categories(),
+        required=False,
+        empty_label=_("— not sure —"),
+    )
+    occurred_at = forms.DateTimeField(
+        label=_("occurred at"), required=False, widget=datetime_input()
+    )
     reporter_name = forms.CharField(label=_("reporter name"), max_length=60, required=False)
-    reporter_phone = forms.CharField(label=_("reporter phone"), max_length=20, required=False,
-                                     widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
-    reporter_id_number = forms.CharField(label=_("reporter ID number"), max_length=18, required=False,
-                                         widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    reporter_phone = forms.CharField(
+        label=_("reporter phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    reporter_id_number = forms.CharField(
+        label=_("reporter ID number"),
+        max_length=18,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     reporter_address = forms.CharField(label=_("reporter address"), max_length=200, required=False)
-    is_anonymous = forms.BooleanField(label=_("keep the reporter anonymous to the public"), required=False)
+    is_anonymous = forms.BooleanField(
+        label=_("keep the reporter anonymous to the public"), required=False
+    )
     attachments = MultipleFileField(
         label=_("photos and attachments"),
         widget=MultipleFileInput(attrs={"accept": "image/*,.pdf,.docx,.xlsx,.mp4"}),
@@ -176,32 +218,60 @@ class IntakeForm(LocationFields):
 class PublicReportForm(LocationFields):
     """The citizen's report on the public portal (no sign-in)."""
 
-    field_order = ["title", "description", "category", "region", "address", "occurred_at",
-                   "reporter_name", "reporter_phone", "is_anonymous", "attachments"]
+    field_order = [
+        "title",
+        "description",
+        "category",
+        "region",
+        "address",
+        "occurred_at",
+        "reporter_name",
+        "reporter_phone",
+        "is_anonymous",
+        "attachments",
+    ]
 
     title = forms.CharField(label=_("title"), max_length=120, required=False)
-    description = forms.CharField(label=_("what happened"), max_length=5000,
-                                  widget=forms.Textarea(attrs={"rows": 5}))
-    category = CategoryChoiceField(label=_("category"), queryset=active_categories(), required=False,
-                                   empty_label=_("— not sure —"))
-    occurred_at = forms.DateTimeField(label=_("when did it happen"), required=False, widget=datetime_input())
+    description = forms.CharField(
+        label=_("what happened"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    category = CategoryChoiceField(
+        label=_("category"),
+        queryset=active_categories(),
+        required=False,
+        empty_label=_("— not sure —"),
+    )
+    occurred_at = forms.DateTimeField(
+        label=_("when did it happen"), required=False, widget=datetime_input()
+    )
     reporter_name = forms.CharField(label=_("your name"), max_length=60, required=False)
-    reporter_phone = forms.CharField(label=_("your phone"), max_length=20, required=False,
-                                     widget=forms.TextInput(attrs={"inputmode": "tel"}),
-                                     help_text=_("So that the handling unit can call you back."))
-    is_anonymous = forms.BooleanField(label=_("stay anonymous"), required=False,
-                                      help_text=_("Your name never appears on public pages."))
+    reporter_phone = forms.CharField(
+        label=_("your phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+        help_text=_("So that the handling unit can call you back."),
+    )
+    is_anonymous = forms.BooleanField(
+        label=_("stay anonymous"),
+        required=False,
+        help_text=_("Your name never appears on public pages."),
+    )
     attachments = MultipleFileField(
-        label=_("photos"), widget=MultipleFileInput(attrs={"accept": "image/*"}),
+        label=_("photos"),
+        widget=MultipleFileInput(attrs={"accept": "image/*"}),
     )
     # A field people never see; robots fill it in.
-    website = forms.CharField(required=False, widget=forms.TextInput(
-        attrs={"tabindex": "-1", "autocomplete": "off", "class": "hp"}))
+    website = forms.CharField(
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off", "class": "hp"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.filter(
-            level__in=[RegionLevel.TOWN, RegionLevel.VILLAGE]).order_by("code")
+            level__in=[RegionLevel.TOWN, RegionLevel.VILLAGE]
+        ).order_by("code")
 
 
 # --- actions -------------------------------------------------------------------
@@ -220,8 +290,13 @@ class ActionForm(forms.Form):
 
 
 def reason_field(label=None, **kwargs) -> forms.CharField:
-    return forms.CharField(label=label or _("reason"), max_length=2000, required=False,
-                           widget=forms.Textarea(attrs={"rows": 3}), **kwargs)
+    return forms.CharField(
+        label=label or _("reason"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        **kwargs,
+    )
 
 
 class ConfirmForm(ActionForm):
@@ -233,15 +308,26 @@ class ReasonForm(ActionForm):
 
 
 class JudgeForm(ActionForm):
-    urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices, widget=forms.RadioSelect)
+    urgency = forms.ChoiceField(
+        label=_("urgency"), choices=Urgency.choices, widget=forms.RadioSelect
+    )
     span = forms.ChoiceField(label=_("span"), choices=Span.choices, widget=forms.RadioSelect)
-    category = CategoryChoiceField(label=_("category"), queryset=active_categories(), required=False,
-                                   empty_label=_("— keep as it is —"))
+    category = CategoryChoiceField(
+        label=_("category"),
+        queryset=active_categories(),
+        required=False,
+        empty_label=_("— keep as it is —"),
+    )
     matter = MatterChoiceField(
-        label=_("enforcement matter"), queryset=active_matters(), required=False,
+        label=_("enforcement matter"),
+        queryset=active_matters(),
+        required=False,
         empty_label=_("— none —"),
-        help_text=_("Optional. Its category then becomes the event's; routing checks whether the town "
-                    "holds the matter on the event's date."))
+        help_text=_(
+            "Optional. Its category then becomes the event's; routing checks whether the town "
+            "holds the matter on the event's date."
+        ),
+    )
     reason = reason_field(_("grading reason"))
 
     def __init__(self, *args, **kwargs):
@@ -254,20 +340,35 @@ class JudgeForm(ActionForm):
 
 
 class DispatchForm(ActionForm):
-    unit = UnitChoiceField(label=_("another unit"), queryset=handling_units(), required=False,
-                           empty_label=_("— the suggested unit —"))
-    reason = reason_field(help_text=_("Needed when you choose another unit than the suggested one."))
-    instruction = forms.CharField(label=_("instruction"), max_length=2000, required=False,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
+    unit = UnitChoiceField(
+        label=_("another unit"),
+        queryset=handling_units(),
+        required=False,
+        empty_label=_("— the suggested unit —"),
+    )
+    reason = reason_field(
+        help_text=_("Needed when you choose another unit than the suggested one.")
+    )
+    instruction = forms.CharField(
+        label=_("instruction"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class SubtaskForm(forms.Form):
     """One row of a coordination order (协同处置指令)."""
 
-    unit = UnitChoiceField(label=_("unit"), queryset=handling_units(), required=False,
-                           empty_label="—")
-    due_at = forms.DateTimeField(label=_("feedback due"), required=False, widget=datetime_input(),
-                                 help_text=_("Empty: the standard deadline."))
+    unit = UnitChoiceField(
+        label=_("unit"), queryset=handling_units(), required=False, empty_label="—"
+    )
+    due_at = forms.DateTimeField(
+        label=_("feedback due"),
+        required=False,
+        widget=datetime_input(),
+        help_text=_("Empty: the standard deadline."),
+    )
     instruction = forms.CharField(label=_("instruction"), max_length=2000, required=False)
 
 
@@ -282,16 +383,23 @@ class CoordinationOrderForm(ActionForm):
 class RedispatchForm(ActionForm):
     unit = UnitChoiceField(label=_("new unit"), queryset=handling_units())
     reason = reason_field()
-    instruction = forms.CharField(label=_("instruction"), max_length=2000, required=False,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
+    instruction = forms.CharField(
+        label=_("instruction"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class FeedbackForm(ActionForm):
     """处置反馈单."""
 
-    outcome = forms.ChoiceField(label=_("outcome"), choices=Outcome.choices, widget=forms.RadioSelect)
-    measures = forms.CharField(label=_("measures taken"), max_length=5000,
-                               widget=forms.Textarea(attrs={"rows": 4}))
+    outcome = forms.ChoiceField(
+        label=_("outcome"), choices=Outcome.choices, widget=forms.RadioSelect
+    )
+    measures = forms.CharField(
+        label=_("measures taken"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     attachments = MultipleFileField(
         label=_("photos and attachments"),
         widget=MultipleFileInput(attrs={"accept": "image/*,.pdf,.docx,.xlsx,.mp4"}),
@@ -302,11 +410,17 @@ class CheckForm(ActionForm):
     RESULT_CHOICES = [("pass", _("passed")), ("fail", _("failed: rework needed"))]
 
     result = forms.ChoiceField(label=_("result"), choices=RESULT_CHOICES, widget=forms.RadioSelect)
-    notes = forms.CharField(label=_("notes"), max_length=2000, required=False,
-                            widget=forms.Textarea(attrs={"rows": 3}),
-                            help_text=_("Required when the check fails: say what is not done."))
+    notes = forms.CharField(
+        label=_("notes"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the check fails: say what is not done."),
+    )
     reopen_subtasks = forms.ModelMultipleChoiceField(
-        label=_("sub-tasks to redo"), required=False, queryset=None,
+        label=_("sub-tasks to redo"),
+        required=False,
+        queryset=None,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Only when the check fails; none ticked means all of them."),
     )
@@ -316,7 +430,8 @@ class CheckForm(ActionForm):
         if self.event.span == Span.MULTI:
             field = self.fields["reopen_subtasks"]
             field.queryset = self.event.assignments.filter(
-                kind=AssignmentKind.SUBTASK, state=AssignmentState.DONE).select_related("unit")
+                kind=AssignmentKind.SUBTASK, state=AssignmentState.DONE
+            ).select_related("unit")
             field.label_from_instance = lambda a: str(a.unit)
         else:
             del self.fields["reopen_subtasks"]
@@ -326,9 +441,13 @@ class RateForm(ActionForm):
     """满意度评价单 as collected by staff."""
 
     rating = forms.ChoiceField(label=_("rating"), choices=Rating.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("comment"), max_length=1000, required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text=_("Required when dissatisfied."))
+    comment = forms.CharField(
+        label=_("comment"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when dissatisfied."),
+    )
 
 
 class MergeForm(ActionForm):
@@ -338,26 +457,41 @@ class MergeForm(ActionForm):
 
 class AddSubtaskForm(ActionForm):
     unit = UnitChoiceField(label=_("unit"), queryset=handling_units())
-    due_at = forms.DateTimeField(label=_("feedback due"), required=False, widget=datetime_input(),
-                                 help_text=_("Empty: the standard deadline."))
-    instruction = forms.CharField(label=_("instruction"), max_length=2000, required=False,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
+    due_at = forms.DateTimeField(
+        label=_("feedback due"),
+        required=False,
+        widget=datetime_input(),
+        help_text=_("Empty: the standard deadline."),
+    )
+    instruction = forms.CharField(
+        label=_("instruction"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class PublicRatingForm(forms.Form):
     """满意度评价单 on the public tracking page."""
 
-    rating = forms.ChoiceField(label=_("how satisfied are you"), choices=Rating.choices,
-                               widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("comment"), max_length=1000, required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text=_("Please tell us what is still wrong if you are dissatisfied."))
+    rating = forms.ChoiceField(
+        label=_("how satisfied are you"), choices=Rating.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("comment"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Please tell us what is still wrong if you are dissatisfied."),
+    )
 
 
 class TrackForm(forms.Form):
-    code = forms.CharField(label=_("tracking code"), max_length=12,
-                           widget=forms.TextInput(attrs={"autocapitalize": "characters",
-                                                         "autocomplete": "off"}))
+    code = forms.CharField(
+        label=_("tracking code"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
+    )
 
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip().upper().replace(" ", "")

@@ -73,41 +73,111 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("source", "来源", ("source", "事件来源", "来源渠道", "渠道"),
-           gettext_lazy("where the report came from: liaison station, grid patrol, hotline, "
-                        "public portal, enterprise or Open311"), required=True),
-    Column("title", "标题", ("title", "事件标题", "主题", "留言主题"),
-           gettext_lazy("short title; taken from the description when empty")),
-    Column("description", "描述", ("description", "事件描述", "问题描述", "内容", "详情", "留言详情"),
-           gettext_lazy("what was reported"), required=True),
-    Column("category", "类别", ("category", "事件类别", "类型", "分类"),
-           gettext_lazy("category code or name; may be empty (set at judgement)")),
-    Column("place", "地点", ("place", "region", "区划", "所属区划", "网格", "所属网格", "村社区"),
-           gettext_lazy("grid, village or town: division code or name")),
-    Column("address", "地址", ("address", "详细地址", "事发地址"),
-           gettext_lazy("street address of the place")),
+    Column(
+        "source",
+        "来源",
+        ("source", "事件来源", "来源渠道", "渠道"),
+        gettext_lazy(
+            "where the report came from: liaison station, grid patrol, hotline, "
+            "public portal, enterprise or Open311"
+        ),
+        required=True,
+    ),
+    Column(
+        "title",
+        "标题",
+        ("title", "事件标题", "主题", "留言主题"),
+        gettext_lazy("short title; taken from the description when empty"),
+    ),
+    Column(
+        "description",
+        "描述",
+        ("description", "事件描述", "问题描述", "内容", "详情", "留言详情"),
+        gettext_lazy("what was reported"),
+        required=True,
+    ),
+    Column(
+        "category",
+        "类别",
+        ("category", "事件类别", "类型", "分类"),
+        gettext_lazy("category code or name; may be empty (set at judgement)"),
+    ),
+    Column(
+        "place",
+        "地点",
+        ("place", "region", "区划", "所属区划", "网格", "所属网格", "村社区"),
+        gettext_lazy("grid, village or town: division code or name"),
+    ),
+    Column(
+        "address",
+        "地址",
+        ("address", "详细地址", "事发地址"),
+        gettext_lazy("street address of the place"),
+    ),
     Column("longitude", "经度", ("longitude", "lng", "lon"), gettext_lazy("WGS-84 longitude")),
     Column("latitude", "纬度", ("latitude", "lat"), gettext_lazy("WGS-84 latitude")),
-    Column("occurred_at", "发生时间", ("occurred_at", "occurred", "事发时间"),
-           gettext_lazy("when it happened, e.g. 2026-03-01 08:30")),
-    Column("reporter_name", "反映人", ("reporter_name", "reporter", "反映人姓名", "姓名", "联系人"),
-           gettext_lazy("name of the person who reported")),
-    Column("reporter_phone", "联系电话", ("reporter_phone", "phone", "电话", "手机", "手机号", "联系方式"),
-           gettext_lazy("mobile or landline number")),
-    Column("reporter_id_number", "身份证号", ("reporter_id_number", "id_number", "身份证", "身份证号码"),
-           gettext_lazy("18-character resident ID number")),
-    Column("anonymous", "匿名", ("anonymous", "是否匿名"),
-           gettext_lazy("是/否: hide the reporter from the public")),
+    Column(
+        "occurred_at",
+        "发生时间",
+        ("occurred_at", "occurred", "事发时间"),
+        gettext_lazy("when it happened, e.g. 2026-03-01 08:30"),
+    ),
+    Column(
+        "reporter_name",
+        "反映人",
+        ("reporter_name", "reporter", "反映人姓名", "姓名", "联系人"),
+        gettext_lazy("name of the person who reported"),
+    ),
+    Column(
+        "reporter_phone",
+        "联系电话",
+        ("reporter_phone", "phone", "电话", "手机", "手机号", "联系方式"),
+        gettext_lazy("mobile or landline number"),
+    ),
+    Column(
+        "reporter_id_number",
+        "身份证号",
+        ("reporter_id_number", "id_number", "身份证", "身份证号码"),
+        gettext_lazy("18-character resident ID number"),
+    ),
+    Column(
+        "anonymous",
+        "匿名",
+        ("anonymous", "是否匿名"),
+        gettext_lazy("是/否: hide the reporter from the public"),
+    ),
 )
 COLUMNS_BY_FIELD = {c.field: c for c in COLUMNS}
 
 # Values people write for each source (codes, English and Chinese names).
 SOURCE_SYNONYMS: dict[str, tuple[str, ...]] = {
-    Source.LIAISON_STATION: ("liaison station", "联络站", "行政执法联络站", "村联络站", "社区联络站"),
-    Source.GRID_PATROL: ("grid patrol", "patrol", "网格巡查", "巡查", "网格员巡查", "巡查发现", "网格"),
+    Source.LIAISON_STATION: (
+        "liaison station",
+        "联络站",
+        "行政执法联络站",
+        "村联络站",
+        "社区联络站",
+    ),
+    Source.GRID_PATROL: (
+        "grid patrol",
+        "patrol",
+        "网格巡查",
+        "巡查",
+        "网格员巡查",
+        "巡查发现",
+        "网格",
+    ),
     Source.HOTLINE: ("hotline", "热线", "12345", "12345热线", "电话", "来电"),
-    Source.PUBLIC_PORTAL: ("public portal", "portal", "群众平台", "公众平台", "网站", "网上平台", "小程序",
-                           "群众上报"),
+    Source.PUBLIC_PORTAL: (
+        "public portal",
+        "portal",
+        "群众平台",
+        "公众平台",
+        "网站",
+        "网上平台",
+        "小程序",
+        "群众上报",
+    ),
     Source.ENTERPRISE: ("enterprise", "企业", "企业联络站", "企业执法联络站", "企业反映"),
     Source.OPEN311: ("open311", "open 311"),
 }
@@ -177,8 +247,11 @@ def read_table(path: str | Path) -> Table:
     suffix = path.suffix.lower()
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportFileError(
-            _("%(path)s is an old-style Excel (.xls) or other Office file. Open it in Excel or WPS "
-              "and save it as .xlsx or as CSV.") % {"path": path.name}
+            _(
+                "%(path)s is an old-style Excel (.xls) or other Office file. Open it in Excel or WPS "
+                "and save it as .xlsx or as CSV."
+            )
+            % {"path": path.name}
         )
     if data.startswith(b"PK\x03\x04"):
         if suffix not in (".xlsx", ".xlsm", ""):
@@ -188,7 +261,9 @@ def read_table(path: str | Path) -> Table:
             )
         raw_rows, kind, encoding = _xlsx_rows(data, path.name), "xlsx", ""
     elif suffix in (".xlsx", ".xlsm"):
-        raise ImportFileError(_("%(path)s is named .xlsx but is not an Excel workbook.") % {"path": path.name})
+        raise ImportFileError(
+            _("%(path)s is named .xlsx but is not an Excel workbook.") % {"path": path.name}
+        )
     elif suffix in (".csv", ".txt", ".tsv", ""):
         text, encoding = _decode(data, path.name)
         raw_rows, kind = _csv_rows(text), "csv"
@@ -207,7 +282,8 @@ def _xlsx_rows(data: bytes, name: str) -> list[list[Any]]:
         workbook = load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged or foreign zip
         raise ImportFileError(
-            _("%(path)s cannot be read as an Excel workbook (%(error)s).") % {"path": name, "error": exc}
+            _("%(path)s cannot be read as an Excel workbook (%(error)s).")
+            % {"path": name, "error": exc}
         ) from exc
     sheet = workbook.worksheets[0]
     rows = [list(row) for row in sheet.iter_rows(min_row=1, values_only=True)]
@@ -218,7 +294,7 @@ def _xlsx_rows(data: bytes, name: str) -> list[list[Any]]:
 def _decode(data: bytes, name: str) -> tuple[str, str]:
     """UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030 as Chinese Excel writes it."""
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict"), "utf-8-sig"
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16"), "utf-16"
     for encoding in ("utf-8", "gb18030"):
@@ -261,7 +337,9 @@ def _map_headers(raw_rows: list[list[Any]], *, kind: str, encoding: str, name: s
             header_index = index
             break
     if header_index is None:
-        header_index = next((i for i, row in enumerate(raw_rows) if any(not _is_blank(c) for c in row)), None)
+        header_index = next(
+            (i for i, row in enumerate(raw_rows) if any(not _is_blank(c) for c in row)), None
+        )
     if header_index is None:
         raise ImportFileError(_("The file %(path)s is empty.") % {"path": name})
     header = raw_rows[header_index]
@@ -287,8 +365,11 @@ def _map_headers(raw_rows: list[list[Any]], *, kind: str, encoding: str, name: s
     if unknown:
         raise ImportFileError(
             _("Unknown column(s) in row %(row)d: %(names)s. Accepted columns: %(accepted)s.")
-            % {"row": header_index + 1, "names": "、".join(f"“{u}”" for u in unknown),
-               "accepted": accepted_headers()}
+            % {
+                "row": header_index + 1,
+                "names": "、".join(f"“{u}”" for u in unknown),
+                "accepted": accepted_headers(),
+            }
         )
     missing = [COLUMNS_BY_FIELD[f] for f in ("source", "description") if f not in columns]
     if missing:
@@ -298,8 +379,10 @@ def _map_headers(raw_rows: list[list[Any]], *, kind: str, encoding: str, name: s
         )
     if not ({"place", "address"} & set(columns) or {"longitude", "latitude"} <= set(columns)):
         raise ImportFileError(
-            _("The file says nowhere where the events are: add a column 地点/place (or 地址/address, "
-              "or both 经度/longitude and 纬度/latitude).")
+            _(
+                "The file says nowhere where the events are: add a column 地点/place (or 地址/address, "
+                "or both 经度/longitude and 纬度/latitude)."
+            )
         )
     if ("longitude" in columns) != ("latitude" in columns):
         raise ImportFileError(_("Give both columns 经度/longitude and 纬度/latitude, or neither."))
@@ -317,14 +400,22 @@ def _map_headers(raw_rows: list[list[Any]], *, kind: str, encoding: str, name: s
                 )
         rows.append((index + 1, row))
     if not rows:
-        raise ImportFileError(_("%(path)s has a header row but no events below it.") % {"path": name})
+        raise ImportFileError(
+            _("%(path)s has a header row but no events below it.") % {"path": name}
+        )
     if len(rows) > MAX_ROWS:
         raise ImportFileError(
             _("%(path)s has %(n)d rows; import at most %(max)d at a time.")
             % {"path": name, "n": len(rows), "max": MAX_ROWS}
         )
-    return Table(columns=columns, headers=headers, header_row=header_index + 1, rows=rows, kind=kind,
-                 encoding=encoding)
+    return Table(
+        columns=columns,
+        headers=headers,
+        header_row=header_index + 1,
+        rows=rows,
+        kind=kind,
+        encoding=encoding,
+    )
 
 
 # --- checking rows ----------------------------------------------------------------
@@ -369,10 +460,19 @@ def _text(value: Any) -> str:
 
 
 _DATETIME_FORMATS = (
-    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d",
-    "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d",
-    "%Y.%m.%d %H:%M", "%Y.%m.%d", "%Y%m%d",
-    "%Y年%m月%d日 %H:%M", "%Y年%m月%d日%H:%M", "%Y年%m月%d日 %H时%M分", "%Y年%m月%d日%H时%M分",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
+    "%Y.%m.%d %H:%M",
+    "%Y.%m.%d",
+    "%Y%m%d",
+    "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日%H:%M",
+    "%Y年%m月%d日 %H时%M分",
+    "%Y年%m月%d日%H时%M分",
     "%Y年%m月%d日",
 )
 
@@ -402,8 +502,10 @@ def parse_datetime_cell(value: Any) -> dt.datetime | None:
                 except ValueError:
                     continue
         if parsed is None:
-            raise _CellError(_("“%(value)s” is not a date and time (write e.g. 2026-03-01 08:30).")
-                             % {"value": text})
+            raise _CellError(
+                _("“%(value)s” is not a date and time (write e.g. 2026-03-01 08:30).")
+                % {"value": text}
+            )
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed, timezone.get_current_timezone())
     return parsed
@@ -417,7 +519,9 @@ class RowChecker:
         self.scope: Scope = scope_of(actor)
         self.county_code = county_code or settings.CIVICLOOP_COUNTY_CODE
         self.county_name = (
-            Region.objects.filter(code=self.county_code.ljust(12, "0")).values_list("name", flat=True).first()
+            Region.objects.filter(code=self.county_code.ljust(12, "0"))
+            .values_list("name", flat=True)
+            .first()
             or self.county_code
         )
         self._categories: dict[str, Category] = {}
@@ -425,7 +529,9 @@ class RowChecker:
             for key in (category.code, category.name, re.sub(r"[（(].*?[）)]", "", category.name)):
                 self._categories.setdefault(self._key(key), category)
         self._regions = list(
-            Region.objects.filter(code__startswith=self.county_code).exclude(level=RegionLevel.COUNTY)
+            Region.objects.filter(code__startswith=self.county_code).exclude(
+                level=RegionLevel.COUNTY
+            )
         )
         self._by_code = {r.code: r for r in self._regions}
         grids_of: dict[str, list[Region]] = {}
@@ -477,7 +583,9 @@ class RowChecker:
             return None
         category = self._categories.get(self._key(text))
         if category is None:
-            raise _CellError(_("Unknown category “%(value)s” (give a category code or name).") % {"value": text})
+            raise _CellError(
+                _("Unknown category “%(value)s” (give a category code or name).") % {"value": text}
+            )
         if not category.is_active:
             raise _CellError(_("The category “%(value)s” is no longer in use.") % {"value": text})
         return category
@@ -496,8 +604,13 @@ class RowChecker:
             return self._place_by_code(text)
         candidates = self._by_name.get(self._key(text), [])
         if not candidates:
-            raise _CellError(_("There is no place called “%(value)s” in %(county)s; give its division "
-                               "code or its exact name.") % {"value": text, "county": self.county_name})
+            raise _CellError(
+                _(
+                    "There is no place called “%(value)s” in %(county)s; give its division "
+                    "code or its exact name."
+                )
+                % {"value": text, "county": self.county_name}
+            )
         if len(candidates) > 1:
             # A village and its only grid share a name prefix; prefer the most specific
             # only when they are one line of the tree.
@@ -505,9 +618,14 @@ class RowChecker:
             if all(candidates[-1].code.startswith(r.prefix) for r in candidates[:-1]):
                 return candidates[0]
             raise _CellError(
-                _("“%(value)s” is ambiguous: %(choices)s. Give the division code or write "
-                  "town and village, e.g. 武原街道/百可社区.")
-                % {"value": text, "choices": "、".join(f"{r.full_name()} ({r.code})" for r in candidates[:5])}
+                _(
+                    "“%(value)s” is ambiguous: %(choices)s. Give the division code or write "
+                    "town and village, e.g. 武原街道/百可社区."
+                )
+                % {
+                    "value": text,
+                    "choices": "、".join(f"{r.full_name()} ({r.code})" for r in candidates[:5]),
+                }
             )
         return candidates[0]
 
@@ -517,14 +635,20 @@ class RowChecker:
         if len(code) == 9:
             code = code.ljust(12, "0")
         if len(code) not in (12, 15):
-            raise _CellError(_("“%(value)s” is not a division code (12 digits; grids 15).") % {"value": code})
+            raise _CellError(
+                _("“%(value)s” is not a division code (12 digits; grids 15).") % {"value": code}
+            )
         if not code.startswith(self.county_code):
-            raise _CellError(_("The place %(value)s is outside %(county)s (%(code)s).")
-                             % {"value": code, "county": self.county_name, "code": self.county_code})
+            raise _CellError(
+                _("The place %(value)s is outside %(county)s (%(code)s).")
+                % {"value": code, "county": self.county_name, "code": self.county_code}
+            )
         region = self._by_code.get(code)
         if region is None:
-            raise _CellError(_("There is no place with the code %(value)s in %(county)s.")
-                             % {"value": code, "county": self.county_name})
+            raise _CellError(
+                _("There is no place with the code %(value)s in %(county)s.")
+                % {"value": code, "county": self.county_name}
+            )
         return region
 
     @staticmethod
@@ -537,8 +661,10 @@ class RowChecker:
         except (InvalidOperation, ValueError):
             raise _CellError(_("“%(value)s” is not a number.") % {"value": text}) from None
         if not low <= number <= high:
-            raise _CellError(_("%(value)s is out of range (%(low)s to %(high)s).")
-                             % {"value": text, "low": low, "high": high})
+            raise _CellError(
+                _("%(value)s is out of range (%(low)s to %(high)s).")
+                % {"value": text, "low": low, "high": high}
+            )
         return number
 
     @staticmethod
@@ -550,15 +676,24 @@ class RowChecker:
 
     @staticmethod
     def id_number(value: Any) -> str:
-        if isinstance(value, float) and not value.is_integer() or (
-            isinstance(value, (int, float)) and len(str(int(value))) > 15
-        ) or re.fullmatch(r"\d(\.\d+)?[eE]\+\d+", _text(value)):
-            raise _CellError(_("The ID number was turned into a number by Excel and lost its last "
-                               "digits; format the column as text and type it again."))
+        if (
+            isinstance(value, float)
+            and not value.is_integer()
+            or (isinstance(value, (int, float)) and len(str(int(value))) > 15)
+            or re.fullmatch(r"\d(\.\d+)?[eE]\+\d+", _text(value))
+        ):
+            raise _CellError(
+                _(
+                    "The ID number was turned into a number by Excel and lost its last "
+                    "digits; format the column as text and type it again."
+                )
+            )
         text = _text(value).upper()
         if text and not is_valid_id_number(text):
-            raise _CellError(_("The ID number “%(value)s” is not valid (18 characters, check digit).")
-                             % {"value": text})
+            raise _CellError(
+                _("The ID number “%(value)s” is not valid (18 characters, check digit).")
+                % {"value": text}
+            )
         return text
 
     @staticmethod
@@ -581,8 +716,9 @@ class RowChecker:
             try:
                 values[field_name] = parse(raw, *args, **kwargs)
             except _CellError as exc:
-                result.errors.append(RowError(number, headers.get(field_name, field_name), _text(raw),
-                                              exc.message))
+                result.errors.append(
+                    RowError(number, headers.get(field_name, field_name), _text(raw), exc.message)
+                )
 
         cell("source", self.source)
         cell("category", self.category)
@@ -596,58 +732,109 @@ class RowChecker:
 
         description = _text(cells.get("description"))
         if not description:
-            result.errors.append(RowError(number, headers.get("description", "description"), "",
-                                          _("The description is required.")))
+            result.errors.append(
+                RowError(
+                    number,
+                    headers.get("description", "description"),
+                    "",
+                    _("The description is required."),
+                )
+            )
         elif len(description) > services.MAX_DESCRIPTION:
-            result.errors.append(RowError(
-                number, headers["description"], description[:40] + "…",
-                _("At most %(n)d characters are allowed (you gave %(m)d).")
-                % {"n": services.MAX_DESCRIPTION, "m": len(description)}))
+            result.errors.append(
+                RowError(
+                    number,
+                    headers["description"],
+                    description[:40] + "…",
+                    _("At most %(n)d characters are allowed (you gave %(m)d).")
+                    % {"n": services.MAX_DESCRIPTION, "m": len(description)},
+                )
+            )
         title = _text(cells.get("title"))
         if len(title) > services.MAX_TITLE:
-            result.errors.append(RowError(
-                number, headers["title"], title[:40] + "…",
-                _("At most %(n)d characters are allowed (you gave %(m)d).")
-                % {"n": services.MAX_TITLE, "m": len(title)}))
+            result.errors.append(
+                RowError(
+                    number,
+                    headers["title"],
+                    title[:40] + "…",
+                    _("At most %(n)d characters are allowed (you gave %(m)d).")
+                    % {"n": services.MAX_TITLE, "m": len(title)},
+                )
+            )
         occurred_at = values.get("occurred_at")
         if occurred_at and occurred_at > timezone.now() + dt.timedelta(minutes=5):
-            result.errors.append(RowError(number, headers["occurred_at"], _text(cells.get("occurred_at")),
-                                          _("The time it happened cannot be in the future.")))
+            result.errors.append(
+                RowError(
+                    number,
+                    headers["occurred_at"],
+                    _text(cells.get("occurred_at")),
+                    _("The time it happened cannot be in the future."),
+                )
+            )
         lng, lat = values.get("longitude"), values.get("latitude")
         if (lng is None) != (lat is None) and "longitude" in values and "latitude" in values:
-            result.errors.append(RowError(number, headers.get("latitude", "latitude"), "",
-                                          _("Give both longitude and latitude, or neither.")))
+            result.errors.append(
+                RowError(
+                    number,
+                    headers.get("latitude", "latitude"),
+                    "",
+                    _("Give both longitude and latitude, or neither."),
+                )
+            )
         if result.errors:
             return result
 
         address = _text(cells.get("address"))
         region = values.get("place")
-        location_column = headers.get("place") or headers.get("address") or headers.get("latitude", "")
+        location_column = (
+            headers.get("place") or headers.get("address") or headers.get("latitude", "")
+        )
         gcj = wgs84_to_gcj02(lng, lat) if lng is not None and lat is not None else None
         try:
             if region is None:
                 region = resolve_location(
-                    latitude=gcj[1] if gcj else None, longitude=gcj[0] if gcj else None, address=address,
+                    latitude=gcj[1] if gcj else None,
+                    longitude=gcj[0] if gcj else None,
+                    address=address,
                 )
                 if not region.code.startswith(self.county_code):
-                    raise _CellError(_("The place is outside %(county)s.") % {"county": self.county_name})
+                    raise _CellError(
+                        _("The place is outside %(county)s.") % {"county": self.county_name}
+                    )
             elif gcj and region.latitude is not None:
-                km = distance_m(gcj[0], gcj[1], float(region.longitude), float(region.latitude)) / 1000
+                km = (
+                    distance_m(gcj[0], gcj[1], float(region.longitude), float(region.latitude))
+                    / 1000
+                )
                 if km > MAX_POINT_DISTANCE_KM:
-                    raise _CellError(_("The point is %(km)d km away from %(place)s; check the coordinates.")
-                                     % {"km": km, "place": region.name})
+                    raise _CellError(
+                        _("The point is %(km)d km away from %(place)s; check the coordinates.")
+                        % {"km": km, "place": region.name}
+                    )
         except DomainError as exc:
-            result.errors.append(RowError(number, location_column, address or _text(cells.get("place")),
-                                          str(exc.message)))
+            result.errors.append(
+                RowError(
+                    number, location_column, address or _text(cells.get("place")), str(exc.message)
+                )
+            )
             return result
         except _CellError as exc:
-            result.errors.append(RowError(number, location_column, _text(cells.get("place")), exc.message))
+            result.errors.append(
+                RowError(number, location_column, _text(cells.get("place")), exc.message)
+            )
             return result
         if not self.scope.covers_region_code(region.code):
-            result.errors.append(RowError(
-                number, location_column, _text(cells.get("place")) or region.name,
-                _("%(place)s is outside the area of %(user)s, who may record events only there.")
-                % {"place": region.full_name(), "user": self.actor.username}))
+            result.errors.append(
+                RowError(
+                    number,
+                    location_column,
+                    _text(cells.get("place")) or region.name,
+                    _(
+                        "%(place)s is outside the area of %(user)s, who may record events only there."
+                    )
+                    % {"place": region.full_name(), "user": self.actor.username},
+                )
+            )
             return result
 
         result.kwargs = {
@@ -656,7 +843,11 @@ class RowChecker:
             "description": description,
             "category": values.get("category"),
             "location": services.Location(
-                region=region, latitude=lat, longitude=lng, datum="wgs84", address=address,
+                region=region,
+                latitude=lat,
+                longitude=lng,
+                datum="wgs84",
+                address=address,
             ),
             "occurred_at": occurred_at,
             "reporter_name": _text(cells.get("reporter_name")),
@@ -674,8 +865,11 @@ def check_actor(actor: User) -> None:
     scope = scope_of(actor)
     if not (scope.everything or scope.region_prefixes):
         raise ImportFileError(
-            _("%(user)s has no area (grid, village, town or county) in which to record events, so "
-              "cannot import them.") % {"user": actor.username}
+            _(
+                "%(user)s has no area (grid, village, town or county) in which to record events, so "
+                "cannot import them."
+            )
+            % {"user": actor.username}
         )
 
 
@@ -683,7 +877,10 @@ def check_rows(table: Table, *, actor: User) -> list[CheckedRow]:
     checker = RowChecker(actor=actor)
     checked = []
     for number, row in table.rows:
-        cells = {name: (row[index] if index < len(row) else None) for name, index in table.columns.items()}
+        cells = {
+            name: (row[index] if index < len(row) else None)
+            for name, index in table.columns.items()
+        }
         checked.append(checker.check(number, cells, table.headers))
     return checked
 
@@ -710,8 +907,9 @@ class _RollBack(Exception):
     pass
 
 
-def import_events(table: Table, *, actor: User, skip_bad_rows: bool = False,
-                  dry_run: bool = False) -> ImportResult:
+def import_events(
+    table: Table, *, actor: User, skip_bad_rows: bool = False, dry_run: bool = False
+) -> ImportResult:
     """Check every row, then store the good ones through ``create_event`` in one
     transaction. Without ``skip_bad_rows`` any bad row means nothing is stored."""
     check_actor(actor)

@@ -42,17 +42,29 @@ class Category(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=60)
-    parent = models.ForeignKey("self", verbose_name=_("parent"), on_delete=models.PROTECT,
-                               null=True, blank=True, related_name="children")
-    handling_level = models.CharField(_("handled at"), max_length=10, choices=HandlingLevel.choices,
-                                      default=HandlingLevel.TOWN)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    handling_level = models.CharField(
+        _("handled at"), max_length=10, choices=HandlingLevel.choices, default=HandlingLevel.TOWN
+    )
     department = models.ForeignKey(
-        Unit, verbose_name=_("owning county department"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="categories",
+        Unit,
+        verbose_name=_("owning county department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="categories",
         limit_choices_to={"kind": "department"},
     )
     town_may_handle = models.BooleanField(
-        _("towns may handle"), default=True,
+        _("towns may handle"),
+        default=True,
         help_text=_("If not, general events of this category go to the county department."),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -96,23 +108,45 @@ class EventQuerySet(models.QuerySet):
         for post in posts:
             prefix = post.unit.region.prefix
             if post.role == Role.CENTRE_OPERATOR and post.unit.kind == UnitKind.COUNTY_CENTRE:
-                q |= Q(span=Span.MULTI, state__in=[EventState.JUDGED, EventState.FEEDBACK_SUBMITTED,
-                                                   EventState.RATED])
-                q |= Q(state=EventState.COLLECTED, region__code__startswith=prefix, escalation_level__gt=0)
+                q |= Q(
+                    span=Span.MULTI,
+                    state__in=[EventState.JUDGED, EventState.FEEDBACK_SUBMITTED, EventState.RATED],
+                )
+                q |= Q(
+                    state=EventState.COLLECTED,
+                    region__code__startswith=prefix,
+                    escalation_level__gt=0,
+                )
             elif post.role == Role.DISPATCHER and post.unit.kind == UnitKind.COMMAND_ROOM:
                 q |= Q(region__code__startswith=prefix) & (
-                    Q(state__in=[EventState.COLLECTED, EventState.FEEDBACK_SUBMITTED, EventState.RATED])
+                    Q(
+                        state__in=[
+                            EventState.COLLECTED,
+                            EventState.FEEDBACK_SUBMITTED,
+                            EventState.RATED,
+                        ]
+                    )
                     | Q(state=EventState.JUDGED) & ~Q(span=Span.MULTI)
                 )
             elif post.role in GRID_ROLES or post.role == Role.STATION_STAFF:
                 q |= Q(region__code__startswith=prefix, state=EventState.CHECKED)
         if unit_ids:
             lead_open = Assignment.objects.filter(
-                event=OuterRef("pk"), unit_id__in=unit_ids, kind="lead", state__in=["issued", "accepted"])
+                event=OuterRef("pk"),
+                unit_id__in=unit_ids,
+                kind="lead",
+                state__in=["issued", "accepted"],
+            )
             sub_open = Assignment.objects.filter(
-                event=OuterRef("pk"), unit_id__in=unit_ids, kind="subtask", state__in=["issued", "accepted"])
-            q |= Q(Exists(lead_open), state__in=[EventState.DISPATCHED, EventState.ACCEPTED,
-                                                 EventState.HANDLING])
+                event=OuterRef("pk"),
+                unit_id__in=unit_ids,
+                kind="subtask",
+                state__in=["issued", "accepted"],
+            )
+            q |= Q(
+                Exists(lead_open),
+                state__in=[EventState.DISPATCHED, EventState.ACCEPTED, EventState.HANDLING],
+            )
             q |= Q(Exists(sub_open))
         return self.filter(q)
 
@@ -142,30 +176,53 @@ class Event(models.Model):
 
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     tracking_code = models.CharField(
-        _("tracking code"), max_length=12, unique=True, default=new_tracking_code, editable=False,
+        _("tracking code"),
+        max_length=12,
+        unique=True,
+        default=new_tracking_code,
+        editable=False,
         help_text=_("Given to the reporter to follow and rate the event on the public page."),
     )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"))
-    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT,
-                                 null=True, blank=True, related_name="events")
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
     # The enforcement matter (执法事项) found at judgement; routing then asks whether the
     # town holds it on the event's date (matters app, differentiated empowerment).
-    matter = models.ForeignKey("matters.Matter", verbose_name=_("enforcement matter"), on_delete=models.PROTECT,
-                               null=True, blank=True, related_name="events")
-    region = models.ForeignKey(Region, verbose_name=_("place"), on_delete=models.PROTECT,
-                               related_name="events")
+    matter = models.ForeignKey(
+        "matters.Matter",
+        verbose_name=_("enforcement matter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("place"), on_delete=models.PROTECT, related_name="events"
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
-    latitude = models.DecimalField(_("latitude (GCJ-02)"), max_digits=9, decimal_places=6,
-                                   null=True, blank=True)
-    longitude = models.DecimalField(_("longitude (GCJ-02)"), max_digits=9, decimal_places=6,
-                                    null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude (GCJ-02)"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude (GCJ-02)"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     occurred_at = models.DateTimeField(_("occurred at"), null=True, blank=True)
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now, db_index=True)
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="reported_events",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_events",
     )
     # Personal data of the reporter: shown masked; see privacy/.
     reporter_name = models.CharField(_("reporter name"), max_length=60, blank=True)
@@ -173,23 +230,37 @@ class Event(models.Model):
     reporter_id_number = models.CharField(_("reporter ID number"), max_length=18, blank=True)
     reporter_address = models.CharField(_("reporter address"), max_length=200, blank=True)
     is_anonymous = models.BooleanField(
-        _("anonymous to the public"), default=False,
+        _("anonymous to the public"),
+        default=False,
         help_text=_("The reporter's identity never appears on public pages or feeds."),
     )
 
-    state = models.CharField(_("state"), max_length=20, choices=EventState.choices,
-                             default=EventState.COLLECTED, db_index=True)
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=EventState.choices,
+        default=EventState.COLLECTED,
+        db_index=True,
+    )
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, blank=True)
     span = models.CharField(_("span"), max_length=10, choices=Span.choices, blank=True)
     grading_reason = models.TextField(_("grading reason"), blank=True)
     deadline_at = models.DateTimeField(_("current deadline"), null=True, blank=True, db_index=True)
     escalated_deadline_at = models.DateTimeField(
-        _("deadline last escalated"), null=True, blank=True,
+        _("deadline last escalated"),
+        null=True,
+        blank=True,
         help_text=_("So that one missed deadline is escalated once, not at every sweep."),
     )
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
-    merged_into = models.ForeignKey("self", verbose_name=_("merged into"), on_delete=models.PROTECT,
-                                    null=True, blank=True, related_name="duplicates")
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -246,22 +317,36 @@ class Assignment(models.Model):
     or one sub-task of a county coordination order (协同处置指令), each with its own
     deadlines and feedback."""
 
-    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.PROTECT,
-                              related_name="assignments")
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT,
-                             related_name="assignments")
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments"
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=AssignmentKind.choices)
-    state = models.CharField(_("state"), max_length=10, choices=AssignmentState.choices,
-                             default=AssignmentState.ISSUED)
+    state = models.CharField(
+        _("state"), max_length=10, choices=AssignmentState.choices, default=AssignmentState.ISSUED
+    )
     instruction = models.TextField(_("instruction"), blank=True)
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"),
-                                  on_delete=models.PROTECT, null=True, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
     accept_due_at = models.DateTimeField(_("accept by"), null=True, blank=True)
     due_at = models.DateTimeField(_("feedback due"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("accepted by"),
-                                    on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     return_reason = models.TextField(_("return reason"), blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
@@ -291,14 +376,20 @@ class Assignment(models.Model):
 class Feedback(models.Model):
     """The disposal feedback form (处置反馈单) a handling unit submits."""
 
-    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.PROTECT,
-                              related_name="feedbacks")
-    assignment = models.ForeignKey(Assignment, verbose_name=_("assignment"), on_delete=models.PROTECT,
-                                   related_name="feedbacks")
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.PROTECT, related_name="feedbacks"
+    )
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.PROTECT, related_name="feedbacks"
+    )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     measures = models.TextField(_("measures taken"))
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"),
-                                     on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
 
     class Meta:
@@ -313,12 +404,17 @@ class Feedback(models.Model):
 class Check(models.Model):
     """An independent check (核查) of the handling before the event can close."""
 
-    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.PROTECT,
-                              related_name="checks")
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.PROTECT, related_name="checks"
+    )
     passed = models.BooleanField(_("passed"))
     notes = models.TextField(_("notes"), blank=True)
-    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("checked by"),
-                                   on_delete=models.PROTECT, related_name="+")
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
 
     class Meta:
@@ -333,13 +429,20 @@ class Check(models.Model):
 class EventRating(models.Model):
     """The satisfaction evaluation form (满意度评价单), by the reporter or collected by staff."""
 
-    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.PROTECT,
-                              related_name="ratings")
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.PROTECT, related_name="ratings"
+    )
     rating = models.CharField(_("rating"), max_length=20, choices=Rating.choices)
     comment = models.TextField(_("comment"), blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=RatingChannel.choices)
-    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("collected by"),
-                                 on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("collected by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     rated_at = models.DateTimeField(_("rated at"), default=timezone.now)
 
     class Meta:
@@ -354,18 +457,31 @@ class EventRating(models.Model):
 class Attachment(models.Model):
     """A photo or document attached at intake or with feedback; served only through a scoped view."""
 
-    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.PROTECT,
-                              related_name="attachments")
-    feedback = models.ForeignKey(Feedback, verbose_name=_("feedback form"), on_delete=models.PROTECT,
-                                 null=True, blank=True, related_name="attachments")
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    feedback = models.ForeignKey(
+        Feedback,
+        verbose_name=_("feedback form"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
     stage = models.CharField(_("stage"), max_length=10, choices=AttachmentStage.choices)
     file = models.FileField(_("file"), upload_to="attachments/", max_length=255)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"),
-                                    on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:
@@ -384,8 +500,9 @@ class Attachment(models.Model):
 class EventHistory(HistoryEntry):
     """One row per change to an event: the complete, immutable timeline (事件流转记录)."""
 
-    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.PROTECT,
-                              related_name="history")
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.PROTECT, related_name="history"
+    )
 
     class Meta(HistoryEntry.Meta):
         verbose_name = _("event history entry")
@@ -410,7 +527,9 @@ class DeadlineRule(models.Model):
         verbose_name_plural = _("deadline rules")
         ordering = ["stage", "urgency", "span"]
         constraints = [
-            models.UniqueConstraint(fields=["stage", "urgency", "span"], name="events_deadline_rule_unique"),
+            models.UniqueConstraint(
+                fields=["stage", "urgency", "span"], name="events_deadline_rule_unique"
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="events_deadline_rule_positive"),
         ]
 

@@ -29,8 +29,11 @@ def capacities(user, event) -> frozenset[str]:
             caps.add("county_centre")
         elif post.role == Role.LEADER:
             caps.add("leader")
-        elif (post.role == Role.DISPATCHER and unit.kind == UnitKind.COMMAND_ROOM
-              and code.startswith(unit.region.prefix)):
+        elif (
+            post.role == Role.DISPATCHER
+            and unit.kind == UnitKind.COMMAND_ROOM
+            and code.startswith(unit.region.prefix)
+        ):
             caps.add("command_room")
         elif post.role in COLLECTOR_ROLES and code.startswith(unit.region.prefix):
             caps.add("collector")
@@ -84,7 +87,8 @@ def event_actions(user, event, caps: frozenset[str] | None = None):
     allowed = EVENT_WORKFLOW.allowed(state=event.state, capacities=caps)
     if event.span == Span.MULTI:
         allowed = [
-            t for t in allowed
+            t
+            for t in allowed
             if t.name != "redispatch" and (t.name != "dispatch" or "county_centre" in caps)
         ]
     return allowed

@@ -87,7 +87,12 @@ def _one(kind: str, region: Region | None) -> Unit | None:
 
 
 def county_unit(kind: str) -> Unit | None:
-    return Unit.objects.active().filter(kind=kind, region__level=RegionLevel.COUNTY).order_by("id").first()
+    return (
+        Unit.objects.active()
+        .filter(kind=kind, region__level=RegionLevel.COUNTY)
+        .order_by("id")
+        .first()
+    )
 
 
 def route(event: Event) -> Route:
@@ -103,21 +108,30 @@ def route(event: Event) -> Route:
         squad = _one(UnitKind.SQUAD, town)
         if squad:
             subtasks.append(squad)
-        return Route(lead=None, subtasks=subtasks, dispatched_by_county=True,
-                     explanation=str(_("Multi-span: the county centre issues a coordination order.")))
+        return Route(
+            lead=None,
+            subtasks=subtasks,
+            dispatched_by_county=True,
+            explanation=str(_("Multi-span: the county centre issues a coordination order.")),
+        )
     if event.urgency == Urgency.URGENT:
         team = county_unit(UnitKind.EMERGENCY_TEAM)
         if team is None:
             raise InvalidInput(_("No emergency response team is set up in this county."))
         assist = [u for u in [_one(UnitKind.COMMAND_ROOM, town)] if u]
-        return Route(lead=team, assist=assist,
-                     explanation=str(_("Urgent: the emergency response team handles, the town assists.")))
+        return Route(
+            lead=team,
+            assist=assist,
+            explanation=str(_("Urgent: the emergency response team handles, the town assists.")),
+        )
     category = event.category
     if category and category.handling_level == HandlingLevel.VILLAGE:
         station = _one(UnitKind.VILLAGE_STATION, event.region.village)
         if station is not None:
-            return Route(lead=station,
-                         explanation=str(_("General, village level: the village liaison station handles.")))
+            return Route(
+                lead=station,
+                explanation=str(_("General, village level: the village liaison station handles.")),
+            )
     on = event_date(event)
     matter = event.matter if event.matter_id else None
     if town is not None and town_may_handle(town=town, category=category, on=on, matter=matter):
@@ -125,17 +139,33 @@ def route(event: Event) -> Route:
         if squad is None:
             raise InvalidInput(_("The town %(town)s has no enforcement squad.") % {"town": town})
         if matter is not None:
-            return Route(lead=squad, explanation=str(
-                _("General: %(town)s holds the matter %(code)s on %(date)s; its enforcement squad handles.")
-                % {"town": town.name, "code": matter.code, "date": on.isoformat()}))
-        return Route(lead=squad, explanation=str(_("General: the town enforcement squad holds the power.")))
+            return Route(
+                lead=squad,
+                explanation=str(
+                    _(
+                        "General: %(town)s holds the matter %(code)s on %(date)s; its enforcement squad handles."
+                    )
+                    % {"town": town.name, "code": matter.code, "date": on.isoformat()}
+                ),
+            )
+        return Route(
+            lead=squad, explanation=str(_("General: the town enforcement squad holds the power."))
+        )
     department = owning_department(event)
     if department is None:
         raise InvalidInput(_("No county department owns this category; choose the unit by hand."))
     if matter is not None:
-        return Route(lead=department, explanation=str(
-            _("General: %(town)s does not hold the matter %(code)s on %(date)s; the owning county "
-              "department handles.")
-            % {"town": town.name if town else "—", "code": matter.code, "date": on.isoformat()}))
-    return Route(lead=department,
-                 explanation=str(_("General, not delegated to the town: the county department handles.")))
+        return Route(
+            lead=department,
+            explanation=str(
+                _(
+                    "General: %(town)s does not hold the matter %(code)s on %(date)s; the owning county "
+                    "department handles."
+                )
+                % {"town": town.name if town else "—", "code": matter.code, "date": on.isoformat()}
+            ),
+        )
+    return Route(
+        lead=department,
+        explanation=str(_("General, not delegated to the town: the county department handles.")),
+    )

@@ -70,26 +70,52 @@ MAX_DESCRIPTION = 5000
 
 
 def _lock(event: Event) -> Event:
-    return Event.objects.select_for_update(of=("self",)).select_related("region", "category").get(pk=event.pk)
+    return (
+        Event.objects.select_for_update(of=("self",))
+        .select_related("region", "category")
+        .get(pk=event.pk)
+    )
 
 
-def _check(event: Event, name: str, by: User | None, *, caps: Iterable[str] | None = None,
-           reason: str = ""):
+def _check(
+    event: Event, name: str, by: User | None, *, caps: Iterable[str] | None = None, reason: str = ""
+):
     caps = frozenset(caps) if caps is not None else capacities(by, event)
     transition = EVENT_WORKFLOW.check(name, state=event.state, capacities=caps)
     return transition, transition.clean_reason(reason)
 
 
-def _record(event: Event, action: str, *, by: User | None, from_state: str, to_state: str,
-            reason: str = "", details: dict | None = None) -> EventHistory:
+def _record(
+    event: Event,
+    action: str,
+    *,
+    by: User | None,
+    from_state: str,
+    to_state: str,
+    reason: str = "",
+    details: dict | None = None,
+) -> EventHistory:
     return EventHistory.objects.create(
-        event=event, actor=by, action=action, from_state=from_state, to_state=to_state,
-        reason=reason, details=details or {},
+        event=event,
+        actor=by,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        details=details or {},
     )
 
 
-def _move(event: Event, action: str, to_state: str, *, by: User | None, reason: str = "",
-          details: dict | None = None, deadline_at: dt.datetime | None | bool = False) -> EventHistory:
+def _move(
+    event: Event,
+    action: str,
+    to_state: str,
+    *,
+    by: User | None,
+    reason: str = "",
+    details: dict | None = None,
+    deadline_at: dt.datetime | None | bool = False,
+) -> EventHistory:
     """Set the new state (and deadline, unless ``False``), save, append history."""
     from_state = event.state
     event.state = to_state
@@ -101,8 +127,15 @@ def _move(event: Event, action: str, to_state: str, *, by: User | None, reason: 
         event.closed_at = timezone.now()
         fields.append("closed_at")
     event.save(update_fields=fields)
-    return _record(event, action, by=by, from_state=from_state, to_state=to_state, reason=reason,
-                   details=details)
+    return _record(
+        event,
+        action,
+        by=by,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        details=details,
+    )
 
 
 def _link(event: Event) -> str:
@@ -127,15 +160,27 @@ def _dispatching_units(event: Event) -> list[Unit]:
     return units
 
 
-def _attach(event: Event, checked: Sequence[uploads.CheckedUpload], *, stage: str, by: User | None,
-            feedback: Feedback | None = None) -> list[Attachment]:
+def _attach(
+    event: Event,
+    checked: Sequence[uploads.CheckedUpload],
+    *,
+    stage: str,
+    by: User | None,
+    feedback: Feedback | None = None,
+) -> list[Attachment]:
     rows = []
     for upload in checked:
         rows.append(
             Attachment.objects.create(
-                event=event, feedback=feedback, stage=stage, file=upload.storage_name,
-                original_name=upload.name, content_type=upload.content_type, size=len(upload.data),
-                sha256=upload.sha256, uploaded_by=by,
+                event=event,
+                feedback=feedback,
+                stage=stage,
+                file=upload.storage_name,
+                original_name=upload.name,
+                content_type=upload.content_type,
+                size=len(upload.data),
+                sha256=upload.sha256,
+                uploaded_by=by,
             )
         )
     return rows
@@ -186,37 +231,51 @@ def create_event(
     if source not in Source.values:
         raise InvalidInput(_("Unknown source."), field="source")
     if by is None and source not in PUBLIC_SOURCES:
-        raise NotPermitted(_("Only the public portal and Open311 clients may report without signing in."))
+        raise NotPermitted(
+            _("Only the public portal and Open311 clients may report without signing in.")
+        )
     if by is not None and not by.is_active:
         raise NotPermitted(_("This account is disabled."))
-    description = _clean_text(description, field="description", max_length=MAX_DESCRIPTION, required=True)
+    description = _clean_text(
+        description, field="description", max_length=MAX_DESCRIPTION, required=True
+    )
     title = _clean_text(title, field="title", max_length=MAX_TITLE, required=False)
     if not title:
         title = description.splitlines()[0][:40]
     reporter_name = _clean_text(reporter_name, field="reporter_name", max_length=60, required=False)
     reporter_phone = (reporter_phone or "").strip().replace(" ", "")
     if reporter_phone and not is_valid_phone(reporter_phone):
-        raise InvalidInput(_("“%(v)s” is not a valid phone number.") % {"v": reporter_phone},
-                           field="reporter_phone")
+        raise InvalidInput(
+            _("“%(v)s” is not a valid phone number.") % {"v": reporter_phone},
+            field="reporter_phone",
+        )
     reporter_id_number = (reporter_id_number or "").strip().upper()
     if reporter_id_number and not is_valid_id_number(reporter_id_number):
-        raise InvalidInput(_("The ID number is not valid (18 characters, check digit)."),
-                           field="reporter_id_number")
-    reporter_address = _clean_text(reporter_address, field="reporter_address", max_length=200, required=False)
+        raise InvalidInput(
+            _("The ID number is not valid (18 characters, check digit)."),
+            field="reporter_id_number",
+        )
+    reporter_address = _clean_text(
+        reporter_address, field="reporter_address", max_length=200, required=False
+    )
     address = _clean_text(location.address, field="address", max_length=200, required=False)
     now = timezone.now()
     if occurred_at is not None:
         if timezone.is_naive(occurred_at):
             occurred_at = timezone.make_aware(occurred_at)
         if occurred_at > now + dt.timedelta(minutes=5):
-            raise InvalidInput(_("The time it happened cannot be in the future."), field="occurred_at")
+            raise InvalidInput(
+                _("The time it happened cannot be in the future."), field="occurred_at"
+            )
     if category is not None and not category.is_active:
         raise InvalidInput(_("This category is no longer in use."), field="category")
     lat, lng = location.latitude, location.longitude
     if lat is not None and lng is not None and location.datum == "wgs84":
         lng, lat = wgs84_to_gcj02(float(lng), float(lat))
     if location.region is not None and location.region.level == RegionLevel.COUNTY:
-        raise InvalidInput(_("Choose a town, village or grid, not the whole county."), field="region")
+        raise InvalidInput(
+            _("Choose a town, village or grid, not the whole county."), field="region"
+        )
     region = resolve_location(region=location.region, latitude=lat, longitude=lng, address=address)
     checked = _prepare_uploads(attachments)
 
@@ -242,11 +301,21 @@ def create_event(
             deadline_at=deadline(DeadlineStage.JUDGE, now),
         )
         _attach(event, checked, stage=AttachmentStage.INTAKE, by=by)
-        _record(event, "collect", by=by, from_state="", to_state=S.COLLECTED,
-                details={"source": source, "attachments": len(checked)})
-        notify_units(_dispatching_units(event), verb="new_event",
-                     message=_("New event %(number)s: %(title)s"), params={"number": event.number, "title": title},
-                     link=_link(event))
+        _record(
+            event,
+            "collect",
+            by=by,
+            from_state="",
+            to_state=S.COLLECTED,
+            details={"source": source, "attachments": len(checked)},
+        )
+        notify_units(
+            _dispatching_units(event),
+            verb="new_event",
+            message=_("New event %(number)s: %(title)s"),
+            params={"number": event.number, "title": title},
+            link=_link(event),
+        )
     return event
 
 
@@ -254,8 +323,16 @@ def create_event(
 
 
 @transaction.atomic
-def judge_event(event: Event, *, by: User, urgency: str, span: str, reason: str,
-                category: Category | None = None, matter=None) -> Event:
+def judge_event(
+    event: Event,
+    *,
+    by: User,
+    urgency: str,
+    span: str,
+    reason: str,
+    category: Category | None = None,
+    matter=None,
+) -> Event:
     """研判: grade urgency and span, confirm the category, with a reason.
 
     ``matter`` (optional) names the enforcement matter (执法事项); its category then
@@ -273,9 +350,12 @@ def judge_event(event: Event, *, by: User, urgency: str, span: str, reason: str,
         raise InvalidInput(_("This category is no longer in use."), field="category")
     if matter is not None and not matter.is_active:
         raise InvalidInput(_("This matter is no longer in use."), field="matter")
-    before = {"urgency": event.urgency, "span": event.span,
-              "category": event.category.code if event.category else None,
-              "matter": event.matter.code if event.matter_id else None}
+    before = {
+        "urgency": event.urgency,
+        "span": event.span,
+        "category": event.category.code if event.category else None,
+        "matter": event.matter.code if event.matter_id else None,
+    }
     event.urgency, event.span, event.grading_reason = urgency, span, reason
     if matter is not None:
         event.matter = matter
@@ -285,8 +365,12 @@ def judge_event(event: Event, *, by: User, urgency: str, span: str, reason: str,
         if event.matter_id and event.matter.category_id != category.pk:
             event.matter = None
     event.save(update_fields=["urgency", "span", "grading_reason", "category", "matter"])
-    details = {"urgency": urgency, "span": span,
-               "category": event.category.code if event.category else None, "before": before}
+    details = {
+        "urgency": urgency,
+        "span": span,
+        "category": event.category.code if event.category else None,
+        "before": before,
+    }
     if event.matter_id:
         version = event.matter.current_version(on=event_date(event))
         details["matter"] = event.matter.code
@@ -295,8 +379,13 @@ def judge_event(event: Event, *, by: User, urgency: str, span: str, reason: str,
     if span == Span.MULTI:
         centre = county_unit(UnitKind.COUNTY_CENTRE)
         if centre:
-            notify_units([centre], verb="coordination_needed",
-                         message=_("Multi-span event %(number)s needs a coordination order"), params={"number": event.number}, link=_link(event))
+            notify_units(
+                [centre],
+                verb="coordination_needed",
+                message=_("Multi-span event %(number)s needs a coordination order"),
+                params={"number": event.number},
+                link=_link(event),
+            )
     return event
 
 
@@ -307,25 +396,47 @@ class SubtaskSpec:
     due_at: dt.datetime | None = None
 
 
-def _issue(event: Event, *, unit: Unit, kind: str, by: User | None, instruction: str = "",
-           due_at: dt.datetime | None = None, now: dt.datetime | None = None) -> Assignment:
+def _issue(
+    event: Event,
+    *,
+    unit: Unit,
+    kind: str,
+    by: User | None,
+    instruction: str = "",
+    due_at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> Assignment:
     now = now or timezone.now()
     if not unit.is_active:
         raise InvalidInput(_("%(unit)s is not active.") % {"unit": unit}, field="unit")
     accept_due = deadline(DeadlineStage.ACCEPT, now, urgency=event.urgency, span=event.span)
-    handle_due = due_at or deadline(DeadlineStage.HANDLE, now, urgency=event.urgency, span=event.span)
+    handle_due = due_at or deadline(
+        DeadlineStage.HANDLE, now, urgency=event.urgency, span=event.span
+    )
     if due_at is not None and due_at <= now:
         raise InvalidInput(_("A sub-task's deadline must be in the future."), field="due_at")
     return Assignment.objects.create(
-        event=event, unit=unit, kind=kind, instruction=instruction, issued_at=now, issued_by=by,
+        event=event,
+        unit=unit,
+        kind=kind,
+        instruction=instruction,
+        issued_at=now,
+        issued_by=by,
         accept_due_at=accept_due if kind != AssignmentKind.ASSIST else None,
         due_at=handle_due,
     )
 
 
 @transaction.atomic
-def dispatch_event(event: Event, *, by: User, to_unit: Unit | None = None, reason: str = "",
-                   instruction: str = "", subtasks: Sequence[SubtaskSpec] | None = None) -> Event:
+def dispatch_event(
+    event: Event,
+    *,
+    by: User,
+    to_unit: Unit | None = None,
+    reason: str = "",
+    instruction: str = "",
+    subtasks: Sequence[SubtaskSpec] | None = None,
+) -> Event:
     """派遣 by the routing rules. A dispatcher may pick another unit, with a reason.
 
     Multi-span events are dispatched only by the county centre, as a coordination
@@ -338,25 +449,55 @@ def dispatch_event(event: Event, *, by: User, to_unit: Unit | None = None, reaso
     now = timezone.now()
     if event.span == Span.MULTI:
         if "county_centre" not in caps:
-            raise NotPermitted(_("Multi-span events are dispatched by the county centre as a "
-                                 "coordination order."))
+            raise NotPermitted(
+                _("Multi-span events are dispatched by the county centre as a coordination order.")
+            )
         specs = list(subtasks) if subtasks else [SubtaskSpec(unit=u) for u in suggested.subtasks]
         units = [s.unit.pk for s in specs]
         if len(set(units)) != len(units):
             raise InvalidInput(_("Each unit may receive only one sub-task."), field="subtasks")
         if len(specs) < 2:
-            raise InvalidInput(_("A coordination order needs sub-tasks for at least two units."),
-                               field="subtasks")
-        issued = [_issue(event, unit=s.unit, kind=AssignmentKind.SUBTASK, by=by,
-                         instruction=s.instruction, due_at=s.due_at, now=now) for s in specs]
-        _move(event, transition.name, S.DISPATCHED, by=by, reason=reason,
-              deadline_at=min(a.accept_due_at for a in issued if a.accept_due_at) if issued else None,
-              details={"coordination_order": True,
-                       "subtasks": [{"assignment": a.pk, "unit": a.unit.code,
-                                     "due_at": a.due_at.isoformat() if a.due_at else None}
-                                    for a in issued]})
-        notify_units([a.unit for a in issued], verb="subtask_issued",
-                     message=_("Coordination sub-task for %(number)s: %(title)s"), params={"number": event.number, "title": event.title}, link=_link(event))
+            raise InvalidInput(
+                _("A coordination order needs sub-tasks for at least two units."), field="subtasks"
+            )
+        issued = [
+            _issue(
+                event,
+                unit=s.unit,
+                kind=AssignmentKind.SUBTASK,
+                by=by,
+                instruction=s.instruction,
+                due_at=s.due_at,
+                now=now,
+            )
+            for s in specs
+        ]
+        _move(
+            event,
+            transition.name,
+            S.DISPATCHED,
+            by=by,
+            reason=reason,
+            deadline_at=min(a.accept_due_at for a in issued if a.accept_due_at) if issued else None,
+            details={
+                "coordination_order": True,
+                "subtasks": [
+                    {
+                        "assignment": a.pk,
+                        "unit": a.unit.code,
+                        "due_at": a.due_at.isoformat() if a.due_at else None,
+                    }
+                    for a in issued
+                ],
+            },
+        )
+        notify_units(
+            [a.unit for a in issued],
+            verb="subtask_issued",
+            message=_("Coordination sub-task for %(number)s: %(title)s"),
+            params={"number": event.number, "title": event.title},
+            link=_link(event),
+        )
         return event
 
     lead_unit = to_unit or suggested.lead
@@ -364,24 +505,49 @@ def dispatch_event(event: Event, *, by: User, to_unit: Unit | None = None, reaso
         raise InvalidInput(_("No unit found for this event; choose one."), field="unit")
     overridden = suggested.lead is not None and lead_unit.pk != suggested.lead.pk
     if overridden and not reason:
-        raise InvalidInput(_("Give a reason for sending it somewhere other than the suggested unit."),
-                           field="reason")
-    lead = _issue(event, unit=lead_unit, kind=AssignmentKind.LEAD, by=by, instruction=instruction, now=now)
+        raise InvalidInput(
+            _("Give a reason for sending it somewhere other than the suggested unit."),
+            field="reason",
+        )
+    lead = _issue(
+        event, unit=lead_unit, kind=AssignmentKind.LEAD, by=by, instruction=instruction, now=now
+    )
     assists = [
         _issue(event, unit=u, kind=AssignmentKind.ASSIST, by=by, now=now)
-        for u in suggested.assist if u.pk != lead_unit.pk
+        for u in suggested.assist
+        if u.pk != lead_unit.pk
     ]
-    _move(event, transition.name, S.DISPATCHED, by=by, reason=reason, deadline_at=lead.accept_due_at,
-          details={"unit": lead_unit.code, "assignment": lead.pk,
-                   "assist": [a.unit.code for a in assists],
-                   "suggested": suggested.lead.code if suggested.lead else None,
-                   "overridden": overridden, "rule": suggested.explanation})
-    notify_units([lead_unit], verb="dispatched",
-                 message=_("Dispatched to you: %(number)s %(title)s"), params={"number": event.number, "title": event.title}, link=_link(event))
+    _move(
+        event,
+        transition.name,
+        S.DISPATCHED,
+        by=by,
+        reason=reason,
+        deadline_at=lead.accept_due_at,
+        details={
+            "unit": lead_unit.code,
+            "assignment": lead.pk,
+            "assist": [a.unit.code for a in assists],
+            "suggested": suggested.lead.code if suggested.lead else None,
+            "overridden": overridden,
+            "rule": suggested.explanation,
+        },
+    )
+    notify_units(
+        [lead_unit],
+        verb="dispatched",
+        message=_("Dispatched to you: %(number)s %(title)s"),
+        params={"number": event.number, "title": event.title},
+        link=_link(event),
+    )
     if assists:
-        notify_units([a.unit for a in assists], verb="assist",
-                     message=_("Assist the emergency team on %(number)s"), params={"number": event.number},
-                     link=_link(event))
+        notify_units(
+            [a.unit for a in assists],
+            verb="assist",
+            message=_("Assist the emergency team on %(number)s"),
+            params={"number": event.number},
+            link=_link(event),
+        )
     return event
 
 
@@ -391,8 +557,9 @@ def dispatch_event(event: Event, *, by: User, to_unit: Unit | None = None, reaso
 def _lead(event: Event) -> Assignment:
     lead = event.lead_assignment()
     if lead is None:
-        raise InvalidInput(_("This event has no lead unit; multi-span events are handled through "
-                             "their sub-tasks."))
+        raise InvalidInput(
+            _("This event has no lead unit; multi-span events are handled through their sub-tasks.")
+        )
     return lead
 
 
@@ -405,8 +572,14 @@ def accept_event(event: Event, *, by: User) -> Event:
     now = timezone.now()
     lead.state, lead.accepted_at, lead.accepted_by = A.ACCEPTED, now, by
     lead.save(update_fields=["state", "accepted_at", "accepted_by"])
-    _move(event, transition.name, S.ACCEPTED, by=by, deadline_at=lead.due_at,
-          details={"assignment": lead.pk, "unit": lead.unit.code})
+    _move(
+        event,
+        transition.name,
+        S.ACCEPTED,
+        by=by,
+        deadline_at=lead.due_at,
+        details={"assignment": lead.pk, "unit": lead.unit.code},
+    )
     return event
 
 
@@ -427,16 +600,29 @@ def return_event(event: Event, *, by: User, reason: str) -> Event:
     lead.state, lead.return_reason = A.RETURNED, reason
     lead.save(update_fields=["state", "return_reason"])
     event.assignments.filter(kind=AssignmentKind.ASSIST).open().update(state=A.CANCELLED)
-    _move(event, transition.name, S.JUDGED, by=by, reason=reason,
-          deadline_at=deadline(DeadlineStage.JUDGE, timezone.now()),
-          details={"assignment": lead.pk, "unit": lead.unit.code})
-    notify_units(_dispatching_units(event), verb="returned",
-                 message=_("%(unit)s returned %(number)s: %(reason)s"), params={"unit": lead.unit, "number": event.number, "reason": reason}, link=_link(event))
+    _move(
+        event,
+        transition.name,
+        S.JUDGED,
+        by=by,
+        reason=reason,
+        deadline_at=deadline(DeadlineStage.JUDGE, timezone.now()),
+        details={"assignment": lead.pk, "unit": lead.unit.code},
+    )
+    notify_units(
+        _dispatching_units(event),
+        verb="returned",
+        message=_("%(unit)s returned %(number)s: %(reason)s"),
+        params={"unit": lead.unit, "number": event.number, "reason": reason},
+        link=_link(event),
+    )
     return event
 
 
 @transaction.atomic
-def redispatch_event(event: Event, *, by: User, to_unit: Unit, reason: str, instruction: str = "") -> Event:
+def redispatch_event(
+    event: Event, *, by: User, to_unit: Unit, reason: str, instruction: str = ""
+) -> Event:
     """改派: take the event from its current unit and give it to another."""
     event = _lock(event)
     transition, reason = _check(event, "redispatch", by, reason=reason)
@@ -444,53 +630,86 @@ def redispatch_event(event: Event, *, by: User, to_unit: Unit, reason: str, inst
         raise InvalidInput(_("Change a coordination order through its sub-tasks."))
     old = _lead(event)
     if old.unit_id == to_unit.pk:
-        raise InvalidInput(_("The event is already with %(unit)s.") % {"unit": to_unit}, field="unit")
+        raise InvalidInput(
+            _("The event is already with %(unit)s.") % {"unit": to_unit}, field="unit"
+        )
     old.state = A.CANCELLED
     old.save(update_fields=["state"])
     lead = _issue(event, unit=to_unit, kind=AssignmentKind.LEAD, by=by, instruction=instruction)
-    _move(event, transition.name, S.DISPATCHED, by=by, reason=reason, deadline_at=lead.accept_due_at,
-          details={"from_unit": old.unit.code, "unit": to_unit.code, "assignment": lead.pk})
-    notify_units([to_unit], verb="dispatched",
-                 message=_("Dispatched to you: %(number)s %(title)s"), params={"number": event.number, "title": event.title}, link=_link(event))
+    _move(
+        event,
+        transition.name,
+        S.DISPATCHED,
+        by=by,
+        reason=reason,
+        deadline_at=lead.accept_due_at,
+        details={"from_unit": old.unit.code, "unit": to_unit.code, "assignment": lead.pk},
+    )
+    notify_units(
+        [to_unit],
+        verb="dispatched",
+        message=_("Dispatched to you: %(number)s %(title)s"),
+        params={"number": event.number, "title": event.title},
+        link=_link(event),
+    )
     return event
 
 
-def _new_feedback(event: Event, assignment: Assignment, *, by: User, outcome: str, measures: str,
-                  checked) -> Feedback:
+def _new_feedback(
+    event: Event, assignment: Assignment, *, by: User, outcome: str, measures: str, checked
+) -> Feedback:
     if outcome not in Outcome.values:
         raise InvalidInput(_("Choose the outcome."), field="outcome")
     measures = _clean_text(measures, field="measures", max_length=MAX_DESCRIPTION, required=True)
-    feedback = Feedback.objects.create(event=event, assignment=assignment, outcome=outcome,
-                                       measures=measures, submitted_by=by)
+    feedback = Feedback.objects.create(
+        event=event, assignment=assignment, outcome=outcome, measures=measures, submitted_by=by
+    )
     _attach(event, checked, stage=AttachmentStage.FEEDBACK, by=by, feedback=feedback)
     return feedback
 
 
-def submit_feedback(event: Event, *, by: User, outcome: str, measures: str, attachments=()) -> Event:
+def submit_feedback(
+    event: Event, *, by: User, outcome: str, measures: str, attachments=()
+) -> Event:
     """处置反馈单: what was done, with photos."""
     checked = _prepare_uploads(attachments)
     with transaction.atomic():
         event = _lock(event)
         transition, _r = _check(event, "submit_feedback", by)
         lead = _lead(event)
-        feedback = _new_feedback(event, lead, by=by, outcome=outcome, measures=measures, checked=checked)
+        feedback = _new_feedback(
+            event, lead, by=by, outcome=outcome, measures=measures, checked=checked
+        )
         now = timezone.now()
         lead.state, lead.done_at = A.DONE, now
         lead.save(update_fields=["state", "done_at"])
-        event.assignments.filter(kind=AssignmentKind.ASSIST).open().update(state=A.DONE, done_at=now)
-        _move(event, transition.name, S.FEEDBACK_SUBMITTED, by=by,
-              deadline_at=deadline(DeadlineStage.CHECK, now),
-              details={"feedback": feedback.pk, "outcome": outcome, "attachments": len(checked)})
-        notify_units(_dispatching_units(event), verb="feedback",
-                     message=_("Feedback on %(number)s is ready to check"), params={"number": event.number},
-                     link=_link(event))
+        event.assignments.filter(kind=AssignmentKind.ASSIST).open().update(
+            state=A.DONE, done_at=now
+        )
+        _move(
+            event,
+            transition.name,
+            S.FEEDBACK_SUBMITTED,
+            by=by,
+            deadline_at=deadline(DeadlineStage.CHECK, now),
+            details={"feedback": feedback.pk, "outcome": outcome, "attachments": len(checked)},
+        )
+        notify_units(
+            _dispatching_units(event),
+            verb="feedback",
+            message=_("Feedback on %(number)s is ready to check"),
+            params={"number": event.number},
+            link=_link(event),
+        )
     return event
 
 
 # --- check, rating, rework, close ------------------------------------------------
 
 
-def _reopen_work(event: Event, *, by: User | None, reason: str, only: Iterable[int] | None = None) -> None:
+def _reopen_work(
+    event: Event, *, by: User | None, reason: str, only: Iterable[int] | None = None
+) -> None:
     """Send the work back to the unit(s) for rework, with a fresh handling deadline."""
     now = timezone.now()
     due = deadline(DeadlineStage.HANDLE, now, urgency=event.urgency, span=event.span)
@@ -502,8 +721,15 @@ def _reopen_work(event: Event, *, by: User | None, reason: str, only: Iterable[i
             ASSIGNMENT_WORKFLOW.check("reopen_subtask", state=sub.state, capacities=SYSTEM)
             sub.state, sub.done_at, sub.due_at = A.ACCEPTED, None, due
             sub.save(update_fields=["state", "done_at", "due_at"])
-            _record(event, "reopen_subtask", by=by, from_state=A.DONE, to_state=A.ACCEPTED, reason=reason,
-                    details={"assignment": sub.pk, "unit": sub.unit.code})
+            _record(
+                event,
+                "reopen_subtask",
+                by=by,
+                from_state=A.DONE,
+                to_state=A.ACCEPTED,
+                reason=reason,
+                details={"assignment": sub.pk, "unit": sub.unit.code},
+            )
         units = [s.unit for s in subtasks]
     else:
         lead = _lead(event)
@@ -511,14 +737,24 @@ def _reopen_work(event: Event, *, by: User | None, reason: str, only: Iterable[i
         lead.save(update_fields=["state", "done_at", "due_at"])
         units = [lead.unit]
     event.deadline_at = due
-    notify_units(units, verb="rework",
-                 message=_("Rework needed on %(number)s: %(reason)s"), params={"number": event.number, "reason": reason},
-                 link=_link(event))
+    notify_units(
+        units,
+        verb="rework",
+        message=_("Rework needed on %(number)s: %(reason)s"),
+        params={"number": event.number, "reason": reason},
+        link=_link(event),
+    )
 
 
 @transaction.atomic
-def check_event(event: Event, *, by: User, passed: bool, notes: str = "",
-                reopen_subtasks: Iterable[int] | None = None) -> Event:
+def check_event(
+    event: Event,
+    *,
+    by: User,
+    passed: bool,
+    notes: str = "",
+    reopen_subtasks: Iterable[int] | None = None,
+) -> Event:
     """核查: an independent check of the handling. Failing sends it back for rework (返工)."""
     event = _lock(event)
     transition, _r = _check(event, "check", by)
@@ -527,21 +763,46 @@ def check_event(event: Event, *, by: User, passed: bool, notes: str = "",
         raise InvalidInput(_("Say what is not done when the check fails."), field="notes")
     check = Check.objects.create(event=event, passed=passed, notes=notes, checked_by=by)
     if passed:
-        _move(event, transition.name, S.CHECKED, by=by, reason=notes, deadline_at=None,
-              details={"check": check.pk, "passed": True})
-        collectors = Unit.objects.active().serving(event.region).filter(
-            kind__in=[UnitKind.VILLAGE_STATION, UnitKind.GRID_TEAM])
-        notify_units(collectors, verb="rate",
-                     message=_("Collect the satisfaction rating for %(number)s"), params={"number": event.number},
-                     link=_link(event))
+        _move(
+            event,
+            transition.name,
+            S.CHECKED,
+            by=by,
+            reason=notes,
+            deadline_at=None,
+            details={"check": check.pk, "passed": True},
+        )
+        collectors = (
+            Unit.objects.active()
+            .serving(event.region)
+            .filter(kind__in=[UnitKind.VILLAGE_STATION, UnitKind.GRID_TEAM])
+        )
+        notify_units(
+            collectors,
+            verb="rate",
+            message=_("Collect the satisfaction rating for %(number)s"),
+            params={"number": event.number},
+            link=_link(event),
+        )
         if event.reported_by_id:
-            notify_users([event.reported_by], verb="rate",
-                         message=_("Your event %(number)s is done: please rate it"), params={"number": event.number},
-                         link=_link(event))
+            notify_users(
+                [event.reported_by],
+                verb="rate",
+                message=_("Your event %(number)s is done: please rate it"),
+                params={"number": event.number},
+                link=_link(event),
+            )
     else:
         _reopen_work(event, by=by, reason=notes, only=reopen_subtasks)
-        _move(event, transition.name, S.HANDLING, by=by, reason=notes, deadline_at=event.deadline_at,
-              details={"check": check.pk, "passed": False, "rework": True})
+        _move(
+            event,
+            transition.name,
+            S.HANDLING,
+            by=by,
+            reason=notes,
+            deadline_at=event.deadline_at,
+            details={"check": check.pk, "passed": False, "rework": True},
+        )
     return event
 
 
@@ -550,8 +811,14 @@ def _dissatisfied_reworks(event: Event) -> int:
 
 
 @transaction.atomic
-def rate_event(event: Event, *, rating: str, comment: str = "", by: User | None = None,
-               tracking_code: str | None = None) -> Event:
+def rate_event(
+    event: Event,
+    *,
+    rating: str,
+    comment: str = "",
+    by: User | None = None,
+    tracking_code: str | None = None,
+) -> Event:
     """满意度评价. The reporter rates on the public page (identified by the tracking
     code), or grid/station staff collect the form. "Dissatisfied" reopens the event
     for rework until the configured limit; after that the command room decides."""
@@ -564,20 +831,48 @@ def rate_event(event: Event, *, rating: str, comment: str = "", by: User | None 
         caps, channel = capacities(by, event), RatingChannel.STAFF
     transition, _r = _check(event, "rate", by, caps=caps)
     if rating not in Rating.values:
-        raise InvalidInput(_("Choose satisfied, basically satisfied or dissatisfied."), field="rating")
-    comment = _clean_text(comment, field="comment", max_length=1000, required=rating == Rating.DISSATISFIED)
-    row = EventRating.objects.create(event=event, rating=rating, comment=comment, channel=channel, rated_by=by)
+        raise InvalidInput(
+            _("Choose satisfied, basically satisfied or dissatisfied."), field="rating"
+        )
+    comment = _clean_text(
+        comment, field="comment", max_length=1000, required=rating == Rating.DISSATISFIED
+    )
+    row = EventRating.objects.create(
+        event=event, rating=rating, comment=comment, channel=channel, rated_by=by
+    )
     details = {"rating": rating, "channel": channel, "rating_id": row.pk}
-    reopen = (rating == Rating.DISSATISFIED
-              and _dissatisfied_reworks(event) < settings.CIVICLOOP_MAX_DISSATISFIED_REWORKS)
+    reopen = (
+        rating == Rating.DISSATISFIED
+        and _dissatisfied_reworks(event) < settings.CIVICLOOP_MAX_DISSATISFIED_REWORKS
+    )
     if reopen:
         _reopen_work(event, by=by, reason=comment)
-        _move(event, transition.name, S.HANDLING, by=by, reason=comment, deadline_at=event.deadline_at,
-              details={**details, "rework": True})
+        _move(
+            event,
+            transition.name,
+            S.HANDLING,
+            by=by,
+            reason=comment,
+            deadline_at=event.deadline_at,
+            details={**details, "rework": True},
+        )
     else:
-        _move(event, transition.name, S.RATED, by=by, reason=comment, deadline_at=None, details=details)
-        notify_units(_dispatching_units(event), verb="rated",
-                     message=_("%(number)s was rated: %(rating)s"), params={"number": event.number, "rating": Rating(rating).label}, link=_link(event))
+        _move(
+            event,
+            transition.name,
+            S.RATED,
+            by=by,
+            reason=comment,
+            deadline_at=None,
+            details=details,
+        )
+        notify_units(
+            _dispatching_units(event),
+            verb="rated",
+            message=_("%(number)s was rated: %(rating)s"),
+            params={"number": event.number, "rating": Rating(rating).label},
+            link=_link(event),
+        )
     return event
 
 
@@ -587,16 +882,29 @@ def rework_event(event: Event, *, by: User, reason: str) -> Event:
     event = _lock(event)
     transition, reason = _check(event, "rework", by, reason=reason)
     _reopen_work(event, by=by, reason=reason)
-    _move(event, transition.name, S.HANDLING, by=by, reason=reason, deadline_at=event.deadline_at,
-          details={"rework": True})
+    _move(
+        event,
+        transition.name,
+        S.HANDLING,
+        by=by,
+        reason=reason,
+        deadline_at=event.deadline_at,
+        details={"rework": True},
+    )
     return event
 
 
 def _close_duplicates(event: Event) -> None:
     for dup in Event.objects.select_for_update().filter(merged_into=event, state=S.MERGED):
         EVENT_WORKFLOW.check("close_with_original", state=dup.state, capacities=SYSTEM)
-        _move(dup, "close_with_original", S.CLOSED, by=None, deadline_at=None,
-              details={"original": event.number})
+        _move(
+            dup,
+            "close_with_original",
+            S.CLOSED,
+            by=None,
+            deadline_at=None,
+            details={"original": event.number},
+        )
 
 
 @transaction.atomic
@@ -608,13 +916,24 @@ def close_event(event: Event, *, by: User, reason: str = "") -> Event:
     latest = event.latest_rating()
     if event.state == S.CHECKED or (latest and latest.rating == Rating.DISSATISFIED):
         if not reason:
-            raise InvalidInput(_("Say why the event closes without a satisfied rating."), field="reason")
+            raise InvalidInput(
+                _("Say why the event closes without a satisfied rating."), field="reason"
+            )
     if event.span == Span.MULTI:
         unfinished = event.live_subtasks().exclude(state=A.DONE)
         if not event.live_subtasks().exists() or unfinished.exists():
-            raise InvalidInput(_("Every sub-task of the coordination order must be done before closing."))
-    _move(event, transition.name, S.CLOSED, by=by, reason=reason, deadline_at=None,
-          details={"rating": latest.rating if latest else None})
+            raise InvalidInput(
+                _("Every sub-task of the coordination order must be done before closing.")
+            )
+    _move(
+        event,
+        transition.name,
+        S.CLOSED,
+        by=by,
+        reason=reason,
+        deadline_at=None,
+        details={"rating": latest.rating if latest else None},
+    )
     _close_duplicates(event)
     return event
 
@@ -649,20 +968,43 @@ def merge_event(event: Event, *, into: Event, by: User, reason: str) -> Event:
     if not Event.objects.visible_to(by).filter(pk=original.pk).exists():
         raise NotPermitted(_("You cannot see the event you want to merge into."))
     if not original.is_open:
-        raise InvalidInput(_("The original %(number)s is already finished; it cannot take duplicates.")
-                           % {"number": original.number}, field="into")
+        raise InvalidInput(
+            _("The original %(number)s is already finished; it cannot take duplicates.")
+            % {"number": original.number},
+            field="into",
+        )
     event.merged_into = original
     event.save(update_fields=["merged_into"])
-    _move(event, transition.name, S.MERGED, by=by, reason=reason, deadline_at=None,
-          details={"into": original.number, "into_id": original.pk})
-    _record(original, "duplicate_merged", by=by, from_state=original.state, to_state=original.state,
-            reason=reason, details={"duplicate": event.number, "duplicate_id": event.pk})
+    _move(
+        event,
+        transition.name,
+        S.MERGED,
+        by=by,
+        reason=reason,
+        deadline_at=None,
+        details={"into": original.number, "into_id": original.pk},
+    )
+    _record(
+        original,
+        "duplicate_merged",
+        by=by,
+        from_state=original.state,
+        to_state=original.state,
+        reason=reason,
+        details={"duplicate": event.number, "duplicate_id": event.pk},
+    )
     # Duplicates of the duplicate follow it to the original.
     for dup in Event.objects.select_for_update().filter(merged_into=event):
         dup.merged_into = original
         dup.save(update_fields=["merged_into"])
-        _record(dup, "merge_followed", by=by, from_state=dup.state, to_state=dup.state,
-                details={"into": original.number, "via": event.number})
+        _record(
+            dup,
+            "merge_followed",
+            by=by,
+            from_state=dup.state,
+            to_state=dup.state,
+            details={"into": original.number, "via": event.number},
+        )
     return event
 
 
@@ -688,8 +1030,14 @@ def resume_event(event: Event, *, by: User, reason: str = "") -> Event:
 
 
 @transaction.atomic
-def escalate_event(event: Event, *, by: User | None, reason: str, automatic: bool = False,
-                   details: dict | None = None) -> Event:
+def escalate_event(
+    event: Event,
+    *,
+    by: User | None,
+    reason: str,
+    automatic: bool = False,
+    details: dict | None = None,
+) -> Event:
     """督办: push an overdue or stalled event up. Level 1 alerts the town command
     room and the county centre; level 2 and above also the leaders."""
     event = _lock(event)
@@ -701,21 +1049,38 @@ def escalate_event(event: Event, *, by: User | None, reason: str, automatic: boo
         event.escalated_deadline_at = event.deadline_at
         fields.append("escalated_deadline_at")
     event.save(update_fields=fields)
-    _record(event, transition.name, by=by, from_state=event.state, to_state=event.state, reason=reason,
-            details={"level": event.escalation_level, "automatic": automatic, **(details or {})})
+    _record(
+        event,
+        transition.name,
+        by=by,
+        from_state=event.state,
+        to_state=event.state,
+        reason=reason,
+        details={"level": event.escalation_level, "automatic": automatic, **(details or {})},
+    )
     units = _dispatching_units(event)
     centre = county_unit(UnitKind.COUNTY_CENTRE)
     if centre and centre not in units:
         units.append(centre)
     handling = Unit.objects.filter(pk__in=event.assignments.open().values("unit"))
-    notify_units([*units, *handling], verb="escalated",
-                 message=_("Escalated (level %(level)d): %(number)s — %(reason)s"), params={"level": event.escalation_level, "number": event.number, "reason": reason},
-                 link=_link(event))
+    notify_units(
+        [*units, *handling],
+        verb="escalated",
+        message=_("Escalated (level %(level)d): %(number)s — %(reason)s"),
+        params={"level": event.escalation_level, "number": event.number, "reason": reason},
+        link=_link(event),
+    )
     if event.escalation_level >= 2:
-        leaders = User.objects.filter(posts__role=Role.LEADER, posts__is_active=True, is_active=True)
-        notify_users(leaders, verb="escalated",
-                     message=_("Escalated (level %(level)d): %(number)s — %(reason)s"), params={"level": event.escalation_level, "number": event.number, "reason": reason},
-                     link=_link(event))
+        leaders = User.objects.filter(
+            posts__role=Role.LEADER, posts__is_active=True, is_active=True
+        )
+        notify_users(
+            leaders,
+            verb="escalated",
+            message=_("Escalated (level %(level)d): %(number)s — %(reason)s"),
+            params={"level": event.escalation_level, "number": event.number, "reason": reason},
+            link=_link(event),
+        )
     return event
 
 
@@ -724,21 +1089,35 @@ def escalate_overdue(*, at: dt.datetime | None = None) -> int:
     escalated, and every overdue coordination sub-task. Returns how many."""
     at = at or timezone.now()
     count = 0
-    overdue = Event.objects.overdue(at).exclude(state=S.PARKED).only("pk", "deadline_at", "escalated_deadline_at")
+    overdue = (
+        Event.objects.overdue(at)
+        .exclude(state=S.PARKED)
+        .only("pk", "deadline_at", "escalated_deadline_at")
+    )
     for event in overdue:
         if event.escalated_deadline_at == event.deadline_at:
             continue
         with transaction.atomic():
             fresh = _lock(event)
-            if fresh.deadline_at is None or fresh.deadline_at >= at or fresh.escalated_deadline_at == fresh.deadline_at:
+            if (
+                fresh.deadline_at is None
+                or fresh.deadline_at >= at
+                or fresh.escalated_deadline_at == fresh.deadline_at
+            ):
                 continue
             with translation.override(settings.LANGUAGE_CODE):
                 reason = str(_("Deadline passed (%(stage)s)") % {"stage": S(fresh.state).label})
-            escalate_event(fresh, by=None, automatic=True, reason=reason,
-                           details={"deadline_at": fresh.deadline_at.isoformat()})
+            escalate_event(
+                fresh,
+                by=None,
+                automatic=True,
+                reason=reason,
+                details={"deadline_at": fresh.deadline_at.isoformat()},
+            )
             count += 1
-    subtasks = Assignment.objects.open().filter(kind=AssignmentKind.SUBTASK, due_at__lt=at,
-                                                escalated_at__isnull=True)
+    subtasks = Assignment.objects.open().filter(
+        kind=AssignmentKind.SUBTASK, due_at__lt=at, escalated_at__isnull=True
+    )
     for sub in subtasks.select_related("event", "unit"):
         with transaction.atomic():
             sub = Assignment.objects.select_for_update().get(pk=sub.pk)
@@ -748,8 +1127,13 @@ def escalate_overdue(*, at: dt.datetime | None = None) -> int:
             sub.save(update_fields=["escalated_at"])
             with translation.override(settings.LANGUAGE_CODE):
                 reason = str(_("Sub-task of %(unit)s is overdue") % {"unit": sub.unit})
-            escalate_event(sub.event, by=None, automatic=True, reason=reason,
-                           details={"assignment": sub.pk, "unit": sub.unit.code})
+            escalate_event(
+                sub.event,
+                by=None,
+                automatic=True,
+                reason=reason,
+                details={"assignment": sub.pk, "unit": sub.unit.code},
+            )
             count += 1
     return count
 
@@ -759,22 +1143,42 @@ def escalate_overdue(*, at: dt.datetime | None = None) -> int:
 
 def _lock_assignment(assignment: Assignment) -> tuple[Assignment, Event]:
     event = _lock(assignment.event)
-    assignment = Assignment.objects.select_for_update(of=("self",)).select_related("unit").get(pk=assignment.pk)
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("unit")
+        .get(pk=assignment.pk)
+    )
     return assignment, event
 
 
 def _check_subtask(assignment: Assignment, name: str, by: User, reason: str = ""):
     if assignment.kind != AssignmentKind.SUBTASK:
         raise InvalidInput(_("This is not a coordination sub-task."))
-    transition = ASSIGNMENT_WORKFLOW.check(name, state=assignment.state,
-                                           capacities=assignment_capacities(by, assignment))
+    transition = ASSIGNMENT_WORKFLOW.check(
+        name, state=assignment.state, capacities=assignment_capacities(by, assignment)
+    )
     return transition, transition.clean_reason(reason)
 
 
-def _subtask_record(event: Event, assignment: Assignment, action: str, *, by: User | None, from_state: str,
-                    reason: str = "", details: dict | None = None) -> None:
-    _record(event, action, by=by, from_state=from_state, to_state=assignment.state, reason=reason,
-            details={"assignment": assignment.pk, "unit": assignment.unit.code, **(details or {})})
+def _subtask_record(
+    event: Event,
+    assignment: Assignment,
+    action: str,
+    *,
+    by: User | None,
+    from_state: str,
+    reason: str = "",
+    details: dict | None = None,
+) -> None:
+    _record(
+        event,
+        action,
+        by=by,
+        from_state=from_state,
+        to_state=assignment.state,
+        reason=reason,
+        details={"assignment": assignment.pk, "unit": assignment.unit.code, **(details or {})},
+    )
 
 
 @transaction.atomic
@@ -788,8 +1192,14 @@ def accept_subtask(assignment: Assignment, *, by: User) -> Assignment:
     if event.state == S.DISPATCHED:
         EVENT_WORKFLOW.check("subtasks_started", state=event.state, capacities=SYSTEM)
         due = max((a.due_at for a in event.live_subtasks() if a.due_at), default=None)
-        _move(event, "subtasks_started", S.HANDLING, by=None, deadline_at=due,
-              details={"first": assignment.unit.code})
+        _move(
+            event,
+            "subtasks_started",
+            S.HANDLING,
+            by=None,
+            deadline_at=due,
+            details={"first": assignment.unit.code},
+        )
     return assignment
 
 
@@ -802,23 +1212,37 @@ def return_subtask(assignment: Assignment, *, by: User, reason: str) -> Assignme
     _subtask_record(event, assignment, transition.name, by=by, from_state=A.ISSUED, reason=reason)
     centre = county_unit(UnitKind.COUNTY_CENTRE)
     if centre:
-        notify_units([centre], verb="returned",
-                     message=_("%(unit)s returned its sub-task of %(number)s: %(reason)s"), params={"unit": assignment.unit, "number": event.number, "reason": reason}, link=_link(event))
+        notify_units(
+            [centre],
+            verb="returned",
+            message=_("%(unit)s returned its sub-task of %(number)s: %(reason)s"),
+            params={"unit": assignment.unit, "number": event.number, "reason": reason},
+            link=_link(event),
+        )
     return assignment
 
 
-def complete_subtask(assignment: Assignment, *, by: User, outcome: str, measures: str,
-                     attachments=()) -> Assignment:
+def complete_subtask(
+    assignment: Assignment, *, by: User, outcome: str, measures: str, attachments=()
+) -> Assignment:
     """A sub-task's own feedback. When the last one is done the event's feedback is complete."""
     checked = _prepare_uploads(attachments)
     with transaction.atomic():
         assignment, event = _lock_assignment(assignment)
         transition, _r = _check_subtask(assignment, "complete_subtask", by)
-        feedback = _new_feedback(event, assignment, by=by, outcome=outcome, measures=measures, checked=checked)
+        feedback = _new_feedback(
+            event, assignment, by=by, outcome=outcome, measures=measures, checked=checked
+        )
         assignment.state, assignment.done_at = A.DONE, timezone.now()
         assignment.save(update_fields=["state", "done_at"])
-        _subtask_record(event, assignment, transition.name, by=by, from_state=A.ACCEPTED,
-                        details={"feedback": feedback.pk, "outcome": outcome})
+        _subtask_record(
+            event,
+            assignment,
+            transition.name,
+            by=by,
+            from_state=A.ACCEPTED,
+            details={"feedback": feedback.pk, "outcome": outcome},
+        )
         _complete_if_all_done(event)
     return assignment
 
@@ -827,14 +1251,23 @@ def _complete_if_all_done(event: Event) -> None:
     live = event.live_subtasks()
     if event.state == S.HANDLING and live.exists() and not live.exclude(state=A.DONE).exists():
         EVENT_WORKFLOW.check("subtasks_completed", state=event.state, capacities=SYSTEM)
-        _move(event, "subtasks_completed", S.FEEDBACK_SUBMITTED, by=None,
-              deadline_at=deadline(DeadlineStage.CHECK, timezone.now()),
-              details={"subtasks": list(live.values_list("pk", flat=True))})
+        _move(
+            event,
+            "subtasks_completed",
+            S.FEEDBACK_SUBMITTED,
+            by=None,
+            deadline_at=deadline(DeadlineStage.CHECK, timezone.now()),
+            details={"subtasks": list(live.values_list("pk", flat=True))},
+        )
         centre = county_unit(UnitKind.COUNTY_CENTRE)
         if centre:
-            notify_units([centre], verb="feedback",
-                         message=_("All sub-tasks of %(number)s are done: check it"), params={"number": event.number},
-                         link=_link(event))
+            notify_units(
+                [centre],
+                verb="feedback",
+                message=_("All sub-tasks of %(number)s are done: check it"),
+                params={"number": event.number},
+                link=_link(event),
+            )
 
 
 @transaction.atomic
@@ -843,7 +1276,9 @@ def cancel_subtask(assignment: Assignment, *, by: User, reason: str) -> Assignme
     transition, reason = _check_subtask(assignment, "cancel_subtask", by, reason)
     before = assignment.state
     if event.live_subtasks().exclude(pk=assignment.pk).count() < 1:
-        raise InvalidInput(_("A coordination order must keep at least one sub-task; add another first."))
+        raise InvalidInput(
+            _("A coordination order must keep at least one sub-task; add another first.")
+        )
     assignment.state = A.CANCELLED
     assignment.save(update_fields=["state"])
     _subtask_record(event, assignment, transition.name, by=by, from_state=before, reason=reason)
@@ -852,8 +1287,9 @@ def cancel_subtask(assignment: Assignment, *, by: User, reason: str) -> Assignme
 
 
 @transaction.atomic
-def add_subtask(event: Event, *, by: User, unit: Unit, instruction: str = "",
-                due_at: dt.datetime | None = None) -> Assignment:
+def add_subtask(
+    event: Event, *, by: User, unit: Unit, instruction: str = "", due_at: dt.datetime | None = None
+) -> Assignment:
     """Add a unit to a running coordination order (e.g. after a sub-task was returned)."""
     event = _lock(event)
     if "county_centre" not in capacities(by, event):
@@ -861,16 +1297,27 @@ def add_subtask(event: Event, *, by: User, unit: Unit, instruction: str = "",
     if event.span != Span.MULTI or event.state not in (S.DISPATCHED, S.HANDLING):
         raise InvalidInput(_("Sub-tasks can be added only to a running coordination order."))
     if event.live_subtasks().filter(unit=unit).exclude(state=A.DONE).exists():
-        raise InvalidInput(_("%(unit)s already has an open sub-task here.") % {"unit": unit}, field="unit")
-    assignment = _issue(event, unit=unit, kind=AssignmentKind.SUBTASK, by=by, instruction=instruction,
-                        due_at=due_at)
+        raise InvalidInput(
+            _("%(unit)s already has an open sub-task here.") % {"unit": unit}, field="unit"
+        )
+    assignment = _issue(
+        event, unit=unit, kind=AssignmentKind.SUBTASK, by=by, instruction=instruction, due_at=due_at
+    )
     _subtask_record(event, assignment, "add_subtask", by=by, from_state="")
-    if assignment.due_at and (event.deadline_at is None or assignment.due_at > event.deadline_at) \
-            and event.state == S.HANDLING:
+    if (
+        assignment.due_at
+        and (event.deadline_at is None or assignment.due_at > event.deadline_at)
+        and event.state == S.HANDLING
+    ):
         event.deadline_at = assignment.due_at
         event.save(update_fields=["deadline_at"])
-    notify_units([unit], verb="subtask_issued",
-                 message=_("Coordination sub-task for %(number)s: %(title)s"), params={"number": event.number, "title": event.title}, link=_link(event))
+    notify_units(
+        [unit],
+        verb="subtask_issued",
+        message=_("Coordination sub-task for %(number)s: %(title)s"),
+        params={"number": event.number, "title": event.title},
+        link=_link(event),
+    )
     return assignment
 
 
@@ -887,6 +1334,11 @@ def reveal_reporter(event: Event, *, by: User, channel: str, ip_address: str | N
         "reporter_id_number": event.reporter_id_number,
         "reporter_address": event.reporter_address,
     }
-    record_personal_data_access(user=by, subject=event, fields=[k for k, v in fields.items() if v],
-                                channel=channel, ip_address=ip_address)
+    record_personal_data_access(
+        user=by,
+        subject=event,
+        fields=[k for k, v in fields.items() if v],
+        channel=channel,
+        ip_address=ip_address,
+    )
     return fields

@@ -65,29 +65,34 @@ def staff_timeline(event: Event) -> list[dict]:
         else:
             actor = gettext("the system")
         details = row.details if isinstance(row.details, dict) else {}
-        entries.append({
-            "at": row.at,
-            "action": row.action,
-            "label": action_label(row.action),
-            "actor": actor,
-            "from_state": row.from_state,
-            "to_state": row.to_state,
-            "from_label": state_label(row.from_state, subtask=subtask),
-            "to_label": state_label(row.to_state, subtask=subtask),
-            "changed": row.from_state != row.to_state,
-            "reason": row.reason,
-            "unit": units.get(details.get("unit", "")),
-            "subtask": subtask,
-        })
+        entries.append(
+            {
+                "at": row.at,
+                "action": row.action,
+                "label": action_label(row.action),
+                "actor": actor,
+                "from_state": row.from_state,
+                "to_state": row.to_state,
+                "from_label": state_label(row.from_state, subtask=subtask),
+                "to_label": state_label(row.to_state, subtask=subtask),
+                "changed": row.from_state != row.to_state,
+                "reason": row.reason,
+                "unit": units.get(details.get("unit", "")),
+                "subtask": subtask,
+            }
+        )
     return entries
 
 
 def public_timeline(event: Event) -> list[dict]:
     """What a reporter may see: the intake and the event's own state moves, with unit
     names and times — never staff names, reasons or personal data."""
-    rows = [r for r in event.history.order_by("at", "id")
-            if r.action not in SUBTASK_ACTIONS
-            and (r.action == "collect" or (r.to_state and r.from_state != r.to_state))]
+    rows = [
+        r
+        for r in event.history.order_by("at", "id")
+        if r.action not in SUBTASK_ACTIONS
+        and (r.action == "collect" or (r.to_state and r.from_state != r.to_state))
+    ]
     units = _unit_names(rows)
     return [
         {
@@ -96,7 +101,9 @@ def public_timeline(event: Event) -> list[dict]:
             "label": action_label(row.action),
             "state": row.to_state,
             "state_label": state_label(row.to_state),
-            "unit": units.get((row.details or {}).get("unit", "")) if isinstance(row.details, dict) else None,
+            "unit": units.get((row.details or {}).get("unit", ""))
+            if isinstance(row.details, dict)
+            else None,
         }
         for row in rows
     ]

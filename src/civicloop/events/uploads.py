@@ -79,8 +79,9 @@ def check_uploads(files) -> list[CheckedUpload]:
     files = list(files or [])
     limit = settings.CIVICLOOP_MAX_UPLOADS_PER_EVENT
     if len(files) > limit:
-        raise InvalidInput(_("At most %(n)d files may be attached at once.") % {"n": limit},
-                           field="attachments")
+        raise InvalidInput(
+            _("At most %(n)d files may be attached at once.") % {"n": limit}, field="attachments"
+        )
     checked = []
     max_bytes = settings.CIVICLOOP_MAX_UPLOAD_BYTES
     for f in files:
@@ -88,13 +89,15 @@ def check_uploads(files) -> list[CheckedUpload]:
         size = getattr(f, "size", None)
         if size is not None and size > max_bytes:
             raise InvalidInput(
-                _("“%(name)s” is larger than %(mb)d MB.") % {"name": name, "mb": max_bytes // (1024 * 1024)},
+                _("“%(name)s” is larger than %(mb)d MB.")
+                % {"name": name, "mb": max_bytes // (1024 * 1024)},
                 field="attachments",
             )
         data = f.read()
         if len(data) > max_bytes:
             raise InvalidInput(
-                _("“%(name)s” is larger than %(mb)d MB.") % {"name": name, "mb": max_bytes // (1024 * 1024)},
+                _("“%(name)s” is larger than %(mb)d MB.")
+                % {"name": name, "mb": max_bytes // (1024 * 1024)},
                 field="attachments",
             )
         if not data:
@@ -103,20 +106,30 @@ def check_uploads(files) -> list[CheckedUpload]:
         expected = ALLOWED_TYPES.get(ext)
         if expected is None:
             raise InvalidInput(
-                _("“%(name)s”: only photos (JPG, PNG, WEBP, HEIC), PDF, Word, Excel and MP4 files "
-                  "are accepted.") % {"name": name},
+                _(
+                    "“%(name)s”: only photos (JPG, PNG, WEBP, HEIC), PDF, Word, Excel and MP4 files "
+                    "are accepted."
+                )
+                % {"name": name},
                 field="attachments",
             )
         actual = sniff(data)
         if actual != expected:
             raise InvalidInput(
-                _("“%(name)s” is not really a %(ext)s file.") % {"name": name, "ext": ext.lstrip(".").upper()},
+                _("“%(name)s” is not really a %(ext)s file.")
+                % {"name": name, "ext": ext.lstrip(".").upper()},
                 field="attachments",
             )
         if actual in ("image/jpeg", "image/png", "image/webp"):
             _verify_image(name, data)
-        checked.append(CheckedUpload(name=name[:200], content_type=actual, data=data,
-                                     sha256=hashlib.sha256(data).hexdigest()))
+        checked.append(
+            CheckedUpload(
+                name=name[:200],
+                content_type=actual,
+                data=data,
+                sha256=hashlib.sha256(data).hexdigest(),
+            )
+        )
     return checked
 
 
@@ -127,8 +140,9 @@ def _verify_image(name: str, data: bytes) -> None:
         with Image.open(io.BytesIO(data)) as image:
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise InvalidInput(_("“%(name)s” is a damaged image.") % {"name": name},
-                           field="attachments") from exc
+        raise InvalidInput(
+            _("“%(name)s” is a damaged image.") % {"name": name}, field="attachments"
+        ) from exc
 
 
 def store(upload: CheckedUpload) -> str:

@@ -16,7 +16,11 @@ urlpatterns = [
     path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment, name="attachment"),
     path("<int:pk>/act/<slug:name>/", views.event_action, name="action"),
     path("<int:pk>/subtasks/add/", views.add_subtask, name="add-subtask"),
-    path("<int:pk>/subtasks/<int:assignment_pk>/<slug:name>/", views.subtask_action, name="subtask-action"),
+    path(
+        "<int:pk>/subtasks/<int:assignment_pk>/<slug:name>/",
+        views.subtask_action,
+        name="subtask-action",
+    ),
 ]
 
 # Citizens' pages, no sign-in: included from the root URLconf under the ``public`` namespace.

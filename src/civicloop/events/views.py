@@ -67,13 +67,18 @@ def scoped_events(user):
 def queue(request):
     """My work queue: what waits for me, by deadline; my recent reports; unread notices."""
     user = request.user
-    waiting = (scoped_events(user).needing_action_by(user)
-               .order_by(F("deadline_at").asc(nulls_last=True), "-reported_at"))
+    waiting = (
+        scoped_events(user)
+        .needing_action_by(user)
+        .order_by(F("deadline_at").asc(nulls_last=True), "-reported_at")
+    )
     shown = list(waiting[:100])
     context = {
         "waiting": shown,
         "waiting_total": len(shown) if len(shown) < 100 else waiting.count(),
-        "my_reports": list(Event.objects.filter(reported_by=user).select_related(*LIST_RELATED)[:10]),
+        "my_reports": list(
+            Event.objects.filter(reported_by=user).select_related(*LIST_RELATED)[:10]
+        ),
         "notifications": list(user.notifications.unread()[:10]),
     }
     return render(request, "events/queue.html", context)
@@ -86,7 +91,9 @@ def _narrow_filter_form(form, user) -> None:
         places = Q(pk__in=[])
         for prefix in scope.region_prefixes:
             # Everything under the area, and the town/village that contains it.
-            places |= Q(code__startswith=prefix) | Q(code__in=[prefix[:9].ljust(12, "0"), prefix[:12]])
+            places |= Q(code__startswith=prefix) | Q(
+                code__in=[prefix[:9].ljust(12, "0"), prefix[:12]]
+            )
         for name in ("town", "village", "grid"):
             form.fields[name].queryset = form.fields[name].queryset.filter(places)
     state = form.fields["state"]
@@ -125,7 +132,8 @@ class EventExportView(EventListView):
         else:
             events = filterset.qs
         response = HttpResponse(
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="events-{stamp}.xlsx"'
         # One export format for the web and `civicloop export events` (personal data masked).
@@ -151,18 +159,28 @@ def detail_context(request, event: Event, *, revealed: dict | None = None) -> di
     assignments = list(event.assignments.select_related("unit", "issued_by", "accepted_by"))
     for assignment in assignments:
         assignment.actions = (
-            ASSIGNMENT_WORKFLOW.allowed(state=assignment.state,
-                                        capacities=assignment_capacities(user, assignment))
-            if assignment.kind == AssignmentKind.SUBTASK else []
+            ASSIGNMENT_WORKFLOW.allowed(
+                state=assignment.state, capacities=assignment_capacities(user, assignment)
+            )
+            if assignment.kind == AssignmentKind.SUBTASK
+            else []
         )
         assignment.overdue = assignment.is_overdue()
-    feedbacks = list(event.feedbacks.select_related("assignment__unit", "submitted_by")
-                     .prefetch_related("attachments"))
+    feedbacks = list(
+        event.feedbacks.select_related("assignment__unit", "submitted_by").prefetch_related(
+            "attachments"
+        )
+    )
     merged_into = merged_into_number = None
     if event.merged_into_id:
         merged_into = Event.objects.visible_to(user).filter(pk=event.merged_into_id).first()
-        merged_into_number = (merged_into.number if merged_into else Event.objects.filter(
-            pk=event.merged_into_id).values_list("number", flat=True).first())
+        merged_into_number = (
+            merged_into.number
+            if merged_into
+            else Event.objects.filter(pk=event.merged_into_id)
+            .values_list("number", flat=True)
+            .first()
+        )
     return {
         "event": event,
         "capacities": caps,
@@ -171,8 +189,14 @@ def detail_context(request, event: Event, *, revealed: dict | None = None) -> di
         "may_see_contact": may_see_contact(user, event),
         "reporter": revealed or masked_reporter(event),
         "revealed": revealed is not None,
-        "has_reporter_data": any([event.reporter_name, event.reporter_phone,
-                                  event.reporter_id_number, event.reporter_address]),
+        "has_reporter_data": any(
+            [
+                event.reporter_name,
+                event.reporter_phone,
+                event.reporter_id_number,
+                event.reporter_address,
+            ]
+        ),
         "timeline": staff_timeline(event),
         "leads": [a for a in assignments if a.kind != AssignmentKind.SUBTASK],
         "subtasks": [a for a in assignments if a.kind == AssignmentKind.SUBTASK],
@@ -182,7 +206,9 @@ def detail_context(request, event: Event, *, revealed: dict | None = None) -> di
         "ratings": list(event.ratings.select_related("rated_by")),
         "merged_into": merged_into,
         "merged_into_number": merged_into_number,
-        "duplicates": list(Event.objects.visible_to(user).filter(merged_into=event).order_by("reported_at")),
+        "duplicates": list(
+            Event.objects.visible_to(user).filter(merged_into=event).order_by("reported_at")
+        ),
         # Lazy: computed (and recorded as shown) only where a template shows it.
         "duplicate_suggestions": SimpleLazyObject(lambda: _duplicate_suggestions(request, event)),
     }
@@ -204,14 +230,20 @@ def reveal_reporter(request, pk):
     """Show the reporter's full details to those who must call back; each view is logged."""
     event = get_object_or_404(scoped_events(request.user), pk=pk)
     try:
-        revealed = services.reveal_reporter(event, by=request.user, channel="web",
-                                            ip_address=client_ip(request))
+        revealed = services.reveal_reporter(
+            event, by=request.user, channel="web", ip_address=client_ip(request)
+        )
     except NotPermitted as exc:
         return forbidden(request, exc.message)
     if request.headers.get("HX-Request"):
-        return render(request, "events/_reporter.html",
-                      {"event": event, "reporter": revealed, "revealed": True, "may_see_contact": True})
-    return render(request, "events/event_detail.html", detail_context(request, event, revealed=revealed))
+        return render(
+            request,
+            "events/_reporter.html",
+            {"event": event, "reporter": revealed, "revealed": True, "may_see_contact": True},
+        )
+    return render(
+        request, "events/event_detail.html", detail_context(request, event, revealed=revealed)
+    )
 
 
 @login_required
@@ -223,8 +255,12 @@ def attachment(request, pk, attachment_pk):
         handle = item.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(handle, content_type=item.content_type, as_attachment=not item.is_image,
-                            filename=item.original_name)
+    response = FileResponse(
+        handle,
+        content_type=item.content_type,
+        as_attachment=not item.is_image,
+        filename=item.original_name,
+    )
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
@@ -242,9 +278,13 @@ def form_error(form, exc: DomainError) -> int:
 
 
 def _location(data) -> services.Location:
-    return services.Location(region=data.get("region"), latitude=data.get("latitude"),
-                             longitude=data.get("longitude"), datum="wgs84",
-                             address=data.get("address") or "")
+    return services.Location(
+        region=data.get("region"),
+        latitude=data.get("latitude"),
+        longitude=data.get("longitude"),
+        datum="wgs84",
+        address=data.get("address") or "",
+    )
 
 
 @login_required
@@ -259,11 +299,18 @@ def event_create(request):
             data = form.cleaned_data
             try:
                 event = services.create_event(
-                    by=user, source=data["source"], description=data["description"],
-                    location=_location(data), title=data["title"], category=data["category"],
-                    occurred_at=data["occurred_at"], reporter_name=data["reporter_name"],
-                    reporter_phone=data["reporter_phone"], reporter_id_number=data["reporter_id_number"],
-                    reporter_address=data["reporter_address"], is_anonymous=data["is_anonymous"],
+                    by=user,
+                    source=data["source"],
+                    description=data["description"],
+                    location=_location(data),
+                    title=data["title"],
+                    category=data["category"],
+                    occurred_at=data["occurred_at"],
+                    reporter_name=data["reporter_name"],
+                    reporter_phone=data["reporter_phone"],
+                    reporter_id_number=data["reporter_id_number"],
+                    reporter_address=data["reporter_address"],
+                    is_anonymous=data["is_anonymous"],
                     attachments=data["attachments"],
                 )
             except NotPermitted as exc:
@@ -271,12 +318,15 @@ def event_create(request):
             except DomainError as exc:
                 status = form_error(form, exc)
             else:
-                messages.success(request, _("Event %(number)s recorded.") % {"number": event.number})
+                messages.success(
+                    request, _("Event %(number)s recorded.") % {"number": event.number}
+                )
                 return redirect("events:receipt", pk=event.pk)
     else:
         region = forms.default_region(user)
-        form = forms.IntakeForm(initial={"source": forms.default_source(user),
-                                         "region": region.pk if region else None})
+        form = forms.IntakeForm(
+            initial={"source": forms.default_source(user), "region": region.pk if region else None}
+        )
     return render(request, "events/event_form.html", {"form": form}, status=status)
 
 
@@ -319,8 +369,15 @@ def _perform_event_action(name: str, event: Event, by, data: dict) -> None:
     reason = data.get("reason", "")
     match name:
         case "judge":
-            services.judge_event(event, by=by, urgency=data["urgency"], span=data["span"], reason=reason,
-                                 category=data.get("category"), matter=data.get("matter"))
+            services.judge_event(
+                event,
+                by=by,
+                urgency=data["urgency"],
+                span=data["span"],
+                reason=reason,
+                category=data.get("category"),
+                matter=data.get("matter"),
+            )
         case "accept":
             services.accept_event(event, by=by)
         case "start":
@@ -328,17 +385,34 @@ def _perform_event_action(name: str, event: Event, by, data: dict) -> None:
         case "return":
             services.return_event(event, by=by, reason=reason)
         case "redispatch":
-            services.redispatch_event(event, by=by, to_unit=data["unit"], reason=reason,
-                                      instruction=data.get("instruction", ""))
+            services.redispatch_event(
+                event,
+                by=by,
+                to_unit=data["unit"],
+                reason=reason,
+                instruction=data.get("instruction", ""),
+            )
         case "submit_feedback":
-            services.submit_feedback(event, by=by, outcome=data["outcome"], measures=data["measures"],
-                                     attachments=data["attachments"])
+            services.submit_feedback(
+                event,
+                by=by,
+                outcome=data["outcome"],
+                measures=data["measures"],
+                attachments=data["attachments"],
+            )
         case "check":
             reopen = [a.pk for a in data.get("reopen_subtasks") or []]
-            services.check_event(event, by=by, passed=data["result"] == "pass", notes=data.get("notes", ""),
-                                 reopen_subtasks=reopen or None)
+            services.check_event(
+                event,
+                by=by,
+                passed=data["result"] == "pass",
+                notes=data.get("notes", ""),
+                reopen_subtasks=reopen or None,
+            )
         case "rate":
-            services.rate_event(event, by=by, rating=data["rating"], comment=data.get("comment", ""))
+            services.rate_event(
+                event, by=by, rating=data["rating"], comment=data.get("comment", "")
+            )
         case "rework":
             services.rework_event(event, by=by, reason=reason)
         case "close":
@@ -353,8 +427,10 @@ def _perform_event_action(name: str, event: Event, by, data: dict) -> None:
             number = data["into"].strip().upper()
             original = Event.objects.visible_to(by).filter(number=number).first()
             if original is None:
-                raise InvalidInput(_("There is no event %(number)s that you can see.") % {"number": number},
-                                   field="into")
+                raise InvalidInput(
+                    _("There is no event %(number)s that you can see.") % {"number": number},
+                    field="into",
+                )
             services.merge_event(event, into=original, by=by, reason=reason)
         case "escalate":
             services.escalate_event(event, by=by, reason=reason)
@@ -367,9 +443,15 @@ def _unavailable(request, event, transition, *, state_label_text, can_act: bool)
     object moved on, 403 if the action is not theirs at all."""
     if can_act:
         message = _("“%(action)s” is not possible while the item is “%(state)s”.") % {
-            "action": transition.label, "state": state_label_text}
-        return render(request, "events/unavailable.html",
-                      {"event": event, "transition": transition, "message": message}, status=409)
+            "action": transition.label,
+            "state": state_label_text,
+        }
+        return render(
+            request,
+            "events/unavailable.html",
+            {"event": event, "transition": transition, "message": message},
+            status=409,
+        )
     return forbidden(request, _("You may not “%(action)s” here.") % {"action": transition.label})
 
 
@@ -378,8 +460,16 @@ def _done(request, event, transition):
     return redirect("events:detail", pk=event.pk)
 
 
-def _form_view(request, *, form_class, form_kwargs: dict, perform, done, context: dict,
-               template: str = "events/action_form.html"):
+def _form_view(
+    request,
+    *,
+    form_class,
+    form_kwargs: dict,
+    perform,
+    done,
+    context: dict,
+    template: str = "events/action_form.html",
+):
     """GET shows the form; POST validates its shape, calls ``perform(cleaned_data)`` (one
     service call) and returns ``done()``. A refusal by the service is shown on the form,
     or as the 403 page when the user may not act."""
@@ -411,19 +501,26 @@ def event_action(request, pk, name):
     caps = capacities(request.user, event)
     if name not in {t.name for t in event_actions(request.user, event, caps)}:
         can_act = bool(transition.actors & caps) and event.state not in transition.sources
-        return _unavailable(request, event, transition, can_act=can_act,
-                            state_label_text=event.get_state_display())
+        return _unavailable(
+            request, event, transition, can_act=can_act, state_label_text=event.get_state_display()
+        )
     if name == "dispatch":
         return _dispatch(request, event, transition)
-    context = {"event": event, "transition": transition,
-               "action_url": reverse("events:action", args=[event.pk, name])}
+    context = {
+        "event": event,
+        "transition": transition,
+        "action_url": reverse("events:action", args=[event.pk, name]),
+    }
     if name == "judge":
         # Lazy: only a page that is shown asks the routing model.
         context["routing"] = SimpleLazyObject(lambda: _routing_suggestion(request, event))
     if name in ("judge", "merge"):
-        context["duplicate_suggestions"] = SimpleLazyObject(lambda: _duplicate_suggestions(request, event))
+        context["duplicate_suggestions"] = SimpleLazyObject(
+            lambda: _duplicate_suggestions(request, event)
+        )
     return _form_view(
-        request, form_class=EVENT_ACTION_FORMS[name],
+        request,
+        form_class=EVENT_ACTION_FORMS[name],
         form_kwargs={"event": event, "user": request.user, "transition": transition},
         perform=lambda data: _perform_event_action(name, event, request.user, data),
         done=lambda: _done(request, event, transition),
@@ -480,16 +577,30 @@ def _dispatch(request, event, transition):
             data = form.cleaned_data
             try:
                 if multi:
-                    specs = [services.SubtaskSpec(unit=row["unit"], instruction=row.get("instruction", ""),
-                                                  due_at=row.get("due_at"))
-                             for row in formset.cleaned_data if row.get("unit")]
+                    specs = [
+                        services.SubtaskSpec(
+                            unit=row["unit"],
+                            instruction=row.get("instruction", ""),
+                            due_at=row.get("due_at"),
+                        )
+                        for row in formset.cleaned_data
+                        if row.get("unit")
+                    ]
                     if not specs:
-                        raise InvalidInput(_("Choose the units of the coordination order."),
-                                           field="subtasks")
-                    services.dispatch_event(event, by=request.user, reason=data["reason"], subtasks=specs)
+                        raise InvalidInput(
+                            _("Choose the units of the coordination order."), field="subtasks"
+                        )
+                    services.dispatch_event(
+                        event, by=request.user, reason=data["reason"], subtasks=specs
+                    )
                 else:
-                    services.dispatch_event(event, by=request.user, to_unit=data["unit"],
-                                            reason=data["reason"], instruction=data["instruction"])
+                    services.dispatch_event(
+                        event,
+                        by=request.user,
+                        to_unit=data["unit"],
+                        reason=data["reason"],
+                        instruction=data["instruction"],
+                    )
             except NotPermitted as exc:
                 return forbidden(request, exc.message)
             except DomainError as exc:
@@ -504,11 +615,21 @@ def _dispatch(request, event, transition):
         formset = forms.SubtaskFormSet(initial=rows, prefix=forms.SUBTASK_PREFIX)
     else:
         form = forms.DispatchForm(**kwargs)
-    return render(request, "events/dispatch_form.html",
-                  {"event": event, "transition": transition, "form": form, "formset": formset,
-                   "suggestion": suggestion, "route_error": route_error, "multi": multi,
-                   "action_url": reverse("events:action", args=[event.pk, "dispatch"])},
-                  status=status)
+    return render(
+        request,
+        "events/dispatch_form.html",
+        {
+            "event": event,
+            "transition": transition,
+            "form": form,
+            "formset": formset,
+            "suggestion": suggestion,
+            "route_error": route_error,
+            "multi": multi,
+            "action_url": reverse("events:action", args=[event.pk, "dispatch"]),
+        },
+        status=status,
+    )
 
 
 def _perform_subtask_action(name: str, assignment: Assignment, by, data: dict) -> None:
@@ -518,8 +639,13 @@ def _perform_subtask_action(name: str, assignment: Assignment, by, data: dict) -
         case "return_subtask":
             services.return_subtask(assignment, by=by, reason=data.get("reason", ""))
         case "complete_subtask":
-            services.complete_subtask(assignment, by=by, outcome=data["outcome"], measures=data["measures"],
-                                      attachments=data["attachments"])
+            services.complete_subtask(
+                assignment,
+                by=by,
+                outcome=data["outcome"],
+                measures=data["measures"],
+                attachments=data["attachments"],
+            )
         case "cancel_subtask":
             services.cancel_subtask(assignment, by=by, reason=data.get("reason", ""))
         case _:
@@ -533,21 +659,33 @@ def subtask_action(request, pk, assignment_pk, name):
         raise Http404
     event = get_object_or_404(scoped_events(request.user), pk=pk)
     assignment = get_object_or_404(
-        event.assignments.filter(kind=AssignmentKind.SUBTASK).select_related("unit"), pk=assignment_pk)
+        event.assignments.filter(kind=AssignmentKind.SUBTASK).select_related("unit"),
+        pk=assignment_pk,
+    )
     transition = ASSIGNMENT_WORKFLOW[name]
     caps = assignment_capacities(request.user, assignment)
     allowed = {t.name for t in ASSIGNMENT_WORKFLOW.allowed(state=assignment.state, capacities=caps)}
     if name not in allowed:
         can_act = bool(transition.actors & caps) and assignment.state not in transition.sources
-        return _unavailable(request, event, transition, can_act=can_act,
-                            state_label_text=assignment.get_state_display())
+        return _unavailable(
+            request,
+            event,
+            transition,
+            can_act=can_act,
+            state_label_text=assignment.get_state_display(),
+        )
     return _form_view(
-        request, form_class=SUBTASK_ACTION_FORMS[name],
+        request,
+        form_class=SUBTASK_ACTION_FORMS[name],
         form_kwargs={"event": event, "user": request.user, "transition": transition},
         perform=lambda data: _perform_subtask_action(name, assignment, request.user, data),
         done=lambda: _done(request, event, transition),
-        context={"event": event, "transition": transition, "assignment": assignment,
-                 "action_url": reverse("events:subtask-action", args=[event.pk, assignment.pk, name])},
+        context={
+            "event": event,
+            "transition": transition,
+            "assignment": assignment,
+            "action_url": reverse("events:subtask-action", args=[event.pk, assignment.pk, name]),
+        },
     )
 
 
@@ -557,17 +695,28 @@ def add_subtask(request, pk):
     event = get_object_or_404(scoped_events(request.user), pk=pk)
     if not may_add_subtask(request.user, event):
         return forbidden(request, _("Only the county centre changes a running coordination order."))
+
     def done():
         messages.success(request, _("Sub-task added."))
         return redirect("events:detail", pk=event.pk)
 
     return _form_view(
-        request, form_class=forms.AddSubtaskForm, form_kwargs={"event": event, "user": request.user},
-        perform=lambda data: services.add_subtask(event, by=request.user, unit=data["unit"],
-                                                  instruction=data["instruction"], due_at=data["due_at"]),
+        request,
+        form_class=forms.AddSubtaskForm,
+        form_kwargs={"event": event, "user": request.user},
+        perform=lambda data: services.add_subtask(
+            event,
+            by=request.user,
+            unit=data["unit"],
+            instruction=data["instruction"],
+            due_at=data["due_at"],
+        ),
         done=done,
-        context={"event": event, "transition": {"name": "add_subtask", "label": _("add a sub-task")},
-                 "action_url": reverse("events:add-subtask", args=[event.pk])},
+        context={
+            "event": event,
+            "transition": {"name": "add_subtask", "label": _("add a sub-task")},
+            "action_url": reverse("events:add-subtask", args=[event.pk]),
+        },
     )
 
 
@@ -601,10 +750,16 @@ def public_report(request):
             data = form.cleaned_data
             try:
                 event = services.create_event(
-                    by=None, source=Source.PUBLIC_PORTAL, description=data["description"],
-                    location=_location(data), title=data["title"], category=data["category"],
-                    occurred_at=data["occurred_at"], reporter_name=data["reporter_name"],
-                    reporter_phone=data["reporter_phone"], is_anonymous=data["is_anonymous"],
+                    by=None,
+                    source=Source.PUBLIC_PORTAL,
+                    description=data["description"],
+                    location=_location(data),
+                    title=data["title"],
+                    category=data["category"],
+                    occurred_at=data["occurred_at"],
+                    reporter_name=data["reporter_name"],
+                    reporter_phone=data["reporter_phone"],
+                    is_anonymous=data["is_anonymous"],
                     attachments=data["attachments"],
                 )
             except DomainError as exc:
@@ -629,18 +784,25 @@ def track(request):
     form = forms.TrackForm(request.GET or None)
     if form.is_bound and form.is_valid():
         return redirect("public:track-event", code=form.cleaned_data["code"])
-    return render(request, "events/public/track.html", {"form": form}, status=400 if form.is_bound else 200)
+    return render(
+        request, "events/public/track.html", {"form": form}, status=400 if form.is_bound else 200
+    )
 
 
 def _tracked(code: str) -> Event:
-    return get_object_or_404(Event.objects.select_related("region", "merged_into"),
-                             tracking_code=code.strip().upper())
+    return get_object_or_404(
+        Event.objects.select_related("region", "merged_into"), tracking_code=code.strip().upper()
+    )
 
 
 def _progress_of(event: Event) -> Event:
     """A merged duplicate shows the progress of its original."""
     shown, seen = event, {event.pk}
-    while shown.state == EventState.MERGED and shown.merged_into_id and shown.merged_into_id not in seen:
+    while (
+        shown.state == EventState.MERGED
+        and shown.merged_into_id
+        and shown.merged_into_id not in seen
+    ):
         seen.add(shown.merged_into_id)
         shown = Event.objects.select_related("region").get(pk=shown.merged_into_id)
     return shown
@@ -656,7 +818,9 @@ def _track_page(request, event: Event, *, rating_form=None, status=200):
         "place": (shown.region.town or shown.region).name,
         "timeline": public_timeline(shown),
         "rating_form": rating_form if event.state == EventState.CHECKED else None,
-        "latest_rating": event.latest_rating() if event.state in (EventState.RATED, EventState.CLOSED) else None,
+        "latest_rating": event.latest_rating()
+        if event.state in (EventState.RATED, EventState.CLOSED)
+        else None,
     }
     response = render(request, "events/public/track_event.html", context, status=status)
     response["X-Robots-Tag"] = "noindex"
@@ -682,8 +846,12 @@ def public_rate(request, code):
     status = 400
     if form.is_valid():
         try:
-            services.rate_event(event, rating=form.cleaned_data["rating"],
-                                comment=form.cleaned_data["comment"], tracking_code=event.tracking_code)
+            services.rate_event(
+                event,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+                tracking_code=event.tracking_code,
+            )
         except DomainError as exc:
             status = form_error(form, exc)
         else:

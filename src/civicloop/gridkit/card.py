@@ -49,18 +49,26 @@ def _events(region: Region, start: dt.date, end: dt.date):
     tz = timezone.get_current_timezone()
     since = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
     until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    return (Event.objects.in_region(region).filter(reported_at__gte=since, reported_at__lt=until)
-            .exclude(state__in=NOT_COUNTED))
+    return (
+        Event.objects.in_region(region)
+        .filter(reported_at__gte=since, reported_at__lt=until)
+        .exclude(state__in=NOT_COUNTED)
+    )
 
 
 def count_classes(region: Region, start: dt.date, end: dt.date) -> list[tuple[str, int, int]]:
     """(kind, pk, count) of each matter, and of each category of events without a matter."""
     events = _events(region, start, end)
-    rows = [(ItemKind.MATTER, r["matter"], r["n"]) for r in
-            events.filter(matter__isnull=False).values("matter").annotate(n=Count("id"))]
-    rows += [(ItemKind.CATEGORY, r["category"], r["n"]) for r in
-             events.filter(matter__isnull=True, category__isnull=False).values("category")
-             .annotate(n=Count("id"))]
+    rows = [
+        (ItemKind.MATTER, r["matter"], r["n"])
+        for r in events.filter(matter__isnull=False).values("matter").annotate(n=Count("id"))
+    ]
+    rows += [
+        (ItemKind.CATEGORY, r["category"], r["n"])
+        for r in events.filter(matter__isnull=True, category__isnull=False)
+        .values("category")
+        .annotate(n=Count("id"))
+    ]
     return rows
 
 
@@ -78,7 +86,8 @@ def _basis(grid: Region, start: dt.date, end: dt.date) -> tuple[str, Region, lis
 def _matter_item(matter: Matter, on: dt.date) -> dict:
     version = matter.current_version(on)
     return {
-        "kind": ItemKind.MATTER, "code": matter.code,
+        "kind": ItemKind.MATTER,
+        "code": matter.code,
         "name": version.name if version else matter.name,
         "legal_basis": version.legal_basis if version else "",
         "category": {"code": matter.category.code, "name": matter.category.name},
@@ -86,16 +95,24 @@ def _matter_item(matter: Matter, on: dt.date) -> dict:
 
 
 def _category_item(category: Category) -> dict:
-    return {"kind": ItemKind.CATEGORY, "code": category.code, "name": category.name, "legal_basis": "",
-            "category": {"code": category.code, "name": category.name}}
+    return {
+        "kind": ItemKind.CATEGORY,
+        "code": category.code,
+        "name": category.name,
+        "legal_basis": "",
+        "category": {"code": category.code, "name": category.name},
+    }
 
 
 def top_items(grid: Region, rows: list[tuple[str, int, int]], on: dt.date) -> list[dict]:
     """The ``TOP_ITEMS`` most frequent classes, most frequent first (ties: matters before
     categories, then by code), each with the unit that handles it today."""
     matters = Matter.objects.select_related("category").in_bulk(
-        [pk for kind, pk, _n in rows if kind == ItemKind.MATTER])
-    categories = Category.objects.in_bulk([pk for kind, pk, _n in rows if kind == ItemKind.CATEGORY])
+        [pk for kind, pk, _n in rows if kind == ItemKind.MATTER]
+    )
+    categories = Category.objects.in_bulk(
+        [pk for kind, pk, _n in rows if kind == ItemKind.CATEGORY]
+    )
     found = []
     for kind, pk, count in rows:
         if kind == ItemKind.MATTER:
@@ -106,9 +123,17 @@ def top_items(grid: Region, rows: list[tuple[str, int, int]], on: dt.date) -> li
     items = []
     for rank, (matter, category, item, count) in enumerate(found[:TOP_ITEMS], start=1):
         routes = class_routes(grid, matter=matter, category=category, on=on)
-        items.append({**item, "rank": rank, "count": count, "key": class_key(item["kind"], item["code"]),
-                      "handler": routes["general"]["lead"], "rule": routes["rule"],
-                      "held_by_town": routes["held_by_town"]})
+        items.append(
+            {
+                **item,
+                "rank": rank,
+                "count": count,
+                "key": class_key(item["kind"], item["code"]),
+                "handler": routes["general"]["lead"],
+                "rule": routes["rule"],
+                "held_by_town": routes["held_by_town"],
+            }
+        )
     return items
 
 
@@ -125,7 +150,9 @@ def how_to_report(grid: Region) -> dict:
         "grid_team": unit_data(team),
         "red_butler": first(Role.RED_BUTLER),
         "grid_worker": first(Role.PROFESSIONAL_GRID_WORKER),
-        "others": sum(1 for p in members if p["role"] not in (Role.RED_BUTLER, Role.PROFESSIONAL_GRID_WORKER)),
+        "others": sum(
+            1 for p in members if p["role"] not in (Role.RED_BUTLER, Role.PROFESSIONAL_GRID_WORKER)
+        ),
         "village_station": unit_data(station),
         "station_staff": staff.get(station.pk, []) if station else [],
         "command_room": unit_data(units["command_room"]),
@@ -137,8 +164,12 @@ def build_card(grid: Region, *, on: dt.date) -> dict:
     start, end = counting_period(on)
     level, region, rows = _basis(grid, start, end)
     return {
-        "basis": {"level": level, "code": region.code, "name": region.name,
-                  "events": sum(n for _k, _pk, n in rows)},
+        "basis": {
+            "level": level,
+            "code": region.code,
+            "name": region.name,
+            "events": sum(n for _k, _pk, n in rows),
+        },
         "items": top_items(grid, rows, on),
         "report": how_to_report(grid),
     }

@@ -37,9 +37,18 @@ class ItemKind(models.TextChoices):
 class HandlerRule(models.TextChoices):
     """Why a unit handles a general event of a matter class (the routing rule that applied)."""
 
-    TOWN_HOLDS = "town_holds", _("the town holds the power today (empowerment): its enforcement squad handles")
-    COUNTY_DEPARTMENT = "county_department", _("not held by the town: the owning county department handles")
-    VILLAGE_STATION = "village_station", _("village-level matter: the village liaison station handles")
+    TOWN_HOLDS = (
+        "town_holds",
+        _("the town holds the power today (empowerment): its enforcement squad handles"),
+    )
+    COUNTY_DEPARTMENT = (
+        "county_department",
+        _("not held by the town: the owning county department handles"),
+    )
+    VILLAGE_STATION = (
+        "village_station",
+        _("village-level matter: the village liaison station handles"),
+    )
     UNRESOLVED = "unresolved", _("no unit found by the rules: the command room chooses one")
 
 

@@ -41,7 +41,9 @@ def build_content(grid: Region, *, on: dt.date) -> dict:
         "flow": build_flow(),
         "flowcharts": build_classes(grid, card["items"], on=on),
         # The blank collection form offers the card's matters as tick boxes.
-        "forms": {"options": [{"key": item["key"], "name": item["name"]} for item in card["items"]]},
+        "forms": {
+            "options": [{"key": item["key"], "name": item["name"]} for item in card["items"]]
+        },
     }
 
 
@@ -57,5 +59,8 @@ def content_hash(content: dict) -> str:
 def changed_parts(before: dict | None, after: dict) -> list[str]:
     if not before:
         return list(PARTS)
-    return [part for part, keys in PARTS.items()
-            if digest({k: before.get(k) for k in keys}) != digest({k: after.get(k) for k in keys})]
+    return [
+        part
+        for part, keys in PARTS.items()
+        if digest({k: before.get(k) for k in keys}) != digest({k: after.get(k) for k in keys})
+    ]

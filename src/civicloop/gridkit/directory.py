@@ -14,9 +14,20 @@ from civicloop.org.models import Post, Region, Unit
 from civicloop.privacy.masking import mask_phone
 
 # Order in which a unit's people are listed (the "1+1+N" of a grid team first).
-ROLE_ORDER = [Role.RED_BUTLER, Role.PROFESSIONAL_GRID_WORKER, Role.PART_TIME_GRID_WORKER, Role.VOLUNTEER,
-              Role.STATION_STAFF, Role.DISPATCHER, Role.ENFORCEMENT_OFFICER, Role.LEGAL_REVIEWER, Role.LAWYER,
-              Role.DEPARTMENT_OFFICER, Role.CENTRE_OPERATOR, Role.LEADER]
+ROLE_ORDER = [
+    Role.RED_BUTLER,
+    Role.PROFESSIONAL_GRID_WORKER,
+    Role.PART_TIME_GRID_WORKER,
+    Role.VOLUNTEER,
+    Role.STATION_STAFF,
+    Role.DISPATCHER,
+    Role.ENFORCEMENT_OFFICER,
+    Role.LEGAL_REVIEWER,
+    Role.LAWYER,
+    Role.DEPARTMENT_OFFICER,
+    Role.CENTRE_OPERATOR,
+    Role.LEADER,
+]
 
 
 def region_data(region: Region | None) -> dict | None:
@@ -35,8 +46,13 @@ def region_data(region: Region | None) -> dict | None:
 def unit_data(unit: Unit | None) -> dict | None:
     if unit is None:
         return None
-    return {"code": unit.code, "name": unit.name, "kind": unit.kind, "phone": unit.phone,
-            "address": unit.address}
+    return {
+        "code": unit.code,
+        "name": unit.name,
+        "kind": unit.kind,
+        "phone": unit.phone,
+        "address": unit.address,
+    }
 
 
 def person_data(post: Post) -> dict:
@@ -53,18 +69,25 @@ def unit_at(kind: str, region: Region | None) -> Unit | None:
 def staff_of(units: list[Unit]) -> dict[int, list[dict]]:
     """Active posts of the given units, people in role order then name; one query."""
     order = {role: i for i, role in enumerate(ROLE_ORDER)}
-    posts = (Post.objects.active().filter(unit__in=units, user__is_active=True)
-             .select_related("user").order_by("unit_id", "user__full_name", "user__username"))
+    posts = (
+        Post.objects.active()
+        .filter(unit__in=units, user__is_active=True)
+        .select_related("user")
+        .order_by("unit_id", "user__full_name", "user__username")
+    )
     result: dict[int, list[dict]] = {unit.pk: [] for unit in units}
-    for post in sorted(posts, key=lambda p: (p.unit_id, order.get(p.role, 99), p.user.full_name,
-                                              p.user.username)):
+    for post in sorted(
+        posts, key=lambda p: (p.unit_id, order.get(p.role, 99), p.user.full_name, p.user.username)
+    ):
         result[post.unit_id].append(person_data(post))
     return result
 
 
 def grid_places(grid: Region) -> tuple[Region | None, Region | None]:
     """(village, town) of a grid."""
-    village = grid.parent if grid.parent_id and grid.parent.level == RegionLevel.VILLAGE else grid.village
+    village = (
+        grid.parent if grid.parent_id and grid.parent.level == RegionLevel.VILLAGE else grid.village
+    )
     if village is not None and village.parent_id and village.parent.level == RegionLevel.TOWN:
         return village, village.parent
     return village, grid.town

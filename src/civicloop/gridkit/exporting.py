@@ -117,7 +117,9 @@ def write_card_xlsx(card: dict, out: BinaryIO | str, *, moment: dt.datetime | No
     wb.save(out)
 
 
-def write_sheets_xlsx(sheets: list[Sheet], out: BinaryIO | str, *, moment: dt.datetime | None) -> None:
+def write_sheets_xlsx(
+    sheets: list[Sheet], out: BinaryIO | str, *, moment: dt.datetime | None
+) -> None:
     wb = _workbook(" / ".join(s.title for s in sheets), moment)
     wb.remove(wb.active)
     for sheet in sheets:
@@ -154,11 +156,13 @@ def write_sheets_xlsx(sheets: list[Sheet], out: BinaryIO | str, *, moment: dt.da
 
 def _sheet_heading(sheet: Sheet) -> str:
     blank = "__________"
-    return "　".join([
-        f"{_('number')}：{sheet.number or blank}",
-        f"{_('unit')}：{sheet.unit or blank}",
-        f"{_('date')}：{sheet.date or blank}",
-    ])
+    return "　".join(
+        [
+            f"{_('number')}：{sheet.number or blank}",
+            f"{_('unit')}：{sheet.unit or blank}",
+            f"{_('date')}：{sheet.date or blank}",
+        ]
+    )
 
 
 # --- Word ---------------------------------------------------------------------------------------
@@ -205,7 +209,9 @@ def _cell_text(cell, text: str, *, bold: bool = False) -> None:
 def write_card_docx(card: dict, out: BinaryIO | str, *, moment: dt.datetime | None) -> None:
     doc = _document(card["title"], moment)
     _heading(doc, card["title"])
-    doc.add_paragraph(f"{card['place']}（{card['grid_code']}）").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph(
+        f"{card['place']}（{card['grid_code']}）"
+    ).alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph(card["basis_text"])
     header, rows = card_rows(card)
     table = doc.add_table(rows=1 + len(rows), cols=len(header))
@@ -225,7 +231,9 @@ def write_card_docx(card: dict, out: BinaryIO | str, *, moment: dt.datetime | No
     doc.save(out)
 
 
-def write_sheets_docx(sheets: list[Sheet], out: BinaryIO | str, *, moment: dt.datetime | None) -> None:
+def write_sheets_docx(
+    sheets: list[Sheet], out: BinaryIO | str, *, moment: dt.datetime | None
+) -> None:
     doc = _document(" / ".join(s.title for s in sheets), moment)
     for index, sheet in enumerate(sheets):
         if index:

@@ -74,9 +74,17 @@ def subtask_table():
 
 
 def table_rows(machine) -> list[dict]:
-    return [{"name": t.name, "sources": list(t.sources), "targets": list(t.targets),
-             "actors": sorted(t.actors), "reason_required": t.reason_required, "manual": t.manual}
-            for t in machine]
+    return [
+        {
+            "name": t.name,
+            "sources": list(t.sources),
+            "targets": list(t.targets),
+            "actors": sorted(t.actors),
+            "reason_required": t.reason_required,
+            "manual": t.manual,
+        }
+        for t in machine
+    ]
 
 
 def main_path(machine, *, end: str = S.CLOSED) -> list[dict]:
@@ -114,8 +122,15 @@ def side_paths(machine, main: list[dict]) -> list[dict]:
     rows = []
     for t in machine:
         if not t.targets:
-            rows.append({"transition": t.name, "from": list(t.sources), "to": None, "manual": t.manual,
-                         "direction": "stay"})
+            rows.append(
+                {
+                    "transition": t.name,
+                    "from": list(t.sources),
+                    "to": None,
+                    "manual": t.manual,
+                    "direction": "stay",
+                }
+            )
             continue
         for source in t.sources:
             for target in t.targets:
@@ -129,8 +144,15 @@ def side_paths(machine, main: list[dict]) -> list[dict]:
                     direction = "stay"
                 else:
                     direction = "back" if order.index(target) < order.index(source) else "forward"
-                rows.append({"transition": t.name, "from": [source], "to": target, "manual": t.manual,
-                             "direction": direction})
+                rows.append(
+                    {
+                        "transition": t.name,
+                        "from": [source],
+                        "to": target,
+                        "manual": t.manual,
+                        "direction": direction,
+                    }
+                )
     return rows
 
 
@@ -149,8 +171,11 @@ def scenario_actors(machine) -> dict[str, dict[str, dict[str, list[str]]]]:
                     continue
                 event = Event(state=source, urgency=urgency, span=span)
                 per_scenario[scenario] = sorted(
-                    actor for actor in t.actors
-                    if t.name in {a.name for a in permissions.event_actions(None, event, frozenset({actor}))})
+                    actor
+                    for actor in t.actors
+                    if t.name
+                    in {a.name for a in permissions.event_actions(None, event, frozenset({actor}))}
+                )
             per_source[source] = per_scenario
         result[t.name] = per_source
     return result
@@ -162,8 +187,12 @@ def clocks() -> dict[str, dict]:
     for state, (stage, graded) in STATE_CLOCKS.items():
         rules = {}
         for scenario, (urgency, span) in SCENARIOS.items():
-            rule = deadlines.rule_for(stage, urgency=urgency if graded else "", span=span if graded else "")
-            rules[scenario] = {"amount": plain_number(rule.amount), "unit": rule.unit} if rule else None
+            rule = deadlines.rule_for(
+                stage, urgency=urgency if graded else "", span=span if graded else ""
+            )
+            rules[scenario] = (
+                {"amount": plain_number(rule.amount), "unit": rule.unit} if rule else None
+            )
         result[state] = {"stage": stage, "rules": rules}
     return result
 
@@ -196,14 +225,29 @@ def build_classes(grid, items: list[dict], *, on: dt.date) -> list[dict]:
     charts = []
     for item in items:
         if item["kind"] == ItemKind.MATTER:
-            routes = class_routes(grid, matter=Matter.objects.select_related("category").get(code=item["code"]),
-                                  on=on)
+            routes = class_routes(
+                grid, matter=Matter.objects.select_related("category").get(code=item["code"]), on=on
+            )
         else:
             routes = class_routes(grid, category=Category.objects.get(code=item["code"]), on=on)
-        charts.append({"key": item["key"], "kind": item["kind"], "code": item["code"], "name": item["name"],
-                       "routes": routes})
-    charts.append({"key": class_key(ItemKind.NONE), "kind": ItemKind.NONE, "code": "", "name": "",
-                   "routes": class_routes(grid, on=on)})
+        charts.append(
+            {
+                "key": item["key"],
+                "kind": item["kind"],
+                "code": item["code"],
+                "name": item["name"],
+                "routes": routes,
+            }
+        )
+    charts.append(
+        {
+            "key": class_key(ItemKind.NONE),
+            "kind": ItemKind.NONE,
+            "code": "",
+            "name": "",
+            "routes": class_routes(grid, on=on),
+        }
+    )
     return charts
 
 
@@ -243,8 +287,10 @@ def resolve_actor(actor: str, scenario: str, units: dict, routes: dict) -> list[
         if route.get("lead"):
             return _unit_names([route["lead"]])
         if route.get("subtasks"):
-            return [_("%(units)s (each through its coordination sub-task)")
-                    % {"units": "、".join(_unit_names(route["subtasks"]))}]
+            return [
+                _("%(units)s (each through its coordination sub-task)")
+                % {"units": "、".join(_unit_names(route["subtasks"]))}
+            ]
         return [_("the unit the command room chooses")]
     if actor == "assignee":
         return _unit_names(route.get("subtasks", [])) or [_("the units of the coordination order")]
@@ -311,12 +357,16 @@ def _goes_to(routes: dict) -> list[dict]:
     for scenario in SCENARIOS:
         route = routes.get(scenario) or {}
         if route.get("subtasks"):
-            names = [_("coordination order by the county centre to %(units)s")
-                     % {"units": "、".join(_unit_names(route["subtasks"]))}]
+            names = [
+                _("coordination order by the county centre to %(units)s")
+                % {"units": "、".join(_unit_names(route["subtasks"]))}
+            ]
         elif route.get("lead"):
             names = _unit_names([route["lead"]])
             if route.get("assist"):
-                names.append(_("assisted by %(units)s") % {"units": "、".join(_unit_names(route["assist"]))})
+                names.append(
+                    _("assisted by %(units)s") % {"units": "、".join(_unit_names(route["assist"]))}
+                )
         else:
             names = [_("the unit the command room chooses")]
         per_scenario[scenario] = names
@@ -357,40 +407,63 @@ def present(content: dict, key: str) -> dict | None:
     for index, step in enumerate(flow["main"]):
         t = _transition(machine, step["transition"])
         source = step["from"]
-        steps.append({
-            "state": source, "state_label": _state_label(source), "clock": _clock(flow, source),
-            "transition": step["transition"], "label": _label(machine, step["transition"]),
-            "description": str(t.description) if t and t.description else "",
-            "reason_required": bool(t and t.reason_required),
-            "to": step["to"], "to_label": _state_label(step["to"]),
-            "who": _who(flow, step["transition"], source, units, routes),
-            "goes_to": _goes_to(routes) if step["transition"] == "dispatch" else None,
-            "side": [r for r in side if r["from"] == [source]],
-            "number": index + 1,
-        })
+        steps.append(
+            {
+                "state": source,
+                "state_label": _state_label(source),
+                "clock": _clock(flow, source),
+                "transition": step["transition"],
+                "label": _label(machine, step["transition"]),
+                "description": str(t.description) if t and t.description else "",
+                "reason_required": bool(t and t.reason_required),
+                "to": step["to"],
+                "to_label": _state_label(step["to"]),
+                "who": _who(flow, step["transition"], source, units, routes),
+                "goes_to": _goes_to(routes) if step["transition"] == "dispatch" else None,
+                "side": [r for r in side if r["from"] == [source]],
+                "number": index + 1,
+            }
+        )
     main_states = {s["from"] for s in flow["main"]} | {s["to"] for s in flow["main"]}
     end = flow["main"][-1]["to"] if flow["main"] else None
     subtask_rows = []
     for row in flow["subtask"]["transitions"]:
         t = _transition(subtask_table(), row["name"])
-        subtask_rows.append({
-            "transition": row["name"], "label": str(t.label) if t else row["name"],
-            "from_labels": "、".join(_assignment_state_label(s) for s in row["sources"]),
-            "to_labels": "、".join(_assignment_state_label(s) for s in row["targets"]),
-            "who": "、".join(n for a in row["actors"] for n in resolve_actor(a, Scenario.MULTI, units, routes)),
-            "manual": row["manual"], "reason_required": row["reason_required"],
-        })
+        subtask_rows.append(
+            {
+                "transition": row["name"],
+                "label": str(t.label) if t else row["name"],
+                "from_labels": "、".join(_assignment_state_label(s) for s in row["sources"]),
+                "to_labels": "、".join(_assignment_state_label(s) for s in row["targets"]),
+                "who": "、".join(
+                    n
+                    for a in row["actors"]
+                    for n in resolve_actor(a, Scenario.MULTI, units, routes)
+                ),
+                "manual": row["manual"],
+                "reason_required": row["reason_required"],
+            }
+        )
     return {
-        "key": chart["key"], "kind": chart["kind"], "code": chart["code"], "name": chart["name"],
-        "rule": routes.get("rule"), "held_by_town": routes.get("held_by_town"),
-        "rule_label": str(HandlerRule(routes["rule"]).label) if routes.get("rule") in HandlerRule.values else "",
+        "key": chart["key"],
+        "kind": chart["kind"],
+        "code": chart["code"],
+        "name": chart["name"],
+        "rule": routes.get("rule"),
+        "held_by_town": routes.get("held_by_town"),
+        "rule_label": str(HandlerRule(routes["rule"]).label)
+        if routes.get("rule") in HandlerRule.values
+        else "",
         "steps": steps,
-        "end": end, "end_label": _state_label(end) if end else "",
+        "end": end,
+        "end_label": _state_label(end) if end else "",
         "anytime": [r for r in side if len(r["from"]) > 1],
         "elsewhere": [r for r in side if len(r["from"]) == 1 and r["from"][0] not in main_states],
         "subtasks": subtask_rows,
         "max_dissatisfied_reworks": flow.get("max_dissatisfied_reworks"),
-        "transitions": sorted({s["transition"] for s in flow["main"]} | {r["transition"] for r in flow["side"]}),
+        "transitions": sorted(
+            {s["transition"] for s in flow["main"]} | {r["transition"] for r in flow["side"]}
+        ),
     }
 
 
@@ -399,7 +472,6 @@ def _assignment_state_label(value: str) -> str:
         return str(AssignmentState(value).label)
     except ValueError:
         return value
-
 
 
 def live_chart(grid, key: str) -> dict | None:
@@ -421,7 +493,15 @@ def live_chart(grid, key: str) -> dict | None:
         return None
     if found is None:
         return None
-    item = {"kind": kind, "code": found.code, "name": found.name, "key": class_key(kind, found.code)}
-    content = {"flow": build_flow(), "units": {k: unit_data(u) for k, u in grid_units(grid).items()},
-               "flowcharts": build_classes(grid, [item], on=timezone.localdate())}
+    item = {
+        "kind": kind,
+        "code": found.code,
+        "name": found.name,
+        "key": class_key(kind, found.code),
+    }
+    content = {
+        "flow": build_flow(),
+        "units": {k: unit_data(u) for k, u in grid_units(grid).items()},
+        "flowcharts": build_classes(grid, [item], on=timezone.localdate()),
+    }
     return present(content, item["key"])

@@ -78,4 +78,5 @@ def own_grids(user):
 def is_grid_staff(user) -> bool:
     """Grid team members and liaison-station staff: their toolkit link reads "my grid"."""
     return getattr(user, "is_authenticated", False) and any(
-        post.role in GRID_ROLES or post.role == Role.STATION_STAFF for post in user.cached_posts())
+        post.role in GRID_ROLES or post.role == Role.STATION_STAFF for post in user.cached_posts()
+    )

@@ -23,7 +23,9 @@ def place_name(content: dict) -> str:
 
 def version_label(version: ToolkitVersion) -> str:
     return _("Version %(number)d, generated on %(date)s") % {
-        "number": version.number, "date": format_date(version.generated_at)}
+        "number": version.number,
+        "date": format_date(version.generated_at),
+    }
 
 
 def generated_by_label(version: ToolkitVersion) -> str:
@@ -33,8 +35,12 @@ def generated_by_label(version: ToolkitVersion) -> str:
 def version_note(version: ToolkitVersion) -> str:
     """The line printed at the foot of every page and file of a version."""
     return _("%(place)s (%(code)s) · %(version)s by %(by)s · content %(hash)s") % {
-        "place": place_name(version.content), "code": version.grid.code, "version": version_label(version),
-        "by": generated_by_label(version), "hash": version.content_hash[:12]}
+        "place": place_name(version.content),
+        "code": version.grid.code,
+        "version": version_label(version),
+        "by": generated_by_label(version),
+        "hash": version.content_hash[:12],
+    }
 
 
 def public_url(path: str, request=None) -> str:
@@ -51,8 +57,13 @@ def public_url(path: str, request=None) -> str:
 def _person(person: dict | None) -> dict | None:
     if not person:
         return None
-    return {"name": person["name"], "phone": person["phone"], "role": str(Role(person["role"]).label)
-            if person["role"] in Role.values else person["role"]}
+    return {
+        "name": person["name"],
+        "phone": person["phone"],
+        "role": str(Role(person["role"]).label)
+        if person["role"] in Role.values
+        else person["role"],
+    }
 
 
 def _unit(unit: dict | None) -> dict | None:
@@ -66,15 +77,21 @@ def present_card(version: ToolkitVersion, *, request=None) -> dict:
     content = version.content
     card = content["card"]
     basis = card["basis"]
-    level = str(CardBasis(basis["level"]).label) if basis["level"] in CardBasis.values else basis["level"]
+    level = (
+        str(CardBasis(basis["level"]).label)
+        if basis["level"] in CardBasis.values
+        else basis["level"]
+    )
     items = []
     for item in card["items"]:
         rule = item.get("rule")
-        items.append({
-            **item,
-            "handler": _unit(item.get("handler")),
-            "rule_label": str(HandlerRule(rule).label) if rule in HandlerRule.values else "",
-        })
+        items.append(
+            {
+                **item,
+                "handler": _unit(item.get("handler")),
+                "rule_label": str(HandlerRule(rule).label) if rule in HandlerRule.values else "",
+            }
+        )
     report = card["report"]
     return {
         "title": _("Card of common enforcement matters"),
@@ -83,12 +100,19 @@ def present_card(version: ToolkitVersion, *, request=None) -> dict:
         "basis": basis,
         "basis_level": level,
         "fallback": basis["level"] != CardBasis.GRID,
-        "period": _("%(start)s to %(end)s") % {"start": format_date(version.period_start),
-                                                "end": format_date(version.period_end)},
-        "basis_text": _("The most frequent matters of the %(n)d events reported in %(place)s (%(level)s) from "
-                        "%(start)s to %(end)s; voided and merged reports are not counted.")
-        % {"n": basis["events"], "place": basis["name"], "level": level,
-           "start": format_date(version.period_start), "end": format_date(version.period_end)},
+        "period": _("%(start)s to %(end)s")
+        % {"start": format_date(version.period_start), "end": format_date(version.period_end)},
+        "basis_text": _(
+            "The most frequent matters of the %(n)d events reported in %(place)s (%(level)s) from "
+            "%(start)s to %(end)s; voided and merged reports are not counted."
+        )
+        % {
+            "n": basis["events"],
+            "place": basis["name"],
+            "level": level,
+            "start": format_date(version.period_start),
+            "end": format_date(version.period_end),
+        },
         "items": items,
         "report": {
             "grid_team": _unit(report.get("grid_team")),
@@ -108,15 +132,28 @@ def present_card(version: ToolkitVersion, *, request=None) -> dict:
 
 def card_rows(card: dict) -> tuple[list[str], list[list[str]]]:
     """The card's table (header, rows) for the DOCX and XLSX files."""
-    header = [_("No."), _("matter"), _("legal basis"), _("handled by"), _("duty phone"),
-              _("events in the period")]
+    header = [
+        _("No."),
+        _("matter"),
+        _("legal basis"),
+        _("handled by"),
+        _("duty phone"),
+        _("events in the period"),
+    ]
     rows = []
     for item in card["items"]:
         handler = item["handler"]
         name = f"{item['code']} {item['name']}" if item["kind"] == ItemKind.MATTER else item["name"]
-        rows.append([str(item["rank"]), name, item.get("legal_basis", ""),
-                     f"{handler['name']}\n{item['rule_label']}" if handler else item["rule_label"],
-                     handler["phone"] if handler else "", str(item["count"])])
+        rows.append(
+            [
+                str(item["rank"]),
+                name,
+                item.get("legal_basis", ""),
+                f"{handler['name']}\n{item['rule_label']}" if handler else item["rule_label"],
+                handler["phone"] if handler else "",
+                str(item["count"]),
+            ]
+        )
     return header, rows
 
 
@@ -130,10 +167,16 @@ def report_lines(card: dict) -> list[tuple[str, str]]:
             lines.append((person["role"], f"{person['name']} {person['phone']}".strip()))
     station = report["village_station"]
     if station:
-        lines.append((_("village liaison station"),
-                      " ".join(x for x in (station["name"], station["phone"], station["address"]) if x)))
+        lines.append(
+            (
+                _("village liaison station"),
+                " ".join(x for x in (station["name"], station["phone"], station["address"]) if x),
+            )
+        )
     room = report["command_room"]
     if room:
-        lines.append((_("town command room"), " ".join(x for x in (room["name"], room["phone"]) if x)))
+        lines.append(
+            (_("town command room"), " ".join(x for x in (room["name"], room["phone"]) if x))
+        )
     lines.append((_("report online"), report["public_url"]))
     return lines

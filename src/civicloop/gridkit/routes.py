@@ -42,24 +42,41 @@ def class_key(kind: str, code: str = "") -> str:
     return f"{kind}:{code}" if kind != ItemKind.NONE else ItemKind.NONE
 
 
-def hypothetical_event(grid: Region, *, category: Category | None, matter, urgency: str, span: str,
-                       on: dt.date) -> Event:
+def hypothetical_event(
+    grid: Region, *, category: Category | None, matter, urgency: str, span: str, on: dt.date
+) -> Event:
     noon = timezone.make_aware(dt.datetime.combine(on, dt.time(12, 0)))
-    return Event(region=grid, category=category, matter=matter, urgency=urgency, span=span,
-                 reported_at=noon, occurred_at=noon)
+    return Event(
+        region=grid,
+        category=category,
+        matter=matter,
+        urgency=urgency,
+        span=span,
+        reported_at=noon,
+        occurred_at=noon,
+    )
 
 
-def class_routes(grid: Region, *, category: Category | None = None, matter=None, on: dt.date) -> dict:
+def class_routes(
+    grid: Region, *, category: Category | None = None, matter=None, on: dt.date
+) -> dict:
     """Where an event of this class in ``grid`` goes on ``on``, for each grading."""
     if matter is not None:
         category = matter.category
     result: dict[str, dict] = {}
     for scenario, (urgency, span) in SCENARIOS.items():
-        event = hypothetical_event(grid, category=category, matter=matter, urgency=urgency, span=span, on=on)
+        event = hypothetical_event(
+            grid, category=category, matter=matter, urgency=urgency, span=span, on=on
+        )
         try:
             route = routing.route(event)
         except DomainError:
-            result[scenario] = {"lead": None, "assist": [], "subtasks": [], "by_county": span == Span.MULTI}
+            result[scenario] = {
+                "lead": None,
+                "assist": [],
+                "subtasks": [],
+                "by_county": span == Span.MULTI,
+            }
             continue
         result[scenario] = {
             "lead": unit_data(route.lead),
@@ -69,8 +86,12 @@ def class_routes(grid: Region, *, category: Category | None = None, matter=None,
         }
     _village, town = grid_places(grid)
     general = result[Scenario.GENERAL]["lead"]
-    result["rule"] = RULE_BY_KIND.get(general["kind"], HandlerRule.UNRESOLVED) if general else \
-        HandlerRule.UNRESOLVED
-    result["held_by_town"] = bool(town) and routing.town_may_handle(town=town, category=category, on=on,
-                                                                    matter=matter)
+    result["rule"] = (
+        RULE_BY_KIND.get(general["kind"], HandlerRule.UNRESOLVED)
+        if general
+        else HandlerRule.UNRESOLVED
+    )
+    result["held_by_town"] = bool(town) and routing.town_may_handle(
+        town=town, category=category, on=on, matter=matter
+    )
     return result

@@ -40,8 +40,10 @@ def refresh_toolkit(grid: Region, *, by: User | None = None, on: dt.date | None 
     """Generate ``grid``'s toolkit from today's data; keep it as a new version only if its
     content changed. ``by=None`` is the system (first view, the periodic task, the CLI)."""
     if grid.level != RegionLevel.GRID:
-        raise InvalidInput(_("A toolkit belongs to a grid; %(name)s is not one.") % {"name": grid.name},
-                           field="grid")
+        raise InvalidInput(
+            _("A toolkit belongs to a grid; %(name)s is not one.") % {"name": grid.name},
+            field="grid",
+        )
     if by is not None and not may_view_grid(by, grid):
         raise NotPermitted(_("This grid is outside your area."))
     on = on or timezone.localdate()
@@ -56,9 +58,15 @@ def refresh_toolkit(grid: Region, *, by: User | None = None, on: dt.date | None 
             return Refresh(latest, False)
         start, end = counting_period(on)
         version = ToolkitVersion.objects.create(
-            grid=grid, number=latest.number + 1 if latest else 1, content=content, content_hash=digest,
+            grid=grid,
+            number=latest.number + 1 if latest else 1,
+            content=content,
+            content_hash=digest,
             changed_parts=changed_parts(latest.content if latest else None, content),
-            period_start=start, period_end=end, generated_by=by)
+            period_start=start,
+            period_end=end,
+            generated_by=by,
+        )
     return Refresh(version, True)
 
 
@@ -80,14 +88,25 @@ class FilledForms:
     revealed: bool
 
 
-def fill_forms(event: Event, *, by: User, channel: str, ip_address: str | None = None,
-               masked: bool = False) -> FilledForms:
+def fill_forms(
+    event: Event, *, by: User, channel: str, ip_address: str | None = None, masked: bool = False
+) -> FilledForms:
     """The three forms of ``event``. Personal data is masked unless ``by`` may see the
     reporter's contact (``events.permissions.may_see_contact``); then the full details are
     shown and the view is logged through ``events.services.reveal_reporter``."""
-    has_data = any([event.reporter_name, event.reporter_phone, event.reporter_id_number,
-                    event.reporter_address])
+    has_data = any(
+        [
+            event.reporter_name,
+            event.reporter_phone,
+            event.reporter_id_number,
+            event.reporter_address,
+        ]
+    )
     revealed = None
     if not masked and has_data and may_see_contact(by, event):
-        revealed = event_services.reveal_reporter(event, by=by, channel=channel, ip_address=ip_address)
-    return FilledForms(event_sheets(event, reporter=reporter_fields(event, revealed)), revealed is not None)
+        revealed = event_services.reveal_reporter(
+            event, by=by, channel=channel, ip_address=ip_address
+        )
+    return FilledForms(
+        event_sheets(event, reporter=reporter_fields(event, revealed)), revealed is not None
+    )

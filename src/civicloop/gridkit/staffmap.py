@@ -32,7 +32,12 @@ from civicloop.org.models import Region, Unit
 from .directory import grid_places, region_data, staff_of, unit_data
 
 DATUM = "GCJ-02"
-MAP_UNIT_KINDS = (UnitKind.GRID_TEAM, UnitKind.VILLAGE_STATION, UnitKind.COMMAND_ROOM, UnitKind.SQUAD)
+MAP_UNIT_KINDS = (
+    UnitKind.GRID_TEAM,
+    UnitKind.VILLAGE_STATION,
+    UnitKind.COMMAND_ROOM,
+    UnitKind.SQUAD,
+)
 
 
 def _point(region: Region) -> dict | None:
@@ -49,21 +54,36 @@ def build_map(grid: Region) -> dict:
     for region in Region.objects.towns().filter(code__startswith=county_prefix).order_by("code"):
         features.append(_region_feature(region, current=town is not None and region.pk == town.pk))
     if town is not None:
-        for region in (Region.objects.filter(code__startswith=town.prefix,
-                                             level__in=[RegionLevel.VILLAGE, RegionLevel.GRID])
-                       .order_by("code")):
+        for region in Region.objects.filter(
+            code__startswith=town.prefix, level__in=[RegionLevel.VILLAGE, RegionLevel.GRID]
+        ).order_by("code"):
             current = region.pk == grid.pk or (village is not None and region.pk == village.pk)
             features.append(_region_feature(region, current=current))
-        units = list(Unit.objects.active().filter(kind__in=MAP_UNIT_KINDS, region__code__startswith=town.prefix)
-                     .select_related("region").order_by("region__code", "kind", "id"))
+        units = list(
+            Unit.objects.active()
+            .filter(kind__in=MAP_UNIT_KINDS, region__code__startswith=town.prefix)
+            .select_related("region")
+            .order_by("region__code", "kind", "id")
+        )
         staff = staff_of(units)
         for unit in units:
             point = _point(unit.region)
             current = grid.code.startswith(unit.region.prefix)
-            features.append({"type": "Feature", "geometry": point, "properties": {
-                "kind": unit.kind, **unit_data(unit), "place": unit.region.code, "place_name": unit.region.name,
-                "approximate": unit.region.location_is_approximate, "current": current,
-                "staff": staff.get(unit.pk, [])}})
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": point,
+                    "properties": {
+                        "kind": unit.kind,
+                        **unit_data(unit),
+                        "place": unit.region.code,
+                        "place_name": unit.region.name,
+                        "approximate": unit.region.location_is_approximate,
+                        "current": current,
+                        "staff": staff.get(unit.pk, []),
+                    },
+                }
+            )
     # A place without a point keeps its feature with a null geometry (RFC 7946 §3.2): its
     # people are still listed beside the map.
     return {"type": "FeatureCollection", "datum": DATUM, "approximate": True, "features": features}
@@ -71,17 +91,32 @@ def build_map(grid: Region) -> dict:
 
 def _region_feature(region: Region, *, current: bool) -> dict:
     data = region_data(region)
-    return {"type": "Feature", "geometry": _point(region), "properties": {
-        "kind": region.level, "code": data["code"], "name": data["name"],
-        "approximate": data["approximate"], "current": current}}
+    return {
+        "type": "Feature",
+        "geometry": _point(region),
+        "properties": {
+            "kind": region.level,
+            "code": data["code"],
+            "name": data["name"],
+            "approximate": data["approximate"],
+            "current": current,
+        },
+    }
 
 
 def outline_feature() -> dict | None:
     geometry = county_outline(settings.CIVICLOOP_COUNTY_CODE)
     if not geometry:
         return None
-    return {"type": "Feature", "geometry": geometry, "properties": {
-        "kind": "county", "code": settings.CIVICLOOP_COUNTY_CODE, "approximate": False}}
+    return {
+        "type": "Feature",
+        "geometry": geometry,
+        "properties": {
+            "kind": "county",
+            "code": settings.CIVICLOOP_COUNTY_CODE,
+            "approximate": False,
+        },
+    }
 
 
 def geojson(map_content: dict) -> dict:
@@ -107,7 +142,11 @@ def static_map(map_content: dict, *, width: int = 600, height: int = 520, margin
     points into an SVG box: paths and circles the template draws. Good enough at county
     scale; it is a sketch for paper, not a survey."""
     outline = outline_feature()
-    points = [f for f in map_content.get("features", []) if f["geometry"] and f["geometry"]["type"] == "Point"]
+    points = [
+        f
+        for f in map_content.get("features", [])
+        if f["geometry"] and f["geometry"]["type"] == "Point"
+    ]
     coords = [c for ring in _rings(outline["geometry"]) for c in ring] if outline else []
     coords += [f["geometry"]["coordinates"] for f in points]
     if not coords:
@@ -119,7 +158,10 @@ def static_map(map_content: dict, *, width: int = 600, height: int = 520, margin
     scale = min((width - 2 * margin) / span_x, (height - 2 * margin) / span_y)
 
     def xy(lng: float, lat: float) -> tuple[float, float]:
-        return (round(margin + (lng - min(lngs)) * k * scale, 1), round(margin + (max(lats) - lat) * scale, 1))
+        return (
+            round(margin + (lng - min(lngs)) * k * scale, 1),
+            round(margin + (max(lats) - lat) * scale, 1),
+        )
 
     path = ""
     if outline:
@@ -129,6 +171,13 @@ def static_map(map_content: dict, *, width: int = 600, height: int = 520, margin
     for feature in points:
         x, y = xy(*feature["geometry"]["coordinates"])
         props = feature["properties"]
-        drawn.append({"x": x, "y": y, "kind": props["kind"], "name": props["name"],
-                      "current": props.get("current", False)})
+        drawn.append(
+            {
+                "x": x,
+                "y": y,
+                "kind": props["kind"],
+                "name": props["name"],
+                "current": props.get("current", False),
+            }
+        )
     return {"width": width, "height": height, "outline": path, "points": drawn}

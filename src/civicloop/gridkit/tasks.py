@@ -49,8 +49,9 @@ def nightly_pending() -> bool:
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    return DBTaskResult.objects.filter(task_path=nightly_refresh.module_path,
-                                       status=TaskResultStatus.READY).exists()
+    return DBTaskResult.objects.filter(
+        task_path=nightly_refresh.module_path, status=TaskResultStatus.READY
+    ).exists()
 
 
 def schedule_nightly(now: dt.datetime | None = None) -> dt.datetime | None:

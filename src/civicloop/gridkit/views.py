@@ -59,11 +59,21 @@ def _version(request, grid: Region) -> ToolkitVersion:
 
 
 def _context(request, grid: Region, version: ToolkitVersion, part: str) -> dict:
-    latest = ToolkitVersion.objects.for_grid(grid).latest_first().values_list("number", flat=True).first()
+    latest = (
+        ToolkitVersion.objects.for_grid(grid)
+        .latest_first()
+        .values_list("number", flat=True)
+        .first()
+    )
     return {
-        "grid": grid, "version": version, "part": part, "place": place_name(version.content),
-        "version_label": version_label(version), "version_note": version_note(version),
-        "latest_number": latest, "is_latest": latest == version.number,
+        "grid": grid,
+        "version": version,
+        "part": part,
+        "place": place_name(version.content),
+        "version_label": version_label(version),
+        "version_note": version_note(version),
+        "latest_number": latest,
+        "is_latest": latest == version.number,
         "version_query": "" if latest == version.number else f"?version={version.number}",
     }
 
@@ -97,12 +107,16 @@ def index(request):
     if town:
         grids = grids.filter(code__startswith=town[:9])
     if query:
-        grids = grids.filter(Q(name__icontains=query) | Q(parent__name__icontains=query)
-                             | Q(code__startswith=query))
+        grids = grids.filter(
+            Q(name__icontains=query) | Q(parent__name__icontains=query) | Q(code__startswith=query)
+        )
     grids = list(grids)
     latest = {}
-    for row in (ToolkitVersion.objects.filter(grid__in=grids).order_by("grid_id", "-number")
-                .values("grid_id", "number", "generated_at")):
+    for row in (
+        ToolkitVersion.objects.filter(grid__in=grids)
+        .order_by("grid_id", "-number")
+        .values("grid_id", "number", "generated_at")
+    ):
         latest.setdefault(row["grid_id"], row)
     towns: dict[str, dict] = {}
     for grid in grids:
@@ -112,12 +126,24 @@ def index(request):
         group = towns.setdefault(key, {"town": town_region, "grids": []})
         grid.latest = latest.get(grid.pk)
         group["grids"].append(grid)
-    town_choices = Region.objects.towns().filter(
-        code__in={g.code[:9] + "000" for g in grids_visible_to(request.user).only("code")}).order_by("code")
-    return render(request, "gridkit/index.html", {
-        "groups": list(towns.values()), "count": len(grids), "town": town, "q": query,
-        "town_choices": town_choices, "own": list(own_grids(request.user)), "grid_staff": is_grid_staff(request.user),
-    })
+    town_choices = (
+        Region.objects.towns()
+        .filter(code__in={g.code[:9] + "000" for g in grids_visible_to(request.user).only("code")})
+        .order_by("code")
+    )
+    return render(
+        request,
+        "gridkit/index.html",
+        {
+            "groups": list(towns.values()),
+            "count": len(grids),
+            "town": town,
+            "q": query,
+            "town_choices": town_choices,
+            "own": list(own_grids(request.user)),
+            "grid_staff": is_grid_staff(request.user),
+        },
+    )
 
 
 # --- a grid's toolkit ------------------------------------------------------------------------
@@ -128,8 +154,9 @@ def toolkit(request, code):
     grid = _grid(request, code)
     version = _version(request, grid)
     context = _context(request, grid, version, "toolkit")
-    context["versions"] = list(ToolkitVersion.objects.for_grid(grid).latest_first()
-                               .select_related("generated_by")[:10])
+    context["versions"] = list(
+        ToolkitVersion.objects.for_grid(grid).latest_first().select_related("generated_by")[:10]
+    )
     context["card"] = present_card(version, request=request)
     return render(request, "gridkit/toolkit.html", context)
 
@@ -140,8 +167,11 @@ def versions(request, code):
     rows = list(ToolkitVersion.objects.for_grid(grid).latest_first().select_related("generated_by"))
     if not rows:
         rows = [services.current_version(grid)]
-    return render(request, "gridkit/versions.html", {**_context(request, grid, rows[0], "versions"),
-                                                     "versions": rows})
+    return render(
+        request,
+        "gridkit/versions.html",
+        {**_context(request, grid, rows[0], "versions"), "versions": rows},
+    )
 
 
 @login_required
@@ -154,11 +184,17 @@ def refresh(request, code):
         messages.error(request, exc.message)
         return redirect("gridkit:toolkit", code=grid.code)
     if result.created:
-        messages.success(request, _("Version %(number)d was generated: the data changed.")
-                         % {"number": result.version.number})
+        messages.success(
+            request,
+            _("Version %(number)d was generated: the data changed.")
+            % {"number": result.version.number},
+        )
     else:
-        messages.info(request, _("Nothing changed since version %(number)d; no new version.")
-                      % {"number": result.version.number})
+        messages.info(
+            request,
+            _("Nothing changed since version %(number)d; no new version.")
+            % {"number": result.version.number},
+        )
     return redirect("gridkit:toolkit", code=grid.code)
 
 
@@ -166,8 +202,14 @@ def refresh(request, code):
 def card(request, code):
     grid = _grid(request, code)
     version = _version(request, grid)
-    return render(request, "gridkit/card.html", {**_context(request, grid, version, "card"),
-                                                 "card": present_card(version, request=request)})
+    return render(
+        request,
+        "gridkit/card.html",
+        {
+            **_context(request, grid, version, "card"),
+            "card": present_card(version, request=request),
+        },
+    )
 
 
 @login_required
@@ -175,8 +217,13 @@ def card_file(request, code, fmt):
     grid = _grid(request, code)
     version = _version(request, grid)
     writer = {"xlsx": write_card_xlsx, "docx": write_card_docx}[fmt]
-    return _download(writer, present_card(version, request=request), fmt=fmt,
-                     filename=f"card-{grid.code}-v{version.number}", moment=version.generated_at)
+    return _download(
+        writer,
+        present_card(version, request=request),
+        fmt=fmt,
+        filename=f"card-{grid.code}-v{version.number}",
+        moment=version.generated_at,
+    )
 
 
 @login_required
@@ -185,21 +232,40 @@ def staff_map(request, code):
     version = _version(request, grid)
     data = geojson(version.content["map"])
     roles = dict(Role.choices)
-    units = [{**f["properties"], "staff": [{**p, "role_label": roles.get(p["role"], p["role"])}
-                                           for p in f["properties"].get("staff", [])]}
-             for f in data["features"] if f["properties"]["kind"] in UnitKind.values]
+    units = [
+        {
+            **f["properties"],
+            "staff": [
+                {**p, "role_label": roles.get(p["role"], p["role"])}
+                for p in f["properties"].get("staff", [])
+            ],
+        }
+        for f in data["features"]
+        if f["properties"]["kind"] in UnitKind.values
+    ]
     here = [u for u in units if u.get("current")]
-    return render(request, "gridkit/map.html", {
-        **_context(request, grid, version, "map"),
-        "map_data": data, "static_map": static_map(version.content["map"]),
-        "here_units": here, "other_units": [u for u in units if not u.get("current")],
-        "tile_url": settings.CIVICLOOP_MAP_TILE_URL, "datum": data["datum"], "map_labels": map_labels(),
-    })
+    return render(
+        request,
+        "gridkit/map.html",
+        {
+            **_context(request, grid, version, "map"),
+            "map_data": data,
+            "static_map": static_map(version.content["map"]),
+            "here_units": here,
+            "other_units": [u for u in units if not u.get("current")],
+            "tile_url": settings.CIVICLOOP_MAP_TILE_URL,
+            "datum": data["datum"],
+            "map_labels": map_labels(),
+        },
+    )
 
 
 def map_labels() -> dict[str, str]:
     """Names of the kinds of places, units and roles, for the map's popups."""
-    labels = {value: str(label) for value, label in [*RegionLevel.choices, *UnitKind.choices, *Role.choices]}
+    labels = {
+        value: str(label)
+        for value, label in [*RegionLevel.choices, *UnitKind.choices, *Role.choices]
+    }
     labels["county"] = str(_("county outline"))
     return labels
 
@@ -217,11 +283,19 @@ def flowchart(request, code):
         live = chart is not None
     if chart is None:
         raise Http404
-    return render(request, "gridkit/flowchart.html", {
-        **_context(request, grid, version, "flowchart"), "chart": chart, "classes": classes, "key": key,
-        "live": live, "matters": Matter.objects.active().order_by("code").only("code", "name"),
-        "categories": Category.objects.filter(is_active=True).order_by("position", "code"),
-    })
+    return render(
+        request,
+        "gridkit/flowchart.html",
+        {
+            **_context(request, grid, version, "flowchart"),
+            "chart": chart,
+            "classes": classes,
+            "key": key,
+            "live": live,
+            "matters": Matter.objects.active().order_by("code").only("code", "name"),
+            "categories": Category.objects.filter(is_active=True).order_by("position", "code"),
+        },
+    )
 
 
 @login_required
@@ -232,8 +306,11 @@ def blank_forms(request, code):
     only = request.GET.get("form")
     if only in FormKind.values:
         sheets = [s for s in sheets if s.kind == only]
-    return render(request, "gridkit/forms.html", {**_context(request, grid, version, "forms"),
-                                                  "sheets": sheets, "only": only})
+    return render(
+        request,
+        "gridkit/forms.html",
+        {**_context(request, grid, version, "forms"), "sheets": sheets, "only": only},
+    )
 
 
 @login_required
@@ -242,8 +319,13 @@ def blank_forms_file(request, code, fmt):
     version = _version(request, grid)
     sheets = blank_sheets(version.content, note=version_note(version))
     writer = {"xlsx": write_sheets_xlsx, "docx": write_sheets_docx}[fmt]
-    return _download(writer, sheets, fmt=fmt, filename=f"forms-{grid.code}-v{version.number}",
-                     moment=version.generated_at)
+    return _download(
+        writer,
+        sheets,
+        fmt=fmt,
+        filename=f"forms-{grid.code}-v{version.number}",
+        moment=version.generated_at,
+    )
 
 
 # --- the three forms of an event -------------------------------------------------------------
@@ -253,8 +335,9 @@ def _event_forms(request, pk):
     event = get_object_or_404(scoped_events(request.user), pk=pk)
     # The feedback form alone shows no personal data: nothing to reveal or log.
     masked = request.GET.get("masked") == "1" or request.GET.get("form") == FormKind.FEEDBACK
-    filled = services.fill_forms(event, by=request.user, channel="web", ip_address=client_ip(request),
-                                 masked=masked)
+    filled = services.fill_forms(
+        event, by=request.user, channel="web", ip_address=client_ip(request), masked=masked
+    )
     return event, filled, masked
 
 
@@ -264,17 +347,26 @@ def event_forms(request, pk):
     may see them (each such view is logged), masked for everyone else or on request."""
     event, filled, masked = _event_forms(request, pk)
     only = request.GET.get("form")
-    sheets = [s for s in filled.sheets if s.kind == only] if only in FormKind.values else filled.sheets
-    return render(request, "gridkit/event_forms.html", {
-        "event": event, "sheets": sheets, "revealed": filled.revealed, "masked": request.GET.get("masked") == "1",
-        "only": only,
-    })
+    sheets = (
+        [s for s in filled.sheets if s.kind == only] if only in FormKind.values else filled.sheets
+    )
+    return render(
+        request,
+        "gridkit/event_forms.html",
+        {
+            "event": event,
+            "sheets": sheets,
+            "revealed": filled.revealed,
+            "masked": request.GET.get("masked") == "1",
+            "only": only,
+        },
+    )
 
 
 @login_required
 def event_forms_file(request, pk, fmt):
     event, filled, masked = _event_forms(request, pk)
     writer = {"xlsx": write_sheets_xlsx, "docx": write_sheets_docx}[fmt]
-    return _download(writer, filled.sheets, fmt=fmt, filename=f"forms-{event.number}",
-                     moment=event.updated_at)
-
+    return _download(
+        writer, filled.sheets, fmt=fmt, filename=f"forms-{event.number}", moment=event.updated_at
+    )

@@ -19,8 +19,17 @@ class WarningHistoryInline(admin.TabularInline):
 
 @admin.register(Warning)
 class WarningAdmin(admin.ModelAdmin):
-    list_display = ["region", "subject_name", "window_start", "window_end", "observed", "expected", "score", "state",
-                    "raised_at"]
+    list_display = [
+        "region",
+        "subject_name",
+        "window_start",
+        "window_end",
+        "observed",
+        "expected",
+        "score",
+        "state",
+        "raised_at",
+    ]
     list_filter = ["state", "level", "dimension"]
     list_select_related = ["region", "category", "matter"]
     search_fields = ["region__name", "region__code", "category__name", "matter__code"]
@@ -39,7 +48,14 @@ class WarningAdmin(admin.ModelAdmin):
 
 @admin.register(DuplicateSuggestion)
 class DuplicateSuggestionAdmin(admin.ModelAdmin):
-    list_display = ["event", "candidate", "similarity", "place_match", "times_shown", "first_shown_at"]
+    list_display = [
+        "event",
+        "candidate",
+        "similarity",
+        "place_match",
+        "times_shown",
+        "first_shown_at",
+    ]
     list_filter = ["place_match"]
     list_select_related = ["event", "candidate"]
     search_fields = ["event__number", "candidate__number"]

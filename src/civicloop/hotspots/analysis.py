@@ -162,9 +162,11 @@ def _field(dimension: str) -> str:
 
 def counted(events: QuerySet, place: Region, window: Window) -> QuerySet:
     """The events that count at ``place`` in ``window`` (see the module's definitions)."""
-    return (events.filter(region__code__startswith=place.prefix,
-                          reported_at__date__gte=window.start, reported_at__date__lte=window.end)
-            .exclude(state=EventState.VOIDED))
+    return events.filter(
+        region__code__startswith=place.prefix,
+        reported_at__date__gte=window.start,
+        reported_at__date__lte=window.end,
+    ).exclude(state=EventState.VOIDED)
 
 
 def _subjects(dimension: str, ids) -> dict[int | None, Subject]:
@@ -172,10 +174,16 @@ def _subjects(dimension: str, ids) -> dict[int | None, Subject]:
     if dimension == Dimension.MATTER:
         from civicloop.matters.models import Matter
 
-        found = {m.pk: Subject(f"matter:{m.code}", m.code, m.name) for m in Matter.objects.filter(pk__in=ids)}
+        found = {
+            m.pk: Subject(f"matter:{m.code}", m.code, m.name)
+            for m in Matter.objects.filter(pk__in=ids)
+        }
         none = Subject(NONE_KEY, "", _("no matter named yet"))
     else:
-        found = {c.pk: Subject(f"category:{c.code}", c.code, c.name) for c in Category.objects.filter(pk__in=ids)}
+        found = {
+            c.pk: Subject(f"category:{c.code}", c.code, c.name)
+            for c in Category.objects.filter(pk__in=ids)
+        }
         none = Subject(NONE_KEY, "", _("no category"))
     found[None] = none
     return found
@@ -187,12 +195,22 @@ def _counts(events: QuerySet, dimension: str) -> Counter:
 
 
 def child_level(region: Region) -> str | None:
-    return {RegionLevel.COUNTY: RegionLevel.TOWN, RegionLevel.TOWN: RegionLevel.VILLAGE,
-            RegionLevel.VILLAGE: RegionLevel.GRID}.get(region.level)
+    return {
+        RegionLevel.COUNTY: RegionLevel.TOWN,
+        RegionLevel.TOWN: RegionLevel.VILLAGE,
+        RegionLevel.VILLAGE: RegionLevel.GRID,
+    }.get(region.level)
 
 
-def top_subjects(events: QuerySet, *, place: Region, window: Window, period: str = Period.WEEK,
-                 dimension: str = Dimension.CATEGORY, limit: int = 10) -> TopReport:
+def top_subjects(
+    events: QuerySet,
+    *,
+    place: Region,
+    window: Window,
+    period: str = Period.WEEK,
+    dimension: str = Dimension.CATEGORY,
+    limit: int = 10,
+) -> TopReport:
     """The ``limit`` most frequent subjects at ``place`` in ``window``, with the previous period,
     the breakdown by the places one level down, and the chart series."""
     if dimension not in Dimension.values:
@@ -207,16 +225,35 @@ def top_subjects(events: QuerySet, *, place: Region, window: Window, period: str
     total, previous_total = sum(now.values()), sum(before.values())
     ranked = sorted(now.items(), key=lambda item: (-item[1], item[0] is None, item[0] or 0))[:limit]
     subjects = _subjects(dimension, [k for k, _n in ranked])
-    rows = [TopRow(subject=subjects[key], count=n, share=n / total if total else 0.0, previous=before.get(key, 0),
-                   rank=i + 1) for i, (key, n) in enumerate(ranked)]
-    report = TopReport(place=place, window=window, previous=previous, period=period, dimension=dimension,
-                       total=total, previous_total=previous_total, rows=rows,
-                       places=_by_place(events, place, window, previous, dimension), buckets=[])
+    rows = [
+        TopRow(
+            subject=subjects[key],
+            count=n,
+            share=n / total if total else 0.0,
+            previous=before.get(key, 0),
+            rank=i + 1,
+        )
+        for i, (key, n) in enumerate(ranked)
+    ]
+    report = TopReport(
+        place=place,
+        window=window,
+        previous=previous,
+        period=period,
+        dimension=dimension,
+        total=total,
+        previous_total=previous_total,
+        rows=rows,
+        places=_by_place(events, place, window, previous, dimension),
+        buckets=[],
+    )
     _chart(report, events, [k for k, _n in ranked[:CHART_SUBJECTS]], subjects)
     return report
 
 
-def _by_place(events: QuerySet, place: Region, window: Window, previous: Window, dimension: str) -> list[PlaceRow]:
+def _by_place(
+    events: QuerySet, place: Region, window: Window, previous: Window, dimension: str
+) -> list[PlaceRow]:
     level = child_level(place)
     if level is None:
         return []
@@ -230,23 +267,35 @@ def _by_place(events: QuerySet, place: Region, window: Window, previous: Window,
         child = _child_of(code, level)
         now[child] += 1
         tops[child][subject] += 1
-    before: Counter = Counter(_child_of(code, level) for code in
-                              counted(events, place, previous).values_list("region__code", flat=True))
-    subject_ids = {max(c.items(), key=lambda kv: (kv[1], -(kv[0] or 0)))[0] for c in tops.values() if c}
+    before: Counter = Counter(
+        _child_of(code, level)
+        for code in counted(events, place, previous).values_list("region__code", flat=True)
+    )
+    subject_ids = {
+        max(c.items(), key=lambda kv: (kv[1], -(kv[0] or 0)))[0] for c in tops.values() if c
+    }
     subjects = _subjects(dimension, subject_ids)
     rows = []
     for child in children:
         key = child.prefix
         counter = tops.get(key)
         top = max(counter.items(), key=lambda kv: (kv[1], -(kv[0] or 0)))[0] if counter else None
-        rows.append(PlaceRow(region=child, count=now.get(key, 0), previous=before.get(key, 0),
-                             top_subject=subjects.get(top) if counter else None))
+        rows.append(
+            PlaceRow(
+                region=child,
+                count=now.get(key, 0),
+                previous=before.get(key, 0),
+                top_subject=subjects.get(top) if counter else None,
+            )
+        )
     rows.sort(key=lambda r: (-r.count, r.region.code))
     return rows
 
 
 def _child_of(code: str, level: str) -> str:
-    return {RegionLevel.TOWN: code[:9], RegionLevel.VILLAGE: code[:12], RegionLevel.GRID: code}[level]
+    return {RegionLevel.TOWN: code[:9], RegionLevel.VILLAGE: code[:12], RegionLevel.GRID: code}[
+        level
+    ]
 
 
 def _chart(report: TopReport, events: QuerySet, keys: list, subjects: dict) -> None:

@@ -42,7 +42,9 @@ def spike_parameters() -> SpikeParameters:
 def dimension() -> str:
     value = _get("CIVICLOOP_HOTSPOT_DIMENSION", Dimension.CATEGORY)
     if value not in Dimension.values:
-        raise ValueError(f"CIVICLOOP_HOTSPOT_DIMENSION must be one of {Dimension.values}, not {value!r}")
+        raise ValueError(
+            f"CIVICLOOP_HOTSPOT_DIMENSION must be one of {Dimension.values}, not {value!r}"
+        )
     return value
 
 

@@ -96,13 +96,18 @@ def _place_filter(event: Event, radius_m: float) -> Q:
         lng, lat = point
         dlat = radius_m / METRES_PER_DEGREE
         dlng = radius_m / (METRES_PER_DEGREE * max(0.1, math.cos(math.radians(lat))))
-        q |= Q(latitude__gte=lat - dlat, latitude__lte=lat + dlat,
-               longitude__gte=lng - dlng, longitude__lte=lng + dlng)
+        q |= Q(
+            latitude__gte=lat - dlat,
+            latitude__lte=lat + dlat,
+            longitude__gte=lng - dlng,
+            longitude__lte=lng + dlng,
+        )
     return q
 
 
-def find_candidates(event: Event, *, among: QuerySet | None = None,
-                    config: DuplicateSettings | None = None) -> list[Candidate]:
+def find_candidates(
+    event: Event, *, among: QuerySet | None = None, config: DuplicateSettings | None = None
+) -> list[Candidate]:
     """Likely originals of ``event`` among ``among`` (default: all events; pass the
     user's visible events to respect their scope), best first."""
     config = config or duplicate_settings()
@@ -110,12 +115,15 @@ def find_candidates(event: Event, *, among: QuerySet | None = None,
         return []
     among = Event.objects.all() if among is None else among
     since = event.reported_at - dt.timedelta(days=config.window_days)
-    pool = (among.open().exclude(pk=event.pk)
-            .filter(reported_at__gte=since, reported_at__lte=event.reported_at)
-            .exclude(reported_at=event.reported_at, pk__gt=event.pk)
-            .filter(_place_filter(event, config.radius_m))
-            .select_related("region", "category")
-            .order_by("-reported_at", "-pk")[:500])
+    pool = (
+        among.open()
+        .exclude(pk=event.pk)
+        .filter(reported_at__gte=since, reported_at__lte=event.reported_at)
+        .exclude(reported_at=event.reported_at, pk__gt=event.pk)
+        .filter(_place_filter(event, config.radius_m))
+        .select_related("region", "category")
+        .order_by("-reported_at", "-pk")[:500]
+    )
     ref = similarity.reference()
     text = ref.vector(similarity.event_text(event.title, event.description))
     found = []
@@ -123,11 +131,20 @@ def find_candidates(event: Event, *, among: QuerySet | None = None,
         match, distance = place_match(event, other, config.radius_m)
         if match is None:
             continue
-        score = similarity.cosine(text, ref.vector(similarity.event_text(other.title, other.description)))
+        score = similarity.cosine(
+            text, ref.vector(similarity.event_text(other.title, other.description))
+        )
         if score < config.threshold:
             continue
         hours = (event.reported_at - other.reported_at).total_seconds() / 3600
-        found.append(Candidate(event=other, similarity=score, place_match=match, distance_m=distance,
-                               hours_apart=hours))
+        found.append(
+            Candidate(
+                event=other,
+                similarity=score,
+                place_match=match,
+                distance_m=distance,
+                hours_apart=hours,
+            )
+        )
     found.sort(key=lambda c: (-c.similarity, c.hours_apart, c.event.pk))
     return found[: config.limit]

@@ -35,8 +35,10 @@ PAIRS_FILE = DATA_DIR / "duplicate_pairs_labelled.csv"
 THRESHOLDS = (0.10, 0.12, 0.14, 0.16, 0.18, 0.20, 0.22, 0.25, 0.30, 0.35, 0.40, 0.50, 0.60)
 # The two clusters that dominate the message board in 2019 (hundreds of messages each);
 # results are also given without pairs inside them, so they do not carry the numbers alone.
-BIG_CLUSTERS = {"伊景园滨河苑 (bundled parking)": ("伊景园", "滨河苑"),
-                "丽发新城 (mixing plant)": ("丽发",)}
+BIG_CLUSTERS = {
+    "伊景园滨河苑 (bundled parking)": ("伊景园", "滨河苑"),
+    "丽发新城 (mixing plant)": ("丽发",),
+}
 
 
 @dataclass(frozen=True)
@@ -81,18 +83,30 @@ def _parse_time(raw: str) -> dt.datetime | None:
 def load_messages(path: Path = MESSAGES_FILE) -> dict[str, Message]:
     with gzip.open(path, "rb") as fh:
         text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")
-        return {row["留言编号"]: Message(row["留言编号"], row["留言主题"], row["留言详情"],
-                                        _parse_time(row["留言时间"]))
-                for row in csv.DictReader(text)}
+        return {
+            row["留言编号"]: Message(
+                row["留言编号"], row["留言主题"], row["留言详情"], _parse_time(row["留言时间"])
+            )
+            for row in csv.DictReader(text)
+        }
 
 
 def load_pairs(path: Path = PAIRS_FILE) -> list[LabelledPair]:
     with path.open(encoding="utf-8", newline="") as fh:
-        return [LabelledPair(pair=int(r["pair"]), a=r["message_a"], b=r["message_b"],
-                             sampling_score=float(r["sampling_score"]), stratum=int(r["stratum"]),
-                             stratum_pairs=int(r["stratum_pairs"]), stratum_sampled=int(r["stratum_sampled"]),
-                             label=int(r["label"]), note=r["note"])
-                for r in csv.DictReader(fh)]
+        return [
+            LabelledPair(
+                pair=int(r["pair"]),
+                a=r["message_a"],
+                b=r["message_b"],
+                sampling_score=float(r["sampling_score"]),
+                stratum=int(r["stratum"]),
+                stratum_pairs=int(r["stratum_pairs"]),
+                stratum_sampled=int(r["stratum_sampled"]),
+                label=int(r["label"]),
+                note=r["note"],
+            )
+            for r in csv.DictReader(fh)
+        ]
 
 
 # --- weighted precision and recall --------------------------------------------------------
@@ -124,7 +138,9 @@ def best_threshold(scores, labels, weights, grid=None) -> float:
     return float(max(grid, key=lambda t: (point(scores, labels, weights, t).f1, -t)))
 
 
-def bootstrap(scores, labels, strata, weights, threshold, *, rounds: int = 2000, seed: int = 2020) -> dict:
+def bootstrap(
+    scores, labels, strata, weights, threshold, *, rounds: int = 2000, seed: int = 2020
+) -> dict:
     """95 % intervals of precision, recall and F1 by resampling pairs within each stratum."""
     rng = np.random.default_rng(seed)
     groups = [np.nonzero(strata == s)[0] for s in np.unique(strata)]
@@ -135,7 +151,9 @@ def bootstrap(scores, labels, strata, weights, threshold, *, rounds: int = 2000,
         results["precision"].append(p.precision)
         results["recall"].append(p.recall)
         results["f1"].append(p.f1)
-    return {k: (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))) for k, v in results.items()}
+    return {
+        k: (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))) for k, v in results.items()
+    }
 
 
 def two_fold(scores, labels, strata, weights, *, seed: int = 2020) -> dict:
@@ -153,10 +171,12 @@ def two_fold(scores, labels, strata, weights, *, seed: int = 2020) -> dict:
         # Each half stands for the whole population: its weights are doubled.
         t = best_threshold(scores[tr], labels[tr], weights[tr] * 2)
         runs.append((t, point(scores[te], labels[te], weights[te] * 2, t)))
-    return {"thresholds": [t for t, _ in runs],
-            "precision": float(np.mean([p.precision for _, p in runs])),
-            "recall": float(np.mean([p.recall for _, p in runs])),
-            "f1": float(np.mean([p.f1 for _, p in runs]))}
+    return {
+        "thresholds": [t for t, _ in runs],
+        "precision": float(np.mean([p.precision for _, p in runs])),
+        "recall": float(np.mean([p.recall for _, p in runs])),
+        "f1": float(np.mean([p.f1 for _, p in runs])),
+    }
 
 
 def _in_cluster(messages: dict[str, Message], pair: LabelledPair) -> str | None:
@@ -183,8 +203,13 @@ class DuplicateEvaluation:
     per_stratum: list[dict] = field(default_factory=list)
 
 
-def evaluate_duplicates(threshold: float, *, pairs_file: Path = PAIRS_FILE, messages_file: Path = MESSAGES_FILE,
-                        rounds: int = 2000) -> DuplicateEvaluation:
+def evaluate_duplicates(
+    threshold: float,
+    *,
+    pairs_file: Path = PAIRS_FILE,
+    messages_file: Path = MESSAGES_FILE,
+    rounds: int = 2000,
+) -> DuplicateEvaluation:
     messages = load_messages(messages_file)
     pairs = load_pairs(pairs_file)
     ref = similarity.reference()
@@ -203,12 +228,22 @@ def evaluate_duplicates(threshold: float, *, pairs_file: Path = PAIRS_FILE, mess
     per_stratum = []
     for s in sorted(set(strata.tolist())):
         members = [p for p in pairs if p.stratum == s]
-        per_stratum.append({"stratum": s, "low": None, "pairs": members[0].stratum_pairs, "sampled": len(members),
-                            "duplicates": sum(p.label for p in members)})
+        per_stratum.append(
+            {
+                "stratum": s,
+                "low": None,
+                "pairs": members[0].stratum_pairs,
+                "sampled": len(members),
+                "duplicates": sum(p.label for p in members),
+            }
+        )
     best = best_threshold(scores, labels, weights)
     return DuplicateEvaluation(
-        threshold=threshold, pairs=len(pairs), duplicates=int(labels.sum()),
-        positives=float((weights * labels).sum()), population=population,
+        threshold=threshold,
+        pairs=len(pairs),
+        duplicates=int(labels.sum()),
+        positives=float((weights * labels).sum()),
+        population=population,
         at_threshold=point(scores, labels, weights, threshold),
         interval=bootstrap(scores, labels, strata, weights, threshold, rounds=rounds),
         table=[point(scores, labels, weights, t) for t in THRESHOLDS],
@@ -229,15 +264,19 @@ class SpikeEvaluation:
     variants: list[tuple[str, simulation.SimulationResult]]
 
 
-def evaluate_spikes(params: SpikeParameters, *, seed: int = 2026, variants: bool = True,
-                    places: int | None = None) -> SpikeEvaluation:
+def evaluate_spikes(
+    params: SpikeParameters, *, seed: int = 2026, variants: bool = True, places: int | None = None
+) -> SpikeEvaluation:
     scenario = simulation.Scenario(seed=seed)
     if places is not None:
         from dataclasses import replace
 
         # Fewer places, and as many spikes per size as there are places (one per series at most).
-        scenario = replace(scenario, places=places,
-                           spikes_per_size=min(scenario.spikes_per_size, places * scenario.subjects // 6))
+        scenario = replace(
+            scenario,
+            places=places,
+            spikes_per_size=min(scenario.spikes_per_size, places * scenario.subjects // 6),
+        )
     main = simulation.simulate(scenario, params)
     others = []
     if variants:

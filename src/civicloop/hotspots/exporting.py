@@ -50,20 +50,55 @@ def write_top_workbook(report: TopReport, target: BinaryIO | str) -> None:
     _row(top, [_("previous period"), report.previous.start, _("to"), report.previous.end])
     _row(top, [_("events"), report.total, _("previous period"), report.previous_total])
     _row(top, [])
-    _row(top, [_("rank"), _("code"), _("subject"), _("events"), _("share"), _("previous period"), _("change"),
-               _("change %")], bold=True)
+    _row(
+        top,
+        [
+            _("rank"),
+            _("code"),
+            _("subject"),
+            _("events"),
+            _("share"),
+            _("previous period"),
+            _("change"),
+            _("change %"),
+        ],
+        bold=True,
+    )
     for row in report.rows:
-        top.append([
-            _cell(top, row.rank), _cell(top, row.subject.code), _cell(top, row.subject.name), _cell(top, row.count),
-            _cell(top, row.share, percent=True), _cell(top, row.previous), _cell(top, row.change),
-            _cell(top, None if row.change_percent is None else row.change_percent / 100, percent=True),
-        ])
+        top.append(
+            [
+                _cell(top, row.rank),
+                _cell(top, row.subject.code),
+                _cell(top, row.subject.name),
+                _cell(top, row.count),
+                _cell(top, row.share, percent=True),
+                _cell(top, row.previous),
+                _cell(top, row.change),
+                _cell(
+                    top,
+                    None if row.change_percent is None else row.change_percent / 100,
+                    percent=True,
+                ),
+            ]
+        )
     places = workbook.create_sheet(title=_("by place")[:31])
-    _row(places, [_("code"), _("place"), _("events"), _("previous period"), _("change"), _("most frequent")],
-         bold=True)
+    _row(
+        places,
+        [_("code"), _("place"), _("events"), _("previous period"), _("change"), _("most frequent")],
+        bold=True,
+    )
     for row in report.places:
-        _row(places, [row.region.code, row.region.name, row.count, row.previous, row.change,
-                      row.top_subject.name if row.top_subject else ""])
+        _row(
+            places,
+            [
+                row.region.code,
+                row.region.name,
+                row.count,
+                row.previous,
+                row.change,
+                row.top_subject.name if row.top_subject else "",
+            ],
+        )
     series = workbook.create_sheet(title=_("series")[:31])
     _row(series, [_("from"), *[subject.name for subject, _counts in report.series]], bold=True)
     for index, bucket in enumerate(report.buckets):

@@ -14,12 +14,17 @@ from .models import Warning
 class WarningFilterSet(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(label=_("state"), choices=WarningState.choices)
     level = django_filters.ChoiceFilter(label=_("level"), choices=RegionLevel.choices)
-    place = django_filters.CharFilter(label=_("place (division code)"), method="filter_place",
-                                      help_text=_("Warnings at this place and the places inside it."))
-    raised_after = django_filters.DateFilter(label=_("raised on or after"), field_name="raised_at",
-                                             lookup_expr="date__gte")
-    raised_before = django_filters.DateFilter(label=_("raised on or before"), field_name="raised_at",
-                                              lookup_expr="date__lte")
+    place = django_filters.CharFilter(
+        label=_("place (division code)"),
+        method="filter_place",
+        help_text=_("Warnings at this place and the places inside it."),
+    )
+    raised_after = django_filters.DateFilter(
+        label=_("raised on or after"), field_name="raised_at", lookup_expr="date__gte"
+    )
+    raised_before = django_filters.DateFilter(
+        label=_("raised on or before"), field_name="raised_at", lookup_expr="date__lte"
+    )
 
     class Meta:
         model = Warning

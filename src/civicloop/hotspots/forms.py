@@ -16,7 +16,12 @@ from .choices import Dimension, Period
 from .permissions import places_for
 
 MAX_DAYS = 366
-INDENT = {RegionLevel.COUNTY: "", RegionLevel.TOWN: "· ", RegionLevel.VILLAGE: "· · ", RegionLevel.GRID: "· · · "}
+INDENT = {
+    RegionLevel.COUNTY: "",
+    RegionLevel.TOWN: "· ",
+    RegionLevel.VILLAGE: "· · ",
+    RegionLevel.GRID: "· · · ",
+}
 
 
 def date_input() -> forms.DateInput:
@@ -31,14 +36,18 @@ class TopForm(forms.Form):
     period = forms.ChoiceField(label=_("period"), choices=Period.choices, initial=Period.WEEK)
     start = forms.DateField(label=_("from"), required=False, widget=date_input())
     end = forms.DateField(label=_("to"), required=False, widget=date_input())
-    dimension = forms.ChoiceField(label=_("count by"), choices=Dimension.choices, initial=Dimension.CATEGORY)
+    dimension = forms.ChoiceField(
+        label=_("count by"), choices=Dimension.choices, initial=Dimension.CATEGORY
+    )
     limit = forms.IntegerField(label=_("rows"), min_value=1, max_value=50, initial=10)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.regions = {r.code: r for r in places_for(user).order_by("code")}
-        self.fields["place"].choices = [(code, INDENT.get(r.level, "") + r.name) for code, r in self.regions.items()]
+        self.fields["place"].choices = [
+            (code, INDENT.get(r.level, "") + r.name) for code, r in self.regions.items()
+        ]
 
     def clean_place(self) -> Region:
         code = self.cleaned_data["place"]
@@ -68,18 +77,31 @@ class TopForm(forms.Form):
 
     @classmethod
     def initial_for(cls, place: Region | None) -> dict:
-        return {"place": place.code if place else "", "period": Period.WEEK, "dimension": Dimension.CATEGORY,
-                "limit": 10}
+        return {
+            "place": place.code if place else "",
+            "period": Period.WEEK,
+            "dimension": Dimension.CATEGORY,
+            "limit": 10,
+        }
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label=_("note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                           help_text=_("Optional: what the command room is doing about it."))
+    note = forms.CharField(
+        label=_("note"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional: what the command room is doing about it."),
+    )
 
 
 class CloseForm(forms.Form):
-    reason = forms.CharField(label=_("reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=_("What was found or done."))
+    reason = forms.CharField(
+        label=_("reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What was found or done."),
+    )
 
 
 class MergeForm(forms.Form):

@@ -31,40 +31,77 @@ class Warning(models.Model):
     :class:`WarningHistory` row.
     """
 
-    region = models.ForeignKey(Region, verbose_name=_("place"), on_delete=models.PROTECT,
-                               related_name="spike_warnings")
+    region = models.ForeignKey(
+        Region, verbose_name=_("place"), on_delete=models.PROTECT, related_name="spike_warnings"
+    )
     level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices)
     dimension = models.CharField(_("counted by"), max_length=10, choices=Dimension.choices)
-    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT,
-                                 null=True, blank=True, related_name="spike_warnings")
-    matter = models.ForeignKey("matters.Matter", verbose_name=_("enforcement matter"), on_delete=models.PROTECT,
-                               null=True, blank=True, related_name="spike_warnings")
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="spike_warnings",
+    )
+    matter = models.ForeignKey(
+        "matters.Matter",
+        verbose_name=_("enforcement matter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="spike_warnings",
+    )
     # "category:<id>" or "matter:<id>": one key for "the same subject" whatever the dimension.
     subject_key = models.CharField(_("subject key"), max_length=40, editable=False)
     window_start = models.DateField(_("window from"))
-    window_end = models.DateField(_("window until"),
-                                  help_text=_("Moves on while the spike goes on (the warning is extended)."))
+    window_end = models.DateField(
+        _("window until"),
+        help_text=_("Moves on while the spike goes on (the warning is extended)."),
+    )
     observed = models.PositiveIntegerField(_("events observed"))
     expected = models.FloatField(_("events expected"))
-    threshold = models.PositiveIntegerField(_("threshold"),
-                                            help_text=_("The smallest count that raises a warning here."))
-    score = models.FloatField(_("score"), help_text=_("-log10 of the chance of so many events: 3 means one in "
-                                                      "a thousand."))
+    threshold = models.PositiveIntegerField(
+        _("threshold"), help_text=_("The smallest count that raises a warning here.")
+    )
+    score = models.FloatField(
+        _("score"),
+        help_text=_("-log10 of the chance of so many events: 3 means one in a thousand."),
+    )
     p_value = models.FloatField(_("tail probability"))
     method = models.CharField(_("model"), max_length=20)
     baseline_mean = models.FloatField(_("baseline events per day"))
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
-    evidence = models.ManyToManyField(Event, verbose_name=_("evidence"), related_name="spike_warnings", blank=True)
-    state = models.CharField(_("state"), max_length=20, choices=WarningState.choices, default=WarningState.OPEN,
-                             db_index=True)
+    evidence = models.ManyToManyField(
+        Event, verbose_name=_("evidence"), related_name="spike_warnings", blank=True
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=WarningState.choices,
+        default=WarningState.OPEN,
+        db_index=True,
+    )
     raised_at = models.DateTimeField(_("raised at"), default=timezone.now, db_index=True)
     last_seen_at = models.DateTimeField(_("last seen at"), default=timezone.now)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("acknowledged by"),
-                                        on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("closed by"), on_delete=models.PROTECT,
-                                  null=True, blank=True, related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = WarningQuerySet.as_manager()
 
@@ -72,10 +109,16 @@ class Warning(models.Model):
         verbose_name = _("spike warning")
         verbose_name_plural = _("spike warnings")
         ordering = ["-raised_at", "-id"]
-        indexes = [models.Index(fields=["region", "subject_key", "window_end"], name="hotspots_warning_subject")]
+        indexes = [
+            models.Index(
+                fields=["region", "subject_key", "window_end"], name="hotspots_warning_subject"
+            )
+        ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(window_end__gte=models.F("window_start")),
-                                   name="hotspots_warning_window_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(window_end__gte=models.F("window_start")),
+                name="hotspots_warning_window_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -112,8 +155,9 @@ class Warning(models.Model):
 class WarningHistory(HistoryEntry):
     """Raised, extended, acknowledged, closed: the warning's record (append-only)."""
 
-    warning = models.ForeignKey(Warning, verbose_name=_("spike warning"), on_delete=models.PROTECT,
-                                related_name="history")
+    warning = models.ForeignKey(
+        Warning, verbose_name=_("spike warning"), on_delete=models.PROTECT, related_name="history"
+    )
 
     class Meta(HistoryEntry.Meta):
         verbose_name = _("spike warning history entry")
@@ -128,10 +172,15 @@ class DuplicateSuggestion(models.Model):
     never stored here.
     """
 
-    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE,
-                              related_name="duplicate_suggestions")
-    candidate = models.ForeignKey(Event, verbose_name=_("suggested original"), on_delete=models.CASCADE,
-                                  related_name="+")
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="duplicate_suggestions",
+    )
+    candidate = models.ForeignKey(
+        Event, verbose_name=_("suggested original"), on_delete=models.CASCADE, related_name="+"
+    )
     similarity = models.FloatField(_("text similarity"))
     place_match = models.CharField(_("place"), max_length=10, choices=PlaceMatch.choices)
     distance_m = models.FloatField(_("distance (m)"), null=True, blank=True)
@@ -139,8 +188,14 @@ class DuplicateSuggestion(models.Model):
     detector = models.CharField(_("detector"), max_length=60)
     created_at = models.DateTimeField(_("suggested at"), default=timezone.now)
     first_shown_at = models.DateTimeField(_("first shown at"), null=True, blank=True)
-    first_shown_to = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("first shown to"),
-                                       on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    first_shown_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("first shown to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     last_shown_at = models.DateTimeField(_("last shown at"), null=True, blank=True)
     times_shown = models.PositiveIntegerField(_("times shown"), default=0)
 
@@ -151,7 +206,9 @@ class DuplicateSuggestion(models.Model):
         verbose_name_plural = _("duplicate suggestions")
         ordering = ["-similarity", "candidate_id"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "candidate"], name="hotspots_suggestion_once_per_pair"),
+            models.UniqueConstraint(
+                fields=["event", "candidate"], name="hotspots_suggestion_once_per_pair"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -33,8 +33,12 @@ def covers(user, region) -> bool:
 
 def is_command_room_of(user, town_code_prefix: str) -> bool:
     for post in user.cached_posts():
-        if (post.role == Role.DISPATCHER and post.unit.kind == UnitKind.COMMAND_ROOM
-                and post.unit.region.level == RegionLevel.TOWN and post.unit.region.prefix == town_code_prefix):
+        if (
+            post.role == Role.DISPATCHER
+            and post.unit.kind == UnitKind.COMMAND_ROOM
+            and post.unit.region.level == RegionLevel.TOWN
+            and post.unit.region.prefix == town_code_prefix
+        ):
             return True
     return False
 

@@ -44,8 +44,13 @@ class DuplicateSuggestionQuerySet(models.QuerySet):
     def with_outcome(self) -> DuplicateSuggestionQuerySet:
         """``merged``: the event was merged into this candidate (from ``Event.merged_into``;
         the outcome is read from the event, never stored twice)."""
-        return self.annotate(merged=Case(When(event__merged_into_id=F("candidate_id"), then=Value(True)),
-                                         default=Value(False), output_field=models.BooleanField()))
+        return self.annotate(
+            merged=Case(
+                When(event__merged_into_id=F("candidate_id"), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
 
     def shown(self) -> DuplicateSuggestionQuerySet:
         return self.filter(first_shown_at__isnull=False)

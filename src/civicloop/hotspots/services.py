@@ -43,11 +43,27 @@ def warning_link(warning: Warning) -> str:
     return f"/hotspots/warnings/{warning.pk}/"
 
 
-def _record(warning: Warning, action: str, *, by=None, from_state: str = "", to_state: str = "", reason: str = "",
-            details: dict | None = None, at: dt.datetime | None = None) -> WarningHistory:
-    return WarningHistory.objects.create(warning=warning, actor=by, action=action, from_state=from_state,
-                                         to_state=to_state or warning.state, reason=reason, details=details or {},
-                                         at=at or timezone.now())
+def _record(
+    warning: Warning,
+    action: str,
+    *,
+    by=None,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    details: dict | None = None,
+    at: dt.datetime | None = None,
+) -> WarningHistory:
+    return WarningHistory.objects.create(
+        warning=warning,
+        actor=by,
+        action=action,
+        from_state=from_state,
+        to_state=to_state or warning.state,
+        reason=reason,
+        details=details or {},
+        at=at or timezone.now(),
+    )
 
 
 # --- the spike scan ----------------------------------------------------------------------------
@@ -95,8 +111,13 @@ def _subject_key(dimension: str, subject_id: int) -> str:
     return f"{dimension}:{subject_id}"
 
 
-def scan_spikes(*, at: dt.date | None = None, params: SpikeParameters | None = None,
-                dimension: str | None = None, levels: tuple[str, ...] | None = None) -> ScanReport:
+def scan_spikes(
+    *,
+    at: dt.date | None = None,
+    params: SpikeParameters | None = None,
+    dimension: str | None = None,
+    levels: tuple[str, ...] | None = None,
+) -> ScanReport:
     """Test the window ending on ``at`` (today by default) of every place × subject with
     enough events; raise a warning for each new spike, extend the warning of one that
     goes on. Places are tested from the smallest up; a larger place is tested on what
@@ -110,10 +131,12 @@ def scan_spikes(*, at: dt.date | None = None, params: SpikeParameters | None = N
     history_start = at - dt.timedelta(days=params.history_days - 1)
     window_start = at - dt.timedelta(days=params.window_days - 1)
     column = "matter_id" if dimension == Dimension.MATTER else "category_id"
-    rows = (Event.objects.exclude(state=EventState.VOIDED)
-            .filter(reported_at__date__gte=history_start, reported_at__date__lte=at)
-            .filter(**{f"{column}__isnull": False})
-            .values_list("pk", "region__code", column, "reported_at"))
+    rows = (
+        Event.objects.exclude(state=EventState.VOIDED)
+        .filter(reported_at__date__gte=history_start, reported_at__date__lte=at)
+        .filter(**{f"{column}__isnull": False})
+        .values_list("pk", "region__code", column, "reported_at")
+    )
     series: dict[tuple[str, str, int], Series] = {}
     tz = timezone.get_current_timezone()
     for pk, code, subject, reported_at in rows.iterator():
@@ -122,11 +145,15 @@ def scan_spikes(*, at: dt.date | None = None, params: SpikeParameters | None = N
         for level, prefix in _place_codes(code, levels).items():
             item = series.get((level, prefix, subject))
             if item is None:
-                item = series[(level, prefix, subject)] = Series(days=np.zeros(params.history_days, dtype=int))
+                item = series[(level, prefix, subject)] = Series(
+                    days=np.zeros(params.history_days, dtype=int)
+                )
             item.days[index] += 1
             if day >= window_start:
                 item.window_events.append(pk)
-    explained: dict[int, set[int]] = defaultdict(set)  # subject → events explained by smaller places
+    explained: dict[int, set[int]] = defaultdict(
+        set
+    )  # subject → events explained by smaller places
     regions: dict[str, Region] = {}
     for level in levels:
         candidates = sorted((key, s) for key, s in series.items() if key[0] == level)
@@ -146,8 +173,16 @@ def scan_spikes(*, at: dt.date | None = None, params: SpikeParameters | None = N
             test = evaluate_window(item.days[: params.baseline_days], observed, params)
             if not test.raised:
                 continue
-            warning, outcome = _raise_or_extend(region=region, level=level, dimension=dimension, subject=subject,
-                                                window=(window_start, at), test=test, events=events, params=params)
+            warning, outcome = _raise_or_extend(
+                region=region,
+                level=level,
+                dimension=dimension,
+                subject=subject,
+                window=(window_start, at),
+                test=test,
+                events=events,
+                params=params,
+            )
             if outcome == "raised":
                 report.raised.append(warning)
             elif outcome == "extended":
@@ -169,35 +204,74 @@ def _subject_fields(dimension: str, subject_id: int) -> dict:
 
 
 def _test_details(test: SpikeTest, window: tuple[dt.date, dt.date], events: list[int]) -> dict:
-    return {"window": [window[0].isoformat(), window[1].isoformat()], "observed": test.observed,
-            "expected": round(test.expected, 3), "threshold": test.threshold, "score": round(test.score, 2),
-            "method": test.method, "events": sorted(events)}
+    return {
+        "window": [window[0].isoformat(), window[1].isoformat()],
+        "observed": test.observed,
+        "expected": round(test.expected, 3),
+        "threshold": test.threshold,
+        "score": round(test.score, 2),
+        "method": test.method,
+        "events": sorted(events),
+    }
 
 
-def _raise_or_extend(*, region: Region, level: str, dimension: str, subject: int, window: tuple[dt.date, dt.date],
-                     test: SpikeTest, events: list[int], params: SpikeParameters) -> tuple[Warning, str]:
+def _raise_or_extend(
+    *,
+    region: Region,
+    level: str,
+    dimension: str,
+    subject: int,
+    window: tuple[dt.date, dt.date],
+    test: SpikeTest,
+    events: list[int],
+    params: SpikeParameters,
+) -> tuple[Warning, str]:
     key = _subject_key(dimension, subject)
     with transaction.atomic():
         # Scans serialise on the place: two scans at once cannot both raise the same spike.
         Region.objects.select_for_update().filter(pk=region.pk).first()
-        existing = (Warning.objects.select_for_update().for_subject(region=region, subject_key=key)
-                    .touching(window[0]).order_by("-window_end", "-pk").first())
+        existing = (
+            Warning.objects.select_for_update()
+            .for_subject(region=region, subject_key=key)
+            .touching(window[0])
+            .order_by("-window_end", "-pk")
+            .first()
+        )
         if existing is not None:
             return existing, _extend(existing, window=window, test=test, events=events)
         warning = Warning.objects.create(
-            region=region, level=level, dimension=dimension, subject_key=key, window_start=window[0],
-            window_end=window[1], observed=test.observed, expected=test.expected, threshold=test.threshold,
-            score=test.score, p_value=test.p_value, method=test.method, baseline_mean=test.baseline_mean,
-            parameters=params.describe(), **_subject_fields(dimension, subject),
+            region=region,
+            level=level,
+            dimension=dimension,
+            subject_key=key,
+            window_start=window[0],
+            window_end=window[1],
+            observed=test.observed,
+            expected=test.expected,
+            threshold=test.threshold,
+            score=test.score,
+            p_value=test.p_value,
+            method=test.method,
+            baseline_mean=test.baseline_mean,
+            parameters=params.describe(),
+            **_subject_fields(dimension, subject),
         )
         warning.evidence.set(events)
-        _record(warning, "raise", from_state="", to_state=WarningState.OPEN,
-                details=_test_details(test, window, events), at=warning.raised_at)
+        _record(
+            warning,
+            "raise",
+            from_state="",
+            to_state=WarningState.OPEN,
+            details=_test_details(test, window, events),
+            at=warning.raised_at,
+        )
         _notify_raised(warning)
     return warning, "raised"
 
 
-def _extend(warning: Warning, *, window: tuple[dt.date, dt.date], test: SpikeTest, events: list[int]) -> str:
+def _extend(
+    warning: Warning, *, window: tuple[dt.date, dt.date], test: SpikeTest, events: list[int]
+) -> str:
     """The spike goes on: a live warning takes the new window's end and events; a closed
     one stays closed (the same spike is not raised again)."""
     if not warning.is_live:
@@ -212,8 +286,13 @@ def _extend(warning: Warning, *, window: tuple[dt.date, dt.date], test: SpikeTes
     warning.window_end = max(warning.window_end, window[1])
     warning.last_seen_at = timezone.now()
     warning.save(update_fields=["window_end", "last_seen_at"])
-    _record(warning, "extend", from_state=warning.state, to_state=warning.state,
-            details={**_test_details(test, window, events), "new_events": sorted(new)})
+    _record(
+        warning,
+        "extend",
+        from_state=warning.state,
+        to_state=warning.state,
+        details={**_test_details(test, window, events), "new_events": sorted(new)},
+    )
     return "extended"
 
 
@@ -223,7 +302,9 @@ def _warned_units(warning: Warning) -> list[Unit]:
     units: list[Unit] = []
     if warning.level != RegionLevel.COUNTY:
         town_code = warning.region.code[:9] + "000"
-        units += list(Unit.objects.active().filter(kind=UnitKind.COMMAND_ROOM, region__code=town_code))
+        units += list(
+            Unit.objects.active().filter(kind=UnitKind.COMMAND_ROOM, region__code=town_code)
+        )
     if not units:
         centre = county_unit(UnitKind.COUNTY_CENTRE)
         if centre:
@@ -233,11 +314,19 @@ def _warned_units(warning: Warning) -> list[Unit]:
 
 def _notify_raised(warning: Warning) -> None:
     notify_units(
-        _warned_units(warning), verb="spike_warning",
-        message=_("Spike warning: %(observed)d events of %(subject)s in %(place)s in %(days)d days "
-                  "(about %(expected).1f expected)"),
-        params={"observed": warning.observed, "subject": warning.subject_name, "place": warning.region.name,
-                "days": warning.window_days, "expected": warning.expected},
+        _warned_units(warning),
+        verb="spike_warning",
+        message=_(
+            "Spike warning: %(observed)d events of %(subject)s in %(place)s in %(days)d days "
+            "(about %(expected).1f expected)"
+        ),
+        params={
+            "observed": warning.observed,
+            "subject": warning.subject_name,
+            "place": warning.region.name,
+            "days": warning.window_days,
+            "expected": warning.expected,
+        },
         link=warning_link(warning),
     )
 
@@ -246,17 +335,24 @@ def _notify_raised(warning: Warning) -> None:
 
 
 def _lock(warning: Warning) -> Warning:
-    return Warning.objects.select_for_update(of=("self",)).select_related("region").get(pk=warning.pk)
+    return (
+        Warning.objects.select_for_update(of=("self",)).select_related("region").get(pk=warning.pk)
+    )
 
 
 def _check(warning: Warning, name: str, by, reason: str):
     if by is None or not by.is_active:
         raise NotPermitted(_("Sign in with an active account to act on warnings."))
-    transition = WARNING_WORKFLOW.check(name, state=warning.state, capacities=warning_capacities(by, warning))
+    transition = WARNING_WORKFLOW.check(
+        name, state=warning.state, capacities=warning_capacities(by, warning)
+    )
     reason = transition.clean_reason(reason)
     if len(reason) > 2000:
-        raise InvalidInput(_("At most %(n)d characters are allowed (you gave %(m)d).") % {"n": 2000, "m": len(reason)},
-                           field="reason")
+        raise InvalidInput(
+            _("At most %(n)d characters are allowed (you gave %(m)d).")
+            % {"n": 2000, "m": len(reason)},
+            field="reason",
+        )
     return transition, reason
 
 
@@ -269,8 +365,15 @@ def acknowledge_warning(warning: Warning, *, by, note: str = "") -> Warning:
     warning.state = WarningState.ACKNOWLEDGED
     warning.acknowledged_at, warning.acknowledged_by = timezone.now(), by
     warning.save(update_fields=["state", "acknowledged_at", "acknowledged_by"])
-    _record(warning, transition.name, by=by, from_state=before, to_state=warning.state, reason=note,
-            at=warning.acknowledged_at)
+    _record(
+        warning,
+        transition.name,
+        by=by,
+        from_state=before,
+        to_state=warning.state,
+        reason=note,
+        at=warning.acknowledged_at,
+    )
     return warning
 
 
@@ -283,8 +386,15 @@ def close_warning(warning: Warning, *, by, reason: str) -> Warning:
     warning.state = WarningState.CLOSED
     warning.closed_at, warning.closed_by = timezone.now(), by
     warning.save(update_fields=["state", "closed_at", "closed_by"])
-    _record(warning, transition.name, by=by, from_state=before, to_state=warning.state, reason=reason,
-            at=warning.closed_at)
+    _record(
+        warning,
+        transition.name,
+        by=by,
+        from_state=before,
+        to_state=warning.state,
+        reason=reason,
+        at=warning.closed_at,
+    )
     return warning
 
 
@@ -298,21 +408,28 @@ def suggest_duplicates(event: Event, *, user, record: bool = True) -> list[Dupli
     candidates = find_candidates(event, among=Event.objects.visible_to(user), config=config)
     if not candidates:
         return []
-    return _record_suggestions(event, candidates, user=user if record else None,
-                               detector=detector_name(config))
+    return _record_suggestions(
+        event, candidates, user=user if record else None, detector=detector_name(config)
+    )
 
 
-def _record_suggestions(event: Event, candidates: list[Candidate], *, user, detector: str) -> list[DuplicateSuggestion]:
+def _record_suggestions(
+    event: Event, candidates: list[Candidate], *, user, detector: str
+) -> list[DuplicateSuggestion]:
     now = timezone.now()
     shown = user is not None and getattr(user, "is_authenticated", False)
     rows = []
     with transaction.atomic():
-        existing = {s.candidate_id: s for s in
-                    DuplicateSuggestion.objects.select_for_update().filter(event=event,
-                                                                           candidate__in=[c.event for c in candidates])}
+        existing = {
+            s.candidate_id: s
+            for s in DuplicateSuggestion.objects.select_for_update().filter(
+                event=event, candidate__in=[c.event for c in candidates]
+            )
+        }
         for candidate in candidates:
             row = existing.get(candidate.event.pk) or DuplicateSuggestion(
-                event=event, candidate=candidate.event, created_at=now)
+                event=event, candidate=candidate.event, created_at=now
+            )
             row.similarity = candidate.similarity
             row.place_match = candidate.place_match
             row.distance_m = candidate.distance_m
@@ -334,10 +451,16 @@ def merge_suggested(suggestion: DuplicateSuggestion, *, by, reason: str = "") ->
     decides whether ``by`` may, and records it). The outcome of the suggestion is then
     read from ``event.merged_into``."""
     reason = (reason or "").strip() or default_merge_reason(suggestion)
-    return event_services.merge_event(suggestion.event, into=suggestion.candidate, by=by, reason=reason)
+    return event_services.merge_event(
+        suggestion.event, into=suggestion.candidate, by=by, reason=reason
+    )
 
 
 def default_merge_reason(suggestion: DuplicateSuggestion) -> str:
     with translation.override(settings.LANGUAGE_CODE):
-        return str(_("Same problem at the same place as %(number)s (duplicate suggestion, %(percent)d%% alike).")
-                   % {"number": suggestion.candidate.number, "percent": suggestion.percent})
+        return str(
+            _(
+                "Same problem at the same place as %(number)s (duplicate suggestion, %(percent)d%% alike)."
+            )
+            % {"number": suggestion.candidate.number, "percent": suggestion.percent}
+        )

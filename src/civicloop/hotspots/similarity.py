@@ -45,7 +45,7 @@ def grams(text: str | None) -> Counter:
     """Characters and adjacent character pairs of the normalised text, with counts."""
     chars = normalise(text)
     found = Counter(chars)
-    found.update(chars[i:i + 2] for i in range(len(chars) - 1))
+    found.update(chars[i : i + 2] for i in range(len(chars) - 1))
     return found
 
 

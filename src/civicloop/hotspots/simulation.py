@@ -79,8 +79,10 @@ def background(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
     """Daily counts, shape (series, days): series = place × subject."""
     n_series = scenario.places * scenario.subjects
     total_days = scenario.warmup + scenario.days
-    rates = np.minimum(scenario.median_rate * np.exp(rng.normal(0, scenario.rate_sigma, n_series)),
-                       scenario.max_rate)
+    rates = np.minimum(
+        scenario.median_rate * np.exp(rng.normal(0, scenario.rate_sigma, n_series)),
+        scenario.max_rate,
+    )
     subject_of = np.tile(np.arange(scenario.subjects), scenario.places)
     phase = rng.uniform(0, 365, scenario.subjects)[subject_of]
     day = np.arange(total_days)
@@ -89,7 +91,7 @@ def background(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
     mean = rates[:, None] * seasonal * weekly
     overdispersed = rng.random(scenario.subjects) < scenario.overdispersed_share
     noisy = overdispersed[subject_of]
-    shape = 1 / scenario.overdispersion_cv ** 2
+    shape = 1 / scenario.overdispersion_cv**2
     multiplier = np.where(noisy[:, None], rng.gamma(shape, 1 / shape, mean.shape), 1.0)
     return rng.poisson(mean * multiplier)
 
@@ -109,7 +111,9 @@ def inject(counts: np.ndarray, scenario: Scenario, rng: np.random.Generator) -> 
     return spikes
 
 
-def simulate(scenario: Scenario | None = None, params: SpikeParameters | None = None) -> SimulationResult:
+def simulate(
+    scenario: Scenario | None = None, params: SpikeParameters | None = None
+) -> SimulationResult:
     scenario = scenario or Scenario()
     params = params or SpikeParameters()
     rng = np.random.default_rng(scenario.seed)
@@ -125,21 +129,32 @@ def simulate(scenario: Scenario | None = None, params: SpikeParameters | None = 
             warnings += 1
             # A warning belongs to the spike when it is raised while the spike's
             # events are inside the window (from its first day to a window after its last).
-            if spike is not None and spike.start <= raised <= spike.start + spike.days - 1 + params.window_days - 1:
+            if (
+                spike is not None
+                and spike.start <= raised <= spike.start + spike.days - 1 + params.window_days - 1
+            ):
                 if spike.first_alarm is None:
                     spike.first_alarm = raised
                 continue
             false_warnings += 1
     scanned_days = counts.shape[1] - first_day
-    result = SimulationResult(scenario=scenario, params=params, spikes=spikes, false_warnings=false_warnings,
-                              place_days=scenario.places * scanned_days,
-                              series_days=counts.shape[0] * scanned_days, warnings=warnings)
+    result = SimulationResult(
+        scenario=scenario,
+        params=params,
+        spikes=spikes,
+        false_warnings=false_warnings,
+        place_days=scenario.places * scanned_days,
+        series_days=counts.shape[0] * scanned_days,
+        warnings=warnings,
+    )
     for size in scenario.sizes:
         group = [s for s in spikes if s.extra == size]
         found = [s for s in group if s.first_alarm is not None]
         delays = [s.first_alarm - s.start for s in found]
         result.by_size[size] = {
-            "spikes": len(group), "detected": len(found), "recall": len(found) / len(group) if group else 0.0,
+            "spikes": len(group),
+            "detected": len(found),
+            "recall": len(found) / len(group) if group else 0.0,
             "median_delay_days": float(np.median(delays)) if delays else None,
         }
     return result

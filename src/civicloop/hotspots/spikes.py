@@ -57,9 +57,15 @@ class SpikeParameters:
         return self.baseline_days + self.window_days
 
     def describe(self) -> dict:
-        return {"window_days": self.window_days, "baseline_days": self.baseline_days, "alpha": self.alpha,
-                "min_count": self.min_count, "prior": self.prior, "min_size": self.min_size,
-                "overdispersion": self.overdispersion}
+        return {
+            "window_days": self.window_days,
+            "baseline_days": self.baseline_days,
+            "alpha": self.alpha,
+            "min_count": self.min_count,
+            "prior": self.prior,
+            "min_size": self.min_size,
+            "overdispersion": self.overdispersion,
+        }
 
 
 POISSON = "poisson"
@@ -99,8 +105,13 @@ def _log_pmf_poisson(k: int, mu: float) -> float:
 def _log_pmf_nbinom(k: int, mu: float, size: float) -> float:
     # Mean mu, variance mu + mu^2 / size.
     p = size / (size + mu)
-    return (math.lgamma(k + size) - math.lgamma(size) - math.lgamma(k + 1)
-            + size * math.log(p) + k * math.log1p(-p))
+    return (
+        math.lgamma(k + size)
+        - math.lgamma(size)
+        - math.lgamma(k + 1)
+        + size * math.log(p)
+        + k * math.log1p(-p)
+    )
 
 
 def _upper_tail(log_pmf, k: int, mu: float) -> float:
@@ -145,7 +156,9 @@ def upper_threshold(mu: float, alpha: float, size: float | None = None) -> int:
 # --- one window ---------------------------------------------------------------------------
 
 
-def evaluate_window(baseline: Sequence[int], observed: int, params: SpikeParameters = SpikeParameters()) -> SpikeTest:
+def evaluate_window(
+    baseline: Sequence[int], observed: int, params: SpikeParameters = SpikeParameters()
+) -> SpikeTest:
     """Test ``observed`` events in the window against the daily ``baseline`` counts."""
     b = np.asarray(baseline, dtype=float)
     days = len(b)
@@ -162,18 +175,26 @@ def evaluate_window(baseline: Sequence[int], observed: int, params: SpikeParamet
             size = daily_size * params.window_days  # a sum of iid NB keeps p; sizes add up
     threshold = max(params.min_count, upper_threshold(mu, params.alpha, size))
     p_value = poisson_sf(observed, mu) if size is None else nbinom_sf(observed, mu, size)
-    return SpikeTest(observed=int(observed), expected=float(mu), threshold=int(threshold),
-                     p_value=float(p_value), method=POISSON if size is None else NEGATIVE_BINOMIAL,
-                     baseline_mean=float(mean), size=size)
+    return SpikeTest(
+        observed=int(observed),
+        expected=float(mu),
+        threshold=int(threshold),
+        p_value=float(p_value),
+        method=POISSON if size is None else NEGATIVE_BINOMIAL,
+        baseline_mean=float(mean),
+        size=size,
+    )
 
 
-def evaluate_day(counts: Sequence[int], day: int, params: SpikeParameters = SpikeParameters()) -> SpikeTest | None:
+def evaluate_day(
+    counts: Sequence[int], day: int, params: SpikeParameters = SpikeParameters()
+) -> SpikeTest | None:
     """Test the window ending on index ``day`` of a daily series (None without enough history)."""
     start = day - params.window_days + 1
     base_start = start - params.baseline_days
     if base_start < 0:
         return None
-    observed = int(sum(counts[start:day + 1]))
+    observed = int(sum(counts[start : day + 1]))
     return evaluate_window(counts[base_start:start], observed, params)
 
 
@@ -183,16 +204,21 @@ def same_spike(previous_end: int, new_start: int) -> bool:
     return new_start <= previous_end + 1
 
 
-def scan_series(counts: Sequence[int], params: SpikeParameters = SpikeParameters(),
-                first_day: int | None = None) -> list[tuple[int, int, SpikeTest]]:
+def scan_series(
+    counts: Sequence[int], params: SpikeParameters = SpikeParameters(), first_day: int | None = None
+) -> list[tuple[int, int, SpikeTest]]:
     """Scan a whole series day by day as the daily task would, with the same rule
     against raising a spike twice. Returns (raised on day, last window end, test)
     per warning."""
     counts = np.asarray(counts, dtype=int)
     window = params.window_days
-    sums = np.convolve(counts, np.ones(window, dtype=int))[window - 1:len(counts)]  # sums[i]: window ending at i+window-1
+    sums = np.convolve(counts, np.ones(window, dtype=int))[
+        window - 1 : len(counts)
+    ]  # sums[i]: window ending at i+window-1
     warnings: list[list] = []
-    start_day = params.history_days - 1 if first_day is None else max(first_day, params.history_days - 1)
+    start_day = (
+        params.history_days - 1 if first_day is None else max(first_day, params.history_days - 1)
+    )
     for day in range(start_day, len(counts)):
         if sums[day - window + 1] < params.min_count:
             continue

@@ -16,6 +16,15 @@ def scan_hotspots() -> dict:
 
     report = scan_spikes()
     if report.raised or report.extended:
-        logger.info("spike scan %s: %d raised, %d extended", report.at, len(report.raised), len(report.extended))
-    return {"at": report.at.isoformat(), "tested": report.tested, "raised": len(report.raised),
-            "extended": len(report.extended)}
+        logger.info(
+            "spike scan %s: %d raised, %d extended",
+            report.at,
+            len(report.raised),
+            len(report.extended),
+        )
+    return {
+        "at": report.at.isoformat(),
+        "tested": report.tested,
+        "raised": len(report.raised),
+        "extended": len(report.extended),
+    }

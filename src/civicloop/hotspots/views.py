@@ -54,8 +54,14 @@ def _report(form: TopForm) -> TopReport | None:
     if not form.is_valid():
         return None
     data = form.cleaned_data
-    return top_for_user(form.user, place=data["place"], window=data["window"], period=data["period"],
-                        dimension=data["dimension"], limit=data["limit"])
+    return top_for_user(
+        form.user,
+        place=data["place"],
+        window=data["window"],
+        period=data["period"],
+        dimension=data["dimension"],
+        limit=data["limit"],
+    )
 
 
 def chart_data(report: TopReport) -> dict:
@@ -65,9 +71,13 @@ def chart_data(report: TopReport) -> dict:
         "kind": "top",
         "buckets": [b.isoformat() for b in report.buckets],
         "lines": [{"name": subject.name, "data": counts} for subject, counts in report.series],
-        "bars": {"names": [r.subject.name for r in report.rows],
-                 "now": [r.count for r in report.rows], "before": [r.previous for r in report.rows],
-                 "now_label": _("this period"), "before_label": _("previous period")},
+        "bars": {
+            "names": [r.subject.name for r in report.rows],
+            "now": [r.count for r in report.rows],
+            "before": [r.previous for r in report.rows],
+            "now_label": _("this period"),
+            "before_label": _("previous period"),
+        },
     }
 
 
@@ -75,15 +85,28 @@ def chart_data(report: TopReport) -> dict:
 def top(request):
     """高发频发: the most frequent subjects at a place in a period, with the trend."""
     if not has_area(request.user):
-        return forbidden(request, _("The analysis is for staff with an area (command rooms, the county centre, "
-                                    "grid teams)."))
+        return forbidden(
+            request,
+            _(
+                "The analysis is for staff with an area (command rooms, the county centre, "
+                "grid teams)."
+            ),
+        )
     form = _top_form(request)
     report = _report(form)
     query = request.GET.urlencode() if request.GET else ""
-    return render(request, "hotspots/top.html", {
-        "form": form, "report": report, "chart": chart_data(report) if report else None,
-        "query": query, "export_query": _export_query(form),
-    }, status=200 if report or not form.is_bound else 400)
+    return render(
+        request,
+        "hotspots/top.html",
+        {
+            "form": form,
+            "report": report,
+            "chart": chart_data(report) if report else None,
+            "query": query,
+            "export_query": _export_query(form),
+        },
+        status=200 if report or not form.is_bound else 400,
+    )
 
 
 def _export_query(form: TopForm) -> str:
@@ -92,9 +115,16 @@ def _export_query(form: TopForm) -> str:
     from urllib.parse import urlencode
 
     data = form.cleaned_data
-    return urlencode({"place": data["place"].code, "period": data["period"], "dimension": data["dimension"],
-                      "limit": data["limit"], "start": data["window"].start.isoformat(),
-                      "end": data["window"].end.isoformat()})
+    return urlencode(
+        {
+            "place": data["place"].code,
+            "period": data["period"],
+            "dimension": data["dimension"],
+            "limit": data["limit"],
+            "start": data["window"].start.isoformat(),
+            "end": data["window"].end.isoformat(),
+        }
+    )
 
 
 @login_required
@@ -107,7 +137,9 @@ def top_export(request):
     if report is None:
         return render(request, "hotspots/top.html", {"form": form, "report": None}, status=400)
     response = HttpResponse(content_type=XLSX)
-    name = f"hotspots-{report.place.code}-{report.window.start:%Y%m%d}-{report.window.end:%Y%m%d}.xlsx"
+    name = (
+        f"hotspots-{report.place.code}-{report.window.start:%Y%m%d}-{report.window.end:%Y%m%d}.xlsx"
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     write_top_workbook(report, response)
     return response
@@ -149,12 +181,19 @@ def history_rows(warning: Warning) -> list[dict]:
             label = HISTORY_LABELS[row.action]
         else:
             label = WARNING_WORKFLOW[row.action].label
-        rows.append({
-            "at": row.at, "action": row.action, "label": label, "actor": row.actor, "reason": row.reason,
-            "details": row.details or {}, "changed": row.from_state != row.to_state,
-            "from_label": WarningState(row.from_state).label if row.from_state else "",
-            "to_label": WarningState(row.to_state).label if row.to_state else "",
-        })
+        rows.append(
+            {
+                "at": row.at,
+                "action": row.action,
+                "label": label,
+                "actor": row.actor,
+                "reason": row.reason,
+                "details": row.details or {},
+                "changed": row.from_state != row.to_state,
+                "from_label": WarningState(row.from_state).label if row.from_state else "",
+                "to_label": WarningState(row.to_state).label if row.to_state else "",
+            }
+        )
     return rows
 
 
@@ -166,10 +205,14 @@ def warning_series(warning: Warning, *, days_before: int | None = None) -> dict:
     baseline = int((warning.parameters or {}).get("baseline_days", 28))
     start = warning.window_start - dt.timedelta(days=days_before or baseline)
     # A week past the window, or up to today, to show whether it went on.
-    end = max(warning.window_end, min(timezone.localdate(), warning.window_end + dt.timedelta(days=7)))
+    end = max(
+        warning.window_end, min(timezone.localdate(), warning.window_end + dt.timedelta(days=7))
+    )
     column = "matter_id" if warning.dimension == Dimension.MATTER else "category_id"
     subject_id = warning.matter_id if column == "matter_id" else warning.category_id
-    events = counted(Event.objects.all(), warning.region, Span(start, end)).filter(**{column: subject_id})
+    events = counted(Event.objects.all(), warning.region, Span(start, end)).filter(
+        **{column: subject_id}
+    )
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
     counts = dict.fromkeys(days, 0)
     tz = timezone.get_current_timezone()
@@ -177,25 +220,42 @@ def warning_series(warning: Warning, *, days_before: int | None = None) -> dict:
         day = timezone.localtime(reported_at, tz).date()
         if day in counts:
             counts[day] += 1
-    return {"kind": "warning", "days": [d.isoformat() for d in days], "counts": [counts[d] for d in days],
-            "window_start": warning.window_start.isoformat(), "window_end": warning.window_end.isoformat(),
-            "expected_per_day": warning.expected / max(1, int((warning.parameters or {}).get("window_days", 3))),
-            "counts_label": _("events per day"), "expected_label": _("expected per day")}
+    return {
+        "kind": "warning",
+        "days": [d.isoformat() for d in days],
+        "counts": [counts[d] for d in days],
+        "window_start": warning.window_start.isoformat(),
+        "window_end": warning.window_end.isoformat(),
+        "expected_per_day": warning.expected
+        / max(1, int((warning.parameters or {}).get("window_days", 3))),
+        "counts_label": _("events per day"),
+        "expected_label": _("expected per day"),
+    }
 
 
 @login_required
 def warning_detail(request, pk):
     warning = get_object_or_404(scoped_warnings(request.user), pk=pk)
     caps = warning_capacities(request.user, warning)
-    evidence = list(Event.objects.visible_to(request.user).filter(spike_warnings=warning)
-                    .select_related("region", "category").order_by("reported_at", "pk"))
+    evidence = list(
+        Event.objects.visible_to(request.user)
+        .filter(spike_warnings=warning)
+        .select_related("region", "category")
+        .order_by("reported_at", "pk")
+    )
     hidden = warning.evidence.count() - len(evidence)
-    return render(request, "hotspots/warning_detail.html", {
-        "warning": warning, "evidence": evidence, "hidden_evidence": hidden,
-        "history": history_rows(warning),
-        "actions": WARNING_WORKFLOW.allowed(state=warning.state, capacities=caps),
-        "chart": warning_series(warning),
-    })
+    return render(
+        request,
+        "hotspots/warning_detail.html",
+        {
+            "warning": warning,
+            "evidence": evidence,
+            "hidden_evidence": hidden,
+            "history": history_rows(warning),
+            "actions": WARNING_WORKFLOW.allowed(state=warning.state, capacities=caps),
+            "chart": warning_series(warning),
+        },
+    )
 
 
 WARNING_ACTION_FORMS = {"acknowledge": NoteForm, "close": CloseForm}
@@ -210,11 +270,21 @@ def warning_action(request, pk, name):
     caps = warning_capacities(request.user, warning)
     if name not in {t.name for t in WARNING_WORKFLOW.allowed(state=warning.state, capacities=caps)}:
         if transition.actors & caps:
-            return render(request, "hotspots/action_form.html",
-                          {"warning": warning, "transition": transition, "form": None,
-                           "message": _("“%(action)s” is not possible while the warning is “%(state)s”.")
-                           % {"action": transition.label, "state": warning.get_state_display()}}, status=409)
-        return forbidden(request, _("You may not “%(action)s” here.") % {"action": transition.label})
+            return render(
+                request,
+                "hotspots/action_form.html",
+                {
+                    "warning": warning,
+                    "transition": transition,
+                    "form": None,
+                    "message": _("“%(action)s” is not possible while the warning is “%(state)s”.")
+                    % {"action": transition.label, "state": warning.get_state_display()},
+                },
+                status=409,
+            )
+        return forbidden(
+            request, _("You may not “%(action)s” here.") % {"action": transition.label}
+        )
     form_class = WARNING_ACTION_FORMS[name]
     status = 200
     if request.method == "POST":
@@ -223,9 +293,13 @@ def warning_action(request, pk, name):
         if form.is_valid():
             try:
                 if name == "acknowledge":
-                    services.acknowledge_warning(warning, by=request.user, note=form.cleaned_data["note"])
+                    services.acknowledge_warning(
+                        warning, by=request.user, note=form.cleaned_data["note"]
+                    )
                 else:
-                    services.close_warning(warning, by=request.user, reason=form.cleaned_data["reason"])
+                    services.close_warning(
+                        warning, by=request.user, reason=form.cleaned_data["reason"]
+                    )
             except NotPermitted as exc:
                 return forbidden(request, exc.message)
             except DomainError as exc:
@@ -236,8 +310,12 @@ def warning_action(request, pk, name):
                 return redirect("hotspots:warning", pk=warning.pk)
     else:
         form = form_class()
-    return render(request, "hotspots/action_form.html",
-                  {"warning": warning, "transition": transition, "form": form}, status=status)
+    return render(
+        request,
+        "hotspots/action_form.html",
+        {"warning": warning, "transition": transition, "form": form},
+        status=status,
+    )
 
 
 # --- duplicate suggestions --------------------------------------------------------------------------
@@ -245,8 +323,9 @@ def warning_action(request, pk, name):
 
 def merge_reason(suggestion: DuplicateSuggestion) -> str:
     """The reason offered with one-click merging, in the user's language."""
-    return _("Same problem at the same place as %(number)s (duplicate suggestion, %(percent)d%% alike).") % {
-        "number": suggestion.candidate.number, "percent": suggestion.percent}
+    return _(
+        "Same problem at the same place as %(number)s (duplicate suggestion, %(percent)d%% alike)."
+    ) % {"number": suggestion.candidate.number, "percent": suggestion.percent}
 
 
 def duplicates_context(request, event: Event) -> dict | None:
@@ -271,7 +350,9 @@ def duplicates_context(request, event: Event) -> dict | None:
 def merge_suggestion(request, pk):
     """One click: merge the event into the suggested original, with the reason given."""
     suggestion = get_object_or_404(
-        DuplicateSuggestion.objects.visible_to(request.user).select_related("event", "candidate"), pk=pk)
+        DuplicateSuggestion.objects.visible_to(request.user).select_related("event", "candidate"),
+        pk=pk,
+    )
     form = MergeForm(request.POST)
     back = reverse("events:detail", args=[suggestion.event_id])
     if not form.is_valid():
@@ -285,5 +366,7 @@ def merge_suggestion(request, pk):
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect(back)
-    messages.success(request, _("Merged into %(number)s.") % {"number": suggestion.candidate.number})
+    messages.success(
+        request, _("Merged into %(number)s.") % {"number": suggestion.candidate.number}
+    )
     return redirect(back)

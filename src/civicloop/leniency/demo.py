@@ -647,7 +647,9 @@ def _scan(number: str):
         b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
         b"trailer<</Root 1 0 R>>\n%%EOF\n"
     )
-    return SimpleUploadedFile(f"承诺书-{number.split('第')[-1].rstrip('号')}.pdf", body, content_type="application/pdf")
+    return SimpleUploadedFile(
+        f"承诺书-{number.split('第')[-1].rstrip('号')}.pdf", body, content_type="application/pdf"
+    )
 
 
 def case_plans(demo) -> list:

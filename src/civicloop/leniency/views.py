@@ -412,8 +412,9 @@ def commitment_detail(request, pk):
     )
 
 
-def _transition_page(request, record, *, workflow, name, caps, form_class, form_kwargs, perform,
-                     url_name, not_now):
+def _transition_page(
+    request, record, *, workflow, name, caps, form_class, form_kwargs, perform, url_name, not_now
+):
     """One manual step of a commitment or a repair: 403 for those who may not act, 409 when the
     record's state does not allow it (``not_now`` says why), else the step's form."""
     transition = workflow[name]

@@ -24,7 +24,16 @@ from .models import (
 
 class VersionInline(ReadOnlyInline):
     model = MatterVersion
-    fields = ["effective_from", "effective_to", "name", "law", "article", "clause", "fine_min", "fine_max"]
+    fields = [
+        "effective_from",
+        "effective_to",
+        "name",
+        "law",
+        "article",
+        "clause",
+        "fine_min",
+        "fine_max",
+    ]
     readonly_fields = fields
 
 
@@ -82,7 +91,14 @@ class RoundAdmin(ReadOnlyAdmin):
 
 class ScoreInline(ReadOnlyInline):
     model = DimensionScore
-    fields = ["dimension", "weight", "indicator_value", "prefilled_score", "score", "override_reason"]
+    fields = [
+        "dimension",
+        "weight",
+        "indicator_value",
+        "prefilled_score",
+        "score",
+        "override_reason",
+    ]
     readonly_fields = fields
 
 

@@ -51,33 +51,83 @@ from .models import (
 )
 
 BASE_FROM = dt.date(2023, 7, 1)
-BASE_DECISION = ("盐政发〔2023〕18号", "海盐县人民政府关于向镇（街道）赋予部分县级行政执法事项的决定（演示）",
-                 dt.date(2023, 6, 20))
+BASE_DECISION = (
+    "盐政发〔2023〕18号",
+    "海盐县人民政府关于向镇（街道）赋予部分县级行政执法事项的决定（演示）",
+    dt.date(2023, 6, 20),
+)
 # The base list: what every town and street holds (基础事项).
 BASE_CODES = [
-    *(f"SR-{n:03d}" for n in range(1, 13)), "ZD-001", "GG-001", "GH-001", "GH-002", "GH-003",
-    "DQ-001", "DQ-002", "DQ-003", "DQ-004", "DQ-005", "DQ-007", "ZS-001", "ZS-002", "ZS-003",
-    "GF-001", "GF-002", "GF-003", "LH-001", "LH-002", "LH-004", "WY-001", "WY-002", "HD-001", "HD-002",
+    *(f"SR-{n:03d}" for n in range(1, 13)),
+    "ZD-001",
+    "GG-001",
+    "GH-001",
+    "GH-002",
+    "GH-003",
+    "DQ-001",
+    "DQ-002",
+    "DQ-003",
+    "DQ-004",
+    "DQ-005",
+    "DQ-007",
+    "ZS-001",
+    "ZS-002",
+    "ZS-003",
+    "GF-001",
+    "GF-002",
+    "GF-003",
+    "LH-001",
+    "LH-002",
+    "LH-004",
+    "WY-001",
+    "WY-002",
+    "HD-001",
+    "HD-002",
     "NY-001",
 ]
 GANPU, SHENDANG, BAIBU, QINSHAN, WUYUAN = "澉浦镇", "沈荡镇", "百步镇", "秦山街道", "武原街道"
 GANPU_FROM = dt.date(2026, 4, 1)
-GANPU_DECISION = ("盐政发〔2026〕9号", "海盐县人民政府关于向澉浦镇赋予南北湖风景名胜区林业等特色执法事项的决定（演示）",
-                  dt.date(2026, 3, 20))
-GANPU_CODES = ["LY-001", "LY-002", "LY-003", "LY-004", "LY-005", "LY-006", "LY-007", "FJ-001", "FJ-002", "FJ-003"]
+GANPU_DECISION = (
+    "盐政发〔2026〕9号",
+    "海盐县人民政府关于向澉浦镇赋予南北湖风景名胜区林业等特色执法事项的决定（演示）",
+    dt.date(2026, 3, 20),
+)
+GANPU_CODES = [
+    "LY-001",
+    "LY-002",
+    "LY-003",
+    "LY-004",
+    "LY-005",
+    "LY-006",
+    "LY-007",
+    "FJ-001",
+    "FJ-002",
+    "FJ-003",
+]
 SHENDANG_FROM = dt.date(2026, 6, 1)
-SHENDANG_DECISION = ("盐政发〔2026〕15号", "海盐县人民政府关于向沈荡镇赋予千亩荡饮用水水源保护特色执法事项的决定（演示）",
-                     dt.date(2026, 5, 20))
+SHENDANG_DECISION = (
+    "盐政发〔2026〕15号",
+    "海盐县人民政府关于向沈荡镇赋予千亩荡饮用水水源保护特色执法事项的决定（演示）",
+    dt.date(2026, 5, 20),
+)
 SHENDANG_CODES = ["SY-001", "SY-003"]
 SHENDANG_REQUESTED = "SY-002"
-BAIBU_DECISION = ("盐政发〔2023〕36号", "海盐县人民政府关于向百步镇赋予物业管理特色执法事项的决定（演示）",
-                  dt.date(2023, 12, 15))
-BAIBU_END_DECISION = ("盐政发〔2026〕27号", "海盐县人民政府关于调整部分镇（街道）赋权事项的决定（演示）",
-                      dt.date(2026, 8, 25))
+BAIBU_DECISION = (
+    "盐政发〔2023〕36号",
+    "海盐县人民政府关于向百步镇赋予物业管理特色执法事项的决定（演示）",
+    dt.date(2023, 12, 15),
+)
+BAIBU_END_DECISION = (
+    "盐政发〔2026〕27号",
+    "海盐县人民政府关于调整部分镇（街道）赋权事项的决定（演示）",
+    dt.date(2026, 8, 25),
+)
 
 
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)), timezone.get_current_timezone())
+    return timezone.make_aware(
+        dt.datetime.combine(day, dt.time(hour, minute)), timezone.get_current_timezone()
+    )
 
 
 def _past(moment: dt.datetime) -> bool:
@@ -91,12 +141,19 @@ def _town(name: str) -> Region | None:
 def _member(unit: Unit | None, *roles: str) -> User | None:
     if unit is None:
         return None
-    return (User.objects.filter(posts__unit=unit, posts__role__in=roles, posts__is_active=True, is_active=True)
-            .order_by("username").first())
+    return (
+        User.objects.filter(
+            posts__unit=unit, posts__role__in=roles, posts__is_active=True, is_active=True
+        )
+        .order_by("username")
+        .first()
+    )
 
 
 def _dispatcher(town: Region) -> User | None:
-    return _member(Unit.objects.filter(kind=UnitKind.COMMAND_ROOM, region=town).first(), Role.DISPATCHER)
+    return _member(
+        Unit.objects.filter(kind=UnitKind.COMMAND_ROOM, region=town).first(), Role.DISPATCHER
+    )
 
 
 def _centre_operator() -> User | None:
@@ -104,8 +161,10 @@ def _centre_operator() -> User | None:
 
 
 def _county_leader() -> User | None:
-    return _member(Unit.objects.filter(kind=UnitKind.LEADERSHIP, region__level=RegionLevel.COUNTY).first(),
-                   Role.LEADER)
+    return _member(
+        Unit.objects.filter(kind=UnitKind.LEADERSHIP, region__level=RegionLevel.COUNTY).first(),
+        Role.LEADER,
+    )
 
 
 def _matters(codes) -> list[Matter]:
@@ -134,16 +193,28 @@ def load_demo_empowerment() -> EmpowermentSummary:
         version = dq.latest_version()
         with time_machine.travel(moment, tick=False):
             services.add_matter_version(
-                dq, by=None, system=True, effective_from=dt.date(2026, 7, 1),
+                dq,
+                by=None,
+                system=True,
+                effective_from=dt.date(2026, 7, 1),
                 note="按2026年版县级执法事项目录统一事项名称表述。",
                 content=services.VersionData(
                     name="对在城市人民政府禁止的时段和区域内露天烧烤食品或者为露天烧烤食品提供场地的行政处罚",
-                    law=version.law, law_version=version.law_version, article=version.article,
-                    clause=version.clause, article_text=version.article_text, fine_min=version.fine_min,
-                    fine_max=version.fine_max))
+                    law=version.law,
+                    law_version=version.law_version,
+                    article=version.article,
+                    clause=version.clause,
+                    article_text=version.article_text,
+                    fine_min=version.fine_min,
+                    fine_max=version.fine_max,
+                ),
+            )
     _mark_old_notifications_read()
-    return EmpowermentSummary(matters=Matter.objects.count(), grants=EmpowermentGrant.objects.count(),
-                              requests=EmpowermentRequest.objects.count())
+    return EmpowermentSummary(
+        matters=Matter.objects.count(),
+        grants=EmpowermentGrant.objects.count(),
+        requests=EmpowermentRequest.objects.count(),
+    )
 
 
 @transaction.atomic
@@ -151,37 +222,77 @@ def _grants() -> None:
     towns = list(Region.objects.towns().order_by("code"))
     base = _matters(BASE_CODES)
     with time_machine.travel(_at(BASE_DECISION[2], 16), tick=False):
-        decision = services.decision_for(by=None, number=BASE_DECISION[0], title=BASE_DECISION[1],
-                                         issued_on=BASE_DECISION[2])
+        decision = services.decision_for(
+            by=None, number=BASE_DECISION[0], title=BASE_DECISION[1], issued_on=BASE_DECISION[2]
+        )
         for town in towns:
-            services.grant_matters(town=town, matters=base, by=None, system=True, kind=GrantKind.BASE,
-                                   effective_from=BASE_FROM, decision=decision,
-                                   reason="基础事项清单：各镇（街道）统一承接。")
+            services.grant_matters(
+                town=town,
+                matters=base,
+                by=None,
+                system=True,
+                kind=GrantKind.BASE,
+                effective_from=BASE_FROM,
+                decision=decision,
+                reason="基础事项清单：各镇（街道）统一承接。",
+            )
     baibu = _town(BAIBU)
     if baibu is not None:
         with time_machine.travel(_at(BAIBU_DECISION[2], 16), tick=False):
-            decision = services.decision_for(by=None, number=BAIBU_DECISION[0], title=BAIBU_DECISION[1],
-                                             issued_on=BAIBU_DECISION[2])
-            grants = services.grant_matters(town=baibu, matters=_matters(["WY-003"]), by=None, system=True,
-                                            kind=GrantKind.CHARACTERISTIC, effective_from=dt.date(2024, 1, 1),
-                                            decision=decision, reason="百步镇新建小区集中，物业管理问题多发。")
+            decision = services.decision_for(
+                by=None,
+                number=BAIBU_DECISION[0],
+                title=BAIBU_DECISION[1],
+                issued_on=BAIBU_DECISION[2],
+            )
+            grants = services.grant_matters(
+                town=baibu,
+                matters=_matters(["WY-003"]),
+                by=None,
+                system=True,
+                kind=GrantKind.CHARACTERISTIC,
+                effective_from=dt.date(2024, 1, 1),
+                decision=decision,
+                reason="百步镇新建小区集中，物业管理问题多发。",
+            )
         moment = _at(BAIBU_END_DECISION[2], 16)
         if grants and _past(moment):
             with time_machine.travel(moment, tick=False):
-                end = services.decision_for(by=None, number=BAIBU_END_DECISION[0], title=BAIBU_END_DECISION[1],
-                                            issued_on=BAIBU_END_DECISION[2])
-                services.end_grant(grants[0], by=None, system=True, effective_to=dt.date(2026, 8, 31),
-                                   decision=end, reason="2026年上半年评估发现该镇物业管理用房案件办理不规范、"
-                                                        "法制审核力量不足，收回该事项，由县住建局实施。")
+                end = services.decision_for(
+                    by=None,
+                    number=BAIBU_END_DECISION[0],
+                    title=BAIBU_END_DECISION[1],
+                    issued_on=BAIBU_END_DECISION[2],
+                )
+                services.end_grant(
+                    grants[0],
+                    by=None,
+                    system=True,
+                    effective_to=dt.date(2026, 8, 31),
+                    decision=end,
+                    reason="2026年上半年评估发现该镇物业管理用房案件办理不规范、"
+                    "法制审核力量不足，收回该事项，由县住建局实施。",
+                )
     ganpu = _town(GANPU)
     moment = _at(GANPU_DECISION[2], 16)
     if ganpu is not None and _past(moment):
         with time_machine.travel(moment, tick=False):
-            decision = services.decision_for(by=None, number=GANPU_DECISION[0], title=GANPU_DECISION[1],
-                                             issued_on=GANPU_DECISION[2])
-            services.grant_matters(town=ganpu, matters=_matters(GANPU_CODES), by=None, system=True,
-                                   kind=GrantKind.CHARACTERISTIC, effective_from=GANPU_FROM, decision=decision,
-                                   reason="南北湖风景名胜区山林面积大，林业和景区违法行为由镇就近处置。")
+            decision = services.decision_for(
+                by=None,
+                number=GANPU_DECISION[0],
+                title=GANPU_DECISION[1],
+                issued_on=GANPU_DECISION[2],
+            )
+            services.grant_matters(
+                town=ganpu,
+                matters=_matters(GANPU_CODES),
+                by=None,
+                system=True,
+                kind=GrantKind.CHARACTERISTIC,
+                effective_from=GANPU_FROM,
+                decision=decision,
+                reason="南北湖风景名胜区山林面积大，林业和景区违法行为由镇就近处置。",
+            )
     shendang = _town(SHENDANG)
     if shendang is not None:
         _shendang(shendang)
@@ -196,17 +307,32 @@ def _shendang(town: Region) -> None:
         return
     with time_machine.travel(submitted_at, tick=False):
         request = services.submit_request(
-            town=town, matter=requested[0], by=dispatcher, wanted_from=SHENDANG_FROM,
+            town=town,
+            matter=requested[0],
+            by=dispatcher,
+            wanted_from=SHENDANG_FROM,
             reason="千亩荡饮用水水源一级保护区内组织垂钓、网箱养殖问题时有发生，镇综合执法队已配备水上巡查力量，"
-                   "申请赋予该事项，就近处置。")
+            "申请赋予该事项，就近处置。",
+        )
     with time_machine.travel(decided_at, tick=False):
-        decision = services.decision_for(by=centre, number=SHENDANG_DECISION[0], title=SHENDANG_DECISION[1],
-                                         issued_on=SHENDANG_DECISION[2])
-        services.approve_request(request, by=centre, decision=decision,
-                                 reason="经评估，沈荡镇具备承接能力，同意赋予。")
-        services.grant_matters(town=town, matters=_matters(SHENDANG_CODES), by=centre, kind=GrantKind.CHARACTERISTIC,
-                               effective_from=SHENDANG_FROM, decision=decision,
-                               reason="千亩荡饮用水水源保护区由沈荡镇统一巡查、就近执法。")
+        decision = services.decision_for(
+            by=centre,
+            number=SHENDANG_DECISION[0],
+            title=SHENDANG_DECISION[1],
+            issued_on=SHENDANG_DECISION[2],
+        )
+        services.approve_request(
+            request, by=centre, decision=decision, reason="经评估，沈荡镇具备承接能力，同意赋予。"
+        )
+        services.grant_matters(
+            town=town,
+            matters=_matters(SHENDANG_CODES),
+            by=centre,
+            kind=GrantKind.CHARACTERISTIC,
+            effective_from=SHENDANG_FROM,
+            decision=decision,
+            reason="千亩荡饮用水水源保护区由沈荡镇统一巡查、就近执法。",
+        )
 
 
 def load_demo_requests() -> int:
@@ -216,13 +342,27 @@ def load_demo_requests() -> int:
     made = 0
     qinshan, wuyuan, leader = _town(QINSHAN), _town(WUYUAN), _county_leader()
     stories = [
-        (qinshan, "PS-001", _at(dt.date(2026, 9, 10), 9, 30), dt.date(2026, 10, 1),
-         "街道老旧小区雨污混接、餐饮店污水直排雨水管网问题较多，申请赋予该事项。",
-         (_at(dt.date(2026, 9, 18), 15), "排水执法需专业检测能力，街道暂未配备相应力量；建议先由县住建局牵头开展联合执法，"
-                                         "明年评估后再议。")),
-        (wuyuan, "RQ-003", _at(dt.date(2026, 11, 20), 10), dt.date(2027, 1, 1),
-         "辖区餐饮集聚区瓶装燃气使用不规范问题多发，今年已由县住建局处理多起；街道执法队已有3人取得燃气安全培训证书，"
-         "申请赋予后就近处置。", None),
+        (
+            qinshan,
+            "PS-001",
+            _at(dt.date(2026, 9, 10), 9, 30),
+            dt.date(2026, 10, 1),
+            "街道老旧小区雨污混接、餐饮店污水直排雨水管网问题较多，申请赋予该事项。",
+            (
+                _at(dt.date(2026, 9, 18), 15),
+                "排水执法需专业检测能力，街道暂未配备相应力量；建议先由县住建局牵头开展联合执法，"
+                "明年评估后再议。",
+            ),
+        ),
+        (
+            wuyuan,
+            "RQ-003",
+            _at(dt.date(2026, 11, 20), 10),
+            dt.date(2027, 1, 1),
+            "辖区餐饮集聚区瓶装燃气使用不规范问题多发，今年已由县住建局处理多起；街道执法队已有3人取得燃气安全培训证书，"
+            "申请赋予后就近处置。",
+            None,
+        ),
     ]
     for town, code, submitted, wanted, reason, decision in stories:
         dispatcher = _dispatcher(town) if town else None
@@ -230,8 +370,9 @@ def load_demo_requests() -> int:
         if dispatcher is None or not matters or not _past(submitted):
             continue
         with time_machine.travel(submitted, tick=False):
-            request = services.submit_request(town=town, matter=matters[0], by=dispatcher, reason=reason,
-                                              wanted_from=wanted)
+            request = services.submit_request(
+                town=town, matter=matters[0], by=dispatcher, reason=reason, wanted_from=wanted
+            )
         made += 1
         if decision is not None and leader is not None and _past(decision[0]):
             with time_machine.travel(decision[0], tick=False):
@@ -253,22 +394,69 @@ class Story:
 
 
 STORIES = [
-    Story(GANPU, "LY-006", dt.date(2026, 3, 12), "南北湖山林边有人野外烧火",
-          "网格巡查发现南北湖景区北侧山林边有村民焚烧枯枝杂草，火堆距林地不足20米，已现场劝阻并踩灭余火。"),
-    Story(GANPU, "LY-002", dt.date(2026, 6, 16), "南北湖村后山有人砍伐林木",
-          "巡查发现南北湖村后山有农户未办理采伐许可证砍伐松树约15株，现场堆放原木，已拍照固定。"),
-    Story(SHENDANG, "SY-001", dt.date(2026, 4, 21), "千亩荡水源保护区内有人垂钓",
-          "巡查发现千亩荡饮用水水源一级保护区警示牌内侧有3人垂钓，已劝离并告知保护区规定。"),
-    Story(SHENDANG, "SY-001", dt.date(2026, 8, 11), "千亩荡保护区游泳垂钓反复出现",
-          "傍晚时段千亩荡水源一级保护区内又有人游泳、垂钓，群众反映多次，请依法处置。"),
-    *[Story(WUYUAN, "RQ-003", day, title, text) for day, title, text in [
-        (dt.date(2026, 6, 9), "餐饮店地下室存放使用液化气钢瓶", "巡查发现某小吃店在地下储藏间存放并使用液化石油气钢瓶4只，无通风和报警装置。"),
-        (dt.date(2026, 7, 14), "夜宵摊在人员密集处使用液化气", "夜宵排档在人行道旁直接使用液化气钢瓶灶具，周边人员密集，存在安全隐患。"),
-        (dt.date(2026, 8, 18), "小区内违规使用瓶装燃气经营", "居民反映小区底商在住宅楼内使用多只液化气钢瓶经营餐饮，担心安全。"),
-        (dt.date(2026, 9, 15), "钢瓶与明火同处一室", "巡查发现一家面馆厨房内液化气钢瓶紧挨灶台明火，软管老化。"),
-        (dt.date(2026, 10, 20), "农贸市场摊位违规使用液化气", "农贸市场熟食摊位在封闭隔间内使用液化气钢瓶，无安全措施。"),
-        (dt.date(2026, 11, 10), "餐饮店超量存放液化气钢瓶", "某快餐店后厨存放液化气钢瓶7只，超过安全存放数量，未设独立气瓶间。"),
-    ]],
+    Story(
+        GANPU,
+        "LY-006",
+        dt.date(2026, 3, 12),
+        "南北湖山林边有人野外烧火",
+        "网格巡查发现南北湖景区北侧山林边有村民焚烧枯枝杂草，火堆距林地不足20米，已现场劝阻并踩灭余火。",
+    ),
+    Story(
+        GANPU,
+        "LY-002",
+        dt.date(2026, 6, 16),
+        "南北湖村后山有人砍伐林木",
+        "巡查发现南北湖村后山有农户未办理采伐许可证砍伐松树约15株，现场堆放原木，已拍照固定。",
+    ),
+    Story(
+        SHENDANG,
+        "SY-001",
+        dt.date(2026, 4, 21),
+        "千亩荡水源保护区内有人垂钓",
+        "巡查发现千亩荡饮用水水源一级保护区警示牌内侧有3人垂钓，已劝离并告知保护区规定。",
+    ),
+    Story(
+        SHENDANG,
+        "SY-001",
+        dt.date(2026, 8, 11),
+        "千亩荡保护区游泳垂钓反复出现",
+        "傍晚时段千亩荡水源一级保护区内又有人游泳、垂钓，群众反映多次，请依法处置。",
+    ),
+    *[
+        Story(WUYUAN, "RQ-003", day, title, text)
+        for day, title, text in [
+            (
+                dt.date(2026, 6, 9),
+                "餐饮店地下室存放使用液化气钢瓶",
+                "巡查发现某小吃店在地下储藏间存放并使用液化石油气钢瓶4只，无通风和报警装置。",
+            ),
+            (
+                dt.date(2026, 7, 14),
+                "夜宵摊在人员密集处使用液化气",
+                "夜宵排档在人行道旁直接使用液化气钢瓶灶具，周边人员密集，存在安全隐患。",
+            ),
+            (
+                dt.date(2026, 8, 18),
+                "小区内违规使用瓶装燃气经营",
+                "居民反映小区底商在住宅楼内使用多只液化气钢瓶经营餐饮，担心安全。",
+            ),
+            (
+                dt.date(2026, 9, 15),
+                "钢瓶与明火同处一室",
+                "巡查发现一家面馆厨房内液化气钢瓶紧挨灶台明火，软管老化。",
+            ),
+            (
+                dt.date(2026, 10, 20),
+                "农贸市场摊位违规使用液化气",
+                "农贸市场熟食摊位在封闭隔间内使用液化气钢瓶，无安全措施。",
+            ),
+            (
+                dt.date(2026, 11, 10),
+                "餐饮店超量存放液化气钢瓶",
+                "某快餐店后厨存放液化气钢瓶7只，超过安全存放数量，未设独立气瓶间。",
+            ),
+        ]
+    ],
 ]
 
 
@@ -305,16 +493,31 @@ def _play(story: Story, town: Region, matter: Matter, day: dt.date, rng: random.
         return False
     with time_machine.travel(_at(day, 9, rng.randint(0, 40)), tick=False):
         event = event_services.create_event(
-            by=recorder, source=Source.GRID_PATROL, title=story.title, description=story.description,
-            category=matter.category, location=event_services.Location(region=grid),
-            occurred_at=timezone.now() - dt.timedelta(minutes=rng.randint(10, 50)))
+            by=recorder,
+            source=Source.GRID_PATROL,
+            title=story.title,
+            description=story.description,
+            category=matter.category,
+            location=event_services.Location(region=grid),
+            occurred_at=timezone.now() - dt.timedelta(minutes=rng.randint(10, 50)),
+        )
     with time_machine.travel(_at(day, 10, rng.randint(0, 20)), tick=False):
-        event_services.judge_event(event, by=dispatcher, urgency=Urgency.GENERAL, span=Span.SINGLE, matter=matter,
-                                   reason=f"经研判，属“{matter.name}”，一般事件，按赋权情况派遣。")
+        event_services.judge_event(
+            event,
+            by=dispatcher,
+            urgency=Urgency.GENERAL,
+            span=Span.SINGLE,
+            matter=matter,
+            reason=f"经研判，属“{matter.name}”，一般事件，按赋权情况派遣。",
+        )
         event_services.dispatch_event(event, by=dispatcher)
     event.refresh_from_db()
     unit = event.lead_assignment().unit
-    roles = (Role.DEPARTMENT_OFFICER,) if unit.kind == UnitKind.DEPARTMENT else (Role.ENFORCEMENT_OFFICER,)
+    roles = (
+        (Role.DEPARTMENT_OFFICER,)
+        if unit.kind == UnitKind.DEPARTMENT
+        else (Role.ENFORCEMENT_OFFICER,)
+    )
     handler = _member(unit, *roles)
     if handler is None:
         return False
@@ -323,10 +526,16 @@ def _play(story: Story, town: Region, matter: Matter, day: dt.date, rng: random.
         event_services.start_handling(event, by=handler)
     next_day = _workday(day + dt.timedelta(days=1))
     with time_machine.travel(_at(next_day, 15, rng.randint(0, 30)), tick=False):
-        event_services.submit_feedback(event, by=handler, outcome=Outcome.RESOLVED,
-                                       measures="已现场责令改正，依法调查取证并按程序处理，当事人已整改。")
+        event_services.submit_feedback(
+            event,
+            by=handler,
+            outcome=Outcome.RESOLVED,
+            measures="已现场责令改正，依法调查取证并按程序处理，当事人已整改。",
+        )
     with time_machine.travel(_at(next_day, 16, 40), tick=False):
-        event_services.check_event(event, by=dispatcher, passed=True, notes="网格员现场复核，已整改到位。")
+        event_services.check_event(
+            event, by=dispatcher, passed=True, notes="网格员现场复核，已整改到位。"
+        )
     with time_machine.travel(_at(_workday(next_day + dt.timedelta(days=1)), 10, 15), tick=False):
         event_services.rate_event(event, by=recorder, rating=Rating.SATISFIED, comment="处理及时。")
         event_services.close_event(event, by=dispatcher)
@@ -338,7 +547,9 @@ def _play(story: Story, town: Region, matter: Matter, day: dt.date, rng: random.
 ROUND_NAME = "2026年上半年一镇一评估（演示）"
 ROUND_PERIOD = (dt.date(2026, 1, 1), dt.date(2026, 6, 30))
 ROUND_OPENED = dt.date(2026, 7, 6)
-LOW_LEGAL_REVIEW = GANPU  # scores below the pass mark: the town page then suggests reviewing its additions
+LOW_LEGAL_REVIEW = (
+    GANPU  # scores below the pass mark: the town page then suggests reviewing its additions
+)
 LEFT_IN_DRAFT = "通元镇"
 
 
@@ -346,19 +557,35 @@ def load_demo_assessment(*, seed: int = 2026) -> AssessmentRound | None:
     """Open, score and submit the demo round (as the demo assessor); None when not possible."""
     if AssessmentRound.objects.exists():
         return None
-    assessor = User.objects.filter(posts__role=Role.ASSESSOR, posts__is_active=True).order_by("username").first()
+    assessor = (
+        User.objects.filter(posts__role=Role.ASSESSOR, posts__is_active=True)
+        .order_by("username")
+        .first()
+    )
     if assessor is None or not _past(_at(ROUND_OPENED, 9)):
         return None
     rng = random.Random(seed)
     with transaction.atomic():
         with time_machine.travel(_at(ROUND_OPENED, 9), tick=False):
-            round_ = services.open_round(by=assessor, name=ROUND_NAME, period_start=ROUND_PERIOD[0],
-                                         period_end=ROUND_PERIOD[1])
+            round_ = services.open_round(
+                by=assessor,
+                name=ROUND_NAME,
+                period_start=ROUND_PERIOD[0],
+                period_end=ROUND_PERIOD[1],
+            )
         scored_on = ROUND_OPENED + dt.timedelta(days=7)
-        assessments = list(TownAssessment.objects.filter(round=round_).select_related("town").order_by("town__code"))
+        assessments = list(
+            TownAssessment.objects.filter(round=round_)
+            .select_related("town")
+            .order_by("town__code")
+        )
         # The assessor corrects the on-time score of the town where it is lowest (with a reason).
-        computed = [(row.prefilled_score, a.town.code, a.pk) for a in assessments for row in a.scores.all()
-                    if row.dimension == Dimension.EFFECT and row.prefilled_score is not None]
+        computed = [
+            (row.prefilled_score, a.town.code, a.pk)
+            for a in assessments
+            for row in a.scores.all()
+            if row.dimension == Dimension.EFFECT and row.prefilled_score is not None
+        ]
         overridden = min(computed)[2] if computed else None
         for index, assessment in enumerate(assessments):
             moment = _at(_workday(scored_on + dt.timedelta(days=index)), 14)
@@ -368,7 +595,9 @@ def load_demo_assessment(*, seed: int = 2026) -> AssessmentRound | None:
     return round_
 
 
-def _score(assessment: TownAssessment, assessor: User, rng: random.Random, *, override: bool) -> None:
+def _score(
+    assessment: TownAssessment, assessor: User, rng: random.Random, *, override: bool
+) -> None:
     name = assessment.town.name
     given = {
         Dimension.SYSTEMS: rng.randint(78, 95),
@@ -380,33 +609,61 @@ def _score(assessment: TownAssessment, assessor: User, rng: random.Random, *, ov
         Dimension.SYSTEMS: "查阅镇（街道）综合执法工作制度汇编、值班表和培训台账。",
         Dimension.SUPERVISION: "抽查上半年“综合查一次”检查记录12份。",
         Dimension.CASES: "抽查行政处罚案卷10卷，程序基本规范。",
-        Dimension.LEGAL_REVIEW: "抽查法制审核意见书，重大执法决定均经审核。" if name != LOW_LEGAL_REVIEW
+        Dimension.LEGAL_REVIEW: "抽查法制审核意见书，重大执法决定均经审核。"
+        if name != LOW_LEGAL_REVIEW
         else "抽查发现部分林业案件未经法制审核即作出决定，审核人员不足。",
     }
     for dimension, score in given.items():
-        services.score_dimension(assessment, by=assessor, dimension=dimension, score=score,
-                                 evidence=evidence[dimension], reason="")
-    effect = assessment.scores.filter(dimension=Dimension.EFFECT, prefilled_score__isnull=False).first()
+        services.score_dimension(
+            assessment,
+            by=assessor,
+            dimension=dimension,
+            score=score,
+            evidence=evidence[dimension],
+            reason="",
+        )
+    effect = assessment.scores.filter(
+        dimension=Dimension.EFFECT, prefilled_score__isnull=False
+    ).first()
     if override and effect is not None:
         if effect.prefilled_score <= 95:
-            score, reason, proof = (effect.prefilled_score + 5, "部分超期系县级平台升级期间系统故障所致，经核实予以调整。",
-                                    "县社会治理中心出具的系统故障情况说明。")
+            score, reason, proof = (
+                effect.prefilled_score + 5,
+                "部分超期系县级平台升级期间系统故障所致，经核实予以调整。",
+                "县社会治理中心出具的系统故障情况说明。",
+            )
         else:
-            score, reason, proof = (effect.prefilled_score - 4, "抽查发现2件事件反馈内容与现场情况不符，酌情扣分。",
-                                    "现场回访记录2份。")
-        services.score_dimension(assessment, by=assessor, dimension=Dimension.EFFECT, score=score, reason=reason,
-                                 evidence=proof)
+            score, reason, proof = (
+                effect.prefilled_score - 4,
+                "抽查发现2件事件反馈内容与现场情况不符，酌情扣分。",
+                "现场回访记录2份。",
+            )
+        services.score_dimension(
+            assessment,
+            by=assessor,
+            dimension=Dimension.EFFECT,
+            score=score,
+            reason=reason,
+            evidence=proof,
+        )
     for row in assessment.scores.filter(score__isnull=True):
         # No events to compute from (a quiet town): the assessor scores from its files.
-        services.score_dimension(assessment, by=assessor, dimension=row.dimension, score=rng.randint(80, 92),
-                                 evidence="查阅相关台账。")
+        services.score_dimension(
+            assessment,
+            by=assessor,
+            dimension=row.dimension,
+            score=rng.randint(80, 92),
+            evidence="查阅相关台账。",
+        )
     if name != LEFT_IN_DRAFT:
-        services.submit_assessment(assessment, by=assessor,
-                                   comments="总体运行平稳，建议加强法制审核力量和案卷规范化建设。")
+        services.submit_assessment(
+            assessment, by=assessor, comments="总体运行平稳，建议加强法制审核力量和案卷规范化建设。"
+        )
 
 
 def _mark_old_notifications_read() -> None:
     """As in the events demo: staff have read the notices older than three days."""
     cutoff = timezone.now() - dt.timedelta(days=3)
     Notification.objects.filter(created_at__lt=cutoff, read_at__isnull=True).update(
-        read_at=F("created_at") + dt.timedelta(hours=2), delivered_at=F("created_at"))
+        read_at=F("created_at") + dt.timedelta(hours=2), delivered_at=F("created_at")
+    )

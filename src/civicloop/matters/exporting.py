@@ -27,11 +27,36 @@ from .importing import COLUMNS
 from .models import EmpowermentGrant, Matter, MatterVersion
 
 # The first sheet's columns, in order (the issue's minimum first).
-CATALOG_FIELDS = ["code", "name", "department", "law", "article", "fine_min", "fine_max", "category", "delegable",
-                  "law_version", "clause", "effective_from", "article_text", "note", "category_name",
-                  "department_name", "towns_holding"]
-WIDTHS = {"code": 10, "name": 48, "law": 28, "article": 14, "article_text": 80, "category_name": 14,
-          "department_name": 22, "clause": 16, "note": 24}
+CATALOG_FIELDS = [
+    "code",
+    "name",
+    "department",
+    "law",
+    "article",
+    "fine_min",
+    "fine_max",
+    "category",
+    "delegable",
+    "law_version",
+    "clause",
+    "effective_from",
+    "article_text",
+    "note",
+    "category_name",
+    "department_name",
+    "towns_holding",
+]
+WIDTHS = {
+    "code": 10,
+    "name": 48,
+    "law": 28,
+    "article": 14,
+    "article_text": 80,
+    "category_name": 14,
+    "department_name": 22,
+    "clause": 16,
+    "note": 24,
+}
 _FORMULA_START = ("=", "+", "-", "@")
 
 
@@ -82,8 +107,11 @@ def _version_row(version: MatterVersion | None, matter: Matter, holding: int) ->
 def write_catalog_workbook(matters, target: BinaryIO | str, *, on: dt.date | None = None) -> int:
     """Write ``matters`` with the versions in force on ``on`` (today); return the row count."""
     on = on or timezone.localdate()
-    matters = list(matters.select_related("category", "department").with_version(on)
-                   .prefetch_related("versions"))
+    matters = list(
+        matters.select_related("category", "department")
+        .with_version(on)
+        .prefetch_related("versions")
+    )
     holding = Counter(EmpowermentGrant.objects.in_force(on=on).values_list("matter_id", flat=True))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title="matters")
@@ -93,26 +121,63 @@ def write_catalog_workbook(matters, target: BinaryIO | str, *, on: dt.date | Non
         sheet.append([_cell(sheet, values[f]) for f in CATALOG_FIELDS])
 
     versions = workbook.create_sheet(title="versions")
-    version_fields = ["code", "effective_from", "effective_to", "name", "law", "law_version", "article", "clause",
-                      "fine_min", "fine_max", "note", "article_text"]
+    version_fields = [
+        "code",
+        "effective_from",
+        "effective_to",
+        "name",
+        "law",
+        "law_version",
+        "article",
+        "clause",
+        "fine_min",
+        "fine_max",
+        "note",
+        "article_text",
+    ]
     _header(versions, version_fields)
     for matter in matters:
         for version in sorted(matter.versions.all(), key=lambda v: v.effective_from):
-            values = {"code": matter.code, "effective_to": version.effective_to,
-                      **{f: getattr(version, f) for f in version_fields if f not in ("code", "effective_to")}}
+            values = {
+                "code": matter.code,
+                "effective_to": version.effective_to,
+                **{
+                    f: getattr(version, f)
+                    for f in version_fields
+                    if f not in ("code", "effective_to")
+                },
+            }
             versions.append([_cell(versions, values[f]) for f in version_fields])
 
     readme = workbook.create_sheet(title="说明")
     readme.column_dimensions["A"].width = 18
     readme.column_dimensions["B"].width = 14
     readme.column_dimensions["C"].width = 70
-    readme.append([_cell(readme, _("Matter catalog exported on %(date)s: each row shows the version in force "
-                                   "that day.") % {"date": on.isoformat()}, bold=True)])
-    readme.append([_cell(readme, _("column"), bold=True), _cell(readme, _("header in Chinese"), bold=True),
-                   _cell(readme, _("meaning"), bold=True)])
+    readme.append(
+        [
+            _cell(
+                readme,
+                _(
+                    "Matter catalog exported on %(date)s: each row shows the version in force "
+                    "that day."
+                )
+                % {"date": on.isoformat()},
+                bold=True,
+            )
+        ]
+    )
+    readme.append(
+        [
+            _cell(readme, _("column"), bold=True),
+            _cell(readme, _("header in Chinese"), bold=True),
+            _cell(readme, _("meaning"), bold=True),
+        ]
+    )
     by_field = {c.field: c for c in COLUMNS}
     for name in CATALOG_FIELDS:
         column = by_field[name]
-        readme.append([_cell(readme, name), _cell(readme, column.header), _cell(readme, str(column.help))])
+        readme.append(
+            [_cell(readme, name), _cell(readme, column.header), _cell(readme, str(column.help))]
+        )
     workbook.save(target)
     return len(matters)

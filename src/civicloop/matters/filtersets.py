@@ -15,18 +15,32 @@ from .models import EmpowermentGrant, EmpowermentRequest, Matter
 
 
 class MatterFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("search"), method="filter_text",
-                                  help_text=_("Code, name, statute or words of the article."))
-    category = django_filters.ModelChoiceFilter(label=_("category"), queryset=Category.objects.all(),
-                                                method="filter_category", to_field_name="code")
+    q = django_filters.CharFilter(
+        label=_("search"),
+        method="filter_text",
+        help_text=_("Code, name, statute or words of the article."),
+    )
+    category = django_filters.ModelChoiceFilter(
+        label=_("category"),
+        queryset=Category.objects.all(),
+        method="filter_category",
+        to_field_name="code",
+    )
     department = django_filters.ModelChoiceFilter(
-        label=_("department"), queryset=Unit.objects.filter(kind=UnitKind.DEPARTMENT), to_field_name="code")
+        label=_("department"),
+        queryset=Unit.objects.filter(kind=UnitKind.DEPARTMENT),
+        to_field_name="code",
+    )
     delegable = django_filters.BooleanFilter(label=_("may be delegated to towns"))
-    law = django_filters.CharFilter(label=_("law"), field_name="versions__law", lookup_expr="icontains",
-                                    distinct=True)
+    law = django_filters.CharFilter(
+        label=_("law"), field_name="versions__law", lookup_expr="icontains", distinct=True
+    )
     held_by = django_filters.ModelChoiceFilter(
-        label=_("held today by"), queryset=Region.objects.filter(level=RegionLevel.TOWN), method="filter_held",
-        to_field_name="code")
+        label=_("held today by"),
+        queryset=Region.objects.filter(level=RegionLevel.TOWN),
+        method="filter_held",
+        to_field_name="code",
+    )
 
     class Meta:
         model = Matter
@@ -43,11 +57,14 @@ class MatterFilterSet(django_filters.FilterSet):
 
 
 class GrantFilterSet(django_filters.FilterSet):
-    town = django_filters.ModelChoiceFilter(label=_("town / street"),
-                                            queryset=Region.objects.filter(level=RegionLevel.TOWN),
-                                            to_field_name="code")
-    matter = django_filters.ModelChoiceFilter(label=_("matter"), queryset=Matter.objects.all(),
-                                              to_field_name="code")
+    town = django_filters.ModelChoiceFilter(
+        label=_("town / street"),
+        queryset=Region.objects.filter(level=RegionLevel.TOWN),
+        to_field_name="code",
+    )
+    matter = django_filters.ModelChoiceFilter(
+        label=_("matter"), queryset=Matter.objects.all(), to_field_name="code"
+    )
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=GrantKind.choices)
     on = django_filters.DateFilter(label=_("in force on"), method="filter_on")
 
@@ -61,9 +78,11 @@ class GrantFilterSet(django_filters.FilterSet):
 
 class RequestFilterSet(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(label=_("state"), choices=RequestState.choices)
-    town = django_filters.ModelChoiceFilter(label=_("town / street"),
-                                            queryset=Region.objects.filter(level=RegionLevel.TOWN),
-                                            to_field_name="code")
+    town = django_filters.ModelChoiceFilter(
+        label=_("town / street"),
+        queryset=Region.objects.filter(level=RegionLevel.TOWN),
+        to_field_name="code",
+    )
 
     class Meta:
         model = EmpowermentRequest

@@ -55,7 +55,7 @@ def to_yuan(number: str, wan: str | None) -> Decimal:
 
 
 def _per_unit(text: str, start: int) -> bool:
-    return bool(PER_UNIT_RE.search(text[max(0, start - 12):start]))
+    return bool(PER_UNIT_RE.search(text[max(0, start - 12) : start]))
 
 
 def fine_ranges(text: str) -> list[FineRange]:
@@ -76,7 +76,9 @@ def fine_ranges(text: str) -> list[FineRange]:
     for match in UPPER_RE.finditer(text):
         if not free(*match.span()) or _per_unit(text, match.start()):
             continue
-        found.append((match.start(), FineRange(None, to_yuan(match.group("high"), match.group("high_wan")))))
+        found.append(
+            (match.start(), FineRange(None, to_yuan(match.group("high"), match.group("high_wan"))))
+        )
         taken.append(match.span())
     for match in FIXED_RE.finditer(text):
         if not free(*match.span()) or _per_unit(text, match.start()):

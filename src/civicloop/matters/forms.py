@@ -37,8 +37,11 @@ class FileField(forms.FileField):
 class DecisionFields(forms.Form):
     """The decision document (赋权决定): an existing number, or a new one with its title and file."""
 
-    decision_number = forms.CharField(label=_("decision document number"), max_length=60,
-                                      help_text=_("e.g. 盐政发〔2026〕9号; an existing number reuses that decision."))
+    decision_number = forms.CharField(
+        label=_("decision document number"),
+        max_length=60,
+        help_text=_("e.g. 盐政发〔2026〕9号; an existing number reuses that decision."),
+    )
     decision_title = forms.CharField(label=_("decision title"), max_length=200, required=False)
     decision_issued_on = forms.DateField(label=_("issued on"), required=False, widget=date_input())
     decision_file = FileField(label=_("decision file (PDF, Word or photo)"), required=False)
@@ -53,8 +56,12 @@ class DecisionFields(forms.Form):
         data = self.cleaned_data
         if not data.get("decision_number"):
             return None
-        return DecisionSpec(number=data["decision_number"], title=data.get("decision_title") or "",
-                            issued_on=data.get("decision_issued_on"), upload=data.get("decision_file"))
+        return DecisionSpec(
+            number=data["decision_number"],
+            title=data.get("decision_title") or "",
+            issued_on=data.get("decision_issued_on"),
+            upload=data.get("decision_file"),
+        )
 
 
 class RequestForm(forms.Form):
@@ -62,29 +69,51 @@ class RequestForm(forms.Form):
 
     matter = MatterChoiceField(label=_("matter"), queryset=Matter.objects.none())
     wanted_from = forms.DateField(label=_("wanted from"), widget=date_input())
-    kind = forms.ChoiceField(label=_("kind"), choices=GrantKind.choices, initial=GrantKind.CHARACTERISTIC)
-    reason = forms.CharField(label=_("reason"), max_length=5000, widget=text_area(4),
-                             help_text=_("Why the town needs the matter, the events it sees, and the people "
-                                         "and skills it has to carry it."))
+    kind = forms.ChoiceField(
+        label=_("kind"), choices=GrantKind.choices, initial=GrantKind.CHARACTERISTIC
+    )
+    reason = forms.CharField(
+        label=_("reason"),
+        max_length=5000,
+        widget=text_area(4),
+        help_text=_(
+            "Why the town needs the matter, the events it sees, and the people "
+            "and skills it has to carry it."
+        ),
+    )
 
     def __init__(self, *args, town, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["matter"].queryset = (Matter.objects.active().delegable().not_held_by(town)
-                                          .order_by("code"))
+        self.fields["matter"].queryset = (
+            Matter.objects.active().delegable().not_held_by(town).order_by("code")
+        )
         self.initial.setdefault("wanted_from", timezone.localdate())
 
 
 class GrantForm(DecisionFields):
     """The county grants a matter to a town directly."""
 
-    field_order = ["matter", "kind", "effective_from", "effective_to", "decision_number", "decision_title",
-                   "decision_issued_on", "decision_file", "reason"]
+    field_order = [
+        "matter",
+        "kind",
+        "effective_from",
+        "effective_to",
+        "decision_number",
+        "decision_title",
+        "decision_issued_on",
+        "decision_file",
+        "reason",
+    ]
 
     matter = MatterChoiceField(label=_("matter"), queryset=Matter.objects.none())
     kind = forms.ChoiceField(label=_("kind"), choices=GrantKind.choices)
     effective_from = forms.DateField(label=_("effective from"), widget=date_input())
-    effective_to = forms.DateField(label=_("effective until"), required=False, widget=date_input(),
-                                   help_text=_("Last day; leave empty for “until further notice”."))
+    effective_to = forms.DateField(
+        label=_("effective until"),
+        required=False,
+        widget=date_input(),
+        help_text=_("Last day; leave empty for “until further notice”."),
+    )
     reason = forms.CharField(label=_("reason"), max_length=5000, required=False, widget=text_area())
 
     def __init__(self, *args, town, **kwargs):
@@ -95,8 +124,14 @@ class GrantForm(DecisionFields):
 class EndGrantForm(DecisionFields):
     """The county withdraws a matter from a town (收回)."""
 
-    field_order = ["effective_to", "reason", "decision_number", "decision_title", "decision_issued_on",
-                   "decision_file"]
+    field_order = [
+        "effective_to",
+        "reason",
+        "decision_number",
+        "decision_title",
+        "decision_issued_on",
+        "decision_file",
+    ]
     decision_required = False
 
     effective_to = forms.DateField(label=_("last day the town holds it"), widget=date_input())
@@ -104,11 +139,21 @@ class EndGrantForm(DecisionFields):
 
 
 class ApproveForm(DecisionFields):
-    field_order = ["effective_from", "decision_number", "decision_title", "decision_issued_on", "decision_file",
-                   "reason"]
+    field_order = [
+        "effective_from",
+        "decision_number",
+        "decision_title",
+        "decision_issued_on",
+        "decision_file",
+        "reason",
+    ]
 
-    effective_from = forms.DateField(label=_("effective from"), required=False, widget=date_input(),
-                                     help_text=_("Empty: the date the town asked for."))
+    effective_from = forms.DateField(
+        label=_("effective from"),
+        required=False,
+        widget=date_input(),
+        help_text=_("Empty: the date the town asked for."),
+    )
     reason = forms.CharField(label=_("reason"), max_length=5000, required=False, widget=text_area())
 
 
@@ -122,8 +167,9 @@ class ReasonForm(forms.Form):
 
 
 class RoundForm(forms.Form):
-    name = forms.CharField(label=_("name"), max_length=100,
-                           help_text=_("e.g. 2026年上半年一镇一评估"))
+    name = forms.CharField(
+        label=_("name"), max_length=100, help_text=_("e.g. 2026年上半年一镇一评估")
+    )
     period_start = forms.DateField(label=_("period from"), widget=date_input())
     period_end = forms.DateField(label=_("period until"), widget=date_input())
 
@@ -132,22 +178,39 @@ class RoundForm(forms.Form):
         for dimension in DIMENSIONS:
             self.fields[f"weight_{dimension}"] = forms.IntegerField(
                 label=_("weight: %(dimension)s") % {"dimension": Dimension(dimension).label},
-                min_value=0, max_value=100, initial=DEFAULT_WEIGHTS[dimension])
+                min_value=0,
+                max_value=100,
+                initial=DEFAULT_WEIGHTS[dimension],
+            )
 
     def weights(self) -> dict[str, int]:
         return {d: self.cleaned_data[f"weight_{d}"] for d in DIMENSIONS}
 
 
 class ScoreForm(forms.Form):
-    score = forms.DecimalField(label=_("score (0–100)"), min_value=0, max_value=100, decimal_places=2,
-                               required=False)
-    reason = forms.CharField(label=_("reason for departing from the computed score"), max_length=5000,
-                             required=False, widget=text_area(2))
-    evidence = forms.CharField(label=_("evidence"), max_length=5000, required=False, widget=text_area(2))
-    comment = forms.CharField(label=_("comment"), max_length=5000, required=False, widget=text_area(2))
-    attachments = forms.FileField(label=_("evidence files"), required=False,
-                                  widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.xlsx,image/*"}))
+    score = forms.DecimalField(
+        label=_("score (0–100)"), min_value=0, max_value=100, decimal_places=2, required=False
+    )
+    reason = forms.CharField(
+        label=_("reason for departing from the computed score"),
+        max_length=5000,
+        required=False,
+        widget=text_area(2),
+    )
+    evidence = forms.CharField(
+        label=_("evidence"), max_length=5000, required=False, widget=text_area(2)
+    )
+    comment = forms.CharField(
+        label=_("comment"), max_length=5000, required=False, widget=text_area(2)
+    )
+    attachments = forms.FileField(
+        label=_("evidence files"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.xlsx,image/*"}),
+    )
 
 
 class SubmitAssessmentForm(forms.Form):
-    comments = forms.CharField(label=_("overall comments"), max_length=5000, required=False, widget=text_area(4))
+    comments = forms.CharField(
+        label=_("overall comments"), max_length=5000, required=False, widget=text_area(4)
+    )

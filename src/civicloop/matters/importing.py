@@ -68,34 +68,103 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("code", "事项编码", ("编码", "事项代码", "代码"), gettext_lazy("the matter's code, e.g. SR-001"),
-           required=True),
+    Column(
+        "code",
+        "事项编码",
+        ("编码", "事项代码", "代码"),
+        gettext_lazy("the matter's code, e.g. SR-001"),
+        required=True,
+    ),
     Column("name", "事项名称", ("名称",), gettext_lazy("the matter's name"), required=True),
-    Column("department", "主管部门", ("部门", "县级主管部门", "实施部门"),
-           gettext_lazy("owning county department: unit code (dept-zhzf) or name"), required=True),
-    Column("law", "法律依据", ("法律", "法律名称", "依据"),
-           gettext_lazy("the statute's title, e.g. 城市市容和环境卫生管理条例"), required=True),
-    Column("article", "条", ("条款", "条文号"), gettext_lazy("the article, e.g. 第三十四条"), required=True),
-    Column("fine_min", "罚款下限", ("最低罚款", "罚款下限元"), gettext_lazy("statutory minimum fine in yuan; "
-                                                                        "empty where none is stated")),
-    Column("fine_max", "罚款上限", ("最高罚款", "罚款上限元"), gettext_lazy("statutory maximum fine in yuan; "
-                                                                        "empty where none is stated")),
-    Column("category", "事件类别", ("类别", "类别编码"), gettext_lazy("event category: code or name"),
-           required=True),
-    Column("delegable", "可赋权镇街", ("可下放", "可赋权", "是否可赋权"),
-           gettext_lazy("是/否: whether towns may be empowered")),
-    Column("law_version", "法律版本", ("版本日期", "法律版本日期"), gettext_lazy("date of the statute's version")),
-    Column("clause", "款项", ("款", "项"), gettext_lazy("paragraph / item, e.g. 第二款 or 第（一）项")),
-    Column("effective_from", "生效日期", ("施行日期", "起始日期"),
-           gettext_lazy("from when this wording applies (default: the import's date)")),
-    Column("article_text", "条文内容", ("条文", "法条内容"),
-           gettext_lazy("the article's text; may be empty when the statute ships with Civicloop")),
+    Column(
+        "department",
+        "主管部门",
+        ("部门", "县级主管部门", "实施部门"),
+        gettext_lazy("owning county department: unit code (dept-zhzf) or name"),
+        required=True,
+    ),
+    Column(
+        "law",
+        "法律依据",
+        ("法律", "法律名称", "依据"),
+        gettext_lazy("the statute's title, e.g. 城市市容和环境卫生管理条例"),
+        required=True,
+    ),
+    Column(
+        "article",
+        "条",
+        ("条款", "条文号"),
+        gettext_lazy("the article, e.g. 第三十四条"),
+        required=True,
+    ),
+    Column(
+        "fine_min",
+        "罚款下限",
+        ("最低罚款", "罚款下限元"),
+        gettext_lazy("statutory minimum fine in yuan; empty where none is stated"),
+    ),
+    Column(
+        "fine_max",
+        "罚款上限",
+        ("最高罚款", "罚款上限元"),
+        gettext_lazy("statutory maximum fine in yuan; empty where none is stated"),
+    ),
+    Column(
+        "category",
+        "事件类别",
+        ("类别", "类别编码"),
+        gettext_lazy("event category: code or name"),
+        required=True,
+    ),
+    Column(
+        "delegable",
+        "可赋权镇街",
+        ("可下放", "可赋权", "是否可赋权"),
+        gettext_lazy("是/否: whether towns may be empowered"),
+    ),
+    Column(
+        "law_version",
+        "法律版本",
+        ("版本日期", "法律版本日期"),
+        gettext_lazy("date of the statute's version"),
+    ),
+    Column(
+        "clause", "款项", ("款", "项"), gettext_lazy("paragraph / item, e.g. 第二款 or 第（一）项")
+    ),
+    Column(
+        "effective_from",
+        "生效日期",
+        ("施行日期", "起始日期"),
+        gettext_lazy("from when this wording applies (default: the import's date)"),
+    ),
+    Column(
+        "article_text",
+        "条文内容",
+        ("条文", "法条内容"),
+        gettext_lazy("the article's text; may be empty when the statute ships with Civicloop"),
+    ),
     Column("note", "变更说明", ("说明", "备注"), gettext_lazy("why this version was made")),
-    Column("category_name", "类别名称", (), gettext_lazy("(export only) the category's name"), imported=False),
-    Column("department_name", "部门名称", (), gettext_lazy("(export only) the department's name"),
-           imported=False),
-    Column("towns_holding", "赋权镇街数", (), gettext_lazy("(export only) towns holding it on the export date"),
-           imported=False),
+    Column(
+        "category_name",
+        "类别名称",
+        (),
+        gettext_lazy("(export only) the category's name"),
+        imported=False,
+    ),
+    Column(
+        "department_name",
+        "部门名称",
+        (),
+        gettext_lazy("(export only) the department's name"),
+        imported=False,
+    ),
+    Column(
+        "towns_holding",
+        "赋权镇街数",
+        (),
+        gettext_lazy("(export only) towns holding it on the export date"),
+        imported=False,
+    ),
 )
 COLUMNS_BY_FIELD = {c.field: c for c in COLUMNS}
 YES = {"是", "y", "yes", "true", "1", "可", "√", "✓"}
@@ -141,8 +210,10 @@ def read_catalog(path: str | Path) -> CatalogTable:
     if data.startswith(b"PK\x03\x04"):
         raw, kind = _xlsx_rows(data, path.name), "xlsx"
     elif path.suffix.lower() in (".xlsx", ".xls", ".xlsm") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise CatalogFileError(_("%(path)s is not an Excel workbook (.xlsx); save it as .xlsx or CSV.")
-                               % {"path": path.name})
+        raise CatalogFileError(
+            _("%(path)s is not an Excel workbook (.xlsx); save it as .xlsx or CSV.")
+            % {"path": path.name}
+        )
     else:
         raw, kind = _csv_rows(data, path.name), "csv"
     return _map(raw, kind=kind, name=path.name)
@@ -154,8 +225,10 @@ def _xlsx_rows(data: bytes, name: str) -> list[list[Any]]:
     try:
         workbook = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged or foreign zip
-        raise CatalogFileError(_("%(path)s cannot be read as an Excel workbook (%(error)s).")
-                               % {"path": name, "error": exc}) from exc
+        raise CatalogFileError(
+            _("%(path)s cannot be read as an Excel workbook (%(error)s).")
+            % {"path": name, "error": exc}
+        ) from exc
     try:
         return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
     finally:
@@ -164,7 +237,7 @@ def _xlsx_rows(data: bytes, name: str) -> list[list[Any]]:
 
 def _csv_rows(data: bytes, name: str) -> list[list[Any]]:
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     for encoding in ("utf-8", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -172,8 +245,13 @@ def _csv_rows(data: bytes, name: str) -> list[list[Any]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise CatalogFileError(_("The text encoding of %(path)s is not recognised. Save it as “CSV UTF-8” "
-                                 "and try again.") % {"path": name})
+        raise CatalogFileError(
+            _(
+                "The text encoding of %(path)s is not recognised. Save it as “CSV UTF-8” "
+                "and try again."
+            )
+            % {"path": name}
+        )
     if "\x00" in text:
         raise CatalogFileError(_("The file is not a text (CSV) file."))
     try:
@@ -189,8 +267,10 @@ def _map(raw: list[list[Any]], *, kind: str, name: str) -> CatalogTable:
             header_index = index
             break
     if header_index is None:
-        raise CatalogFileError(_("No header row found in %(path)s. Accepted columns: %(accepted)s.")
-                               % {"path": name, "accepted": accepted_headers()})
+        raise CatalogFileError(
+            _("No header row found in %(path)s. Accepted columns: %(accepted)s.")
+            % {"path": name, "accepted": accepted_headers()}
+        )
     columns: dict[str, int] = {}
     headers: dict[str, str] = {}
     unknown = []
@@ -201,26 +281,44 @@ def _map(raw: list[list[Any]], *, kind: str, name: str) -> CatalogTable:
         if field_name is None:
             unknown.append(str(cell).strip())
         elif field_name in columns:
-            raise CatalogFileError(_("Two columns mean the same thing: “%(a)s” and “%(b)s”. Keep one.")
-                                   % {"a": headers[field_name], "b": str(cell).strip()})
+            raise CatalogFileError(
+                _("Two columns mean the same thing: “%(a)s” and “%(b)s”. Keep one.")
+                % {"a": headers[field_name], "b": str(cell).strip()}
+            )
         else:
             columns[field_name], headers[field_name] = index, str(cell).strip()
     if unknown:
-        raise CatalogFileError(_("Unknown column(s) in row %(row)d: %(names)s. Accepted columns: %(accepted)s.")
-                               % {"row": header_index + 1, "names": "、".join(f"“{u}”" for u in unknown),
-                                  "accepted": accepted_headers()})
+        raise CatalogFileError(
+            _("Unknown column(s) in row %(row)d: %(names)s. Accepted columns: %(accepted)s.")
+            % {
+                "row": header_index + 1,
+                "names": "、".join(f"“{u}”" for u in unknown),
+                "accepted": accepted_headers(),
+            }
+        )
     missing = [c for c in COLUMNS if c.required and c.field not in columns]
     if missing:
-        raise CatalogFileError(_("Required column(s) missing: %(names)s.")
-                               % {"names": "、".join(f"{c.field}/{c.header}" for c in missing)})
-    rows = [(index + 1, row) for index, row in enumerate(raw) if index > header_index
-            and not all(_blank(c) for c in row)]
+        raise CatalogFileError(
+            _("Required column(s) missing: %(names)s.")
+            % {"names": "、".join(f"{c.field}/{c.header}" for c in missing)}
+        )
+    rows = [
+        (index + 1, row)
+        for index, row in enumerate(raw)
+        if index > header_index and not all(_blank(c) for c in row)
+    ]
     if not rows:
-        raise CatalogFileError(_("%(path)s has a header row but no matters below it.") % {"path": name})
+        raise CatalogFileError(
+            _("%(path)s has a header row but no matters below it.") % {"path": name}
+        )
     if len(rows) > MAX_ROWS:
-        raise CatalogFileError(_("%(path)s has %(n)d rows; import at most %(max)d at a time.")
-                               % {"path": name, "n": len(rows), "max": MAX_ROWS})
-    return CatalogTable(columns=columns, headers=headers, header_row=header_index + 1, rows=rows, kind=kind)
+        raise CatalogFileError(
+            _("%(path)s has %(n)d rows; import at most %(max)d at a time.")
+            % {"path": name, "n": len(rows), "max": MAX_ROWS}
+        )
+    return CatalogTable(
+        columns=columns, headers=headers, header_row=header_index + 1, rows=rows, kind=kind
+    )
 
 
 # --- checking -----------------------------------------------------------------------------
@@ -324,8 +422,14 @@ class RowChecker:
         row = CheckedRow(row=number)
 
         def fail(field_name: str, message: str) -> None:
-            row.errors.append(RowError(number, headers.get(field_name, field_name),
-                                       _text(cells.get(field_name))[:80], message))
+            row.errors.append(
+                RowError(
+                    number,
+                    headers.get(field_name, field_name),
+                    _text(cells.get(field_name))[:80],
+                    message,
+                )
+            )
 
         def cell(field_name: str, parse):
             try:
@@ -341,8 +445,11 @@ class RowChecker:
         elif not re.fullmatch(matter_code_validator.regex, code):
             fail("code", str(matter_code_validator.message))
         elif code in self.seen:
-            fail("code", _("The code %(code)s appears again (first in row %(row)d).")
-                 % {"code": code, "row": self.seen[code]})
+            fail(
+                "code",
+                _("The code %(code)s appears again (first in row %(row)d).")
+                % {"code": code, "row": self.seen[code]},
+            )
         else:
             self.seen[code] = number
         row.matter = self.matters.get(code)
@@ -355,8 +462,15 @@ class RowChecker:
         row.effective_from = cell("effective_from", parse_date) or self.effective_from
         row.note = _text(cells.get("note"))[:2000]
         article_text = _text(cells.get("article_text"))
-        law, article = _text(cells.get("law")).strip("《》"), _text(cells.get("article")).replace(" ", "")
-        missing = [f for f, v in (("name", cells.get("name")), ("law", law), ("article", article)) if not _text(v)]
+        law, article = (
+            _text(cells.get("law")).strip("《》"),
+            _text(cells.get("article")).replace(" ", ""),
+        )
+        missing = [
+            f
+            for f, v in (("name", cells.get("name")), ("law", law), ("article", article))
+            if not _text(v)
+        ]
         for field_name in missing:
             fail(field_name, _("This field is required."))
         if missing:
@@ -364,12 +478,27 @@ class RowChecker:
         if not article_text and law and article:
             article_text = self._article_text(law, article, law_version)
             if not article_text:
-                fail("article_text", _("Give the article's text: %(law)s %(article)s is not among the statutes "
-                                       "shipped with Civicloop.") % {"law": law, "article": article})
+                fail(
+                    "article_text",
+                    _(
+                        "Give the article's text: %(law)s %(article)s is not among the statutes "
+                        "shipped with Civicloop."
+                    )
+                    % {"law": law, "article": article},
+                )
         try:
-            row.content = services.clean_version_data(services.VersionData(
-                name=_text(cells.get("name")), law=law, article=article, article_text=article_text or "—",
-                clause=_text(cells.get("clause")), law_version=law_version, fine_min=fine_min, fine_max=fine_max))
+            row.content = services.clean_version_data(
+                services.VersionData(
+                    name=_text(cells.get("name")),
+                    law=law,
+                    article=article,
+                    article_text=article_text or "—",
+                    clause=_text(cells.get("clause")),
+                    law_version=law_version,
+                    fine_min=fine_min,
+                    fine_max=fine_max,
+                )
+            )
         except DomainError as exc:
             fail(exc.field or "name", str(exc.message))
         if row.errors:
@@ -388,16 +517,31 @@ class RowChecker:
         latest = self.latest.get(matter.code)
         if latest is not None and latest.content() != row.content.as_dict():
             if row.effective_from <= latest.effective_from:
-                fail("effective_from", _("The wording, legal basis or fine range changed, so a new version is "
-                                         "needed; it must start after %(date)s, the start of the latest "
-                                         "version.") % {"date": latest.effective_from.isoformat()})
+                fail(
+                    "effective_from",
+                    _(
+                        "The wording, legal basis or fine range changed, so a new version is "
+                        "needed; it must start after %(date)s, the start of the latest "
+                        "version."
+                    )
+                    % {"date": latest.effective_from.isoformat()},
+                )
                 return
             row.actions.append(Action.NEW_VERSION)
-        if (matter.category_id != row.category.pk or matter.department_id != row.department.pk
-                or matter.delegable != row.delegable or not matter.is_active):
+        if (
+            matter.category_id != row.category.pk
+            or matter.department_id != row.department.pk
+            or matter.delegable != row.delegable
+            or not matter.is_active
+        ):
             if not row.delegable and matter.delegable and matter.grants.in_force().exists():
-                fail("delegable", _("Towns hold this matter now; end their grants before making it "
-                                    "non-delegable."))
+                fail(
+                    "delegable",
+                    _(
+                        "Towns hold this matter now; end their grants before making it "
+                        "non-delegable."
+                    ),
+                )
                 return
             row.actions.append(Action.CHANGE)
         if not row.actions:
@@ -409,8 +553,13 @@ class RowChecker:
             raise CellError(_("The category is missing."))
         category = self.categories.get(text) or self.category_names.get(text)
         if category is None:
-            raise CellError(_("There is no event category “%(value)s” (use its code, e.g. sanitation, or "
-                               "its name).") % {"value": text})
+            raise CellError(
+                _(
+                    "There is no event category “%(value)s” (use its code, e.g. sanitation, or "
+                    "its name)."
+                )
+                % {"value": text}
+            )
         if not category.is_active:
             raise CellError(_("The category “%(value)s” is no longer in use.") % {"value": text})
         return category
@@ -421,8 +570,13 @@ class RowChecker:
             raise CellError(_("The department is missing."))
         unit = self.departments.get(text) or self.department_names.get(text)
         if unit is None:
-            raise CellError(_("There is no county department “%(value)s” (use its code, e.g. dept-zhzf, or "
-                               "its name).") % {"value": text})
+            raise CellError(
+                _(
+                    "There is no county department “%(value)s” (use its code, e.g. dept-zhzf, or "
+                    "its name)."
+                )
+                % {"value": text}
+            )
         return unit
 
     @staticmethod
@@ -441,7 +595,9 @@ class RowChecker:
         try:
             return services.parse_money(value)
         except ValueError:
-            raise CellError(_("“%(value)s” is not an amount in yuan.") % {"value": _text(value)}) from None
+            raise CellError(
+                _("“%(value)s” is not an amount in yuan.") % {"value": _text(value)}
+            ) from None
 
     @staticmethod
     def _article_text(law: str, article: str, version: dt.date | None) -> str:
@@ -454,19 +610,30 @@ class RowChecker:
             return ""
 
 
-def check_catalog(table: CatalogTable, *, effective_from: dt.date | None = None,
-                  only_new: bool = False) -> ImportResult:
+def check_catalog(
+    table: CatalogTable, *, effective_from: dt.date | None = None, only_new: bool = False
+) -> ImportResult:
     checker = RowChecker(effective_from=effective_from or timezone.localdate(), only_new=only_new)
     rows = []
     for number, raw in table.rows:
-        cells = {f: (raw[i] if i < len(raw) else None) for f, i in table.columns.items()
-                 if COLUMNS_BY_FIELD[f].imported}
+        cells = {
+            f: (raw[i] if i < len(raw) else None)
+            for f, i in table.columns.items()
+            if COLUMNS_BY_FIELD[f].imported
+        }
         rows.append(checker.check(number, cells, table.headers))
     return ImportResult(rows=rows)
 
 
-def import_catalog(table: CatalogTable, *, by: User | None, effective_from: dt.date | None = None,
-                   dry_run: bool = False, system: bool = False, only_new: bool = False) -> ImportResult:
+def import_catalog(
+    table: CatalogTable,
+    *,
+    by: User | None,
+    effective_from: dt.date | None = None,
+    dry_run: bool = False,
+    system: bool = False,
+    only_new: bool = False,
+) -> ImportResult:
     """Check every row; store all of them (one transaction) only if none has a problem.
 
     ``only_new`` adds the matters whose code is not in the catalog yet and leaves the
@@ -485,16 +652,38 @@ def import_catalog(table: CatalogTable, *, by: User | None, effective_from: dt.d
 
 def _apply(row: CheckedRow, *, by: User | None, system: bool) -> None:
     if Action.CREATE in row.actions:
-        services.create_matter(by=by, code=row.code, category=row.category, department=row.department,
-                               delegable=row.delegable, content=row.content, effective_from=row.effective_from,
-                               note=row.note, system=system)
+        services.create_matter(
+            by=by,
+            code=row.code,
+            category=row.category,
+            department=row.department,
+            delegable=row.delegable,
+            content=row.content,
+            effective_from=row.effective_from,
+            note=row.note,
+            system=system,
+        )
         return
     if Action.CHANGE in row.actions:
-        services.change_matter(row.matter, by=by, category=row.category, department=row.department,
-                               delegable=row.delegable, is_active=True, reason=row.note, system=system)
+        services.change_matter(
+            row.matter,
+            by=by,
+            category=row.category,
+            department=row.department,
+            delegable=row.delegable,
+            is_active=True,
+            reason=row.note,
+            system=system,
+        )
     if Action.NEW_VERSION in row.actions:
-        services.add_matter_version(row.matter, by=by, content=row.content, effective_from=row.effective_from,
-                                    note=row.note, system=system)
+        services.add_matter_version(
+            row.matter,
+            by=by,
+            content=row.content,
+            effective_from=row.effective_from,
+            note=row.note,
+            system=system,
+        )
 
 
 STARTER_CATALOG = Path(__file__).resolve().parent / "data" / "catalog.csv"
@@ -508,6 +697,8 @@ def load_starter_catalog(path: Path = STARTER_CATALOG) -> ImportResult:
     result = import_catalog(read_catalog(path), by=None, system=True, only_new=True)
     if result.errors:
         first = result.errors[0]
-        raise CatalogFileError(_("Row %(row)d, column “%(column)s”: %(message)s")
-                               % {"row": first.row, "column": first.column, "message": first.message})
+        raise CatalogFileError(
+            _("Row %(row)d, column “%(column)s”: %(message)s")
+            % {"row": first.row, "column": first.column, "message": first.message}
+        )
     return result

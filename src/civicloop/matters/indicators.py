@@ -67,68 +67,110 @@ def _rate(numerator: int, denominator: int) -> Decimal | None:
 def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """[start 00:00, the day after end 00:00) in local time."""
     tz = timezone.get_current_timezone()
-    return (timezone.make_aware(dt.datetime.combine(start, dt.time()), tz),
-            timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time()), tz))
+    return (
+        timezone.make_aware(dt.datetime.combine(start, dt.time()), tz),
+        timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time()), tz),
+    )
 
 
 def town_events(town: Region, start: dt.date, end: dt.date):
     since, until = period_bounds(start, end)
-    return (Event.objects.filter(region__code__startswith=town.prefix, reported_at__gte=since,
-                                 reported_at__lt=until)
-            .exclude(state__in=[EventState.VOIDED, EventState.MERGED]))
+    return Event.objects.filter(
+        region__code__startswith=town.prefix, reported_at__gte=since, reported_at__lt=until
+    ).exclude(state__in=[EventState.VOIDED, EventState.MERGED])
 
 
 def on_time(town: Region, start: dt.date, end: dt.date) -> Indicator:
     events = town_events(town, start, end)
     total = events.count()
-    late = events.filter(pk__in=EventHistory.objects.filter(action="escalate", details__automatic=True)
-                         .values("event")).count()
-    note = _("On-time handling: of the %(total)d events in the town reported in the period (voided and "
-             "merged reports left out), %(ok)d never missed a deadline (never escalated by the deadline "
-             "sweep).") % {"total": total, "ok": total - late} if total else _(
-        "On-time handling: no events were reported in the town in the period.")
+    late = events.filter(
+        pk__in=EventHistory.objects.filter(action="escalate", details__automatic=True).values(
+            "event"
+        )
+    ).count()
+    note = (
+        _(
+            "On-time handling: of the %(total)d events in the town reported in the period (voided and "
+            "merged reports left out), %(ok)d never missed a deadline (never escalated by the deadline "
+            "sweep)."
+        )
+        % {"total": total, "ok": total - late}
+        if total
+        else _("On-time handling: no events were reported in the town in the period.")
+    )
     return Indicator(Dimension.EFFECT, _rate(total - late, total), total - late, total, note)
 
 
 def satisfaction(town: Region, start: dt.date, end: dt.date) -> Indicator:
     since, until = period_bounds(start, end)
-    ratings = EventRating.objects.filter(event__region__code__startswith=town.prefix, rated_at__gte=since,
-                                         rated_at__lt=until)
+    ratings = EventRating.objects.filter(
+        event__region__code__startswith=town.prefix, rated_at__gte=since, rated_at__lt=until
+    )
     total = ratings.count()
     good = ratings.filter(rating__in=[Rating.SATISFIED, Rating.BASICALLY_SATISFIED]).count()
-    note = _("Satisfaction: %(good)d of the %(total)d ratings given in the period on the town's events were "
-             "“satisfied” or “basically satisfied”.") % {"good": good, "total": total} if total else _(
-        "Satisfaction: no ratings were given on the town's events in the period.")
+    note = (
+        _(
+            "Satisfaction: %(good)d of the %(total)d ratings given in the period on the town's events were "
+            "“satisfied” or “basically satisfied”."
+        )
+        % {"good": good, "total": total}
+        if total
+        else _("Satisfaction: no ratings were given on the town's events in the period.")
+    )
     return Indicator(Dimension.SATISFACTION, _rate(good, total), good, total, note)
 
 
 def prompt_acceptance(town: Region, start: dt.date, end: dt.date) -> Indicator:
     since, until = period_bounds(start, end)
     now = timezone.now()
-    work = (Assignment.objects.filter(unit__region__code__startswith=town.prefix, issued_at__gte=since,
-                                      issued_at__lt=until, accept_due_at__isnull=False)
-            .exclude(Q(state__in=[AssignmentState.RETURNED, AssignmentState.CANCELLED])
-                     & Q(accepted_at__isnull=True))
-            .filter(Q(accepted_at__isnull=False) | Q(accept_due_at__lt=now)))
+    work = (
+        Assignment.objects.filter(
+            unit__region__code__startswith=town.prefix,
+            issued_at__gte=since,
+            issued_at__lt=until,
+            accept_due_at__isnull=False,
+        )
+        .exclude(
+            Q(state__in=[AssignmentState.RETURNED, AssignmentState.CANCELLED])
+            & Q(accepted_at__isnull=True)
+        )
+        .filter(Q(accepted_at__isnull=False) | Q(accept_due_at__lt=now))
+    )
     total = work.count()
     prompt = work.filter(accepted_at__lte=F("accept_due_at")).count()
-    note = _("Prompt acceptance: of %(total)d pieces of work given to the town's units in the period, "
-             "%(ok)d were accepted by their acceptance deadline.") % {"total": total, "ok": prompt} if total \
-        else _("Prompt acceptance: no work with an acceptance deadline was given to the town's units in "
-               "the period.")
+    note = (
+        _(
+            "Prompt acceptance: of %(total)d pieces of work given to the town's units in the period, "
+            "%(ok)d were accepted by their acceptance deadline."
+        )
+        % {"total": total, "ok": prompt}
+        if total
+        else _(
+            "Prompt acceptance: no work with an acceptance deadline was given to the town's units in "
+            "the period."
+        )
+    )
     return Indicator(Dimension.ORGANISATION, _rate(prompt, total), prompt, total, note)
 
 
 def not_recorded(dimension: str) -> Indicator:
     notes = {
-        Dimension.SUPERVISION: _("Not yet recorded: inspections are not kept in Civicloop yet; score from "
-                                 "the town's inspection files."),
-        Dimension.CASES: _("Not yet recorded: penalty cases are not kept in Civicloop yet; score from the "
-                           "town's case files."),
-        Dimension.LEGAL_REVIEW: _("Not yet recorded: legal reviews are not kept in Civicloop yet; score "
-                                  "from the town's review records."),
-        Dimension.SYSTEMS: _("Judged from documents (rules, duty rosters, training); there is no "
-                             "indicator from records."),
+        Dimension.SUPERVISION: _(
+            "Not yet recorded: inspections are not kept in Civicloop yet; score from "
+            "the town's inspection files."
+        ),
+        Dimension.CASES: _(
+            "Not yet recorded: penalty cases are not kept in Civicloop yet; score from the "
+            "town's case files."
+        ),
+        Dimension.LEGAL_REVIEW: _(
+            "Not yet recorded: legal reviews are not kept in Civicloop yet; score "
+            "from the town's review records."
+        ),
+        Dimension.SYSTEMS: _(
+            "Judged from documents (rules, duty rosters, training); there is no "
+            "indicator from records."
+        ),
     }
     return Indicator(dimension, None, None, None, notes[dimension])
 

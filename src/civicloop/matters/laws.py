@@ -105,8 +105,12 @@ def parse_law(path: Path) -> Law:
             articles[current.number] = current
         elif current is not None:
             current.paragraphs.append(line)
-    return Law(title=match.group("title"), version=dt.date.fromisoformat(match.group("date")),
-               path=path, articles=articles)
+    return Law(
+        title=match.group("title"),
+        version=dt.date.fromisoformat(match.group("date")),
+        path=path,
+        articles=articles,
+    )
 
 
 def find_law(title: str, *, laws_dir: Path = LAWS_DIR, version: dt.date | None = None) -> Law:
@@ -131,8 +135,20 @@ def shipped_law(title: str, version: dt.date | None = None) -> Law | None:
         return None
 
 
-_CN_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-              "八": 8, "九": 9}
+_CN_VALUES = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 

@@ -78,7 +78,9 @@ class MatterQuerySet(models.QuerySet):
         if not text:
             return self
         return self.filter(
-            Q(code__icontains=text) | Q(name__icontains=text) | Q(versions__law__icontains=text)
+            Q(code__icontains=text)
+            | Q(name__icontains=text)
+            | Q(versions__law__icontains=text)
             | Q(versions__article_text__icontains=text)
         ).distinct()
 
@@ -100,13 +102,23 @@ class Matter(models.Model):
     rewrites what an older event was judged under.
     """
 
-    code = models.CharField(_("code"), max_length=30, unique=True, validators=[matter_code_validator])
-    name = models.CharField(_("name"), max_length=200,
-                            help_text=_("The current wording; each version keeps its own."))
-    category = models.ForeignKey("events.Category", verbose_name=_("event category"),
-                                 on_delete=models.PROTECT, related_name="matters")
+    code = models.CharField(
+        _("code"), max_length=30, unique=True, validators=[matter_code_validator]
+    )
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("The current wording; each version keeps its own.")
+    )
+    category = models.ForeignKey(
+        "events.Category",
+        verbose_name=_("event category"),
+        on_delete=models.PROTECT,
+        related_name="matters",
+    )
     department = models.ForeignKey(
-        Unit, verbose_name=_("owning county department"), on_delete=models.PROTECT, related_name="matters",
+        Unit,
+        verbose_name=_("owning county department"),
+        on_delete=models.PROTECT,
+        related_name="matters",
         limit_choices_to={"kind": UnitKind.DEPARTMENT},
     )
     delegable = models.BooleanField(_("may be delegated to towns"), default=False)
@@ -144,28 +156,54 @@ class MatterVersion(models.Model):
     """One wording of a matter with its legal basis (法律依据) and statutory fine range,
     in force from ``effective_from`` to ``effective_to`` (inclusive)."""
 
-    matter = models.ForeignKey(Matter, verbose_name=_("matter"), on_delete=models.PROTECT,
-                               related_name="versions")
+    matter = models.ForeignKey(
+        Matter, verbose_name=_("matter"), on_delete=models.PROTECT, related_name="versions"
+    )
     effective_from = models.DateField(_("effective from"))
-    effective_to = models.DateField(_("effective until"), null=True, blank=True,
-                                    help_text=_("Last day in force; empty while it is the current version."))
+    effective_to = models.DateField(
+        _("effective until"),
+        null=True,
+        blank=True,
+        help_text=_("Last day in force; empty while it is the current version."),
+    )
     name = models.CharField(_("name"), max_length=200)
-    law = models.CharField(_("law"), max_length=100,
-                           help_text=_("The statute's title, e.g. 城市市容和环境卫生管理条例."))
-    law_version = models.DateField(_("law version"), null=True, blank=True,
-                                   help_text=_("Date of the statute's version that was cited."))
+    law = models.CharField(
+        _("law"),
+        max_length=100,
+        help_text=_("The statute's title, e.g. 城市市容和环境卫生管理条例."),
+    )
+    law_version = models.DateField(
+        _("law version"),
+        null=True,
+        blank=True,
+        help_text=_("Date of the statute's version that was cited."),
+    )
     article = models.CharField(_("article"), max_length=20, validators=[article_validator])
-    clause = models.CharField(_("paragraph / item"), max_length=60, blank=True,
-                              help_text=_("e.g. 第二款 or 第（一）项"))
+    clause = models.CharField(
+        _("paragraph / item"), max_length=60, blank=True, help_text=_("e.g. 第二款 or 第（一）项")
+    )
     article_text = models.TextField(_("article text"))
-    fine_min = models.DecimalField(_("minimum fine (yuan)"), max_digits=12, decimal_places=2, null=True,
-                                   blank=True)
-    fine_max = models.DecimalField(_("maximum fine (yuan)"), max_digits=12, decimal_places=2, null=True,
-                                   blank=True, help_text=_("Empty where the article states no amount."))
+    fine_min = models.DecimalField(
+        _("minimum fine (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    fine_max = models.DecimalField(
+        _("maximum fine (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Empty where the article states no amount."),
+    )
     note = models.TextField(_("note"), blank=True, help_text=_("Why this version was made."))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
-                                   on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = MatterVersionQuerySet.as_manager()
 
@@ -174,13 +212,20 @@ class MatterVersion(models.Model):
         verbose_name_plural = _("matter versions")
         ordering = ["matter", "effective_from"]
         constraints = [
-            models.UniqueConstraint(fields=["matter", "effective_from"], name="matters_version_one_per_day"),
+            models.UniqueConstraint(
+                fields=["matter", "effective_from"], name="matters_version_one_per_day"
+            ),
             models.CheckConstraint(
-                condition=Q(fine_min__isnull=True) | Q(fine_max__isnull=True) | Q(fine_min__lte=models.F("fine_max")),
-                name="matters_version_fine_range_ordered"),
+                condition=Q(fine_min__isnull=True)
+                | Q(fine_max__isnull=True)
+                | Q(fine_min__lte=models.F("fine_max")),
+                name="matters_version_fine_range_ordered",
+            ),
             models.CheckConstraint(
-                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=models.F("effective_from")),
-                name="matters_version_dates_ordered"),
+                condition=Q(effective_to__isnull=True)
+                | Q(effective_to__gte=models.F("effective_from")),
+                name="matters_version_dates_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -200,8 +245,13 @@ class MatterVersion(models.Model):
     def content(self) -> dict:
         """What a new version may change (compared on import)."""
         return {
-            "name": self.name, "law": self.law, "law_version": self.law_version, "article": self.article,
-            "clause": self.clause, "article_text": self.article_text, "fine_min": self.fine_min,
+            "name": self.name,
+            "law": self.law,
+            "law_version": self.law_version,
+            "article": self.article,
+            "clause": self.clause,
+            "article_text": self.article_text,
+            "fine_min": self.fine_min,
             "fine_max": self.fine_max,
         }
 
@@ -209,8 +259,9 @@ class MatterVersion(models.Model):
 class MatterHistory(HistoryEntry):
     """Every change to a matter or its versions (created, new version, moved category…)."""
 
-    matter = models.ForeignKey(Matter, verbose_name=_("matter"), on_delete=models.PROTECT,
-                               related_name="history")
+    matter = models.ForeignKey(
+        Matter, verbose_name=_("matter"), on_delete=models.PROTECT, related_name="history"
+    )
 
     class Meta(HistoryEntry.Meta):
         verbose_name = _("matter history entry")
@@ -227,15 +278,22 @@ def decision_upload_to(instance, filename: str) -> str:
 class EmpowermentDecision(models.Model):
     """A county decision document (赋权决定) that grants, adjusts or ends towns' powers."""
 
-    number = models.CharField(_("document number"), max_length=60, unique=True,
-                              help_text=_("e.g. 盐政发〔2023〕21号"))
+    number = models.CharField(
+        _("document number"), max_length=60, unique=True, help_text=_("e.g. 盐政发〔2023〕21号")
+    )
     title = models.CharField(_("title"), max_length=200)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     file = models.FileField(_("file"), upload_to=decision_upload_to, max_length=255, blank=True)
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
-                                   on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("empowerment decision")
@@ -260,10 +318,13 @@ class EmpowermentGrantQuerySet(models.QuerySet):
     def characteristic(self) -> EmpowermentGrantQuerySet:
         return self.filter(kind=GrantKind.CHARACTERISTIC)
 
-    def overlapping(self, *, town: Region, matter: Matter, start: dt.date,
-                    end: dt.date | None) -> EmpowermentGrantQuerySet:
+    def overlapping(
+        self, *, town: Region, matter: Matter, start: dt.date, end: dt.date | None
+    ) -> EmpowermentGrantQuerySet:
         """Grants of the same matter to the same town whose dates meet [start, end]."""
-        q = Q(town=town, matter=matter) & (Q(effective_to__isnull=True) | Q(effective_to__gte=start))
+        q = Q(town=town, matter=matter) & (
+            Q(effective_to__isnull=True) | Q(effective_to__gte=start)
+        )
         if end is not None:
             q &= Q(effective_from__lte=end)
         return self.filter(q)
@@ -279,23 +340,56 @@ class EmpowermentGrant(models.Model):
     """A town holding a matter (赋权): base (基础, every town) or characteristic (特色),
     from ``effective_from`` to ``effective_to`` (inclusive), under a decision."""
 
-    town = models.ForeignKey(Region, verbose_name=_("town / street"), on_delete=models.PROTECT,
-                             related_name="empowerment_grants", limit_choices_to={"level": RegionLevel.TOWN})
-    matter = models.ForeignKey(Matter, verbose_name=_("matter"), on_delete=models.PROTECT, related_name="grants")
+    town = models.ForeignKey(
+        Region,
+        verbose_name=_("town / street"),
+        on_delete=models.PROTECT,
+        related_name="empowerment_grants",
+        limit_choices_to={"level": RegionLevel.TOWN},
+    )
+    matter = models.ForeignKey(
+        Matter, verbose_name=_("matter"), on_delete=models.PROTECT, related_name="grants"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=GrantKind.choices)
     effective_from = models.DateField(_("effective from"))
-    effective_to = models.DateField(_("effective until"), null=True, blank=True,
-                                    help_text=_("Last day in force; empty until the grant is ended."))
-    decision = models.ForeignKey(EmpowermentDecision, verbose_name=_("decision"), on_delete=models.PROTECT,
-                                 related_name="grants")
-    end_decision = models.ForeignKey(EmpowermentDecision, verbose_name=_("ending decision"),
-                                     on_delete=models.PROTECT, null=True, blank=True, related_name="ended_grants")
+    effective_to = models.DateField(
+        _("effective until"),
+        null=True,
+        blank=True,
+        help_text=_("Last day in force; empty until the grant is ended."),
+    )
+    decision = models.ForeignKey(
+        EmpowermentDecision,
+        verbose_name=_("decision"),
+        on_delete=models.PROTECT,
+        related_name="grants",
+    )
+    end_decision = models.ForeignKey(
+        EmpowermentDecision,
+        verbose_name=_("ending decision"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ended_grants",
+    )
     end_reason = models.TextField(_("reason for ending"), blank=True)
-    request = models.OneToOneField("EmpowermentRequest", verbose_name=_("empowerment request"),
-                                   on_delete=models.PROTECT, null=True, blank=True, related_name="grant")
+    request = models.OneToOneField(
+        "EmpowermentRequest",
+        verbose_name=_("empowerment request"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grant",
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
-                                   on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = EmpowermentGrantQuerySet.as_manager()
 
@@ -303,11 +397,17 @@ class EmpowermentGrant(models.Model):
         verbose_name = _("empowerment grant")
         verbose_name_plural = _("empowerment grants")
         ordering = ["town__code", "matter__code", "effective_from"]
-        indexes = [models.Index(fields=["town", "matter", "effective_from"], name="matters_grant_town_matter")]
+        indexes = [
+            models.Index(
+                fields=["town", "matter", "effective_from"], name="matters_grant_town_matter"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=models.F("effective_from")),
-                name="matters_grant_dates_ordered"),
+                condition=Q(effective_to__isnull=True)
+                | Q(effective_to__gte=models.F("effective_from")),
+                name="matters_grant_dates_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -321,8 +421,12 @@ class EmpowermentGrant(models.Model):
 class EmpowermentGrantHistory(HistoryEntry):
     """Grant made, grant ended: the dated record of what each town held."""
 
-    grant = models.ForeignKey(EmpowermentGrant, verbose_name=_("empowerment grant"), on_delete=models.PROTECT,
-                              related_name="history")
+    grant = models.ForeignKey(
+        EmpowermentGrant,
+        verbose_name=_("empowerment grant"),
+        on_delete=models.PROTECT,
+        related_name="history",
+    )
 
     class Meta(HistoryEntry.Meta):
         verbose_name = _("empowerment grant history entry")
@@ -346,21 +450,45 @@ class EmpowermentRequestQuerySet(models.QuerySet):
 class EmpowermentRequest(models.Model):
     """A town asking the county for a matter (点单赋权). The workflow is ``REQUEST_WORKFLOW``."""
 
-    town = models.ForeignKey(Region, verbose_name=_("town / street"), on_delete=models.PROTECT,
-                             related_name="empowerment_requests", limit_choices_to={"level": RegionLevel.TOWN})
-    matter = models.ForeignKey(Matter, verbose_name=_("matter"), on_delete=models.PROTECT,
-                               related_name="requests")
-    kind = models.CharField(_("kind"), max_length=20, choices=GrantKind.choices,
-                            default=GrantKind.CHARACTERISTIC)
-    reason = models.TextField(_("reason"), help_text=_("Why the town needs the matter and how it will carry it."))
+    town = models.ForeignKey(
+        Region,
+        verbose_name=_("town / street"),
+        on_delete=models.PROTECT,
+        related_name="empowerment_requests",
+        limit_choices_to={"level": RegionLevel.TOWN},
+    )
+    matter = models.ForeignKey(
+        Matter, verbose_name=_("matter"), on_delete=models.PROTECT, related_name="requests"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=GrantKind.choices, default=GrantKind.CHARACTERISTIC
+    )
+    reason = models.TextField(
+        _("reason"), help_text=_("Why the town needs the matter and how it will carry it.")
+    )
     wanted_from = models.DateField(_("wanted from"))
-    state = models.CharField(_("state"), max_length=20, choices=RequestState.choices,
-                             default=RequestState.SUBMITTED, db_index=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
-                                     on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=RequestState.choices,
+        default=RequestState.SUBMITTED,
+        db_index=True,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"),
-                                   on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("decision reason"), blank=True)
 
@@ -371,8 +499,11 @@ class EmpowermentRequest(models.Model):
         verbose_name_plural = _("empowerment requests")
         ordering = ["-requested_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["town", "matter"], condition=Q(state="submitted"),
-                                    name="matters_request_one_open_per_town_matter"),
+            models.UniqueConstraint(
+                fields=["town", "matter"],
+                condition=Q(state="submitted"),
+                name="matters_request_one_open_per_town_matter",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -380,8 +511,12 @@ class EmpowermentRequest(models.Model):
 
 
 class EmpowermentRequestHistory(HistoryEntry):
-    request = models.ForeignKey(EmpowermentRequest, verbose_name=_("empowerment request"),
-                                on_delete=models.PROTECT, related_name="history")
+    request = models.ForeignKey(
+        EmpowermentRequest,
+        verbose_name=_("empowerment request"),
+        on_delete=models.PROTECT,
+        related_name="history",
+    )
 
     class Meta(HistoryEntry.Meta):
         verbose_name = _("empowerment request history entry")
@@ -401,19 +536,30 @@ class AssessmentRound(models.Model):
     name = models.CharField(_("name"), max_length=100)
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period until"))
-    weights = models.JSONField(_("weights"), default=default_weights,
-                               help_text=_("Weight of each dimension; they add up to 100."))
+    weights = models.JSONField(
+        _("weights"),
+        default=default_weights,
+        help_text=_("Weight of each dimension; they add up to 100."),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
-                                   on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("assessment round")
         verbose_name_plural = _("assessment rounds")
         ordering = ["-period_end", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")),
-                                   name="matters_round_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="matters_round_period_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -436,17 +582,39 @@ class TownAssessmentQuerySet(models.QuerySet):
 class TownAssessment(models.Model):
     """One town's assessment in a round: seven dimension scores and their weighted total."""
 
-    round = models.ForeignKey(AssessmentRound, verbose_name=_("round"), on_delete=models.PROTECT,
-                              related_name="assessments")
-    town = models.ForeignKey(Region, verbose_name=_("town / street"), on_delete=models.PROTECT,
-                             related_name="assessments", limit_choices_to={"level": RegionLevel.TOWN})
-    state = models.CharField(_("state"), max_length=20, choices=AssessmentState.choices,
-                             default=AssessmentState.DRAFT)
-    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assessor"), on_delete=models.PROTECT,
-                                 null=True, blank=True, related_name="+")
+    round = models.ForeignKey(
+        AssessmentRound,
+        verbose_name=_("round"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    town = models.ForeignKey(
+        Region,
+        verbose_name=_("town / street"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        limit_choices_to={"level": RegionLevel.TOWN},
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=AssessmentState.choices, default=AssessmentState.DRAFT
+    )
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assessor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     comments = models.TextField(_("overall comments"), blank=True)
-    total = models.DecimalField(_("total score"), max_digits=5, decimal_places=2, null=True, blank=True,
-                                help_text=_("Weighted sum of the seven scores; empty until all are scored."))
+    total = models.DecimalField(
+        _("total score"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Weighted sum of the seven scores; empty until all are scored."),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 
@@ -457,7 +625,9 @@ class TownAssessment(models.Model):
         verbose_name_plural = _("town assessments")
         ordering = ["round", "town__code"]
         constraints = [
-            models.UniqueConstraint(fields=["round", "town"], name="matters_assessment_one_per_town"),
+            models.UniqueConstraint(
+                fields=["round", "town"], name="matters_assessment_one_per_town"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -468,35 +638,65 @@ class DimensionScore(models.Model):
     """A town's score (0–100) on one dimension, with the indicator computed from records
     (when there is one), the assessor's evidence and comments."""
 
-    assessment = models.ForeignKey(TownAssessment, verbose_name=_("assessment"), on_delete=models.PROTECT,
-                                   related_name="scores")
+    assessment = models.ForeignKey(
+        TownAssessment,
+        verbose_name=_("assessment"),
+        on_delete=models.PROTECT,
+        related_name="scores",
+    )
     dimension = models.CharField(_("dimension"), max_length=20, choices=Dimension.choices)
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2)
-    indicator_value = models.DecimalField(_("indicator value"), max_digits=7, decimal_places=4, null=True,
-                                          blank=True, help_text=_("A rate between 0 and 1, computed from records."))
+    indicator_value = models.DecimalField(
+        _("indicator value"),
+        max_digits=7,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("A rate between 0 and 1, computed from records."),
+    )
     indicator_numerator = models.PositiveIntegerField(_("counted"), null=True, blank=True)
     indicator_denominator = models.PositiveIntegerField(_("out of"), null=True, blank=True)
-    indicator_note = models.TextField(_("indicator definition"), blank=True,
-                                      help_text=_("How the indicator was computed, or why there is none."))
-    prefilled_score = models.DecimalField(_("pre-filled score"), max_digits=5, decimal_places=2, null=True,
-                                          blank=True)
-    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True,
-                                validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))])
+    indicator_note = models.TextField(
+        _("indicator definition"),
+        blank=True,
+        help_text=_("How the indicator was computed, or why there is none."),
+    )
+    prefilled_score = models.DecimalField(
+        _("pre-filled score"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    score = models.DecimalField(
+        _("score"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
     override_reason = models.TextField(_("reason for overriding"), blank=True)
     evidence = models.TextField(_("evidence"), blank=True)
     comment = models.TextField(_("comment"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("updated by"),
-                                   on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("dimension score")
         verbose_name_plural = _("dimension scores")
         ordering = ["assessment", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["assessment", "dimension"], name="matters_score_one_per_dimension"),
-            models.CheckConstraint(condition=Q(score__isnull=True) | (Q(score__gte=0) & Q(score__lte=100)),
-                                   name="matters_score_between_0_and_100"),
+            models.UniqueConstraint(
+                fields=["assessment", "dimension"], name="matters_score_one_per_dimension"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | (Q(score__gte=0) & Q(score__lte=100)),
+                name="matters_score_between_0_and_100",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -504,7 +704,11 @@ class DimensionScore(models.Model):
 
     @property
     def is_overridden(self) -> bool:
-        return self.prefilled_score is not None and self.score is not None and self.score != self.prefilled_score
+        return (
+            self.prefilled_score is not None
+            and self.score is not None
+            and self.score != self.prefilled_score
+        )
 
 
 def evidence_upload_to(instance, filename: str) -> str:
@@ -514,13 +718,23 @@ def evidence_upload_to(instance, filename: str) -> str:
 class AssessmentEvidence(models.Model):
     """A file the assessor attaches to a dimension score (minutes, photos, documents)."""
 
-    score = models.ForeignKey(DimensionScore, verbose_name=_("dimension score"), on_delete=models.PROTECT,
-                              related_name="files")
+    score = models.ForeignKey(
+        DimensionScore,
+        verbose_name=_("dimension score"),
+        on_delete=models.PROTECT,
+        related_name="files",
+    )
     file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=255)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=100)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"),
-                                    on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:
@@ -535,8 +749,12 @@ class AssessmentEvidence(models.Model):
 class AssessmentHistory(HistoryEntry):
     """Scores given, indicators overridden (with the reason), submitted, reopened."""
 
-    assessment = models.ForeignKey(TownAssessment, verbose_name=_("assessment"), on_delete=models.PROTECT,
-                                   related_name="history")
+    assessment = models.ForeignKey(
+        TownAssessment,
+        verbose_name=_("assessment"),
+        on_delete=models.PROTECT,
+        related_name="history",
+    )
 
     class Meta(HistoryEntry.Meta):
         verbose_name = _("assessment history entry")

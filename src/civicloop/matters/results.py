@@ -37,28 +37,51 @@ def round_results(round_: AssessmentRound, *, assessments=None) -> list[ResultRo
     assessments = list(assessments.select_related("town").prefetch_related("scores"))
     totals = [a.total for a in assessments]
     ranks = rank(totals)
-    rows = [ResultRow(a, {s.dimension: s.score for s in a.scores.all()}, a.total, r)
-            for a, r in zip(assessments, ranks, strict=True)]
+    rows = [
+        ResultRow(a, {s.dimension: s.score for s in a.scores.all()}, a.total, r)
+        for a, r in zip(assessments, ranks, strict=True)
+    ]
     rows.sort(key=lambda row: (row.rank is None, row.rank or 0, row.town.code))
     return rows
 
 
-def write_results_workbook(round_: AssessmentRound, rows: list[ResultRow], target: BinaryIO | str) -> int:
+def write_results_workbook(
+    round_: AssessmentRound, rows: list[ResultRow], target: BinaryIO | str
+) -> int:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "results"
-    sheet.append([_("%(round)s (%(start)s – %(end)s)") % {
-        "round": round_.name, "start": round_.period_start.isoformat(), "end": round_.period_end.isoformat()}])
+    sheet.append(
+        [
+            _("%(round)s (%(start)s – %(end)s)")
+            % {
+                "round": round_.name,
+                "start": round_.period_start.isoformat(),
+                "end": round_.period_end.isoformat(),
+            }
+        ]
+    )
     sheet["A1"].font = Font(bold=True)
-    header = [_("rank"), _("town / street"), _("state"),
-              *[f"{Dimension(d).label} ({round_.weights.get(d, 0)})" for d in DIMENSIONS], _("total score")]
+    header = [
+        _("rank"),
+        _("town / street"),
+        _("state"),
+        *[f"{Dimension(d).label} ({round_.weights.get(d, 0)})" for d in DIMENSIONS],
+        _("total score"),
+    ]
     sheet.append(header)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([row.rank, row.town.name, row.assessment.get_state_display(),
-                      *[float(s) if s is not None else None for s in row.score_list()],
-                      float(row.total) if row.total is not None else None])
+        sheet.append(
+            [
+                row.rank,
+                row.town.name,
+                row.assessment.get_state_display(),
+                *[float(s) if s is not None else None for s in row.score_list()],
+                float(row.total) if row.total is not None else None,
+            ]
+        )
     sheet.column_dimensions["B"].width = 14
     sheet.freeze_panes = "C3"
     workbook.save(target)

@@ -75,7 +75,9 @@ def _command_rooms(town: Region):
 
 
 def _county_centres():
-    return Unit.objects.active().filter(kind=UnitKind.COUNTY_CENTRE, region__level=RegionLevel.COUNTY)
+    return Unit.objects.active().filter(
+        kind=UnitKind.COUNTY_CENTRE, region__level=RegionLevel.COUNTY
+    )
 
 
 def _town_link(town: Region) -> str:
@@ -108,7 +110,9 @@ def clean_version_data(data: VersionData) -> VersionData:
     law = _text(data.law, field="law", max_length=100, required=True).strip("《》")
     article = _text(data.article, field="article", max_length=20, required=True).replace(" ", "")
     if not re.fullmatch(article_validator.regex, article):
-        raise InvalidInput(_("Write the article as in the statute, e.g. 第三十四条."), field="article")
+        raise InvalidInput(
+            _("Write the article as in the statute, e.g. 第三十四条."), field="article"
+        )
     clause = _text(data.clause, field="clause", max_length=60, required=False)
     article_text = (data.article_text or "").strip()
     if not article_text:
@@ -123,8 +127,16 @@ def clean_version_data(data: VersionData) -> VersionData:
         raise InvalidInput(_("Give the maximum fine too (or leave both empty)."), field="fine_max")
     if fine_min is not None and fine_max is not None and fine_min > fine_max:
         raise InvalidInput(_("The minimum fine is larger than the maximum."), field="fine_min")
-    return VersionData(name=name, law=law, article=article, article_text=article_text, clause=clause,
-                       law_version=data.law_version, fine_min=fine_min, fine_max=fine_max)
+    return VersionData(
+        name=name,
+        law=law,
+        article=article,
+        article_text=article_text,
+        clause=clause,
+        law_version=data.law_version,
+        fine_min=fine_min,
+        fine_max=fine_max,
+    )
 
 
 def parse_money(value) -> Decimal | None:
@@ -153,7 +165,9 @@ def check_catalog_editor(by: User | None, *, system: bool = False) -> None:
             raise NotPermitted(_("Say who is changing the catalog."))
         return
     if not (by.is_superuser or is_county(by)):
-        raise NotPermitted(_("Only the county (centre operators and county leaders) changes the matter catalog."))
+        raise NotPermitted(
+            _("Only the county (centre operators and county leaders) changes the matter catalog.")
+        )
 
 
 def _check_matter_fields(*, category: Category, department: Unit) -> None:
@@ -163,43 +177,86 @@ def _check_matter_fields(*, category: Category, department: Unit) -> None:
         raise InvalidInput(_("Choose a county department."), field="department")
 
 
-def _matter_history(matter: Matter, action: str, *, by: User | None, reason: str = "",
-                    details: dict | None = None) -> MatterHistory:
-    return MatterHistory.objects.create(matter=matter, actor=by, action=action, reason=reason,
-                                        details=details or {})
+def _matter_history(
+    matter: Matter, action: str, *, by: User | None, reason: str = "", details: dict | None = None
+) -> MatterHistory:
+    return MatterHistory.objects.create(
+        matter=matter, actor=by, action=action, reason=reason, details=details or {}
+    )
 
 
 def _version_details(version: MatterVersion) -> dict:
-    return {"version": version.pk, "effective_from": _iso(version.effective_from), "name": version.name,
-            "law": version.law, "article": version.article, "clause": version.clause,
-            "fine_min": _money(version.fine_min), "fine_max": _money(version.fine_max)}
+    return {
+        "version": version.pk,
+        "effective_from": _iso(version.effective_from),
+        "name": version.name,
+        "law": version.law,
+        "article": version.article,
+        "clause": version.clause,
+        "fine_min": _money(version.fine_min),
+        "fine_max": _money(version.fine_max),
+    }
 
 
 @transaction.atomic
-def create_matter(*, by: User | None, code: str, category: Category, department: Unit, delegable: bool,
-                  content: VersionData, effective_from: dt.date, note: str = "", system: bool = False) -> Matter:
+def create_matter(
+    *,
+    by: User | None,
+    code: str,
+    category: Category,
+    department: Unit,
+    delegable: bool,
+    content: VersionData,
+    effective_from: dt.date,
+    note: str = "",
+    system: bool = False,
+) -> Matter:
     """A new matter with its first version."""
     check_catalog_editor(by, system=system)
     code = (code or "").strip().upper()
     if not re.fullmatch(matter_code_validator.regex, code):
         raise InvalidInput(matter_code_validator.message, field="code")
     if Matter.objects.filter(code=code).exists():
-        raise InvalidInput(_("A matter with the code %(code)s exists already.") % {"code": code}, field="code")
+        raise InvalidInput(
+            _("A matter with the code %(code)s exists already.") % {"code": code}, field="code"
+        )
     _check_matter_fields(category=category, department=department)
     content = clean_version_data(content)
-    matter = Matter.objects.create(code=code, name=content.name, category=category, department=department,
-                                   delegable=bool(delegable))
-    version = MatterVersion.objects.create(matter=matter, effective_from=effective_from, created_by=by,
-                                           note=note, **content.as_dict())
-    _matter_history(matter, "create", by=by, reason=note, details={
-        "category": category.code, "department": department.code, "delegable": matter.delegable,
-        **_version_details(version)})
+    matter = Matter.objects.create(
+        code=code,
+        name=content.name,
+        category=category,
+        department=department,
+        delegable=bool(delegable),
+    )
+    version = MatterVersion.objects.create(
+        matter=matter, effective_from=effective_from, created_by=by, note=note, **content.as_dict()
+    )
+    _matter_history(
+        matter,
+        "create",
+        by=by,
+        reason=note,
+        details={
+            "category": category.code,
+            "department": department.code,
+            "delegable": matter.delegable,
+            **_version_details(version),
+        },
+    )
     return matter
 
 
 @transaction.atomic
-def add_matter_version(matter: Matter, *, by: User | None, content: VersionData, effective_from: dt.date,
-                       note: str = "", system: bool = False) -> MatterVersion:
+def add_matter_version(
+    matter: Matter,
+    *,
+    by: User | None,
+    content: VersionData,
+    effective_from: dt.date,
+    note: str = "",
+    system: bool = False,
+) -> MatterVersion:
     """A new wording, legal basis or fine range from ``effective_from``; the version in
     force the day before ends then. Older versions are never rewritten."""
     check_catalog_editor(by, system=system)
@@ -209,29 +266,51 @@ def add_matter_version(matter: Matter, *, by: User | None, content: VersionData,
     if latest is not None and effective_from <= latest.effective_from:
         raise InvalidInput(
             _("A new version must start after the latest one (%(date)s).")
-            % {"date": latest.effective_from.isoformat()}, field="effective_from")
+            % {"date": latest.effective_from.isoformat()},
+            field="effective_from",
+        )
     if latest is not None and latest.content() == content.as_dict():
         raise InvalidInput(_("Nothing changed compared with the version in force."), field="name")
-    if latest is not None and (latest.effective_to is None or latest.effective_to >= effective_from):
+    if latest is not None and (
+        latest.effective_to is None or latest.effective_to >= effective_from
+    ):
         latest.effective_to = effective_from - dt.timedelta(days=1)
         latest.save(update_fields=["effective_to"])
-    version = MatterVersion.objects.create(matter=matter, effective_from=effective_from, created_by=by, note=note,
-                                           **content.as_dict())
+    version = MatterVersion.objects.create(
+        matter=matter, effective_from=effective_from, created_by=by, note=note, **content.as_dict()
+    )
     if matter.name != content.name:
         matter.name = content.name
         matter.save(update_fields=["name"])
-    _matter_history(matter, "new_version", by=by, reason=note, details={
-        **_version_details(version), "previous": latest.pk if latest else None})
+    _matter_history(
+        matter,
+        "new_version",
+        by=by,
+        reason=note,
+        details={**_version_details(version), "previous": latest.pk if latest else None},
+    )
     return version
 
 
 @transaction.atomic
-def change_matter(matter: Matter, *, by: User | None, category: Category | None = None,
-                  department: Unit | None = None, delegable: bool | None = None, is_active: bool | None = None,
-                  reason: str = "", system: bool = False) -> Matter:
+def change_matter(
+    matter: Matter,
+    *,
+    by: User | None,
+    category: Category | None = None,
+    department: Unit | None = None,
+    delegable: bool | None = None,
+    is_active: bool | None = None,
+    reason: str = "",
+    system: bool = False,
+) -> Matter:
     """Change what is not versioned: category, department, delegability, in use or not."""
     check_catalog_editor(by, system=system)
-    matter = Matter.objects.select_for_update().select_related("category", "department").get(pk=matter.pk)
+    matter = (
+        Matter.objects.select_for_update()
+        .select_related("category", "department")
+        .get(pk=matter.pk)
+    )
     before, after = {}, {}
     if category is not None and category.pk != matter.category_id:
         before["category"], after["category"] = matter.category.code, category.code
@@ -242,8 +321,10 @@ def change_matter(matter: Matter, *, by: User | None, category: Category | None 
         matter.department = department
     if delegable is not None and bool(delegable) != matter.delegable:
         if not delegable and matter.grants.in_force().exists():
-            raise InvalidInput(_("Towns hold this matter now; end their grants before making it "
-                                 "non-delegable."), field="delegable")
+            raise InvalidInput(
+                _("Towns hold this matter now; end their grants before making it non-delegable."),
+                field="delegable",
+            )
         before["delegable"], after["delegable"] = matter.delegable, bool(delegable)
         matter.delegable = bool(delegable)
     if is_active is not None and bool(is_active) != matter.is_active:
@@ -252,8 +333,13 @@ def change_matter(matter: Matter, *, by: User | None, category: Category | None 
     if not after:
         return matter
     matter.save(update_fields=list(after))
-    _matter_history(matter, "change", by=by, reason=(reason or "").strip(),
-                    details={"before": before, "after": after})
+    _matter_history(
+        matter,
+        "change",
+        by=by,
+        reason=(reason or "").strip(),
+        details={"before": before, "after": after},
+    )
     return matter
 
 
@@ -273,12 +359,19 @@ class DecisionSpec:
 def _store_decision_file(spec: DecisionSpec | EmpowermentDecision | None):
     """Check and store the decision's file *before* any transaction (see files.py)."""
     if isinstance(spec, DecisionSpec) and spec.upload:
-        return filestore.check_and_store([spec.upload], field="decision_file", folder="decisions")[0]
+        return filestore.check_and_store([spec.upload], field="decision_file", folder="decisions")[
+            0
+        ]
     return None
 
 
-def _decision_row(spec: DecisionSpec | EmpowermentDecision | None, stored, *, by: User | None,
-                  required: bool = True) -> EmpowermentDecision | None:
+def _decision_row(
+    spec: DecisionSpec | EmpowermentDecision | None,
+    stored,
+    *,
+    by: User | None,
+    required: bool = True,
+) -> EmpowermentDecision | None:
     if spec is None or isinstance(spec, EmpowermentDecision):
         if spec is None and required:
             raise InvalidInput(_("Give the decision document's number."), field="decision_number")
@@ -290,23 +383,29 @@ def _decision_row(spec: DecisionSpec | EmpowermentDecision | None, stored, *, by
     existing = EmpowermentDecision.objects.select_for_update().filter(number=number).first()
     if existing is not None:
         if title and title != existing.title:
-            raise InvalidInput(_("Decision %(number)s exists with another title: “%(title)s”.")
-                               % {"number": number, "title": existing.title}, field="decision_title")
+            raise InvalidInput(
+                _("Decision %(number)s exists with another title: “%(title)s”.")
+                % {"number": number, "title": existing.title},
+                field="decision_title",
+            )
         if stored and not existing.file:
             existing.file, existing.file_name = stored[1], stored[0].name
             existing.save(update_fields=["file", "file_name"])
         return existing
     if not title:
         raise InvalidInput(_("Give the decision's title."), field="decision_title")
-    decision = EmpowermentDecision(number=number, title=title, issued_on=spec.issued_on, created_by=by)
+    decision = EmpowermentDecision(
+        number=number, title=title, issued_on=spec.issued_on, created_by=by
+    )
     if stored:
         decision.file, decision.file_name = stored[1], stored[0].name
     decision.save()
     return decision
 
 
-def decision_for(*, by: User | None, number: str, title: str, issued_on: dt.date | None = None,
-                 upload=None) -> EmpowermentDecision:
+def decision_for(
+    *, by: User | None, number: str, title: str, issued_on: dt.date | None = None, upload=None
+) -> EmpowermentDecision:
     """The decision document with this number, created if new (its file stored first)."""
     spec = DecisionSpec(number=number, title=title, issued_on=issued_on, upload=upload)
     stored = _store_decision_file(spec)
@@ -318,99 +417,207 @@ def _check_county(by: User | None, town: Region | None, *, system: bool) -> None
     if by is None and system:
         return
     if "county" not in empowerment_capacities(by, town):
-        raise NotPermitted(_("Only the county (centre operators and county leaders) grants or ends "
-                             "matters."))
+        raise NotPermitted(
+            _("Only the county (centre operators and county leaders) grants or ends matters.")
+        )
 
 
-def _grant_history(grant: EmpowermentGrant, action: str, *, by: User | None, reason: str = "",
-                   details: dict | None = None) -> EmpowermentGrantHistory:
-    return EmpowermentGrantHistory.objects.create(grant=grant, actor=by, action=action, reason=reason,
-                                                  details=details or {})
+def _grant_history(
+    grant: EmpowermentGrant,
+    action: str,
+    *,
+    by: User | None,
+    reason: str = "",
+    details: dict | None = None,
+) -> EmpowermentGrantHistory:
+    return EmpowermentGrantHistory.objects.create(
+        grant=grant, actor=by, action=action, reason=reason, details=details or {}
+    )
 
 
 def _grant_details(grant: EmpowermentGrant) -> dict:
-    return {"town": grant.town.code, "matter": grant.matter.code, "kind": grant.kind,
-            "effective_from": _iso(grant.effective_from), "effective_to": _iso(grant.effective_to),
-            "decision": grant.decision.number}
+    return {
+        "town": grant.town.code,
+        "matter": grant.matter.code,
+        "kind": grant.kind,
+        "effective_from": _iso(grant.effective_from),
+        "effective_to": _iso(grant.effective_to),
+        "decision": grant.decision.number,
+    }
 
 
-def _grant(*, town: Region, matter: Matter, by: User | None, kind: str, effective_from: dt.date,
-           decision: EmpowermentDecision, effective_to: dt.date | None, reason: str,
-           request: EmpowermentRequest | None, notify: bool = True) -> EmpowermentGrant:
+def _grant(
+    *,
+    town: Region,
+    matter: Matter,
+    by: User | None,
+    kind: str,
+    effective_from: dt.date,
+    decision: EmpowermentDecision,
+    effective_to: dt.date | None,
+    reason: str,
+    request: EmpowermentRequest | None,
+    notify: bool = True,
+) -> EmpowermentGrant:
     _check_town(town)
     if kind not in GrantKind.values:
         raise InvalidInput(_("Choose base or characteristic."), field="kind")
     if not matter.is_active:
         raise InvalidInput(_("This matter is no longer in use."), field="matter")
     if not matter.delegable:
-        raise InvalidInput(_("%(code)s may not be delegated to towns.") % {"code": matter.code}, field="matter")
+        raise InvalidInput(
+            _("%(code)s may not be delegated to towns.") % {"code": matter.code}, field="matter"
+        )
     if effective_from is None:
-        raise InvalidInput(_("Give the date from which the town holds the matter."), field="effective_from")
+        raise InvalidInput(
+            _("Give the date from which the town holds the matter."), field="effective_from"
+        )
     if effective_to is not None and effective_to < effective_from:
         raise InvalidInput(_("The end date is before the start date."), field="effective_to")
-    clash = (EmpowermentGrant.objects.select_for_update()
-             .overlapping(town=town, matter=matter, start=effective_from, end=effective_to).first())
+    clash = (
+        EmpowermentGrant.objects.select_for_update()
+        .overlapping(town=town, matter=matter, start=effective_from, end=effective_to)
+        .first()
+    )
     if clash is not None:
         raise InvalidInput(
             _("%(town)s already holds %(code)s from %(start)s; end that grant first.")
             % {"town": town.name, "code": matter.code, "start": clash.effective_from.isoformat()},
-            field="effective_from")
-    grant = EmpowermentGrant.objects.create(town=town, matter=matter, kind=kind, effective_from=effective_from,
-                                            effective_to=effective_to, decision=decision, request=request,
-                                            created_by=by)
+            field="effective_from",
+        )
+    grant = EmpowermentGrant.objects.create(
+        town=town,
+        matter=matter,
+        kind=kind,
+        effective_from=effective_from,
+        effective_to=effective_to,
+        decision=decision,
+        request=request,
+        created_by=by,
+    )
     _grant_history(grant, "grant", by=by, reason=reason, details=_grant_details(grant))
     if not notify:
         return grant
-    notify_units(_command_rooms(town), verb="empowerment_granted",
-                 message=_("%(town)s holds %(code)s %(name)s from %(date)s"),
-                 params={"town": town.name, "code": matter.code, "name": matter.name,
-                         "date": effective_from.isoformat()},
-                 link=_town_link(town))
+    notify_units(
+        _command_rooms(town),
+        verb="empowerment_granted",
+        message=_("%(town)s holds %(code)s %(name)s from %(date)s"),
+        params={
+            "town": town.name,
+            "code": matter.code,
+            "name": matter.name,
+            "date": effective_from.isoformat(),
+        },
+        link=_town_link(town),
+    )
     return grant
 
 
-def grant_matter(*, town: Region, matter: Matter, by: User | None, kind: str, effective_from: dt.date,
-                 decision: EmpowermentDecision | DecisionSpec, effective_to: dt.date | None = None,
-                 reason: str = "", system: bool = False) -> EmpowermentGrant:
+def grant_matter(
+    *,
+    town: Region,
+    matter: Matter,
+    by: User | None,
+    kind: str,
+    effective_from: dt.date,
+    decision: EmpowermentDecision | DecisionSpec,
+    effective_to: dt.date | None = None,
+    reason: str = "",
+    system: bool = False,
+) -> EmpowermentGrant:
     """赋权: the county gives ``town`` the power over ``matter`` from ``effective_from``."""
     _check_county(by, town, system=system)
     stored = _store_decision_file(decision)
     with transaction.atomic():
         decision = _decision_row(decision, stored, by=by)
-        return _grant(town=town, matter=matter, by=by, kind=kind, effective_from=effective_from,
-                      decision=decision, effective_to=effective_to, reason=(reason or "").strip(), request=None)
+        return _grant(
+            town=town,
+            matter=matter,
+            by=by,
+            kind=kind,
+            effective_from=effective_from,
+            decision=decision,
+            effective_to=effective_to,
+            reason=(reason or "").strip(),
+            request=None,
+        )
 
 
 @transaction.atomic
-def grant_matters(*, town: Region, matters, by: User | None, kind: str, effective_from: dt.date,
-                  decision: EmpowermentDecision, reason: str = "", system: bool = False) -> list[EmpowermentGrant]:
+def grant_matters(
+    *,
+    town: Region,
+    matters,
+    by: User | None,
+    kind: str,
+    effective_from: dt.date,
+    decision: EmpowermentDecision,
+    reason: str = "",
+    system: bool = False,
+) -> list[EmpowermentGrant]:
     """Several matters to one town under one decision (e.g. the base list); one notice."""
     _check_county(by, town, system=system)
-    grants = [_grant(town=town, matter=matter, by=by, kind=kind, effective_from=effective_from,
-                     decision=decision, effective_to=None, reason=(reason or "").strip(), request=None,
-                     notify=False) for matter in matters]
+    grants = [
+        _grant(
+            town=town,
+            matter=matter,
+            by=by,
+            kind=kind,
+            effective_from=effective_from,
+            decision=decision,
+            effective_to=None,
+            reason=(reason or "").strip(),
+            request=None,
+            notify=False,
+        )
+        for matter in matters
+    ]
     if grants:
-        notify_units(_command_rooms(town), verb="empowerment_granted",
-                     message=_("%(town)s holds %(n)d more matters from %(date)s (%(decision)s)"),
-                     params={"town": town.name, "n": len(grants), "date": effective_from.isoformat(),
-                             "decision": decision.number},
-                     link=_town_link(town))
+        notify_units(
+            _command_rooms(town),
+            verb="empowerment_granted",
+            message=_("%(town)s holds %(n)d more matters from %(date)s (%(decision)s)"),
+            params={
+                "town": town.name,
+                "n": len(grants),
+                "date": effective_from.isoformat(),
+                "decision": decision.number,
+            },
+            link=_town_link(town),
+        )
     return grants
 
 
-def end_grant(grant: EmpowermentGrant, *, by: User | None, effective_to: dt.date, reason: str,
-              decision: EmpowermentDecision | DecisionSpec | None = None, system: bool = False) -> EmpowermentGrant:
+def end_grant(
+    grant: EmpowermentGrant,
+    *,
+    by: User | None,
+    effective_to: dt.date,
+    reason: str,
+    decision: EmpowermentDecision | DecisionSpec | None = None,
+    system: bool = False,
+) -> EmpowermentGrant:
     """Withdraw (收回) a matter: the town holds it until ``effective_to`` (inclusive)."""
     _check_county(by, grant.town, system=system)
     stored = _store_decision_file(decision)
     with transaction.atomic():
-        return _end_grant(grant, by=by, effective_to=effective_to, reason=reason, decision=decision,
-                          stored=stored, system=system)
+        return _end_grant(
+            grant,
+            by=by,
+            effective_to=effective_to,
+            reason=reason,
+            decision=decision,
+            stored=stored,
+            system=system,
+        )
 
 
 def _end_grant(grant, *, by, effective_to, reason, decision, stored, system) -> EmpowermentGrant:
-    grant = EmpowermentGrant.objects.select_for_update().select_related("town", "matter", "decision").get(
-        pk=grant.pk)
+    grant = (
+        EmpowermentGrant.objects.select_for_update()
+        .select_related("town", "matter", "decision")
+        .get(pk=grant.pk)
+    )
     _check_county(by, grant.town, system=system)
     reason = _text(reason, field="reason", max_length=MAX_TEXT, required=True)
     decision = _decision_row(decision, stored, by=by, required=False)
@@ -419,8 +626,10 @@ def _end_grant(grant, *, by, effective_to, reason, decision, stored, system) -> 
     if effective_to < grant.effective_from - dt.timedelta(days=1):
         raise InvalidInput(_("The end date is before the start date."), field="effective_to")
     if grant.effective_to is not None and effective_to >= grant.effective_to:
-        raise InvalidInput(_("This grant already ends on %(date)s.") % {"date": grant.effective_to.isoformat()},
-                           field="effective_to")
+        raise InvalidInput(
+            _("This grant already ends on %(date)s.") % {"date": grant.effective_to.isoformat()},
+            field="effective_to",
+        )
     before = grant.effective_to
     # Ending the day before it starts cancels a grant that never took effect.
     grant.effective_to = max(effective_to, grant.effective_from)
@@ -428,80 +637,159 @@ def _end_grant(grant, *, by, effective_to, reason, decision, stored, system) -> 
     grant.end_decision = decision
     grant.end_reason = reason
     grant.save(update_fields=["effective_to", "end_decision", "end_reason"])
-    _grant_history(grant, "end", by=by, reason=reason, details={
-        **_grant_details(grant), "before": _iso(before), "cancelled": cancelled,
-        "end_decision": decision.number if decision else None})
-    notify_units(_command_rooms(grant.town), verb="empowerment_ended",
-                 message=_("%(town)s holds %(code)s %(name)s only until %(date)s"),
-                 params={"town": grant.town.name, "code": grant.matter.code, "name": grant.matter.name,
-                         "date": effective_to.isoformat()},
-                 link=_town_link(grant.town))
+    _grant_history(
+        grant,
+        "end",
+        by=by,
+        reason=reason,
+        details={
+            **_grant_details(grant),
+            "before": _iso(before),
+            "cancelled": cancelled,
+            "end_decision": decision.number if decision else None,
+        },
+    )
+    notify_units(
+        _command_rooms(grant.town),
+        verb="empowerment_ended",
+        message=_("%(town)s holds %(code)s %(name)s only until %(date)s"),
+        params={
+            "town": grant.town.name,
+            "code": grant.matter.code,
+            "name": grant.matter.name,
+            "date": effective_to.isoformat(),
+        },
+        link=_town_link(grant.town),
+    )
     return grant
 
 
 # --- empowerment requests (点单赋权) ------------------------------------------------
 
 
-def _request_history(request: EmpowermentRequest, action: str, *, by: User | None, from_state: str,
-                     reason: str = "", details: dict | None = None) -> EmpowermentRequestHistory:
+def _request_history(
+    request: EmpowermentRequest,
+    action: str,
+    *,
+    by: User | None,
+    from_state: str,
+    reason: str = "",
+    details: dict | None = None,
+) -> EmpowermentRequestHistory:
     return EmpowermentRequestHistory.objects.create(
-        request=request, actor=by, action=action, from_state=from_state, to_state=request.state,
-        reason=reason, details=details or {})
+        request=request,
+        actor=by,
+        action=action,
+        from_state=from_state,
+        to_state=request.state,
+        reason=reason,
+        details=details or {},
+    )
 
 
 @transaction.atomic
-def submit_request(*, town: Region, matter: Matter, by: User, reason: str, wanted_from: dt.date,
-                   kind: str = GrantKind.CHARACTERISTIC) -> EmpowermentRequest:
+def submit_request(
+    *,
+    town: Region,
+    matter: Matter,
+    by: User,
+    reason: str,
+    wanted_from: dt.date,
+    kind: str = GrantKind.CHARACTERISTIC,
+) -> EmpowermentRequest:
     """点单赋权: the town asks for ``matter`` from ``wanted_from``."""
     _check_town(town)
     if "town" not in empowerment_capacities(by, town):
-        raise NotPermitted(_("Only the town's command room or its leaders request matters for the town."))
+        raise NotPermitted(
+            _("Only the town's command room or its leaders request matters for the town.")
+        )
     reason = _text(reason, field="reason", max_length=MAX_TEXT, required=True)
     if kind not in GrantKind.values:
         raise InvalidInput(_("Choose base or characteristic."), field="kind")
     if matter is None or not matter.is_active:
         raise InvalidInput(_("This matter is no longer in use."), field="matter")
     if not matter.delegable:
-        raise InvalidInput(_("%(code)s may not be delegated to towns.") % {"code": matter.code}, field="matter")
+        raise InvalidInput(
+            _("%(code)s may not be delegated to towns.") % {"code": matter.code}, field="matter"
+        )
     if wanted_from is None:
-        raise InvalidInput(_("Give the date from which the town wants the matter."), field="wanted_from")
+        raise InvalidInput(
+            _("Give the date from which the town wants the matter."), field="wanted_from"
+        )
     if wanted_from < timezone.localdate():
         raise InvalidInput(_("The date cannot be in the past."), field="wanted_from")
-    if EmpowermentGrant.objects.overlapping(town=town, matter=matter, start=wanted_from, end=None).exists():
+    if EmpowermentGrant.objects.overlapping(
+        town=town, matter=matter, start=wanted_from, end=None
+    ).exists():
         raise InvalidInput(_("The town already holds this matter then."), field="matter")
-    if EmpowermentRequest.objects.select_for_update().filter(town=town, matter=matter,
-                                                             state=RequestState.SUBMITTED).exists():
-        raise InvalidInput(_("The town has already asked for this matter; wait for the decision."),
-                           field="matter")
-    request = EmpowermentRequest.objects.create(town=town, matter=matter, kind=kind, reason=reason,
-                                                wanted_from=wanted_from, requested_by=by)
-    _request_history(request, "submit", by=by, from_state="", reason=reason, details={
-        "town": town.code, "matter": matter.code, "kind": kind, "wanted_from": wanted_from.isoformat()})
-    notify_units(_county_centres(), verb="empowerment_requested",
-                 message=_("%(town)s asks for %(code)s %(name)s"),
-                 params={"town": town.name, "code": matter.code, "name": matter.name},
-                 link=f"/matters/requests/{request.pk}/")
+    if (
+        EmpowermentRequest.objects.select_for_update()
+        .filter(town=town, matter=matter, state=RequestState.SUBMITTED)
+        .exists()
+    ):
+        raise InvalidInput(
+            _("The town has already asked for this matter; wait for the decision."), field="matter"
+        )
+    request = EmpowermentRequest.objects.create(
+        town=town, matter=matter, kind=kind, reason=reason, wanted_from=wanted_from, requested_by=by
+    )
+    _request_history(
+        request,
+        "submit",
+        by=by,
+        from_state="",
+        reason=reason,
+        details={
+            "town": town.code,
+            "matter": matter.code,
+            "kind": kind,
+            "wanted_from": wanted_from.isoformat(),
+        },
+    )
+    notify_units(
+        _county_centres(),
+        verb="empowerment_requested",
+        message=_("%(town)s asks for %(code)s %(name)s"),
+        params={"town": town.name, "code": matter.code, "name": matter.name},
+        link=f"/matters/requests/{request.pk}/",
+    )
     return request
 
 
 def _lock_request(request: EmpowermentRequest) -> EmpowermentRequest:
-    return EmpowermentRequest.objects.select_for_update(of=("self",)).select_related("town", "matter").get(
-        pk=request.pk)
+    return (
+        EmpowermentRequest.objects.select_for_update(of=("self",))
+        .select_related("town", "matter")
+        .get(pk=request.pk)
+    )
 
 
 def _check_request(request: EmpowermentRequest, name: str, by: User, reason: str = ""):
-    transition = REQUEST_WORKFLOW.check(name, state=request.state,
-                                        capacities=empowerment_capacities(by, request.town))
+    transition = REQUEST_WORKFLOW.check(
+        name, state=request.state, capacities=empowerment_capacities(by, request.town)
+    )
     return transition, transition.clean_reason(reason)
 
 
-def approve_request(request: EmpowermentRequest, *, by: User, decision: EmpowermentDecision | DecisionSpec,
-                    effective_from: dt.date | None = None, reason: str = "") -> EmpowermentGrant:
+def approve_request(
+    request: EmpowermentRequest,
+    *,
+    by: User,
+    decision: EmpowermentDecision | DecisionSpec,
+    effective_from: dt.date | None = None,
+    reason: str = "",
+) -> EmpowermentGrant:
     """The county approves: the grant starts on ``effective_from`` (default: the date asked for)."""
     stored = _store_decision_file(decision)
     with transaction.atomic():
-        return _approve(request, by=by, decision=decision, stored=stored, effective_from=effective_from,
-                        reason=reason)
+        return _approve(
+            request,
+            by=by,
+            decision=decision,
+            stored=stored,
+            effective_from=effective_from,
+            reason=reason,
+        )
 
 
 def _approve(request, *, by, decision, stored, effective_from, reason) -> EmpowermentGrant:
@@ -509,15 +797,37 @@ def _approve(request, *, by, decision, stored, effective_from, reason) -> Empowe
     transition, reason = _check_request(request, "approve", by, reason)
     decision = _decision_row(decision, stored, by=by)
     effective_from = effective_from or request.wanted_from
-    grant = _grant(town=request.town, matter=request.matter, by=by, kind=request.kind,
-                   effective_from=effective_from, decision=decision, effective_to=None, reason=reason,
-                   request=request)
+    grant = _grant(
+        town=request.town,
+        matter=request.matter,
+        by=by,
+        kind=request.kind,
+        effective_from=effective_from,
+        decision=decision,
+        effective_to=None,
+        reason=reason,
+        request=request,
+    )
     from_state = request.state
-    request.state, request.decided_by, request.decided_at = RequestState.APPROVED, by, timezone.now()
+    request.state, request.decided_by, request.decided_at = (
+        RequestState.APPROVED,
+        by,
+        timezone.now(),
+    )
     request.decision_reason = reason
     request.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
-    _request_history(request, transition.name, by=by, from_state=from_state, reason=reason, details={
-        "grant": grant.pk, "effective_from": effective_from.isoformat(), "decision": decision.number})
+    _request_history(
+        request,
+        transition.name,
+        by=by,
+        from_state=from_state,
+        reason=reason,
+        details={
+            "grant": grant.pk,
+            "effective_from": effective_from.isoformat(),
+            "decision": decision.number,
+        },
+    )
     return grant
 
 
@@ -526,18 +836,28 @@ def reject_request(request: EmpowermentRequest, *, by: User, reason: str) -> Emp
     request = _lock_request(request)
     transition, reason = _check_request(request, "reject", by, reason)
     from_state = request.state
-    request.state, request.decided_by, request.decided_at = RequestState.REJECTED, by, timezone.now()
+    request.state, request.decided_by, request.decided_at = (
+        RequestState.REJECTED,
+        by,
+        timezone.now(),
+    )
     request.decision_reason = reason
     request.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
     _request_history(request, transition.name, by=by, from_state=from_state, reason=reason)
-    notify_units(_command_rooms(request.town), verb="empowerment_rejected",
-                 message=_("The county did not grant %(code)s: %(reason)s"),
-                 params={"code": request.matter.code, "reason": reason}, link=f"/matters/requests/{request.pk}/")
+    notify_units(
+        _command_rooms(request.town),
+        verb="empowerment_rejected",
+        message=_("The county did not grant %(code)s: %(reason)s"),
+        params={"code": request.matter.code, "reason": reason},
+        link=f"/matters/requests/{request.pk}/",
+    )
     return request
 
 
 @transaction.atomic
-def withdraw_request(request: EmpowermentRequest, *, by: User, reason: str = "") -> EmpowermentRequest:
+def withdraw_request(
+    request: EmpowermentRequest, *, by: User, reason: str = ""
+) -> EmpowermentRequest:
     request = _lock_request(request)
     transition, reason = _check_request(request, "withdraw", by, reason)
     from_state = request.state
@@ -565,21 +885,44 @@ def clean_weights(weights: dict | None) -> dict[str, int]:
             raise InvalidInput(_("Give every dimension a weight of 0 or more."), field="weights")
         cleaned[dimension] = value
     if sum(cleaned.values()) != 100:
-        raise InvalidInput(_("The weights must add up to 100 (they add up to %(n)d).")
-                           % {"n": sum(cleaned.values())}, field="weights")
+        raise InvalidInput(
+            _("The weights must add up to 100 (they add up to %(n)d).")
+            % {"n": sum(cleaned.values())},
+            field="weights",
+        )
     return cleaned
 
 
-def _assessment_history(assessment: TownAssessment, action: str, *, by: User | None, from_state: str = "",
-                        reason: str = "", details: dict | None = None) -> AssessmentHistory:
-    return AssessmentHistory.objects.create(assessment=assessment, actor=by, action=action,
-                                            from_state=from_state, to_state=assessment.state, reason=reason,
-                                            details=details or {})
+def _assessment_history(
+    assessment: TownAssessment,
+    action: str,
+    *,
+    by: User | None,
+    from_state: str = "",
+    reason: str = "",
+    details: dict | None = None,
+) -> AssessmentHistory:
+    return AssessmentHistory.objects.create(
+        assessment=assessment,
+        actor=by,
+        action=action,
+        from_state=from_state,
+        to_state=assessment.state,
+        reason=reason,
+        details=details or {},
+    )
 
 
 @transaction.atomic
-def open_round(*, by: User, name: str, period_start: dt.date, period_end: dt.date,
-               weights: dict | None = None, towns=None) -> AssessmentRound:
+def open_round(
+    *,
+    by: User,
+    name: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    weights: dict | None = None,
+    towns=None,
+) -> AssessmentRound:
     """A new round: one assessment per town, each dimension pre-filled from records."""
     if not assessment_capacities(by) & {"assessor", "county"}:
         raise NotPermitted(_("Only assessors and the county open assessment rounds."))
@@ -589,22 +932,28 @@ def open_round(*, by: User, name: str, period_start: dt.date, period_end: dt.dat
     if period_end < period_start:
         raise InvalidInput(_("The period ends before it starts."), field="period_end")
     weights = clean_weights(weights)
-    round_ = AssessmentRound.objects.create(name=name, period_start=period_start, period_end=period_end,
-                                            weights=weights, created_by=by)
+    round_ = AssessmentRound.objects.create(
+        name=name, period_start=period_start, period_end=period_end, weights=weights, created_by=by
+    )
     towns = list(towns) if towns is not None else list(Region.objects.towns().order_by("code"))
     for town in towns:
         _check_town(town)
         assessment = TownAssessment.objects.create(round=round_, town=town)
         for dimension in DIMENSIONS:
-            DimensionScore.objects.create(assessment=assessment, dimension=dimension,
-                                          weight=Decimal(weights[dimension]))
-        _assessment_history(assessment, "open", by=by, details={"round": round_.pk, "town": town.code})
+            DimensionScore.objects.create(
+                assessment=assessment, dimension=dimension, weight=Decimal(weights[dimension])
+            )
+        _assessment_history(
+            assessment, "open", by=by, details={"round": round_.pk, "town": town.code}
+        )
         _prefill(assessment, by=by)
     return round_
 
 
 def _prefill(assessment: TownAssessment, *, by: User | None) -> None:
-    indicators = compute_indicators(assessment.town, assessment.round.period_start, assessment.round.period_end)
+    indicators = compute_indicators(
+        assessment.town, assessment.round.period_start, assessment.round.period_end
+    )
     changes = {}
     for row in assessment.scores.select_for_update():
         indicator = indicators[row.dimension]
@@ -616,12 +965,26 @@ def _prefill(assessment: TownAssessment, *, by: User | None) -> None:
         row.prefilled_score = indicator.score
         if follows:
             row.score = indicator.score
-        row.save(update_fields=["indicator_value", "indicator_numerator", "indicator_denominator",
-                                "indicator_note", "prefilled_score", "score"])
-        changes[row.dimension] = {"value": _money(indicator.rate), "numerator": indicator.numerator,
-                                  "denominator": indicator.denominator, "score": _money(indicator.score)}
+        row.save(
+            update_fields=[
+                "indicator_value",
+                "indicator_numerator",
+                "indicator_denominator",
+                "indicator_note",
+                "prefilled_score",
+                "score",
+            ]
+        )
+        changes[row.dimension] = {
+            "value": _money(indicator.rate),
+            "numerator": indicator.numerator,
+            "denominator": indicator.denominator,
+            "score": _money(indicator.score),
+        }
     _update_total(assessment)
-    _assessment_history(assessment, "prefill", by=by, from_state=assessment.state, details={"indicators": changes})
+    _assessment_history(
+        assessment, "prefill", by=by, from_state=assessment.state, details={"indicators": changes}
+    )
 
 
 def _update_total(assessment: TownAssessment) -> None:
@@ -631,16 +994,20 @@ def _update_total(assessment: TownAssessment) -> None:
 
 
 def _lock_assessment(assessment: TownAssessment) -> TownAssessment:
-    return TownAssessment.objects.select_for_update(of=("self",)).select_related("round", "town").get(
-        pk=assessment.pk)
+    return (
+        TownAssessment.objects.select_for_update(of=("self",))
+        .select_related("round", "town")
+        .get(pk=assessment.pk)
+    )
 
 
 def _check_draft_assessor(assessment: TownAssessment, by: User) -> None:
     if "assessor" not in assessment_capacities(by):
         raise NotPermitted(_("Only assessors score towns."))
     if assessment.state != AssessmentState.DRAFT:
-        raise InvalidTransition(_("This assessment was submitted; reopen it to change scores."),
-                                code="invalid_state")
+        raise InvalidTransition(
+            _("This assessment was submitted; reopen it to change scores."), code="invalid_state"
+        )
 
 
 @transaction.atomic
@@ -652,10 +1019,23 @@ def refresh_indicators(assessment: TownAssessment, *, by: User) -> TownAssessmen
     return assessment
 
 
-def score_dimension(assessment: TownAssessment, *, by: User, dimension: str, score, reason: str = "",
-                    evidence: str | None = None, comment: str | None = None, attachments=()) -> DimensionScore:
+def score_dimension(
+    assessment: TownAssessment,
+    *,
+    by: User,
+    dimension: str,
+    score,
+    reason: str = "",
+    evidence: str | None = None,
+    comment: str | None = None,
+    attachments=(),
+) -> DimensionScore:
     """Set one dimension's score (0–100). Departing from a pre-filled score needs a reason."""
-    stored = filestore.check_and_store(attachments, field="attachments", folder="evidence") if attachments else []
+    stored = (
+        filestore.check_and_store(attachments, field="attachments", folder="evidence")
+        if attachments
+        else []
+    )
     with transaction.atomic():
         assessment = _lock_assessment(assessment)
         _check_draft_assessor(assessment, by)
@@ -671,8 +1051,11 @@ def score_dimension(assessment: TownAssessment, *, by: User, dimension: str, sco
         reason = _text(reason, field="reason", max_length=MAX_TEXT, required=False)
         overriding = row.prefilled_score is not None and value != row.prefilled_score
         if overriding and not reason:
-            raise InvalidInput(_("The score differs from the one computed from records (%(score)s): "
-                                 "say why.") % {"score": row.prefilled_score}, field="reason")
+            raise InvalidInput(
+                _("The score differs from the one computed from records (%(score)s): say why.")
+                % {"score": row.prefilled_score},
+                field="reason",
+            )
         previous = row.score
         row.score = value
         row.override_reason = reason if overriding else ""
@@ -683,46 +1066,83 @@ def score_dimension(assessment: TownAssessment, *, by: User, dimension: str, sco
         row.updated_at, row.updated_by = timezone.now(), by
         row.save()
         for upload, name in stored:
-            AssessmentEvidence.objects.create(score=row, file=name, original_name=upload.name,
-                                              content_type=upload.content_type, uploaded_by=by)
+            AssessmentEvidence.objects.create(
+                score=row,
+                file=name,
+                original_name=upload.name,
+                content_type=upload.content_type,
+                uploaded_by=by,
+            )
         _update_total(assessment)
-        _assessment_history(assessment, "override" if overriding else "score", by=by,
-                            from_state=assessment.state, reason=reason, details={
-                                "dimension": dimension, "score": _money(value), "previous": _money(previous),
-                                "prefilled": _money(row.prefilled_score), "files": len(stored)})
+        _assessment_history(
+            assessment,
+            "override" if overriding else "score",
+            by=by,
+            from_state=assessment.state,
+            reason=reason,
+            details={
+                "dimension": dimension,
+                "score": _money(value),
+                "previous": _money(previous),
+                "prefilled": _money(row.prefilled_score),
+                "files": len(stored),
+            },
+        )
     return row
 
 
 @transaction.atomic
-def submit_assessment(assessment: TownAssessment, *, by: User, comments: str | None = None) -> TownAssessment:
+def submit_assessment(
+    assessment: TownAssessment, *, by: User, comments: str | None = None
+) -> TownAssessment:
     assessment = _lock_assessment(assessment)
-    transition = ASSESSMENT_WORKFLOW.check("submit", state=assessment.state,
-                                           capacities=assessment_capacities(by))
+    transition = ASSESSMENT_WORKFLOW.check(
+        "submit", state=assessment.state, capacities=assessment_capacities(by)
+    )
     missing = [Dimension(r.dimension).label for r in assessment.scores.all() if r.score is None]
     if missing:
-        raise InvalidInput(_("Score every dimension first; missing: %(names)s.")
-                           % {"names": "、".join(str(m) for m in missing)}, field="score")
+        raise InvalidInput(
+            _("Score every dimension first; missing: %(names)s.")
+            % {"names": "、".join(str(m) for m in missing)},
+            field="score",
+        )
     if comments is not None:
         assessment.comments = _text(comments, field="comments", max_length=MAX_TEXT, required=False)
     from_state = assessment.state
-    assessment.state, assessment.assessor, assessment.submitted_at = AssessmentState.SUBMITTED, by, timezone.now()
+    assessment.state, assessment.assessor, assessment.submitted_at = (
+        AssessmentState.SUBMITTED,
+        by,
+        timezone.now(),
+    )
     assessment.save(update_fields=["state", "assessor", "submitted_at", "comments"])
     _update_total(assessment)
-    _assessment_history(assessment, transition.name, by=by, from_state=from_state,
-                        details={"total": _money(assessment.total)})
-    notify_units(_command_rooms(assessment.town), verb="assessment_submitted",
-                 message=_("Assessment %(round)s of %(town)s: %(total)s points"),
-                 params={"round": assessment.round.name, "town": assessment.town.name,
-                         "total": _money(assessment.total)},
-                 link=f"/matters/assessments/{assessment.round_id}/towns/{assessment.town.code}/")
+    _assessment_history(
+        assessment,
+        transition.name,
+        by=by,
+        from_state=from_state,
+        details={"total": _money(assessment.total)},
+    )
+    notify_units(
+        _command_rooms(assessment.town),
+        verb="assessment_submitted",
+        message=_("Assessment %(round)s of %(town)s: %(total)s points"),
+        params={
+            "round": assessment.round.name,
+            "town": assessment.town.name,
+            "total": _money(assessment.total),
+        },
+        link=f"/matters/assessments/{assessment.round_id}/towns/{assessment.town.code}/",
+    )
     return assessment
 
 
 @transaction.atomic
 def reopen_assessment(assessment: TownAssessment, *, by: User, reason: str) -> TownAssessment:
     assessment = _lock_assessment(assessment)
-    transition = ASSESSMENT_WORKFLOW.check("reopen", state=assessment.state,
-                                           capacities=assessment_capacities(by))
+    transition = ASSESSMENT_WORKFLOW.check(
+        "reopen", state=assessment.state, capacities=assessment_capacities(by)
+    )
     reason = transition.clean_reason(reason)
     from_state = assessment.state
     assessment.state, assessment.submitted_at = AssessmentState.DRAFT, None

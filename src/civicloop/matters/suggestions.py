@@ -57,20 +57,30 @@ class Suggestion:
 
 def _events(town: Region, start: dt.date, end: dt.date):
     since, until = period_bounds(start, end)
-    return (Event.objects.filter(region__code__startswith=town.prefix, matter__isnull=False,
-                                 reported_at__gte=since, reported_at__lt=until)
-            .exclude(state__in=[EventState.VOIDED, EventState.MERGED]))
+    return Event.objects.filter(
+        region__code__startswith=town.prefix,
+        matter__isnull=False,
+        reported_at__gte=since,
+        reported_at__lt=until,
+    ).exclude(state__in=[EventState.VOIDED, EventState.MERGED])
 
 
-def suggestions_for(town: Region, *, on: dt.date | None = None, window_days: int = WINDOW_DAYS) -> list[Suggestion]:
+def suggestions_for(
+    town: Region, *, on: dt.date | None = None, window_days: int = WINDOW_DAYS
+) -> list[Suggestion]:
     on = on or timezone.localdate()
     start = on - dt.timedelta(days=window_days - 1)
     events = _events(town, start, on)
     per_matter = Counter(events.values_list("matter_id", flat=True))
-    late_ids = set(EventHistory.objects.filter(action="escalate", details__automatic=True,
-                                               event__in=events).values_list("event_id", flat=True))
+    late_ids = set(
+        EventHistory.objects.filter(
+            action="escalate", details__automatic=True, event__in=events
+        ).values_list("event_id", flat=True)
+    )
     late = Counter(events.filter(pk__in=late_ids).values_list("matter_id", flat=True))
-    grants = list(EmpowermentGrant.objects.in_force(on=on).filter(town=town).select_related("matter"))
+    grants = list(
+        EmpowermentGrant.objects.in_force(on=on).filter(town=town).select_related("matter")
+    )
     held = {g.matter_id: g for g in grants}
     matters = Matter.objects.in_bulk(set(per_matter) | set(held))
     found: dict[tuple[str, int], Suggestion] = {}
@@ -86,29 +96,54 @@ def suggestions_for(town: Region, *, on: dt.date | None = None, window_days: int
         if matter_id in held or not matter.delegable or not matter.is_active:
             continue
         if count >= GRANT_MIN_EVENTS:
-            add(SuggestionKind.GRANT, matter,
-                _("%(n)d events of this matter happened in %(town)s between %(start)s and %(end)s while the town "
-                  "did not hold it, so %(department)s had to act.")
+            add(
+                SuggestionKind.GRANT,
+                matter,
+                _(
+                    "%(n)d events of this matter happened in %(town)s between %(start)s and %(end)s while the town "
+                    "did not hold it, so %(department)s had to act."
+                )
                 % {"n": count, "town": town.name, "department": matter.department.name, **period},
-                events=count)
+                events=count,
+            )
     for matter_id, grant in held.items():
         total, missed = per_matter.get(matter_id, 0), late.get(matter_id, 0)
         if total >= WITHDRAW_MIN_EVENTS and Decimal(missed) / Decimal(total) >= WITHDRAW_LATE_SHARE:
-            add(SuggestionKind.WITHDRAW, grant.matter,
-                _("%(late)d of the %(n)d events of this matter in %(town)s between %(start)s and %(end)s missed a "
-                  "deadline.") % {"late": missed, "n": total, "town": town.name, **period},
-                events=total, late=missed)
-    latest = (TownAssessment.objects.submitted().filter(town=town, round__period_end__lte=on)
-              .select_related("round").order_by("-round__period_end", "-submitted_at").first())
+            add(
+                SuggestionKind.WITHDRAW,
+                grant.matter,
+                _(
+                    "%(late)d of the %(n)d events of this matter in %(town)s between %(start)s and %(end)s missed a "
+                    "deadline."
+                )
+                % {"late": missed, "n": total, "town": town.name, **period},
+                events=total,
+                late=missed,
+            )
+    latest = (
+        TownAssessment.objects.submitted()
+        .filter(town=town, round__period_end__lte=on)
+        .select_related("round")
+        .order_by("-round__period_end", "-submitted_at")
+        .first()
+    )
     if latest is not None:
-        legal = DimensionScore.objects.filter(assessment=latest, dimension=Dimension.LEGAL_REVIEW).first()
+        legal = DimensionScore.objects.filter(
+            assessment=latest, dimension=Dimension.LEGAL_REVIEW
+        ).first()
         if legal is not None and legal.score is not None and legal.score < LEGAL_REVIEW_PASS:
             for grant in grants:
                 if grant.kind != GrantKind.CHARACTERISTIC:
                     continue
-                add(SuggestionKind.WITHDRAW, grant.matter,
-                    _("Legal review scored %(score)s (below %(pass)s) in the assessment “%(round)s”; "
-                      "characteristic matters need sound legal review.")
+                add(
+                    SuggestionKind.WITHDRAW,
+                    grant.matter,
+                    _(
+                        "Legal review scored %(score)s (below %(pass)s) in the assessment “%(round)s”; "
+                        "characteristic matters need sound legal review."
+                    )
                     % {"score": legal.score, "pass": LEGAL_REVIEW_PASS, "round": latest.round.name},
-                    legal_review=str(legal.score), assessment=latest.pk)
+                    legal_review=str(legal.score),
+                    assessment=latest.pk,
+                )
     return sorted(found.values(), key=lambda s: (s.kind != SuggestionKind.GRANT, s.matter.code))

@@ -94,9 +94,15 @@ class CatalogView(FilteredListView):
 
     def get_queryset(self):
         today = timezone.localdate()
-        return (Matter.objects.active().select_related("category", "department").with_version(today)
-                .annotate(towns_holding=Count("grants", filter=in_force_q(today, "grants__"), distinct=True))
-                .order_by("code"))
+        return (
+            Matter.objects.active()
+            .select_related("category", "department")
+            .with_version(today)
+            .annotate(
+                towns_holding=Count("grants", filter=in_force_q(today, "grants__"), distinct=True)
+            )
+            .order_by("code")
+        )
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
@@ -114,8 +120,12 @@ class CatalogExportView(CatalogView):
         filterset = self.get_filterset(self.get_filterset_class())
         matters = filterset.qs if filterset.is_valid() else Matter.objects.none()
         response = HttpResponse(content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="matters-{timezone.localdate():%Y%m%d}.xlsx"'
-        write_catalog_workbook(Matter.objects.filter(pk__in=matters.values("pk")).order_by("code"), response)
+        response["Content-Disposition"] = (
+            f'attachment; filename="matters-{timezone.localdate():%Y%m%d}.xlsx"'
+        )
+        write_catalog_workbook(
+            Matter.objects.filter(pk__in=matters.values("pk")).order_by("code"), response
+        )
         return response
 
 
@@ -123,16 +133,24 @@ class CatalogExportView(CatalogView):
 def matter_detail(request, code):
     matter = get_object_or_404(Matter.objects.select_related("category", "department"), code=code)
     on = _date_param(request)
-    holders = (EmpowermentGrant.objects.in_force(on=on).filter(matter=matter)
-               .select_related("town", "decision").order_by("town__code"))
-    return render(request, "matters/matter_detail.html", {
-        "matter": matter,
-        "on": on,
-        "version": matter.current_version(on),
-        "versions": list(matter.versions.order_by("-effective_from")),
-        "holders": list(holders),
-        "history": list(matter.history.select_related("actor").order_by("-at", "-id")),
-    })
+    holders = (
+        EmpowermentGrant.objects.in_force(on=on)
+        .filter(matter=matter)
+        .select_related("town", "decision")
+        .order_by("town__code")
+    )
+    return render(
+        request,
+        "matters/matter_detail.html",
+        {
+            "matter": matter,
+            "on": on,
+            "version": matter.current_version(on),
+            "versions": list(matter.versions.order_by("-effective_from")),
+            "holders": list(holders),
+            "history": list(matter.history.select_related("actor").order_by("-at", "-id")),
+        },
+    )
 
 
 # --- towns -------------------------------------------------------------------------------
@@ -141,14 +159,31 @@ def matter_detail(request, code):
 @login_required
 def town_list(request):
     on = _date_param(request)
-    towns = list(Region.objects.towns().order_by("code").annotate(
-        base=Count("empowerment_grants", filter=in_force_q(on, "empowerment_grants__")
-                   & Q(empowerment_grants__kind=GrantKind.BASE), distinct=True),
-        characteristic=Count("empowerment_grants", filter=in_force_q(on, "empowerment_grants__")
-                             & Q(empowerment_grants__kind=GrantKind.CHARACTERISTIC), distinct=True),
-    ))
-    open_requests = dict(EmpowermentRequest.objects.visible_to(request.user).open().values("town")
-                         .annotate(n=Count("id")).values_list("town", "n"))
+    towns = list(
+        Region.objects.towns()
+        .order_by("code")
+        .annotate(
+            base=Count(
+                "empowerment_grants",
+                filter=in_force_q(on, "empowerment_grants__")
+                & Q(empowerment_grants__kind=GrantKind.BASE),
+                distinct=True,
+            ),
+            characteristic=Count(
+                "empowerment_grants",
+                filter=in_force_q(on, "empowerment_grants__")
+                & Q(empowerment_grants__kind=GrantKind.CHARACTERISTIC),
+                distinct=True,
+            ),
+        )
+    )
+    open_requests = dict(
+        EmpowermentRequest.objects.visible_to(request.user)
+        .open()
+        .values("town")
+        .annotate(n=Count("id"))
+        .values_list("town", "n")
+    )
     for town in towns:
         town.open_requests = open_requests.get(town.pk, 0)
     return render(request, "matters/town_list.html", {"towns": towns, "on": on})
@@ -159,8 +194,15 @@ def group_suggestions(suggestions) -> list[dict]:
     groups: dict[tuple, dict] = {}
     for suggestion in suggestions:
         key = (suggestion.kind, tuple(suggestion.evidence))
-        group = groups.setdefault(key, {"kind": suggestion.kind, "kind_label": suggestion.kind_label,
-                                        "evidence": suggestion.evidence, "matters": []})
+        group = groups.setdefault(
+            key,
+            {
+                "kind": suggestion.kind,
+                "kind_label": suggestion.kind_label,
+                "evidence": suggestion.evidence,
+                "matters": [],
+            },
+        )
         group["matters"].append(suggestion.matter)
     return list(groups.values())
 
@@ -176,19 +218,30 @@ def town_page(request, code):
     records = sees_town_records(user, town)
     held = holdings(town, on=on)
     context = {
-        "town": town, "on": on, "today": timezone.localdate(),
-        "base": held[GrantKind.BASE], "characteristic": held[GrantKind.CHARACTERISTIC],
+        "town": town,
+        "on": on,
+        "today": timezone.localdate(),
+        "base": held[GrantKind.BASE],
+        "characteristic": held[GrantKind.CHARACTERISTIC],
         "timeline": town_timeline(town, with_requests=records),
         "capacities": empowerment_capacities(user, town),
         "records": records,
     }
     if records:
         context["suggestions"] = group_suggestions(suggestions_for(town, on=on))
-        context["requests"] = list(EmpowermentRequest.objects.visible_to(user).filter(town=town)
-                                   .select_related("matter", "requested_by")[:20])
-        context["assessment"] = (TownAssessment.objects.visible_to(user).filter(town=town)
-                                 .select_related("round").prefetch_related("scores")
-                                 .order_by("-round__period_end", "-id").first())
+        context["requests"] = list(
+            EmpowermentRequest.objects.visible_to(user)
+            .filter(town=town)
+            .select_related("matter", "requested_by")[:20]
+        )
+        context["assessment"] = (
+            TownAssessment.objects.visible_to(user)
+            .filter(town=town)
+            .select_related("round")
+            .prefetch_related("scores")
+            .order_by("-round__period_end", "-id")
+            .first()
+        )
     return render(request, "matters/town.html", context)
 
 
@@ -196,7 +249,9 @@ def town_page(request, code):
 def request_create(request, code):
     town = _town(code)
     if "town" not in empowerment_capacities(request.user, town):
-        return forbidden(request, _("Only the town's command room or its leaders request matters for the town."))
+        return forbidden(
+            request, _("Only the town's command room or its leaders request matters for the town.")
+        )
     initial = {}
     matter = Matter.objects.filter(code=request.GET.get("matter", "")).first()
     if matter is not None:
@@ -207,12 +262,25 @@ def request_create(request, code):
         messages.success(request, _("Request sent to the county."))
         return redirect("matters:town", code=town.code)
 
-    return form_view(request, form=form, template="matters/form.html", done=done,
-                     perform=lambda d: services.submit_request(
-                         town=town, matter=d["matter"], by=request.user, reason=d["reason"],
-                         wanted_from=d["wanted_from"], kind=d["kind"]),
-                     context={"town": town, "title": _("Request a matter (点单赋权)"),
-                              "back": reverse("matters:town", args=[town.code])})
+    return form_view(
+        request,
+        form=form,
+        template="matters/form.html",
+        done=done,
+        perform=lambda d: services.submit_request(
+            town=town,
+            matter=d["matter"],
+            by=request.user,
+            reason=d["reason"],
+            wanted_from=d["wanted_from"],
+            kind=d["kind"],
+        ),
+        context={
+            "town": town,
+            "title": _("Request a matter (点单赋权)"),
+            "back": reverse("matters:town", args=[town.code]),
+        },
+    )
 
 
 @login_required
@@ -226,18 +294,34 @@ def grant_create(request, code):
         messages.success(request, _("Matter granted."))
         return redirect("matters:town", code=town.code)
 
-    return form_view(request, form=form, template="matters/form.html", done=done,
-                     perform=lambda d: services.grant_matter(
-                         town=town, matter=d["matter"], by=request.user, kind=d["kind"],
-                         effective_from=d["effective_from"], effective_to=d["effective_to"],
-                         decision=form.decision(), reason=d["reason"]),
-                     context={"town": town, "title": _("Grant a matter"),
-                              "back": reverse("matters:town", args=[town.code])})
+    return form_view(
+        request,
+        form=form,
+        template="matters/form.html",
+        done=done,
+        perform=lambda d: services.grant_matter(
+            town=town,
+            matter=d["matter"],
+            by=request.user,
+            kind=d["kind"],
+            effective_from=d["effective_from"],
+            effective_to=d["effective_to"],
+            decision=form.decision(),
+            reason=d["reason"],
+        ),
+        context={
+            "town": town,
+            "title": _("Grant a matter"),
+            "back": reverse("matters:town", args=[town.code]),
+        },
+    )
 
 
 @login_required
 def grant_end(request, pk):
-    grant = get_object_or_404(EmpowermentGrant.objects.select_related("town", "matter", "decision"), pk=pk)
+    grant = get_object_or_404(
+        EmpowermentGrant.objects.select_related("town", "matter", "decision"), pk=pk
+    )
     if "county" not in empowerment_capacities(request.user, grant.town):
         return forbidden(request, _("Only the county ends grants."))
     form = forms.EndGrantForm(request.POST or None, request.FILES or None)
@@ -246,12 +330,25 @@ def grant_end(request, pk):
         messages.success(request, _("The grant ends as set."))
         return redirect("matters:town", code=grant.town.code)
 
-    return form_view(request, form=form, template="matters/form.html", done=done,
-                     perform=lambda d: services.end_grant(
-                         grant, by=request.user, effective_to=d["effective_to"], reason=d["reason"],
-                         decision=form.decision()),
-                     context={"town": grant.town, "grant": grant, "title": _("End a grant"),
-                              "back": reverse("matters:town", args=[grant.town.code])})
+    return form_view(
+        request,
+        form=form,
+        template="matters/form.html",
+        done=done,
+        perform=lambda d: services.end_grant(
+            grant,
+            by=request.user,
+            effective_to=d["effective_to"],
+            reason=d["reason"],
+            decision=form.decision(),
+        ),
+        context={
+            "town": grant.town,
+            "grant": grant,
+            "title": _("End a grant"),
+            "back": reverse("matters:town", args=[grant.town.code]),
+        },
+    )
 
 
 @login_required
@@ -276,46 +373,70 @@ class RequestListView(FilteredListView):
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        return (EmpowermentRequest.objects.visible_to(self.request.user)
-                .select_related("town", "matter", "requested_by", "decided_by"))
+        return EmpowermentRequest.objects.visible_to(self.request.user).select_related(
+            "town", "matter", "requested_by", "decided_by"
+        )
 
 
 @login_required
 def request_detail(request, pk):
-    item = get_object_or_404(EmpowermentRequest.objects.visible_to(request.user)
-                             .select_related("town", "matter", "requested_by", "decided_by"), pk=pk)
+    item = get_object_or_404(
+        EmpowermentRequest.objects.visible_to(request.user).select_related(
+            "town", "matter", "requested_by", "decided_by"
+        ),
+        pk=pk,
+    )
     caps = empowerment_capacities(request.user, item.town)
     grant = EmpowermentGrant.objects.filter(request=item).select_related("decision").first()
-    return render(request, "matters/request_detail.html", {
-        "item": item, "grant": grant,
-        "actions": REQUEST_WORKFLOW.allowed(state=item.state, capacities=caps),
-        "history": list(item.history.select_related("actor")),
-        "version": item.matter.current_version(),
-    })
+    return render(
+        request,
+        "matters/request_detail.html",
+        {
+            "item": item,
+            "grant": grant,
+            "actions": REQUEST_WORKFLOW.allowed(state=item.state, capacities=caps),
+            "history": list(item.history.select_related("actor")),
+            "version": item.matter.current_version(),
+        },
+    )
 
 
 @login_required
 def request_action(request, pk, name):
-    item = get_object_or_404(EmpowermentRequest.objects.visible_to(request.user)
-                             .select_related("town", "matter"), pk=pk)
+    item = get_object_or_404(
+        EmpowermentRequest.objects.visible_to(request.user).select_related("town", "matter"), pk=pk
+    )
     try:
         transition = REQUEST_WORKFLOW[name]
     except KeyError:
         raise Http404 from None
     caps = empowerment_capacities(request.user, item.town)
     if not transition.actors & caps:
-        return forbidden(request, _("You may not “%(action)s” here.") % {"action": transition.label})
+        return forbidden(
+            request, _("You may not “%(action)s” here.") % {"action": transition.label}
+        )
     if item.state not in transition.sources:
-        messages.error(request, _("“%(action)s” is not possible while the item is “%(state)s”.")
-                       % {"action": transition.label, "state": item.get_state_display()})
+        messages.error(
+            request,
+            _("“%(action)s” is not possible while the item is “%(state)s”.")
+            % {"action": transition.label, "state": item.get_state_display()},
+        )
         return redirect("matters:request", pk=item.pk)
     if name == "approve":
-        form = forms.ApproveForm(request.POST or None, request.FILES or None,
-                                 initial={"effective_from": item.wanted_from})
+        form = forms.ApproveForm(
+            request.POST or None,
+            request.FILES or None,
+            initial={"effective_from": item.wanted_from},
+        )
 
         def perform(d):
-            services.approve_request(item, by=request.user, decision=form.decision(),
-                                     effective_from=d["effective_from"], reason=d["reason"])
+            services.approve_request(
+                item,
+                by=request.user,
+                decision=form.decision(),
+                effective_from=d["effective_from"],
+                reason=d["reason"],
+            )
     else:
         form = forms.ReasonForm(request.POST or None, transition=transition)
 
@@ -327,10 +448,20 @@ def request_action(request, pk, name):
         messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
         return redirect("matters:request", pk=item.pk)
 
-    return form_view(request, form=form, perform=perform, done=done, template="matters/form.html",
-                     context={"item": item, "town": item.town, "title": transition.label,
-                              "description": transition.description,
-                              "back": reverse("matters:request", args=[item.pk])})
+    return form_view(
+        request,
+        form=form,
+        perform=perform,
+        done=done,
+        template="matters/form.html",
+        context={
+            "item": item,
+            "town": item.town,
+            "title": transition.label,
+            "description": transition.description,
+            "back": reverse("matters:request", args=[item.pk]),
+        },
+    )
 
 
 # --- assessment (一镇一评估) --------------------------------------------------------------
@@ -346,7 +477,8 @@ def round_list(request):
         return forbidden(request, _("Assessment rounds are for assessors and the county."))
     rounds = AssessmentRound.objects.annotate(
         towns=Count("assessments"),
-        submitted=Count("assessments", filter=Q(assessments__state="submitted")))
+        submitted=Count("assessments", filter=Q(assessments__state="submitted")),
+    )
     return render(request, "matters/round_list.html", {"rounds": rounds})
 
 
@@ -358,15 +490,26 @@ def round_create(request):
     created = {}
 
     def perform(d):
-        created["round"] = services.open_round(by=request.user, name=d["name"], period_start=d["period_start"],
-                                               period_end=d["period_end"], weights=form.weights())
+        created["round"] = services.open_round(
+            by=request.user,
+            name=d["name"],
+            period_start=d["period_start"],
+            period_end=d["period_end"],
+            weights=form.weights(),
+        )
 
     def done():
         messages.success(request, _("Round opened; indicators were pre-filled from records."))
         return redirect("matters:round", pk=created["round"].pk)
 
-    return form_view(request, form=form, perform=perform, done=done, template="matters/form.html",
-                     context={"title": _("Open an assessment round"), "back": reverse("matters:rounds")})
+    return form_view(
+        request,
+        form=form,
+        perform=perform,
+        done=done,
+        template="matters/form.html",
+        context={"title": _("Open an assessment round"), "back": reverse("matters:rounds")},
+    )
 
 
 @login_required
@@ -374,10 +517,16 @@ def round_detail(request, pk):
     round_ = get_object_or_404(AssessmentRound, pk=pk)
     if not _may_compare(request.user):
         return forbidden(request, _("The comparison across towns is for assessors and the county."))
-    return render(request, "matters/round_results.html", {
-        "round": round_, "rows": round_results(round_), "dimensions": DIMENSIONS,
-        "weights": [round_.weights.get(d, 0) for d in DIMENSIONS],
-    })
+    return render(
+        request,
+        "matters/round_results.html",
+        {
+            "round": round_,
+            "rows": round_results(round_),
+            "dimensions": DIMENSIONS,
+            "weights": [round_.weights.get(d, 0) for d in DIMENSIONS],
+        },
+    )
 
 
 @login_required
@@ -392,8 +541,11 @@ def round_export(request, pk):
 
 
 def _assessment(request, pk, code) -> TownAssessment:
-    return get_object_or_404(TownAssessment.objects.visible_to(request.user).select_related("round", "town"),
-                             round_id=pk, town__code=code)
+    return get_object_or_404(
+        TownAssessment.objects.visible_to(request.user).select_related("round", "town"),
+        round_id=pk,
+        town__code=code,
+    )
 
 
 @login_required
@@ -403,15 +555,31 @@ def assessment_detail(request, pk, code):
     scores = list(assessment.scores.prefetch_related("files").select_related("updated_by"))
     editable = "assessor" in caps and assessment.state == "draft"
     for row in scores:
-        row.form = forms.ScoreForm(prefix=row.dimension, initial={
-            "score": row.score, "reason": row.override_reason, "evidence": row.evidence,
-            "comment": row.comment}) if editable else None
-    return render(request, "matters/assessment_detail.html", {
-        "assessment": assessment, "scores": scores, "editable": editable,
-        "actions": ASSESSMENT_WORKFLOW.allowed(state=assessment.state, capacities=caps),
-        "submit_form": forms.SubmitAssessmentForm(initial={"comments": assessment.comments}),
-        "history": list(assessment.history.select_related("actor").order_by("-at", "-id")),
-    })
+        row.form = (
+            forms.ScoreForm(
+                prefix=row.dimension,
+                initial={
+                    "score": row.score,
+                    "reason": row.override_reason,
+                    "evidence": row.evidence,
+                    "comment": row.comment,
+                },
+            )
+            if editable
+            else None
+        )
+    return render(
+        request,
+        "matters/assessment_detail.html",
+        {
+            "assessment": assessment,
+            "scores": scores,
+            "editable": editable,
+            "actions": ASSESSMENT_WORKFLOW.allowed(state=assessment.state, capacities=caps),
+            "submit_form": forms.SubmitAssessmentForm(initial={"comments": assessment.comments}),
+            "history": list(assessment.history.select_related("actor").order_by("-at", "-id")),
+        },
+    )
 
 
 @login_required
@@ -423,9 +591,16 @@ def score(request, pk, code, dimension):
     if form.is_valid():
         d = form.cleaned_data
         try:
-            services.score_dimension(assessment, by=request.user, dimension=dimension, score=d["score"],
-                                     reason=d["reason"], evidence=d["evidence"], comment=d["comment"],
-                                     attachments=[d["attachments"]] if d["attachments"] else ())
+            services.score_dimension(
+                assessment,
+                by=request.user,
+                dimension=dimension,
+                score=d["score"],
+                reason=d["reason"],
+                evidence=d["evidence"],
+                comment=d["comment"],
+                attachments=[d["attachments"]] if d["attachments"] else (),
+            )
         except NotPermitted as exc:
             return forbidden(request, exc.message)
         except DomainError as exc:
@@ -448,9 +623,13 @@ def assessment_action(request, pk, code, name):
         if name == "submit":
             form = forms.SubmitAssessmentForm(request.POST)
             form.is_valid()
-            services.submit_assessment(assessment, by=request.user, comments=form.cleaned_data.get("comments"))
+            services.submit_assessment(
+                assessment, by=request.user, comments=form.cleaned_data.get("comments")
+            )
         elif name == "reopen":
-            services.reopen_assessment(assessment, by=request.user, reason=request.POST.get("reason", ""))
+            services.reopen_assessment(
+                assessment, by=request.user, reason=request.POST.get("reason", "")
+            )
         elif name == "refresh":
             services.refresh_indicators(assessment, by=request.user)
         else:
@@ -467,9 +646,13 @@ def assessment_action(request, pk, code, name):
 @login_required
 def evidence_file(request, pk):
     visible = TownAssessment.objects.visible_to(request.user)
-    item = get_object_or_404(AssessmentEvidence.objects.filter(score__assessment__in=visible), pk=pk)
+    item = get_object_or_404(
+        AssessmentEvidence.objects.filter(score__assessment__in=visible), pk=pk
+    )
     try:
         handle = item.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    return FileResponse(handle, content_type=item.content_type, as_attachment=True, filename=item.original_name)
+    return FileResponse(
+        handle, content_type=item.content_type, as_attachment=True, filename=item.original_name
+    )

@@ -25,11 +25,25 @@ REQUEST_WORKFLOW = StateMachine(
     initial=R.SUBMITTED,
     actor_labels=ACTOR_LABELS,
     transitions=[
-        Transition("approve", _("approve"), (R.SUBMITTED,), (R.APPROVED,), frozenset({"county"}),
-                   description=_("Grant the matter to the town from the date given, under a decision "
-                                 "document.")),
-        Transition("reject", _("reject"), (R.SUBMITTED,), (R.REJECTED,), frozenset({"county"}),
-                   reason_required=True, description=_("Say why, so the town can prepare a better request.")),
+        Transition(
+            "approve",
+            _("approve"),
+            (R.SUBMITTED,),
+            (R.APPROVED,),
+            frozenset({"county"}),
+            description=_(
+                "Grant the matter to the town from the date given, under a decision document."
+            ),
+        ),
+        Transition(
+            "reject",
+            _("reject"),
+            (R.SUBMITTED,),
+            (R.REJECTED,),
+            frozenset({"county"}),
+            reason_required=True,
+            description=_("Say why, so the town can prepare a better request."),
+        ),
         Transition("withdraw", _("withdraw"), (R.SUBMITTED,), (R.WITHDRAWN,), frozenset({"town"})),
     ],
 )
@@ -40,9 +54,21 @@ ASSESSMENT_WORKFLOW = StateMachine(
     initial=AS.DRAFT,
     actor_labels=ACTOR_LABELS,
     transitions=[
-        Transition("submit", _("submit the assessment"), (AS.DRAFT,), (AS.SUBMITTED,), frozenset({"assessor"}),
-                   description=_("Every dimension needs a score; the total is then fixed.")),
-        Transition("reopen", _("reopen the assessment"), (AS.SUBMITTED,), (AS.DRAFT,),
-                   frozenset({"assessor", "county"}), reason_required=True),
+        Transition(
+            "submit",
+            _("submit the assessment"),
+            (AS.DRAFT,),
+            (AS.SUBMITTED,),
+            frozenset({"assessor"}),
+            description=_("Every dimension needs a score; the total is then fixed."),
+        ),
+        Transition(
+            "reopen",
+            _("reopen the assessment"),
+            (AS.SUBMITTED,),
+            (AS.DRAFT,),
+            frozenset({"assessor", "county"}),
+            reason_required=True,
+        ),
     ],
 )

@@ -19,8 +19,12 @@ class Notification(models.Model):
     beyond the web inbox (SMS, 浙政钉) happens afterwards in a background task.
     """
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"),
-                                  on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
     verb = models.CharField(_("kind"), max_length=40)
     message = models.CharField(_("message"), max_length=300)
     link = models.CharField(_("link"), max_length=200, blank=True)

@@ -19,8 +19,9 @@ def render_message(message, params: dict | None = None) -> str:
     return text[:300]
 
 
-def notify_users(users: Iterable, *, verb: str, message, params: dict | None = None,
-                 link: str = "") -> list[Notification]:
+def notify_users(
+    users: Iterable, *, verb: str, message, params: dict | None = None, link: str = ""
+) -> list[Notification]:
     """Write inbox rows now; deliver them after the surrounding transaction commits.
 
     Pass ``message`` as a lazy translation and its ``params`` separately so it is
@@ -35,11 +36,14 @@ def notify_users(users: Iterable, *, verb: str, message, params: dict | None = N
     return rows
 
 
-def notify_units(units: Iterable, *, verb: str, message, params: dict | None = None,
-                 link: str = "") -> list[Notification]:
+def notify_units(
+    units: Iterable, *, verb: str, message, params: dict | None = None, link: str = ""
+) -> list[Notification]:
     from civicloop.org.models import User
 
-    users = User.objects.filter(posts__unit__in=list(units), posts__is_active=True, is_active=True).distinct()
+    users = User.objects.filter(
+        posts__unit__in=list(units), posts__is_active=True, is_active=True
+    ).distinct()
     return notify_users(users, verb=verb, message=message, params=params, link=link)
 
 
@@ -59,4 +63,6 @@ def mark_read(notification: Notification, *, by) -> None:
 
 def mark_all_read(*, by) -> int:
     """Mark every unread notification of ``by`` as read; returns how many."""
-    return Notification.objects.filter(recipient=by, read_at__isnull=True).update(read_at=timezone.now())
+    return Notification.objects.filter(recipient=by, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -25,10 +25,16 @@ def inbox(request):
     if only_unread:
         rows = rows.unread()
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
-    return render(request, "notifications/inbox.html", {
-        "page_obj": page, "notifications": page.object_list, "only_unread": only_unread,
-        "unread_total": _mine(request).unread().count(),
-    })
+    return render(
+        request,
+        "notifications/inbox.html",
+        {
+            "page_obj": page,
+            "notifications": page.object_list,
+            "only_unread": only_unread,
+            "unread_total": _mine(request).unread().count(),
+        },
+    )
 
 
 @login_required
@@ -45,8 +51,15 @@ def mark_read(request, pk):
 @require_POST
 def mark_all_read(request):
     count = services.mark_all_read(by=request.user)
-    messages.success(request, ngettext("%(count)d notification marked as read.",
-                                       "%(count)d notifications marked as read.", count) % {"count": count})
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d notification marked as read.",
+            "%(count)d notifications marked as read.",
+            count,
+        )
+        % {"count": count},
+    )
     return redirect("notifications:inbox")
 
 
@@ -56,7 +69,8 @@ def open_notification(request, pk):
     notification = get_object_or_404(_mine(request), pk=pk)
     services.mark_read(notification, by=request.user)
     link = notification.link
-    if link and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()},
-                                                require_https=request.is_secure()):
+    if link and url_has_allowed_host_and_scheme(
+        link, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(link)
     return redirect("notifications:inbox")

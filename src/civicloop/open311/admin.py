@@ -34,7 +34,15 @@ def _key_page(request, model_admin, issued: list[tuple[Open311Client, str]]):
 
 @admin.register(Open311Client)
 class Open311ClientAdmin(admin.ModelAdmin):
-    list_display = ["name", "contact", "key_prefix", "is_active", "rate_limit", "created_at", "last_used_at"]
+    list_display = [
+        "name",
+        "contact",
+        "key_prefix",
+        "is_active",
+        "rate_limit",
+        "created_at",
+        "last_used_at",
+    ]
     list_filter = ["is_active"]
     search_fields = ["name", "contact", "key_prefix"]
     # The key's state changes only through the actions (services.reissue_key / revoke_key).
@@ -53,26 +61,37 @@ class Open311ClientAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        client, raw_key = services.issue_key(name=obj.name, contact=obj.contact, rate_limit=obj.rate_limit)
+        client, raw_key = services.issue_key(
+            name=obj.name, contact=obj.contact, rate_limit=obj.rate_limit
+        )
         obj.pk, obj.key_prefix, obj.key_hash, obj.created_at = (
-            client.pk, client.key_prefix, client.key_hash, client.created_at)
+            client.pk,
+            client.key_prefix,
+            client.key_hash,
+            client.created_at,
+        )
         obj._state.adding = False
         obj._issued_key = raw_key
 
     def response_add(self, request, obj, post_url_continue=None):
         return _key_page(request, self, [(obj, obj._issued_key)])
 
-    @admin.action(description=_("Issue a new key (the old one stops working)"),
-                  permissions=["change"])
+    @admin.action(
+        description=_("Issue a new key (the old one stops working)"), permissions=["change"]
+    )
     def issue_new_keys(self, request, queryset):
-        return _key_page(request, self, [(client, services.reissue_key(client)) for client in queryset])
+        return _key_page(
+            request, self, [(client, services.reissue_key(client)) for client in queryset]
+        )
 
     @admin.action(description=_("Revoke the key"), permissions=["change"])
     def revoke_keys(self, request, queryset):
         for client in queryset:
             services.revoke_key(client)
         count = queryset.count()
-        self.message_user(request, ngettext("Revoked %(n)d key.", "Revoked %(n)d keys.", count) % {"n": count})
+        self.message_user(
+            request, ngettext("Revoked %(n)d key.", "Revoked %(n)d keys.", count) % {"n": count}
+        )
 
 
 @admin.register(Open311Request)
@@ -82,8 +101,19 @@ class Open311RequestAdmin(admin.ModelAdmin):
     list_display = ["event", "client", "service_code", "received_at"]
     list_filter = ["client", "service_code"]
     search_fields = ["event__number"]
-    fields = ["event", "client", "service_code", "attributes", "address_string", "address_id",
-              "media_url", "received_at", "masked_email", "masked_device_id", "masked_account_id"]
+    fields = [
+        "event",
+        "client",
+        "service_code",
+        "attributes",
+        "address_string",
+        "address_id",
+        "media_url",
+        "received_at",
+        "masked_email",
+        "masked_device_id",
+        "masked_account_id",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -121,8 +151,16 @@ class ServiceProfileAdmin(admin.ModelAdmin):
 
 @admin.register(ServiceAttribute)
 class ServiceAttributeAdmin(admin.ModelAdmin):
-    list_display = ["service_code", "code", "description", "datatype", "required", "order", "binding",
-                    "is_active"]
+    list_display = [
+        "service_code",
+        "code",
+        "description",
+        "datatype",
+        "required",
+        "order",
+        "binding",
+        "is_active",
+    ]
     list_filter = ["datatype", "required", "is_active", "service_code"]
     search_fields = ["service_code", "code", "description"]
 

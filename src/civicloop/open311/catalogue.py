@@ -31,7 +31,11 @@ _KEYWORD_SPLIT = re.compile(r"[（）()、，,;；/\s]+")
 
 
 def active_categories():
-    return Category.objects.filter(is_active=True).select_related("parent").order_by("position", "code")
+    return (
+        Category.objects.filter(is_active=True)
+        .select_related("parent")
+        .order_by("position", "code")
+    )
 
 
 def find_service(code: str) -> Category | None:
@@ -82,15 +86,17 @@ def service_list() -> Many:
     services = []
     for category in active_categories():
         profile = profiles.get(category.code)
-        services.append({
-            "service_code": category.code,
-            "service_name": category.name,
-            "description": (profile.description.strip() if profile else "") or category.name,
-            "metadata": bool(attributes_for(category.code, by_service)),
-            "type": REQUEST_TYPE,
-            "keywords": _keywords(category, profile),
-            "group": _group(category),
-        })
+        services.append(
+            {
+                "service_code": category.code,
+                "service_name": category.name,
+                "description": (profile.description.strip() if profile else "") or category.name,
+                "metadata": bool(attributes_for(category.code, by_service)),
+                "type": REQUEST_TYPE,
+                "keywords": _keywords(category, profile),
+                "group": _group(category),
+            }
+        )
     return Many("service", services)
 
 
@@ -104,8 +110,14 @@ def _attribute_entry(attribute: ServiceAttribute, order: int) -> dict:
         "datatype_description": attribute.datatype_description or None,
         "order": order,
         "description": attribute.description,
-        "values": Many("value", [{"key": str(v.get("key", "")), "name": str(v.get("name", ""))}
-                                 for v in values if isinstance(v, dict)]),
+        "values": Many(
+            "value",
+            [
+                {"key": str(v.get("key", "")), "name": str(v.get("name", ""))}
+                for v in values
+                if isinstance(v, dict)
+            ],
+        ),
     }
 
 
@@ -113,7 +125,9 @@ def service_definition(category: Category, by_service=None) -> dict:
     attributes = attributes_for(category.code, by_service)
     return {
         "service_code": category.code,
-        "attributes": Many("attribute", [_attribute_entry(a, i) for i, a in enumerate(attributes, 1)]),
+        "attributes": Many(
+            "attribute", [_attribute_entry(a, i) for i, a in enumerate(attributes, 1)]
+        ),
     }
 
 
@@ -124,10 +138,13 @@ def _digest() -> str:
     by_service = attributes_by_service()
     content = {
         "services": service_list().items,
-        "definitions": [service_definition(c, by_service)["attributes"].items for c in active_categories()],
+        "definitions": [
+            service_definition(c, by_service)["attributes"].items for c in active_categories()
+        ],
     }
-    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
-                          .encode("utf-8")).hexdigest()
+    return hashlib.sha256(
+        json.dumps(content, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
+    ).hexdigest()
 
 
 def changeset() -> str:
@@ -147,13 +164,21 @@ def discovery(endpoint_url: str) -> dict:
     return {
         "changeset": stamp,
         "contact": conf.contact() or _("Contact %(centre)s.") % {"centre": centre_name},
-        "key_service": _("API keys are issued by the administrators of %(centre)s: ask them for "
-                         "one, naming your application.") % {"centre": centre_name},
-        "endpoints": Many("endpoint", [{
-            "specification": SPECIFICATION,
-            "url": endpoint_url,
-            "changeset": stamp,
-            "type": conf.endpoint_type(),
-            "formats": Many("format", [MIME_TYPES[XML], MIME_TYPES[JSON]]),
-        }]),
+        "key_service": _(
+            "API keys are issued by the administrators of %(centre)s: ask them for "
+            "one, naming your application."
+        )
+        % {"centre": centre_name},
+        "endpoints": Many(
+            "endpoint",
+            [
+                {
+                    "specification": SPECIFICATION,
+                    "url": endpoint_url,
+                    "changeset": stamp,
+                    "type": conf.endpoint_type(),
+                    "formats": Many("format", [MIME_TYPES[XML], MIME_TYPES[JSON]]),
+                }
+            ],
+        ),
     }

@@ -34,5 +34,6 @@ def endpoint_type() -> str:
     value = getattr(settings, "CIVICLOOP_OPEN311_ENDPOINT_TYPE", "production") or "production"
     if value not in ("production", "test"):
         raise ImproperlyConfigured(
-            f"CIVICLOOP_OPEN311_ENDPOINT_TYPE={value!r}: use 'production' or 'test'")
+            f"CIVICLOOP_OPEN311_ENDPOINT_TYPE={value!r}: use 'production' or 'test'"
+        )
     return value

@@ -31,17 +31,27 @@ class Open311Client(models.Model):
     """
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    contact = models.CharField(_("contact"), max_length=200, blank=True,
-                               help_text=_("Who runs the application and how to reach them."))
+    contact = models.CharField(
+        _("contact"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who runs the application and how to reach them."),
+    )
     key_prefix = models.CharField(
-        _("key starts with"), max_length=12, editable=False,
+        _("key starts with"),
+        max_length=12,
+        editable=False,
         help_text=_("The first characters of the key, to recognise it; the rest is not stored."),
     )
-    key_hash = models.CharField(_("key digest (SHA-256)"), max_length=64, unique=True, editable=False)
-    is_active = models.BooleanField(_("active"), default=True,
-                                    help_text=_("A revoked key is refused with 403."))
+    key_hash = models.CharField(
+        _("key digest (SHA-256)"), max_length=64, unique=True, editable=False
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("A revoked key is refused with 403.")
+    )
     rate_limit = models.PositiveIntegerField(
-        _("requests per minute"), default=DEFAULT_RATE_LIMIT,
+        _("requests per minute"),
+        default=DEFAULT_RATE_LIMIT,
         validators=[MinValueValidator(1), MaxValueValidator(100000)],
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
@@ -71,12 +81,15 @@ class Open311Request(models.Model):
     reporter's); email, device and account IDs stay here and never appear in Open311 output.
     """
 
-    event = models.OneToOneField(Event, verbose_name=_("event"), on_delete=models.PROTECT,
-                                 related_name="open311")
-    client = models.ForeignKey(Open311Client, verbose_name=_("client"), on_delete=models.PROTECT,
-                               related_name="requests")
-    token = models.CharField(_("token"), max_length=40, unique=True, default=new_request_token,
-                             editable=False)
+    event = models.OneToOneField(
+        Event, verbose_name=_("event"), on_delete=models.PROTECT, related_name="open311"
+    )
+    client = models.ForeignKey(
+        Open311Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="requests"
+    )
+    token = models.CharField(
+        _("token"), max_length=40, unique=True, default=new_request_token, editable=False
+    )
     service_code = models.CharField(_("service code as submitted"), max_length=40)
     attributes = models.JSONField(_("attribute values"), default=dict, blank=True)
     address_string = models.CharField(_("address as submitted"), max_length=200, blank=True)
@@ -111,10 +124,15 @@ class ServiceProfile(models.Model):
 
     service_code = models.SlugField(_("service code (category code)"), max_length=40, unique=True)
     description = models.TextField(_("description"), blank=True)
-    keywords = models.CharField(_("keywords"), max_length=300, blank=True,
-                                help_text=_("Comma-separated synonyms that help people find the service."))
+    keywords = models.CharField(
+        _("keywords"),
+        max_length=300,
+        blank=True,
+        help_text=_("Comma-separated synonyms that help people find the service."),
+    )
     service_notice = models.TextField(
-        _("service notice"), blank=True,
+        _("service notice"),
+        blank=True,
         help_text=_("What will happen to a request of this kind; returned with each request."),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -147,24 +165,36 @@ class ServiceAttribute(models.Model):
     request; a *binding* also fills an event field (the time it happened, anonymity).
     """
 
-    service_code = models.SlugField(_("service code (category code)"), max_length=40, blank=True,
-                                    help_text=_("Empty: every service asks this."))
+    service_code = models.SlugField(
+        _("service code (category code)"),
+        max_length=40,
+        blank=True,
+        help_text=_("Empty: every service asks this."),
+    )
     code = models.SlugField(_("code"), max_length=40)
     description = models.CharField(_("question"), max_length=300)
     datatype = models.CharField(_("datatype"), max_length=20, choices=AttributeDatatype.choices)
     datatype_description = models.CharField(_("input hint"), max_length=200, blank=True)
     variable = models.BooleanField(
-        _("asks for input"), default=True,
+        _("asks for input"),
+        default=True,
         help_text=_("If not, the attribute only shows information to the user."),
     )
     required = models.BooleanField(_("required"), default=False)
     order = models.PositiveIntegerField(_("order"), default=1, validators=[MinValueValidator(1)])
     values = models.JSONField(
-        _("choices"), default=list, blank=True,
+        _("choices"),
+        default=list,
+        blank=True,
         help_text=_('For lists: [{"key": "…", "name": "…"}, …].'),
     )
-    binding = models.CharField(_("also fills"), max_length=20, choices=AttributeBinding.choices,
-                               blank=True, default=AttributeBinding.NONE)
+    binding = models.CharField(
+        _("also fills"),
+        max_length=20,
+        choices=AttributeBinding.choices,
+        blank=True,
+        default=AttributeBinding.NONE,
+    )
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -175,7 +205,9 @@ class ServiceAttribute(models.Model):
         verbose_name_plural = _("Open311 service attributes")
         ordering = ["order", "service_code", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["service_code", "code"], name="open311_attribute_unique"),
+            models.UniqueConstraint(
+                fields=["service_code", "code"], name="open311_attribute_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -188,21 +220,34 @@ class ServiceAttribute(models.Model):
         _check_service_code(self.service_code)
         if self.datatype in LIST_DATATYPES:
             values = self.values if isinstance(self.values, list) else None
-            if not values or not all(isinstance(v, dict) and str(v.get("key", "")).strip()
-                                     and str(v.get("name", "")).strip() for v in values):
-                raise ValidationError({"values": _("A list needs choices, each with a key and a name.")})
+            if not values or not all(
+                isinstance(v, dict)
+                and str(v.get("key", "")).strip()
+                and str(v.get("name", "")).strip()
+                for v in values
+            ):
+                raise ValidationError(
+                    {"values": _("A list needs choices, each with a key and a name.")}
+                )
             keys = self.value_keys()
             if len(set(keys)) != len(keys):
                 raise ValidationError({"values": _("Each choice needs its own key.")})
         elif self.values:
             raise ValidationError({"values": _("Only list attributes have choices.")})
-        if self.binding == AttributeBinding.OCCURRED_AT and self.datatype != AttributeDatatype.DATETIME:
-            raise ValidationError({"binding": _("The time of occurrence needs a datetime attribute.")})
-        if self.binding == AttributeBinding.ANONYMOUS and (
-            self.datatype != AttributeDatatype.SINGLEVALUELIST or set(self.value_keys()) != {"yes", "no"}
+        if (
+            self.binding == AttributeBinding.OCCURRED_AT
+            and self.datatype != AttributeDatatype.DATETIME
         ):
-            raise ValidationError({"binding": _("Anonymity needs a one-choice list with the keys "
-                                                "“yes” and “no”.")})
+            raise ValidationError(
+                {"binding": _("The time of occurrence needs a datetime attribute.")}
+            )
+        if self.binding == AttributeBinding.ANONYMOUS and (
+            self.datatype != AttributeDatatype.SINGLEVALUELIST
+            or set(self.value_keys()) != {"yes", "no"}
+        ):
+            raise ValidationError(
+                {"binding": _("Anonymity needs a one-choice list with the keys “yes” and “no”.")}
+            )
 
 
 class CatalogueChange(models.Model):

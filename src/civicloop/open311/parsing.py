@@ -28,30 +28,41 @@ def w3_datetime(value: str, *, name: str, end_of_day: bool = False) -> dt.dateti
     text = value.strip()
     match = _W3_DATETIME.match(text)
     if not match:
-        raise ValueError(_("%(name)s must be a w3 datetime such as 2010-01-01T00:00:00Z (got “%(value)s”).")
-                         % {"name": name, "value": value})
+        raise ValueError(
+            _("%(name)s must be a w3 datetime such as 2010-01-01T00:00:00Z (got “%(value)s”).")
+            % {"name": name, "value": value}
+        )
     if match["time"] is not None and match["tz"] is None:
-        raise ValueError(_("%(name)s needs a time zone (Z or an offset such as +08:00).")
-                         % {"name": name})
+        raise ValueError(
+            _("%(name)s needs a time zone (Z or an offset such as +08:00).") % {"name": name}
+        )
     try:
         if match["time"] is None:
             day = dt.date.fromisoformat(match["date"])
-            return timezone.make_aware(dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min))
+            return timezone.make_aware(
+                dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min)
+            )
         return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:  # 2024-02-30, 25:00 …
-        raise ValueError(_("%(name)s is not a valid date and time (got “%(value)s”).")
-                         % {"name": name, "value": value}) from exc
+        raise ValueError(
+            _("%(name)s is not a valid date and time (got “%(value)s”).")
+            % {"name": name, "value": value}
+        ) from exc
 
 
 def coordinate(value: str, *, name: str, limit: float) -> float:
     try:
         number = float(value.strip())
     except ValueError as exc:
-        raise ValueError(_("%(name)s must be a number in decimal degrees (got “%(value)s”).")
-                         % {"name": name, "value": value}) from exc
+        raise ValueError(
+            _("%(name)s must be a number in decimal degrees (got “%(value)s”).")
+            % {"name": name, "value": value}
+        ) from exc
     if not math.isfinite(number) or not -limit <= number <= limit:
-        raise ValueError(_("%(name)s must lie between -%(limit)d and %(limit)d degrees (got “%(value)s”).")
-                         % {"name": name, "limit": limit, "value": value})
+        raise ValueError(
+            _("%(name)s must lie between -%(limit)d and %(limit)d degrees (got “%(value)s”).")
+            % {"name": name, "limit": limit, "value": value}
+        )
     return number
 
 

@@ -32,7 +32,9 @@ def published_events():
 
 def closed_q() -> Q:
     """Closed in Open311 terms: closed or voided, or a duplicate whose original is."""
-    return Q(state__in=CLOSED_STATES) | Q(state=EventState.MERGED, merged_into__state__in=CLOSED_STATES)
+    return Q(state__in=CLOSED_STATES) | Q(
+        state=EventState.MERGED, merged_into__state__in=CLOSED_STATES
+    )
 
 
 @dataclass
@@ -50,12 +52,17 @@ class RequestQuery:
         problems = Problems()
         ids = parsing.comma_list(params.get("service_request_id"))
         if len(ids) > MAX_REQUESTS:
-            problems.add(400, _("At most %(n)d service_request_id values at once.") % {"n": MAX_REQUESTS})
+            problems.add(
+                400, _("At most %(n)d service_request_id values at once.") % {"n": MAX_REQUESTS}
+            )
         statuses = parsing.comma_list(params.get("status"))
         wrong = [s for s in statuses if s not in RequestStatus.values]
         if wrong:
-            problems.add(400, _("status must be open or closed (comma-separated), not “%(value)s”.")
-                         % {"value": wrong[0]})
+            problems.add(
+                400,
+                _("status must be open or closed (comma-separated), not “%(value)s”.")
+                % {"value": wrong[0]},
+            )
         start = end = None
         for name in ("start_date", "end_date"):
             raw = (params.get(name) or "").strip()
@@ -82,8 +89,13 @@ class RequestQuery:
             start = end - MAX_SPAN
         elif end is None:
             end = start + MAX_SPAN
-        return cls(ids=ids, service_codes=parsing.comma_list(params.get("service_code")),
-                   statuses=list(dict.fromkeys(statuses)), start=start, end=end)
+        return cls(
+            ids=ids,
+            service_codes=parsing.comma_list(params.get("service_code")),
+            statuses=list(dict.fromkeys(statuses)),
+            start=start,
+            end=end,
+        )
 
     def events(self):
         """Newest first, at most :data:`MAX_REQUESTS`, prefetched for the status mapping."""
@@ -96,5 +108,7 @@ class RequestQuery:
                 events = events.filter(category__code__in=self.service_codes)
             if len(self.statuses) == 1:
                 is_closed = closed_q()
-                events = events.filter(is_closed if self.statuses[0] == RequestStatus.CLOSED else ~is_closed)
+                events = events.filter(
+                    is_closed if self.statuses[0] == RequestStatus.CLOSED else ~is_closed
+                )
         return with_status_data(events.order_by("-reported_at", "-id"))[:MAX_REQUESTS]

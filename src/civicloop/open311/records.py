@@ -46,8 +46,10 @@ def request_record(event: Event, *, agencies: Agencies, notices: dict[str, str])
 
 
 def service_notices() -> dict[str, str]:
-    return {p.service_code: p.service_notice.strip()
-            for p in ServiceProfile.objects.exclude(service_notice="")}
+    return {
+        p.service_code: p.service_notice.strip()
+        for p in ServiceProfile.objects.exclude(service_notice="")
+    }
 
 
 def request_records(events) -> Many:
@@ -55,4 +57,6 @@ def request_records(events) -> Many:
     with public_language():
         agencies = Agencies.load()
         notices = service_notices()
-        return Many("request", [request_record(e, agencies=agencies, notices=notices) for e in events])
+        return Many(
+            "request", [request_record(e, agencies=agencies, notices=notices) for e in events]
+        )

@@ -61,27 +61,40 @@ def _clean_client_fields(name: str, contact: str, rate_limit: int) -> tuple[str,
     if not name:
         raise InvalidInput(_("Give the client a name."), field="name")
     if len(name) > 100:
-        raise InvalidInput(_("At most %(n)d characters are allowed (you gave %(m)d).")
-                           % {"n": 100, "m": len(name)}, field="name")
+        raise InvalidInput(
+            _("At most %(n)d characters are allowed (you gave %(m)d).")
+            % {"n": 100, "m": len(name)},
+            field="name",
+        )
     if len(contact) > 200:
-        raise InvalidInput(_("At most %(n)d characters are allowed (you gave %(m)d).")
-                           % {"n": 200, "m": len(contact)}, field="contact")
+        raise InvalidInput(
+            _("At most %(n)d characters are allowed (you gave %(m)d).")
+            % {"n": 200, "m": len(contact)},
+            field="contact",
+        )
     if not isinstance(rate_limit, int) or not 1 <= rate_limit <= 100000:
-        raise InvalidInput(_("The rate limit is a whole number of requests per minute, 1 to 100000."),
-                           field="rate_limit")
+        raise InvalidInput(
+            _("The rate limit is a whole number of requests per minute, 1 to 100000."),
+            field="rate_limit",
+        )
     return name, contact, rate_limit
 
 
 @transaction.atomic
-def issue_key(*, name: str, contact: str = "", rate_limit: int = DEFAULT_RATE_LIMIT) -> tuple[Open311Client, str]:
+def issue_key(
+    *, name: str, contact: str = "", rate_limit: int = DEFAULT_RATE_LIMIT
+) -> tuple[Open311Client, str]:
     """A new client with a new key. Returns the client and the key — the only time the
     key exists outside the caller's hands."""
     name, contact, rate_limit = _clean_client_fields(name, contact, rate_limit)
     if Open311Client.objects.filter(name=name).exists():
-        raise InvalidInput(_("There is already a client named “%(name)s”.") % {"name": name}, field="name")
+        raise InvalidInput(
+            _("There is already a client named “%(name)s”.") % {"name": name}, field="name"
+        )
     raw, prefix, digest = _new_key()
-    client = Open311Client.objects.create(name=name, contact=contact, rate_limit=rate_limit,
-                                          key_prefix=prefix, key_hash=digest)
+    client = Open311Client.objects.create(
+        name=name, contact=contact, rate_limit=rate_limit, key_prefix=prefix, key_hash=digest
+    )
     return client, raw
 
 
@@ -109,8 +122,9 @@ def authenticate(raw_key: str | None) -> Open311Client:
     """The active client holding ``raw_key``; 403 in the spec's words otherwise."""
     raw_key = (raw_key or "").strip()
     if not raw_key:
-        raise Open311Error(403, _("api_key is missing: this method needs the key issued to your "
-                                  "application."))
+        raise Open311Error(
+            403, _("api_key is missing: this method needs the key issued to your application.")
+        )
     client = Open311Client.objects.filter(key_hash=hash_key(raw_key)).first()
     if client is None:
         raise Open311Error(403, _("Invalid api_key received: no client holds this key."))
@@ -131,8 +145,11 @@ def check_jurisdiction(value: str | None) -> None:
     """We serve one jurisdiction, so the argument is optional; a wrong one is a 404 (spec)."""
     value = (value or "").strip().lower()
     if value and value not in conf.jurisdiction_ids():
-        raise Open311Error(404, _("jurisdiction_id “%(value)s” was not found: this endpoint serves "
-                                  "%(known)s.") % {"value": value, "known": ", ".join(conf.jurisdiction_ids())})
+        raise Open311Error(
+            404,
+            _("jurisdiction_id “%(value)s” was not found: this endpoint serves %(known)s.")
+            % {"value": value, "known": ", ".join(conf.jurisdiction_ids())},
+        )
 
 
 # --- POST requests ---------------------------------------------------------------------------
@@ -159,9 +176,18 @@ class Submission:
     media: list = field(default_factory=list)
 
 
-_LIMITS = {"address_string": 200, "address_id": 15, "email": 254, "device_id": 200,
-           "account_id": 200, "first_name": MAX_NAME, "last_name": MAX_NAME, "phone": 20,
-           "description": MAX_DESCRIPTION, "media_url": 500}
+_LIMITS = {
+    "address_string": 200,
+    "address_id": 15,
+    "email": 254,
+    "device_id": 200,
+    "account_id": 200,
+    "first_name": MAX_NAME,
+    "last_name": MAX_NAME,
+    "phone": 20,
+    "description": MAX_DESCRIPTION,
+    "media_url": 500,
+}
 
 
 def read_submission(data, files=None) -> Submission:
@@ -173,15 +199,28 @@ def read_submission(data, files=None) -> Submission:
         value = (data.get(name) or "").strip()
         limit = _LIMITS.get(name)
         if limit and len(value) > limit:
-            problems.add(400, _("%(name)s is too long: at most %(n)d characters are allowed "
-                                "(you gave %(m)d).") % {"name": name, "n": limit, "m": len(value)})
+            problems.add(
+                400,
+                _("%(name)s is too long: at most %(n)d characters are allowed (you gave %(m)d).")
+                % {"name": name, "n": limit, "m": len(value)},
+            )
         return value
 
     sub.service_code = (data.get("service_code") or "").strip()
     if not sub.service_code:
         problems.add(400, _("service_code was not provided."))
-    for name in ("address_string", "address_id", "email", "device_id", "account_id", "first_name",
-                 "last_name", "phone", "description", "media_url"):
+    for name in (
+        "address_string",
+        "address_id",
+        "email",
+        "device_id",
+        "account_id",
+        "first_name",
+        "last_name",
+        "phone",
+        "description",
+        "media_url",
+    ):
         setattr(sub, name, text(name))
     lat, lng = (data.get("lat") or "").strip(), (data.get("long") or "").strip()
     if bool(lat) != bool(lng):
@@ -198,7 +237,9 @@ def read_submission(data, files=None) -> Submission:
         try:
             EmailValidator()(sub.email)
         except ValidationError:
-            problems.add(400, _("email “%(value)s” is not a valid email address.") % {"value": sub.email})
+            problems.add(
+                400, _("email “%(value)s” is not a valid email address.") % {"value": sub.email}
+            )
     if sub.media_url:
         try:
             URLValidator(schemes=["http", "https"])(sub.media_url)
@@ -235,8 +276,11 @@ def check_attributes(category: Category, given: dict[str, list[str]]) -> Attribu
     definitions = {a.code: a for a in catalogue.attributes_for(category.code)}
     unknown = sorted(set(given) - {c for c, a in definitions.items() if a.variable})
     if unknown:
-        problems.add(400, _("Service %(service)s has no attribute %(codes)s (see services/%(service)s).")
-                     % {"service": category.code, "codes": ", ".join(unknown)})
+        problems.add(
+            400,
+            _("Service %(service)s has no attribute %(codes)s (see services/%(service)s).")
+            % {"service": category.code, "codes": ", ".join(unknown)},
+        )
     answers = AttributeAnswers(stored={})
     for code, attribute in definitions.items():
         if not attribute.variable:
@@ -245,8 +289,11 @@ def check_attributes(category: Category, given: dict[str, list[str]]) -> Attribu
         label = f"attribute[{code}]"
         if not values:
             if attribute.required:
-                problems.add(400, _("%(label)s is required: %(question)s")
-                             % {"label": label, "question": attribute.description})
+                problems.add(
+                    400,
+                    _("%(label)s is required: %(question)s")
+                    % {"label": label, "question": attribute.description},
+                )
             continue
         if attribute.datatype != AttributeDatatype.MULTIVALUELIST and len(values) > 1:
             problems.add(400, _("%(label)s takes one value.") % {"label": label})
@@ -269,13 +316,17 @@ def _attribute_value(attribute, values: list[str], value: str, label: str):
     kind = attribute.datatype
     if kind == AttributeDatatype.STRING:
         if "\n" in value or "\r" in value or len(value) > MAX_STRING_ATTRIBUTE:
-            raise ValueError(_("%(label)s must be one line of at most %(n)d characters.")
-                             % {"label": label, "n": MAX_STRING_ATTRIBUTE})
+            raise ValueError(
+                _("%(label)s must be one line of at most %(n)d characters.")
+                % {"label": label, "n": MAX_STRING_ATTRIBUTE}
+            )
         return value
     if kind == AttributeDatatype.TEXT:
         if len(value) > MAX_TEXT_ATTRIBUTE:
-            raise ValueError(_("%(label)s is too long: at most %(n)d characters are allowed.")
-                             % {"label": label, "n": MAX_TEXT_ATTRIBUTE})
+            raise ValueError(
+                _("%(label)s is too long: at most %(n)d characters are allowed.")
+                % {"label": label, "n": MAX_TEXT_ATTRIBUTE}
+            )
         return value
     if kind == AttributeDatatype.NUMBER:
         try:
@@ -283,8 +334,10 @@ def _attribute_value(attribute, values: list[str], value: str, label: str):
         except ValueError:
             number = float("nan")
         if number != number or number in (float("inf"), float("-inf")):
-            raise ValueError(_("%(label)s must be a number (got “%(value)s”).")
-                             % {"label": label, "value": value})
+            raise ValueError(
+                _("%(label)s must be a number (got “%(value)s”).")
+                % {"label": label, "value": value}
+            )
         return int(number) if number.is_integer() else number
     if kind == AttributeDatatype.DATETIME:
         return parsing.w3_datetime(value, name=label).isoformat()
@@ -292,13 +345,17 @@ def _attribute_value(attribute, values: list[str], value: str, label: str):
     chosen = list(dict.fromkeys(values))
     wrong = [v for v in chosen if v not in keys]
     if wrong:
-        raise ValueError(_("%(label)s: “%(value)s” is not one of the choices (%(keys)s).")
-                         % {"label": label, "value": wrong[0], "keys": ", ".join(keys)})
+        raise ValueError(
+            _("%(label)s: “%(value)s” is not one of the choices (%(keys)s).")
+            % {"label": label, "value": wrong[0], "keys": ", ".join(keys)}
+        )
     return chosen if kind == AttributeDatatype.MULTIVALUELIST else chosen[0]
 
 
 def county_name() -> str:
-    county = Region.objects.filter(level=RegionLevel.COUNTY, code__startswith=conf.county_code()).first()
+    county = Region.objects.filter(
+        level=RegionLevel.COUNTY, code__startswith=conf.county_code()
+    ).first()
     return county.name if county else conf.county_code()
 
 
@@ -309,16 +366,25 @@ def check_point_in_county(lat: float, lng: float) -> None:
         return  # without an outline, intake still refuses points far from every grid
     glng, glat = wgs84_to_gcj02(lng, lat)
     if not point_in_multipolygon(glng, glat, outline):
-        raise Open311Error(400, _("The point lat=%(lat)s, long=%(long)s (WGS-84) lies outside "
-                                  "%(county)s: this endpoint takes requests from within the county "
-                                  "only.") % {"lat": lat, "long": lng, "county": county_name()})
+        raise Open311Error(
+            400,
+            _(
+                "The point lat=%(lat)s, long=%(long)s (WGS-84) lies outside "
+                "%(county)s: this endpoint takes requests from within the county "
+                "only."
+            )
+            % {"lat": lat, "long": lng, "county": county_name()},
+        )
 
 
 def _region_from_address_id(address_id: str) -> Region:
     region = Region.objects.filter(code=address_id).exclude(level=RegionLevel.COUNTY).first()
     if region is None or not region.code.startswith(conf.county_code()):
-        raise Open311Error(400, _("address_id “%(value)s” is not a town, village or grid code of "
-                                  "%(county)s.") % {"value": address_id, "county": county_name()})
+        raise Open311Error(
+            400,
+            _("address_id “%(value)s” is not a town, village or grid code of %(county)s.")
+            % {"value": address_id, "county": county_name()},
+        )
     return region
 
 
@@ -331,8 +397,11 @@ def submit_request(*, client: Open311Client, submission: Submission) -> Open311R
     sub = submission
     category = catalogue.find_service(sub.service_code)
     if category is None:
-        raise Open311Error(404, _("service_code “%(code)s” was not found (see services.xml).")
-                           % {"code": sub.service_code})
+        raise Open311Error(
+            404,
+            _("service_code “%(code)s” was not found (see services.xml).")
+            % {"code": sub.service_code},
+        )
     answers = check_attributes(category, sub.attributes)
     region = _region_from_address_id(sub.address_id) if sub.address_id else None
     if sub.lat is not None and sub.long is not None:
@@ -352,27 +421,51 @@ def submit_request(*, client: Open311Client, submission: Submission) -> Open311R
                 description=sub.description or category.name,
                 category=category,
                 occurred_at=answers.occurred_at,
-                location=event_services.Location(region=region, latitude=sub.lat, longitude=sub.long,
-                                                 datum="wgs84", address=sub.address_string),
+                location=event_services.Location(
+                    region=region,
+                    latitude=sub.lat,
+                    longitude=sub.long,
+                    datum="wgs84",
+                    address=sub.address_string,
+                ),
                 reporter_name=_reporter_name(sub.first_name, sub.last_name),
                 reporter_phone=_reporter_phone(sub.phone),
                 is_anonymous=answers.is_anonymous,
                 attachments=media,
             )
             return Open311Request.objects.create(
-                event=event, client=client, service_code=category.code, attributes=answers.stored,
-                address_string=sub.address_string, address_id=sub.address_id, email=sub.email,
-                device_id=sub.device_id, account_id=sub.account_id, media_url=sub.media_url,
+                event=event,
+                client=client,
+                service_code=category.code,
+                attributes=answers.stored,
+                address_string=sub.address_string,
+                address_id=sub.address_id,
+                email=sub.email,
+                device_id=sub.device_id,
+                account_id=sub.account_id,
+                media_url=sub.media_url,
             )
     except InvalidInput as exc:
-        raise Open311Error(400, _("%(field)s: %(message)s") % {
-            "field": _FIELD_NAMES.get(exc.field or "", exc.field or "request"), "message": exc.message,
-        }) from exc
+        raise Open311Error(
+            400,
+            _("%(field)s: %(message)s")
+            % {
+                "field": _FIELD_NAMES.get(exc.field or "", exc.field or "request"),
+                "message": exc.message,
+            },
+        ) from exc
 
 
 # Our intake's field names → the Open311 argument the client sent.
 _FIELD_NAMES = {
-    "description": "description", "title": "description", "reporter_name": "first_name/last_name",
-    "reporter_phone": "phone", "occurred_at": "attribute[occurred_at]", "address": "address_string",
-    "region": "address_string", "latitude": "lat/long", "attachments": "media", "category": "service_code",
+    "description": "description",
+    "title": "description",
+    "reporter_name": "first_name/last_name",
+    "reporter_phone": "phone",
+    "occurred_at": "attribute[occurred_at]",
+    "address": "address_string",
+    "region": "address_string",
+    "latitude": "lat/long",
+    "attachments": "media",
+    "category": "service_code",
 }

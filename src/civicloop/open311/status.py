@@ -38,11 +38,19 @@ STATUS_TABLE: dict[str, tuple[str, object]] = {
     S.DISPATCHED: (OPEN, _("%(state)s: sent to %(unit)s.")),
     S.ACCEPTED: (OPEN, _("%(state)s: %(unit)s has taken it on.")),
     S.HANDLING: (OPEN, _("%(state)s: %(unit)s is handling it.")),
-    S.FEEDBACK_SUBMITTED: (OPEN, _("%(state)s: %(unit)s has reported what was done; the result "
-                                   "is being checked.")),
-    S.CHECKED: (OPEN, _("%(state)s: the result has been checked; waiting for the reporter's rating.")),
+    S.FEEDBACK_SUBMITTED: (
+        OPEN,
+        _("%(state)s: %(unit)s has reported what was done; the result is being checked."),
+    ),
+    S.CHECKED: (
+        OPEN,
+        _("%(state)s: the result has been checked; waiting for the reporter's rating."),
+    ),
     S.RATED: (OPEN, _("%(state)s: the reporter has rated the handling; it is about to be closed.")),
-    S.PARKED: (OPEN, _("%(state)s: it cannot be resolved for now and stays on record with %(unit)s.")),
+    S.PARKED: (
+        OPEN,
+        _("%(state)s: it cannot be resolved for now and stays on record with %(unit)s."),
+    ),
     S.CLOSED: (CLOSED, _("%(state)s: handled by %(unit)s.")),
     S.VOIDED: (CLOSED, _("%(state)s: the report was found not to need handling.")),
     # A merged duplicate's row is not used: it follows its original (see below).
@@ -60,10 +68,15 @@ LIVE = [AssignmentState.ISSUED, AssignmentState.ACCEPTED, AssignmentState.DONE]
 
 def with_status_data(events):
     """Prefetch what the mapping reads, so a list of requests costs a fixed number of queries."""
-    live = Assignment.objects.filter(state__in=LIVE).select_related("unit").order_by("issued_at", "id")
+    live = (
+        Assignment.objects.filter(state__in=LIVE).select_related("unit").order_by("issued_at", "id")
+    )
     # region__parent… so that the address (the region's full name) needs no query per row.
     return events.select_related(
-        "category", "region__parent__parent__parent", "open311", "merged_into__region",
+        "category",
+        "region__parent__parent__parent",
+        "open311",
+        "merged_into__region",
     ).prefetch_related(
         Prefetch("assignments", queryset=live, to_attr="live_assignments"),
         Prefetch("merged_into__assignments", queryset=live, to_attr="live_assignments"),
@@ -80,7 +93,9 @@ class Agencies:
     @classmethod
     def load(cls) -> Agencies:
         rooms = {}
-        for unit in Unit.objects.active().filter(kind=UnitKind.COMMAND_ROOM).select_related("region"):
+        for unit in (
+            Unit.objects.active().filter(kind=UnitKind.COMMAND_ROOM).select_related("region")
+        ):
             rooms.setdefault(unit.region.code, unit.name)
         centre = county_unit(UnitKind.COUNTY_CENTRE)
         return cls(command_rooms=rooms, centre=centre.name if centre else "")
@@ -97,7 +112,9 @@ def _assignments(event: Event) -> list[Assignment]:
     cached = getattr(event, "live_assignments", None)
     if cached is not None:
         return cached
-    return list(event.assignments.filter(state__in=LIVE).select_related("unit").order_by("issued_at", "id"))
+    return list(
+        event.assignments.filter(state__in=LIVE).select_related("unit").order_by("issued_at", "id")
+    )
 
 
 def agency(event: Event, agencies: Agencies) -> str:
@@ -131,8 +148,13 @@ def _own_status(event: Event, agencies: Agencies) -> Status:
     notes = str(template) % {"state": event.get_state_display(), "unit": unit}
     closed = status == CLOSED
     updated = (event.closed_at or event.updated_at) if closed else event.updated_at
-    return Status(status=status, notes=notes, agency=unit, updated=updated,
-                  expected=None if closed else event.deadline_at)
+    return Status(
+        status=status,
+        notes=notes,
+        agency=unit,
+        updated=updated,
+        expected=None if closed else event.deadline_at,
+    )
 
 
 def status_of(event: Event, agencies: Agencies) -> Status:
@@ -142,8 +164,10 @@ def status_of(event: Event, agencies: Agencies) -> Status:
         return _own_status(event, agencies)
     if event.state == S.CLOSED:
         own = _own_status(event, agencies)
-        own.notes = str(CLOSED_WITH_ORIGINAL_NOTE) % {"state": event.get_state_display(),
-                                                      "number": original.number}
+        own.notes = str(CLOSED_WITH_ORIGINAL_NOTE) % {
+            "state": event.get_state_display(),
+            "number": original.number,
+        }
         own.agency = agency(original, agencies)
         return own
     followed = _own_status(original, agencies)

@@ -23,11 +23,17 @@ urlpatterns = [
     path("", views.DiscoveryView.as_view(), name="root"),
     path("discovery.<open311fmt:fmt>", views.DiscoveryView.as_view(), name="discovery"),
     path("services.<open311fmt:fmt>", views.ServiceListView.as_view(), name="services"),
-    path("services/<slug:service_code>.<open311fmt:fmt>", views.ServiceDefinitionView.as_view(),
-         name="service"),
+    path(
+        "services/<slug:service_code>.<open311fmt:fmt>",
+        views.ServiceDefinitionView.as_view(),
+        name="service",
+    ),
     path("requests.<open311fmt:fmt>", views.RequestsView.as_view(), name="requests"),
-    path("requests/<slug:service_request_id>.<open311fmt:fmt>", views.RequestDetailView.as_view(),
-         name="request"),
+    path(
+        "requests/<slug:service_request_id>.<open311fmt:fmt>",
+        views.RequestDetailView.as_view(),
+        name="request",
+    ),
     path("tokens/<slug:token>.<open311fmt:fmt>", views.TokenView.as_view(), name="token"),
     re_path(r"^.*$", views.not_found),
 ]

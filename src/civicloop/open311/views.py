@@ -40,10 +40,13 @@ class Open311View(View):
         self.fmt = fmt
         try:
             if request.method.lower() not in self.http_method_names:
-                raise Open311Error(405, _("Method %(method)s is not allowed here.")
-                                   % {"method": request.method})
+                raise Open311Error(
+                    405, _("Method %(method)s is not allowed here.") % {"method": request.method}
+                )
             params = request.POST if request.method == "POST" else request.GET
-            services.check_jurisdiction(params.get("jurisdiction_id") or request.GET.get("jurisdiction_id"))
+            services.check_jurisdiction(
+                params.get("jurisdiction_id") or request.GET.get("jurisdiction_id")
+            )
             api_key = params.get("api_key") or request.GET.get("api_key")
             if request.method.lower() in self.key_required_for or api_key:
                 self.client = services.authenticate(api_key)
@@ -81,7 +84,9 @@ class ServiceDefinitionView(Open311View):
     def get(self, request, service_code: str):
         category = catalogue.find_service(service_code)
         if category is None:
-            raise Open311Error(404, _("service_code “%(code)s” was not found.") % {"code": service_code})
+            raise Open311Error(
+                404, _("service_code “%(code)s” was not found.") % {"code": service_code}
+            )
         return self.render("service_definition", catalogue.service_definition(category))
 
 
@@ -100,11 +105,19 @@ class RequestsView(Open311View):
         with public_language():
             notice = service_notices().get(link.service_code) or str(DEFAULT_SERVICE_NOTICE)
         # realtime: the ID at once and no token; account_id: we keep no accounts.
-        return self.render("service_requests", Many("request", [{
-            "service_request_id": link.event.number,
-            "service_notice": notice,
-            "account_id": None,
-        }]))
+        return self.render(
+            "service_requests",
+            Many(
+                "request",
+                [
+                    {
+                        "service_request_id": link.event.number,
+                        "service_notice": notice,
+                        "account_id": None,
+                    }
+                ],
+            ),
+        )
 
 
 class RequestDetailView(Open311View):
@@ -112,25 +125,39 @@ class RequestDetailView(Open311View):
         events = RequestQuery.read({"service_request_id": service_request_id}).events()
         records = request_records(events)
         if not records.items:
-            raise Open311Error(404, _("service_request_id “%(id)s” was not found.")
-                               % {"id": service_request_id})
+            raise Open311Error(
+                404, _("service_request_id “%(id)s” was not found.") % {"id": service_request_id}
+            )
         return self.render("service_requests", records)
 
 
 class TokenView(Open311View):
     def get(self, request, token: str):
-        link = Open311Request.objects.filter(token=token, event__in=published_events()) \
-            .select_related("event").first()
+        link = (
+            Open311Request.objects.filter(token=token, event__in=published_events())
+            .select_related("event")
+            .first()
+        )
         if link is None:
             raise Open311Error(404, _("token “%(token)s” was not found.") % {"token": token})
-        return self.render("service_requests", Many("request", [{
-            "service_request_id": link.event.number, "token": link.token,
-        }]))
+        return self.render(
+            "service_requests",
+            Many(
+                "request",
+                [
+                    {
+                        "service_request_id": link.event.number,
+                        "token": link.token,
+                    }
+                ],
+            ),
+        )
 
 
 @csrf_exempt
 def not_found(request, *args, **kwargs):
     """Anything else under the endpoint: a 404 in the spec's format (JSON if asked for)."""
     fmt = JSON if request.path.endswith(".json") else XML
-    return error_response(fmt, Open311Error(404, _("There is no such resource: %(path)s")
-                                            % {"path": request.path}))
+    return error_response(
+        fmt, Open311Error(404, _("There is no such resource: %(path)s") % {"path": request.path})
+    )

@@ -7,7 +7,15 @@ from .models import Post, PostHistory, Qualification, Region, Unit, User
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "level", "parent", "latitude", "longitude", "location_is_approximate"]
+    list_display = [
+        "code",
+        "name",
+        "level",
+        "parent",
+        "latitude",
+        "longitude",
+        "location_is_approximate",
+    ]
     list_filter = ["level"]
     search_fields = ["code", "name"]
     raw_id_fields = ["parent"]
@@ -36,7 +44,10 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "full_name", "password1", "password2")}),
+        (
+            None,
+            {"classes": ("wide",), "fields": ("username", "full_name", "password1", "password2")},
+        ),
     )
     inlines = [PostInline, QualificationInline]
 

@@ -44,7 +44,9 @@ ENTERPRISE_STATIONS = [
 ]
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国海燕红梅志文斌浩宇晨欣怡佳琪俊杰子涵雨轩"
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国海燕红梅志文斌浩宇晨欣怡佳琪俊杰子涵雨轩"
+)
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,12 @@ class _Staff:
         username = username or f"staff{self.serial:04d}"
         user, _ = User.objects.update_or_create(
             username=username,
-            defaults={"full_name": full_name or _name(self.rng), "phone": _phone(self.rng),
-                      "password": self.password_hash, "is_active": True},
+            defaults={
+                "full_name": full_name or _name(self.rng),
+                "phone": _phone(self.rng),
+                "password": self.password_hash,
+                "is_active": True,
+            },
         )
         return user
 
@@ -93,7 +99,8 @@ class _Staff:
 
 def _unit(code: str, name: str, kind: str, region: Region, phone: str = "") -> Unit:
     unit, _ = Unit.objects.update_or_create(
-        code=code, defaults={"name": name, "kind": kind, "region": region, "phone": phone, "is_active": True}
+        code=code,
+        defaults={"name": name, "kind": kind, "region": region, "phone": phone, "is_active": True},
     )
     return unit
 
@@ -118,50 +125,109 @@ def load_haiyan_organisation(seed: int = 2024) -> list[DemoLogin]:
     admin.save(update_fields=["is_staff", "is_superuser"])
     logins.append(DemoLogin("admin", str(_("administrator")), "—", _("Django admin at /admin/")))
 
-    centre = _unit("county-centre", "海盐县社会治理中心", UnitKind.COUNTY_CENTRE, county, "0573-86120000")
-    leadership = _unit("county-leadership", "海盐县“大综合一体化”改革双牵头领导小组", UnitKind.LEADERSHIP, county)
-    emergency = _unit("county-emergency", "海盐县综合执法应急处突队伍", UnitKind.EMERGENCY_TEAM, county,
-                      "0573-86120110")
+    centre = _unit(
+        "county-centre", "海盐县社会治理中心", UnitKind.COUNTY_CENTRE, county, "0573-86120000"
+    )
+    leadership = _unit(
+        "county-leadership", "海盐县“大综合一体化”改革双牵头领导小组", UnitKind.LEADERSHIP, county
+    )
+    emergency = _unit(
+        "county-emergency",
+        "海盐县综合执法应急处突队伍",
+        UnitKind.EMERGENCY_TEAM,
+        county,
+        "0573-86120110",
+    )
     assessor_org = _unit("assessor-org", "第三方赋权评估机构", UnitKind.ASSESSOR, county)
-    departments = {code: _unit(code, name, UnitKind.DEPARTMENT, county, _duty_phone(rng))
-                   for code, name in DEPARTMENTS}
+    departments = {
+        code: _unit(code, name, UnitKind.DEPARTMENT, county, _duty_phone(rng))
+        for code, name in DEPARTMENTS
+    }
 
-    demo("centre", "沈晓燕", centre, Role.CENTRE_OPERATOR, _("sees the whole county; issues coordination orders"))
+    demo(
+        "centre",
+        "沈晓燕",
+        centre,
+        Role.CENTRE_OPERATOR,
+        _("sees the whole county; issues coordination orders"),
+    )
     staff.post(staff.person(), centre, Role.CENTRE_OPERATOR)
     demo("leader", "顾建国", leadership, Role.LEADER, _("reads everything, escalates"))
     demo("emergency", "陆志强", emergency, Role.ENFORCEMENT_OFFICER, _("urgent events"))
     for _n in range(5):
         staff.post(staff.person(), emergency, Role.ENFORCEMENT_OFFICER)
     demo("assessor", "钱文静", assessor_org, Role.ASSESSOR)
-    demo("dept_scjg", "朱海燕", departments["dept-scjg"], Role.DEPARTMENT_OFFICER,
-         _("sees what is assigned to market supervision"))
+    demo(
+        "dept_scjg",
+        "朱海燕",
+        departments["dept-scjg"],
+        Role.DEPARTMENT_OFFICER,
+        _("sees what is assigned to market supervision"),
+    )
     for unit in departments.values():
         for _n in range(2):
             staff.post(staff.person(), unit, Role.DEPARTMENT_OFFICER)
-    reviewer = demo("legal_reviewer", "许明哲", departments["dept-zhzf"], Role.LEGAL_REVIEWER,
-                    _("holds the legal professional qualification"))
+    reviewer = demo(
+        "legal_reviewer",
+        "许明哲",
+        departments["dept-zhzf"],
+        Role.LEGAL_REVIEWER,
+        _("holds the legal professional qualification"),
+    )
     Qualification.objects.get_or_create(
-        kind=QualificationKind.LEGAL_PROFESSIONAL, number="A20213304240117",
+        kind=QualificationKind.LEGAL_PROFESSIONAL,
+        number="A20213304240117",
         defaults={"user": reviewer, "issued_on": "2021-12-20"},
     )
 
     towns = list(Region.objects.towns().filter(code__startswith=HAIYAN).order_by("code"))
     for town in towns:
-        command_room = _unit(f"{town.code[:9]}-command", f"{town.name}综合信息指挥室", UnitKind.COMMAND_ROOM,
-                             town, _duty_phone(rng))
-        squad = _unit(f"{town.code[:9]}-squad", f"{town.name}综合行政执法队", UnitKind.SQUAD, town,
-                      _duty_phone(rng))
+        command_room = _unit(
+            f"{town.code[:9]}-command",
+            f"{town.name}综合信息指挥室",
+            UnitKind.COMMAND_ROOM,
+            town,
+            _duty_phone(rng),
+        )
+        squad = _unit(
+            f"{town.code[:9]}-squad",
+            f"{town.name}综合行政执法队",
+            UnitKind.SQUAD,
+            town,
+            _duty_phone(rng),
+        )
         if town.name == "武原街道":
-            demo("wuyuan_dispatcher", "张丽华", command_room, Role.DISPATCHER, _("%(town)s only") % {"town": town.name})
-            demo("wuyuan_officer", "王建军", squad, Role.ENFORCEMENT_OFFICER, _("the %(town)s squad") % {"town": town.name})
+            demo(
+                "wuyuan_dispatcher",
+                "张丽华",
+                command_room,
+                Role.DISPATCHER,
+                _("%(town)s only") % {"town": town.name},
+            )
+            demo(
+                "wuyuan_officer",
+                "王建军",
+                squad,
+                Role.ENFORCEMENT_OFFICER,
+                _("the %(town)s squad") % {"town": town.name},
+            )
             demo("wuyuan_lawyer", "吴律师", squad, Role.LAWYER, _("squad lawyer"))
-            town_reviewer = demo("wuyuan_reviewer", "孙法明", squad, Role.LEGAL_REVIEWER, _("town legal reviewer"))
+            town_reviewer = demo(
+                "wuyuan_reviewer", "孙法明", squad, Role.LEGAL_REVIEWER, _("town legal reviewer")
+            )
             Qualification.objects.get_or_create(
-                kind=QualificationKind.LEGAL_PROFESSIONAL, number="A20233304240052",
+                kind=QualificationKind.LEGAL_PROFESSIONAL,
+                number="A20233304240052",
                 defaults={"user": town_reviewer, "issued_on": "2024-02-01"},
             )
         elif town.name == "澉浦镇":
-            demo("ganpu_dispatcher", "陈美芳", command_room, Role.DISPATCHER, _("%(town)s only") % {"town": town.name})
+            demo(
+                "ganpu_dispatcher",
+                "陈美芳",
+                command_room,
+                Role.DISPATCHER,
+                _("%(town)s only") % {"town": town.name},
+            )
         else:
             staff.post(staff.person(), command_room, Role.DISPATCHER)
         for _n in range(6):
@@ -171,9 +237,16 @@ def load_haiyan_organisation(seed: int = 2024) -> list[DemoLogin]:
     # Village liaison stations and a 1+1+N team per grid. Red butlers and
     # professional grid workers are squad officers sunk to the village (下沉).
     demo_grid_done = False
-    for village in Region.objects.villages().filter(code__startswith=HAIYAN).select_related("parent"):
-        station = _unit(f"{village.code}-station", f"{short(village.name)}行政执法联络站",
-                        UnitKind.VILLAGE_STATION, village, _duty_phone(rng))
+    for village in (
+        Region.objects.villages().filter(code__startswith=HAIYAN).select_related("parent")
+    ):
+        station = _unit(
+            f"{village.code}-station",
+            f"{short(village.name)}行政执法联络站",
+            UnitKind.VILLAGE_STATION,
+            village,
+            _duty_phone(rng),
+        )
         squad = Unit.objects.get(code=f"{village.code[:9]}-squad")
         for grid in village.children.filter(level=RegionLevel.GRID):
             team = _unit(f"{grid.code}-team", f"{grid.name}队伍", UnitKind.GRID_TEAM, grid)
@@ -191,14 +264,20 @@ def load_haiyan_organisation(seed: int = 2024) -> list[DemoLogin]:
                 staff.post(red, team, Role.RED_BUTLER)
                 staff.post(pro, team, Role.PROFESSIONAL_GRID_WORKER)
                 for _n in range(rng.randint(1, 3)):
-                    staff.post(staff.person(), team, rng.choice([Role.PART_TIME_GRID_WORKER, Role.VOLUNTEER]))
+                    staff.post(
+                        staff.person(),
+                        team,
+                        rng.choice([Role.PART_TIME_GRID_WORKER, Role.VOLUNTEER]),
+                    )
                 staff.post(staff.person(), station, Role.STATION_STAFF)
             for sunk in (red, pro):
                 staff.post(sunk, squad, Role.ENFORCEMENT_OFFICER)
 
     for town_code, name in ENTERPRISE_STATIONS:
         town = Region.objects.get(code=town_code)
-        station = _unit(f"{town_code[:9]}-enterprise-station", name, UnitKind.ENTERPRISE_STATION, town)
+        station = _unit(
+            f"{town_code[:9]}-enterprise-station", name, UnitKind.ENTERPRISE_STATION, town
+        )
         staff.post(staff.person(), station, Role.STATION_STAFF)
     return logins
 

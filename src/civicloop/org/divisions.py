@@ -44,10 +44,16 @@ def county_rows(county_code: str) -> tuple[DivisionRow, list[DivisionRow], list[
         known = ", ".join(f"{c} {r['name']}" for c, r in sorted(counties.items()))
         raise ValueError(f"county {county_code} is not in the shipped division data ({known})")
     county = DivisionRow(county_code, counties[county_code]["name"], "")
-    towns = [DivisionRow(r["code"], r["name"], county_code)
-             for r in _read("jiaxing_towns.csv") if r["county_code"] == county_code]
-    villages = [DivisionRow(r["code"], r["name"], r["streetCode"])
-                for r in _read("jiaxing_villages.csv") if r["areaCode"] == county_code]
+    towns = [
+        DivisionRow(r["code"], r["name"], county_code)
+        for r in _read("jiaxing_towns.csv")
+        if r["county_code"] == county_code
+    ]
+    villages = [
+        DivisionRow(r["code"], r["name"], r["streetCode"])
+        for r in _read("jiaxing_villages.csv")
+        if r["areaCode"] == county_code
+    ]
     return county, towns, villages
 
 
@@ -71,8 +77,13 @@ def town_points(county_code: str) -> dict[str, tuple[float, float]]:
     return {r["code"]: (float(r["longitude"]), float(r["latitude"])) for r in _read(path.name)}
 
 
-def _spread(centre: tuple[float, float], index: int, count: int, outline: dict | None,
-            radius_km: float = 2.5) -> tuple[float, float]:
+def _spread(
+    centre: tuple[float, float],
+    index: int,
+    count: int,
+    outline: dict | None,
+    radius_km: float = 2.5,
+) -> tuple[float, float]:
     """A deterministic point around ``centre`` (a sunflower spiral), nudged inward
     until it falls inside the county outline."""
     golden = math.pi * (3 - math.sqrt(5))
@@ -141,7 +152,8 @@ def load_county(county_code: str, *, grids_per_village: int = 1) -> dict[str, in
             for n in range(1, grids_per_village + 1):
                 grid_point = (
                     _spread(point, n, grids_per_village + 1, outline, radius_km=0.4)
-                    if point and grids_per_village > 1 else point
+                    if point and grids_per_village > 1
+                    else point
                 )
                 Region.objects.update_or_create(
                     code=f"{village.code}{n:03d}",

@@ -77,10 +77,14 @@ def point_in_polygon(lng: float, lat: float, ring: list[list[float]]) -> bool:
 
 
 def point_in_multipolygon(lng: float, lat: float, geometry: dict) -> bool:
-    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    polygons = (
+        geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    )
     for polygon in polygons:
         outer, holes = polygon[0], polygon[1:]
-        if point_in_polygon(lng, lat, outer) and not any(point_in_polygon(lng, lat, h) for h in holes):
+        if point_in_polygon(lng, lat, outer) and not any(
+            point_in_polygon(lng, lat, h) for h in holes
+        ):
             return True
     return False
 

@@ -50,22 +50,30 @@ class Region(models.Model):
     prefix match and needs no recursive query.
     """
 
-    code = models.CharField(_("division code"), max_length=15, unique=True,
-                            validators=[division_code_validator])
+    code = models.CharField(
+        _("division code"), max_length=15, unique=True, validators=[division_code_validator]
+    )
     name = models.CharField(_("name"), max_length=60)
     level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), on_delete=models.PROTECT, null=True, blank=True,
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="children",
     )
     # Coordinates are GCJ-02 (the datum of the county outline we ship); GPS input
     # (WGS-84) is converted on entry. See docs/architecture.md.
-    latitude = models.DecimalField(_("latitude (GCJ-02)"), max_digits=9, decimal_places=6,
-                                   null=True, blank=True)
-    longitude = models.DecimalField(_("longitude (GCJ-02)"), max_digits=9, decimal_places=6,
-                                    null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude (GCJ-02)"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude (GCJ-02)"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     location_is_approximate = models.BooleanField(
-        _("location is approximate"), default=True,
+        _("location is approximate"),
+        default=True,
         help_text=_("No official boundaries exist below county level; points are representative."),
     )
 
@@ -122,14 +130,21 @@ class Region(models.Model):
         if expected_parent is None:
             return
         if self.parent is None or self.parent.level != expected_parent:
-            raise ValidationError({"parent": _("A %(level)s must sit under a %(parent)s.") % {
-                "level": RegionLevel(self.level).label,
-                "parent": RegionLevel(expected_parent).label,
-            }})
+            raise ValidationError(
+                {
+                    "parent": _("A %(level)s must sit under a %(parent)s.")
+                    % {
+                        "level": RegionLevel(self.level).label,
+                        "parent": RegionLevel(expected_parent).label,
+                    }
+                }
+            )
         if not self.code.startswith(self.parent.prefix):
             raise ValidationError(
-                {"code": _("The code must start with the parent's code %(prefix)s.")
-                 % {"prefix": self.parent.prefix}}
+                {
+                    "code": _("The code must start with the parent's code %(prefix)s.")
+                    % {"prefix": self.parent.prefix}
+                }
             )
 
 
@@ -159,10 +174,15 @@ class Unit(models.Model):
 
     name = models.CharField(_("name"), max_length=80)
     kind = models.CharField(_("kind"), max_length=24, choices=UnitKind.choices)
-    region = models.ForeignKey(Region, verbose_name=_("area served"), on_delete=models.PROTECT,
-                               related_name="units")
-    code = models.SlugField(_("code"), max_length=40, unique=True,
-                            help_text=_("Short stable identifier, e.g. dept-scjg or 330424105-squad."))
+    region = models.ForeignKey(
+        Region, verbose_name=_("area served"), on_delete=models.PROTECT, related_name="units"
+    )
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        help_text=_("Short stable identifier, e.g. dept-scjg or 330424105-squad."),
+    )
     phone = models.CharField(_("duty phone"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -225,10 +245,12 @@ class Post(models.Model):
     """A role a person holds in a unit (岗位). One person may hold several
     (a squad officer sunk to a village is also that grid's red butler)."""
 
-    user = models.ForeignKey(User, verbose_name=_("staff member"), on_delete=models.PROTECT,
-                             related_name="posts")
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT,
-                             related_name="posts")
+    user = models.ForeignKey(
+        User, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="posts"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="posts"
+    )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
     started_on = models.DateField(_("started on"), null=True, blank=True)
@@ -241,7 +263,8 @@ class Post(models.Model):
         verbose_name_plural = _("posts")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "unit", "role"], condition=Q(is_active=True),
+                fields=["user", "unit", "role"],
+                condition=Q(is_active=True),
                 name="org_post_one_active_role_per_unit",
             ),
             # The "1+1" of a 1+1+N grid team: never two active red butlers or two
@@ -260,8 +283,10 @@ class Post(models.Model):
         allowed = ROLE_UNIT_KINDS.get(self.role, frozenset())
         if self.unit_id and self.unit.kind not in allowed:
             raise ValidationError(
-                {"role": _("A %(role)s cannot serve in a %(kind)s.")
-                 % {"role": Role(self.role).label, "kind": UnitKind(self.unit.kind).label}}
+                {
+                    "role": _("A %(role)s cannot serve in a %(kind)s.")
+                    % {"role": Role(self.role).label, "kind": UnitKind(self.unit.kind).label}
+                }
             )
 
     @property
@@ -272,8 +297,12 @@ class Post(models.Model):
 class Qualification(models.Model):
     """A certificate a person holds: 法律职业资格 or 行政执法证."""
 
-    user = models.ForeignKey(User, verbose_name=_("staff member"), on_delete=models.CASCADE,
-                             related_name="qualifications")
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("staff member"),
+        on_delete=models.CASCADE,
+        related_name="qualifications",
+    )
     kind = models.CharField(_("kind"), max_length=32, choices=QualificationKind.choices)
     number = models.CharField(_("certificate number"), max_length=40)
     issued_on = models.DateField(_("issued on"))
@@ -283,7 +312,9 @@ class Qualification(models.Model):
         verbose_name = _("qualification")
         verbose_name_plural = _("qualifications")
         constraints = [
-            models.UniqueConstraint(fields=["kind", "number"], name="org_qualification_unique_number")
+            models.UniqueConstraint(
+                fields=["kind", "number"], name="org_qualification_unique_number"
+            )
         ]
 
     def __str__(self) -> str:
@@ -293,8 +324,9 @@ class Qualification(models.Model):
 class PostHistory(HistoryEntry):
     """Who gave or ended a post, and when."""
 
-    post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.PROTECT,
-                             related_name="history")
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.PROTECT, related_name="history"
+    )
 
     class Meta(HistoryEntry.Meta):
         verbose_name = _("post history entry")

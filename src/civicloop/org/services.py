@@ -51,8 +51,9 @@ def end_post(post: Post, *, by: User, reason: str = "", ended_on=None) -> Post:
     post.is_active = False
     post.ended_on = ended_on
     post.save(update_fields=["is_active", "ended_on"])
-    PostHistory.objects.create(post=post, actor=by, action="end", from_state="active",
-                               to_state="ended", reason=reason)
+    PostHistory.objects.create(
+        post=post, actor=by, action="end", from_state="active", to_state="ended", reason=reason
+    )
     return post
 
 
@@ -69,11 +70,15 @@ def grid_team_problems(unit: Unit) -> list[str]:
         counts[role] = counts.get(role, 0) + 1
     problems = []
     if counts[Role.RED_BUTLER] != 1:
-        problems.append(str(_("needs exactly one red butler (has %(n)d)") % {"n": counts[Role.RED_BUTLER]}))
+        problems.append(
+            str(_("needs exactly one red butler (has %(n)d)") % {"n": counts[Role.RED_BUTLER]})
+        )
     if counts[Role.PROFESSIONAL_GRID_WORKER] != 1:
         problems.append(
-            str(_("needs exactly one professional grid worker (has %(n)d)")
-                % {"n": counts[Role.PROFESSIONAL_GRID_WORKER]})
+            str(
+                _("needs exactly one professional grid worker (has %(n)d)")
+                % {"n": counts[Role.PROFESSIONAL_GRID_WORKER]}
+            )
         )
     return problems
 
@@ -105,11 +110,20 @@ def set_grid_team(
     for post in unit.posts.active():
         post.is_active = False
         post.save(update_fields=["is_active"])
-        PostHistory.objects.create(post=post, actor=by, action="end", from_state="active",
-                                   to_state="ended", reason="grid team replaced")
+        PostHistory.objects.create(
+            post=post,
+            actor=by,
+            action="end",
+            from_state="active",
+            to_state="ended",
+            reason="grid team replaced",
+        )
     created = []
-    for user, role in [(red_butler, Role.RED_BUTLER), (professional, Role.PROFESSIONAL_GRID_WORKER),
-                       *others]:
+    for user, role in [
+        (red_butler, Role.RED_BUTLER),
+        (professional, Role.PROFESSIONAL_GRID_WORKER),
+        *others,
+    ]:
         post = Post.objects.create(user=user, unit=unit, role=role)
         PostHistory.objects.create(post=post, actor=by, action="assign", to_state="active")
         created.append(post)
@@ -146,9 +160,9 @@ def resolve_location(
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
             raise InvalidInput(_("The coordinates are not valid."), field="latitude")
         grids = list(
-            Region.objects.filter(level__in=[RegionLevel.GRID, RegionLevel.VILLAGE],
-                                  latitude__isnull=False)
-            .only("code", "level", "latitude", "longitude")
+            Region.objects.filter(
+                level__in=[RegionLevel.GRID, RegionLevel.VILLAGE], latitude__isnull=False
+            ).only("code", "level", "latitude", "longitude")
         )
         if grids:
             nearest = min(
@@ -158,9 +172,13 @@ def resolve_location(
                     g.level != RegionLevel.GRID,
                 ),
             )
-            if distance_m(longitude, latitude, float(nearest.longitude), float(nearest.latitude)) > 20000:
+            if (
+                distance_m(longitude, latitude, float(nearest.longitude), float(nearest.latitude))
+                > 20000
+            ):
                 raise InvalidInput(
-                    _("The point is more than 20 km from any grid of this county."), field="latitude"
+                    _("The point is more than 20 km from any grid of this county."),
+                    field="latitude",
                 )
             return Region.objects.get(pk=nearest.pk)
     if address:
@@ -172,7 +190,9 @@ def resolve_location(
             if town.name in address:
                 return town
     raise InvalidInput(
-        _("Cannot tell where this is: choose a grid or village, give a map point, "
-          "or write the village or town in the address."),
+        _(
+            "Cannot tell where this is: choose a grid or village, give a map point, "
+            "or write the village or town in the address."
+        ),
         field="region",
     )

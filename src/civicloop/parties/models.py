@@ -33,7 +33,9 @@ class PartyQuerySet(models.QuerySet):
         text = (text or "").strip()
         if not text:
             return self
-        return self.filter(Q(name__icontains=text) | Q(id_number=text.upper()) | Q(credit_code=text.upper()))
+        return self.filter(
+            Q(name__icontains=text) | Q(id_number=text.upper()) | Q(credit_code=text.upper())
+        )
 
     def visible_to(self, user) -> PartyQuerySet:
         """Staff who may see a case may see its parties; everyone sees the parties they
@@ -53,19 +55,38 @@ class Party(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=PartyKind.choices)
     name = models.CharField(_("name"), max_length=120)
     id_number = models.CharField(
-        _("resident ID number"), max_length=18, blank=True,
-        help_text=_("People: the 18-character resident ID number (GB 11643, check digit validated)."))
+        _("resident ID number"),
+        max_length=18,
+        blank=True,
+        help_text=_(
+            "People: the 18-character resident ID number (GB 11643, check digit validated)."
+        ),
+    )
     credit_code = models.CharField(
-        _("unified social credit code"), max_length=18, blank=True,
-        help_text=_("Organisations: the 18-character code (GB 32100-2015, check character validated)."))
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        help_text=_(
+            "Organisations: the 18-character code (GB 32100-2015, check character validated)."
+        ),
+    )
     legal_representative = models.CharField(
-        _("legal representative"), max_length=60, blank=True,
-        help_text=_("Organisations: the legal representative or person in charge."))
+        _("legal representative"),
+        max_length=60,
+        blank=True,
+        help_text=_("Organisations: the legal representative or person in charge."),
+    )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
-                                   on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = PartyQuerySet.as_manager()
@@ -75,15 +96,22 @@ class Party(models.Model):
         verbose_name_plural = _("parties")
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["id_number"], condition=~Q(id_number=""),
-                                    name="parties_party_unique_id_number"),
-            models.UniqueConstraint(fields=["credit_code"], condition=~Q(credit_code=""),
-                                    name="parties_party_unique_credit_code"),
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=~Q(id_number=""),
+                name="parties_party_unique_id_number",
+            ),
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=~Q(credit_code=""),
+                name="parties_party_unique_credit_code",
+            ),
             # A person has an ID number and no credit code; an organisation the reverse.
             models.CheckConstraint(
                 condition=(Q(kind=PartyKind.PERSON) & ~Q(id_number="") & Q(credit_code=""))
                 | (Q(kind=PartyKind.ORGANISATION) & ~Q(credit_code="") & Q(id_number="")),
-                name="parties_party_identifier_matches_kind"),
+                name="parties_party_identifier_matches_kind",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -106,23 +134,40 @@ class Party(models.Model):
     def masked(self) -> dict[str, str]:
         """Every field as shown without a logged reveal (脱敏)."""
         if self.is_person:
-            return {"name": mask_name(self.name), "id_number": mask_id_number(self.id_number),
-                    "credit_code": "", "legal_representative": "",
-                    "phone": mask_phone(self.phone), "address": mask_address(self.address)}
-        return {"name": self.name, "id_number": "", "credit_code": self.credit_code,
-                "legal_representative": mask_name(self.legal_representative),
-                "phone": mask_phone(self.phone), "address": self.address}
+            return {
+                "name": mask_name(self.name),
+                "id_number": mask_id_number(self.id_number),
+                "credit_code": "",
+                "legal_representative": "",
+                "phone": mask_phone(self.phone),
+                "address": mask_address(self.address),
+            }
+        return {
+            "name": self.name,
+            "id_number": "",
+            "credit_code": self.credit_code,
+            "legal_representative": mask_name(self.legal_representative),
+            "phone": mask_phone(self.phone),
+            "address": self.address,
+        }
 
     def unmasked(self) -> dict[str, str]:
-        return {"name": self.name, "id_number": self.id_number, "credit_code": self.credit_code,
-                "legal_representative": self.legal_representative, "phone": self.phone,
-                "address": self.address}
+        return {
+            "name": self.name,
+            "id_number": self.id_number,
+            "credit_code": self.credit_code,
+            "legal_representative": self.legal_representative,
+            "phone": self.phone,
+            "address": self.address,
+        }
 
 
 class PartyHistory(HistoryEntry):
     """Every change to a party's record (created, details corrected)."""
 
-    party = models.ForeignKey(Party, verbose_name=_("party"), on_delete=models.PROTECT, related_name="history")
+    party = models.ForeignKey(
+        Party, verbose_name=_("party"), on_delete=models.PROTECT, related_name="history"
+    )
 
     class Meta(HistoryEntry.Meta):
         verbose_name = _("party history entry")

@@ -22,7 +22,9 @@ def may_record_parties(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return any(p.role in OFFICER_ROLES and p.unit.kind in CASE_UNIT_KINDS for p in user.cached_posts())
+    return any(
+        p.role in OFFICER_ROLES and p.unit.kind in CASE_UNIT_KINDS for p in user.cached_posts()
+    )
 
 
 def may_reveal(user, party) -> bool:
@@ -33,8 +35,12 @@ def may_reveal(user, party) -> bool:
         return False
     if party.created_by_id is not None and party.created_by_id == user.pk:
         return True
-    cases = Case.objects.visible_to(user).filter(party_links__party=party).select_related(
-        "handling_unit__region").distinct()
+    cases = (
+        Case.objects.visible_to(user)
+        .filter(party_links__party=party)
+        .select_related("handling_unit__region")
+        .distinct()
+    )
     return any(capacities(user, case) & CONTACT_CAPACITIES for case in cases)
 
 

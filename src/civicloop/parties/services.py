@@ -49,8 +49,9 @@ def clean_party_data(data: PartyData) -> dict[str, str]:
     cleaned = {
         "kind": data.kind,
         "name": _text(data.name, field="name", max_length=120, required=True),
-        "legal_representative": _text(data.legal_representative, field="legal_representative",
-                                      max_length=60),
+        "legal_representative": _text(
+            data.legal_representative, field="legal_representative", max_length=60
+        ),
         "address": _text(data.address, field="address", max_length=200),
         "id_number": "",
         "credit_code": "",
@@ -62,26 +63,39 @@ def clean_party_data(data: PartyData) -> dict[str, str]:
     if data.kind == PartyKind.PERSON:
         id_number = (data.id_number or "").strip().upper()
         if not id_number:
-            raise InvalidInput(_("A person is identified by the resident ID number."), field="id_number")
+            raise InvalidInput(
+                _("A person is identified by the resident ID number."), field="id_number"
+            )
         if not is_valid_id_number(id_number):
-            raise InvalidInput(_("The ID number is not valid (18 characters, check digit)."), field="id_number")
+            raise InvalidInput(
+                _("The ID number is not valid (18 characters, check digit)."), field="id_number"
+            )
         if data.credit_code:
-            raise InvalidInput(_("A person has no unified social credit code; choose “organisation”."),
-                               field="credit_code")
+            raise InvalidInput(
+                _("A person has no unified social credit code; choose “organisation”."),
+                field="credit_code",
+            )
         cleaned["id_number"] = id_number
         cleaned["legal_representative"] = ""
     else:
         code = normalise_credit_code(data.credit_code)
         if not code:
-            raise InvalidInput(_("An organisation is identified by its unified social credit code."),
-                               field="credit_code")
+            raise InvalidInput(
+                _("An organisation is identified by its unified social credit code."),
+                field="credit_code",
+            )
         if not is_valid_credit_code(code):
             raise InvalidInput(
-                _("The unified social credit code is not valid (18 characters, GB 32100-2015 check "
-                  "character)."), field="credit_code")
+                _(
+                    "The unified social credit code is not valid (18 characters, GB 32100-2015 check "
+                    "character)."
+                ),
+                field="credit_code",
+            )
         if data.id_number:
-            raise InvalidInput(_("An organisation has no resident ID number; choose “person”."),
-                               field="id_number")
+            raise InvalidInput(
+                _("An organisation has no resident ID number; choose “person”."), field="id_number"
+            )
         cleaned["credit_code"] = code
     return cleaned
 
@@ -107,16 +121,24 @@ def create_party(*, by, data: PartyData) -> Party:
     _check_may_record(by)
     cleaned = clean_party_data(data)
     if _existing(cleaned) is not None:
-        raise InvalidInput(_("A party with this identifier is already recorded; use it."),
-                           field=_identifier_field(cleaned["kind"]))
+        raise InvalidInput(
+            _("A party with this identifier is already recorded; use it."),
+            field=_identifier_field(cleaned["kind"]),
+        )
     try:
         with transaction.atomic():
             party = Party.objects.create(created_by=by, **cleaned)
     except IntegrityError as exc:  # a concurrent request recorded it first
-        raise InvalidInput(_("A party with this identifier is already recorded; use it."),
-                           field=_identifier_field(cleaned["kind"])) from exc
-    PartyHistory.objects.create(party=party, actor=by, action="create",
-                                details={"kind": party.kind, "fields": [f for f in FIELDS if cleaned.get(f)]})
+        raise InvalidInput(
+            _("A party with this identifier is already recorded; use it."),
+            field=_identifier_field(cleaned["kind"]),
+        ) from exc
+    PartyHistory.objects.create(
+        party=party,
+        actor=by,
+        action="create",
+        details={"kind": party.kind, "fields": [f for f in FIELDS if cleaned.get(f)]},
+    )
     return party
 
 
@@ -130,8 +152,12 @@ def find_or_create_party(*, by, data: PartyData) -> tuple[Party, bool]:
     if party is not None:
         if party.name != cleaned["name"]:
             raise InvalidInput(
-                _("This identifier is recorded under another name; check the identifier or correct "
-                  "the party's record first."), field="name")
+                _(
+                    "This identifier is recorded under another name; check the identifier or correct "
+                    "the party's record first."
+                ),
+                field="name",
+            )
         return party, False
     return create_party(by=by, data=data), True
 
@@ -147,28 +173,40 @@ def correct_party(party: Party, *, by, data: PartyData, reason: str) -> Party:
         raise InvalidInput(_("Please give a reason."), field="reason")
     cleaned = clean_party_data(data)
     if cleaned["kind"] != party.kind:
-        raise InvalidInput(_("A person cannot become an organisation or the reverse; record a new party."),
-                           field="kind")
+        raise InvalidInput(
+            _("A person cannot become an organisation or the reverse; record a new party."),
+            field="kind",
+        )
     other = _existing(cleaned)
     if other is not None and other.pk != party.pk:
-        raise InvalidInput(_("A party with this identifier is already recorded; use it."),
-                           field=_identifier_field(cleaned["kind"]))
+        raise InvalidInput(
+            _("A party with this identifier is already recorded; use it."),
+            field=_identifier_field(cleaned["kind"]),
+        )
     changed = [f for f in FIELDS if getattr(party, f) != cleaned[f]]
     if not changed:
         raise InvalidInput(_("Nothing was changed."))
     for name in changed:
         setattr(party, name, cleaned[name])
     party.save()
-    PartyHistory.objects.create(party=party, actor=by, action="correct", reason=reason,
-                                details={"fields": changed})
+    PartyHistory.objects.create(
+        party=party, actor=by, action="correct", reason=reason, details={"fields": changed}
+    )
     return party
 
 
-def reveal_party(party: Party, *, by, channel: str, ip_address: str | None = None) -> dict[str, str]:
+def reveal_party(
+    party: Party, *, by, channel: str, ip_address: str | None = None
+) -> dict[str, str]:
     """The party's unmasked details, for those who must reach the party; every view is logged."""
     if not may_reveal(by, party):
         raise NotPermitted(_("Your role does not allow you to see the party's full details."))
     fields = party.unmasked()
-    record_personal_data_access(user=by, subject=party, fields=[k for k, v in fields.items() if v],
-                                channel=channel, ip_address=ip_address)
+    record_personal_data_access(
+        user=by,
+        subject=party,
+        fields=[k for k, v in fields.items() if v],
+        channel=channel,
+        ip_address=ip_address,
+    )
     return fields

@@ -29,20 +29,37 @@ def party_list(request):
     q = request.GET.get("q", "")
     parties = scoped_parties(request.user).search(q).order_by("name", "id")
     page = Paginator(parties, 25).get_page(request.GET.get("page"))
-    return render(request, "parties/party_list.html", {"page_obj": page, "parties": page.object_list, "q": q,
-                                                       "query": f"q={q}" if q else ""})
+    return render(
+        request,
+        "parties/party_list.html",
+        {"page_obj": page, "parties": page.object_list, "q": q, "query": f"q={q}" if q else ""},
+    )
 
 
 def _detail(request, party: Party, *, revealed: dict | None = None, status: int = 200):
     from civicloop.cases.models import Case
 
-    cases = Case.objects.visible_to(request.user).filter(party_links__party=party).distinct().select_related(
-        "handling_unit").order_by("-filed_at")
-    return render(request, "parties/party_detail.html", {
-        "party": party, "shown": revealed or party.masked(), "revealed": revealed is not None,
-        "may_reveal": may_reveal(request.user, party), "may_correct": may_correct(request.user, party),
-        "cases": cases, "history": party.history.select_related("actor"),
-    }, status=status)
+    cases = (
+        Case.objects.visible_to(request.user)
+        .filter(party_links__party=party)
+        .distinct()
+        .select_related("handling_unit")
+        .order_by("-filed_at")
+    )
+    return render(
+        request,
+        "parties/party_detail.html",
+        {
+            "party": party,
+            "shown": revealed or party.masked(),
+            "revealed": revealed is not None,
+            "may_reveal": may_reveal(request.user, party),
+            "may_correct": may_correct(request.user, party),
+            "cases": cases,
+            "history": party.history.select_related("actor"),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -56,7 +73,9 @@ def party_reveal(request, pk):
     """The full details, for those who must reach the party; each view is logged."""
     party = get_object_or_404(scoped_parties(request.user), pk=pk)
     try:
-        revealed = services.reveal_party(party, by=request.user, channel="web", ip_address=client_ip(request))
+        revealed = services.reveal_party(
+            party, by=request.user, channel="web", ip_address=client_ip(request)
+        )
     except NotPermitted as exc:
         return forbidden(request, exc.message)
     response = _detail(request, party, revealed=revealed)
@@ -68,7 +87,9 @@ def party_reveal(request, pk):
 def party_correct(request, pk):
     party = get_object_or_404(scoped_parties(request.user), pk=pk)
     if not may_correct(request.user, party):
-        return forbidden(request, _("Only those handling this party's cases may correct its details."))
+        return forbidden(
+            request, _("Only those handling this party's cases may correct its details.")
+        )
     status = 200
     if request.method == "POST":
         form = CorrectPartyForm(request.POST)
@@ -76,10 +97,20 @@ def party_correct(request, pk):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.correct_party(party, by=request.user, reason=data["reason"], data=services.PartyData(
-                    kind=data["kind"], name=data["name"], id_number=data["id_number"],
-                    credit_code=data["credit_code"], legal_representative=data["legal_representative"],
-                    phone=data["phone"], address=data["address"]))
+                services.correct_party(
+                    party,
+                    by=request.user,
+                    reason=data["reason"],
+                    data=services.PartyData(
+                        kind=data["kind"],
+                        name=data["name"],
+                        id_number=data["id_number"],
+                        credit_code=data["credit_code"],
+                        legal_representative=data["legal_representative"],
+                        phone=data["phone"],
+                        address=data["address"],
+                    ),
+                )
             except NotPermitted as exc:
                 return forbidden(request, exc.message)
             except DomainError as exc:

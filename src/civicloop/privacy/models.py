@@ -13,8 +13,12 @@ from civicloop.core.history import AppendOnlyQuerySet
 class PersonalDataAccess(models.Model):
     """One unmasked view of personal data (查看完整个人信息记录). Append-only."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("viewed by"),
-                             on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("viewed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.CharField(max_length=40)

@@ -5,8 +5,9 @@ from django.contrib.contenttypes.models import ContentType
 from .models import PersonalDataAccess
 
 
-def record_personal_data_access(*, user, subject, fields: list[str], channel: str,
-                                ip_address: str | None = None) -> PersonalDataAccess:
+def record_personal_data_access(
+    *, user, subject, fields: list[str], channel: str, ip_address: str | None = None
+) -> PersonalDataAccess:
     return PersonalDataAccess.objects.create(
         user=user,
         content_type=ContentType.objects.get_for_model(subject),

@@ -10,12 +10,31 @@ from .models import RouterModel, RoutingSuggestion
 
 @admin.register(RouterModel)
 class RouterModelAdmin(admin.ModelAdmin):
-    list_display = ["version", "source", "source_detail", "trained_at", "n_samples", "macro_f1",
-                    "is_active"]
+    list_display = [
+        "version",
+        "source",
+        "source_detail",
+        "trained_at",
+        "n_samples",
+        "macro_f1",
+        "is_active",
+    ]
     list_filter = ["source", "is_active"]
-    readonly_fields = ["version", "source", "source_detail", "trained_at", "trained_by", "labels",
-                       "label_counts", "n_samples", "metrics", "recipe", "training_seconds",
-                       "sklearn_version", "data_sha256"]
+    readonly_fields = [
+        "version",
+        "source",
+        "source_detail",
+        "trained_at",
+        "trained_by",
+        "labels",
+        "label_counts",
+        "n_samples",
+        "metrics",
+        "recipe",
+        "training_seconds",
+        "sklearn_version",
+        "data_sha256",
+    ]
     fields = ["is_active", *readonly_fields]
     actions = ["activate", "deactivate"]
 
@@ -38,12 +57,30 @@ class RouterModelAdmin(admin.ModelAdmin):
 
 @admin.register(RoutingSuggestion)
 class RoutingSuggestionAdmin(admin.ModelAdmin):
-    list_display = ["event", "label", "category", "department_name", "confidence", "model", "created_at"]
+    list_display = [
+        "event",
+        "label",
+        "category",
+        "department_name",
+        "confidence",
+        "model",
+        "created_at",
+    ]
     list_filter = ["model", "label"]
     list_select_related = ["event", "category", "model"]
     search_fields = ["event__number", "label"]
-    readonly_fields = ["event", "model", "label", "category", "department", "department_name",
-                       "confidence", "alternatives", "created_at", "shown_to"]
+    readonly_fields = [
+        "event",
+        "model",
+        "label",
+        "category",
+        "department",
+        "department_name",
+        "confidence",
+        "alternatives",
+        "created_at",
+        "shown_to",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -72,12 +72,16 @@ def read_messages(path: Path | str, *, need_label: bool = False) -> MessageTable
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise CsvProblem(_("Cannot read %(path)s: %(error)s") % {"path": path, "error": exc.strerror}) from exc
+        raise CsvProblem(
+            _("Cannot read %(path)s: %(error)s") % {"path": path, "error": exc.strerror}
+        ) from exc
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 ("Unicode text" in Excel)
         raise CsvProblem(_("The file is neither UTF-8 nor GB18030 text; save it as CSV UTF-8."))
     if b"\x00" in raw[:4096]:
-        raise CsvProblem(_("%(path)s is not a CSV text file (is it an Excel workbook? Save it as CSV UTF-8).")
-                         % {"path": path})
+        raise CsvProblem(
+            _("%(path)s is not a CSV text file (is it an Excel workbook? Save it as CSV UTF-8).")
+            % {"path": path}
+        )
     content, encoding = decode(raw)
     if not content.strip():
         raise CsvProblem(_("%(path)s is empty.") % {"path": path})
@@ -86,22 +90,32 @@ def read_messages(path: Path | str, *, need_label: bool = False) -> MessageTable
         reader = csv.DictReader(io.StringIO(content, newline=""))
         columns = [c.strip() for c in (reader.fieldnames or [])]
         reader.fieldnames = columns
-        rows = [{k: (v or "")[:MAX_CELL] for k, v in row.items() if k is not None} for row in reader]
+        rows = [
+            {k: (v or "")[:MAX_CELL] for k, v in row.items() if k is not None} for row in reader
+        ]
     except csv.Error as exc:
-        raise CsvProblem(_("%(path)s is not a valid CSV file: %(error)s") % {"path": path, "error": exc}) from exc
+        raise CsvProblem(
+            _("%(path)s is not a valid CSV file: %(error)s") % {"path": path, "error": exc}
+        ) from exc
     required = [*TEXT_COLUMNS, LABEL_COLUMN] if need_label else list(TEXT_COLUMNS)
     missing = [c for c in required if c not in columns]
     if missing:
-        raise CsvProblem(_("%(path)s lacks the column(s) %(missing)s; it has: %(columns)s.") % {
-            "path": path, "missing": "、".join(missing), "columns": "、".join(columns) or "—"})
+        raise CsvProblem(
+            _("%(path)s lacks the column(s) %(missing)s; it has: %(columns)s.")
+            % {"path": path, "missing": "、".join(missing), "columns": "、".join(columns) or "—"}
+        )
     rows = [r for r in rows if any((r.get(c) or "").strip() for c in TEXT_COLUMNS)]
     if not rows:
         raise CsvProblem(_("%(path)s has no rows with a subject or details.") % {"path": path})
     if need_label:
-        unlabelled = [i for i, r in enumerate(rows, start=2) if not (r.get(LABEL_COLUMN) or "").strip()]
+        unlabelled = [
+            i for i, r in enumerate(rows, start=2) if not (r.get(LABEL_COLUMN) or "").strip()
+        ]
         if unlabelled:
-            raise CsvProblem(_("%(path)s: rows without a label in column %(column)s (first: line %(line)s).")
-                             % {"path": path, "column": LABEL_COLUMN, "line": unlabelled[0]})
+            raise CsvProblem(
+                _("%(path)s: rows without a label in column %(column)s (first: line %(line)s).")
+                % {"path": path, "column": LABEL_COLUMN, "line": unlabelled[0]}
+            )
     return MessageTable(path=path, encoding=encoding, columns=columns, rows=rows)
 
 

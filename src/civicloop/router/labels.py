@@ -79,13 +79,24 @@ class Resolver:
         category = self.categories.get(label)
         if category is not None:
             department = category.department
-            return Resolution(label=label, name=category.name, category=category, department=department,
-                              department_code=department.code if department else "",
-                              department_name=department.name if department else "")
+            return Resolution(
+                label=label,
+                name=category.name,
+                category=category,
+                department=department,
+                department_code=department.code if department else "",
+                department_name=department.name if department else "",
+            )
         route = label_routes().get(label)
         if route is None:
-            return Resolution(label=label, name=label, category=None, department=None,
-                              department_code="", department_name="")
+            return Resolution(
+                label=label,
+                name=label,
+                category=None,
+                department=None,
+                department_code="",
+                department_name="",
+            )
         category = self.categories.get(route.category_code) if route.category_code else None
         if category is not None and not category.is_active:
             category = None
@@ -93,7 +104,10 @@ class Resolver:
         if department is None and category is not None and not route.department_code:
             department = category.department
         return Resolution(
-            label=label, name=label, category=category, department=department,
+            label=label,
+            name=label,
+            category=category,
+            department=department,
             department_code=department.code if department else route.department_code,
             department_name=department.name if department else route.department_name,
         )

@@ -61,10 +61,17 @@ class Recipe:
 
 # The expected baseline: TF-IDF over jieba words and character n-grams, logistic
 # regression with scikit-learn's defaults.
-BASELINE = Recipe("baseline: jieba words + char 1-3 grams, logistic regression (defaults)", C=1.0,
-                  class_weight=None)
-BEST = Recipe("jieba words + char 1-3 grams, calibrated linear SVM (C=0.5), taxonomy texts",
-              classifier="svm", C=0.5, taxonomy_weight=1.0)
+BASELINE = Recipe(
+    "baseline: jieba words + char 1-3 grams, logistic regression (defaults)",
+    C=1.0,
+    class_weight=None,
+)
+BEST = Recipe(
+    "jieba words + char 1-3 grams, calibrated linear SVM (C=0.5), taxonomy texts",
+    classifier="svm",
+    C=0.5,
+    taxonomy_weight=1.0,
+)
 
 
 @dataclass
@@ -85,11 +92,16 @@ class Corpus:
         return len(self.texts)
 
     def subset(self, index) -> Corpus:
-        return Corpus([self.texts[i] for i in index], [self.labels[i] for i in index],
-                      [self.weights[i] for i in index])
+        return Corpus(
+            [self.texts[i] for i in index],
+            [self.labels[i] for i in index],
+            [self.weights[i] for i in index],
+        )
 
     def __add__(self, other: Corpus) -> Corpus:
-        return Corpus(self.texts + other.texts, self.labels + other.labels, self.weights + other.weights)
+        return Corpus(
+            self.texts + other.texts, self.labels + other.labels, self.weights + other.weights
+        )
 
     def counts(self) -> Counter:
         return Counter(self.labels)
@@ -102,27 +114,60 @@ def _chars(texts):
 def build_pipeline(recipe: Recipe) -> Pipeline:
     parts = []
     if recipe.word:
-        parts.append(("words", TfidfVectorizer(analyzer=textmod.words, ngram_range=(1, 1),
-                                               sublinear_tf=True, min_df=1)
-                      if recipe.word_ngrams == (1, 1) else
-                      Pipeline([("join", FunctionTransformer(_joined_words)),
-                                ("tfidf", TfidfVectorizer(analyzer="word", token_pattern=r"\S+",
-                                                          ngram_range=recipe.word_ngrams,
-                                                          sublinear_tf=True))])))
+        parts.append(
+            (
+                "words",
+                TfidfVectorizer(
+                    analyzer=textmod.words, ngram_range=(1, 1), sublinear_tf=True, min_df=1
+                )
+                if recipe.word_ngrams == (1, 1)
+                else Pipeline(
+                    [
+                        ("join", FunctionTransformer(_joined_words)),
+                        (
+                            "tfidf",
+                            TfidfVectorizer(
+                                analyzer="word",
+                                token_pattern=r"\S+",
+                                ngram_range=recipe.word_ngrams,
+                                sublinear_tf=True,
+                            ),
+                        ),
+                    ]
+                ),
+            )
+        )
     if recipe.char:
-        parts.append(("chars", Pipeline([
-            ("strip", FunctionTransformer(_chars)),
-            ("tfidf", TfidfVectorizer(analyzer="char", ngram_range=recipe.char_ngrams,
-                                      sublinear_tf=True, min_df=2, max_features=200_000)),
-        ])))
+        parts.append(
+            (
+                "chars",
+                Pipeline(
+                    [
+                        ("strip", FunctionTransformer(_chars)),
+                        (
+                            "tfidf",
+                            TfidfVectorizer(
+                                analyzer="char",
+                                ngram_range=recipe.char_ngrams,
+                                sublinear_tf=True,
+                                min_df=2,
+                                max_features=200_000,
+                            ),
+                        ),
+                    ]
+                ),
+            )
+        )
     if not parts:
         raise ValueError("a recipe needs word or character features")
     if recipe.classifier == "svm":
-        clf = CalibratedClassifierCV(LinearSVC(C=recipe.C, class_weight=recipe.class_weight,
-                                               random_state=SEED), cv=3)
+        clf = CalibratedClassifierCV(
+            LinearSVC(C=recipe.C, class_weight=recipe.class_weight, random_state=SEED), cv=3
+        )
     else:
-        clf = LogisticRegression(C=recipe.C, class_weight=recipe.class_weight, max_iter=3000,
-                                 random_state=SEED)
+        clf = LogisticRegression(
+            C=recipe.C, class_weight=recipe.class_weight, max_iter=3000, random_state=SEED
+        )
     return Pipeline([("features", FeatureUnion(parts)), ("clf", clf)])
 
 
@@ -138,8 +183,13 @@ def _check(corpus: Corpus) -> None:
         raise TrainingError(_("At least four texts are needed."))
 
 
-def fit(recipe: Recipe, corpus: Corpus, *, weak: Corpus | None = None,
-        unlabelled: list[str] | None = None) -> Pipeline:
+def fit(
+    recipe: Recipe,
+    corpus: Corpus,
+    *,
+    weak: Corpus | None = None,
+    unlabelled: list[str] | None = None,
+) -> Pipeline:
     """Fit the recipe on ``corpus`` (+ ``weak`` texts of known labels, weighted, and
     self-training on ``unlabelled`` texts when the recipe asks for it)."""
     _check(corpus)
@@ -157,8 +207,11 @@ def fit(recipe: Recipe, corpus: Corpus, *, weak: Corpus | None = None,
         confident = np.flatnonzero(proba.max(axis=1) >= recipe.self_training)
         if len(confident):
             classes = pipeline.classes_
-            pseudo = Corpus([unlabelled[i] for i in confident], [str(classes[best[i]]) for i in confident],
-                            [recipe.self_training_weight] * len(confident))
+            pseudo = Corpus(
+                [unlabelled[i] for i in confident],
+                [str(classes[best[i]]) for i in confident],
+                [recipe.self_training_weight] * len(confident),
+            )
             pipeline = build_pipeline(recipe)
             _fit(pipeline, data + pseudo, recipe)
     return pipeline
@@ -170,8 +223,11 @@ def _fit(pipeline: Pipeline, data: Corpus, recipe: Recipe) -> None:
         # histories (and their cross-validation folds) may have fewer.
         rarest = min(data.counts().values())
         if rarest < 2:
-            pipeline.set_params(clf=LogisticRegression(C=10.0, class_weight=recipe.class_weight,
-                                                       max_iter=3000, random_state=SEED))
+            pipeline.set_params(
+                clf=LogisticRegression(
+                    C=10.0, class_weight=recipe.class_weight, max_iter=3000, random_state=SEED
+                )
+            )
         elif rarest < 3:
             pipeline.set_params(clf__cv=rarest)
     if recipe.char and len(data) < 50:
@@ -210,8 +266,15 @@ def folds_for(corpus: Corpus, wanted: int = 5) -> int:
     return max(0, min(wanted, rarest))
 
 
-def cross_validate(recipe: Recipe, corpus: Corpus, *, folds: int = 5, weak: Corpus | None = None,
-                   unlabelled: list[str] | None = None, seed: int = SEED) -> dict:
+def cross_validate(
+    recipe: Recipe,
+    corpus: Corpus,
+    *,
+    folds: int = 5,
+    weak: Corpus | None = None,
+    unlabelled: list[str] | None = None,
+    seed: int = SEED,
+) -> dict:
     """Stratified k-fold cross-validation; extra texts (weak, unlabelled) only ever train.
 
     Returns accuracy, macro-F1, per-label precision/recall/F1/support and the
@@ -230,24 +293,38 @@ def cross_validate(recipe: Recipe, corpus: Corpus, *, folds: int = 5, weak: Corp
         for i, label in zip(test, fold_pred, strict=True):
             predicted[i] = label
         truth = [corpus.labels[i] for i in test]
-        fold_scores.append(f1_score(truth, fold_pred, labels=labels, average="macro", zero_division=0))
+        fold_scores.append(
+            f1_score(truth, fold_pred, labels=labels, average="macro", zero_division=0)
+        )
     return metrics(corpus.labels, predicted, labels=labels, folds=k, fold_macro_f1=fold_scores)
 
 
-def metrics(truth: list[str], predicted: list[str], *, labels: list[str], folds: int,
-            fold_macro_f1: list[float] | None = None) -> dict:
+def metrics(
+    truth: list[str],
+    predicted: list[str],
+    *,
+    labels: list[str],
+    folds: int,
+    fold_macro_f1: list[float] | None = None,
+) -> dict:
     precision, recall, f1, support = precision_recall_fscore_support(
-        truth, predicted, labels=labels, zero_division=0)
+        truth, predicted, labels=labels, zero_division=0
+    )
     return {
         "folds": folds,
         "n": len(truth),
         "accuracy": round(float(accuracy_score(truth, predicted)), 4),
-        "macro_f1": round(float(f1_score(truth, predicted, labels=labels, average="macro",
-                                         zero_division=0)), 4),
+        "macro_f1": round(
+            float(f1_score(truth, predicted, labels=labels, average="macro", zero_division=0)), 4
+        ),
         "macro_f1_fold_std": round(float(np.std(fold_macro_f1)), 4) if fold_macro_f1 else None,
         "per_label": {
-            label: {"precision": round(float(p), 4), "recall": round(float(r), 4),
-                    "f1": round(float(f), 4), "support": int(s)}
+            label: {
+                "precision": round(float(p), 4),
+                "recall": round(float(r), 4),
+                "f1": round(float(f), 4),
+                "support": int(s),
+            }
             for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
         },
         "labels": labels,

@@ -70,25 +70,32 @@ def ensure_starter(*, with_metrics: bool = True) -> RouterModel:
         store.remember(version, learning.fit(learning.BEST, corpus, weak=weak))
         seconds = time.monotonic() - started
         metrics = learning.cross_validate(learning.BEST, corpus, weak=weak) if with_metrics else {}
-        info = {"training_seconds": round(seconds, 2), "metrics": metrics,
-                "label_counts": dict(sorted(corpus.counts().items())), "n_samples": len(corpus),
-                "sklearn_version": sklearn.__version__}
+        info = {
+            "training_seconds": round(seconds, 2),
+            "metrics": metrics,
+            "label_counts": dict(sorted(corpus.counts().items())),
+            "n_samples": len(corpus),
+            "sklearn_version": sklearn.__version__,
+        }
         store.write_info(version, info)
     try:
         with transaction.atomic():
-            model, _created = RouterModel.objects.get_or_create(version=version, defaults=dict(
-                source=ModelSource.STARTER,
-                source_detail=datasets.STARTER_FILE.name,
-                trained_at=timezone.now(),
-                labels=sorted(info["label_counts"]),
-                label_counts=info["label_counts"],
-                n_samples=info["n_samples"],
-                metrics=info["metrics"],
-                recipe=learning.BEST.describe(),
-                training_seconds=info["training_seconds"],
-                sklearn_version=info["sklearn_version"],
-                data_sha256=datasets.file_digest(datasets.STARTER_FILE, datasets.TAXONOMY_FILE),
-            ))
+            model, _created = RouterModel.objects.get_or_create(
+                version=version,
+                defaults=dict(
+                    source=ModelSource.STARTER,
+                    source_detail=datasets.STARTER_FILE.name,
+                    trained_at=timezone.now(),
+                    labels=sorted(info["label_counts"]),
+                    label_counts=info["label_counts"],
+                    n_samples=info["n_samples"],
+                    metrics=info["metrics"],
+                    recipe=learning.BEST.describe(),
+                    training_seconds=info["training_seconds"],
+                    sklearn_version=info["sklearn_version"],
+                    data_sha256=datasets.file_digest(datasets.STARTER_FILE, datasets.TAXONOMY_FILE),
+                ),
+            )
     except IntegrityError:  # another process created it at the same moment
         model = RouterModel.objects.get(version=version)
     return model
@@ -140,7 +147,9 @@ def event_text(event: Event) -> str:
     return message_text(event.title, event.description)
 
 
-def suggest(event: Event, *, user=None, model: RouterModel | None = None) -> RoutingSuggestion | None:
+def suggest(
+    event: Event, *, user=None, model: RouterModel | None = None
+) -> RoutingSuggestion | None:
     """The routing suggestion for ``event`` (recorded): the one the active model
     already made for it, else a new one.
 
@@ -148,8 +157,12 @@ def suggest(event: Event, *, user=None, model: RouterModel | None = None) -> Rou
     that fails is logged and gives ``None``."""
     try:
         model = model or active_model()
-        existing = (RoutingSuggestion.objects.filter(event=event, model=model)
-                    .select_related("model", "category", "department").order_by("-created_at", "-id").first())
+        existing = (
+            RoutingSuggestion.objects.filter(event=event, model=model)
+            .select_related("model", "category", "department")
+            .order_by("-created_at", "-id")
+            .first()
+        )
         if existing is not None:
             return existing
         prediction = predict_texts(model, [event_text(event)])[0]
@@ -158,16 +171,26 @@ def suggest(event: Event, *, user=None, model: RouterModel | None = None) -> Rou
         alternatives = []
         for label, confidence in prediction.alternatives:
             route = resolve(label)
-            alternatives.append({
-                "label": label, "name": route.name, "confidence": confidence,
-                "category": route.category.code if route.category else None,
-                "department": route.department_code, "department_name": route.department_name,
-            })
+            alternatives.append(
+                {
+                    "label": label,
+                    "name": route.name,
+                    "confidence": confidence,
+                    "category": route.category.code if route.category else None,
+                    "department": route.department_code,
+                    "department_name": route.department_name,
+                }
+            )
         return RoutingSuggestion.objects.create(
-            event=event, model=model, label=prediction.label, category=top.category,
-            department=top.department, department_code=top.department_code,
+            event=event,
+            model=model,
+            label=prediction.label,
+            category=top.category,
+            department=top.department,
+            department_code=top.department_code,
             department_name=top.department_name,
-            confidence=prediction.confidence, alternatives=alternatives,
+            confidence=prediction.confidence,
+            alternatives=alternatives,
             shown_to=user if getattr(user, "is_authenticated", False) else None,
         )
     except Exception:
@@ -192,14 +215,22 @@ def choices_of(suggestion: RoutingSuggestion) -> list[Choice]:
     first = Choice(
         label=suggestion.label,
         name=suggestion.category.name if suggestion.category else suggestion.label,
-        confidence=suggestion.confidence, category=suggestion.category, department=department,
+        confidence=suggestion.confidence,
+        category=suggestion.category,
+        department=department,
         department_code=department.code if department else suggestion.department_code,
         department_name=department.name if department else suggestion.department_name,
     )
     rest = [
-        Choice(label=a["label"], name=a.get("name") or a["label"], confidence=a["confidence"],
-               category=categories.get(a.get("category") or ""), department=units.get(a.get("department") or ""),
-               department_code=a.get("department") or "", department_name=a.get("department_name") or "")
+        Choice(
+            label=a["label"],
+            name=a.get("name") or a["label"],
+            confidence=a["confidence"],
+            category=categories.get(a.get("category") or ""),
+            department=units.get(a.get("department") or ""),
+            department_code=a.get("department") or "",
+            department_name=a.get("department_name") or "",
+        )
         for a in suggestion.alternatives
     ]
     return [first, *rest]
@@ -212,8 +243,9 @@ def judged_events():
     """Events the dispatchers judged, with the category they chose (``Event.category``
     after judgement); void and merged events are left out."""
     judged = EventHistory.objects.filter(event=OuterRef("pk"), action="judge")
-    return (Event.objects.filter(Exists(judged), category__isnull=False)
-            .exclude(state__in=[EventState.VOIDED, EventState.MERGED]))
+    return Event.objects.filter(Exists(judged), category__isnull=False).exclude(
+        state__in=[EventState.VOIDED, EventState.MERGED]
+    )
 
 
 def history_corpus() -> Corpus:
@@ -240,27 +272,49 @@ class TrainingReport:
     starter: int = 0
 
 
-def train(corpus: Corpus, *, source: str, detail: str, weak: Corpus | None = None, by=None,
-          folds: int = 5, recipe: learning.Recipe = learning.BEST, history: int = 0,
-          starter: int = 0) -> TrainingReport:
+def train(
+    corpus: Corpus,
+    *,
+    source: str,
+    detail: str,
+    weak: Corpus | None = None,
+    by=None,
+    folds: int = 5,
+    recipe: learning.Recipe = learning.BEST,
+    history: int = 0,
+    starter: int = 0,
+) -> TrainingReport:
     """Fit, cross-validate and record a model; it becomes the newest active one."""
     corpus, dropped = _drop_rare(corpus)
     if len(corpus.counts()) < 2:
-        raise TrainingError(_("Too few texts: at least two labels with %(n)d texts each are needed.")
-                            % {"n": MIN_PER_LABEL})
+        raise TrainingError(
+            _("Too few texts: at least two labels with %(n)d texts each are needed.")
+            % {"n": MIN_PER_LABEL}
+        )
     started = time.monotonic()
     pipeline = learning.fit(recipe, corpus, weak=weak)
     seconds = time.monotonic() - started
     k = learning.folds_for(corpus, folds)
     metrics = learning.cross_validate(recipe, corpus, folds=k, weak=weak) if k >= 2 else {}
     model = RouterModel(
-        source=source, source_detail=detail[:300], trained_at=timezone.now(),
-        trained_by=by, labels=sorted(corpus.counts()), label_counts=dict(sorted(corpus.counts().items())),
-        n_samples=len(corpus), metrics=metrics, recipe=recipe.describe(),
-        training_seconds=round(seconds, 2), sklearn_version=sklearn.__version__,
+        source=source,
+        source_detail=detail[:300],
+        trained_at=timezone.now(),
+        trained_by=by,
+        labels=sorted(corpus.counts()),
+        label_counts=dict(sorted(corpus.counts().items())),
+        n_samples=len(corpus),
+        metrics=metrics,
+        recipe=recipe.describe(),
+        training_seconds=round(seconds, 2),
+        sklearn_version=sklearn.__version__,
     )
-    model.set_training_data(corpus.texts, corpus.labels, corpus.weights,
-                            weak=(weak.texts, weak.labels) if weak is not None else None)
+    model.set_training_data(
+        corpus.texts,
+        corpus.labels,
+        corpus.weights,
+        weak=(weak.texts, weak.labels) if weak is not None else None,
+    )
     # The version names the data and the recipe: the same training set gives the
     # same version (and the same cached pipeline), a different one never does.
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -289,7 +343,9 @@ def county_training_set() -> tuple[Corpus, Corpus, str, int, int]:
     refuses (the starter model is in use anyway)."""
     history = history_corpus()
     if len(history) == 0:
-        raise TrainingError(_("No judged event has a category yet; the starter model stays in use."))
+        raise TrainingError(
+            _("No judged event has a category yet; the starter model stays in use.")
+        )
     weak = datasets.taxonomy_corpus()
     weak = Corpus(weak.texts, [category_label(label) for label in weak.labels])
     if len(history) >= HISTORY_ALONE:
@@ -297,21 +353,38 @@ def county_training_set() -> tuple[Corpus, Corpus, str, int, int]:
     starter = datasets.starter_corpus()
     starter = Corpus(starter.texts, [category_label(label) for label in starter.labels])
     combined = Corpus(history.texts, history.labels, [HISTORY_WEIGHT] * len(history)) + starter
-    detail = _("%(n)d judged events + %(m)d starter messages") % {"n": len(history), "m": len(starter)}
+    detail = _("%(n)d judged events + %(m)d starter messages") % {
+        "n": len(history),
+        "m": len(starter),
+    }
     return combined, weak, detail, len(history), len(starter)
 
 
 def train_from_history(*, by=None, folds: int = 5) -> TrainingReport:
     """The county model from judged events (see :func:`county_training_set` for the rule)."""
     corpus, weak, detail, n_history, n_starter = county_training_set()
-    return train(corpus, source=ModelSource.COUNTY_HISTORY, detail=detail, weak=weak, by=by,
-                 folds=folds, history=n_history, starter=n_starter)
+    return train(
+        corpus,
+        source=ModelSource.COUNTY_HISTORY,
+        detail=detail,
+        weak=weak,
+        by=by,
+        folds=folds,
+        history=n_history,
+        starter=n_starter,
+    )
 
 
 def train_from_csv(path: Path | str, *, by=None, folds: int = 5) -> TrainingReport:
     corpus = datasets.labelled_corpus(path)
-    return train(corpus, source=ModelSource.CSV, detail=f"csv:{Path(path).name}",
-                 weak=datasets.taxonomy_corpus(), by=by, folds=folds)
+    return train(
+        corpus,
+        source=ModelSource.CSV,
+        detail=f"csv:{Path(path).name}",
+        weak=datasets.taxonomy_corpus(),
+        by=by,
+        folds=folds,
+    )
 
 
 # --- classifying files ---------------------------------------------------------------
@@ -319,8 +392,14 @@ def train_from_csv(path: Path | str, *, by=None, folds: int = 5) -> TrainingRepo
 OUTPUT_COLUMNS = ["predicted", "confidence", "department", "department_name"]
 
 
-def classify_file(in_path: Path | str, out_path: Path | str, *, model: RouterModel | None = None,
-                  batch: int = 500, bom: bool = False) -> int:
+def classify_file(
+    in_path: Path | str,
+    out_path: Path | str,
+    *,
+    model: RouterModel | None = None,
+    batch: int = 500,
+    bom: bool = False,
+) -> int:
     """Classify every row of a message CSV; write 留言编号 (when present), predicted,
     confidence, department (code) and department_name, in UTF-8 like the training file
     (with a BOM if asked, for Excel). The input is checked whole before anything is
@@ -330,7 +409,7 @@ def classify_file(in_path: Path | str, out_path: Path | str, *, model: RouterMod
     texts = table.texts()
     predictions: list[learning.Prediction] = []
     for start in range(0, len(texts), batch):
-        predictions += predict_texts(model, texts[start:start + batch])
+        predictions += predict_texts(model, texts[start : start + batch])
     resolve = Resolver()
     routes = {label: resolve(label) for label in {p.label for p in predictions}}
     has_id = datasets.ID_COLUMN in table.columns
@@ -344,8 +423,12 @@ def classify_file(in_path: Path | str, out_path: Path | str, *, model: RouterMod
             writer.writerow(columns)
             for row, prediction in zip(table.rows, predictions, strict=True):
                 route = routes[prediction.label]
-                values = [prediction.label, f"{prediction.confidence:.4f}", route.department_code,
-                          route.department_name]
+                values = [
+                    prediction.label,
+                    f"{prediction.confidence:.4f}",
+                    route.department_code,
+                    route.department_name,
+                ]
                 writer.writerow(([row.get(datasets.ID_COLUMN, "")] if has_id else []) + values)
         os.replace(tmp, out_path)
     except BaseException:
@@ -363,10 +446,15 @@ def acceptance(*, since: dt.datetime | None = None) -> list[dict]:
     suggestions = RoutingSuggestion.objects.judged().with_outcome()
     if since is not None:
         suggestions = suggestions.filter(created_at__gte=since)
-    rows = (suggestions.values("model__version")
-            .annotate(judged=Count("id"), accepted=Count("id", filter=Q(accepted=True)),
-                      with_category=Count("id", filter=Q(category__isnull=False)),
-                      department_matched=Count("id", filter=Q(department_matched=True)))
-            .order_by("model__version"))
+    rows = (
+        suggestions.values("model__version")
+        .annotate(
+            judged=Count("id"),
+            accepted=Count("id", filter=Q(accepted=True)),
+            with_category=Count("id", filter=Q(category__isnull=False)),
+            department_matched=Count("id", filter=Q(department_matched=True)),
+        )
+        .order_by("model__version")
+    )
     shown = dict(RoutingSuggestion.objects.values_list("model__version").annotate(n=Count("id")))
     return [{**row, "shown": shown.get(row["model__version"], 0)} for row in rows]

@@ -75,8 +75,10 @@ def training_set_of(model) -> tuple[Corpus, Corpus | None]:
     if data is None:
         raise LookupError(f"routing model {model.version} has no training data to rebuild from")
     weak = data.get("weak")
-    return (Corpus(data["texts"], data["labels"], data["weights"]),
-            Corpus(weak["texts"], weak["labels"]) if weak else None)
+    return (
+        Corpus(data["texts"], data["labels"], data["weights"]),
+        Corpus(weak["texts"], weak["labels"]) if weak else None,
+    )
 
 
 def remember(version: str, pipeline: Pipeline) -> None:
@@ -110,14 +112,20 @@ def pipeline_for(model) -> Pipeline:
             try:
                 pipeline = joblib.load(path)
             except Exception:  # a damaged or foreign file: fit again
-                logger.warning("cannot load %s; fitting the routing model again", path, exc_info=True)
+                logger.warning(
+                    "cannot load %s; fitting the routing model again", path, exc_info=True
+                )
                 pipeline = None
         if pipeline is None:
             started = time.monotonic()
             corpus, weak = training_set_of(model)
             pipeline = learning.fit(recipe_from(model.recipe), corpus, weak=weak)
-            logger.info("fitted routing model %s on %d texts in %.1f s", version, len(corpus),
-                        time.monotonic() - started)
+            logger.info(
+                "fitted routing model %s on %d texts in %.1f s",
+                version,
+                len(corpus),
+                time.monotonic() - started,
+            )
             remember(version, pipeline)
         else:
             _pipelines[version] = pipeline

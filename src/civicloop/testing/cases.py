@@ -39,7 +39,11 @@ def png_bytes() -> bytes:
 
 
 def local(value: dt.datetime) -> dt.datetime:
-    return timezone.make_aware(value, timezone.get_current_timezone()) if timezone.is_naive(value) else value
+    return (
+        timezone.make_aware(value, timezone.get_current_timezone())
+        if timezone.is_naive(value)
+        else value
+    )
 
 
 def at(value: dt.datetime):
@@ -51,8 +55,19 @@ def photo(name: str = "现场照片.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
 
 
-def file(cw, *, procedure: str = Procedure.ORDINARY, unit=None, by=None, handlers=None, parties=None,
-         matters=None, violation_date: dt.date | None = None, source: str = CaseSource.DIRECT, **kwargs) -> Case:
+def file(
+    cw,
+    *,
+    procedure: str = Procedure.ORDINARY,
+    unit=None,
+    by=None,
+    handlers=None,
+    parties=None,
+    matters=None,
+    violation_date: dt.date | None = None,
+    source: str = CaseSource.DIRECT,
+    **kwargs,
+) -> Case:
     """A case of 武原街道's squad on ZD-001 against the person, handled by its two certified officers."""
     unit = unit or cw.wuyuan_squad
     by = by or cw.wuyuan_officer
@@ -61,17 +76,36 @@ def file(cw, *, procedure: str = Procedure.ORDINARY, unit=None, by=None, handler
     matters = matters or [cw.town_matter]
     violation_date = violation_date or timezone.localdate()
     return services.file_case(
-        by=by, handling_unit=unit, procedure=procedure, source=source, title=kwargs.pop("title", "占道经营案"),
+        by=by,
+        handling_unit=unit,
+        procedure=procedure,
+        source=source,
+        title=kwargs.pop("title", "占道经营案"),
         facts=kwargs.pop("facts", "当事人在健康路人行道上摆摊经营水果，占用人行道约6平方米。"),
-        violation_date=violation_date, parties=parties, matters=matters, handlers=handlers, **kwargs)
+        violation_date=violation_date,
+        parties=parties,
+        matters=matters,
+        handlers=handlers,
+        **kwargs,
+    )
 
 
-def findings(outcome: str = Outcome.PENALTY, fine: Decimal | int | None = 1000, **kwargs) -> services.Findings:
-    defaults = {"facts": "经调查，当事人于健康路人行道摆摊经营，占道约6平方米，事实清楚。",
-                "reason": "初次违法，情节一般。" if outcome != Outcome.NO_PENALTY else "违法行为轻微并及时改正，没有造成危害后果。",
-                "facts_clear": True, "evidence_complete": True, "party_admits": True}
+def findings(
+    outcome: str = Outcome.PENALTY, fine: Decimal | int | None = 1000, **kwargs
+) -> services.Findings:
+    defaults = {
+        "facts": "经调查，当事人于健康路人行道摆摊经营，占道约6平方米，事实清楚。",
+        "reason": "初次违法，情节一般。"
+        if outcome != Outcome.NO_PENALTY
+        else "违法行为轻微并及时改正，没有造成危害后果。",
+        "facts_clear": True,
+        "evidence_complete": True,
+        "party_admits": True,
+    }
     defaults.update(kwargs)
-    return services.Findings(outcome=outcome, fine=Decimal(fine) if fine is not None else None, **defaults)
+    return services.Findings(
+        outcome=outcome, fine=Decimal(fine) if fine is not None else None, **defaults
+    )
 
 
 def investigate(cw, case: Case, *, by=None, evidence: int = 1) -> Case:
@@ -79,8 +113,13 @@ def investigate(cw, case: Case, *, by=None, evidence: int = 1) -> Case:
     if case.state == S.FILED:
         case = services.start_investigation(case, by=by)
     for n in range(evidence):
-        services.add_evidence(case, by=by, kind=EvidenceKind.RECORD, description=f"现场检查笔录{n + 1}",
-                              file=photo() if n == 0 else None)
+        services.add_evidence(
+            case,
+            by=by,
+            kind=EvidenceKind.RECORD,
+            description=f"现场检查笔录{n + 1}",
+            file=photo() if n == 0 else None,
+        )
     case.refresh_from_db()
     return case
 
@@ -91,16 +130,21 @@ def review_to_notice(cw, case: Case, *, reviewer=None) -> Case:
     if case.state == S.CASE_REVIEW:
         case = services.approve_case_review(case, by=cw.wuyuan_leader)
     if case.state == S.LEGAL_REVIEW:
-        services.assign_reviewers(case, by=cw.wuyuan_officer, reviewers=[reviewer or cw.legal_reviewer],
-                                  mode="single")
+        services.assign_reviewers(
+            case, by=cw.wuyuan_officer, reviewers=[reviewer or cw.legal_reviewer], mode="single"
+        )
         services.record_opinion(case, by=reviewer or cw.legal_reviewer, opinion="approve")
     case.refresh_from_db()
     return case
 
 
 def notify(cw, case: Case, *, by=None, **kwargs) -> Case:
-    services.serve_notice(case, by=by or case.handlers.get(is_lead=True).user, method=ServiceMethod.IN_PERSON,
-                          **kwargs)
+    services.serve_notice(
+        case,
+        by=by or case.handlers.get(is_lead=True).user,
+        method=ServiceMethod.IN_PERSON,
+        **kwargs,
+    )
     case.refresh_from_db()
     return case
 
@@ -108,7 +152,9 @@ def notify(cw, case: Case, *, by=None, **kwargs) -> Case:
 def to_notice(cw, case: Case, **findings_kwargs) -> Case:
     """Filed → investigated → concluded → reviewed → notified (the ordinary path)."""
     case = investigate(cw, case)
-    services.conclude_investigation(case, by=cw.wuyuan_officer, findings=findings(**findings_kwargs))
+    services.conclude_investigation(
+        case, by=cw.wuyuan_officer, findings=findings(**findings_kwargs)
+    )
     case.refresh_from_db()
     case = review_to_notice(cw, case)
     return notify(cw, case)

@@ -9,7 +9,9 @@ from collections.abc import Callable
 from django.db import connections
 
 
-def run_together(calls: list[Callable[[], object]], *, monkeypatch=None, meet_in: tuple | None = None) -> list:
+def run_together(
+    calls: list[Callable[[], object]], *, monkeypatch=None, meet_in: tuple | None = None
+) -> list:
     """Each call's result, or the exception it raised.
 
     ``meet_in=(owner, "name")`` (with ``monkeypatch``): the threads wait for each other when

@@ -13,7 +13,9 @@ class CalendarDay(models.Model):
 
     date = models.DateField(_("date"), unique=True)
     is_workday = models.BooleanField(_("is a working day"))
-    name = models.CharField(_("name"), max_length=60, blank=True, help_text=_("e.g. 春节, 调休上班"))
+    name = models.CharField(
+        _("name"), max_length=60, blank=True, help_text=_("e.g. 春节, 调休上班")
+    )
 
     class Meta:
         verbose_name = _("calendar day")

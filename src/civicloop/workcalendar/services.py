@@ -121,7 +121,9 @@ def add_working_hours(start: dt.datetime, hours: float) -> dt.datetime:
                     return begin + remaining
                 remaining -= available
                 cursor = p_end
-        cursor = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0)), tz)
+        cursor = timezone.make_aware(
+            dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0)), tz
+        )
 
 
 def working_hours_between(start: dt.datetime, end: dt.datetime) -> float:

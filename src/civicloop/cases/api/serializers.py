@@ -52,13 +52,25 @@ class CaseMatterSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="version.name")
     legal_basis = serializers.CharField(source="version.legal_basis")
     article_text = serializers.CharField(source="version.article_text")
-    fine_min = serializers.DecimalField(source="version.fine_min", max_digits=12, decimal_places=2, allow_null=True)
-    fine_max = serializers.DecimalField(source="version.fine_max", max_digits=12, decimal_places=2, allow_null=True)
+    fine_min = serializers.DecimalField(
+        source="version.fine_min", max_digits=12, decimal_places=2, allow_null=True
+    )
+    fine_max = serializers.DecimalField(
+        source="version.fine_max", max_digits=12, decimal_places=2, allow_null=True
+    )
     version_from = serializers.DateField(source="version.effective_from")
 
     class Meta:
         model = CaseMatter
-        fields = ["code", "name", "legal_basis", "article_text", "fine_min", "fine_max", "version_from"]
+        fields = [
+            "code",
+            "name",
+            "legal_basis",
+            "article_text",
+            "fine_min",
+            "fine_max",
+            "version_from",
+        ]
 
 
 class CaseHandlerSerializer(serializers.ModelSerializer):
@@ -70,12 +82,24 @@ class CaseHandlerSerializer(serializers.ModelSerializer):
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField(help_text=_("Download address of the file (same sign-in), if any."))
+    url = serializers.SerializerMethodField(
+        help_text=_("Download address of the file (same sign-in), if any.")
+    )
 
     class Meta:
         model = Evidence
-        fields = ["id", "kind", "description", "collected_on", "original_name", "content_type", "size", "sha256",
-                  "added_at", "url"]
+        fields = [
+            "id",
+            "kind",
+            "description",
+            "collected_on",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "added_at",
+            "url",
+        ]
 
     def get_url(self, item) -> str | None:
         if not item.file:
@@ -88,8 +112,20 @@ class EvidenceSerializer(serializers.ModelSerializer):
 class PriorNoticeSerializer(serializers.ModelSerializer):
     class Meta:
         model = PriorNotice
-        fields = ["id", "served_at", "method", "outcome", "fine", "confiscation", "penalties", "hearing_right",
-                  "statement_until", "hearing_request_until", "statement_waived_at", "hearing_waived_at"]
+        fields = [
+            "id",
+            "served_at",
+            "method",
+            "outcome",
+            "fine",
+            "confiscation",
+            "penalties",
+            "hearing_right",
+            "statement_until",
+            "hearing_request_until",
+            "statement_waived_at",
+            "hearing_waived_at",
+        ]
 
 
 class StatementSerializer(serializers.ModelSerializer):
@@ -103,8 +139,19 @@ class HearingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Hearing
-        fields = ["id", "requested_at", "notified_at", "scheduled_at", "place", "host", "is_public",
-                  "not_public_reason", "outcome", "held_at", "transcript_summary"]
+        fields = [
+            "id",
+            "requested_at",
+            "notified_at",
+            "scheduled_at",
+            "place",
+            "host",
+            "is_public",
+            "not_public_reason",
+            "outcome",
+            "held_at",
+            "transcript_summary",
+        ]
 
 
 class ReviewSeatSerializer(serializers.ModelSerializer):
@@ -113,8 +160,18 @@ class ReviewSeatSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReviewSeat
-        fields = ["reviewer", "unit", "role", "opinion", "changes", "reasons", "return_to", "recorded_at",
-                  "qualified", "qualification_number"]
+        fields = [
+            "reviewer",
+            "unit",
+            "role",
+            "opinion",
+            "changes",
+            "reasons",
+            "return_to",
+            "recorded_at",
+            "qualified",
+            "qualification_number",
+        ]
 
 
 class LegalReviewSerializer(serializers.ModelSerializer):
@@ -122,8 +179,20 @@ class LegalReviewSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LegalReview
-        fields = ["id", "state", "mode", "reasons", "rule", "place", "meeting_at", "requested_at", "concluded_at",
-                  "return_to", "summary", "seats"]
+        fields = [
+            "id",
+            "state",
+            "mode",
+            "reasons",
+            "rule",
+            "place",
+            "meeting_at",
+            "requested_at",
+            "concluded_at",
+            "return_to",
+            "summary",
+            "seats",
+        ]
 
 
 class ApprovalSerializer(serializers.ModelSerializer):
@@ -132,8 +201,19 @@ class ApprovalSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CaseApproval
-        fields = ["id", "kind", "state", "reason", "extension_days", "legal_basis", "requested_by", "requested_at",
-                  "decided_by", "decided_at", "decision_note"]
+        fields = [
+            "id",
+            "kind",
+            "state",
+            "reason",
+            "extension_days",
+            "legal_basis",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
 
 
 class DeadlineSerializer(serializers.ModelSerializer):
@@ -141,8 +221,19 @@ class DeadlineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CaseDeadline
-        fields = ["id", "kind", "starts_at", "amount", "counting", "due_at", "basis", "is_active", "met_at",
-                  "warned_at", "is_overdue"]
+        fields = [
+            "id",
+            "kind",
+            "starts_at",
+            "amount",
+            "counting",
+            "due_at",
+            "basis",
+            "is_active",
+            "met_at",
+            "warned_at",
+            "is_overdue",
+        ]
 
     def get_is_overdue(self, deadline) -> bool:
         return deadline.is_overdue()
@@ -165,13 +256,30 @@ class CaseEventSerializer(serializers.Serializer):
 class CaseListSerializer(serializers.ModelSerializer):
     handling_unit = UnitBriefSerializer(read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
-    parties = serializers.SerializerMethodField(help_text=_("Names of the parties (a person's masked)."))
+    parties = serializers.SerializerMethodField(
+        help_text=_("Names of the parties (a person's masked).")
+    )
 
     class Meta:
         model = Case
-        fields = ["id", "number", "title", "state", "state_label", "procedure", "source", "handling_unit",
-                  "is_empowered", "violation_date", "filed_at", "outcome", "fine_amount", "decided_at",
-                  "closed_at", "parties"]
+        fields = [
+            "id",
+            "number",
+            "title",
+            "state",
+            "state_label",
+            "procedure",
+            "source",
+            "handling_unit",
+            "is_empowered",
+            "violation_date",
+            "filed_at",
+            "outcome",
+            "fine_amount",
+            "decided_at",
+            "closed_at",
+            "parties",
+        ]
 
     def get_parties(self, case) -> list[str]:
         return [link.party.display_name for link in case.party_links.all()]
@@ -191,21 +299,65 @@ class CaseDetailSerializer(CaseListSerializer):
     deadlines = DeadlineSerializer(many=True, read_only=True)
     payments = PaymentSerializer(many=True, read_only=True)
     limitation_end = serializers.DateField(read_only=True)
-    review_reasons = serializers.SerializerMethodField(help_text=_("Why a legal review is required (Art. 58)."))
-    owed = serializers.SerializerMethodField(help_text=_("Still owed today, with the late-payment surcharge."))
-    allowed_actions = serializers.SerializerMethodField(help_text=_("Transitions you may take now."))
+    review_reasons = serializers.SerializerMethodField(
+        help_text=_("Why a legal review is required (Art. 58).")
+    )
+    owed = serializers.SerializerMethodField(
+        help_text=_("Still owed today, with the late-payment surcharge.")
+    )
+    allowed_actions = serializers.SerializerMethodField(
+        help_text=_("Transitions you may take now.")
+    )
 
     class Meta(CaseListSerializer.Meta):
-        fields = [*CaseListSerializer.Meta.fields, "event", "inspection_reference", "address", "facts",
-                  "violation_ended_on", "limitation_five_years", "limitation_end", "facts_clear",
-                  "evidence_complete", "party_admits", "fast_track_consent_at", "major_public_interest", "is_complex",
-                  "other_law_review_basis", "needs_collective_deliberation", "other_hearing_ground",
-                  "proposed_outcome", "proposed_fine", "proposed_confiscation", "proposed_penalties",
-                  "proposal_reason", "confiscation_amount", "penalties", "no_penalty_ground", "decision_reason",
-                  "collective_deliberation_on", "served_at", "service_method", "performed_at",
-                  "court_enforcement_on", "withdrawn_at", "party_links", "matter_links", "handlers", "evidence",
-                  "notices", "statements", "hearings", "legal_reviews", "approvals", "deadlines", "payments",
-                  "review_reasons", "owed", "allowed_actions"]
+        fields = [
+            *CaseListSerializer.Meta.fields,
+            "event",
+            "inspection_reference",
+            "address",
+            "facts",
+            "violation_ended_on",
+            "limitation_five_years",
+            "limitation_end",
+            "facts_clear",
+            "evidence_complete",
+            "party_admits",
+            "fast_track_consent_at",
+            "major_public_interest",
+            "is_complex",
+            "other_law_review_basis",
+            "needs_collective_deliberation",
+            "other_hearing_ground",
+            "proposed_outcome",
+            "proposed_fine",
+            "proposed_confiscation",
+            "proposed_penalties",
+            "proposal_reason",
+            "confiscation_amount",
+            "penalties",
+            "no_penalty_ground",
+            "decision_reason",
+            "collective_deliberation_on",
+            "served_at",
+            "service_method",
+            "performed_at",
+            "court_enforcement_on",
+            "withdrawn_at",
+            "party_links",
+            "matter_links",
+            "handlers",
+            "evidence",
+            "notices",
+            "statements",
+            "hearings",
+            "legal_reviews",
+            "approvals",
+            "deadlines",
+            "payments",
+            "review_reasons",
+            "owed",
+            "allowed_actions",
+        ]
 
     @extend_schema_field(CaseEventSerializer(allow_null=True))
     def get_event(self, case):
@@ -254,10 +406,14 @@ class EligibilitySerializer(serializers.Serializer):
 class ReviewerSerializer(serializers.Serializer):
     user = UserBriefSerializer()
     posts = serializers.ListField(child=serializers.DictField())
-    qualified = serializers.BooleanField(help_text=_("Holds the legal professional qualification today."))
+    qualified = serializers.BooleanField(
+        help_text=_("Holds the legal professional qualification today.")
+    )
     qualification_number = serializers.CharField()
     qualification_issued_on = serializers.DateField(allow_null=True)
-    serving_before_rule = serializers.BooleanField(help_text=_("Reviewing since before Art. 58 ¶2 took effect."))
+    serving_before_rule = serializers.BooleanField(
+        help_text=_("Reviewing since before Art. 58 ¶2 took effect.")
+    )
     may_approve = serializers.BooleanField()
 
 

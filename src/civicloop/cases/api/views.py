@@ -61,12 +61,25 @@ def detail_queryset(user):
         .select_related("handling_unit__region", "event", "current_notice")
         .prefetch_related(
             Prefetch("party_links", queryset=CaseParty.objects.select_related("party")),
-            Prefetch("matter_links", queryset=CaseMatter.objects.select_related("matter", "version")),
+            Prefetch(
+                "matter_links", queryset=CaseMatter.objects.select_related("matter", "version")
+            ),
             Prefetch("handlers", queryset=CaseHandler.objects.select_related("user")),
-            Prefetch("legal_reviews", queryset=LegalReview.objects.prefetch_related(
-                Prefetch("seats", queryset=ReviewSeat.objects.select_related("reviewer", "unit")))),
+            Prefetch(
+                "legal_reviews",
+                queryset=LegalReview.objects.prefetch_related(
+                    Prefetch(
+                        "seats", queryset=ReviewSeat.objects.select_related("reviewer", "unit")
+                    )
+                ),
+            ),
             Prefetch("hearings", queryset=Hearing.objects.select_related("host")),
-            "evidence", "notices", "statements", "approvals__requested_by", "approvals__decided_by", "deadlines",
+            "evidence",
+            "notices",
+            "statements",
+            "approvals__requested_by",
+            "approvals__decided_by",
+            "deadlines",
             "payments",
         )
     )
@@ -77,10 +90,19 @@ def _describe(name: str):
 
     def build() -> str:
         parts = [str(transition.description)] if transition.description else []
-        parts.append(str(_("From: %(states)s. By: %(actors)s.") % {
-            "states": ", ".join(str(CASE_WORKFLOW.states(s).label) for s in transition.sources),
-            "actors": ", ".join(str(CASE_WORKFLOW.actor_labels.get(x, x)) for x in sorted(transition.actors)),
-        }))
+        parts.append(
+            str(
+                _("From: %(states)s. By: %(actors)s.")
+                % {
+                    "states": ", ".join(
+                        str(CASE_WORKFLOW.states(s).label) for s in transition.sources
+                    ),
+                    "actors": ", ".join(
+                        str(CASE_WORKFLOW.actor_labels.get(x, x)) for x in sorted(transition.actors)
+                    ),
+                }
+            )
+        )
         if transition.reason_required:
             parts.append(str(_("A reason is required.")))
         return "\n\n".join(parts)
@@ -89,14 +111,32 @@ def _describe(name: str):
 
 
 @extend_schema_view(
-    list=extend_schema(operation_id="cases_list", summary=_("Cases I may see"),
-                       parameters=[OpenApiParameter("queue", str, enum=["mine"], description=_(
-                           "“mine”: only cases waiting for me (handler, responsible person, reviewer)."))],
-                       responses={200: CaseListSerializer(many=True), **error_responses(400, 401)}),
-    retrieve=extend_schema(operation_id="cases_retrieve", summary=_("One case with its procedure records"),
-                           responses={200: CaseDetailSerializer, **error_responses(401, 404)}),
-    create=extend_schema(operation_id="cases_create", summary=_("File a case"), request=FileCaseSerializer,
-                         responses={201: CaseDetailSerializer, **error_responses(400, 401, 403)}),
+    list=extend_schema(
+        operation_id="cases_list",
+        summary=_("Cases I may see"),
+        parameters=[
+            OpenApiParameter(
+                "queue",
+                str,
+                enum=["mine"],
+                description=_(
+                    "“mine”: only cases waiting for me (handler, responsible person, reviewer)."
+                ),
+            )
+        ],
+        responses={200: CaseListSerializer(many=True), **error_responses(400, 401)},
+    ),
+    retrieve=extend_schema(
+        operation_id="cases_retrieve",
+        summary=_("One case with its procedure records"),
+        responses={200: CaseDetailSerializer, **error_responses(401, 404)},
+    ),
+    create=extend_schema(
+        operation_id="cases_create",
+        summary=_("File a case"),
+        request=FileCaseSerializer,
+        responses={201: CaseDetailSerializer, **error_responses(400, 401, 403)},
+    ),
 )
 @extend_schema(tags=["cases"])
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -106,8 +146,13 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         user = self.request.user
         if self.action != "list":
             return detail_queryset(user)
-        queryset = Case.objects.visible_to(user).select_related("handling_unit").prefetch_related(
-            Prefetch("party_links", queryset=CaseParty.objects.select_related("party")))
+        queryset = (
+            Case.objects.visible_to(user)
+            .select_related("handling_unit")
+            .prefetch_related(
+                Prefetch("party_links", queryset=CaseParty.objects.select_related("party"))
+            )
+        )
         queue = self.request.query_params.get("queue")
         if queue == "mine":
             queryset = queryset.needing_action_by(user)
@@ -124,8 +169,13 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def case_response(self, case: Case, *, status_code: int = status.HTTP_200_OK) -> Response:
         fresh = detail_queryset(self.request.user).filter(pk=case.pk).first()
         if fresh is None:
-            return Response({"id": case.pk, "number": case.number, "state": case.state}, status=status_code)
-        return Response(CaseDetailSerializer(fresh, context=self.get_serializer_context()).data, status=status_code)
+            return Response(
+                {"id": case.pk, "number": case.number, "state": case.state}, status=status_code
+            )
+        return Response(
+            CaseDetailSerializer(fresh, context=self.get_serializer_context()).data,
+            status=status_code,
+        )
 
     def validated(self, serializer_class) -> dict:
         serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
@@ -140,11 +190,19 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         matters = list(Matter.objects.filter(code__in=d["matters"]))
         unknown = sorted(set(d["matters"]) - {m.code for m in matters})
         if unknown or not d["matters"]:
-            raise exceptions.ValidationError({"matters": [_("Unknown matter code(s): %(codes)s.")
-                                                          % {"codes": ", ".join(unknown) or "—"}]})
+            raise exceptions.ValidationError(
+                {
+                    "matters": [
+                        _("Unknown matter code(s): %(codes)s.")
+                        % {"codes": ", ".join(unknown) or "—"}
+                    ]
+                }
+            )
         handlers = list(User.objects.filter(username__in=d["handlers"]))
         if len(handlers) != len(set(d["handlers"])):
-            raise exceptions.ValidationError({"handlers": [_("Unknown username among the handlers.")]})
+            raise exceptions.ValidationError(
+                {"handlers": [_("Unknown username among the handlers.")]}
+            )
         lead = next((u for u in handlers if u.username == d["lead_handler"]), None)
         links = []
         if d["party"]:
@@ -153,39 +211,78 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         for item in d["parties"]:
             party = visible_parties.filter(pk=item["party"]).first()
             if party is None:
-                raise exceptions.ValidationError({"parties": [_("No party with id %(id)s is visible to you.")
-                                                              % {"id": item["party"]}]})
+                raise exceptions.ValidationError(
+                    {
+                        "parties": [
+                            _("No party with id %(id)s is visible to you.") % {"id": item["party"]}
+                        ]
+                    }
+                )
             links.append(services.PartyLink(party, item["role"]))
         event = None
         if d["event"] is not None:
             event = Event.objects.visible_to(request.user).filter(pk=d["event"]).first()
             if event is None:
-                raise exceptions.ValidationError({"event": [_("No event with this id is visible to you.")]})
+                raise exceptions.ValidationError(
+                    {"event": [_("No event with this id is visible to you.")]}
+                )
         case = services.file_case(
-            by=request.user, handling_unit=d["handling_unit"], procedure=d["procedure"], source=d["source"],
-            title=d["title"], facts=d["facts"], violation_date=d["violation_date"],
-            violation_ended_on=d["violation_ended_on"], limitation_five_years=d["limitation_five_years"],
-            parties=links, matters=matters, handlers=handlers, lead_handler=lead, event=event,
-            inspection_reference=d["inspection_reference"], address=d["address"], party_admits=d["party_admits"],
-            fast_track_consent_at=d["fast_track_consent_at"])
+            by=request.user,
+            handling_unit=d["handling_unit"],
+            procedure=d["procedure"],
+            source=d["source"],
+            title=d["title"],
+            facts=d["facts"],
+            violation_date=d["violation_date"],
+            violation_ended_on=d["violation_ended_on"],
+            limitation_five_years=d["limitation_five_years"],
+            parties=links,
+            matters=matters,
+            handlers=handlers,
+            lead_handler=lead,
+            event=event,
+            inspection_reference=d["inspection_reference"],
+            address=d["address"],
+            party_admits=d["party_admits"],
+            fast_track_consent_at=d["fast_track_consent_at"],
+        )
         return self.case_response(case, status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(operation_id="cases_history", summary=_("The case's complete history"),
-                   responses={200: CaseHistorySerializer(many=True), **error_responses(401, 404)})
+    @extend_schema(
+        operation_id="cases_history",
+        summary=_("The case's complete history"),
+        responses={200: CaseHistorySerializer(many=True), **error_responses(401, 404)},
+    )
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
         rows = self.get_object().history.select_related("actor")
         return Response(CaseHistorySerializer(rows, many=True).data)
 
-    @extend_schema(operation_id="cases_eligibility", summary=_("Fast-track eligibility"),
-                   description=_("Each rule of 简案快办 with passed / failed / not known yet and why."),
-                   responses={200: EligibilitySerializer, **error_responses(401, 404)})
+    @extend_schema(
+        operation_id="cases_eligibility",
+        summary=_("Fast-track eligibility"),
+        description=_("Each rule of 简案快办 with passed / failed / not known yet and why."),
+        responses={200: EligibilitySerializer, **error_responses(401, 404)},
+    )
     @action(detail=True, methods=["get"])
     def eligibility(self, request, pk=None):
         result = fast_track_eligibility(self.get_object())
-        return Response(EligibilitySerializer({"eligible": result.eligible, "rules": [
-            {"code": r.code, "label": str(r.label), "passed": r.passed, "reason": r.reason}
-            for r in result.rules]}).data)
+        return Response(
+            EligibilitySerializer(
+                {
+                    "eligible": result.eligible,
+                    "rules": [
+                        {
+                            "code": r.code,
+                            "label": str(r.label),
+                            "passed": r.passed,
+                            "reason": r.reason,
+                        }
+                        for r in result.rules
+                    ],
+                }
+            ).data
+        )
 
 
 def _transition_endpoint(name: str):
@@ -200,9 +297,14 @@ def _transition_endpoint(name: str):
 
     endpoint.__name__ = name
     endpoint = action(detail=True, methods=["post"], url_path=url_path, url_name=url_path)(endpoint)
-    return extend_schema(operation_id=f"cases_{name}", tags=["case actions"], summary=CASE_WORKFLOW[name].label,
-                         description=_describe(name), request=serializer_class,
-                         responses={200: CaseDetailSerializer, **ACTION_ERRORS})(endpoint)
+    return extend_schema(
+        operation_id=f"cases_{name}",
+        tags=["case actions"],
+        summary=CASE_WORKFLOW[name].label,
+        description=_describe(name),
+        request=serializer_class,
+        responses={200: CaseDetailSerializer, **ACTION_ERRORS},
+    )(endpoint)
 
 
 # One POST endpoint per manual transition of the table.
@@ -215,50 +317,86 @@ class EvidenceDownloadView(generics.GenericAPIView):
     """An evidence file, only when its case is visible to the user."""
 
     def get_queryset(self):
-        return Evidence.objects.filter(case__in=Case.objects.visible_to(self.request.user)).exclude(file="")
+        return Evidence.objects.filter(case__in=Case.objects.visible_to(self.request.user)).exclude(
+            file=""
+        )
 
     def perform_content_negotiation(self, request, force=False):
         return super().perform_content_negotiation(request, force=True)
 
-    @extend_schema(operation_id="case_evidence_download", tags=["cases"], summary=_("Download an evidence file"),
-                   responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **error_responses(401, 404)})
+    @extend_schema(
+        operation_id="case_evidence_download",
+        tags=["cases"],
+        summary=_("Download an evidence file"),
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            **error_responses(401, 404),
+        },
+    )
     def get(self, request, pk):
         item = self.get_object()
         try:
             handle = item.file.open("rb")
         except FileNotFoundError as exc:
             raise Http404 from exc
-        response = FileResponse(handle, content_type=item.content_type, as_attachment=not item.is_image,
-                                filename=item.original_name)
+        response = FileResponse(
+            handle,
+            content_type=item.content_type,
+            as_attachment=not item.is_image,
+            filename=item.original_name,
+        )
         patch_cache_control(response, private=True)
         return response
 
 
 class ReviewerRosterView(APIView):
-    @extend_schema(operation_id="legal_reviewers_list", tags=["cases"], summary=_("Legal reviewers"),
-                   description=_("Legal reviewers and squad lawyers with their qualification and whether they "
-                                 "may approve a legal review today (Art. 58 ¶2)."),
-                   responses={200: ReviewerSerializer(many=True), **error_responses(401)})
+    @extend_schema(
+        operation_id="legal_reviewers_list",
+        tags=["cases"],
+        summary=_("Legal reviewers"),
+        description=_(
+            "Legal reviewers and squad lawyers with their qualification and whether they "
+            "may approve a legal review today (Art. 58 ¶2)."
+        ),
+        responses={200: ReviewerSerializer(many=True), **error_responses(401)},
+    )
     def get(self, request):
         rows = []
         for user in rv.reviewer_roster():
             standing = rv.standing(user)
-            rows.append({
-                "user": user,
-                "posts": [{"role": p.role, "unit": p.unit.code, "started_on": p.started_on}
-                          for p in user.cached_posts() if p.role in rv.REVIEWER_ROLES],
-                "qualified": standing.qualified, "qualification_number": standing.qualification_number,
-                "qualification_issued_on": standing.qualification_issued_on,
-                "serving_before_rule": standing.serving_before_rule, "may_approve": standing.may_approve})
+            rows.append(
+                {
+                    "user": user,
+                    "posts": [
+                        {"role": p.role, "unit": p.unit.code, "started_on": p.started_on}
+                        for p in user.cached_posts()
+                        if p.role in rv.REVIEWER_ROLES
+                    ],
+                    "qualified": standing.qualified,
+                    "qualification_number": standing.qualification_number,
+                    "qualification_issued_on": standing.qualification_issued_on,
+                    "serving_before_rule": standing.serving_before_rule,
+                    "may_approve": standing.may_approve,
+                }
+            )
         return Response(ReviewerSerializer(rows, many=True).data)
 
 
 class FiguresView(APIView):
-    @extend_schema(operation_id="case_figures", tags=["cases"], summary=_("Case figures"),
-                   description=_("Average days from filing to closing by procedure, the share of empowered-town "
-                                 "cases approved by a qualified reviewer, no-penalty decisions… (docs/kpis.md)."),
-                   parameters=[OpenApiParameter("from", OpenApiTypes.DATE), OpenApiParameter("to", OpenApiTypes.DATE)],
-                   responses={200: FiguresSerializer, **error_responses(400, 401)})
+    @extend_schema(
+        operation_id="case_figures",
+        tags=["cases"],
+        summary=_("Case figures"),
+        description=_(
+            "Average days from filing to closing by procedure, the share of empowered-town "
+            "cases approved by a qualified reviewer, no-penalty decisions… (docs/kpis.md)."
+        ),
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE),
+            OpenApiParameter("to", OpenApiTypes.DATE),
+        ],
+        responses={200: FiguresSerializer, **error_responses(400, 401)},
+    )
     def get(self, request):
         import datetime as dt
 
@@ -268,5 +406,7 @@ class FiguresView(APIView):
             try:
                 dates[name] = dt.date.fromisoformat(raw) if raw else None
             except ValueError as exc:
-                raise exceptions.ValidationError({name: [_("Give a date like 2026-01-31.")]}) from exc
+                raise exceptions.ValidationError(
+                    {name: [_("Give a date like 2026-01-31.")]}
+                ) from exc
         return Response(kpis.report(kpis.Period(dates["from"], dates["to"])))

@@ -9,398 +9,1471 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('events', '0004_event_matter'),
-        ('matters', '0001_initial'),
-        ('org', '0001_initial'),
-        ('parties', '0001_parties'),
+        ("events", "0004_event_matter"),
+        ("matters", "0001_initial"),
+        ("org", "0001_initial"),
+        ("parties", "0001_parties"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(editable=False, max_length=80, unique=True, verbose_name='case number')),
-                ('title', models.CharField(max_length=120, verbose_name='title')),
-                ('procedure', models.CharField(choices=[('simple', 'simple procedure (on the spot)'), ('fast_track', 'fast track'), ('ordinary', 'ordinary procedure')], max_length=20, verbose_name='procedure')),
-                ('state', models.CharField(choices=[('filed', 'filed'), ('investigating', 'investigating'), ('case_review', 'case review'), ('legal_review', 'legal review'), ('prior_notice', 'prior notice'), ('statement', 'statement and defence'), ('hearing', 'hearing'), ('decided', 'decided'), ('served', 'served'), ('executing', 'executing'), ('closed', 'closed'), ('withdrawn', 'withdrawn')], db_index=True, default='filed', max_length=20, verbose_name='stage')),
-                ('source', models.CharField(choices=[('event', 'event'), ('inspection', 'inspection finding'), ('direct', 'direct filing')], max_length=20, verbose_name='source')),
-                ('inspection_reference', models.CharField(blank=True, help_text='The inspection record the case comes from (until inspections are kept here).', max_length=120, verbose_name='inspection reference')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('facts', models.TextField(verbose_name='facts')),
-                ('violation_date', models.DateField(verbose_name='date of the violation')),
-                ('violation_ended_on', models.DateField(blank=True, help_text='For a continuing violation: the day it ended (Art. 36 counts from then).', null=True, verbose_name='continuing violation ended on')),
-                ('limitation_five_years', models.BooleanField(default=False, help_text='Involves life and health safety or financial safety with harmful consequences (Art. 36).', verbose_name='five-year limitation')),
-                ('is_empowered', models.BooleanField(default=False, help_text="A town squad's case on a matter the town held on the filing date.", verbose_name='decided under delegated powers')),
-                ('filed_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='filed at')),
-                ('facts_clear', models.BooleanField(default=False, verbose_name='facts are clear')),
-                ('evidence_complete', models.BooleanField(default=False, verbose_name='evidence is complete')),
-                ('party_admits', models.BooleanField(default=False, verbose_name='the party admits the violation')),
-                ('fast_track_consent_at', models.DateTimeField(blank=True, help_text='When the party agreed in writing to the fast track.', null=True, verbose_name='written consent to the fast track')),
-                ('major_public_interest', models.BooleanField(default=False, verbose_name='involves a major public interest')),
-                ('is_complex', models.BooleanField(default=False, verbose_name='difficult or complex')),
-                ('other_law_review_basis', models.CharField(blank=True, help_text='The law or regulation that requires legal review (Art. 58 (4)), if any.', max_length=200, verbose_name='other law requiring legal review')),
-                ('needs_collective_deliberation', models.BooleanField(default=False, help_text='Complex circumstances or a serious violation: the responsible persons decide together (Art. 57 ¶2).', verbose_name='needs collective deliberation')),
-                ('other_hearing_ground', models.CharField(blank=True, help_text='Another heavier penalty or a rule that gives the right to a hearing (Art. 63 (5)(6)).', max_length=200, verbose_name='other ground for a hearing')),
-                ('proposed_outcome', models.CharField(blank=True, choices=[('penalty', 'penalty'), ('reduced_penalty', 'reduced penalty'), ('no_penalty', 'no penalty')], max_length=20, verbose_name='proposed outcome')),
-                ('proposed_fine', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='proposed fine (yuan)')),
-                ('proposed_confiscation', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='proposed confiscation (yuan)')),
-                ('proposed_penalties', models.JSONField(blank=True, default=list, verbose_name='proposed other penalties')),
-                ('proposal_reason', models.TextField(blank=True, verbose_name='reasons for the proposal')),
-                ('outcome', models.CharField(blank=True, choices=[('penalty', 'penalty'), ('reduced_penalty', 'reduced penalty'), ('no_penalty', 'no penalty')], max_length=20, verbose_name='outcome')),
-                ('fine_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='fine (yuan)')),
-                ('confiscation_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='confiscation (yuan)')),
-                ('penalties', models.JSONField(blank=True, default=list, verbose_name='other penalties')),
-                ('no_penalty_ground', models.CharField(blank=True, choices=[('minor_corrected', 'minor, corrected in time, no harm (Art. 33 ¶1)'), ('first_minor', 'first violation, minor harm, corrected in time (Art. 33 ¶1)'), ('no_fault', 'no subjective fault proven (Art. 33 ¶2)'), ('not_established', 'facts not established (Art. 57 (3))'), ('other', 'other ground stated in the reason')], max_length=20, verbose_name='ground for no penalty')),
-                ('decision_reason', models.TextField(blank=True, verbose_name='reasons for the decision')),
-                ('collective_deliberation_on', models.DateField(blank=True, null=True, verbose_name='collective deliberation on')),
-                ('decided_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='decided at')),
-                ('served_at', models.DateTimeField(blank=True, null=True, verbose_name='decision served at')),
-                ('service_method', models.CharField(blank=True, choices=[('in_person', 'handed over in person'), ('on_the_spot', 'handed over on the spot'), ('left_at_residence', 'left at the residence'), ('post', 'by post'), ('electronic', "electronically, with the party's written consent"), ('public_notice', 'by public announcement')], max_length=20, verbose_name='service method')),
-                ('performed_at', models.DateTimeField(blank=True, help_text='When the fine (with any late-payment surcharge) was paid in full.', null=True, verbose_name='performed at')),
-                ('court_enforcement_on', models.DateField(blank=True, help_text="Art. 72 (4): the application to the people's court for compulsory enforcement.", null=True, verbose_name='court enforcement applied for on')),
-                ('closed_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='closed at')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='events.event', verbose_name='event')),
-                ('filed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='filed by')),
-                ('handling_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='org.unit', verbose_name='handling unit')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='org.region', verbose_name='place')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        editable=False, max_length=80, unique=True, verbose_name="case number"
+                    ),
+                ),
+                ("title", models.CharField(max_length=120, verbose_name="title")),
+                (
+                    "procedure",
+                    models.CharField(
+                        choices=[
+                            ("simple", "simple procedure (on the spot)"),
+                            ("fast_track", "fast track"),
+                            ("ordinary", "ordinary procedure"),
+                        ],
+                        max_length=20,
+                        verbose_name="procedure",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("filed", "filed"),
+                            ("investigating", "investigating"),
+                            ("case_review", "case review"),
+                            ("legal_review", "legal review"),
+                            ("prior_notice", "prior notice"),
+                            ("statement", "statement and defence"),
+                            ("hearing", "hearing"),
+                            ("decided", "decided"),
+                            ("served", "served"),
+                            ("executing", "executing"),
+                            ("closed", "closed"),
+                            ("withdrawn", "withdrawn"),
+                        ],
+                        db_index=True,
+                        default="filed",
+                        max_length=20,
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("event", "event"),
+                            ("inspection", "inspection finding"),
+                            ("direct", "direct filing"),
+                        ],
+                        max_length=20,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "inspection_reference",
+                    models.CharField(
+                        blank=True,
+                        help_text="The inspection record the case comes from (until inspections are kept here).",
+                        max_length=120,
+                        verbose_name="inspection reference",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                ("facts", models.TextField(verbose_name="facts")),
+                ("violation_date", models.DateField(verbose_name="date of the violation")),
+                (
+                    "violation_ended_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="For a continuing violation: the day it ended (Art. 36 counts from then).",
+                        null=True,
+                        verbose_name="continuing violation ended on",
+                    ),
+                ),
+                (
+                    "limitation_five_years",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Involves life and health safety or financial safety with harmful consequences (Art. 36).",
+                        verbose_name="five-year limitation",
+                    ),
+                ),
+                (
+                    "is_empowered",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A town squad's case on a matter the town held on the filing date.",
+                        verbose_name="decided under delegated powers",
+                    ),
+                ),
+                (
+                    "filed_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="filed at"
+                    ),
+                ),
+                ("facts_clear", models.BooleanField(default=False, verbose_name="facts are clear")),
+                (
+                    "evidence_complete",
+                    models.BooleanField(default=False, verbose_name="evidence is complete"),
+                ),
+                (
+                    "party_admits",
+                    models.BooleanField(
+                        default=False, verbose_name="the party admits the violation"
+                    ),
+                ),
+                (
+                    "fast_track_consent_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When the party agreed in writing to the fast track.",
+                        null=True,
+                        verbose_name="written consent to the fast track",
+                    ),
+                ),
+                (
+                    "major_public_interest",
+                    models.BooleanField(
+                        default=False, verbose_name="involves a major public interest"
+                    ),
+                ),
+                (
+                    "is_complex",
+                    models.BooleanField(default=False, verbose_name="difficult or complex"),
+                ),
+                (
+                    "other_law_review_basis",
+                    models.CharField(
+                        blank=True,
+                        help_text="The law or regulation that requires legal review (Art. 58 (4)), if any.",
+                        max_length=200,
+                        verbose_name="other law requiring legal review",
+                    ),
+                ),
+                (
+                    "needs_collective_deliberation",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Complex circumstances or a serious violation: the responsible persons decide together (Art. 57 ¶2).",
+                        verbose_name="needs collective deliberation",
+                    ),
+                ),
+                (
+                    "other_hearing_ground",
+                    models.CharField(
+                        blank=True,
+                        help_text="Another heavier penalty or a rule that gives the right to a hearing (Art. 63 (5)(6)).",
+                        max_length=200,
+                        verbose_name="other ground for a hearing",
+                    ),
+                ),
+                (
+                    "proposed_outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("penalty", "penalty"),
+                            ("reduced_penalty", "reduced penalty"),
+                            ("no_penalty", "no penalty"),
+                        ],
+                        max_length=20,
+                        verbose_name="proposed outcome",
+                    ),
+                ),
+                (
+                    "proposed_fine",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="proposed fine (yuan)",
+                    ),
+                ),
+                (
+                    "proposed_confiscation",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="proposed confiscation (yuan)",
+                    ),
+                ),
+                (
+                    "proposed_penalties",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="proposed other penalties"
+                    ),
+                ),
+                (
+                    "proposal_reason",
+                    models.TextField(blank=True, verbose_name="reasons for the proposal"),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("penalty", "penalty"),
+                            ("reduced_penalty", "reduced penalty"),
+                            ("no_penalty", "no penalty"),
+                        ],
+                        max_length=20,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "fine_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="fine (yuan)",
+                    ),
+                ),
+                (
+                    "confiscation_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="confiscation (yuan)",
+                    ),
+                ),
+                (
+                    "penalties",
+                    models.JSONField(blank=True, default=list, verbose_name="other penalties"),
+                ),
+                (
+                    "no_penalty_ground",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("minor_corrected", "minor, corrected in time, no harm (Art. 33 ¶1)"),
+                            (
+                                "first_minor",
+                                "first violation, minor harm, corrected in time (Art. 33 ¶1)",
+                            ),
+                            ("no_fault", "no subjective fault proven (Art. 33 ¶2)"),
+                            ("not_established", "facts not established (Art. 57 (3))"),
+                            ("other", "other ground stated in the reason"),
+                        ],
+                        max_length=20,
+                        verbose_name="ground for no penalty",
+                    ),
+                ),
+                (
+                    "decision_reason",
+                    models.TextField(blank=True, verbose_name="reasons for the decision"),
+                ),
+                (
+                    "collective_deliberation_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="collective deliberation on"
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(
+                        blank=True, db_index=True, null=True, verbose_name="decided at"
+                    ),
+                ),
+                (
+                    "served_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="decision served at"),
+                ),
+                (
+                    "service_method",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("in_person", "handed over in person"),
+                            ("on_the_spot", "handed over on the spot"),
+                            ("left_at_residence", "left at the residence"),
+                            ("post", "by post"),
+                            ("electronic", "electronically, with the party's written consent"),
+                            ("public_notice", "by public announcement"),
+                        ],
+                        max_length=20,
+                        verbose_name="service method",
+                    ),
+                ),
+                (
+                    "performed_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When the fine (with any late-payment surcharge) was paid in full.",
+                        null=True,
+                        verbose_name="performed at",
+                    ),
+                ),
+                (
+                    "court_enforcement_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Art. 72 (4): the application to the people's court for compulsory enforcement.",
+                        null=True,
+                        verbose_name="court enforcement applied for on",
+                    ),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(
+                        blank=True, db_index=True, null=True, verbose_name="closed at"
+                    ),
+                ),
+                (
+                    "withdrawn_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="withdrawn at"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="events.event",
+                        verbose_name="event",
+                    ),
+                ),
+                (
+                    "filed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="filed by",
+                    ),
+                ),
+                (
+                    "handling_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="org.unit",
+                        verbose_name="handling unit",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="org.region",
+                        verbose_name="place",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'penalty case',
-                'verbose_name_plural': 'penalty cases',
-                'ordering': ['-filed_at', '-id'],
+                "verbose_name": "penalty case",
+                "verbose_name_plural": "penalty cases",
+                "ordering": ["-filed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseApproval',
+            name="CaseApproval",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('withdrawal', 'withdrawal of the case'), ('extension', 'extension of the decision deadline')], max_length=20, verbose_name='kind')),
-                ('state', models.CharField(choices=[('pending', 'awaiting approval'), ('approved', 'approved'), ('rejected', 'rejected')], default='pending', max_length=20, verbose_name='state')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('extension_days', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='extension (days)')),
-                ('legal_basis', models.CharField(blank=True, help_text='The rule that allows the extension.', max_length=200, verbose_name='legal basis')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='requested at')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
-                ('decision_note', models.TextField(blank=True, verbose_name='decision note')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='approvals', to='cases.case', verbose_name='case')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("withdrawal", "withdrawal of the case"),
+                            ("extension", "extension of the decision deadline"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "awaiting approval"),
+                            ("approved", "approved"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="reason")),
+                (
+                    "extension_days",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="extension (days)"
+                    ),
+                ),
+                (
+                    "legal_basis",
+                    models.CharField(
+                        blank=True,
+                        help_text="The rule that allows the extension.",
+                        max_length=200,
+                        verbose_name="legal basis",
+                    ),
+                ),
+                (
+                    "requested_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="requested at"
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
+                ),
+                ("decision_note", models.TextField(blank=True, verbose_name="decision note")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="approvals",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'approval request',
-                'verbose_name_plural': 'approval requests',
-                'ordering': ['case', 'requested_at', 'id'],
+                "verbose_name": "approval request",
+                "verbose_name_plural": "approval requests",
+                "ordering": ["case", "requested_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseDeadline',
+            name="CaseDeadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('decision', 'decision (Art. 60)'), ('fast_track', 'fast-track target'), ('service', 'service of the decision (Art. 61)'), ('statement_period', 'statement and defence period'), ('hearing_request', 'hearing request period (Art. 64 (1))'), ('payment', 'payment of the fine (Art. 67)')], max_length=20, verbose_name='kind')),
-                ('starts_at', models.DateTimeField(verbose_name='counted from')),
-                ('amount', models.PositiveSmallIntegerField(verbose_name='length')),
-                ('counting', models.CharField(choices=[('natural_days', 'natural days'), ('working_days', 'working days')], max_length=20, verbose_name='counted in')),
-                ('due_at', models.DateTimeField(db_index=True, verbose_name='due at')),
-                ('basis', models.CharField(max_length=200, verbose_name='basis')),
-                ('is_active', models.BooleanField(default=True, verbose_name='in force')),
-                ('met_at', models.DateTimeField(blank=True, null=True, verbose_name='met at')),
-                ('warned_at', models.DateTimeField(blank=True, null=True, verbose_name='warned at')),
-                ('overdue_notified_at', models.DateTimeField(blank=True, null=True, verbose_name='overdue notice sent at')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deadlines', to='cases.case', verbose_name='case')),
-                ('extension', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='deadlines', to='cases.caseapproval', verbose_name='extension')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("decision", "decision (Art. 60)"),
+                            ("fast_track", "fast-track target"),
+                            ("service", "service of the decision (Art. 61)"),
+                            ("statement_period", "statement and defence period"),
+                            ("hearing_request", "hearing request period (Art. 64 (1))"),
+                            ("payment", "payment of the fine (Art. 67)"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="counted from")),
+                ("amount", models.PositiveSmallIntegerField(verbose_name="length")),
+                (
+                    "counting",
+                    models.CharField(
+                        choices=[
+                            ("natural_days", "natural days"),
+                            ("working_days", "working days"),
+                        ],
+                        max_length=20,
+                        verbose_name="counted in",
+                    ),
+                ),
+                ("due_at", models.DateTimeField(db_index=True, verbose_name="due at")),
+                ("basis", models.CharField(max_length=200, verbose_name="basis")),
+                ("is_active", models.BooleanField(default=True, verbose_name="in force")),
+                ("met_at", models.DateTimeField(blank=True, null=True, verbose_name="met at")),
+                (
+                    "warned_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="warned at"),
+                ),
+                (
+                    "overdue_notified_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="overdue notice sent at"
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deadlines",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "extension",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deadlines",
+                        to="cases.caseapproval",
+                        verbose_name="extension",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'case deadline',
-                'verbose_name_plural': 'case deadlines',
-                'ordering': ['case', 'due_at', 'id'],
+                "verbose_name": "case deadline",
+                "verbose_name_plural": "case deadlines",
+                "ordering": ["case", "due_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseHandler',
+            name="CaseHandler",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_lead', models.BooleanField(default=False, verbose_name='lead handler')),
-                ('certificate_number', models.CharField(max_length=40, verbose_name='enforcement certificate number')),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='added at')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='handlers', to='cases.case', verbose_name='case')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='handled_cases', to=settings.AUTH_USER_MODEL, verbose_name='officer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("is_lead", models.BooleanField(default=False, verbose_name="lead handler")),
+                (
+                    "certificate_number",
+                    models.CharField(max_length=40, verbose_name="enforcement certificate number"),
+                ),
+                (
+                    "added_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="added at"
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="handlers",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="handled_cases",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="officer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'case handler',
-                'verbose_name_plural': 'case handlers',
-                'ordering': ['case', '-is_lead', 'id'],
+                "verbose_name": "case handler",
+                "verbose_name_plural": "case handlers",
+                "ordering": ["case", "-is_lead", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseHistory',
+            name="CaseHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=40, verbose_name='action')),
-                ('from_state', models.CharField(blank=True, max_length=30, verbose_name='from state')),
-                ('to_state', models.CharField(blank=True, max_length=30, verbose_name='to state')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='at')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('details', models.JSONField(blank=True, default=dict, verbose_name='details')),
-                ('actor', models.ForeignKey(blank=True, help_text='Empty when the system acted (deadline sweep) or a member of the public.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='history', to='cases.case', verbose_name='case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=40, verbose_name="action")),
+                (
+                    "from_state",
+                    models.CharField(blank=True, max_length=30, verbose_name="from state"),
+                ),
+                ("to_state", models.CharField(blank=True, max_length=30, verbose_name="to state")),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="at"
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("details", models.JSONField(blank=True, default=dict, verbose_name="details")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty when the system acted (deadline sweep) or a member of the public.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="history",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'case history entry',
-                'verbose_name_plural': 'case history',
-                'ordering': ['at', 'id'],
-                'abstract': False,
+                "verbose_name": "case history entry",
+                "verbose_name_plural": "case history",
+                "ordering": ["at", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='CaseMatter',
+            name="CaseMatter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='matter_links', to='cases.case', verbose_name='case')),
-                ('matter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_links', to='matters.matter', verbose_name='matter')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_links', to='matters.matterversion', verbose_name='matter version')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="matter_links",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="case_links",
+                        to="matters.matter",
+                        verbose_name="matter",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="case_links",
+                        to="matters.matterversion",
+                        verbose_name="matter version",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'matter of a case',
-                'verbose_name_plural': 'matters of cases',
-                'ordering': ['case', 'id'],
+                "verbose_name": "matter of a case",
+                "verbose_name_plural": "matters of cases",
+                "ordering": ["case", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseParty',
+            name="CaseParty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('party', 'party'), ('third_party', 'third party'), ('agent', 'authorised agent')], default='party', max_length=20, verbose_name='role')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='party_links', to='cases.case', verbose_name='case')),
-                ('party', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_links', to='parties.party', verbose_name='party')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("party", "party"),
+                            ("third_party", "third party"),
+                            ("agent", "authorised agent"),
+                        ],
+                        default="party",
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="party_links",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "party",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="case_links",
+                        to="parties.party",
+                        verbose_name="party",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'party of a case',
-                'verbose_name_plural': 'parties of cases',
-                'ordering': ['case', 'id'],
+                "verbose_name": "party of a case",
+                "verbose_name_plural": "parties of cases",
+                "ordering": ["case", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DocumentNumberScheme',
+            name="DocumentNumberScheme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('prefix', models.CharField(help_text='e.g. 盐综执（武原）', max_length=40, verbose_name='prefix')),
-                ('unit', models.OneToOneField(limit_choices_to={'kind__in': ['squad', 'department']}, on_delete=django.db.models.deletion.PROTECT, related_name='document_number_scheme', to='org.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "prefix",
+                    models.CharField(
+                        help_text="e.g. 盐综执（武原）", max_length=40, verbose_name="prefix"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.OneToOneField(
+                        limit_choices_to={"kind__in": ["squad", "department"]},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="document_number_scheme",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document-number scheme',
-                'verbose_name_plural': 'document-number schemes',
-                'ordering': ['unit__region__code', 'unit__name'],
+                "verbose_name": "document-number scheme",
+                "verbose_name_plural": "document-number schemes",
+                "ordering": ["unit__region__code", "unit__name"],
             },
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('documentary', 'documentary evidence'), ('physical', 'physical evidence'), ('audio_visual', 'audio-visual material'), ('electronic', 'electronic data'), ('witness', 'witness testimony'), ('party_statement', 'statement of the party'), ('expert_opinion', 'expert opinion'), ('record', 'inspection or on-site record')], max_length=20, verbose_name='kind')),
-                ('description', models.TextField(verbose_name='description')),
-                ('collected_on', models.DateField(verbose_name='collected on')),
-                ('file', models.FileField(blank=True, max_length=255, upload_to='attachments/', verbose_name='file')),
-                ('original_name', models.CharField(blank=True, max_length=200, verbose_name='file name')),
-                ('content_type', models.CharField(blank=True, max_length=100, verbose_name='content type')),
-                ('size', models.PositiveIntegerField(blank=True, null=True, verbose_name='size (bytes)')),
-                ('sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256')),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='added at')),
-                ('added_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='added by')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='cases.case', verbose_name='case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("documentary", "documentary evidence"),
+                            ("physical", "physical evidence"),
+                            ("audio_visual", "audio-visual material"),
+                            ("electronic", "electronic data"),
+                            ("witness", "witness testimony"),
+                            ("party_statement", "statement of the party"),
+                            ("expert_opinion", "expert opinion"),
+                            ("record", "inspection or on-site record"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("description", models.TextField(verbose_name="description")),
+                ("collected_on", models.DateField(verbose_name="collected on")),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True, max_length=255, upload_to="attachments/", verbose_name="file"
+                    ),
+                ),
+                (
+                    "original_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="file name"),
+                ),
+                (
+                    "content_type",
+                    models.CharField(blank=True, max_length=100, verbose_name="content type"),
+                ),
+                (
+                    "size",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="size (bytes)"),
+                ),
+                ("sha256", models.CharField(blank=True, max_length=64, verbose_name="SHA-256")),
+                (
+                    "added_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="added at"
+                    ),
+                ),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="added by",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evidence',
-                'verbose_name_plural': 'evidence',
-                'ordering': ['case', 'added_at', 'id'],
+                "verbose_name": "evidence",
+                "verbose_name_plural": "evidence",
+                "ordering": ["case", "added_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='LegalReview',
+            name="LegalReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('pending', 'under review'), ('approved', 'approved'), ('returned', 'returned'), ('cancelled', 'cancelled')], default='pending', max_length=20, verbose_name='state')),
-                ('mode', models.CharField(blank=True, choices=[('single', 'one reviewer'), ('joint_online', 'online joint review'), ('joint_on_site', 'on-site joint review')], max_length=20, verbose_name='mode')),
-                ('reasons', models.JSONField(blank=True, default=list, verbose_name='why it is reviewed')),
-                ('rule', models.CharField(blank=True, help_text='The joint-review rule in force when the reviewers were assigned.', max_length=20, verbose_name='outcome rule')),
-                ('return_state', models.CharField(choices=[('filed', 'filed'), ('investigating', 'investigating'), ('case_review', 'case review'), ('legal_review', 'legal review'), ('prior_notice', 'prior notice'), ('statement', 'statement and defence'), ('hearing', 'hearing'), ('decided', 'decided'), ('served', 'served'), ('executing', 'executing'), ('closed', 'closed'), ('withdrawn', 'withdrawn')], default='prior_notice', max_length=20, verbose_name='stage to go on to')),
-                ('place', models.CharField(blank=True, max_length=200, verbose_name='place')),
-                ('meeting_at', models.DateTimeField(blank=True, null=True, verbose_name='meeting time')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='requested at')),
-                ('concluded_at', models.DateTimeField(blank=True, null=True, verbose_name='concluded at')),
-                ('return_to', models.CharField(blank=True, choices=[('investigating', 'back to investigation'), ('case_review', 'back to case review')], max_length=20, verbose_name='returned to')),
-                ('summary', models.TextField(blank=True, help_text='The changes asked for, or the reasons for returning.', verbose_name='summary')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='legal_reviews', to='cases.case', verbose_name='case')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "under review"),
+                            ("approved", "approved"),
+                            ("returned", "returned"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("single", "one reviewer"),
+                            ("joint_online", "online joint review"),
+                            ("joint_on_site", "on-site joint review"),
+                        ],
+                        max_length=20,
+                        verbose_name="mode",
+                    ),
+                ),
+                (
+                    "reasons",
+                    models.JSONField(blank=True, default=list, verbose_name="why it is reviewed"),
+                ),
+                (
+                    "rule",
+                    models.CharField(
+                        blank=True,
+                        help_text="The joint-review rule in force when the reviewers were assigned.",
+                        max_length=20,
+                        verbose_name="outcome rule",
+                    ),
+                ),
+                (
+                    "return_state",
+                    models.CharField(
+                        choices=[
+                            ("filed", "filed"),
+                            ("investigating", "investigating"),
+                            ("case_review", "case review"),
+                            ("legal_review", "legal review"),
+                            ("prior_notice", "prior notice"),
+                            ("statement", "statement and defence"),
+                            ("hearing", "hearing"),
+                            ("decided", "decided"),
+                            ("served", "served"),
+                            ("executing", "executing"),
+                            ("closed", "closed"),
+                            ("withdrawn", "withdrawn"),
+                        ],
+                        default="prior_notice",
+                        max_length=20,
+                        verbose_name="stage to go on to",
+                    ),
+                ),
+                ("place", models.CharField(blank=True, max_length=200, verbose_name="place")),
+                (
+                    "meeting_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="meeting time"),
+                ),
+                (
+                    "requested_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="requested at"
+                    ),
+                ),
+                (
+                    "concluded_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="concluded at"),
+                ),
+                (
+                    "return_to",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("investigating", "back to investigation"),
+                            ("case_review", "back to case review"),
+                        ],
+                        max_length=20,
+                        verbose_name="returned to",
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="The changes asked for, or the reasons for returning.",
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="legal_reviews",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'legal review',
-                'verbose_name_plural': 'legal reviews',
-                'ordering': ['case', 'requested_at', 'id'],
+                "verbose_name": "legal review",
+                "verbose_name_plural": "legal reviews",
+                "ordering": ["case", "requested_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='amount (yuan)')),
-                ('surcharge', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, verbose_name='of which surcharge (yuan)')),
-                ('paid_on', models.DateField(verbose_name='paid on')),
-                ('receipt_number', models.CharField(blank=True, max_length=60, verbose_name='receipt number')),
-                ('collected_on_the_spot', models.BooleanField(default=False, verbose_name='collected on the spot')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded at')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='cases.case', verbose_name='case')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="amount (yuan)"
+                    ),
+                ),
+                (
+                    "surcharge",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=12,
+                        verbose_name="of which surcharge (yuan)",
+                    ),
+                ),
+                ("paid_on", models.DateField(verbose_name="paid on")),
+                (
+                    "receipt_number",
+                    models.CharField(blank=True, max_length=60, verbose_name="receipt number"),
+                ),
+                (
+                    "collected_on_the_spot",
+                    models.BooleanField(default=False, verbose_name="collected on the spot"),
+                ),
+                (
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="recorded at"
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payments",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'payment',
-                'verbose_name_plural': 'payments',
-                'ordering': ['case', 'paid_on', 'id'],
+                "verbose_name": "payment",
+                "verbose_name_plural": "payments",
+                "ordering": ["case", "paid_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PriorNotice',
+            name="PriorNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('served_at', models.DateTimeField(verbose_name='served at')),
-                ('method', models.CharField(choices=[('in_person', 'handed over in person'), ('on_the_spot', 'handed over on the spot'), ('left_at_residence', 'left at the residence'), ('post', 'by post'), ('electronic', "electronically, with the party's written consent"), ('public_notice', 'by public announcement')], max_length=20, verbose_name='service method')),
-                ('outcome', models.CharField(choices=[('penalty', 'penalty'), ('reduced_penalty', 'reduced penalty'), ('no_penalty', 'no penalty')], max_length=20, verbose_name='proposed outcome')),
-                ('fine', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='proposed fine (yuan)')),
-                ('confiscation', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='proposed confiscation (yuan)')),
-                ('penalties', models.JSONField(blank=True, default=list, verbose_name='proposed other penalties')),
-                ('hearing_right', models.BooleanField(default=False, verbose_name='right to a hearing told')),
-                ('statement_until', models.DateTimeField(verbose_name='statement period ends')),
-                ('hearing_request_until', models.DateTimeField(blank=True, null=True, verbose_name='hearing request period ends')),
-                ('statement_waived_at', models.DateTimeField(blank=True, null=True, verbose_name='statement waived in writing at')),
-                ('hearing_waived_at', models.DateTimeField(blank=True, null=True, verbose_name='hearing waived in writing at')),
-                ('waiver_note', models.TextField(blank=True, verbose_name='waiver note')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notices', to='cases.case', verbose_name='case')),
-                ('served_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='served by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("served_at", models.DateTimeField(verbose_name="served at")),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("in_person", "handed over in person"),
+                            ("on_the_spot", "handed over on the spot"),
+                            ("left_at_residence", "left at the residence"),
+                            ("post", "by post"),
+                            ("electronic", "electronically, with the party's written consent"),
+                            ("public_notice", "by public announcement"),
+                        ],
+                        max_length=20,
+                        verbose_name="service method",
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("penalty", "penalty"),
+                            ("reduced_penalty", "reduced penalty"),
+                            ("no_penalty", "no penalty"),
+                        ],
+                        max_length=20,
+                        verbose_name="proposed outcome",
+                    ),
+                ),
+                (
+                    "fine",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="proposed fine (yuan)",
+                    ),
+                ),
+                (
+                    "confiscation",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="proposed confiscation (yuan)",
+                    ),
+                ),
+                (
+                    "penalties",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="proposed other penalties"
+                    ),
+                ),
+                (
+                    "hearing_right",
+                    models.BooleanField(default=False, verbose_name="right to a hearing told"),
+                ),
+                ("statement_until", models.DateTimeField(verbose_name="statement period ends")),
+                (
+                    "hearing_request_until",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="hearing request period ends"
+                    ),
+                ),
+                (
+                    "statement_waived_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="statement waived in writing at"
+                    ),
+                ),
+                (
+                    "hearing_waived_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="hearing waived in writing at"
+                    ),
+                ),
+                ("waiver_note", models.TextField(blank=True, verbose_name="waiver note")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="notices",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "served_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="served by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'prior notice',
-                'verbose_name_plural': 'prior notices',
-                'ordering': ['case', 'served_at', 'id'],
+                "verbose_name": "prior notice",
+                "verbose_name_plural": "prior notices",
+                "ordering": ["case", "served_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Hearing',
+            name="Hearing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requested_at', models.DateTimeField(verbose_name='requested at')),
-                ('notified_at', models.DateTimeField(blank=True, null=True, verbose_name='party notified at')),
-                ('scheduled_at', models.DateTimeField(blank=True, null=True, verbose_name='scheduled at')),
-                ('place', models.CharField(blank=True, max_length=200, verbose_name='place')),
-                ('is_public', models.BooleanField(default=True, verbose_name='public')),
-                ('not_public_reason', models.CharField(blank=True, max_length=200, verbose_name='why not public')),
-                ('outcome', models.CharField(blank=True, choices=[('held', 'held'), ('party_absent', 'party absent without good reason (deemed waived)'), ('request_withdrawn', 'request withdrawn by the party')], max_length=20, verbose_name='outcome')),
-                ('held_at', models.DateTimeField(blank=True, null=True, verbose_name='held at')),
-                ('transcript_summary', models.TextField(blank=True, verbose_name='transcript summary')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='hearings', to='cases.case', verbose_name='case')),
-                ('host', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='host')),
-                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='hearings', to='cases.priornotice', verbose_name='prior notice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(verbose_name="requested at")),
+                (
+                    "notified_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="party notified at"),
+                ),
+                (
+                    "scheduled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="scheduled at"),
+                ),
+                ("place", models.CharField(blank=True, max_length=200, verbose_name="place")),
+                ("is_public", models.BooleanField(default=True, verbose_name="public")),
+                (
+                    "not_public_reason",
+                    models.CharField(blank=True, max_length=200, verbose_name="why not public"),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("held", "held"),
+                            ("party_absent", "party absent without good reason (deemed waived)"),
+                            ("request_withdrawn", "request withdrawn by the party"),
+                        ],
+                        max_length=20,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("held_at", models.DateTimeField(blank=True, null=True, verbose_name="held at")),
+                (
+                    "transcript_summary",
+                    models.TextField(blank=True, verbose_name="transcript summary"),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="hearings",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "host",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="host",
+                    ),
+                ),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="hearings",
+                        to="cases.priornotice",
+                        verbose_name="prior notice",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hearing',
-                'verbose_name_plural': 'hearings',
-                'ordering': ['case', 'requested_at', 'id'],
+                "verbose_name": "hearing",
+                "verbose_name_plural": "hearings",
+                "ordering": ["case", "requested_at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='case',
-            name='current_notice',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.priornotice', verbose_name='current prior notice'),
+            model_name="case",
+            name="current_notice",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="cases.priornotice",
+                verbose_name="current prior notice",
+            ),
         ),
         migrations.CreateModel(
-            name='ReviewSeat',
+            name="ReviewSeat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(max_length=32, verbose_name='role')),
-                ('opinion', models.CharField(blank=True, choices=[('approve', 'approve'), ('approve_with_changes', 'approve with changes'), ('return', 'return with reasons')], max_length=30, verbose_name='opinion')),
-                ('changes', models.TextField(blank=True, verbose_name='changes asked for')),
-                ('reasons', models.TextField(blank=True, verbose_name='reasons')),
-                ('return_to', models.CharField(blank=True, choices=[('investigating', 'back to investigation'), ('case_review', 'back to case review')], max_length=20, verbose_name='return to')),
-                ('recorded_at', models.DateTimeField(blank=True, null=True, verbose_name='recorded at')),
-                ('qualified', models.BooleanField(default=False, verbose_name='held the legal professional qualification')),
-                ('qualification_number', models.CharField(blank=True, max_length=40, verbose_name='qualification certificate number')),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='seats', to='cases.legalreview', verbose_name='legal review')),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='review_seats', to=settings.AUTH_USER_MODEL, verbose_name='reviewer')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name="reviewer's unit")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("role", models.CharField(max_length=32, verbose_name="role")),
+                (
+                    "opinion",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("approve", "approve"),
+                            ("approve_with_changes", "approve with changes"),
+                            ("return", "return with reasons"),
+                        ],
+                        max_length=30,
+                        verbose_name="opinion",
+                    ),
+                ),
+                ("changes", models.TextField(blank=True, verbose_name="changes asked for")),
+                ("reasons", models.TextField(blank=True, verbose_name="reasons")),
+                (
+                    "return_to",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("investigating", "back to investigation"),
+                            ("case_review", "back to case review"),
+                        ],
+                        max_length=20,
+                        verbose_name="return to",
+                    ),
+                ),
+                (
+                    "recorded_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="recorded at"),
+                ),
+                (
+                    "qualified",
+                    models.BooleanField(
+                        default=False, verbose_name="held the legal professional qualification"
+                    ),
+                ),
+                (
+                    "qualification_number",
+                    models.CharField(
+                        blank=True, max_length=40, verbose_name="qualification certificate number"
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="seats",
+                        to="cases.legalreview",
+                        verbose_name="legal review",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="review_seats",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reviewer",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="reviewer's unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "reviewer's opinion",
-                'verbose_name_plural': "reviewers' opinions",
-                'ordering': ['review', 'id'],
+                "verbose_name": "reviewer's opinion",
+                "verbose_name_plural": "reviewers' opinions",
+                "ordering": ["review", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Statement',
+            name="Statement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_at', models.DateTimeField(verbose_name='received at')),
-                ('content', models.TextField(verbose_name='what the party said')),
-                ('review_note', models.TextField(verbose_name='re-examination')),
-                ('adopted', models.BooleanField(default=False, help_text='The facts, reasons or evidence the party gave hold (Art. 45).', verbose_name='adopted')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='statements', to='cases.case', verbose_name='case')),
-                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='statements', to='cases.priornotice', verbose_name='prior notice')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("received_at", models.DateTimeField(verbose_name="received at")),
+                ("content", models.TextField(verbose_name="what the party said")),
+                ("review_note", models.TextField(verbose_name="re-examination")),
+                (
+                    "adopted",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The facts, reasons or evidence the party gave hold (Art. 45).",
+                        verbose_name="adopted",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="statements",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="statements",
+                        to="cases.priornotice",
+                        verbose_name="prior notice",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'statement and defence',
-                'verbose_name_plural': 'statements and defences',
-                'ordering': ['case', 'received_at', 'id'],
+                "verbose_name": "statement and defence",
+                "verbose_name_plural": "statements and defences",
+                "ordering": ["case", "received_at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='caseapproval',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'pending')), fields=('case', 'kind'), name='cases_approval_one_pending_per_kind'),
+            model_name="caseapproval",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state", "pending")),
+                fields=("case", "kind"),
+                name="cases_approval_one_pending_per_kind",
+            ),
         ),
         migrations.AddIndex(
-            model_name='casedeadline',
-            index=models.Index(fields=['is_active', 'met_at', 'due_at'], name='case_deadline_open'),
+            model_name="casedeadline",
+            index=models.Index(fields=["is_active", "met_at", "due_at"], name="case_deadline_open"),
         ),
         migrations.AddConstraint(
-            model_name='casehandler',
-            constraint=models.UniqueConstraint(fields=('case', 'user'), name='cases_handler_once'),
+            model_name="casehandler",
+            constraint=models.UniqueConstraint(fields=("case", "user"), name="cases_handler_once"),
         ),
         migrations.AddIndex(
-            model_name='casehistory',
-            index=models.Index(fields=['case', 'at'], name='case_history_case_at'),
+            model_name="casehistory",
+            index=models.Index(fields=["case", "at"], name="case_history_case_at"),
         ),
         migrations.AddConstraint(
-            model_name='casematter',
-            constraint=models.UniqueConstraint(fields=('case', 'matter'), name='cases_matter_once'),
+            model_name="casematter",
+            constraint=models.UniqueConstraint(fields=("case", "matter"), name="cases_matter_once"),
         ),
         migrations.AddConstraint(
-            model_name='caseparty',
-            constraint=models.UniqueConstraint(fields=('case', 'party', 'role'), name='cases_party_once_per_role'),
+            model_name="caseparty",
+            constraint=models.UniqueConstraint(
+                fields=("case", "party", "role"), name="cases_party_once_per_role"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='cases_payment_positive'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="cases_payment_positive"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['handling_unit', 'state'], name='case_unit_state'),
+            model_name="case",
+            index=models.Index(fields=["handling_unit", "state"], name="case_unit_state"),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('fine_amount__isnull', True), ('fine_amount__gte', 0), _connector='OR'), name='cases_case_fine_not_negative'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("fine_amount__isnull", True), ("fine_amount__gte", 0), _connector="OR"
+                ),
+                name="cases_case_fine_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('proposed_fine__isnull', True), ('proposed_fine__gte', 0), _connector='OR'), name='cases_case_proposed_fine_not_negative'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("proposed_fine__isnull", True), ("proposed_fine__gte", 0), _connector="OR"
+                ),
+                name="cases_case_proposed_fine_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewseat',
-            constraint=models.UniqueConstraint(fields=('review', 'reviewer'), name='cases_review_seat_once'),
+            model_name="reviewseat",
+            constraint=models.UniqueConstraint(
+                fields=("review", "reviewer"), name="cases_review_seat_once"
+            ),
         ),
     ]

@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0001_cases'),
+        ("cases", "0001_cases"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='documentnumberscheme',
-            name='prefix',
-            field=models.CharField(error_messages={'unique': 'Another unit already uses this prefix; document numbers would collide.'}, help_text='e.g. 盐综执（武原）', max_length=40, unique=True, verbose_name='prefix'),
+            model_name="documentnumberscheme",
+            name="prefix",
+            field=models.CharField(
+                error_messages={
+                    "unique": "Another unit already uses this prefix; document numbers would collide."
+                },
+                help_text="e.g. 盐综执（武原）",
+                max_length=40,
+                unique=True,
+                verbose_name="prefix",
+            ),
         ),
     ]

@@ -66,8 +66,11 @@ def test_officer_takes_a_complaint_through_the_fast_track_to_closed(browser, liv
     from civicloop.testing.world import build_world, equip_for_cases
 
     cw = equip_for_cases(build_world())
-    event = walk(cw, report(cw, description="健康路商户在人行道上堆放货物经营，多次劝导未改"),
-                 EventState.HANDLING)
+    event = walk(
+        cw,
+        report(cw, description="健康路商户在人行道上堆放货物经营，多次劝导未改"),
+        EventState.HANDLING,
+    )
     base = live_server.url
     photo = tmp_path / "现场照片.png"
     photo.write_bytes(png_bytes())
@@ -97,8 +100,14 @@ def test_officer_takes_a_complaint_through_the_fast_track_to_closed(browser, liv
 
     # 2. Investigation with a photo as evidence, concluded on the fast track.
     act(officer, "start_investigation")
-    act(officer, "add_evidence", lambda p: (
-        p.fill("#id_description", "现场检查笔录及照片"), p.set_input_files("#id_file", str(photo))))
+    act(
+        officer,
+        "add_evidence",
+        lambda p: (
+            p.fill("#id_description", "现场检查笔录及照片"),
+            p.set_input_files("#id_file", str(photo)),
+        ),
+    )
     assert officer.locator("#case-actions [data-action=decide]").count() == 0
 
     def findings(p):
@@ -113,8 +122,11 @@ def test_officer_takes_a_complaint_through_the_fast_track_to_closed(browser, liv
     assert state(officer) == "legal_review"
     # A case handler is never offered the review opinion.
     assert officer.locator("#case-actions [data-action=record_opinion]").count() == 0
-    act(officer, "assign_reviewers", lambda p: p.check(
-        f"input[name=reviewers][value='{cw.legal_reviewer.pk}']"))
+    act(
+        officer,
+        "assign_reviewers",
+        lambda p: p.check(f"input[name=reviewers][value='{cw.legal_reviewer.pk}']"),
+    )
 
     # 3. The qualified reviewer approves (法制审核).
     reviewer = signed_in(browser, base, "legal_reviewer")
@@ -124,9 +136,15 @@ def test_officer_takes_a_complaint_through_the_fast_track_to_closed(browser, liv
 
     # 4. Prior notice, the party waives statement and hearing in writing.
     officer.goto(f"{base}/cases/{case.pk}/")
-    act(officer, "serve_notice", lambda p: (
-        choose(p, "method", "in_person"), p.check("#id_waive_statement"),
-        p.fill("#id_waiver_note", "当事人书面放弃陈述、申辩权利")))
+    act(
+        officer,
+        "serve_notice",
+        lambda p: (
+            choose(p, "method", "in_person"),
+            p.check("#id_waive_statement"),
+            p.fill("#id_waiver_note", "当事人书面放弃陈述、申辩权利"),
+        ),
+    )
     assert state(officer) == "prior_notice"
     assert case.notices.get().statement_waived_at is not None
 
@@ -148,7 +166,9 @@ def test_officer_takes_a_complaint_through_the_fast_track_to_closed(browser, liv
     row = officer.locator("[data-document=penalty_decision]")
     with officer.expect_download() as download:
         row.locator("[data-download=docx]").click()
-    text = "\n".join(p.text for p in Document(io.BytesIO(download.value.path().read_bytes())).paragraphs)
+    text = "\n".join(
+        p.text for p in Document(io.BytesIO(download.value.path().read_bytes())).paragraphs
+    )
     case.refresh_from_db()
     number = case.documents.get(kind="penalty_decision").number
     assert number in text and "海盐县健康路商贸有限公司" in text and "捌佰元" in text

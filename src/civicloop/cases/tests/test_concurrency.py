@@ -19,10 +19,12 @@ def test_a_double_submitted_case_review_approves_once(case_world):
     cw = case_world
     case = investigate(cw, file(cw))
     services.conclude_investigation(case, by=cw.wuyuan_officer, findings=findings())
-    results = run_together([
-        lambda: services.approve_case_review(case, by=cw.wuyuan_leader),
-        lambda: services.approve_case_review(case, by=cw.wuyuan_leader),
-    ])
+    results = run_together(
+        [
+            lambda: services.approve_case_review(case, by=cw.wuyuan_leader),
+            lambda: services.approve_case_review(case, by=cw.wuyuan_leader),
+        ]
+    )
     done = [r for r in results if isinstance(r, Case)]
     refused = [r for r in results if isinstance(r, InvalidTransition)]
     assert len(done) == 1 and len(refused) == 1, results
@@ -32,11 +34,13 @@ def test_a_double_submitted_case_review_approves_once(case_world):
 
 def test_cases_filed_at_the_same_moment_get_distinct_numbers(case_world):
     cw = case_world
-    results = run_together([
-        lambda: file(cw, title="占道经营案一"),
-        lambda: file(cw, by=cw.wuyuan_officer2, title="占道经营案二"),
-        lambda: file(cw, title="占道经营案三"),
-    ])
+    results = run_together(
+        [
+            lambda: file(cw, title="占道经营案一"),
+            lambda: file(cw, by=cw.wuyuan_officer2, title="占道经营案二"),
+            lambda: file(cw, title="占道经营案三"),
+        ]
+    )
     assert all(isinstance(r, Case) for r in results), results
     numbers = sorted(r.number for r in results)
     assert len(set(numbers)) == 3

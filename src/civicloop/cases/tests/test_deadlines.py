@@ -33,7 +33,9 @@ def test_ninety_natural_days_ending_in_the_national_day_holiday_end_on_the_next_
 def test_working_days_skip_the_holiday_and_count_the_make_up_saturday(db):
     # From Monday 2026-09-28: 9-29, 9-30, (holiday 10-1…10-7), 10-8, 10-9, 10-10 (调休 Saturday), 10-12 … 10-16.
     assert dl.last_day(day(2026, 9, 28, 10), 10, Counting.WORKING_DAYS) == dt.date(2026, 10, 16)
-    assert dl.due_at(day(2026, 9, 30, 16), 3, Counting.WORKING_DAYS) == day(2026, 10, 10, 23, 59, 59)
+    assert dl.due_at(day(2026, 9, 30, 16), 3, Counting.WORKING_DAYS) == day(
+        2026, 10, 10, 23, 59, 59
+    )
 
 
 def test_a_local_calendar_day_moves_a_deadline(db):
@@ -45,7 +47,11 @@ def test_a_case_filed_before_the_holidays_carries_its_statutory_deadlines(case_w
     with at(day(2026, 9, 28, 9)):
         case = file(case_world, procedure="fast_track")
     decision = case.active_deadline(DeadlineKind.DECISION)
-    assert (decision.amount, decision.counting, decision.due_at.date()) == (90, "natural_days", dt.date(2026, 12, 28))
+    assert (decision.amount, decision.counting, decision.due_at.date()) == (
+        90,
+        "natural_days",
+        dt.date(2026, 12, 28),
+    )
     assert "第六十条" in decision.basis
     target = case.active_deadline(DeadlineKind.FAST_TRACK)
     assert (target.counting, target.due_at.date()) == ("working_days", dt.date(2026, 10, 16))
@@ -64,22 +70,38 @@ def test_an_extension_is_asked_with_its_reason_and_basis_and_approved_by_another
     with at(MONDAY):
         case = file(cw)
         with pytest.raises(InvalidInput) as no_basis:
-            services.request_extension(case, by=cw.wuyuan_officer, reason="需检测", days=30, legal_basis="")
+            services.request_extension(
+                case, by=cw.wuyuan_officer, reason="需检测", days=30, legal_basis=""
+            )
         assert no_basis.value.field == "legal_basis"
         with pytest.raises(InvalidInput) as too_long:
-            services.request_extension(case, by=cw.wuyuan_officer, reason="需检测", days=31, legal_basis="某规定")
+            services.request_extension(
+                case, by=cw.wuyuan_officer, reason="需检测", days=31, legal_basis="某规定"
+            )
         assert too_long.value.field == "days"
         with pytest.raises(NotPermitted):
-            services.request_extension(case, by=cw.wuyuan_dispatcher, reason="需检测", days=30, legal_basis="某规定")
-        services.request_extension(case, by=cw.wuyuan_officer, reason="需委托检测", days=30,
-                                   legal_basis="《某某程序规定》第六十四条")
+            services.request_extension(
+                case, by=cw.wuyuan_dispatcher, reason="需检测", days=30, legal_basis="某规定"
+            )
+        services.request_extension(
+            case,
+            by=cw.wuyuan_officer,
+            reason="需委托检测",
+            days=30,
+            legal_basis="《某某程序规定》第六十四条",
+        )
         with pytest.raises(NotPermitted):
             services.approve_extension(case, by=cw.wuyuan_officer2)
         deadline = services.approve_extension(case, by=cw.wuyuan_leader, note="同意")
     old = case.deadlines.get(kind=DeadlineKind.DECISION, is_active=False)
     assert old.due_at.date() == dt.date(2026, 8, 31)
-    assert deadline.due_at.date() == dt.date(2026, 9, 30) and deadline.extension.legal_basis.endswith("第六十四条")
-    assert deadline.extension.decided_by == cw.wuyuan_leader and deadline.extension.reason == "需委托检测"
+    assert deadline.due_at.date() == dt.date(
+        2026, 9, 30
+    ) and deadline.extension.legal_basis.endswith("第六十四条")
+    assert (
+        deadline.extension.decided_by == cw.wuyuan_leader
+        and deadline.extension.reason == "需委托检测"
+    )
     row = case.history.get(action="approve_extension")
     assert row.details["days"] == 30 and row.reason == "需委托检测"
 
@@ -93,8 +115,9 @@ def test_a_decision_after_the_deadline_needs_an_extension_first(case_world, sett
         with pytest.raises(InvalidInput) as late:
             decide(cw, case)
         assert "第六十条" in str(late.value)
-        services.request_extension(case, by=cw.wuyuan_officer, reason="当事人申请延期陈述", days=10,
-                                   legal_basis="某规章")
+        services.request_extension(
+            case, by=cw.wuyuan_officer, reason="当事人申请延期陈述", days=10, legal_basis="某规章"
+        )
         services.approve_extension(case, by=cw.leader)
         case = decide(cw, case)
     assert case.state == CaseState.DECIDED
@@ -118,7 +141,13 @@ def test_the_sweep_warns_before_a_deadline_and_again_once_it_has_passed(case_wor
     with at(day(2026, 6, 15, 9)):
         assert dl.sweep_case_deadlines() == 1
         assert dl.sweep_case_deadlines() == 0  # once
-    assert users_notified() == {"wuyuan_officer", "wuyuan_officer2", "wuyuan_dispatcher", "wuyuan_leader", "leader"}
+    assert users_notified() == {
+        "wuyuan_officer",
+        "wuyuan_officer2",
+        "wuyuan_dispatcher",
+        "wuyuan_leader",
+        "leader",
+    }
     warning = case.history.get(action="deadline_warning")
     assert warning.actor is None and warning.details["kind"] == DeadlineKind.SERVICE
     assert warning.details["overdue"] is False
@@ -131,14 +160,18 @@ def test_the_sweep_warns_before_a_deadline_and_again_once_it_has_passed(case_wor
 
     assert case in Case.objects.overdue(day(2026, 6, 18, 9))
     with at(day(2026, 6, 18, 10)):
-        services.serve_decision(case, by=cw.wuyuan_officer, method=ServiceMethod.POST, reason="当事人外出")
+        services.serve_decision(
+            case, by=cw.wuyuan_officer, method=ServiceMethod.POST, reason="当事人外出"
+        )
     assert case not in Case.objects.overdue(day(2026, 6, 18, 11))
 
 
 def test_the_sweep_leaves_met_superseded_and_party_deadlines_alone(case_world):
     cw = case_world
     with at(MONDAY):
-        case = to_notice(cw, file(cw))  # the party's statement period is not the authority's deadline
+        case = to_notice(
+            cw, file(cw)
+        )  # the party's statement period is not the authority's deadline
     with at(day(2026, 6, 4, 9)):
         assert dl.sweep_case_deadlines() == 0
     CaseDeadline.objects.filter(case=case, kind=DeadlineKind.DECISION).update(is_active=False)

@@ -26,17 +26,26 @@ def test_a_town_squads_case_on_a_matter_the_town_holds_is_an_empowered_case(case
     with at(MONDAY):
         case = file(case_world)
     assert case.state == CaseState.FILED and case.is_empowered
-    assert case.matter_links.get().version == case_world.town_matter.current_version(case.violation_date)
+    assert case.matter_links.get().version == case_world.town_matter.current_version(
+        case.violation_date
+    )
     handlers = {(h.user.username, h.is_lead, h.certificate_number) for h in case.handlers.all()}
-    assert handlers == {("wuyuan_officer", True, "ZJ-wuyuan_officer"), ("wuyuan_officer2", False, "ZJ33042400002")}
+    assert handlers == {
+        ("wuyuan_officer", True, "ZJ-wuyuan_officer"),
+        ("wuyuan_officer2", False, "ZJ33042400002"),
+    }
     deadline = case.active_deadline("decision")
     assert deadline.counting == "natural_days" and deadline.due_at.date() == dt.date(2026, 8, 31)
 
 
 def test_a_case_needs_two_officers_holding_a_valid_enforcement_certificate(case_world):
     cw = case_world
-    for handlers in ([cw.wuyuan_officer], [cw.wuyuan_officer, cw.wuyuan_trainee],
-                     [cw.wuyuan_officer, cw.wuyuan_expired], [cw.wuyuan_officer, cw.ganpu_officer]):
+    for handlers in (
+        [cw.wuyuan_officer],
+        [cw.wuyuan_officer, cw.wuyuan_trainee],
+        [cw.wuyuan_officer, cw.wuyuan_expired],
+        [cw.wuyuan_officer, cw.ganpu_officer],
+    ):
         with at(MONDAY), pytest.raises(InvalidInput) as refused:
             file(cw, handlers=handlers)
         assert refused.value.field == "handlers"
@@ -52,7 +61,13 @@ def test_the_message_names_the_officer_without_a_certificate(case_world):
 
 def test_only_an_officer_of_the_handling_unit_files_its_cases(case_world):
     cw = case_world
-    for user in (cw.ganpu_officer, cw.wuyuan_dispatcher, cw.leader, cw.legal_reviewer, cw.grid_worker):
+    for user in (
+        cw.ganpu_officer,
+        cw.wuyuan_dispatcher,
+        cw.leader,
+        cw.legal_reviewer,
+        cw.grid_worker,
+    ):
         with at(MONDAY), pytest.raises(NotPermitted):
             file(cw, by=user)
     with at(MONDAY), pytest.raises(InvalidInput) as wrong_unit:
@@ -78,13 +93,25 @@ def test_a_town_squad_cannot_file_on_a_matter_the_town_does_not_hold_that_day(ca
 def test_a_county_department_files_on_its_own_matters_and_its_case_is_not_empowered(case_world):
     cw = case_world
     with at(MONDAY):
-        case = file(cw, unit=cw.dept_zhzf, by=cw.zhzf_handler1, handlers=[cw.zhzf_handler1, cw.zhzf_handler2],
-                    matters=[cw.county_matter])
+        case = file(
+            cw,
+            unit=cw.dept_zhzf,
+            by=cw.zhzf_handler1,
+            handlers=[cw.zhzf_handler1, cw.zhzf_handler2],
+            matters=[cw.county_matter],
+        )
     assert not case.is_empowered
-    other = make_matter(cw, "SP-001", department=cw.dept_scjg, category=cw.food_safety, name="食品某事项")
+    other = make_matter(
+        cw, "SP-001", department=cw.dept_scjg, category=cw.food_safety, name="食品某事项"
+    )
     with at(MONDAY), pytest.raises(InvalidInput) as foreign:
-        file(cw, unit=cw.dept_zhzf, by=cw.zhzf_handler1, handlers=[cw.zhzf_handler1, cw.zhzf_handler2],
-             matters=[other])
+        file(
+            cw,
+            unit=cw.dept_zhzf,
+            by=cw.zhzf_handler1,
+            handlers=[cw.zhzf_handler1, cw.zhzf_handler2],
+            matters=[other],
+        )
     assert foreign.value.field == "matters"
 
 
@@ -94,31 +121,46 @@ def test_a_violation_older_than_two_years_is_out_of_limitation(case_world):
         file(cw, violation_date=dt.date(2024, 5, 31))
     assert old.value.field == "violation_date" and "第三十六条" in str(old.value)
     with at(MONDAY):
-        continuing = file(cw, violation_date=dt.date(2024, 5, 1), violation_ended_on=dt.date(2025, 1, 1))
+        continuing = file(
+            cw, violation_date=dt.date(2024, 5, 1), violation_ended_on=dt.date(2025, 1, 1)
+        )
         serious = file(cw, violation_date=dt.date(2023, 1, 1), limitation_five_years=True)
-    assert continuing.limitation_end == dt.date(2027, 1, 1) and serious.limitation_end == dt.date(2028, 1, 1)
+    assert continuing.limitation_end == dt.date(2027, 1, 1) and serious.limitation_end == dt.date(
+        2028, 1, 1
+    )
     with at(MONDAY), pytest.raises(InvalidInput) as future:
         file(cw, violation_date=dt.date(2026, 6, 2))
     assert future.value.field == "violation_date"
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    ({"title": ""}, "title"),
-    ({"facts": " "}, "facts"),
-    ({"procedure": "summary"}, "procedure"),
-    ({"source": "hotline"}, "source"),
-    ({"source": CaseSource.INSPECTION}, "inspection_reference"),
-    ({"source": CaseSource.EVENT}, "event"),
-    ({"parties": []}, "parties"),
-    ({"matters": []}, "matters"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"title": ""}, "title"),
+        ({"facts": " "}, "facts"),
+        ({"procedure": "summary"}, "procedure"),
+        ({"source": "hotline"}, "source"),
+        ({"source": CaseSource.INSPECTION}, "inspection_reference"),
+        ({"source": CaseSource.EVENT}, "event"),
+        ({"parties": []}, "parties"),
+        ({"matters": []}, "matters"),
+    ],
+)
 def test_bad_input_gives_a_field_error_and_stores_nothing(case_world, kwargs, field):
     with at(MONDAY), pytest.raises(InvalidInput) as refused:
         if "matters" in kwargs:
-            services.file_case(by=case_world.wuyuan_officer, handling_unit=case_world.wuyuan_squad,
-                               procedure=Procedure.ORDINARY, source=CaseSource.DIRECT, title="t", facts="f",
-                               violation_date=dt.date(2026, 6, 1), parties=[services.PartyLink(case_world.person)],
-                               matters=[], handlers=[case_world.wuyuan_officer, case_world.wuyuan_officer2])
+            services.file_case(
+                by=case_world.wuyuan_officer,
+                handling_unit=case_world.wuyuan_squad,
+                procedure=Procedure.ORDINARY,
+                source=CaseSource.DIRECT,
+                title="t",
+                facts="f",
+                violation_date=dt.date(2026, 6, 1),
+                parties=[services.PartyLink(case_world.person)],
+                matters=[],
+                handlers=[case_world.wuyuan_officer, case_world.wuyuan_officer2],
+            )
         else:
             file(case_world, **kwargs)
     assert refused.value.field == field
@@ -130,8 +172,14 @@ def test_a_new_partys_bad_identifier_lands_on_the_party_field_and_stores_nothing
 
     parties = Party.objects.count()
     with at(MONDAY), pytest.raises(InvalidInput) as refused:
-        file(case_world, parties=[services.PartyLink(PartyData(kind="organisation", name="某公司",
-                                                               credit_code="91330424MA2D1Y2K5F"))])
+        file(
+            case_world,
+            parties=[
+                services.PartyLink(
+                    PartyData(kind="organisation", name="某公司", credit_code="91330424MA2D1Y2K5F")
+                )
+            ],
+        )
     assert refused.value.field == "party_credit_code"
     assert Party.objects.count() == parties
     nothing_stored(0)
@@ -141,9 +189,13 @@ def test_numbers_follow_the_units_scheme_per_year(case_world):
     DocumentNumberScheme.objects.create(unit=case_world.wuyuan_squad, prefix="盐综执（武原）")
     with at(MONDAY):
         first, second = file(case_world), file(case_world)
-        other = file(case_world, unit=case_world.ganpu_squad, by=case_world.ganpu_officer,
-                     handlers=[case_world.ganpu_officer, case_world.ganpu_officer2],
-                     matters=[_ganpu_matter(case_world)])
+        other = file(
+            case_world,
+            unit=case_world.ganpu_squad,
+            by=case_world.ganpu_officer,
+            handlers=[case_world.ganpu_officer, case_world.ganpu_officer2],
+            matters=[_ganpu_matter(case_world)],
+        )
     with at(local(dt.datetime(2027, 1, 4, 9))):
         next_year = file(case_world)
     assert first.number == "盐综执（武原）立字〔2026〕第0001号"
@@ -176,12 +228,23 @@ def test_opening_a_case_from_an_event_links_both_ways(case_world, client):
     assert 'id="open-case"' in page and f"/cases/new/?event={event.pk}" in page
     form = client.get(f"/cases/new/?event={event.pk}").content.decode()
     assert event.number in form and event.title in form
-    response = client.post(f"/cases/new/?event={event.pk}", {
-        "handling_unit": cw.wuyuan_squad.pk, "procedure": Procedure.ORDINARY, "source": CaseSource.EVENT,
-        "event": event.pk, "title": "占道经营案", "facts": event.description,
-        "violation_date": event.reported_at.astimezone().date().isoformat(),
-        "matters": [cw.town_matter.pk], "handlers": [cw.wuyuan_officer.pk, cw.wuyuan_officer2.pk],
-        "party_kind": "person", "party_name": "张三", "party_id_number": "330424198503152010"})
+    response = client.post(
+        f"/cases/new/?event={event.pk}",
+        {
+            "handling_unit": cw.wuyuan_squad.pk,
+            "procedure": Procedure.ORDINARY,
+            "source": CaseSource.EVENT,
+            "event": event.pk,
+            "title": "占道经营案",
+            "facts": event.description,
+            "violation_date": event.reported_at.astimezone().date().isoformat(),
+            "matters": [cw.town_matter.pk],
+            "handlers": [cw.wuyuan_officer.pk, cw.wuyuan_officer2.pk],
+            "party_kind": "person",
+            "party_name": "张三",
+            "party_id_number": "330424198503152010",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     case = Case.objects.get()
     assert case.event == event and case.source == CaseSource.EVENT and case.region == event.region
@@ -208,11 +271,22 @@ def test_only_a_unit_the_event_was_given_to_opens_a_case_from_it(case_world, cli
 def test_the_filing_page_shows_a_refusal_on_its_field(case_world, client):
     cw = case_world
     client.force_login(cw.wuyuan_officer)
-    response = client.post("/cases/new/", {
-        "handling_unit": cw.wuyuan_squad.pk, "procedure": Procedure.ORDINARY, "source": CaseSource.DIRECT,
-        "title": "占道经营案", "facts": "摆摊", "violation_date": "2026-06-01", "matters": [cw.town_matter.pk],
-        "handlers": [cw.wuyuan_officer.pk], "party_kind": "person", "party_name": "张三",
-        "party_id_number": "330424198503152010"})
+    response = client.post(
+        "/cases/new/",
+        {
+            "handling_unit": cw.wuyuan_squad.pk,
+            "procedure": Procedure.ORDINARY,
+            "source": CaseSource.DIRECT,
+            "title": "占道经营案",
+            "facts": "摆摊",
+            "violation_date": "2026-06-01",
+            "matters": [cw.town_matter.pk],
+            "handlers": [cw.wuyuan_officer.pk],
+            "party_kind": "person",
+            "party_name": "张三",
+            "party_id_number": "330424198503152010",
+        },
+    )
     assert response.status_code == 400
     assert 'data-field-error="handlers"' in response.content.decode()
     assert not Case.objects.exists()

@@ -34,7 +34,9 @@ from civicloop.testing.cases import (
 )
 
 S = CaseState
-LATER = MONDAY + dt.timedelta(days=7)  # past the statement period of a notice served in the first week
+LATER = MONDAY + dt.timedelta(
+    days=7
+)  # past the statement period of a notice served in the first week
 
 
 def history(case):
@@ -48,7 +50,9 @@ def test_the_ordinary_path_reviews_notifies_decides_serves_collects_and_closes(c
     with at(LATER):
         case = decide(cw, case)
         services.serve_decision(case, by=cw.wuyuan_officer2, method=ServiceMethod.IN_PERSON)
-        services.record_payment(case, by=cw.wuyuan_officer, amount=Decimal("1000"), receipt_number="R1")
+        services.record_payment(
+            case, by=cw.wuyuan_officer, amount=Decimal("1000"), receipt_number="R1"
+        )
         services.close_case(case, by=cw.wuyuan_leader)
     case.refresh_from_db()
     assert case.state == S.CLOSED and case.closed_at is not None and case.performed_at is not None
@@ -68,9 +72,21 @@ def test_the_ordinary_path_reviews_notifies_decides_serves_collects_and_closes(c
         ("close", S.EXECUTING, S.CLOSED),
     ]
     actors = list(case.history.values_list("actor__username", flat=True))
-    assert actors == ["wuyuan_officer", "wuyuan_officer", "wuyuan_officer", "wuyuan_officer", "wuyuan_leader",
-                      "wuyuan_officer", "legal_reviewer", None, "wuyuan_officer", "wuyuan_leader",
-                      "wuyuan_officer2", "wuyuan_officer", "wuyuan_leader"]
+    assert actors == [
+        "wuyuan_officer",
+        "wuyuan_officer",
+        "wuyuan_officer",
+        "wuyuan_officer",
+        "wuyuan_leader",
+        "wuyuan_officer",
+        "legal_reviewer",
+        None,
+        "wuyuan_officer",
+        "wuyuan_leader",
+        "wuyuan_officer2",
+        "wuyuan_officer",
+        "wuyuan_leader",
+    ]
     assert case.number == "武原街道综合行政执法队立字〔2026〕第0001号"
     assert case.is_empowered and case.history.first().details["is_empowered"] is True
 
@@ -79,16 +95,28 @@ def test_the_simple_procedure_decides_serves_and_collects_on_the_spot(case_world
     cw = case_world
     with at(MONDAY):
         case = file(cw, procedure=Procedure.SIMPLE)
-        services.decide_on_the_spot(case, by=cw.wuyuan_officer, decision=services.SpotDecision(
-            outcome=Outcome.PENALTY, fine=Decimal("50"), reason="占道经营", party_informed=True,
-            collected_on_the_spot=True, receipt_number="浙财罚00000001"))
+        services.decide_on_the_spot(
+            case,
+            by=cw.wuyuan_officer,
+            decision=services.SpotDecision(
+                outcome=Outcome.PENALTY,
+                fine=Decimal("50"),
+                reason="占道经营",
+                party_informed=True,
+                collected_on_the_spot=True,
+                receipt_number="浙财罚00000001",
+            ),
+        )
         case.refresh_from_db()
         assert case.state == S.SERVED and case.service_method == ServiceMethod.ON_THE_SPOT
         assert case.performed_at is not None and case.payments.get().collected_on_the_spot
         services.close_case(case, by=cw.wuyuan_leader)
     case.refresh_from_db()
-    assert history(case) == [("file", "", S.FILED), ("decide_on_the_spot", S.FILED, S.SERVED),
-                             ("close", S.SERVED, S.CLOSED)]
+    assert history(case) == [
+        ("file", "", S.FILED),
+        ("decide_on_the_spot", S.FILED, S.SERVED),
+        ("close", S.SERVED, S.CLOSED),
+    ]
     assert not case.deadlines.filter(kind="decision").exists()  # decided at once: no 90-day clock
     assert not case.legal_reviews.exists()  # on-the-spot decisions are not reviewed
 
@@ -96,29 +124,50 @@ def test_the_simple_procedure_decides_serves_and_collects_on_the_spot(case_world
 def test_a_hearing_is_requested_scheduled_held_reviewed_again_and_decided_no_heavier(case_world):
     cw = case_world
     with at(MONDAY):
-        case = to_notice(cw, file(cw), fine=Decimal("10000"))  # a citizen: 10 000 yuan gives the right (Art. 63)
+        case = to_notice(
+            cw, file(cw), fine=Decimal("10000")
+        )  # a citizen: 10 000 yuan gives the right (Art. 63)
     notice = case.current_notice
     assert notice.hearing_right and notice.hearing_request_until is not None
     with at(MONDAY + dt.timedelta(days=2)):
         services.request_hearing(case, by=cw.wuyuan_officer)
         with pytest.raises(InvalidInput) as too_soon:
-            services.schedule_hearing(case, by=cw.wuyuan_officer, host=cw.legal_reviewer, place="听证室",
-                                      scheduled_at=MONDAY + dt.timedelta(days=5))
+            services.schedule_hearing(
+                case,
+                by=cw.wuyuan_officer,
+                host=cw.legal_reviewer,
+                place="听证室",
+                scheduled_at=MONDAY + dt.timedelta(days=5),
+            )
         assert too_soon.value.field == "scheduled_at"
         with pytest.raises(InvalidInput) as investigator:
-            services.schedule_hearing(case, by=cw.wuyuan_officer, host=cw.wuyuan_officer2, place="听证室",
-                                      scheduled_at=MONDAY + dt.timedelta(days=16))
+            services.schedule_hearing(
+                case,
+                by=cw.wuyuan_officer,
+                host=cw.wuyuan_officer2,
+                place="听证室",
+                scheduled_at=MONDAY + dt.timedelta(days=16),
+            )
         assert investigator.value.field == "host"
-        services.schedule_hearing(case, by=cw.wuyuan_officer, host=cw.legal_reviewer, place="武原执法队听证室",
-                                  scheduled_at=at_local(2026, 6, 15, 14))
+        services.schedule_hearing(
+            case,
+            by=cw.wuyuan_officer,
+            host=cw.legal_reviewer,
+            place="武原执法队听证室",
+            scheduled_at=at_local(2026, 6, 15, 14),
+        )
     case.refresh_from_db()
     assert case.state == S.HEARING
     with at(at_local(2026, 6, 15, 9)):
         with pytest.raises(InvalidInput):
             decide(cw, case)  # the hearing is not recorded yet
     with at(at_local(2026, 6, 15, 16)):
-        services.hold_hearing(case, by=cw.wuyuan_officer, outcome=HearingOutcome.HELD,
-                              transcript_summary="当事人称已停止占道，请求从轻。")
+        services.hold_hearing(
+            case,
+            by=cw.wuyuan_officer,
+            outcome=HearingOutcome.HELD,
+            transcript_summary="当事人称已停止占道，请求从轻。",
+        )
         with pytest.raises(InvalidInput) as needs_review:
             decide(cw, case, fine=Decimal("8000"))
         assert "第五十八条" in str(needs_review.value)
@@ -133,8 +182,16 @@ def test_a_hearing_is_requested_scheduled_held_reviewed_again_and_decided_no_hea
         case = decide(cw, case, fine=Decimal("8000"))
     assert case.state == S.DECIDED and case.fine_amount == Decimal("8000")
     actions = [a for a, _f, _t in history(case)]
-    assert actions[-8:] == ["request_hearing", "schedule_hearing", "hold_hearing", "refer_to_legal_review",
-                            "assign_reviewers", "record_opinion", "review_approved", "decide"]
+    assert actions[-8:] == [
+        "request_hearing",
+        "schedule_hearing",
+        "hold_hearing",
+        "refer_to_legal_review",
+        "assign_reviewers",
+        "record_opinion",
+        "review_approved",
+        "decide",
+    ]
 
 
 def at_local(year, month, day, hour):
@@ -153,13 +210,18 @@ def test_a_withdrawal_is_approved_by_the_responsible_person_never_by_the_one_who
         with pytest.raises(InvalidInput):
             services.request_withdrawal(case, by=cw.wuyuan_officer2, reason="再次申请")
         with pytest.raises(NotPermitted):
-            services.approve_withdrawal(case, by=cw.wuyuan_officer2)  # a handler is not the responsible person
+            services.approve_withdrawal(
+                case, by=cw.wuyuan_officer2
+            )  # a handler is not the responsible person
         services.reject_withdrawal(case, by=cw.wuyuan_leader, reason="还需补充调查")
         services.request_withdrawal(case, by=cw.wuyuan_officer2, reason="补充调查后确认不成立")
         services.approve_withdrawal(case, by=cw.leader, note="同意")
     case.refresh_from_db()
     assert case.state == S.WITHDRAWN and case.withdrawn_at is not None
-    assert [a.state for a in case.approvals.order_by("id")] == [ApprovalState.REJECTED, ApprovalState.APPROVED]
+    assert [a.state for a in case.approvals.order_by("id")] == [
+        ApprovalState.REJECTED,
+        ApprovalState.APPROVED,
+    ]
     assert not case.deadlines.filter(is_active=True, met_at__isnull=True).exists()
     assert history(case)[-4:] == [
         ("request_withdrawal", S.INVESTIGATING, S.INVESTIGATING),
@@ -173,8 +235,12 @@ def test_the_person_who_asked_for_a_withdrawal_cannot_approve_it_even_as_a_leade
     cw = case_world
     leader = cw.wuyuan_leader  # also an officer of the squad with a certificate
     Post.objects.create(user=leader, unit=cw.wuyuan_squad, role=Role.ENFORCEMENT_OFFICER)
-    Qualification.objects.create(user=leader, kind=QualificationKind.ENFORCEMENT_CERTIFICATE, number="ZJ-L1",
-                                 issued_on="2020-01-01")
+    Qualification.objects.create(
+        user=leader,
+        kind=QualificationKind.ENFORCEMENT_CERTIFICATE,
+        number="ZJ-L1",
+        issued_on="2020-01-01",
+    )
     leader._cached_posts = None
     with at(MONDAY):
         case = file(cw, by=leader, handlers=[leader, cw.wuyuan_officer])
@@ -190,23 +256,39 @@ def test_a_no_penalty_decision_names_its_ground_and_needs_no_notice(case_world):
     cw = case_world
     with at(MONDAY):
         case = investigate(cw, file(cw))
-        services.conclude_investigation(case, by=cw.wuyuan_officer, findings=findings(Outcome.NO_PENALTY, None))
+        services.conclude_investigation(
+            case, by=cw.wuyuan_officer, findings=findings(Outcome.NO_PENALTY, None)
+        )
         case = review_to_notice(cw, Case.objects.get(pk=case.pk))
         assert case.state == S.PRIOR_NOTICE and case.current_notice is None
         with pytest.raises(InvalidInput) as no_ground:
             decide(cw, case, outcome=Outcome.NO_PENALTY, fine=None, penalties=[])
         assert no_ground.value.field == "no_penalty_ground"
-        case = decide(cw, case, outcome=Outcome.NO_PENALTY, fine=None, penalties=[],
-                      no_penalty_ground=NoPenaltyGround.MINOR_CORRECTED, reason="轻微并及时改正，已教育。")
+        case = decide(
+            cw,
+            case,
+            outcome=Outcome.NO_PENALTY,
+            fine=None,
+            penalties=[],
+            no_penalty_ground=NoPenaltyGround.MINOR_CORRECTED,
+            reason="轻微并及时改正，已教育。",
+        )
         services.serve_decision(case, by=cw.wuyuan_officer, method=ServiceMethod.IN_PERSON)
         services.close_case(case, by=cw.wuyuan_leader)
     case.refresh_from_db()
-    assert case.state == S.CLOSED and case.outcome == Outcome.NO_PENALTY and case.fine_amount is None
+    assert (
+        case.state == S.CLOSED and case.outcome == Outcome.NO_PENALTY and case.fine_amount is None
+    )
 
 
 def _department_case(cw):
-    return file(cw, unit=cw.dept_zhzf, by=cw.zhzf_handler1, handlers=[cw.zhzf_handler1, cw.zhzf_handler2],
-                matters=[cw.county_matter])
+    return file(
+        cw,
+        unit=cw.dept_zhzf,
+        by=cw.zhzf_handler1,
+        handlers=[cw.zhzf_handler1, cw.zhzf_handler2],
+        matters=[cw.county_matter],
+    )
 
 
 def test_a_reduced_penalty_goes_below_the_statutory_minimum_and_states_its_ground(case_world):
@@ -217,14 +299,20 @@ def test_a_reduced_penalty_goes_below_the_statutory_minimum_and_states_its_groun
             services.conclude_investigation(case, by=cw.zhzf_handler1, findings=findings(fine=400))
         assert below.value.field == "fine" and "500" in str(below.value)
         with pytest.raises(InvalidInput) as within:
-            services.conclude_investigation(case, by=cw.zhzf_handler1,
-                                            findings=findings(Outcome.REDUCED_PENALTY, fine=600))
+            services.conclude_investigation(
+                case, by=cw.zhzf_handler1, findings=findings(Outcome.REDUCED_PENALTY, fine=600)
+            )
         assert within.value.field == "outcome"
         with pytest.raises(InvalidInput) as above:
             services.conclude_investigation(case, by=cw.zhzf_handler1, findings=findings(fine=6000))
         assert above.value.field == "fine"
-        services.conclude_investigation(case, by=cw.zhzf_handler1, findings=findings(
-            Outcome.REDUCED_PENALTY, fine=300, reason="主动消除危害后果（第三十二条）"))
+        services.conclude_investigation(
+            case,
+            by=cw.zhzf_handler1,
+            findings=findings(
+                Outcome.REDUCED_PENALTY, fine=300, reason="主动消除危害后果（第三十二条）"
+            ),
+        )
         services.approve_case_review(case, by=cw.leader)
         case.refresh_from_db()
         assert case.state == S.PRIOR_NOTICE  # a county department's case needs no review by default
@@ -244,7 +332,9 @@ def test_a_penalty_waits_for_the_statement_period_unless_the_party_waives_in_wri
         with pytest.raises(InvalidInput) as waiting:
             decide(cw, case)
         assert "第六十二条" in str(waiting.value)
-        services.record_waiver(case, by=cw.wuyuan_officer, statement=True, note="当事人书面放弃陈述申辩")
+        services.record_waiver(
+            case, by=cw.wuyuan_officer, statement=True, note="当事人书面放弃陈述申辩"
+        )
         case = decide(cw, case)
     assert case.state == S.DECIDED
 
@@ -253,8 +343,13 @@ def test_statements_are_recorded_with_their_re_examination(case_world):
     cw = case_world
     with at(MONDAY):
         case = to_notice(cw, file(cw))
-        services.record_statement(case, by=cw.wuyuan_officer, content="当事人称初次摆摊", review_note="情况属实，予以采纳",
-                                  adopted=True)
+        services.record_statement(
+            case,
+            by=cw.wuyuan_officer,
+            content="当事人称初次摆摊",
+            review_note="情况属实，予以采纳",
+            adopted=True,
+        )
         with pytest.raises(InvalidInput) as empty:
             services.record_statement(case, by=cw.wuyuan_officer, content="", review_note="x")
         assert empty.value.field == "content"
@@ -273,7 +368,9 @@ def test_a_hearing_needs_the_right_and_a_request_within_five_working_days(case_w
             services.request_hearing(small, by=cw.wuyuan_officer)
         assert "第六十三条" in str(no_right.value)
         big = to_notice(cw, file(cw), fine=Decimal("15000"))
-        assert big.current_notice.hearing_request_until.date() == dt.date(2026, 6, 8)  # 5 working days
+        assert big.current_notice.hearing_request_until.date() == dt.date(
+            2026, 6, 8
+        )  # 5 working days
     with at(at_local(2026, 6, 9, 9)):
         with pytest.raises(InvalidInput) as late:
             services.request_hearing(big, by=cw.wuyuan_officer)
@@ -287,8 +384,13 @@ def test_a_party_absent_from_the_hearing_waives_it(case_world):
     with at(MONDAY):
         case = to_notice(cw, file(cw), fine=Decimal("10000"))
         services.request_hearing(case, by=cw.wuyuan_officer)
-        services.schedule_hearing(case, by=cw.wuyuan_officer, host=cw.legal_reviewer, place="听证室",
-                                  scheduled_at=at_local(2026, 6, 12, 14))
+        services.schedule_hearing(
+            case,
+            by=cw.wuyuan_officer,
+            host=cw.legal_reviewer,
+            place="听证室",
+            scheduled_at=at_local(2026, 6, 12, 14),
+        )
     with at(at_local(2026, 6, 12, 15)):
         services.hold_hearing(case, by=cw.wuyuan_officer, outcome=HearingOutcome.PARTY_ABSENT)
         case = decide(cw, case)  # no hearing was held: the review before the notice covers it
@@ -306,7 +408,9 @@ def test_service_after_seven_working_days_needs_a_reason(case_world):
         with pytest.raises(InvalidInput) as late:
             services.serve_decision(case, by=cw.wuyuan_officer, method=ServiceMethod.POST)
         assert late.value.field == "reason"
-        services.serve_decision(case, by=cw.wuyuan_officer, method=ServiceMethod.POST, reason="当事人外出，邮寄送达")
+        services.serve_decision(
+            case, by=cw.wuyuan_officer, method=ServiceMethod.POST, reason="当事人外出，邮寄送达"
+        )
     row = case.history.get(action="serve_decision")
     assert row.details["late"] is True and row.reason == "当事人外出，邮寄送达"
 
@@ -327,9 +431,18 @@ def test_late_payment_adds_three_percent_of_the_fine_a_day_never_more_than_the_f
     case = served_decision(cw)
     case.refresh_from_db()
     served_on = dt.date(2026, 6, 8)  # LATER
-    assert services.amount_owed(case, on=served_on + dt.timedelta(days=15)) == (Decimal("1000"), Decimal("0"))
-    assert services.amount_owed(case, on=served_on + dt.timedelta(days=17)) == (Decimal("1060"), Decimal("60"))
-    assert services.amount_owed(case, on=served_on + dt.timedelta(days=100)) == (Decimal("2000"), Decimal("1000"))
+    assert services.amount_owed(case, on=served_on + dt.timedelta(days=15)) == (
+        Decimal("1000"),
+        Decimal("0"),
+    )
+    assert services.amount_owed(case, on=served_on + dt.timedelta(days=17)) == (
+        Decimal("1060"),
+        Decimal("60"),
+    )
+    assert services.amount_owed(case, on=served_on + dt.timedelta(days=100)) == (
+        Decimal("2000"),
+        Decimal("1000"),
+    )
     with at(at_local(2026, 6, 25, 10)):  # 2 days late
         with pytest.raises(InvalidInput) as unpaid:
             services.close_case(case, by=cw.wuyuan_leader)
@@ -346,7 +459,10 @@ def test_late_payment_adds_three_percent_of_the_fine_a_day_never_more_than_the_f
     assert case.state == S.CLOSED and case.paid_total() == Decimal("1060")
     assert list(Payment.objects.filter(case=case).values_list("surcharge", flat=True)) == [0, 60]
     # Once the fine is paid the surcharge stops growing: months later nothing is owed.
-    assert services.amount_owed(case, on=served_on + dt.timedelta(days=200)) == (Decimal("0"), Decimal("60"))
+    assert services.amount_owed(case, on=served_on + dt.timedelta(days=200)) == (
+        Decimal("0"),
+        Decimal("60"),
+    )
 
 
 def test_a_fine_paid_in_time_owes_no_surcharge_later(case_world):
@@ -363,8 +479,12 @@ def test_an_unpaid_case_closes_only_with_the_court_enforcement_application(case_
     cw = case_world
     case = served_decision(cw)
     with at(at_local(2026, 9, 1, 10)):
-        services.close_case(case, by=cw.wuyuan_leader, court_enforcement_on=dt.date(2026, 8, 28),
-                            reason="逾期不缴纳，已申请人民法院强制执行")
+        services.close_case(
+            case,
+            by=cw.wuyuan_leader,
+            court_enforcement_on=dt.date(2026, 8, 28),
+            reason="逾期不缴纳，已申请人民法院强制执行",
+        )
     case.refresh_from_db()
     assert case.state == S.CLOSED and case.court_enforcement_on == dt.date(2026, 8, 28)
 
@@ -391,8 +511,11 @@ def test_a_stage_out_of_order_is_an_invalid_transition_and_stores_nothing(case_w
         with pytest.raises(InvalidTransition):
             services.approve_case_review(case, by=cw.wuyuan_leader)
         with pytest.raises(InvalidTransition):
-            services.decide_case(case, by=cw.wuyuan_leader, decision=services.Decision(outcome=Outcome.PENALTY,
-                                                                                      fine=Decimal("100")))
+            services.decide_case(
+                case,
+                by=cw.wuyuan_leader,
+                decision=services.Decision(outcome=Outcome.PENALTY, fine=Decimal("100")),
+            )
     assert CaseHistory.objects.count() == rows and Case.objects.get(pk=case.pk).state == S.FILED
 
 
@@ -420,7 +543,9 @@ def test_the_fast_track_or_simple_case_can_switch_to_the_ordinary_procedure(case
     fast.refresh_from_db()
     assert simple.procedure == fast.procedure == Procedure.ORDINARY
     assert simple.active_deadline("decision") is not None
-    assert fast.active_deadline("fast_track") is None and fast.active_deadline("decision") is not None
+    assert (
+        fast.active_deadline("fast_track") is None and fast.active_deadline("decision") is not None
+    )
     assert simple.history.last().details == {"from": "simple", "to": "ordinary"}
 
 
@@ -430,6 +555,8 @@ def test_other_penalty_kinds_are_notified_and_decided(case_world):
         case = to_notice(cw, file(cw), fine=Decimal("2000"), penalties=[PenaltyKind.WARNING])
     with at(LATER):
         with pytest.raises(InvalidInput):
-            decide(cw, case, penalties=[PenaltyKind.WARNING, PenaltyKind.REVOKE_LICENCE])  # heavier: a new kind
+            decide(
+                cw, case, penalties=[PenaltyKind.WARNING, PenaltyKind.REVOKE_LICENCE]
+            )  # heavier: a new kind
         case = decide(cw, case)
     assert case.penalties == [PenaltyKind.WARNING]

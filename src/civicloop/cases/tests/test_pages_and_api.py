@@ -65,7 +65,9 @@ def test_the_list_filters_and_exports_what_it_shows_with_parties_masked(case_wor
     assert len(rows) == 2 and rows[1][0] == fast.number and rows[1][7] == "张*"
 
 
-def test_the_list_page_costs_a_fixed_number_of_queries(case_world, client, django_assert_max_num_queries):
+def test_the_list_page_costs_a_fixed_number_of_queries(
+    case_world, client, django_assert_max_num_queries
+):
     with at(MONDAY):
         for _n in range(6):
             file(case_world)
@@ -75,15 +77,26 @@ def test_the_list_page_costs_a_fixed_number_of_queries(case_world, client, djang
         assert client.get("/cases/").status_code == 200
 
 
-def test_the_detail_shows_parties_matters_evidence_deadlines_review_and_timeline(case_world, client):
+def test_the_detail_shows_parties_matters_evidence_deadlines_review_and_timeline(
+    case_world, client
+):
     cw = case_world
     with at(MONDAY):
         case = to_notice(cw, file(cw))
     client.force_login(cw.wuyuan_officer)
     page = client.get(f"/cases/{case.pk}/").content.decode()
-    for expected in ("张*", "330424********2010", "《城市道路管理条例》第四十二条", "现场检查笔录1", "现场照片.png",
-                     'data-deadline="decision"', 'data-deadline="statement_period"', 'data-seat-reviewer="legal_reviewer"',
-                     'data-history-action="review_approved"', "ZJ33042400002"):
+    for expected in (
+        "张*",
+        "330424********2010",
+        "《城市道路管理条例》第四十二条",
+        "现场检查笔录1",
+        "现场照片.png",
+        'data-deadline="decision"',
+        'data-deadline="statement_period"',
+        'data-seat-reviewer="legal_reviewer"',
+        'data-history-action="review_approved"',
+        "ZJ33042400002",
+    ):
         assert expected in page, expected
     evidence = Evidence.objects.exclude(file="").get()
     assert client.get(f"/cases/{case.pk}/evidence/{evidence.pk}/").status_code == 200
@@ -96,14 +109,18 @@ def test_an_on_the_spot_fine_over_the_limit_is_refused_on_the_fine_field(case_wo
         case = file(case_world, procedure=Procedure.SIMPLE)
     client.force_login(case_world.wuyuan_officer)
     rows = CaseHistory.objects.count()
-    response = client.post(f"/cases/{case.pk}/act/decide_on_the_spot/", {
-        "outcome": "penalty", "fine": "201", "party_informed": "on"})
+    response = client.post(
+        f"/cases/{case.pk}/act/decide_on_the_spot/",
+        {"outcome": "penalty", "fine": "201", "party_informed": "on"},
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert 'data-field-error="fine"' in body and "200" in body
     assert CaseHistory.objects.count() == rows and Case.objects.get(pk=case.pk).state == S.FILED
-    ok = client.post(f"/cases/{case.pk}/act/decide_on_the_spot/", {"outcome": "penalty", "fine": "200",
-                                                                    "party_informed": "on"})
+    ok = client.post(
+        f"/cases/{case.pk}/act/decide_on_the_spot/",
+        {"outcome": "penalty", "fine": "200", "party_informed": "on"},
+    )
     assert ok.status_code == 302 and Case.objects.get(pk=case.pk).state == S.SERVED
 
 
@@ -115,51 +132,99 @@ def test_an_organisation_may_be_fined_up_to_three_thousand_on_the_spot(case_worl
     cw = case_world
     with at(MONDAY):
         case = file(cw, procedure=Procedure.SIMPLE, parties=[services.PartyLink(cw.enterprise)])
-        for fine, penalties, field in ((Decimal("3000.01"), [], "fine"), (Decimal("100"), ["revoke_licence"],
-                                                                          "penalties")):
+        for fine, penalties, field in (
+            (Decimal("3000.01"), [], "fine"),
+            (Decimal("100"), ["revoke_licence"], "penalties"),
+        ):
             with pytest.raises(InvalidInput) as refused:
-                services.decide_on_the_spot(case, by=cw.wuyuan_officer, decision=services.SpotDecision(
-                    outcome=Outcome.PENALTY, fine=fine, penalties=penalties, party_informed=True))
+                services.decide_on_the_spot(
+                    case,
+                    by=cw.wuyuan_officer,
+                    decision=services.SpotDecision(
+                        outcome=Outcome.PENALTY, fine=fine, penalties=penalties, party_informed=True
+                    ),
+                )
             assert refused.value.field == field
         with pytest.raises(InvalidInput) as receipt:
-            services.decide_on_the_spot(case, by=cw.wuyuan_officer, decision=services.SpotDecision(
-                outcome=Outcome.PENALTY, fine=Decimal("3000"), party_informed=True, collected_on_the_spot=True,
-                receipt_number="R1"))
+            services.decide_on_the_spot(
+                case,
+                by=cw.wuyuan_officer,
+                decision=services.SpotDecision(
+                    outcome=Outcome.PENALTY,
+                    fine=Decimal("3000"),
+                    party_informed=True,
+                    collected_on_the_spot=True,
+                    receipt_number="R1",
+                ),
+            )
         assert receipt.value.field == "collection_reason"  # above 100 yuan (Art. 68)
-        services.decide_on_the_spot(case, by=cw.wuyuan_officer, decision=services.SpotDecision(
-            outcome=Outcome.PENALTY, fine=Decimal("3000"), party_informed=True))
+        services.decide_on_the_spot(
+            case,
+            by=cw.wuyuan_officer,
+            decision=services.SpotDecision(
+                outcome=Outcome.PENALTY, fine=Decimal("3000"), party_informed=True
+            ),
+        )
         warning = file(cw, procedure=Procedure.SIMPLE)
-        services.decide_on_the_spot(warning, by=cw.wuyuan_officer, decision=services.SpotDecision(
-            outcome=Outcome.PENALTY, penalties=["warning"], party_informed=True))
+        services.decide_on_the_spot(
+            warning,
+            by=cw.wuyuan_officer,
+            decision=services.SpotDecision(
+                outcome=Outcome.PENALTY, penalties=["warning"], party_informed=True
+            ),
+        )
     assert Case.objects.get(pk=case.pk).fine_amount == Decimal("3000")
     assert Case.objects.get(pk=warning.pk).penalties == ["warning"]
 
 
 def test_filing_over_the_api_names_the_bad_field_and_stores_nothing(case_world):
     cw = case_world
-    body = {"handling_unit": cw.wuyuan_squad.code, "procedure": "ordinary", "source": "direct", "title": "占道",
-            "facts": "摆摊", "violation_date": "2026-06-01", "matters": ["ZD-001"],
-            "handlers": ["wuyuan_officer", "wuyuan_officer2"],
-            "party": {"kind": "organisation", "name": "海盐县鑫源建材有限公司", "credit_code": "91330424MA2D1Y2K5F"}}
+    body = {
+        "handling_unit": cw.wuyuan_squad.code,
+        "procedure": "ordinary",
+        "source": "direct",
+        "title": "占道",
+        "facts": "摆摊",
+        "violation_date": "2026-06-01",
+        "matters": ["ZD-001"],
+        "handlers": ["wuyuan_officer", "wuyuan_officer2"],
+        "party": {
+            "kind": "organisation",
+            "name": "海盐县鑫源建材有限公司",
+            "credit_code": "91330424MA2D1Y2K5F",
+        },
+    }
     parties = Party.objects.count()
     with at(MONDAY):
         bad = api(cw.wuyuan_officer).post("/api/cases/", body, format="json")
         assert bad.status_code == 400 and "party_credit_code" in bad.json()["errors"]
-        unknown = api(cw.wuyuan_officer).post("/api/cases/", {**body, "matters": ["XX-999"]}, format="json")
+        unknown = api(cw.wuyuan_officer).post(
+            "/api/cases/", {**body, "matters": ["XX-999"]}, format="json"
+        )
         assert unknown.status_code == 400 and "matters" in unknown.json()["errors"]
         good_party = {**body["party"], "credit_code": ENTERPRISE2_CODE}
-        one = api(cw.wuyuan_officer).post("/api/cases/", {**body, "party": good_party,
-                                                          "handlers": ["wuyuan_officer"]}, format="json")
+        one = api(cw.wuyuan_officer).post(
+            "/api/cases/",
+            {**body, "party": good_party, "handlers": ["wuyuan_officer"]},
+            format="json",
+        )
         assert one.status_code == 400 and "handlers" in one.json()["errors"]
         assert not Case.objects.exists() and Party.objects.count() == parties
-        good = api(cw.wuyuan_officer).post("/api/cases/", {
-            **body, "party": {**body["party"], "credit_code": ENTERPRISE2_CODE}}, format="json")
+        good = api(cw.wuyuan_officer).post(
+            "/api/cases/",
+            {**body, "party": {**body["party"], "credit_code": ENTERPRISE2_CODE}},
+            format="json",
+        )
     assert good.status_code == 201, good.json()
     data = good.json()
     assert data["state"] == "filed" and data["is_empowered"] is True
     assert data["party_links"][0]["party"]["credit_code"] == ENTERPRISE2_CODE
-    assert data["allowed_actions"] == ["start_investigation", "add_evidence", "request_withdrawal",
-                                       "request_extension"]
+    assert data["allowed_actions"] == [
+        "start_investigation",
+        "add_evidence",
+        "request_withdrawal",
+        "request_extension",
+    ]
 
 
 def test_the_api_walks_a_case_with_one_post_per_transition(case_world):
@@ -168,33 +233,65 @@ def test_the_api_walks_a_case_with_one_post_per_transition(case_world):
         case = file(cw)
         officer = api(cw.wuyuan_officer)
         assert officer.post(f"/api/cases/{case.pk}/start-investigation/").status_code == 200
-        evidence = officer.post(f"/api/cases/{case.pk}/add-evidence/",
-                                {"kind": "record", "description": "现场笔录", "file": photo()}, format="multipart")
+        evidence = officer.post(
+            f"/api/cases/{case.pk}/add-evidence/",
+            {"kind": "record", "description": "现场笔录", "file": photo()},
+            format="multipart",
+        )
         assert evidence.status_code == 200
         url = evidence.json()["evidence"][0]["url"]
         assert officer.get(url).status_code == 200
-        concluded = officer.post(f"/api/cases/{case.pk}/conclude-investigation/", {
-            "facts": "摆摊", "outcome": "penalty", "fine": "800", "facts_clear": True, "evidence_complete": True},
-            format="json")
+        concluded = officer.post(
+            f"/api/cases/{case.pk}/conclude-investigation/",
+            {
+                "facts": "摆摊",
+                "outcome": "penalty",
+                "fine": "800",
+                "facts_clear": True,
+                "evidence_complete": True,
+            },
+            format="json",
+        )
         assert concluded.json()["state"] == "case_review"
-        bad = api(cw.wuyuan_leader).post(f"/api/cases/{case.pk}/return-case-review/", {}, format="json")
+        bad = api(cw.wuyuan_leader).post(
+            f"/api/cases/{case.pk}/return-case-review/", {}, format="json"
+        )
         assert bad.status_code == 400 and "reason" in bad.json()["errors"]
-        assert api(cw.wuyuan_leader).post(f"/api/cases/{case.pk}/approve-case-review/", {}).json()["state"] == \
-            "legal_review"
-        officer.post(f"/api/cases/{case.pk}/assign-reviewers/", {"mode": "single", "reviewers": ["legal_reviewer"]},
-                     format="json")
-        reviewed = api(cw.legal_reviewer).post(f"/api/cases/{case.pk}/record-opinion/", {"opinion": "approve"},
-                                               format="json")
+        assert (
+            api(cw.wuyuan_leader)
+            .post(f"/api/cases/{case.pk}/approve-case-review/", {})
+            .json()["state"]
+            == "legal_review"
+        )
+        officer.post(
+            f"/api/cases/{case.pk}/assign-reviewers/",
+            {"mode": "single", "reviewers": ["legal_reviewer"]},
+            format="json",
+        )
+        reviewed = api(cw.legal_reviewer).post(
+            f"/api/cases/{case.pk}/record-opinion/", {"opinion": "approve"}, format="json"
+        )
         assert reviewed.json()["state"] == "prior_notice"
-        notice = officer.post(f"/api/cases/{case.pk}/serve-notice/", {"method": "in_person", "waive_statement": True,
-                                                                      "waiver_note": "书面放弃"}, format="json")
+        notice = officer.post(
+            f"/api/cases/{case.pk}/serve-notice/",
+            {"method": "in_person", "waive_statement": True, "waiver_note": "书面放弃"},
+            format="json",
+        )
         assert notice.status_code == 200
-        decided = api(cw.wuyuan_leader).post(f"/api/cases/{case.pk}/decide/", {
-            "outcome": "penalty", "fine": "800", "reason": "依法", "serve_on_the_spot": True}, format="json")
+        decided = api(cw.wuyuan_leader).post(
+            f"/api/cases/{case.pk}/decide/",
+            {"outcome": "penalty", "fine": "800", "reason": "依法", "serve_on_the_spot": True},
+            format="json",
+        )
         assert decided.json()["state"] == "served"
-        assert officer.post(f"/api/cases/{case.pk}/record-payment/", {"amount": "800"}).json()["state"] == \
-            "executing"
-        assert api(cw.wuyuan_leader).post(f"/api/cases/{case.pk}/close/", {}).json()["state"] == "closed"
+        assert (
+            officer.post(f"/api/cases/{case.pk}/record-payment/", {"amount": "800"}).json()["state"]
+            == "executing"
+        )
+        assert (
+            api(cw.wuyuan_leader).post(f"/api/cases/{case.pk}/close/", {}).json()["state"]
+            == "closed"
+        )
     history = officer.get(f"/api/cases/{case.pk}/history/").json()
     assert [row["action"] for row in history][-3:] == ["decide", "record_payment", "close"]
     assert history[0]["actor"]["username"] == "wuyuan_officer"
@@ -216,14 +313,29 @@ def closed_cases(cw):
 
     with at(MONDAY):
         simple = file(cw, procedure=Procedure.SIMPLE)
-        services.decide_on_the_spot(simple, by=cw.wuyuan_officer, decision=services.SpotDecision(
-            outcome=Outcome.PENALTY, fine=Decimal("100"), party_informed=True, collected_on_the_spot=True,
-            receipt_number="R1"))
+        services.decide_on_the_spot(
+            simple,
+            by=cw.wuyuan_officer,
+            decision=services.SpotDecision(
+                outcome=Outcome.PENALTY,
+                fine=Decimal("100"),
+                party_informed=True,
+                collected_on_the_spot=True,
+                receipt_number="R1",
+            ),
+        )
         services.close_case(simple, by=cw.wuyuan_leader)
         ordinary = to_notice(cw, file(cw))
     with at(MONDAY + dt.timedelta(days=20)):
-        decide(cw, ordinary, outcome=Outcome.NO_PENALTY, fine=None, penalties=[], no_penalty_ground="minor_corrected",
-               reason="轻微")
+        decide(
+            cw,
+            ordinary,
+            outcome=Outcome.NO_PENALTY,
+            fine=None,
+            penalties=[],
+            no_penalty_ground="minor_corrected",
+            reason="轻微",
+        )
         services.serve_decision(ordinary, by=cw.wuyuan_officer, method=ServiceMethod.IN_PERSON)
         services.close_case(ordinary, by=cw.wuyuan_leader)
 

@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy
 class LocalisedCommand(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
-            "--language", default=settings.LANGUAGE_CODE,
+            "--language",
+            default=settings.LANGUAGE_CODE,
             help=gettext_lazy("language of the messages (default: %(default)s)"),
         )
 
@@ -47,8 +48,9 @@ def actor_from_username(username: str | None):
         raise CommandError(_("Say who is acting: --as USERNAME."))
     user = User.objects.filter(username=username).first()
     if user is None:
-        raise CommandError(_("There is no staff member with the username “%(username)s”.")
-                           % {"username": username})
+        raise CommandError(
+            _("There is no staff member with the username “%(username)s”.") % {"username": username}
+        )
     if not user.is_active:
         raise CommandError(_("The account “%(username)s” is disabled.") % {"username": username})
     return user
@@ -63,7 +65,9 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> st
     widths = [max(display_width(row[i]) for row in cells) for i in range(len(headers))]
 
     def line(row: list[str]) -> str:
-        return "  ".join(c + " " * (w - display_width(c)) for c, w in zip(row, widths, strict=True)).rstrip()
+        return "  ".join(
+            c + " " * (w - display_width(c)) for c, w in zip(row, widths, strict=True)
+        ).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])])

@@ -4,23 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Counter',
+            name="Counter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=60, unique=True, verbose_name='key')),
-                ('value', models.PositiveBigIntegerField(default=0, verbose_name='value')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=60, unique=True, verbose_name="key")),
+                ("value", models.PositiveBigIntegerField(default=0, verbose_name="value")),
             ],
             options={
-                'verbose_name': 'counter',
-                'verbose_name_plural': 'counters',
+                "verbose_name": "counter",
+                "verbose_name_plural": "counters",
             },
         ),
     ]

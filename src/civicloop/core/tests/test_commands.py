@@ -51,8 +51,12 @@ def read_sheet(path):
 
 
 def test_export_holds_only_what_the_user_may_see_with_personal_data_masked(world, tmp_path):
-    mine = report(world, reporter_name="张三丰", reporter_phone="13912345678",
-                  reporter_id_number="330424199001011239")
+    mine = report(
+        world,
+        reporter_name="张三丰",
+        reporter_phone="13912345678",
+        reporter_id_number="330424199001011239",
+    )
     report(world, by=world.ganpu_grid_worker, region=world.ganpu_grid)
     path = tmp_path / "export.xlsx"
 
@@ -76,8 +80,16 @@ def test_export_filters_by_state_and_town(world, tmp_path):
     walk(world, report(world), EventState.JUDGED)
     report(world, by=world.ganpu_grid_worker, region=world.ganpu_grid)
 
-    command("export_events", str(tmp_path / "a.xlsx"), username="centre", state=["collected"], town="330424001")
-    command("export_events", str(tmp_path / "b.xlsx"), username="centre", state=["judged,collected"])
+    command(
+        "export_events",
+        str(tmp_path / "a.xlsx"),
+        username="centre",
+        state=["collected"],
+        town="330424001",
+    )
+    command(
+        "export_events", str(tmp_path / "b.xlsx"), username="centre", state=["judged,collected"]
+    )
 
     assert [r[0] for r in read_sheet(tmp_path / "a.xlsx")[1:]] == [first.number]
     assert len(read_sheet(tmp_path / "b.xlsx")) == 4
@@ -88,7 +100,7 @@ def test_export_filters_by_state_and_town(world, tmp_path):
 
 
 def test_export_writes_formula_like_text_as_plain_text(world, tmp_path):
-    report(world, title="=HYPERLINK(\"http://x\")", description="=1+1 占道")
+    report(world, title='=HYPERLINK("http://x")', description="=1+1 占道")
 
     command("export_events", str(tmp_path / "f.xlsx"), username="centre")
 
@@ -140,7 +152,9 @@ def test_the_worker_scheduler_enqueues_sweeps_and_prunes_old_task_results(settin
 
     settings.TASKS = DB_TASKS
     old = _sweep_now_and_finish()
-    DBTaskResult.objects.filter(pk=old.pk).update(finished_at=timezone.now() - dt.timedelta(days=30))
+    DBTaskResult.objects.filter(pk=old.pk).update(
+        finished_at=timezone.now() - dt.timedelta(days=30)
+    )
 
     class OneRound:
         rounds = 0
@@ -154,7 +168,10 @@ def test_the_worker_scheduler_enqueues_sweeps_and_prunes_old_task_results(settin
     Command._schedule(OneRound(), 60, 14)
 
     assert not DBTaskResult.objects.filter(pk=old.pk).exists()
-    assert DBTaskResult.objects.filter(status="READY", task_path__endswith="sweep_deadlines").count() == 1
+    assert (
+        DBTaskResult.objects.filter(status="READY", task_path__endswith="sweep_deadlines").count()
+        == 1
+    )
 
 
 def _sweep_now_and_finish():
@@ -163,7 +180,9 @@ def _sweep_now_and_finish():
     from civicloop.events.tasks import sweep_deadlines
 
     result = sweep_deadlines.enqueue()
-    DBTaskResult.objects.filter(pk=result.id).update(status="SUCCESSFUL", finished_at=timezone.now())
+    DBTaskResult.objects.filter(pk=result.id).update(
+        status="SUCCESSFUL", finished_at=timezone.now()
+    )
     return DBTaskResult.objects.get(pk=result.id)
 
 
@@ -193,7 +212,10 @@ def test_prune_attachments_dry_run_lists_orphans_and_deletes_nothing(world, sett
 
     output = command("prune_attachments", dry_run=True)
 
-    assert "attachments/ab/orphan.png" in output and "Would delete 1 unreferenced files (2 KB)" in output
+    assert (
+        "attachments/ab/orphan.png" in output
+        and "Would delete 1 unreferenced files (2 KB)" in output
+    )
     assert "Kept 1 unreferenced files younger than 60 minutes" in output
     assert orphan.exists() and young.exists() and kept.exists()
 
@@ -238,9 +260,23 @@ def test_serve_runs_gunicorn_and_serves_static_files(tmp_path):
     env = {**os.environ, "CIVICLOOP_VAR_DIR": str(tmp_path), "DEBUG": "0"}
     env.pop("DATABASE_URL", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "civicloop.cli", "serve", "--port", str(port), "--workers", "1",
-         "--no-access-log", "--language", "en"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "civicloop.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--no-access-log",
+            "--language",
+            "en",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
     )
     try:
         url = f"http://127.0.0.1:{port}/static/vendor/htmx/htmx.min.js"
@@ -263,7 +299,9 @@ def test_serve_runs_gunicorn_and_serves_static_files(tmp_path):
     assert f"Civicloop is running at http://127.0.0.1:{port}/" in output
 
 
-def test_demo_serve_starts_the_worker_beside_the_server_and_stops_it(db, monkeypatch, settings, tmp_path):
+def test_demo_serve_starts_the_worker_beside_the_server_and_stops_it(
+    db, monkeypatch, settings, tmp_path
+):
     from civicloop.core.management.commands import demo
 
     settings.STATIC_ROOT = tmp_path / "static"
@@ -297,8 +335,9 @@ def test_demo_serve_starts_the_worker_beside_the_server_and_stops_it(db, monkeyp
     out = io.StringIO()
 
     with translation.override("en"):
-        demo.Command(stdout=out)._serve(host="127.0.0.1", port=8123, workers=2, url="http://127.0.0.1:8123/",
-                                        worker=True)
+        demo.Command(stdout=out)._serve(
+            host="127.0.0.1", port=8123, workers=2, url="http://127.0.0.1:8123/", worker=True
+        )
 
     assert calls["args"][-2:] == ["civicloop.cli", "worker"]
     assert calls["gunicorn"]["port"] == 8123 and calls["gunicorn"]["workers"] == 2

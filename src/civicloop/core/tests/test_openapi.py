@@ -40,7 +40,9 @@ def test_every_manual_subtask_transition_has_a_post_endpoint(schema):
 def test_system_moves_are_not_offered_as_endpoints(schema):
     for t in [*EVENT_WORKFLOW, *ASSIGNMENT_WORKFLOW]:
         if not t.manual:
-            assert not any(path.rstrip("/").endswith(t.name.replace("_", "-")) for path in schema["paths"])
+            assert not any(
+                path.rstrip("/").endswith(t.name.replace("_", "-")) for path in schema["paths"]
+            )
 
 
 def test_every_operation_has_an_id_a_tag_and_documented_errors(schema):
@@ -60,13 +62,23 @@ def test_every_operation_has_an_id_a_tag_and_documented_errors(schema):
 @pytest.mark.parametrize(
     "method, path",
     [
-        ("post", "/api/auth/token/"), ("get", "/api/me/"), ("get", "/api/regions/"), ("get", "/api/units/"),
-        ("get", "/api/categories/"), ("get", "/api/events/"), ("post", "/api/events/"),
-        ("get", "/api/events/{id}/"), ("get", "/api/events/{id}/history/"),
-        ("get", "/api/events/{id}/contact/"), ("post", "/api/events/{id}/add-subtask/"),
-        ("get", "/api/attachments/{id}/"), ("post", "/api/public/reports/"),
-        ("get", "/api/public/track/{code}/"), ("post", "/api/public/track/{code}/rate/"),
-        ("get", "/api/notifications/"), ("post", "/api/notifications/{id}/read/"),
+        ("post", "/api/auth/token/"),
+        ("get", "/api/me/"),
+        ("get", "/api/regions/"),
+        ("get", "/api/units/"),
+        ("get", "/api/categories/"),
+        ("get", "/api/events/"),
+        ("post", "/api/events/"),
+        ("get", "/api/events/{id}/"),
+        ("get", "/api/events/{id}/history/"),
+        ("get", "/api/events/{id}/contact/"),
+        ("post", "/api/events/{id}/add-subtask/"),
+        ("get", "/api/attachments/{id}/"),
+        ("post", "/api/public/reports/"),
+        ("get", "/api/public/track/{code}/"),
+        ("post", "/api/public/track/{code}/rate/"),
+        ("get", "/api/notifications/"),
+        ("post", "/api/notifications/{id}/read/"),
     ],
 )
 def test_the_other_operations_are_documented(schema, method, path):
@@ -81,7 +93,9 @@ def test_public_operations_need_no_credentials(schema):
 
 
 def test_the_schema_is_valid_and_generates_without_warnings(tmp_path):
-    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml")
+    )
     assert (tmp_path / "schema.yml").read_text().startswith("openapi:")
 
 

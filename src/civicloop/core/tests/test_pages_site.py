@@ -48,14 +48,18 @@ def test_sign_in_with_bad_credentials_says_so_clearly(world, client):
     assert SESSION_KEY not in client.session
 
 
-def test_sign_in_is_locked_after_five_failures_and_the_page_says_for_how_long(world, client, settings):
+def test_sign_in_is_locked_after_five_failures_and_the_page_says_for_how_long(
+    world, client, settings
+):
     settings.AXES_ENABLED = True
     settings.AXES_FAILURE_LIMIT = 5
     settings.AXES_COOLOFF_TIME = 0.25  # hours
     url = reverse("login")
     for _attempt in range(4):
         assert client.post(url, {"username": "grid_worker", "password": "wrong"}).status_code == 200
-    locked = client.post(url, {"username": "grid_worker", "password": "wrong"}, HTTP_ACCEPT_LANGUAGE="en")
+    locked = client.post(
+        url, {"username": "grid_worker", "password": "wrong"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert locked.status_code == 429
     page = locked.content.decode()
     assert 'id="locked-out"' in page and '<html lang="en">' in page
@@ -86,12 +90,20 @@ def test_sign_out_ends_the_session(world, client):
 def test_password_change_follows_the_policy(world, client):
     client.force_login(world.users["grid_worker"])
     assert client.get(reverse("password_change")).status_code == 200
-    weak = client.post(reverse("password_change"), {
-        "old_password": TEST_PASSWORD, "new_password1": "12345678", "new_password2": "12345678"})
+    weak = client.post(
+        reverse("password_change"),
+        {"old_password": TEST_PASSWORD, "new_password1": "12345678", "new_password2": "12345678"},
+    )
     assert weak.status_code == 200
     assert weak.context["form"].errors["new_password2"]
-    response = client.post(reverse("password_change"), {
-        "old_password": TEST_PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
     assert response["Location"] == reverse("password_change_done")
     user = world.users["grid_worker"]
     user.refresh_from_db()
@@ -100,7 +112,9 @@ def test_password_change_follows_the_policy(world, client):
 
 def test_language_switch_turns_the_pages_english(world, client):
     client.force_login(world.users["grid_worker"])
-    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("events:queue")})
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": reverse("events:queue")}
+    )
     assert response.status_code == 302
     assert client.cookies[django_settings.LANGUAGE_COOKIE_NAME].value == "en"
     page = client.get(reverse("events:queue")).content.decode()
@@ -109,11 +123,20 @@ def test_language_switch_turns_the_pages_english(world, client):
 
 
 @pytest.mark.parametrize("username, sees_admin", [("admin", True), ("grid_worker", False)])
-def test_navigation_has_the_main_pages_and_admin_only_for_staff(world, client, username, sees_admin):
+def test_navigation_has_the_main_pages_and_admin_only_for_staff(
+    world, client, username, sees_admin
+):
     client.force_login(world.users[username])
     page = client.get(reverse("events:queue")).content.decode()
-    for marker in ['id="nav-queue"', 'id="nav-events"', 'id="nav-new"', 'id="nav-notifications"',
-                   'id="account-menu"', 'id="language-form"', 'name="viewport"']:
+    for marker in [
+        'id="nav-queue"',
+        'id="nav-events"',
+        'id="nav-new"',
+        'id="nav-notifications"',
+        'id="account-menu"',
+        'id="language-form"',
+        'name="viewport"',
+    ]:
         assert marker in page, marker
     assert ('id="nav-admin"' in page) is sees_admin
 
@@ -137,6 +160,10 @@ def test_visitors_see_the_public_navigation(client, db):
 def test_the_pages_static_files_are_found():
     from django.contrib.staticfiles import finders
 
-    for path in ["civicloop/civicloop.css", "civicloop/civicloop.js", "vendor/htmx/htmx.min.js",
-                 "vendor/pico/pico.min.css"]:
+    for path in [
+        "civicloop/civicloop.css",
+        "civicloop/civicloop.js",
+        "vendor/htmx/htmx.min.js",
+        "vendor/pico/pico.min.css",
+    ]:
         assert finders.find(path), path

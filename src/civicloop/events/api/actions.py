@@ -22,25 +22,36 @@ from civicloop.org.models import Region, Unit
 def reason_field(name: str, workflow: StateMachine = EVENT_WORKFLOW) -> serializers.CharField:
     if workflow[name].reason_required:
         return serializers.CharField(help_text=_("Why (required)."))
-    return serializers.CharField(required=False, allow_blank=True, default="",
-                                 help_text=_("Why (optional)."))
+    return serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=_("Why (optional).")
+    )
 
 
 def unit_field(**kwargs) -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(
-        slug_field="code", queryset=Unit.objects.all(),
-        help_text=_("Unit code, e.g. 330424001-squad or dept-scjg (see /api/units/)."), **kwargs)
+        slug_field="code",
+        queryset=Unit.objects.all(),
+        help_text=_("Unit code, e.g. 330424001-squad or dept-scjg (see /api/units/)."),
+        **kwargs,
+    )
 
 
 def category_field(**kwargs) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all(),
-                                        help_text=_("Category code (see /api/categories/)."), **kwargs)
+    return serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Category.objects.all(),
+        help_text=_("Category code (see /api/categories/)."),
+        **kwargs,
+    )
 
 
 def attachments_field() -> serializers.ListField:
     return serializers.ListField(
-        child=serializers.FileField(), required=False, default=list,
-        help_text=_("Photos or documents (multipart/form-data; repeat the field for several)."))
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        help_text=_("Photos or documents (multipart/form-data; repeat the field for several)."),
+    )
 
 
 class EventCreateSerializer(serializers.Serializer):
@@ -51,21 +62,31 @@ class EventCreateSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True, default="")
     category = category_field(required=False, allow_null=True, default=None)
     region = serializers.SlugRelatedField(
-        slug_field="code", queryset=Region.objects.all(), required=False, allow_null=True, default=None,
-        help_text=_("Division code of the grid, village or town (see /api/regions/)."))
+        slug_field="code",
+        queryset=Region.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Division code of the grid, village or town (see /api/regions/)."),
+    )
     latitude = serializers.FloatField(required=False, allow_null=True, default=None)
     longitude = serializers.FloatField(required=False, allow_null=True, default=None)
     datum = serializers.ChoiceField(
-        choices=[("wgs84", "WGS-84"), ("gcj02", "GCJ-02")], default="wgs84",
-        help_text=_("wgs84 for GPS positions (phones, Open311), gcj02 for points picked on Chinese maps."))
+        choices=[("wgs84", "WGS-84"), ("gcj02", "GCJ-02")],
+        default="wgs84",
+        help_text=_(
+            "wgs84 for GPS positions (phones, Open311), gcj02 for points picked on Chinese maps."
+        ),
+    )
     address = serializers.CharField(required=False, allow_blank=True, default="")
     occurred_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     reporter_name = serializers.CharField(required=False, allow_blank=True, default="")
     reporter_phone = serializers.CharField(required=False, allow_blank=True, default="")
     reporter_id_number = serializers.CharField(required=False, allow_blank=True, default="")
     reporter_address = serializers.CharField(required=False, allow_blank=True, default="")
-    is_anonymous = serializers.BooleanField(required=False, default=False,
-                                            help_text=_("Keep the reporter's identity off public pages."))
+    is_anonymous = serializers.BooleanField(
+        required=False, default=False, help_text=_("Keep the reporter's identity off public pages.")
+    )
     attachments = attachments_field()
 
 
@@ -76,16 +97,27 @@ class PublicReportSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True, default="")
     category = category_field(required=False, allow_null=True, default=None)
     region = serializers.SlugRelatedField(
-        slug_field="code", queryset=Region.objects.all(), required=False, allow_null=True, default=None,
-        help_text=_("Division code of the grid, village or town, if known."))
+        slug_field="code",
+        queryset=Region.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Division code of the grid, village or town, if known."),
+    )
     latitude = serializers.FloatField(required=False, allow_null=True, default=None)
     longitude = serializers.FloatField(required=False, allow_null=True, default=None)
-    datum = serializers.ChoiceField(choices=[("wgs84", "WGS-84"), ("gcj02", "GCJ-02")], default="wgs84")
+    datum = serializers.ChoiceField(
+        choices=[("wgs84", "WGS-84"), ("gcj02", "GCJ-02")], default="wgs84"
+    )
     address = serializers.CharField(required=False, allow_blank=True, default="")
     occurred_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     reporter_name = serializers.CharField(required=False, allow_blank=True, default="")
-    reporter_phone = serializers.CharField(required=False, allow_blank=True, default="",
-                                           help_text=_("So that staff can call back; never shown publicly."))
+    reporter_phone = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("So that staff can call back; never shown publicly."),
+    )
     is_anonymous = serializers.BooleanField(required=False, default=False)
     attachments = attachments_field()
 
@@ -95,27 +127,44 @@ class JudgeActionSerializer(serializers.Serializer):
     span = serializers.ChoiceField(choices=Span.choices)
     category = category_field(required=False, allow_null=True, default=None)
     matter = serializers.SlugRelatedField(
-        slug_field="code", queryset=Matter.objects.all(), required=False, allow_null=True, default=None,
-        help_text=_("Enforcement matter code (see /api/matters/); its category becomes the event's."))
+        slug_field="code",
+        queryset=Matter.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "Enforcement matter code (see /api/matters/); its category becomes the event's."
+        ),
+    )
     reason = reason_field("judge")
 
 
 class SubtaskSpecSerializer(serializers.Serializer):
     unit = unit_field()
     instruction = serializers.CharField(required=False, allow_blank=True, default="")
-    due_at = serializers.DateTimeField(required=False, allow_null=True, default=None,
-                                       help_text=_("Own deadline; by default from the deadline rules."))
+    due_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Own deadline; by default from the deadline rules."),
+    )
 
 
 class DispatchActionSerializer(serializers.Serializer):
     unit = unit_field(required=False, allow_null=True, default=None)
     instruction = serializers.CharField(required=False, allow_blank=True, default="")
     subtasks = SubtaskSpecSerializer(
-        many=True, required=False, default=list,
-        help_text=_("Multi-span events only: the coordination order's sub-tasks (county centre)."))
+        many=True,
+        required=False,
+        default=list,
+        help_text=_("Multi-span events only: the coordination order's sub-tasks (county centre)."),
+    )
     reason = serializers.CharField(
-        required=False, allow_blank=True, default="",
-        help_text=_("Required when the unit differs from the one the routing rules suggest."))
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Required when the unit differs from the one the routing rules suggest."),
+    )
 
 
 class ReturnActionSerializer(serializers.Serializer):
@@ -136,17 +185,26 @@ class SubmitFeedbackActionSerializer(serializers.Serializer):
 
 class CheckActionSerializer(serializers.Serializer):
     passed = serializers.BooleanField()
-    notes = serializers.CharField(required=False, allow_blank=True, default="",
-                                  help_text=_("Required when the check fails: what is not done."))
+    notes = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Required when the check fails: what is not done."),
+    )
     reopen_subtasks = serializers.ListField(
-        child=serializers.IntegerField(), required=False, allow_null=True, default=None,
-        help_text=_("Coordination orders: ids of the sub-tasks to redo (default: all done ones)."))
+        child=serializers.IntegerField(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Coordination orders: ids of the sub-tasks to redo (default: all done ones)."),
+    )
 
 
 class RateActionSerializer(serializers.Serializer):
     rating = serializers.ChoiceField(choices=Rating.choices)
-    comment = serializers.CharField(required=False, allow_blank=True, default="",
-                                    help_text=_("Required when dissatisfied."))
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=_("Required when dissatisfied.")
+    )
 
 
 class ReworkActionSerializer(serializers.Serializer):
@@ -155,8 +213,11 @@ class ReworkActionSerializer(serializers.Serializer):
 
 class CloseActionSerializer(serializers.Serializer):
     reason = serializers.CharField(
-        required=False, allow_blank=True, default="",
-        help_text=_("Required when the reporter has not rated or was dissatisfied."))
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Required when the reporter has not rated or was dissatisfied."),
+    )
 
 
 class ParkActionSerializer(serializers.Serializer):
@@ -183,7 +244,9 @@ class MergeActionSerializer(serializers.Serializer):
         if original is None and value.isdigit():
             original = visible.filter(pk=int(value)).first()
         if original is None:
-            raise serializers.ValidationError(_("No event with this number or id is visible to you."))
+            raise serializers.ValidationError(
+                _("No event with this number or id is visible to you.")
+            )
         return original
 
 
@@ -213,5 +276,9 @@ class CancelSubtaskActionSerializer(serializers.Serializer):
 
 class PublicRateSerializer(serializers.Serializer):
     rating = serializers.ChoiceField(choices=Rating.choices)
-    comment = serializers.CharField(required=False, allow_blank=True, default="",
-                                    help_text=_("Required when dissatisfied: what is still wrong."))
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Required when dissatisfied: what is still wrong."),
+    )

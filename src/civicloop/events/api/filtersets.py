@@ -11,7 +11,9 @@ from civicloop.events.models import Category
 
 class CategoryFilterSet(django_filters.FilterSet):
     parent = django_filters.CharFilter(label=_("parent category code"), field_name="parent__code")
-    handling_level = django_filters.ChoiceFilter(label=_("handled at"), choices=HandlingLevel.choices)
+    handling_level = django_filters.ChoiceFilter(
+        label=_("handled at"), choices=HandlingLevel.choices
+    )
     is_active = django_filters.BooleanFilter(label=_("active"))
 
     class Meta:

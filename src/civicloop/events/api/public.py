@@ -36,8 +36,10 @@ class PublicAPIView(APIView):
 
 
 def tracked_event(code: str) -> Event:
-    return get_object_or_404(Event.objects.select_related("region", "category", "merged_into"),
-                             tracking_code=code.strip().upper())
+    return get_object_or_404(
+        Event.objects.select_related("region", "category", "merged_into"),
+        tracking_code=code.strip().upper(),
+    )
 
 
 def track_data(event: Event) -> dict:
@@ -53,38 +55,64 @@ def track_data(event: Event) -> dict:
         "closed_at": event.closed_at,
         "may_rate": event.state == EventState.CHECKED,
         "rating": latest.rating if latest else None,
-        "original": {"number": original.number, "state": original.state,
-                     "state_label": original.get_state_display()} if original else None,
+        "original": {
+            "number": original.number,
+            "state": original.state,
+            "state_label": original.get_state_display(),
+        }
+        if original
+        else None,
         "timeline": public_timeline(event),
     }
 
 
 class PublicReportView(PublicAPIView):
     @extend_schema(
-        operation_id="public_reports_create", tags=["public"], summary=_("Report a problem"),
-        description=_("For members of the public; no account needed. Keep the tracking code "
-                      "to follow the report and rate it when it is done."),
+        operation_id="public_reports_create",
+        tags=["public"],
+        summary=_("Report a problem"),
+        description=_(
+            "For members of the public; no account needed. Keep the tracking code "
+            "to follow the report and rate it when it is done."
+        ),
         request=PublicReportSerializer,
         responses={201: PublicReceiptSerializer, **error_responses(400, 429)},
     )
     def post(self, request):
         d = self.validated(PublicReportSerializer)
         event = services.create_event(
-            by=None, source=Source.PUBLIC_PORTAL, description=d["description"], title=d["title"],
-            category=d["category"], occurred_at=d["occurred_at"],
-            location=services.Location(region=d["region"], latitude=d["latitude"],
-                                       longitude=d["longitude"], datum=d["datum"], address=d["address"]),
-            reporter_name=d["reporter_name"], reporter_phone=d["reporter_phone"],
-            is_anonymous=d["is_anonymous"], attachments=d["attachments"],
+            by=None,
+            source=Source.PUBLIC_PORTAL,
+            description=d["description"],
+            title=d["title"],
+            category=d["category"],
+            occurred_at=d["occurred_at"],
+            location=services.Location(
+                region=d["region"],
+                latitude=d["latitude"],
+                longitude=d["longitude"],
+                datum=d["datum"],
+                address=d["address"],
+            ),
+            reporter_name=d["reporter_name"],
+            reporter_phone=d["reporter_phone"],
+            is_anonymous=d["is_anonymous"],
+            attachments=d["attachments"],
         )
-        receipt = {"number": event.number, "tracking_code": event.tracking_code, "state": event.state,
-                   "state_label": event.get_state_display()}
+        receipt = {
+            "number": event.number,
+            "tracking_code": event.tracking_code,
+            "state": event.state,
+            "state_label": event.get_state_display(),
+        }
         return Response(PublicReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
 
 
 class TrackView(PublicAPIView):
     @extend_schema(
-        operation_id="public_track_retrieve", tags=["public"], summary=_("Follow a report"),
+        operation_id="public_track_retrieve",
+        tags=["public"],
+        summary=_("Follow a report"),
         responses={200: PublicTrackSerializer, **error_responses(404, 429)},
     )
     def get(self, request, code):
@@ -93,16 +121,21 @@ class TrackView(PublicAPIView):
 
 class TrackRateView(PublicAPIView):
     @extend_schema(
-        operation_id="public_track_rate", tags=["public"], summary=_("Rate a finished report"),
-        description=_("Possible once the handling has been checked. “Dissatisfied” sends the event "
-                      "back for rework."),
+        operation_id="public_track_rate",
+        tags=["public"],
+        summary=_("Rate a finished report"),
+        description=_(
+            "Possible once the handling has been checked. “Dissatisfied” sends the event "
+            "back for rework."
+        ),
         request=PublicRateSerializer,
         responses={200: PublicTrackSerializer, **error_responses(400, 404, 409, 429)},
     )
     def post(self, request, code):
         event = tracked_event(code)
         d = self.validated(PublicRateSerializer)
-        services.rate_event(event, rating=d["rating"], comment=d["comment"],
-                            tracking_code=event.tracking_code)
+        services.rate_event(
+            event, rating=d["rating"], comment=d["comment"], tracking_code=event.tracking_code
+        )
         event.refresh_from_db()
         return Response(PublicTrackSerializer(track_data(event)).data)

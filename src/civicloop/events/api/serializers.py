@@ -47,12 +47,22 @@ def _user(context):
 
 class CategorySerializer(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    department = UnitBriefSerializer(read_only=True, help_text=_("The county department owning it."))
+    department = UnitBriefSerializer(
+        read_only=True, help_text=_("The county department owning it.")
+    )
 
     class Meta:
         model = Category
-        fields = ["code", "name", "parent", "handling_level", "department", "town_may_handle",
-                  "is_active", "position"]
+        fields = [
+            "code",
+            "name",
+            "parent",
+            "handling_level",
+            "department",
+            "town_may_handle",
+            "is_active",
+            "position",
+        ]
 
 
 class CategoryBriefSerializer(serializers.ModelSerializer):
@@ -71,7 +81,9 @@ class EventBriefSerializer(serializers.ModelSerializer):
 
 class AttachmentSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="original_name")
-    url = serializers.SerializerMethodField(help_text=_("Download address (needs the same sign-in)."))
+    url = serializers.SerializerMethodField(
+        help_text=_("Download address (needs the same sign-in).")
+    )
 
     class Meta:
         model = Attachment
@@ -92,14 +104,33 @@ class AssignmentSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     is_overdue = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField(
-        help_text=_("Sub-task transitions you may take now (empty for lead and assisting units, "
-                    "whose work moves with the event's own actions)."))
+        help_text=_(
+            "Sub-task transitions you may take now (empty for lead and assisting units, "
+            "whose work moves with the event's own actions)."
+        )
+    )
 
     class Meta:
         model = Assignment
-        fields = ["id", "event", "kind", "state", "state_label", "unit", "instruction", "issued_at",
-                  "issued_by", "accept_due_at", "due_at", "accepted_at", "accepted_by", "done_at",
-                  "return_reason", "is_overdue", "allowed_actions"]
+        fields = [
+            "id",
+            "event",
+            "kind",
+            "state",
+            "state_label",
+            "unit",
+            "instruction",
+            "issued_at",
+            "issued_by",
+            "accept_due_at",
+            "due_at",
+            "accepted_at",
+            "accepted_by",
+            "done_at",
+            "return_reason",
+            "is_overdue",
+            "allowed_actions",
+        ]
 
     def get_is_overdue(self, assignment) -> bool:
         return assignment.is_overdue()
@@ -108,7 +139,9 @@ class AssignmentSerializer(serializers.ModelSerializer):
         if assignment.kind != AssignmentKind.SUBTASK:
             return []
         caps = permissions.assignment_capacities(_user(self.context), assignment)
-        return [t.name for t in ASSIGNMENT_WORKFLOW.allowed(state=assignment.state, capacities=caps)]
+        return [
+            t.name for t in ASSIGNMENT_WORKFLOW.allowed(state=assignment.state, capacities=caps)
+        ]
 
 
 class FeedbackSerializer(serializers.ModelSerializer):
@@ -120,8 +153,16 @@ class FeedbackSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Feedback
-        fields = ["id", "assignment", "unit", "outcome", "measures", "submitted_by", "submitted_at",
-                  "attachments"]
+        fields = [
+            "id",
+            "assignment",
+            "unit",
+            "outcome",
+            "measures",
+            "submitted_by",
+            "submitted_at",
+            "attachments",
+        ]
 
 
 class CheckSerializer(serializers.ModelSerializer):
@@ -135,8 +176,10 @@ class CheckSerializer(serializers.ModelSerializer):
 class RatingSerializer(serializers.ModelSerializer):
     """A satisfaction evaluation (满意度评价单)."""
 
-    rated_by = UserBriefSerializer(read_only=True, help_text=_("Staff who collected it; empty when "
-                                                               "the reporter rated on the public page."))
+    rated_by = UserBriefSerializer(
+        read_only=True,
+        help_text=_("Staff who collected it; empty when the reporter rated on the public page."),
+    )
 
     class Meta:
         model = EventRating
@@ -170,9 +213,26 @@ class EventListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Event
-        fields = ["id", "number", "title", "state", "state_label", "source", "category", "region",
-                  "address", "urgency", "span", "occurred_at", "reported_at", "deadline_at",
-                  "is_overdue", "escalation_level", "merged_into", "closed_at"]
+        fields = [
+            "id",
+            "number",
+            "title",
+            "state",
+            "state_label",
+            "source",
+            "category",
+            "region",
+            "address",
+            "urgency",
+            "span",
+            "occurred_at",
+            "reported_at",
+            "deadline_at",
+            "is_overdue",
+            "escalation_level",
+            "merged_into",
+            "closed_at",
+        ]
 
     def get_is_overdue(self, event) -> bool:
         return event.is_overdue()
@@ -182,7 +242,8 @@ class EventDetailSerializer(EventListSerializer):
     reported_by = UserBriefSerializer(read_only=True)
     reporter = serializers.SerializerMethodField()
     tracking_code = serializers.SerializerMethodField(
-        help_text=_("Shown only to the person who recorded the event, to pass on to the reporter."))
+        help_text=_("Shown only to the person who recorded the event, to pass on to the reporter.")
+    )
     town = serializers.SerializerMethodField()
     duplicates = EventBriefSerializer(many=True, read_only=True)
     attachments = serializers.SerializerMethodField()
@@ -191,22 +252,51 @@ class EventDetailSerializer(EventListSerializer):
     checks = CheckSerializer(many=True, read_only=True)
     ratings = RatingSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField(
-        help_text=_("Transitions of the event workflow you may take now; each is "
-                    "`POST /api/events/{id}/<name with - for _>/`."))
+        help_text=_(
+            "Transitions of the event workflow you may take now; each is "
+            "`POST /api/events/{id}/<name with - for _>/`."
+        )
+    )
     contact_visible = serializers.SerializerMethodField(
-        help_text=_("Whether you may read the unmasked contact (the read is logged)."))
+        help_text=_("Whether you may read the unmasked contact (the read is logged).")
+    )
     matter = serializers.SerializerMethodField(
-        help_text=_("The enforcement matter named at judgement, with its legal basis as worded on the "
-                    "event's date."))
+        help_text=_(
+            "The enforcement matter named at judgement, with its legal basis as worded on the "
+            "event's date."
+        )
+    )
     routing_suggestion = serializers.SerializerMethodField(
-        help_text=_("The routing suggestion last recorded for the event, or null when none was "
-                    "made yet: the judge page and `GET /api/events/{id}/routing-suggestion/` make one."))
+        help_text=_(
+            "The routing suggestion last recorded for the event, or null when none was "
+            "made yet: the judge page and `GET /api/events/{id}/routing-suggestion/` make one."
+        )
+    )
 
     class Meta(EventListSerializer.Meta):
-        fields = [*EventListSerializer.Meta.fields, "description", "tracking_code", "town", "latitude",
-                  "longitude", "reported_by", "reporter", "is_anonymous", "grading_reason",
-                  "updated_at", "duplicates", "attachments", "assignments", "feedbacks", "checks",
-                  "ratings", "allowed_actions", "contact_visible", "matter", "routing_suggestion"]
+        fields = [
+            *EventListSerializer.Meta.fields,
+            "description",
+            "tracking_code",
+            "town",
+            "latitude",
+            "longitude",
+            "reported_by",
+            "reporter",
+            "is_anonymous",
+            "grading_reason",
+            "updated_at",
+            "duplicates",
+            "attachments",
+            "assignments",
+            "feedbacks",
+            "checks",
+            "ratings",
+            "allowed_actions",
+            "contact_visible",
+            "matter",
+            "routing_suggestion",
+        ]
 
     @extend_schema_field(MaskedReporterSerializer)
     def get_reporter(self, event) -> dict:
@@ -219,7 +309,11 @@ class EventDetailSerializer(EventListSerializer):
 
     def get_tracking_code(self, event) -> str | None:
         user = _user(self.context)
-        if user is not None and event.reported_by_id is not None and event.reported_by_id == user.pk:
+        if (
+            user is not None
+            and event.reported_by_id is not None
+            and event.reported_by_id == user.pk
+        ):
             return event.tracking_code
         return None
 
@@ -252,13 +346,24 @@ class EventDetailSerializer(EventListSerializer):
 class HistorySerializer(serializers.ModelSerializer):
     """One row of the event's timeline (事件流转记录)."""
 
-    actor = UserBriefSerializer(read_only=True, help_text=_("Empty when the system or the public acted."))
+    actor = UserBriefSerializer(
+        read_only=True, help_text=_("Empty when the system or the public acted.")
+    )
     action_label = serializers.SerializerMethodField()
 
     class Meta:
         model = EventHistory
-        fields = ["id", "at", "action", "action_label", "from_state", "to_state", "actor", "reason",
-                  "details"]
+        fields = [
+            "id",
+            "at",
+            "action",
+            "action_label",
+            "from_state",
+            "to_state",
+            "actor",
+            "reason",
+            "details",
+        ]
 
     def get_action_label(self, row) -> str:
         return history_label(row.action)
@@ -273,7 +378,9 @@ class PublicTimelineEntrySerializer(serializers.Serializer):
     label = serializers.CharField()
     state = serializers.ChoiceField(choices=EventState.choices)
     state_label = serializers.CharField()
-    unit = serializers.CharField(allow_null=True, help_text=_("The unit that moved it, where one did."))
+    unit = serializers.CharField(
+        allow_null=True, help_text=_("The unit that moved it, where one did.")
+    )
 
 
 class PublicOriginalSerializer(serializers.Serializer):
@@ -295,7 +402,9 @@ class PublicTrackSerializer(serializers.Serializer):
     may_rate = serializers.BooleanField(help_text=_("Whether the event now waits for your rating."))
     rating = serializers.CharField(allow_null=True, help_text=_("The latest satisfaction rating."))
     original = PublicOriginalSerializer(
-        allow_null=True, help_text=_("When your report was merged into another one, that one's progress."))
+        allow_null=True,
+        help_text=_("When your report was merged into another one, that one's progress."),
+    )
     timeline = PublicTimelineEntrySerializer(many=True)
 
 

@@ -61,9 +61,14 @@ ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
 # The shared filters pick places by division code through a method, which the schema
 # generator cannot infer; say so here (documentation only, the filters are unchanged).
 for _name in ("town", "village", "grid"):
-    extend_schema_field({"type": "string", "description": format_lazy(
-        "{} ({})", EventFilterSet.base_filters[_name].label, _("division code"))})(
-        EventFilterSet.base_filters[_name])
+    extend_schema_field(
+        {
+            "type": "string",
+            "description": format_lazy(
+                "{} ({})", EventFilterSet.base_filters[_name].label, _("division code")
+            ),
+        }
+    )(EventFilterSet.base_filters[_name])
 
 
 def _describe(workflow: StateMachine, name: str):
@@ -73,10 +78,17 @@ def _describe(workflow: StateMachine, name: str):
 
     def build() -> str:
         parts = [str(transition.description)] if transition.description else []
-        parts.append(str(_("From: %(states)s. By: %(actors)s.") % {
-            "states": ", ".join(str(workflow.states(s).label) for s in transition.sources),
-            "actors": ", ".join(str(workflow.actor_labels.get(x, x)) for x in sorted(transition.actors)),
-        }))
+        parts.append(
+            str(
+                _("From: %(states)s. By: %(actors)s.")
+                % {
+                    "states": ", ".join(str(workflow.states(s).label) for s in transition.sources),
+                    "actors": ", ".join(
+                        str(workflow.actor_labels.get(x, x)) for x in sorted(transition.actors)
+                    ),
+                }
+            )
+        )
         if transition.reason_required:
             parts.append(str(_("A reason is required.")))
         return "\n\n".join(parts)
@@ -84,30 +96,45 @@ def _describe(workflow: StateMachine, name: str):
     return lazy(build, str)()
 
 
-def transition_endpoint(workflow: StateMachine, name: str, *, request, operation_prefix: str,
-                        tag: str, url_path: str) -> Callable:
+def transition_endpoint(
+    workflow: StateMachine, name: str, *, request, operation_prefix: str, tag: str, url_path: str
+) -> Callable:
     """Declare a POST action for transition ``name``: route, schema and docs in one place."""
 
     def decorate(method):
         method = action(detail=True, methods=["post"], url_path=url_path, url_name=url_path)(method)
         return extend_schema(
             operation_id=f"{operation_prefix}_{url_path.replace('-', '_')}",
-            tags=[tag], summary=workflow[name].label, description=_describe(workflow, name),
-            request=request, responses={200: EventDetailSerializer, **ACTION_ERRORS},
+            tags=[tag],
+            summary=workflow[name].label,
+            description=_describe(workflow, name),
+            request=request,
+            responses={200: EventDetailSerializer, **ACTION_ERRORS},
         )(method)
 
     return decorate
 
 
 def event_action(name: str, request=None):
-    return transition_endpoint(EVENT_WORKFLOW, name, request=request, operation_prefix="events",
-                               tag="event actions", url_path=name.replace("_", "-"))
+    return transition_endpoint(
+        EVENT_WORKFLOW,
+        name,
+        request=request,
+        operation_prefix="events",
+        tag="event actions",
+        url_path=name.replace("_", "-"),
+    )
 
 
 def subtask_action(name: str, request=None):
-    return transition_endpoint(ASSIGNMENT_WORKFLOW, name, request=request,
-                               operation_prefix="assignments", tag="assignments",
-                               url_path=name.removesuffix("_subtask"))
+    return transition_endpoint(
+        ASSIGNMENT_WORKFLOW,
+        name,
+        request=request,
+        operation_prefix="assignments",
+        tag="assignments",
+        url_path=name.removesuffix("_subtask"),
+    )
 
 
 def detail_queryset(user):
@@ -118,10 +145,16 @@ def detail_queryset(user):
         .prefetch_related(
             "duplicates",
             "attachments",
-            Prefetch("assignments",
-                     queryset=Assignment.objects.select_related("unit", "issued_by", "accepted_by")),
-            Prefetch("feedbacks", queryset=Feedback.objects.select_related(
-                "assignment__unit", "submitted_by").prefetch_related("attachments")),
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("unit", "issued_by", "accepted_by"),
+            ),
+            Prefetch(
+                "feedbacks",
+                queryset=Feedback.objects.select_related(
+                    "assignment__unit", "submitted_by"
+                ).prefetch_related("attachments"),
+            ),
             Prefetch("checks", queryset=Check.objects.select_related("checked_by")),
             Prefetch("ratings", queryset=EventRating.objects.select_related("rated_by")),
         )
@@ -133,8 +166,9 @@ class EventDetailResponseMixin:
         """The event as it is now, as the user sees it."""
         fresh = detail_queryset(self.request.user).filter(pk=event.pk).first()
         if fresh is None:  # the action took the event out of the actor's scope
-            return Response({"id": event.pk, "number": event.number, "state": event.state},
-                            status=status_code)
+            return Response(
+                {"id": event.pk, "number": event.number, "state": event.state}, status=status_code
+            )
         serializer = EventDetailSerializer(fresh, context=self.get_serializer_context())
         return Response(serializer.data, status=status_code)
 
@@ -146,17 +180,31 @@ class EventDetailResponseMixin:
 
 @extend_schema_view(
     list=extend_schema(
-        operation_id="events_list", summary=_("Events I may see"),
-        parameters=[OpenApiParameter(
-            "queue", str, enum=["mine"],
-            description=_("“mine”: only events where the workflow waits for me (my work queue)."))],
+        operation_id="events_list",
+        summary=_("Events I may see"),
+        parameters=[
+            OpenApiParameter(
+                "queue",
+                str,
+                enum=["mine"],
+                description=_(
+                    "“mine”: only events where the workflow waits for me (my work queue)."
+                ),
+            )
+        ],
         responses={200: EventListSerializer(many=True), **error_responses(400, 401)},
     ),
-    retrieve=extend_schema(operation_id="events_retrieve", summary=_("One event with its loop records"),
-                           responses={200: EventDetailSerializer, **error_responses(401, 404)}),
-    create=extend_schema(operation_id="events_create", summary=_("Record an event (collection form)"),
-                         request=a.EventCreateSerializer,
-                         responses={201: EventDetailSerializer, **error_responses(400, 401, 403)}),
+    retrieve=extend_schema(
+        operation_id="events_retrieve",
+        summary=_("One event with its loop records"),
+        responses={200: EventDetailSerializer, **error_responses(401, 404)},
+    ),
+    create=extend_schema(
+        operation_id="events_create",
+        summary=_("Record an event (collection form)"),
+        request=a.EventCreateSerializer,
+        responses={201: EventDetailSerializer, **error_responses(400, 401, 403)},
+    ),
 )
 @extend_schema(tags=["events"])
 class EventViewSet(EventDetailResponseMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -166,7 +214,9 @@ class EventViewSet(EventDetailResponseMixin, mixins.ListModelMixin, viewsets.Gen
         user = self.request.user
         if self.action == "retrieve":
             return detail_queryset(user)
-        queryset = Event.objects.visible_to(user).select_related("region", "category", "merged_into")
+        queryset = Event.objects.visible_to(user).select_related(
+            "region", "category", "merged_into"
+        )
         if self.action == "list":
             queue = self.request.query_params.get("queue")
             if queue == "mine":
@@ -188,58 +238,94 @@ class EventViewSet(EventDetailResponseMixin, mixins.ListModelMixin, viewsets.Gen
     def create(self, request):
         d = self.validated(a.EventCreateSerializer)
         event = services.create_event(
-            by=request.user, source=d["source"], description=d["description"], title=d["title"],
-            category=d["category"], occurred_at=d["occurred_at"],
-            location=services.Location(region=d["region"], latitude=d["latitude"],
-                                       longitude=d["longitude"], datum=d["datum"], address=d["address"]),
-            reporter_name=d["reporter_name"], reporter_phone=d["reporter_phone"],
-            reporter_id_number=d["reporter_id_number"], reporter_address=d["reporter_address"],
-            is_anonymous=d["is_anonymous"], attachments=d["attachments"],
+            by=request.user,
+            source=d["source"],
+            description=d["description"],
+            title=d["title"],
+            category=d["category"],
+            occurred_at=d["occurred_at"],
+            location=services.Location(
+                region=d["region"],
+                latitude=d["latitude"],
+                longitude=d["longitude"],
+                datum=d["datum"],
+                address=d["address"],
+            ),
+            reporter_name=d["reporter_name"],
+            reporter_phone=d["reporter_phone"],
+            reporter_id_number=d["reporter_id_number"],
+            reporter_address=d["reporter_address"],
+            is_anonymous=d["is_anonymous"],
+            attachments=d["attachments"],
         )
         return self.event_response(event, status_code=status.HTTP_201_CREATED)
 
     # --- reading -------------------------------------------------------------------
 
-    @extend_schema(operation_id="events_history", summary=_("The event's complete timeline"),
-                   responses={200: HistorySerializer(many=True), **error_responses(401, 404)})
+    @extend_schema(
+        operation_id="events_history",
+        summary=_("The event's complete timeline"),
+        responses={200: HistorySerializer(many=True), **error_responses(401, 404)},
+    )
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
         event = self.get_object()
         rows = event.history.select_related("actor")
-        return Response(HistorySerializer(rows, many=True, context=self.get_serializer_context()).data)
+        return Response(
+            HistorySerializer(rows, many=True, context=self.get_serializer_context()).data
+        )
 
     @extend_schema(
-        operation_id="events_contact", summary=_("The reporter's unmasked contact details"),
-        description=_("For the command room, the county centre and the handling unit, to call the "
-                      "reporter back. Every read is logged."),
+        operation_id="events_contact",
+        summary=_("The reporter's unmasked contact details"),
+        description=_(
+            "For the command room, the county centre and the handling unit, to call the "
+            "reporter back. Every read is logged."
+        ),
         responses={200: ContactSerializer, **error_responses(401, 403, 404)},
     )
     @action(detail=True, methods=["get"])
     def contact(self, request, pk=None):
         event = self.get_object()
-        data = services.reveal_reporter(event, by=request.user, channel="api",
-                                        ip_address=client_ip(request))
+        data = services.reveal_reporter(
+            event, by=request.user, channel="api", ip_address=client_ip(request)
+        )
         response = Response(ContactSerializer(data).data)
         patch_cache_control(response, private=True, no_store=True)
         return response
 
     @extend_schema(
-        operation_id="events_routing_suggestion", summary=_("Routing suggestion"),
-        description=_("The routing model's suggestion for the event: label, confidence, category, "
-                      "responsible department and alternatives. Made by the active model and recorded "
-                      "(once per model and event), so acceptance can be measured against the category "
-                      "chosen at judgement."),
-        responses={200: RoutingSuggestionSerializer, **error_responses(401, 404),
-                   503: OpenApiResponse(ErrorSerializer, description=_("The routing model is not available now."))},
+        operation_id="events_routing_suggestion",
+        summary=_("Routing suggestion"),
+        description=_(
+            "The routing model's suggestion for the event: label, confidence, category, "
+            "responsible department and alternatives. Made by the active model and recorded "
+            "(once per model and event), so acceptance can be measured against the category "
+            "chosen at judgement."
+        ),
+        responses={
+            200: RoutingSuggestionSerializer,
+            **error_responses(401, 404),
+            503: OpenApiResponse(
+                ErrorSerializer, description=_("The routing model is not available now.")
+            ),
+        },
     )
-    @action(detail=True, methods=["get"], url_path="routing-suggestion", url_name="routing-suggestion")
+    @action(
+        detail=True, methods=["get"], url_path="routing-suggestion", url_name="routing-suggestion"
+    )
     def routing_suggestion(self, request, pk=None):
         from civicloop.router.services import suggest
 
         suggestion = suggest(self.get_object(), user=request.user)
         if suggestion is None:
-            return Response({"detail": str(_("The routing model is not available now.")), "code": "unavailable"},
-                            status=status.HTTP_503_SERVICE_UNAVAILABLE)
+            return Response(
+                {
+                    "detail": str(_("The routing model is not available now.")),
+                    "code": "unavailable",
+                },
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            )
         return Response(RoutingSuggestionSerializer(suggestion).data)
 
     # --- judgement and dispatch ----------------------------------------------------------
@@ -247,37 +333,63 @@ class EventViewSet(EventDetailResponseMixin, mixins.ListModelMixin, viewsets.Gen
     @event_action("judge", a.JudgeActionSerializer)
     def judge(self, request, pk=None):
         event, d = self.get_object(), self.validated(a.JudgeActionSerializer)
-        services.judge_event(event, by=request.user, urgency=d["urgency"], span=d["span"],
-                             reason=d["reason"], category=d["category"], matter=d["matter"])
+        services.judge_event(
+            event,
+            by=request.user,
+            urgency=d["urgency"],
+            span=d["span"],
+            reason=d["reason"],
+            category=d["category"],
+            matter=d["matter"],
+        )
         return self.event_response(event)
 
     @event_action("dispatch", a.DispatchActionSerializer)
     def dispatch_event(self, request, pk=None):
         event, d = self.get_object(), self.validated(a.DispatchActionSerializer)
-        subtasks = [services.SubtaskSpec(unit=s["unit"], instruction=s["instruction"], due_at=s["due_at"])
-                    for s in d["subtasks"]]
-        services.dispatch_event(event, by=request.user, to_unit=d["unit"], reason=d["reason"],
-                                instruction=d["instruction"], subtasks=subtasks or None)
+        subtasks = [
+            services.SubtaskSpec(unit=s["unit"], instruction=s["instruction"], due_at=s["due_at"])
+            for s in d["subtasks"]
+        ]
+        services.dispatch_event(
+            event,
+            by=request.user,
+            to_unit=d["unit"],
+            reason=d["reason"],
+            instruction=d["instruction"],
+            subtasks=subtasks or None,
+        )
         return self.event_response(event)
 
     @event_action("redispatch", a.RedispatchActionSerializer)
     def redispatch(self, request, pk=None):
         event, d = self.get_object(), self.validated(a.RedispatchActionSerializer)
-        services.redispatch_event(event, by=request.user, to_unit=d["unit"], reason=d["reason"],
-                                  instruction=d["instruction"])
+        services.redispatch_event(
+            event,
+            by=request.user,
+            to_unit=d["unit"],
+            reason=d["reason"],
+            instruction=d["instruction"],
+        )
         return self.event_response(event)
 
     @extend_schema(
-        operation_id="events_add_subtask", tags=["event actions"], summary=_("add a sub-task"),
-        description=_("County centre: add a unit to a running coordination order (e.g. after a "
-                      "sub-task was returned)."),
-        request=a.AddSubtaskActionSerializer, responses={200: EventDetailSerializer, **ACTION_ERRORS},
+        operation_id="events_add_subtask",
+        tags=["event actions"],
+        summary=_("add a sub-task"),
+        description=_(
+            "County centre: add a unit to a running coordination order (e.g. after a "
+            "sub-task was returned)."
+        ),
+        request=a.AddSubtaskActionSerializer,
+        responses={200: EventDetailSerializer, **ACTION_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="add-subtask", url_name="add-subtask")
     def add_subtask(self, request, pk=None):
         event, d = self.get_object(), self.validated(a.AddSubtaskActionSerializer)
-        services.add_subtask(event, by=request.user, unit=d["unit"], instruction=d["instruction"],
-                             due_at=d["due_at"])
+        services.add_subtask(
+            event, by=request.user, unit=d["unit"], instruction=d["instruction"], due_at=d["due_at"]
+        )
         return self.event_response(event)
 
     # --- the handling unit ----------------------------------------------------------------
@@ -303,8 +415,13 @@ class EventViewSet(EventDetailResponseMixin, mixins.ListModelMixin, viewsets.Gen
     @event_action("submit_feedback", a.SubmitFeedbackActionSerializer)
     def submit_feedback(self, request, pk=None):
         event, d = self.get_object(), self.validated(a.SubmitFeedbackActionSerializer)
-        services.submit_feedback(event, by=request.user, outcome=d["outcome"], measures=d["measures"],
-                                 attachments=d["attachments"])
+        services.submit_feedback(
+            event,
+            by=request.user,
+            outcome=d["outcome"],
+            measures=d["measures"],
+            attachments=d["attachments"],
+        )
         return self.event_response(event)
 
     # --- check, rating, closing -----------------------------------------------------------
@@ -312,8 +429,13 @@ class EventViewSet(EventDetailResponseMixin, mixins.ListModelMixin, viewsets.Gen
     @event_action("check", a.CheckActionSerializer)
     def check(self, request, pk=None):
         event, d = self.get_object(), self.validated(a.CheckActionSerializer)
-        services.check_event(event, by=request.user, passed=d["passed"], notes=d["notes"],
-                             reopen_subtasks=d["reopen_subtasks"])
+        services.check_event(
+            event,
+            by=request.user,
+            passed=d["passed"],
+            notes=d["notes"],
+            reopen_subtasks=d["reopen_subtasks"],
+        )
         return self.event_response(event)
 
     @event_action("rate", a.RateActionSerializer)
@@ -368,11 +490,16 @@ class EventViewSet(EventDetailResponseMixin, mixins.ListModelMixin, viewsets.Gen
 
 
 @extend_schema_view(
-    retrieve=extend_schema(operation_id="assignments_retrieve", summary=_("One assignment"),
-                           responses={200: AssignmentSerializer, **error_responses(401, 404)}),
+    retrieve=extend_schema(
+        operation_id="assignments_retrieve",
+        summary=_("One assignment"),
+        responses={200: AssignmentSerializer, **error_responses(401, 404)},
+    ),
 )
 @extend_schema(tags=["assignments"])
-class AssignmentViewSet(EventDetailResponseMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AssignmentViewSet(
+    EventDetailResponseMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Assignments of visible events; the sub-task actions of coordination orders."""
 
     serializer_class = AssignmentSerializer
@@ -380,7 +507,8 @@ class AssignmentViewSet(EventDetailResponseMixin, mixins.RetrieveModelMixin, vie
     def get_queryset(self):
         visible = Event.objects.visible_to(self.request.user)
         return Assignment.objects.filter(event__in=visible).select_related(
-            "event", "unit", "issued_by", "accepted_by")
+            "event", "unit", "issued_by", "accepted_by"
+        )
 
     @subtask_action("accept_subtask")
     def accept(self, request, pk=None):
@@ -397,8 +525,13 @@ class AssignmentViewSet(EventDetailResponseMixin, mixins.RetrieveModelMixin, vie
     @subtask_action("complete_subtask", a.CompleteSubtaskActionSerializer)
     def complete(self, request, pk=None):
         assignment, d = self.get_object(), self.validated(a.CompleteSubtaskActionSerializer)
-        services.complete_subtask(assignment, by=request.user, outcome=d["outcome"],
-                                  measures=d["measures"], attachments=d["attachments"])
+        services.complete_subtask(
+            assignment,
+            by=request.user,
+            outcome=d["outcome"],
+            measures=d["measures"],
+            attachments=d["attachments"],
+        )
         return self.event_response(assignment.event)
 
     @subtask_action("cancel_subtask", a.CancelSubtaskActionSerializer)
@@ -409,10 +542,16 @@ class AssignmentViewSet(EventDetailResponseMixin, mixins.RetrieveModelMixin, vie
 
 
 @extend_schema_view(
-    list=extend_schema(operation_id="categories_list", summary=_("Event categories"),
-                       responses={200: CategorySerializer(many=True), **error_responses(400, 401)}),
-    retrieve=extend_schema(operation_id="categories_retrieve", summary=_("One category by code"),
-                           responses={200: CategorySerializer, **error_responses(401, 404)}),
+    list=extend_schema(
+        operation_id="categories_list",
+        summary=_("Event categories"),
+        responses={200: CategorySerializer(many=True), **error_responses(400, 401)},
+    ),
+    retrieve=extend_schema(
+        operation_id="categories_retrieve",
+        summary=_("One category by code"),
+        responses={200: CategorySerializer, **error_responses(401, 404)},
+    ),
 )
 @extend_schema(tags=["organisation"])
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
@@ -434,8 +573,13 @@ class AttachmentDownloadView(generics.GenericAPIView):
         return super().perform_content_negotiation(request, force=True)
 
     @extend_schema(
-        operation_id="attachments_download", tags=["attachments"], summary=_("Download an attachment"),
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **error_responses(401, 404)},
+        operation_id="attachments_download",
+        tags=["attachments"],
+        summary=_("Download an attachment"),
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            **error_responses(401, 404),
+        },
     )
     def get(self, request, pk):
         attachment = self.get_object()
@@ -443,7 +587,11 @@ class AttachmentDownloadView(generics.GenericAPIView):
             handle = attachment.file.open("rb")
         except FileNotFoundError as exc:
             raise Http404 from exc
-        response = FileResponse(handle, content_type=attachment.content_type,
-                                as_attachment=not attachment.is_image, filename=attachment.original_name)
+        response = FileResponse(
+            handle,
+            content_type=attachment.content_type,
+            as_attachment=not attachment.is_image,
+            filename=attachment.original_name,
+        )
         patch_cache_control(response, private=True)
         return response

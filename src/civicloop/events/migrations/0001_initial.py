@@ -7,179 +7,522 @@ import civicloop.events.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('lead', 'lead'), ('assist', 'assisting'), ('subtask', 'coordination sub-task')], max_length=10, verbose_name='kind')),
-                ('state', models.CharField(choices=[('issued', 'issued'), ('accepted', 'accepted'), ('done', 'done'), ('returned', 'returned'), ('cancelled', 'cancelled')], default='issued', max_length=10, verbose_name='state')),
-                ('instruction', models.TextField(blank=True, verbose_name='instruction')),
-                ('issued_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='issued at')),
-                ('accept_due_at', models.DateTimeField(blank=True, null=True, verbose_name='accept by')),
-                ('due_at', models.DateTimeField(blank=True, null=True, verbose_name='feedback due')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='accepted at')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='done at')),
-                ('return_reason', models.TextField(blank=True, verbose_name='return reason')),
-                ('escalated_at', models.DateTimeField(blank=True, null=True, verbose_name='escalated at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("lead", "lead"),
+                            ("assist", "assisting"),
+                            ("subtask", "coordination sub-task"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("issued", "issued"),
+                            ("accepted", "accepted"),
+                            ("done", "done"),
+                            ("returned", "returned"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default="issued",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("instruction", models.TextField(blank=True, verbose_name="instruction")),
+                (
+                    "issued_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="issued at"
+                    ),
+                ),
+                (
+                    "accept_due_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="accept by"),
+                ),
+                (
+                    "due_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="feedback due"),
+                ),
+                (
+                    "accepted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="accepted at"),
+                ),
+                ("done_at", models.DateTimeField(blank=True, null=True, verbose_name="done at")),
+                ("return_reason", models.TextField(blank=True, verbose_name="return reason")),
+                (
+                    "escalated_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="escalated at"),
+                ),
             ],
             options={
-                'verbose_name': 'assignment',
-                'verbose_name_plural': 'assignments',
-                'ordering': ['issued_at', 'id'],
+                "verbose_name": "assignment",
+                "verbose_name_plural": "assignments",
+                "ordering": ["issued_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('intake', 'intake'), ('feedback', 'feedback')], max_length=10, verbose_name='stage')),
-                ('file', models.FileField(max_length=255, upload_to='attachments/', verbose_name='file')),
-                ('original_name', models.CharField(max_length=200, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=100, verbose_name='content type')),
-                ('size', models.PositiveIntegerField(verbose_name='size (bytes)')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='uploaded at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[("intake", "intake"), ("feedback", "feedback")],
+                        max_length=10,
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(max_length=255, upload_to="attachments/", verbose_name="file"),
+                ),
+                ("original_name", models.CharField(max_length=200, verbose_name="file name")),
+                ("content_type", models.CharField(max_length=100, verbose_name="content type")),
+                ("size", models.PositiveIntegerField(verbose_name="size (bytes)")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="uploaded at"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attachment',
-                'verbose_name_plural': 'attachments',
-                'ordering': ['uploaded_at', 'id'],
+                "verbose_name": "attachment",
+                "verbose_name_plural": "attachments",
+                "ordering": ["uploaded_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('handling_level', models.CharField(choices=[('village', 'village / community'), ('town', 'town / street')], default='town', max_length=10, verbose_name='handled at')),
-                ('town_may_handle', models.BooleanField(default=True, help_text='If not, general events of this category go to the county department.', verbose_name='towns may handle')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                (
+                    "handling_level",
+                    models.CharField(
+                        choices=[("village", "village / community"), ("town", "town / street")],
+                        default="town",
+                        max_length=10,
+                        verbose_name="handled at",
+                    ),
+                ),
+                (
+                    "town_may_handle",
+                    models.BooleanField(
+                        default=True,
+                        help_text="If not, general events of this category go to the county department.",
+                        verbose_name="towns may handle",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
             ],
             options={
-                'verbose_name': 'event category',
-                'verbose_name_plural': 'event categories',
-                'ordering': ['position', 'code'],
+                "verbose_name": "event category",
+                "verbose_name_plural": "event categories",
+                "ordering": ["position", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Check',
+            name="Check",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('passed', models.BooleanField(verbose_name='passed')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('checked_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='checked at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("passed", models.BooleanField(verbose_name="passed")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "checked_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="checked at"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'check',
-                'verbose_name_plural': 'checks',
-                'ordering': ['checked_at', 'id'],
+                "verbose_name": "check",
+                "verbose_name_plural": "checks",
+                "ordering": ["checked_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DeadlineRule',
+            name="DeadlineRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('judge', 'judge and dispatch'), ('accept', 'accept'), ('handle', 'handle and feed back'), ('check', 'check')], max_length=10, verbose_name='stage')),
-                ('urgency', models.CharField(blank=True, choices=[('urgent', 'urgent'), ('general', 'general')], max_length=10, verbose_name='urgency')),
-                ('span', models.CharField(blank=True, choices=[('single', 'single unit'), ('multi', 'multi-span')], max_length=10, verbose_name='span')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=6, verbose_name='amount')),
-                ('unit', models.CharField(choices=[('calendar_hours', 'calendar hours'), ('working_hours', 'working hours'), ('working_days', 'working days')], max_length=20, verbose_name='counted in')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("judge", "judge and dispatch"),
+                            ("accept", "accept"),
+                            ("handle", "handle and feed back"),
+                            ("check", "check"),
+                        ],
+                        max_length=10,
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "urgency",
+                    models.CharField(
+                        blank=True,
+                        choices=[("urgent", "urgent"), ("general", "general")],
+                        max_length=10,
+                        verbose_name="urgency",
+                    ),
+                ),
+                (
+                    "span",
+                    models.CharField(
+                        blank=True,
+                        choices=[("single", "single unit"), ("multi", "multi-span")],
+                        max_length=10,
+                        verbose_name="span",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=6, verbose_name="amount"),
+                ),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[
+                            ("calendar_hours", "calendar hours"),
+                            ("working_hours", "working hours"),
+                            ("working_days", "working days"),
+                        ],
+                        max_length=20,
+                        verbose_name="counted in",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deadline rule',
-                'verbose_name_plural': 'deadline rules',
-                'ordering': ['stage', 'urgency', 'span'],
+                "verbose_name": "deadline rule",
+                "verbose_name_plural": "deadline rules",
+                "ordering": ["stage", "urgency", "span"],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(editable=False, max_length=20, unique=True, verbose_name='number')),
-                ('tracking_code', models.CharField(default=civicloop.events.models.new_tracking_code, editable=False, help_text='Given to the reporter to follow and rate the event on the public page.', max_length=12, unique=True, verbose_name='tracking code')),
-                ('source', models.CharField(choices=[('liaison_station', 'liaison station'), ('grid_patrol', 'grid patrol'), ('hotline', 'hotline'), ('public_portal', 'public portal'), ('enterprise', 'enterprise'), ('open311', 'Open311 client')], max_length=20, verbose_name='source')),
-                ('title', models.CharField(max_length=120, verbose_name='title')),
-                ('description', models.TextField(verbose_name='description')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='latitude (GCJ-02)')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='longitude (GCJ-02)')),
-                ('occurred_at', models.DateTimeField(blank=True, null=True, verbose_name='occurred at')),
-                ('reported_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='reported at')),
-                ('reporter_name', models.CharField(blank=True, max_length=60, verbose_name='reporter name')),
-                ('reporter_phone', models.CharField(blank=True, max_length=20, verbose_name='reporter phone')),
-                ('reporter_id_number', models.CharField(blank=True, max_length=18, verbose_name='reporter ID number')),
-                ('reporter_address', models.CharField(blank=True, max_length=200, verbose_name='reporter address')),
-                ('is_anonymous', models.BooleanField(default=False, help_text="The reporter's identity never appears on public pages or feeds.", verbose_name='anonymous to the public')),
-                ('state', models.CharField(choices=[('collected', 'collected'), ('judged', 'judged'), ('dispatched', 'dispatched'), ('accepted', 'accepted'), ('handling', 'handling'), ('feedback_submitted', 'feedback submitted'), ('checked', 'checked'), ('rated', 'rated'), ('closed', 'closed'), ('parked', 'parked'), ('voided', 'voided'), ('merged', 'merged')], db_index=True, default='collected', max_length=20, verbose_name='state')),
-                ('urgency', models.CharField(blank=True, choices=[('urgent', 'urgent'), ('general', 'general')], max_length=10, verbose_name='urgency')),
-                ('span', models.CharField(blank=True, choices=[('single', 'single unit'), ('multi', 'multi-span')], max_length=10, verbose_name='span')),
-                ('grading_reason', models.TextField(blank=True, verbose_name='grading reason')),
-                ('deadline_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='current deadline')),
-                ('escalated_deadline_at', models.DateTimeField(blank=True, help_text='So that one missed deadline is escalated once, not at every sweep.', null=True, verbose_name='deadline last escalated')),
-                ('escalation_level', models.PositiveSmallIntegerField(default=0, verbose_name='escalation level')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        editable=False, max_length=20, unique=True, verbose_name="number"
+                    ),
+                ),
+                (
+                    "tracking_code",
+                    models.CharField(
+                        default=civicloop.events.models.new_tracking_code,
+                        editable=False,
+                        help_text="Given to the reporter to follow and rate the event on the public page.",
+                        max_length=12,
+                        unique=True,
+                        verbose_name="tracking code",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("liaison_station", "liaison station"),
+                            ("grid_patrol", "grid patrol"),
+                            ("hotline", "hotline"),
+                            ("public_portal", "public portal"),
+                            ("enterprise", "enterprise"),
+                            ("open311", "Open311 client"),
+                        ],
+                        max_length=20,
+                        verbose_name="source",
+                    ),
+                ),
+                ("title", models.CharField(max_length=120, verbose_name="title")),
+                ("description", models.TextField(verbose_name="description")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        verbose_name="latitude (GCJ-02)",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        verbose_name="longitude (GCJ-02)",
+                    ),
+                ),
+                (
+                    "occurred_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="occurred at"),
+                ),
+                (
+                    "reported_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="reported at"
+                    ),
+                ),
+                (
+                    "reporter_name",
+                    models.CharField(blank=True, max_length=60, verbose_name="reporter name"),
+                ),
+                (
+                    "reporter_phone",
+                    models.CharField(blank=True, max_length=20, verbose_name="reporter phone"),
+                ),
+                (
+                    "reporter_id_number",
+                    models.CharField(blank=True, max_length=18, verbose_name="reporter ID number"),
+                ),
+                (
+                    "reporter_address",
+                    models.CharField(blank=True, max_length=200, verbose_name="reporter address"),
+                ),
+                (
+                    "is_anonymous",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The reporter's identity never appears on public pages or feeds.",
+                        verbose_name="anonymous to the public",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("collected", "collected"),
+                            ("judged", "judged"),
+                            ("dispatched", "dispatched"),
+                            ("accepted", "accepted"),
+                            ("handling", "handling"),
+                            ("feedback_submitted", "feedback submitted"),
+                            ("checked", "checked"),
+                            ("rated", "rated"),
+                            ("closed", "closed"),
+                            ("parked", "parked"),
+                            ("voided", "voided"),
+                            ("merged", "merged"),
+                        ],
+                        db_index=True,
+                        default="collected",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "urgency",
+                    models.CharField(
+                        blank=True,
+                        choices=[("urgent", "urgent"), ("general", "general")],
+                        max_length=10,
+                        verbose_name="urgency",
+                    ),
+                ),
+                (
+                    "span",
+                    models.CharField(
+                        blank=True,
+                        choices=[("single", "single unit"), ("multi", "multi-span")],
+                        max_length=10,
+                        verbose_name="span",
+                    ),
+                ),
+                ("grading_reason", models.TextField(blank=True, verbose_name="grading reason")),
+                (
+                    "deadline_at",
+                    models.DateTimeField(
+                        blank=True, db_index=True, null=True, verbose_name="current deadline"
+                    ),
+                ),
+                (
+                    "escalated_deadline_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="So that one missed deadline is escalated once, not at every sweep.",
+                        null=True,
+                        verbose_name="deadline last escalated",
+                    ),
+                ),
+                (
+                    "escalation_level",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="escalation level"),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="closed at"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
             ],
             options={
-                'verbose_name': 'event',
-                'verbose_name_plural': 'events',
-                'ordering': ['-reported_at', '-id'],
+                "verbose_name": "event",
+                "verbose_name_plural": "events",
+                "ordering": ["-reported_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='EventHistory',
+            name="EventHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=40, verbose_name='action')),
-                ('from_state', models.CharField(blank=True, max_length=30, verbose_name='from state')),
-                ('to_state', models.CharField(blank=True, max_length=30, verbose_name='to state')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='at')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('details', models.JSONField(blank=True, default=dict, verbose_name='details')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=40, verbose_name="action")),
+                (
+                    "from_state",
+                    models.CharField(blank=True, max_length=30, verbose_name="from state"),
+                ),
+                ("to_state", models.CharField(blank=True, max_length=30, verbose_name="to state")),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="at"
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("details", models.JSONField(blank=True, default=dict, verbose_name="details")),
             ],
             options={
-                'verbose_name': 'event history entry',
-                'verbose_name_plural': 'event history',
-                'ordering': ['at', 'id'],
-                'abstract': False,
+                "verbose_name": "event history entry",
+                "verbose_name_plural": "event history",
+                "ordering": ["at", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='EventRating',
+            name="EventRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rating', models.CharField(choices=[('satisfied', 'satisfied'), ('basically_satisfied', 'basically satisfied'), ('dissatisfied', 'dissatisfied')], max_length=20, verbose_name='rating')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('channel', models.CharField(choices=[('public', 'reporter on the public page'), ('staff', 'collected by staff (satisfaction form)')], max_length=10, verbose_name='channel')),
-                ('rated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='rated at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rating",
+                    models.CharField(
+                        choices=[
+                            ("satisfied", "satisfied"),
+                            ("basically_satisfied", "basically satisfied"),
+                            ("dissatisfied", "dissatisfied"),
+                        ],
+                        max_length=20,
+                        verbose_name="rating",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("public", "reporter on the public page"),
+                            ("staff", "collected by staff (satisfaction form)"),
+                        ],
+                        max_length=10,
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "rated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="rated at"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'satisfaction rating',
-                'verbose_name_plural': 'satisfaction ratings',
-                'ordering': ['rated_at', 'id'],
+                "verbose_name": "satisfaction rating",
+                "verbose_name_plural": "satisfaction ratings",
+                "ordering": ["rated_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Feedback',
+            name="Feedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('resolved', 'resolved'), ('partly_resolved', 'partly resolved'), ('not_resolvable', 'cannot be resolved now')], max_length=20, verbose_name='outcome')),
-                ('measures', models.TextField(verbose_name='measures taken')),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='submitted at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("resolved", "resolved"),
+                            ("partly_resolved", "partly resolved"),
+                            ("not_resolvable", "cannot be resolved now"),
+                        ],
+                        max_length=20,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("measures", models.TextField(verbose_name="measures taken")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="submitted at"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'feedback form',
-                'verbose_name_plural': 'feedback forms',
-                'ordering': ['submitted_at', 'id'],
+                "verbose_name": "feedback form",
+                "verbose_name_plural": "feedback forms",
+                "ordering": ["submitted_at", "id"],
             },
         ),
     ]

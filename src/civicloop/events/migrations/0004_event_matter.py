@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0003_default_deadline_rules'),
-        ('matters', '0001_initial'),
+        ("events", "0003_default_deadline_rules"),
+        ("matters", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='event',
-            name='matter',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='matters.matter', verbose_name='enforcement matter'),
+            model_name="event",
+            name="matter",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="events",
+                to="matters.matter",
+                verbose_name="enforcement matter",
+            ),
         ),
     ]

@@ -54,7 +54,9 @@ GOOD = {"source": "grid_patrol", "description": "路灯不亮", "region": "33042
     ],
 )
 def test_bad_intake_is_refused_field_by_field_and_stores_nothing(world, changes, fields):
-    response = client_for(world.grid_worker).post("/api/events/", {**GOOD, **changes}, format="json")
+    response = client_for(world.grid_worker).post(
+        "/api/events/", {**GOOD, **changes}, format="json"
+    )
     assert_field_errors(response, *fields)
     assert not Event.objects.exists() and not EventHistory.objects.exists()
 
@@ -69,17 +71,25 @@ def test_errors_come_in_the_requested_language(world):
 def test_a_disguised_attachment_refuses_the_whole_report(world):
     fake = io.BytesIO(b"<html>not a photo</html>")
     fake.name = "photo.jpg"
-    response = client_for(world.grid_worker).post("/api/events/", {**GOOD, "attachments": [fake]},
-                                                  format="multipart")
+    response = client_for(world.grid_worker).post(
+        "/api/events/", {**GOOD, "attachments": [fake]}, format="multipart"
+    )
     assert_field_errors(response, "attachments")
     assert not Event.objects.exists() and not Attachment.objects.exists()
 
 
 def test_an_event_can_be_recorded_from_a_gps_point_alone(world):
-    response = client_for(world.grid_worker).post("/api/events/", {
-        "source": "grid_patrol", "description": "井盖缺失", "latitude": 30.5248, "longitude": 120.9413,
-        "datum": "wgs84",
-    }, format="json")
+    response = client_for(world.grid_worker).post(
+        "/api/events/",
+        {
+            "source": "grid_patrol",
+            "description": "井盖缺失",
+            "latitude": 30.5248,
+            "longitude": 120.9413,
+            "datum": "wgs84",
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     assert response.json()["region"]["level"] in {"grid", "village"}
     assert response.json()["latitude"] is not None
@@ -88,16 +98,30 @@ def test_an_event_can_be_recorded_from_a_gps_point_alone(world):
 @pytest.mark.parametrize(
     "path, state, body, fields",
     [
-        ("judge", EventState.COLLECTED, {"urgency": "very", "span": "single", "reason": "x"}, {"urgency"}),
+        (
+            "judge",
+            EventState.COLLECTED,
+            {"urgency": "very", "span": "single", "reason": "x"},
+            {"urgency"},
+        ),
         ("judge", EventState.COLLECTED, {"urgency": "general", "span": "single"}, {"reason"}),
-        ("judge", EventState.COLLECTED, {"urgency": "general", "span": "single", "reason": "   "}, {"reason"}),
+        (
+            "judge",
+            EventState.COLLECTED,
+            {"urgency": "general", "span": "single", "reason": "   "},
+            {"reason"},
+        ),
         ("dispatch", EventState.JUDGED, {"unit": "no-such-unit"}, {"unit"}),
         ("dispatch", EventState.JUDGED, {"subtasks": [{"instruction": "x"}]}, {"subtasks"}),
         ("redispatch", EventState.DISPATCHED, {"reason": "x"}, {"unit"}),
         ("redispatch", EventState.DISPATCHED, {"unit": "330424001-squad", "reason": "x"}, {"unit"}),
         ("check", EventState.FEEDBACK_SUBMITTED, {"passed": "perhaps"}, {"passed"}),
-        ("check", EventState.FEEDBACK_SUBMITTED, {"passed": True, "reopen_subtasks": ["a"]},
-         {"reopen_subtasks"}),
+        (
+            "check",
+            EventState.FEEDBACK_SUBMITTED,
+            {"passed": True, "reopen_subtasks": ["a"]},
+            {"reopen_subtasks"},
+        ),
         ("close", EventState.RATED, {"reason": ["a", "b"]}, {"reason"}),
         ("merge", EventState.COLLECTED, {"reason": "重复"}, {"into"}),
         ("merge", EventState.COLLECTED, {"into": "E0000000000", "reason": "重复"}, {"into"}),
@@ -106,11 +130,14 @@ def test_an_event_can_be_recorded_from_a_gps_point_alone(world):
         ("escalate", EventState.DISPATCHED, {}, {"reason"}),
     ],
 )
-def test_bad_action_input_is_refused_field_by_field_and_stores_nothing(world, path, state, body, fields):
+def test_bad_action_input_is_refused_field_by_field_and_stores_nothing(
+    world, path, state, body, fields
+):
     event = walk(world, report(world), state)
     rows = event.history.count()
-    response = client_for(world.wuyuan_dispatcher).post(f"/api/events/{event.pk}/{path}/", body,
-                                                        format="json")
+    response = client_for(world.wuyuan_dispatcher).post(
+        f"/api/events/{event.pk}/{path}/", body, format="json"
+    )
     assert_field_errors(response, *fields)
     event.refresh_from_db()
     assert event.state == state and event.history.count() == rows
@@ -120,17 +147,32 @@ def test_bad_action_input_is_refused_field_by_field_and_stores_nothing(world, pa
     "user, path, state, body, fields",
     [
         ("wuyuan_officer", "return", EventState.DISPATCHED, {}, {"reason"}),
-        ("wuyuan_officer", "submit-feedback", EventState.HANDLING, {"outcome": "done"}, {"outcome", "measures"}),
-        ("wuyuan_officer", "submit-feedback", EventState.HANDLING, {"outcome": "resolved", "measures": " "},
-         {"measures"}),
+        (
+            "wuyuan_officer",
+            "submit-feedback",
+            EventState.HANDLING,
+            {"outcome": "done"},
+            {"outcome", "measures"},
+        ),
+        (
+            "wuyuan_officer",
+            "submit-feedback",
+            EventState.HANDLING,
+            {"outcome": "resolved", "measures": " "},
+            {"measures"},
+        ),
         ("red_butler", "rate", EventState.CHECKED, {"rating": "great"}, {"rating"}),
         ("red_butler", "rate", EventState.CHECKED, {"rating": "dissatisfied"}, {"comment"}),
     ],
 )
-def test_bad_input_of_the_handling_unit_and_collectors_is_refused(world, user, path, state, body, fields):
+def test_bad_input_of_the_handling_unit_and_collectors_is_refused(
+    world, user, path, state, body, fields
+):
     event = walk(world, report(world), state)
     rows = event.history.count()
-    response = client_for(world.users[user]).post(f"/api/events/{event.pk}/{path}/", body, format="json")
+    response = client_for(world.users[user]).post(
+        f"/api/events/{event.pk}/{path}/", body, format="json"
+    )
     assert_field_errors(response, *fields)
     event.refresh_from_db()
     assert event.state == state and event.history.count() == rows
@@ -140,15 +182,19 @@ def test_bad_input_of_the_handling_unit_and_collectors_is_refused(world, user, p
 def test_malformed_json_is_a_400_with_a_code(world):
     event = report(world)
     response = client_for(world.wuyuan_dispatcher).post(
-        f"/api/events/{event.pk}/judge/", data="{not json", content_type="application/json")
+        f"/api/events/{event.pk}/judge/", data="{not json", content_type="application/json"
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "parse_error"
 
 
 @pytest.mark.parametrize(
     "params, field",
-    [({"state": "sleeping"}, "state"), ({"town": "330424999000"}, "town"),
-     ({"queue": "yours"}, "queue")],
+    [
+        ({"state": "sleeping"}, "state"),
+        ({"town": "330424999000"}, "town"),
+        ({"queue": "yours"}, "queue"),
+    ],
 )
 def test_bad_list_filters_name_the_field(world, params, field):
     response = client_for(world.centre).get("/api/events/", params)

@@ -47,22 +47,44 @@ def county_events(world):
         "wuyuan_grid2_new": report(world, by=world.other_grid_worker, region=world.wuyuan_grid2),
         "ganpu_new": report(world, by=world.ganpu_grid_worker, region=world.ganpu_grid),
         "wuyuan_squad_work": walk(world, report(world), S.DISPATCHED),
-        "ganpu_squad_work": walk(world, report(world, by=world.ganpu_grid_worker, region=world.ganpu_grid),
-                                 S.DISPATCHED, dispatcher=world.ganpu_dispatcher),
+        "ganpu_squad_work": walk(
+            world,
+            report(world, by=world.ganpu_grid_worker, region=world.ganpu_grid),
+            S.DISPATCHED,
+            dispatcher=world.ganpu_dispatcher,
+        ),
         "food_department_work": walk(
-            world, report(world, by=world.other_grid_worker, region=world.wuyuan_grid2,
-                          category=world.food_safety), S.DISPATCHED),
+            world,
+            report(
+                world,
+                by=world.other_grid_worker,
+                region=world.wuyuan_grid2,
+                category=world.food_safety,
+            ),
+            S.DISPATCHED,
+        ),
     }
     return events
 
 
-EVERYTHING = {"wuyuan_new", "wuyuan_grid2_new", "ganpu_new", "wuyuan_squad_work", "ganpu_squad_work",
-              "food_department_work"}
+EVERYTHING = {
+    "wuyuan_new",
+    "wuyuan_grid2_new",
+    "ganpu_new",
+    "wuyuan_squad_work",
+    "ganpu_squad_work",
+    "food_department_work",
+}
 VISIBLE = {
     "centre": EVERYTHING,
     "leader": EVERYTHING,
     "admin": EVERYTHING,
-    "wuyuan_dispatcher": {"wuyuan_new", "wuyuan_grid2_new", "wuyuan_squad_work", "food_department_work"},
+    "wuyuan_dispatcher": {
+        "wuyuan_new",
+        "wuyuan_grid2_new",
+        "wuyuan_squad_work",
+        "food_department_work",
+    },
     "ganpu_dispatcher": {"ganpu_new", "ganpu_squad_work"},
     "wuyuan_officer": {"wuyuan_squad_work"},
     "ganpu_officer": {"ganpu_squad_work"},
@@ -119,9 +141,13 @@ def test_the_shared_filters_narrow_the_list(world, county_events):
     client = client_for(world.centre)
     response = client.get("/api/events/", {"town": world.ganpu.code})
     assert {row["id"] for row in response.json()["results"]} == {
-        county_events["ganpu_new"].pk, county_events["ganpu_squad_work"].pk}
+        county_events["ganpu_new"].pk,
+        county_events["ganpu_squad_work"].pk,
+    }
     response = client.get("/api/events/", {"state": [S.DISPATCHED], "category": "food-safety"})
-    assert [row["id"] for row in response.json()["results"]] == [county_events["food_department_work"].pk]
+    assert [row["id"] for row in response.json()["results"]] == [
+        county_events["food_department_work"].pk
+    ]
 
 
 def test_unauthenticated_requests_are_refused_with_401(world, county_events):
@@ -152,8 +178,13 @@ def test_the_event_detail_needs_a_fixed_number_of_queries(world, django_assert_m
 
 def _coordination_order(world) -> Event:
     event = report(world, category=world.food_safety)
-    services.judge_event(event, by=world.wuyuan_dispatcher, urgency=Urgency.GENERAL, span=Span.MULTI,
-                         reason="涉及市场监管和街道")
+    services.judge_event(
+        event,
+        by=world.wuyuan_dispatcher,
+        urgency=Urgency.GENERAL,
+        span=Span.MULTI,
+        reason="涉及市场监管和街道",
+    )
     return services.dispatch_event(event, by=world.centre)
 
 
@@ -173,55 +204,165 @@ def _parked(world) -> Event:
 # action, how to set up the event, request body, who may, expected new state,
 # and who may not (with the status they get).
 EVENT_ACTIONS = [
-    ("judge", lambda w: report(w), {"urgency": "general", "span": "single", "reason": "占道经营"},
-     "wuyuan_dispatcher", S.JUDGED,
-     {"grid_worker": 403, "leader": 403, "admin": 403, "ganpu_dispatcher": 404, "wuyuan_officer": 404,
-      "outsider": 404}),
-    ("dispatch", lambda w: walk(w, report(w), S.JUDGED), {}, "wuyuan_dispatcher", S.DISPATCHED,
-     {"red_butler": 403, "leader": 403, "ganpu_dispatcher": 404}),
-    ("accept", lambda w: walk(w, report(w), S.DISPATCHED), {}, "wuyuan_officer", S.ACCEPTED,
-     {"wuyuan_dispatcher": 403, "grid_worker": 403, "ganpu_officer": 404, "emergency_officer": 404}),
-    ("return", lambda w: walk(w, report(w), S.DISPATCHED), {"reason": "不属于本队职责"}, "wuyuan_officer",
-     S.JUDGED, {"wuyuan_dispatcher": 403, "ganpu_officer": 404}),
-    ("redispatch", lambda w: walk(w, report(w), S.DISPATCHED),
-     {"unit": "330424001001-station", "reason": "由社区联络站处理"}, "wuyuan_dispatcher", S.DISPATCHED,
-     {"wuyuan_officer": 403, "grid_worker": 403, "ganpu_dispatcher": 404}),
-    ("start", lambda w: walk(w, report(w), S.ACCEPTED), {}, "wuyuan_officer", S.HANDLING,
-     {"wuyuan_dispatcher": 403, "ganpu_officer": 404}),
-    ("submit-feedback", lambda w: walk(w, report(w), S.HANDLING),
-     {"outcome": "resolved", "measures": "已劝离"}, "wuyuan_officer", S.FEEDBACK_SUBMITTED,
-     {"grid_worker": 403, "wuyuan_dispatcher": 403}),
-    ("check", lambda w: walk(w, report(w), S.FEEDBACK_SUBMITTED), {"passed": True, "notes": "已整改"},
-     "wuyuan_dispatcher", S.CHECKED, {"wuyuan_officer": 403, "red_butler": 403, "ganpu_dispatcher": 404}),
-    ("rate", lambda w: walk(w, report(w), S.CHECKED), {"rating": "satisfied"}, "red_butler", S.RATED,
-     {"wuyuan_officer": 403, "wuyuan_dispatcher": 403, "ganpu_grid_worker": 404}),
-    ("rework", lambda w: walk(w, report(w), S.RATED), {"reason": "群众反映仍有摊贩"}, "wuyuan_dispatcher",
-     S.HANDLING, {"wuyuan_officer": 403, "grid_worker": 403}),
-    ("close", lambda w: walk(w, report(w), S.RATED), {}, "wuyuan_dispatcher", S.CLOSED,
-     {"red_butler": 403, "wuyuan_officer": 403, "leader": 403}),
-    ("park", lambda w: walk(w, report(w), S.HANDLING), {"reason": "待规划调整"}, "wuyuan_dispatcher",
-     S.PARKED, {"wuyuan_officer": 403}),
-    ("resume", _parked, {}, "wuyuan_dispatcher", S.HANDLING, {"wuyuan_officer": 403, "grid_worker": 403}),
-    ("void", lambda w: report(w), {"reason": "测试数据"}, "wuyuan_dispatcher", S.VOIDED,
-     {"grid_worker": 403, "station_staff": 403, "ganpu_dispatcher": 404}),
-    ("escalate", lambda w: walk(w, report(w), S.DISPATCHED), {"reason": "群众多次反映"}, "leader",
-     S.DISPATCHED, {"wuyuan_officer": 403, "grid_worker": 403}),
-    ("add-subtask", _coordination_order, {"unit": "dept-zhzf", "instruction": "协助取缔"}, "centre",
-     S.DISPATCHED, {"wuyuan_dispatcher": 403, "dept_officer": 403, "zhzf_officer": 404}),
+    (
+        "judge",
+        lambda w: report(w),
+        {"urgency": "general", "span": "single", "reason": "占道经营"},
+        "wuyuan_dispatcher",
+        S.JUDGED,
+        {
+            "grid_worker": 403,
+            "leader": 403,
+            "admin": 403,
+            "ganpu_dispatcher": 404,
+            "wuyuan_officer": 404,
+            "outsider": 404,
+        },
+    ),
+    (
+        "dispatch",
+        lambda w: walk(w, report(w), S.JUDGED),
+        {},
+        "wuyuan_dispatcher",
+        S.DISPATCHED,
+        {"red_butler": 403, "leader": 403, "ganpu_dispatcher": 404},
+    ),
+    (
+        "accept",
+        lambda w: walk(w, report(w), S.DISPATCHED),
+        {},
+        "wuyuan_officer",
+        S.ACCEPTED,
+        {
+            "wuyuan_dispatcher": 403,
+            "grid_worker": 403,
+            "ganpu_officer": 404,
+            "emergency_officer": 404,
+        },
+    ),
+    (
+        "return",
+        lambda w: walk(w, report(w), S.DISPATCHED),
+        {"reason": "不属于本队职责"},
+        "wuyuan_officer",
+        S.JUDGED,
+        {"wuyuan_dispatcher": 403, "ganpu_officer": 404},
+    ),
+    (
+        "redispatch",
+        lambda w: walk(w, report(w), S.DISPATCHED),
+        {"unit": "330424001001-station", "reason": "由社区联络站处理"},
+        "wuyuan_dispatcher",
+        S.DISPATCHED,
+        {"wuyuan_officer": 403, "grid_worker": 403, "ganpu_dispatcher": 404},
+    ),
+    (
+        "start",
+        lambda w: walk(w, report(w), S.ACCEPTED),
+        {},
+        "wuyuan_officer",
+        S.HANDLING,
+        {"wuyuan_dispatcher": 403, "ganpu_officer": 404},
+    ),
+    (
+        "submit-feedback",
+        lambda w: walk(w, report(w), S.HANDLING),
+        {"outcome": "resolved", "measures": "已劝离"},
+        "wuyuan_officer",
+        S.FEEDBACK_SUBMITTED,
+        {"grid_worker": 403, "wuyuan_dispatcher": 403},
+    ),
+    (
+        "check",
+        lambda w: walk(w, report(w), S.FEEDBACK_SUBMITTED),
+        {"passed": True, "notes": "已整改"},
+        "wuyuan_dispatcher",
+        S.CHECKED,
+        {"wuyuan_officer": 403, "red_butler": 403, "ganpu_dispatcher": 404},
+    ),
+    (
+        "rate",
+        lambda w: walk(w, report(w), S.CHECKED),
+        {"rating": "satisfied"},
+        "red_butler",
+        S.RATED,
+        {"wuyuan_officer": 403, "wuyuan_dispatcher": 403, "ganpu_grid_worker": 404},
+    ),
+    (
+        "rework",
+        lambda w: walk(w, report(w), S.RATED),
+        {"reason": "群众反映仍有摊贩"},
+        "wuyuan_dispatcher",
+        S.HANDLING,
+        {"wuyuan_officer": 403, "grid_worker": 403},
+    ),
+    (
+        "close",
+        lambda w: walk(w, report(w), S.RATED),
+        {},
+        "wuyuan_dispatcher",
+        S.CLOSED,
+        {"red_butler": 403, "wuyuan_officer": 403, "leader": 403},
+    ),
+    (
+        "park",
+        lambda w: walk(w, report(w), S.HANDLING),
+        {"reason": "待规划调整"},
+        "wuyuan_dispatcher",
+        S.PARKED,
+        {"wuyuan_officer": 403},
+    ),
+    (
+        "resume",
+        _parked,
+        {},
+        "wuyuan_dispatcher",
+        S.HANDLING,
+        {"wuyuan_officer": 403, "grid_worker": 403},
+    ),
+    (
+        "void",
+        lambda w: report(w),
+        {"reason": "测试数据"},
+        "wuyuan_dispatcher",
+        S.VOIDED,
+        {"grid_worker": 403, "station_staff": 403, "ganpu_dispatcher": 404},
+    ),
+    (
+        "escalate",
+        lambda w: walk(w, report(w), S.DISPATCHED),
+        {"reason": "群众多次反映"},
+        "leader",
+        S.DISPATCHED,
+        {"wuyuan_officer": 403, "grid_worker": 403},
+    ),
+    (
+        "add-subtask",
+        _coordination_order,
+        {"unit": "dept-zhzf", "instruction": "协助取缔"},
+        "centre",
+        S.DISPATCHED,
+        {"wuyuan_dispatcher": 403, "dept_officer": 403, "zhzf_officer": 404},
+    ),
 ]
 
 HISTORY_ACTION = {"submit-feedback": "submit_feedback"}
 
 
-@pytest.mark.parametrize("path, setup, body, allowed, new_state, refused", EVENT_ACTIONS,
-                         ids=[row[0] for row in EVENT_ACTIONS])
-def test_each_event_action_is_taken_only_by_those_it_belongs_to(world, path, setup, body, allowed,
-                                                                new_state, refused):
+@pytest.mark.parametrize(
+    "path, setup, body, allowed, new_state, refused",
+    EVENT_ACTIONS,
+    ids=[row[0] for row in EVENT_ACTIONS],
+)
+def test_each_event_action_is_taken_only_by_those_it_belongs_to(
+    world, path, setup, body, allowed, new_state, refused
+):
     event = setup(world)
     before = snapshot(event)
     for username, status in refused.items():
-        response = client_for(world.users[username]).post(f"/api/events/{event.pk}/{path}/", body,
-                                                          format="json")
+        response = client_for(world.users[username]).post(
+            f"/api/events/{event.pk}/{path}/", body, format="json"
+        )
         assert response.status_code == status, (username, response.json())
         assert response.json()["code"] in {"not_found", "not_permitted"}
         assert snapshot(event) == before, f"{username}'s refused {path} stored something"
@@ -242,11 +383,17 @@ def test_merge_is_for_the_dispatcher_and_leaves_history_on_both_events(world):
     before = snapshot(duplicate)
     for username, status in {"grid_worker": 403, "leader": 403, "ganpu_dispatcher": 404}.items():
         response = client_for(world.users[username]).post(
-            f"/api/events/{duplicate.pk}/merge/", {"into": original.number, "reason": "重复"}, format="json")
+            f"/api/events/{duplicate.pk}/merge/",
+            {"into": original.number, "reason": "重复"},
+            format="json",
+        )
         assert response.status_code == status, username
         assert snapshot(duplicate) == before
     response = client_for(world.wuyuan_dispatcher).post(
-        f"/api/events/{duplicate.pk}/merge/", {"into": original.number, "reason": "重复"}, format="json")
+        f"/api/events/{duplicate.pk}/merge/",
+        {"into": original.number, "reason": "重复"},
+        format="json",
+    )
     assert response.status_code == 200
     assert response.json()["merged_into"]["number"] == original.number
     duplicate.refresh_from_db()
@@ -256,27 +403,56 @@ def test_merge_is_for_the_dispatcher_and_leaves_history_on_both_events(world):
 
 
 SUBTASK_ACTIONS = [
-    ("accept", lambda w: _subtask(w), {}, "dept_officer", "accepted",
-     {"wuyuan_officer": 403, "centre": 403, "ganpu_officer": 404}),
-    ("return", lambda w: _subtask(w), {"reason": "不属于本局职责"}, "dept_officer", "returned",
-     {"centre": 403, "wuyuan_officer": 403}),
-    ("complete", lambda w: _subtask(w, accepted=True), {"outcome": "resolved", "measures": "已抽检"},
-     "dept_officer", "done", {"centre": 403, "wuyuan_officer": 403}),
-    ("cancel", lambda w: _subtask(w), {"reason": "改由街道处理"}, "centre", "cancelled",
-     {"dept_officer": 403, "wuyuan_dispatcher": 403, "ganpu_officer": 404}),
+    (
+        "accept",
+        lambda w: _subtask(w),
+        {},
+        "dept_officer",
+        "accepted",
+        {"wuyuan_officer": 403, "centre": 403, "ganpu_officer": 404},
+    ),
+    (
+        "return",
+        lambda w: _subtask(w),
+        {"reason": "不属于本局职责"},
+        "dept_officer",
+        "returned",
+        {"centre": 403, "wuyuan_officer": 403},
+    ),
+    (
+        "complete",
+        lambda w: _subtask(w, accepted=True),
+        {"outcome": "resolved", "measures": "已抽检"},
+        "dept_officer",
+        "done",
+        {"centre": 403, "wuyuan_officer": 403},
+    ),
+    (
+        "cancel",
+        lambda w: _subtask(w),
+        {"reason": "改由街道处理"},
+        "centre",
+        "cancelled",
+        {"dept_officer": 403, "wuyuan_dispatcher": 403, "ganpu_officer": 404},
+    ),
 ]
 
 
-@pytest.mark.parametrize("path, setup, body, allowed, new_state, refused", SUBTASK_ACTIONS,
-                         ids=[row[0] for row in SUBTASK_ACTIONS])
-def test_each_subtask_action_is_taken_only_by_those_it_belongs_to(world, path, setup, body, allowed,
-                                                                  new_state, refused):
+@pytest.mark.parametrize(
+    "path, setup, body, allowed, new_state, refused",
+    SUBTASK_ACTIONS,
+    ids=[row[0] for row in SUBTASK_ACTIONS],
+)
+def test_each_subtask_action_is_taken_only_by_those_it_belongs_to(
+    world, path, setup, body, allowed, new_state, refused
+):
     subtask = setup(world)
     event = subtask.event
     before = snapshot(event)
     for username, status in refused.items():
-        response = client_for(world.users[username]).post(f"/api/assignments/{subtask.pk}/{path}/", body,
-                                                          format="json")
+        response = client_for(world.users[username]).post(
+            f"/api/assignments/{subtask.pk}/{path}/", body, format="json"
+        )
         assert response.status_code == status, (username, response.json())
         assert snapshot(event) == before, f"{username}'s refused {path} stored something"
 
@@ -305,8 +481,9 @@ def test_each_subtask_action_is_taken_only_by_those_it_belongs_to(world, path, s
 def test_an_action_in_the_wrong_state_is_a_409_and_stores_nothing(world, path, state, body):
     event = walk(world, report(world), state)
     before = snapshot(event)
-    response = client_for(world.wuyuan_dispatcher).post(f"/api/events/{event.pk}/{path}/", body,
-                                                        format="json")
+    response = client_for(world.wuyuan_dispatcher).post(
+        f"/api/events/{event.pk}/{path}/", body, format="json"
+    )
     assert response.status_code == 409
     assert response.json()["code"] == "invalid_state"
     assert snapshot(event) == before
@@ -330,10 +507,16 @@ def test_the_detail_lists_exactly_the_actions_allowed_to_me(world, username, all
 def test_the_detail_lists_the_subtask_actions_of_each_unit(world):
     event = _coordination_order(world)
     mine = event.assignments.get(unit=world.dept_scjg)
-    rows = {a["id"]: a["allowed_actions"]
-            for a in client_for(world.dept_officer).get(f"/api/events/{event.pk}/").json()["assignments"]}
+    rows = {
+        a["id"]: a["allowed_actions"]
+        for a in client_for(world.dept_officer)
+        .get(f"/api/events/{event.pk}/")
+        .json()["assignments"]
+    }
     assert rows[mine.pk] == ["accept_subtask", "return_subtask"]
     assert all(actions == [] for pk, actions in rows.items() if pk != mine.pk)
-    rows = {a["id"]: a["allowed_actions"]
-            for a in client_for(world.centre).get(f"/api/events/{event.pk}/").json()["assignments"]}
+    rows = {
+        a["id"]: a["allowed_actions"]
+        for a in client_for(world.centre).get(f"/api/events/{event.pk}/").json()["assignments"]
+    }
     assert all(actions == ["cancel_subtask"] for actions in rows.values())

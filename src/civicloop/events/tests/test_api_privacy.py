@@ -14,7 +14,12 @@ from civicloop.events.choices import EventState
 from civicloop.privacy.models import PersonalDataAccess
 from civicloop.testing.journeys import report, walk
 
-PHONE, NAME, ID_NUMBER, ADDRESS = "13912345678", "张三丰", "33042419900101123X", "百可社区枣园路18号3幢501室"
+PHONE, NAME, ID_NUMBER, ADDRESS = (
+    "13912345678",
+    "张三丰",
+    "33042419900101123X",
+    "百可社区枣园路18号3幢501室",
+)
 
 
 def client_for(user) -> APIClient:
@@ -28,8 +33,13 @@ def event(world):
     from civicloop.core.identifiers import id_number_check_char
 
     id_number = ID_NUMBER[:17] + id_number_check_char(ID_NUMBER[:17])
-    return report(world, reporter_name=NAME, reporter_phone=PHONE, reporter_id_number=id_number,
-                  reporter_address=ADDRESS)
+    return report(
+        world,
+        reporter_name=NAME,
+        reporter_phone=PHONE,
+        reporter_id_number=id_number,
+        reporter_address=ADDRESS,
+    )
 
 
 def test_the_detail_shows_the_reporter_masked(world, event):
@@ -62,8 +72,17 @@ def test_dispatchers_read_the_contact_and_each_read_is_logged(world, event, user
     assert "no-store" in response["Cache-Control"]
     access = PersonalDataAccess.objects.get()
     assert (access.user, access.channel, access.object_id, access.ip_address) == (
-        user, "api", str(event.pk), "10.1.2.3")
-    assert set(access.fields) == {"reporter_name", "reporter_phone", "reporter_id_number", "reporter_address"}
+        user,
+        "api",
+        str(event.pk),
+        "10.1.2.3",
+    )
+    assert set(access.fields) == {
+        "reporter_name",
+        "reporter_phone",
+        "reporter_id_number",
+        "reporter_address",
+    }
 
 
 def test_the_handling_unit_may_read_the_contact_once_dispatched(world, event):
@@ -76,8 +95,15 @@ def test_the_handling_unit_may_read_the_contact_once_dispatched(world, event):
 
 @pytest.mark.parametrize(
     "username, status",
-    [("grid_worker", 403), ("red_butler", 403), ("leader", 403), ("station_staff", 403),
-     ("ganpu_dispatcher", 404), ("legal_reviewer", 404), ("outsider", 404)],
+    [
+        ("grid_worker", 403),
+        ("red_butler", 403),
+        ("leader", 403),
+        ("station_staff", 403),
+        ("ganpu_dispatcher", 404),
+        ("legal_reviewer", 404),
+        ("outsider", 404),
+    ],
 )
 def test_others_cannot_read_the_contact_and_nothing_is_logged(world, event, username, status):
     response = client_for(world.users[username]).get(f"/api/events/{event.pk}/contact/")
@@ -87,14 +113,24 @@ def test_others_cannot_read_the_contact_and_nothing_is_logged(world, event, user
 
 
 def test_the_detail_says_whether_i_may_read_the_contact(world, event):
-    assert client_for(world.wuyuan_dispatcher).get(f"/api/events/{event.pk}/").json()["contact_visible"]
-    assert not client_for(world.grid_worker).get(f"/api/events/{event.pk}/").json()["contact_visible"]
+    assert (
+        client_for(world.wuyuan_dispatcher)
+        .get(f"/api/events/{event.pk}/")
+        .json()["contact_visible"]
+    )
+    assert (
+        not client_for(world.grid_worker).get(f"/api/events/{event.pk}/").json()["contact_visible"]
+    )
 
 
 def test_only_the_recorder_sees_the_tracking_code(world, event):
-    assert client_for(world.grid_worker).get(f"/api/events/{event.pk}/").json()["tracking_code"] == (
-        event.tracking_code)
-    assert client_for(world.wuyuan_dispatcher).get(f"/api/events/{event.pk}/").json()["tracking_code"] is None
+    assert client_for(world.grid_worker).get(f"/api/events/{event.pk}/").json()[
+        "tracking_code"
+    ] == (event.tracking_code)
+    assert (
+        client_for(world.wuyuan_dispatcher).get(f"/api/events/{event.pk}/").json()["tracking_code"]
+        is None
+    )
 
 
 # --- attachments -------------------------------------------------------------------------
@@ -110,14 +146,23 @@ def _png() -> bytes:
 def attachment(world):
     data = io.BytesIO(_png())
     data.name = "现场照片.png"
-    response = client_for(world.grid_worker).post("/api/events/", {
-        "source": "grid_patrol", "description": "垃圾堆放", "region": world.wuyuan_grid.code,
-        "attachments": [data]}, format="multipart")
+    response = client_for(world.grid_worker).post(
+        "/api/events/",
+        {
+            "source": "grid_patrol",
+            "description": "垃圾堆放",
+            "region": world.wuyuan_grid.code,
+            "attachments": [data],
+        },
+        format="multipart",
+    )
     assert response.status_code == 201, response.json()
     return response.json()["attachments"][0]
 
 
-@pytest.mark.parametrize("username", ["grid_worker", "wuyuan_dispatcher", "centre", "station_staff"])
+@pytest.mark.parametrize(
+    "username", ["grid_worker", "wuyuan_dispatcher", "centre", "station_staff"]
+)
 def test_attachments_download_for_those_who_see_the_event(world, attachment, username):
     response = client_for(world.users[username]).get(attachment["url"], HTTP_ACCEPT="image/png")
     assert response.status_code == 200
@@ -125,7 +170,9 @@ def test_attachments_download_for_those_who_see_the_event(world, attachment, use
     assert b"".join(response.streaming_content) == _png()
 
 
-@pytest.mark.parametrize("username", ["ganpu_dispatcher", "wuyuan_officer", "other_grid_worker", "outsider"])
+@pytest.mark.parametrize(
+    "username", ["ganpu_dispatcher", "wuyuan_officer", "other_grid_worker", "outsider"]
+)
 def test_attachments_are_404_for_everyone_else(world, attachment, username):
     response = client_for(world.users[username]).get(attachment["url"])
     assert response.status_code == 404

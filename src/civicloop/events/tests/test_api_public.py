@@ -21,17 +21,27 @@ def _fresh_throttle():
 
 
 def test_anyone_may_report_and_gets_a_number_and_tracking_code(world):
-    response = APIClient().post("/api/public/reports/", {
-        "description": "南北湖景区停车场有人乱收费", "address": "澉浦镇南北湖村", "reporter_phone": "13811112222",
-        "is_anonymous": True,
-    }, format="json")
+    response = APIClient().post(
+        "/api/public/reports/",
+        {
+            "description": "南北湖景区停车场有人乱收费",
+            "address": "澉浦镇南北湖村",
+            "reporter_phone": "13811112222",
+            "is_anonymous": True,
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     body = response.json()
     assert set(body) == {"number", "tracking_code", "state", "state_label"}
     event = Event.objects.get(number=body["number"])
     assert event.tracking_code == body["tracking_code"]
     assert (event.source, event.reported_by, event.is_anonymous, event.region) == (
-        Source.PUBLIC_PORTAL, None, True, world.ganpu_grid)
+        Source.PUBLIC_PORTAL,
+        None,
+        True,
+        world.ganpu_grid,
+    )
     first = event.history.get()
     assert (first.action, first.actor, first.to_state) == ("collect", None, EventState.COLLECTED)
 
@@ -39,8 +49,11 @@ def test_anyone_may_report_and_gets_a_number_and_tracking_code(world):
 def test_a_signed_in_session_does_not_turn_a_public_report_into_a_staff_one(world):
     client = APIClient()
     client.force_login(world.grid_worker)
-    response = client.post("/api/public/reports/", {"description": "路面塌陷", "region": world.wuyuan_grid.code},
-                           format="json")
+    response = client.post(
+        "/api/public/reports/",
+        {"description": "路面塌陷", "region": world.wuyuan_grid.code},
+        format="json",
+    )
     assert response.status_code == 201
     assert Event.objects.get().reported_by is None
 
@@ -54,16 +67,34 @@ def test_a_public_report_needs_a_description_and_a_place(world):
 
 
 def test_tracking_shows_progress_but_no_staff_or_personal_data(world):
-    event = walk(world, report(world, reporter_name="李四", reporter_phone="13912345678"), EventState.CHECKED)
+    event = walk(
+        world, report(world, reporter_name="李四", reporter_phone="13912345678"), EventState.CHECKED
+    )
     response = APIClient().get(f"/api/public/track/{event.tracking_code.lower()}/")
     assert response.status_code == 200
     body = response.json()
     assert body["state"] == EventState.CHECKED and body["may_rate"] is True
     assert [row["state"] for row in body["timeline"]] == [
-        "collected", "judged", "dispatched", "accepted", "handling", "feedback_submitted", "checked"]
+        "collected",
+        "judged",
+        "dispatched",
+        "accepted",
+        "handling",
+        "feedback_submitted",
+        "checked",
+    ]
     text = response.content.decode()
-    for private in ("wuyuan_dispatcher", "wuyuan_officer", "grid_worker", "李四", "13912345678",
-                    "核实为占道经营", "现场核查已整改", "已劝离摊贩并清理现场", "330424001-squad"):
+    for private in (
+        "wuyuan_dispatcher",
+        "wuyuan_officer",
+        "grid_worker",
+        "李四",
+        "13912345678",
+        "核实为占道经营",
+        "现场核查已整改",
+        "已劝离摊贩并清理现场",
+        "330424001-squad",
+    ):
         assert private not in text
 
 
@@ -73,8 +104,11 @@ def test_tracking_an_unknown_code_is_a_404(world):
 
 def test_the_reporter_rates_with_the_tracking_code(world):
     event = walk(world, report(world), EventState.CHECKED)
-    response = APIClient().post(f"/api/public/track/{event.tracking_code}/rate/",
-                                {"rating": "satisfied", "comment": "处理很快"}, format="json")
+    response = APIClient().post(
+        f"/api/public/track/{event.tracking_code}/rate/",
+        {"rating": "satisfied", "comment": "处理很快"},
+        format="json",
+    )
     assert response.status_code == 200
     assert response.json()["state"] == EventState.RATED and response.json()["rating"] == "satisfied"
     rating = event.ratings.get()
@@ -86,18 +120,23 @@ def test_the_reporter_rates_with_the_tracking_code(world):
 def test_a_dissatisfied_reporter_sends_the_event_back_but_must_say_why(world):
     event = walk(world, report(world), EventState.CHECKED)
     client = APIClient()
-    response = client.post(f"/api/public/track/{event.tracking_code}/rate/", {"rating": "dissatisfied"},
-                           format="json")
+    response = client.post(
+        f"/api/public/track/{event.tracking_code}/rate/", {"rating": "dissatisfied"}, format="json"
+    )
     assert response.status_code == 400 and set(response.json()["errors"]) == {"comment"}
-    response = client.post(f"/api/public/track/{event.tracking_code}/rate/",
-                           {"rating": "dissatisfied", "comment": "摊贩还在"}, format="json")
+    response = client.post(
+        f"/api/public/track/{event.tracking_code}/rate/",
+        {"rating": "dissatisfied", "comment": "摊贩还在"},
+        format="json",
+    )
     assert response.status_code == 200 and response.json()["state"] == EventState.HANDLING
 
 
 def test_rating_before_the_check_is_a_409(world):
     event = walk(world, report(world), EventState.HANDLING)
-    response = APIClient().post(f"/api/public/track/{event.tracking_code}/rate/", {"rating": "satisfied"},
-                                format="json")
+    response = APIClient().post(
+        f"/api/public/track/{event.tracking_code}/rate/", {"rating": "satisfied"}, format="json"
+    )
     assert response.status_code == 409
     assert not event.ratings.exists()
 
@@ -110,20 +149,29 @@ def test_a_merged_report_follows_its_original(world):
     walk(world, original, EventState.DISPATCHED)
     body = APIClient().get(f"/api/public/track/{duplicate.tracking_code}/").json()
     assert body["state"] == EventState.MERGED
-    assert body["original"] == {"number": original.number, "state": "dispatched",
-                                "state_label": body["original"]["state_label"]}
+    assert body["original"] == {
+        "number": original.number,
+        "state": "dispatched",
+        "state_label": body["original"]["state_label"],
+    }
 
 
 def test_the_public_endpoints_are_throttled_per_address(world, settings):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"public": "3/minute"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"public": "3/minute"},
+    }
     client = APIClient(REMOTE_ADDR="203.0.113.9")
     for _ in range(3):
         assert client.get("/api/public/track/NOSUCHCODE/").status_code == 404
     response = client.get("/api/public/track/NOSUCHCODE/")
     assert response.status_code == 429
     assert response.json()["code"] == "throttled"
-    response = client.post("/api/public/reports/", {"description": "x", "region": world.wuyuan_grid.code},
-                           format="json")
+    response = client.post(
+        "/api/public/reports/",
+        {"description": "x", "region": world.wuyuan_grid.code},
+        format="json",
+    )
     assert response.status_code == 429 and not Event.objects.exists()
     other = APIClient(REMOTE_ADDR="203.0.113.10")
     assert other.get("/api/public/track/NOSUCHCODE/").status_code == 404

@@ -25,8 +25,12 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 2}
+PHONE = {
+    "viewport": {"width": 375, "height": 812},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
 
 
 @pytest.fixture
@@ -34,14 +38,18 @@ def browser(monkeypatch):
     if not Path(CHROMIUM).exists():
         if os.environ.get("CIVICLOOP_SKIP_BROWSER") == "1":
             pytest.skip("CIVICLOOP_SKIP_BROWSER=1")
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium (./dev test does)")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install Debian's chromium (./dev test does)"
+        )
     # Playwright's sync API runs an event loop in this thread; the ORM work of the
     # test happens before and after the browser steps, never during.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True
+        )
         yield browser
         browser.close()
 
@@ -154,7 +162,16 @@ def test_grid_worker_to_rated_close_in_the_browser(browser, live_server, tmp_pat
     event = Event.objects.get(number=number)
     assert event.state == "closed"
     assert list(event.history.values_list("action", flat=True)) == [
-        "collect", "judge", "dispatch", "accept", "start", "submit_feedback", "check", "rate", "close"]
+        "collect",
+        "judge",
+        "dispatch",
+        "accept",
+        "start",
+        "submit_feedback",
+        "check",
+        "rate",
+        "close",
+    ]
     assert event.attachments.count() == 1
     assert event.ratings.get().channel == "public"
     assert world.wuyuan_dispatcher.pk == event.history.get(action="close").actor_id

@@ -16,8 +16,14 @@ from civicloop.org.demo import DEMO_PASSWORD, load_haiyan_organisation
 
 SYSTEM_ACTIONS = {"subtasks_started", "subtasks_completed", "close_with_original", "escalate"}
 # Rows about one sub-task carry the sub-task's state, not the event's.
-SUBTASK_ACTIONS = {"accept_subtask", "return_subtask", "complete_subtask", "cancel_subtask", "reopen_subtask",
-                   "add_subtask"}
+SUBTASK_ACTIONS = {
+    "accept_subtask",
+    "return_subtask",
+    "complete_subtask",
+    "cancel_subtask",
+    "reopen_subtask",
+    "add_subtask",
+}
 
 
 @pytest.fixture
@@ -81,14 +87,29 @@ def assert_every_event_has_its_history_from_the_services():
         times = [h.at for h in history]
         assert times == sorted(times) and times[0] == event.reported_at
         for row in history:
-            if row.action not in SYSTEM_ACTIONS and not (row.action in ("collect", "rate") and row.actor is None):
+            if row.action not in SYSTEM_ACTIONS and not (
+                row.action in ("collect", "rate") and row.actor is None
+            ):
                 assert row.actor is not None, (event.number, row.action)
 
 
 def assert_side_paths_of_the_loop_were_taken():
     actions = set(EventHistory.objects.values_list("action", flat=True))
-    assert {"return", "redispatch", "park", "resume", "void", "merge", "close_with_original", "escalate",
-            "accept_subtask", "complete_subtask", "return_subtask", "add_subtask", "subtasks_completed"} <= actions
+    assert {
+        "return",
+        "redispatch",
+        "park",
+        "resume",
+        "void",
+        "merge",
+        "close_with_original",
+        "escalate",
+        "accept_subtask",
+        "complete_subtask",
+        "return_subtask",
+        "add_subtask",
+        "subtasks_completed",
+    } <= actions
     # Rework after a failed check and after a dissatisfied rating.
     assert EventHistory.objects.filter(action="check", details__passed=False).exists()
     assert EventHistory.objects.filter(action="rate", to_state=EventState.HANDLING).exists()
@@ -99,7 +120,10 @@ def assert_side_paths_of_the_loop_were_taken():
     assert multi.assignments.filter(kind=AssignmentKind.SUBTASK).count() >= 2
     # Escalations both by the deadline sweep (no actor) and by a leader.
     escalations = EventHistory.objects.filter(action="escalate")
-    assert escalations.filter(actor__isnull=True).exists() and escalations.filter(actor__isnull=False).exists()
+    assert (
+        escalations.filter(actor__isnull=True).exists()
+        and escalations.filter(actor__isnull=False).exists()
+    )
 
 
 def test_the_demo_plan_is_the_same_for_the_same_seed(db):

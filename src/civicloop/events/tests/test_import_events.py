@@ -18,9 +18,28 @@ from civicloop.events.models import Event, EventHistory
 
 HEADERS = ["来源", "标题", "描述", "类别", "地点", "地址", "反映人", "联系电话", "匿名"]
 GOOD_ROWS = [
-    ["热线", "百可社区门口占道经营", "菜市场门口有流动摊贩占道经营", "占道经营", "330424001001001",
-     "武原街道百可社区3幢", "张三", "13912345678", "否"],
-    ["网格巡查", "", "枣园社区楼道堆放杂物，堵塞消防通道", "street-vending", "枣园社区", "", "", "", ""],
+    [
+        "热线",
+        "百可社区门口占道经营",
+        "菜市场门口有流动摊贩占道经营",
+        "占道经营",
+        "330424001001001",
+        "武原街道百可社区3幢",
+        "张三",
+        "13912345678",
+        "否",
+    ],
+    [
+        "网格巡查",
+        "",
+        "枣园社区楼道堆放杂物，堵塞消防通道",
+        "street-vending",
+        "枣园社区",
+        "",
+        "",
+        "",
+        "",
+    ],
 ]
 
 
@@ -46,8 +65,15 @@ def write_csv(path, rows, headers=HEADERS, encoding="utf-8-sig"):
 def run_import(path, username="wuyuan_dispatcher", **options):
     out, err = io.StringIO(), io.StringIO()
     try:
-        call_command("import_events", str(path), username=username, language="en", stdout=out, stderr=err,
-                     **options)
+        call_command(
+            "import_events",
+            str(path),
+            username=username,
+            language="en",
+            stdout=out,
+            stderr=err,
+            **options,
+        )
     except CommandError as exc:
         return exc, out.getvalue(), err.getvalue()
     return None, out.getvalue(), err.getvalue()
@@ -69,13 +95,16 @@ def test_a_good_xlsx_file_becomes_events_recorded_by_the_importing_user(world, t
         assert event.reported_by == world.wuyuan_dispatcher
         history = list(event.history.all())
         assert [(h.action, h.actor, h.to_state) for h in history] == [
-            ("collect", world.wuyuan_dispatcher, EventState.COLLECTED)]
+            ("collect", world.wuyuan_dispatcher, EventState.COLLECTED)
+        ]
     assert "Imported 2 events" in out
 
 
 def test_a_good_utf8_csv_with_or_without_bom_is_imported(world, tmp_path):
     for index, encoding in enumerate(("utf-8-sig", "utf-8")):
-        error, out, _err = run_import(write_csv(tmp_path / f"events{index}.csv", GOOD_ROWS, encoding=encoding))
+        error, out, _err = run_import(
+            write_csv(tmp_path / f"events{index}.csv", GOOD_ROWS, encoding=encoding)
+        )
         assert error is None, out
     assert Event.objects.count() == 4
     assert EventHistory.objects.filter(action="collect", actor=world.wuyuan_dispatcher).count() == 4
@@ -92,11 +121,31 @@ def test_a_gb18030_csv_as_chinese_excel_saves_it_is_detected(world, tmp_path):
 
 
 def test_english_headers_and_excel_typed_cells_are_read(world, tmp_path):
-    headers = ["source", "description", "category", "place", "longitude", "latitude", "occurred_at",
-               "reporter_phone", "anonymous"]
+    headers = [
+        "source",
+        "description",
+        "category",
+        "place",
+        "longitude",
+        "latitude",
+        "occurred_at",
+        "reporter_phone",
+        "anonymous",
+    ]
     occurred = dt.datetime(2026, 3, 1, 8, 30)
-    rows = [["grid patrol", "人行道上有流动摊贩", "street-vending", 330424001001001, 120.9411, 30.5290, occurred,
-             13912345678, "是"]]
+    rows = [
+        [
+            "grid patrol",
+            "人行道上有流动摊贩",
+            "street-vending",
+            330424001001001,
+            120.9411,
+            30.5290,
+            occurred,
+            13912345678,
+            "是",
+        ]
+    ]
 
     error, out, _err = run_import(write_xlsx(tmp_path / "typed.xlsx", rows, headers=headers))
 
@@ -110,7 +159,11 @@ def test_english_headers_and_excel_typed_cells_are_read(world, tmp_path):
 
 
 def test_a_file_with_one_bad_row_imports_nothing_and_names_the_row_and_column(world, tmp_path):
-    rows = [GOOD_ROWS[0], ["热线", "", "描述", "没有这个类别", "百可社区", "", "", "", ""], GOOD_ROWS[1]]
+    rows = [
+        GOOD_ROWS[0],
+        ["热线", "", "描述", "没有这个类别", "百可社区", "", "", "", ""],
+        GOOD_ROWS[1],
+    ]
 
     error, out, err = run_import(write_xlsx(tmp_path / "bad.xlsx", rows))
 
@@ -122,11 +175,16 @@ def test_a_file_with_one_bad_row_imports_nothing_and_names_the_row_and_column(wo
 
 
 def test_skip_bad_rows_imports_the_good_rows_and_reports_the_bad_ones(world, tmp_path):
-    rows = [GOOD_ROWS[0], ["热线", "", "描述", "占道经营", "百可社区", "", "", "12345", ""], GOOD_ROWS[1]]
+    rows = [
+        GOOD_ROWS[0],
+        ["热线", "", "描述", "占道经营", "百可社区", "", "", "12345", ""],
+        GOOD_ROWS[1],
+    ]
     report = tmp_path / "errors.csv"
 
-    error, out, err = run_import(write_xlsx(tmp_path / "mixed.xlsx", rows), skip_bad_rows=True,
-                                 report=str(report))
+    error, out, err = run_import(
+        write_xlsx(tmp_path / "mixed.xlsx", rows), skip_bad_rows=True, report=str(report)
+    )
 
     assert error is None
     assert Event.objects.count() == 2
@@ -139,7 +197,10 @@ def test_skip_bad_rows_imports_the_good_rows_and_reports_the_bad_ones(world, tmp
 
 
 def test_every_bad_row_is_reported_not_just_the_first(world, tmp_path):
-    rows = [["传真", "", "", "", "百可社区", "", "", "", "也许"], ["热线", "", "描述", "", "火星", "", "", "", ""]]
+    rows = [
+        ["传真", "", "", "", "百可社区", "", "", "", "也许"],
+        ["热线", "", "描述", "", "火星", "", "", "", ""],
+    ]
 
     error, _out, err = run_import(write_csv(tmp_path / "two.csv", rows))
 
@@ -188,7 +249,9 @@ def test_dry_run_checks_everything_and_stores_nothing(world, tmp_path):
         (["来源", "描述", "地点", "地点"], "Two columns mean the same thing"),
     ],
 )
-def test_wrong_headers_are_one_clear_error_and_nothing_is_stored(world, tmp_path, headers, expected):
+def test_wrong_headers_are_one_clear_error_and_nothing_is_stored(
+    world, tmp_path, headers, expected
+):
     path = write_csv(tmp_path / "headers.csv", [["热线"] * len(headers)], headers=headers)
 
     error, _out, _err = run_import(path)
@@ -232,9 +295,11 @@ def test_an_unknown_category_is_reported(world, tmp_path):
 
 
 def test_a_place_outside_the_county_is_reported(world, tmp_path):
-    rows = [["热线", "", "描述", "", "330481001000", "", "", "", ""],
-            ["热线", "", "描述", "", "330424", "", "", "", ""],
-            ["热线", "", "描述", "", "海宁市某村", "", "", "", ""]]
+    rows = [
+        ["热线", "", "描述", "", "330481001000", "", "", "", ""],
+        ["热线", "", "描述", "", "330424", "", "", "", ""],
+        ["热线", "", "描述", "", "海宁市某村", "", "", "", ""],
+    ]
 
     error, _out, err = run_import(write_csv(tmp_path / "p.csv", rows), username="centre")
 
@@ -265,7 +330,9 @@ def test_an_unknown_username_is_a_clear_error(world, tmp_path):
 
 
 def test_a_staff_member_without_an_area_cannot_import(world, tmp_path):
-    error, _out, _err = run_import(write_csv(tmp_path / "x.csv", GOOD_ROWS), username="dept_officer")
+    error, _out, _err = run_import(
+        write_csv(tmp_path / "x.csv", GOOD_ROWS), username="dept_officer"
+    )
 
     assert "has no area" in str(error)
     assert Event.objects.count() == 0

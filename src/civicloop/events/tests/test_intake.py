@@ -55,7 +55,9 @@ def test_numbers_are_unique_and_sequential_within_a_day(world):
 
 def test_phone_gps_point_is_converted_from_wgs84_and_resolved_to_a_grid(world):
     # A WGS-84 point ~500 m off the stored GCJ-02 point: conversion moves it onto the grid.
-    event = record(world, location=services.Location(latitude=30.5226, longitude=120.9453, datum="wgs84"))
+    event = record(
+        world, location=services.Location(latitude=30.5226, longitude=120.9453, datum="wgs84")
+    )
     assert event.region == world.wuyuan_grid2
     assert float(event.longitude) > 120.9453  # shifted east by the GCJ-02 offset
 

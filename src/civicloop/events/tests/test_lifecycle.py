@@ -35,8 +35,17 @@ def test_the_main_path_closes_the_loop_with_one_history_row_per_step(world):
         ("close", S.RATED, S.CLOSED),
     ]
     actors = list(event.history.values_list("actor__username", flat=True))
-    assert actors == ["grid_worker", "wuyuan_dispatcher", "wuyuan_dispatcher", "wuyuan_officer",
-                      "wuyuan_officer", "wuyuan_officer", "wuyuan_dispatcher", None, "wuyuan_dispatcher"]
+    assert actors == [
+        "grid_worker",
+        "wuyuan_dispatcher",
+        "wuyuan_dispatcher",
+        "wuyuan_officer",
+        "wuyuan_officer",
+        "wuyuan_officer",
+        "wuyuan_dispatcher",
+        None,
+        "wuyuan_dispatcher",
+    ]
     assert event.history.get(action="rate").details["channel"] == "public"
 
 
@@ -53,18 +62,29 @@ def test_history_rows_cannot_be_edited_or_deleted(world):
 
 
 def test_judging_records_the_grade_and_its_reason(world):
-    event = services.judge_event(report(world), by=world.wuyuan_dispatcher, urgency="general", span="single",
-                                 reason="一般占道", category=world.food_safety)
+    event = services.judge_event(
+        report(world),
+        by=world.wuyuan_dispatcher,
+        urgency="general",
+        span="single",
+        reason="一般占道",
+        category=world.food_safety,
+    )
     assert (event.urgency, event.span, event.category) == ("general", "single", world.food_safety)
     row = last(event)
     assert row.reason == "一般占道"
-    assert row.details["category"] == "food-safety" and row.details["before"]["category"] == "street-vending"
+    assert (
+        row.details["category"] == "food-safety"
+        and row.details["before"]["category"] == "street-vending"
+    )
 
 
 def test_judging_without_a_reason_is_refused_and_changes_nothing(world):
     event = report(world)
     with pytest.raises(InvalidInput) as exc:
-        services.judge_event(event, by=world.wuyuan_dispatcher, urgency="general", span="single", reason=" ")
+        services.judge_event(
+            event, by=world.wuyuan_dispatcher, urgency="general", span="single", reason=" "
+        )
     assert exc.value.field == "reason"
     event.refresh_from_db()
     assert event.state == S.COLLECTED and event.urgency == "" and event.history.count() == 1
@@ -78,8 +98,9 @@ def test_return_sends_the_event_back_to_the_dispatcher_with_the_reason(world):
     lead = event.assignments.get(kind=AssignmentKind.LEAD)
     assert lead.state == AssignmentState.RETURNED and lead.return_reason == "不属于本队职责"
     # it can be dispatched again, and the returned assignment stays on record
-    event = services.dispatch_event(event, by=world.wuyuan_dispatcher, to_unit=world.dept_zhzf,
-                                    reason="转县综合执法局")
+    event = services.dispatch_event(
+        event, by=world.wuyuan_dispatcher, to_unit=world.dept_zhzf, reason="转县综合执法局"
+    )
     assert event.state == S.DISPATCHED
     assert event.assignments.count() == 2
 
@@ -94,8 +115,9 @@ def test_return_without_reason_is_refused(world):
 
 def test_redispatch_moves_the_work_to_another_unit(world):
     event = walk(world, report(world), S.HANDLING)
-    event = services.redispatch_event(event, by=world.wuyuan_dispatcher, to_unit=world.dept_zhzf,
-                                      reason="需县局处置")
+    event = services.redispatch_event(
+        event, by=world.wuyuan_dispatcher, to_unit=world.dept_zhzf, reason="需县局处置"
+    )
     assert event.state == S.DISPATCHED
     assert event.lead_assignment().unit == world.dept_zhzf
     assert event.assignments.get(unit=world.wuyuan_squad).state == AssignmentState.CANCELLED
@@ -128,8 +150,9 @@ def test_failed_check_needs_notes(world):
 
 def test_dissatisfied_reporter_reopens_the_event_for_rework(world):
     event = walk(world, report(world), S.CHECKED)
-    event = services.rate_event(event, rating=Rating.DISSATISFIED, comment="还在摆摊",
-                                tracking_code=event.tracking_code)
+    event = services.rate_event(
+        event, rating=Rating.DISSATISFIED, comment="还在摆摊", tracking_code=event.tracking_code
+    )
     assert event.state == S.HANDLING
     assert last(event).details["rework"] is True
     assert event.ratings.get().rating == Rating.DISSATISFIED
@@ -138,7 +161,9 @@ def test_dissatisfied_reporter_reopens_the_event_for_rework(world):
 def test_dissatisfied_rating_needs_a_comment(world):
     event = walk(world, report(world), S.CHECKED)
     with pytest.raises(InvalidInput):
-        services.rate_event(event, rating=Rating.DISSATISFIED, comment="", tracking_code=event.tracking_code)
+        services.rate_event(
+            event, rating=Rating.DISSATISFIED, comment="", tracking_code=event.tracking_code
+        )
     event.refresh_from_db()
     assert event.state == S.CHECKED and event.ratings.count() == 0
 
@@ -146,15 +171,20 @@ def test_dissatisfied_rating_needs_a_comment(world):
 @override_settings(CIVICLOOP_MAX_DISSATISFIED_REWORKS=1)
 def test_after_the_rework_limit_the_command_room_decides(world):
     event = walk(world, report(world), S.CHECKED)
-    event = services.rate_event(event, rating=Rating.DISSATISFIED, comment="不满意", tracking_code=event.tracking_code)
+    event = services.rate_event(
+        event, rating=Rating.DISSATISFIED, comment="不满意", tracking_code=event.tracking_code
+    )
     assert event.state == S.HANDLING
     event = walk(world, event, S.CHECKED)
-    event = services.rate_event(event, rating=Rating.DISSATISFIED, comment="仍不满意",
-                                tracking_code=event.tracking_code)
+    event = services.rate_event(
+        event, rating=Rating.DISSATISFIED, comment="仍不满意", tracking_code=event.tracking_code
+    )
     assert event.state == S.RATED
     with pytest.raises(InvalidInput):
         services.close_event(event, by=world.wuyuan_dispatcher)
-    event = services.close_event(event, by=world.wuyuan_dispatcher, reason="诉求超出法定职责，已解释")
+    event = services.close_event(
+        event, by=world.wuyuan_dispatcher, reason="诉求超出法定职责，已解释"
+    )
     assert event.state == S.CLOSED
 
 
@@ -191,7 +221,9 @@ def test_void_records_the_reason_and_ends_the_event(world):
     event = services.void_event(report(world), by=world.wuyuan_dispatcher, reason="测试数据")
     assert event.state == S.VOIDED and event.deadline_at is None
     with pytest.raises(InvalidTransition):
-        services.judge_event(event, by=world.wuyuan_dispatcher, urgency="general", span="single", reason="x")
+        services.judge_event(
+            event, by=world.wuyuan_dispatcher, urgency="general", span="single", reason="x"
+        )
 
 
 def test_void_is_not_possible_once_dispatched(world):
@@ -202,9 +234,15 @@ def test_void_is_not_possible_once_dispatched(world):
 
 def test_duplicate_is_merged_stays_visible_and_closes_with_its_original(world):
     original = walk(world, report(world), S.DISPATCHED)
-    duplicate = report(world, by=world.other_grid_worker, region=world.wuyuan_grid2,
-                       description="同一处占道经营又被反映")
-    duplicate = services.merge_event(duplicate, into=original, by=world.wuyuan_dispatcher, reason="同一地点同一问题")
+    duplicate = report(
+        world,
+        by=world.other_grid_worker,
+        region=world.wuyuan_grid2,
+        description="同一处占道经营又被反映",
+    )
+    duplicate = services.merge_event(
+        duplicate, into=original, by=world.wuyuan_dispatcher, reason="同一地点同一问题"
+    )
     assert duplicate.state == S.MERGED and duplicate.merged_into == original
     assert original.history.filter(action="duplicate_merged").exists()
     assert Event.objects.visible_to(world.other_grid_worker).filter(pk=duplicate.pk).exists()
@@ -253,7 +291,9 @@ def test_feedback_outcome_must_be_known(world):
     with pytest.raises(InvalidInput):
         services.submit_feedback(event, by=world.wuyuan_officer, outcome="done", measures="x")
     with pytest.raises(InvalidInput):
-        services.submit_feedback(event, by=world.wuyuan_officer, outcome=Outcome.RESOLVED, measures="")
+        services.submit_feedback(
+            event, by=world.wuyuan_officer, outcome=Outcome.RESOLVED, measures=""
+        )
     event.refresh_from_db()
     assert event.state == S.HANDLING and event.feedbacks.count() == 0
 

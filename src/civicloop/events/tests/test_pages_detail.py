@@ -24,7 +24,9 @@ ID_NUMBER = "33042419900101123" + id_number_check_char("33042419900101123")
 
 
 def test_reporter_data_is_shown_masked(world, client):
-    event = report(world, reporter_id_number=ID_NUMBER, reporter_address="百可社区幸福路18号3幢201室")
+    event = report(
+        world, reporter_id_number=ID_NUMBER, reporter_address="百可社区幸福路18号3幢201室"
+    )
     client.force_login(world.users["wuyuan_dispatcher"])
     page = client.get(reverse("events:detail", args=[event.pk])).content.decode()
     assert "139****5678" in page and "13912345678" not in page
@@ -39,8 +41,9 @@ def test_reveal_button_shows_full_details_and_logs_the_access(world, client):
     client.force_login(dispatcher)
     page = client.get(reverse("events:detail", args=[event.pk])).content.decode()
     assert 'id="reveal-reporter"' in page
-    response = client.post(reverse("events:reveal", args=[event.pk]), HTTP_HX_REQUEST="true",
-                           REMOTE_ADDR="10.1.2.3")
+    response = client.post(
+        reverse("events:reveal", args=[event.pk]), HTTP_HX_REQUEST="true", REMOTE_ADDR="10.1.2.3"
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "13912345678" in body and "张三" in body
@@ -134,7 +137,9 @@ def test_attachments_are_served_only_to_those_who_see_the_event(world, client):
 
 
 def test_attachment_of_another_event_is_not_found_through_this_one(world, client):
-    with_photo = report(world, attachments=[SimpleUploadedFile("a.png", png_bytes(), content_type="image/png")])
+    with_photo = report(
+        world, attachments=[SimpleUploadedFile("a.png", png_bytes(), content_type="image/png")]
+    )
     other = report(world)
     client.force_login(world.users["wuyuan_dispatcher"])
     item = with_photo.attachments.get()
@@ -144,7 +149,9 @@ def test_attachment_of_another_event_is_not_found_through_this_one(world, client
 def test_merged_duplicate_links_to_its_original_and_the_original_lists_it(world, client):
     original = report(world)
     duplicate = report(world, description="同一处摊贩")
-    services.merge_event(duplicate, into=original, by=world.users["wuyuan_dispatcher"], reason="重复")
+    services.merge_event(
+        duplicate, into=original, by=world.users["wuyuan_dispatcher"], reason="重复"
+    )
     client.force_login(world.users["wuyuan_dispatcher"])
     page = client.get(reverse("events:detail", args=[duplicate.pk])).content.decode()
     assert 'id="merged-into"' in page

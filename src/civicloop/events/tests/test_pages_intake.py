@@ -45,13 +45,16 @@ def selected(page: str, name: str) -> str | None:
     return option.group(1) if option else None
 
 
-@pytest.mark.parametrize("username, source", [
-    ("grid_worker", Source.GRID_PATROL),
-    ("red_butler", Source.GRID_PATROL),
-    ("station_staff", Source.LIAISON_STATION),
-    ("wuyuan_dispatcher", Source.HOTLINE),
-    ("centre", Source.HOTLINE),
-])
+@pytest.mark.parametrize(
+    "username, source",
+    [
+        ("grid_worker", Source.GRID_PATROL),
+        ("red_butler", Source.GRID_PATROL),
+        ("station_staff", Source.LIAISON_STATION),
+        ("wuyuan_dispatcher", Source.HOTLINE),
+        ("centre", Source.HOTLINE),
+    ],
+)
 def test_intake_form_defaults_the_source_by_role(world, client, username, source):
     client.force_login(world.users[username])
     page = client.get(reverse("events:new")).content.decode()
@@ -70,9 +73,19 @@ def test_intake_form_defaults_the_place_to_the_grid_workers_own_grid(world, clie
 def test_intake_form_has_the_fields_a_phone_journey_needs(world, client):
     client.force_login(world.users["grid_worker"])
     page = client.get(reverse("events:new")).content.decode()
-    for marker in ['id="intake-form"', 'enctype="multipart/form-data"', 'id="id_description"',
-                   'id="id_reporter_phone"', 'name="attachments"', "multiple", 'id="use-location"',
-                   'name="latitude"', 'name="longitude"', 'id="intake-submit"', 'name="is_anonymous"']:
+    for marker in [
+        'id="intake-form"',
+        'enctype="multipart/form-data"',
+        'id="id_description"',
+        'id="id_reporter_phone"',
+        'name="attachments"',
+        "multiple",
+        'id="use-location"',
+        'name="latitude"',
+        'name="longitude"',
+        'id="intake-submit"',
+        'name="is_anonymous"',
+    ]:
         assert marker in page, marker
 
 
@@ -99,8 +112,12 @@ def test_grid_worker_reports_with_a_photo_and_gets_number_and_tracking_code(worl
 def test_place_is_found_from_the_phones_gps_position(world, client):
     client.force_login(world.users["wuyuan_dispatcher"])
     lng, lat = gcj02_to_wgs84(float(world.wuyuan_grid.longitude), float(world.wuyuan_grid.latitude))
-    response = client.post(reverse("events:new"), good_report(
-        world, region="", latitude=f"{lat:.6f}", longitude=f"{lng:.6f}", source=Source.HOTLINE))
+    response = client.post(
+        reverse("events:new"),
+        good_report(
+            world, region="", latitude=f"{lat:.6f}", longitude=f"{lng:.6f}", source=Source.HOTLINE
+        ),
+    )
     assert response.status_code == 302
     event = Event.objects.get()
     assert event.region == world.wuyuan_grid
@@ -127,7 +144,9 @@ def test_bad_phone_number_is_a_field_error_and_stores_nothing(world, client):
 
 def test_bad_id_number_is_a_field_error_and_stores_nothing(world, client):
     client.force_login(world.users["grid_worker"])
-    response = client.post(reverse("events:new"), good_report(world, reporter_id_number="330424199001011230"))
+    response = client.post(
+        reverse("events:new"), good_report(world, reporter_id_number="330424199001011230")
+    )
     assert response.status_code == 400
     assert "reporter_id_number" in response.context["form"].errors
     assert not Event.objects.exists()
@@ -135,9 +154,13 @@ def test_bad_id_number_is_a_field_error_and_stores_nothing(world, client):
 
 def test_file_disguised_as_a_photo_is_refused_and_stores_nothing(world, client):
     client.force_login(world.users["grid_worker"])
-    fake = SimpleUploadedFile("photo.jpg", b"%PDF-1.4 not a photo at all", content_type="image/jpeg")
+    fake = SimpleUploadedFile(
+        "photo.jpg", b"%PDF-1.4 not a photo at all", content_type="image/jpeg"
+    )
     good = SimpleUploadedFile("good.png", png_bytes(), content_type="image/png")
-    response = client.post(reverse("events:new"), {**good_report(world), "attachments": [good, fake]})
+    response = client.post(
+        reverse("events:new"), {**good_report(world), "attachments": [good, fake]}
+    )
     assert response.status_code == 400
     errors = response.context["form"].errors["attachments"]
     assert "photo.jpg" in errors[0]
@@ -156,7 +179,9 @@ def test_a_place_must_be_given_somehow(world, client):
 
 def test_future_occurrence_time_is_refused_on_its_field(world, client):
     client.force_login(world.users["grid_worker"])
-    response = client.post(reverse("events:new"), good_report(world, occurred_at="2999-01-01T08:00"))
+    response = client.post(
+        reverse("events:new"), good_report(world, occurred_at="2999-01-01T08:00")
+    )
     assert response.status_code == 400
     assert "occurred_at" in response.context["form"].errors
     assert not Event.objects.exists()
@@ -164,7 +189,9 @@ def test_future_occurrence_time_is_refused_on_its_field(world, client):
 
 def test_anonymous_flag_is_stored(world, client):
     client.force_login(world.users["station_staff"])
-    response = client.post(reverse("events:new"), {**good_report(world, source=Source.LIAISON_STATION),
-                                                   "is_anonymous": "on"})
+    response = client.post(
+        reverse("events:new"),
+        {**good_report(world, source=Source.LIAISON_STATION), "is_anonymous": "on"},
+    )
     assert response.status_code == 302
     assert Event.objects.get().is_anonymous is True

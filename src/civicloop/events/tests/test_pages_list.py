@@ -64,8 +64,9 @@ def test_list_filters_by_state_town_and_text(world, client):
     client.force_login(world.users["centre"])
     url = reverse("events:list")
     assert numbers_on(client.get(url, {"state": "judged"})) == {judged.number}
-    assert numbers_on(client.get(url, {"state": ["judged", "collected"], "town": world.wuyuan.code})) == {
-        collected.number, judged.number}
+    assert numbers_on(
+        client.get(url, {"state": ["judged", "collected"], "town": world.wuyuan.code})
+    ) == {collected.number, judged.number}
     assert numbers_on(client.get(url, {"town": world.ganpu.code})) == {ganpu.number}
     assert numbers_on(client.get(url, {"q": "噪声"})) == {judged.number}
 
@@ -116,7 +117,9 @@ def _workbook_rows(response):
 
 
 def test_excel_export_contains_exactly_the_filtered_masked_rows(world, client):
-    wanted = [report(world, reporter_name="王小明", reporter_phone="13700001111") for _i in range(2)]
+    wanted = [
+        report(world, reporter_name="王小明", reporter_phone="13700001111") for _i in range(2)
+    ]
     walk(world, report(world), EventState.JUDGED)  # filtered out by state
     report(world, by=world.users["ganpu_grid_worker"], region=world.ganpu_grid)  # other town
     client.force_login(world.users["centre"])

@@ -13,11 +13,17 @@ from civicloop.testing.journeys import report, walk
 def test_citizen_reports_on_the_public_page_and_receives_a_tracking_code(world, client):
     page = client.get(reverse("public:report"))
     assert page.status_code == 200 and 'id="public-report-form"' in page.content.decode()
-    response = client.post(reverse("public:report"), {
-        "description": "小区门口下水道堵塞，污水外溢", "region": world.wuyuan_village.pk,
-        "address": "百可社区南门", "reporter_name": "赵六", "reporter_phone": "13600001234",
-        "is_anonymous": "on",
-    })
+    response = client.post(
+        reverse("public:report"),
+        {
+            "description": "小区门口下水道堵塞，污水外溢",
+            "region": world.wuyuan_village.pk,
+            "address": "百可社区南门",
+            "reporter_name": "赵六",
+            "reporter_phone": "13600001234",
+            "is_anonymous": "on",
+        },
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("public:report-done")
     event = Event.objects.get()
@@ -32,15 +38,23 @@ def test_citizen_reports_on_the_public_page_and_receives_a_tracking_code(world, 
 
 
 def test_public_report_without_description_is_refused_and_stores_nothing(world, client):
-    response = client.post(reverse("public:report"), {"description": "", "region": world.wuyuan_village.pk})
+    response = client.post(
+        reverse("public:report"), {"description": "", "region": world.wuyuan_village.pk}
+    )
     assert response.status_code == 400
     assert "description" in response.context["form"].errors
     assert not Event.objects.exists()
 
 
 def test_public_report_filled_in_by_a_robot_is_not_stored(world, client):
-    response = client.post(reverse("public:report"), {"description": "广告", "region": world.wuyuan_village.pk,
-                                                      "website": "http://spam.example"})
+    response = client.post(
+        reverse("public:report"),
+        {
+            "description": "广告",
+            "region": world.wuyuan_village.pk,
+            "website": "http://spam.example",
+        },
+    )
     assert response.status_code == 400
     assert not Event.objects.exists()
 
@@ -59,7 +73,12 @@ def test_track_form_takes_the_code_in_any_case(world, client):
 def test_wrong_tracking_code_is_not_found(world, client):
     report(world)
     assert client.get(reverse("public:track-event", args=["WRONGCODE2"])).status_code == 404
-    assert client.post(reverse("public:rate", args=["WRONGCODE2"]), {"rating": "satisfied"}).status_code == 404
+    assert (
+        client.post(
+            reverse("public:rate", args=["WRONGCODE2"]), {"rating": "satisfied"}
+        ).status_code
+        == 404
+    )
 
 
 def test_tracking_page_shows_states_units_and_times_but_no_staff_or_reporter_data(world, client):
@@ -70,10 +89,19 @@ def test_tracking_page_shows_states_units_and_times_but_no_staff_or_reporter_dat
     page = client.get(reverse("public:track-event", args=[event.tracking_code])).content.decode()
     assert 'id="public-state" data-state="checked"' in page
     assert world.wuyuan_squad.name in page
-    for secret in ["职员", "张三", "13912345678", "139****5678", "核实为占道经营", "现场核查已整改",
-                   "已劝离摊贩并清理现场"]:
+    for secret in [
+        "职员",
+        "张三",
+        "13912345678",
+        "139****5678",
+        "核实为占道经营",
+        "现场核查已整改",
+        "已劝离摊贩并清理现场",
+    ]:
         assert secret not in page, secret
-    timeline = client.get(reverse("public:track-event", args=[event.tracking_code])).context["timeline"]
+    timeline = client.get(reverse("public:track-event", args=[event.tracking_code])).context[
+        "timeline"
+    ]
     assert [entry["state_label"] for entry in timeline][-1] == EventState.CHECKED.label
     assert set(timeline[0]) == {"at", "action", "label", "state", "state_label", "unit"}
 
@@ -82,7 +110,9 @@ def test_rating_form_is_offered_only_when_checked(world, client):
     event = walk(world, report(world), EventState.FEEDBACK_SUBMITTED)
     page = client.get(reverse("public:track-event", args=[event.tracking_code])).content.decode()
     assert 'id="public-rating-form"' not in page
-    response = client.post(reverse("public:rate", args=[event.tracking_code]), {"rating": "satisfied"})
+    response = client.post(
+        reverse("public:rate", args=[event.tracking_code]), {"rating": "satisfied"}
+    )
     assert response.status_code == 409
     assert not EventRating.objects.exists()
     event.refresh_from_db()
@@ -93,22 +123,35 @@ def test_reporter_rates_a_checked_event_on_the_public_page(world, client):
     event = walk(world, report(world), EventState.CHECKED)
     page = client.get(reverse("public:track-event", args=[event.tracking_code])).content.decode()
     assert 'id="public-rating-form"' in page
-    response = client.post(reverse("public:rate", args=[event.tracking_code]),
-                           {"rating": "basically_satisfied", "comment": "处理及时"})
+    response = client.post(
+        reverse("public:rate", args=[event.tracking_code]),
+        {"rating": "basically_satisfied", "comment": "处理及时"},
+    )
     assert response.status_code == 302
     event.refresh_from_db()
     assert event.state == EventState.RATED
     rating = EventRating.objects.get()
-    assert (rating.rating, rating.channel, rating.rated_by) == ("basically_satisfied", RatingChannel.PUBLIC, None)
+    assert (rating.rating, rating.channel, rating.rated_by) == (
+        "basically_satisfied",
+        RatingChannel.PUBLIC,
+        None,
+    )
     row = EventHistory.objects.filter(event=event).latest("at", "id")
-    assert (row.action, row.actor, row.from_state, row.to_state) == ("rate", None, "checked", "rated")
+    assert (row.action, row.actor, row.from_state, row.to_state) == (
+        "rate",
+        None,
+        "checked",
+        "rated",
+    )
     page = client.get(reverse("public:track-event", args=[event.tracking_code])).content.decode()
     assert 'id="public-rating-form"' not in page and 'id="rated"' in page
 
 
 def test_dissatisfied_rating_needs_a_comment(world, client):
     event = walk(world, report(world), EventState.CHECKED)
-    response = client.post(reverse("public:rate", args=[event.tracking_code]), {"rating": "dissatisfied"})
+    response = client.post(
+        reverse("public:rate", args=[event.tracking_code]), {"rating": "dissatisfied"}
+    )
     assert response.status_code == 400
     assert "comment" in response.context["rating_form"].errors
     assert not EventRating.objects.exists()
@@ -116,8 +159,10 @@ def test_dissatisfied_rating_needs_a_comment(world, client):
 
 def test_dissatisfied_rating_sends_the_event_back_for_rework(world, client):
     event = walk(world, report(world), EventState.CHECKED)
-    response = client.post(reverse("public:rate", args=[event.tracking_code]),
-                           {"rating": "dissatisfied", "comment": "摊贩又回来了"})
+    response = client.post(
+        reverse("public:rate", args=[event.tracking_code]),
+        {"rating": "dissatisfied", "comment": "摊贩又回来了"},
+    )
     assert response.status_code == 302
     event.refresh_from_db()
     assert event.state == EventState.HANDLING
@@ -126,7 +171,9 @@ def test_dissatisfied_rating_sends_the_event_back_for_rework(world, client):
 def test_merged_duplicate_shows_the_progress_of_its_original(world, client):
     original = walk(world, report(world), EventState.DISPATCHED)
     duplicate = report(world, description="同一处摊贩")
-    services.merge_event(duplicate, into=original, by=world.users["wuyuan_dispatcher"], reason="重复")
+    services.merge_event(
+        duplicate, into=original, by=world.users["wuyuan_dispatcher"], reason="重复"
+    )
     response = client.get(reverse("public:track-event", args=[duplicate.tracking_code]))
     page = response.content.decode()
     assert 'id="merged-notice"' in page
@@ -136,7 +183,10 @@ def test_merged_duplicate_shows_the_progress_of_its_original(world, client):
 
 
 def test_public_pages_are_throttled_per_address(world, client, settings):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"public": "2/minute"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"public": "2/minute"},
+    }
     event = report(world)
     url = reverse("public:track-event", args=[event.tracking_code])
     assert client.get(url).status_code == 200
@@ -144,6 +194,10 @@ def test_public_pages_are_throttled_per_address(world, client, settings):
     refused = client.get(url)
     assert refused.status_code == 429
     assert 'id="too-many-requests"' in refused.content.decode()
-    assert client.post(reverse("public:report"), {"description": "再报一次",
-                                                  "region": world.wuyuan_village.pk}).status_code == 429
+    assert (
+        client.post(
+            reverse("public:report"), {"description": "再报一次", "region": world.wuyuan_village.pk}
+        ).status_code
+        == 429
+    )
     assert Event.objects.count() == 1

@@ -39,7 +39,10 @@ EXPECTED = {
 def test_each_role_is_offered_exactly_its_steps(world, state):
     event = walk(world, report(world), state)
     for username, user in world.users.items():
-        allowed = {t.name for t in EVENT_WORKFLOW.allowed(state=event.state, capacities=capacities(user, event))}
+        allowed = {
+            t.name
+            for t in EVENT_WORKFLOW.allowed(state=event.state, capacities=capacities(user, event))
+        }
         assert allowed == EXPECTED[state].get(username, set()), username
 
 
@@ -75,7 +78,9 @@ def test_department_sees_what_is_assigned_to_it_only(world):
     from civicloop.events import services
 
     mine = report(world, category=world.food_safety)
-    services.judge_event(mine, by=world.wuyuan_dispatcher, urgency="general", span="single", reason="食品")
+    services.judge_event(
+        mine, by=world.wuyuan_dispatcher, urgency="general", span="single", reason="食品"
+    )
     services.dispatch_event(mine, by=world.wuyuan_dispatcher)
     report(world)  # a street-vending event stays with the town
     assert list(Event.objects.visible_to(world.dept_officer)) == [mine]
@@ -89,8 +94,16 @@ def test_grid_worker_also_sees_what_they_reported_elsewhere(world):
 
 @pytest.mark.parametrize(
     "username, allowed",
-    [("wuyuan_dispatcher", True), ("centre", True), ("wuyuan_officer", True), ("grid_worker", False),
-     ("station_staff", False), ("leader", False), ("ganpu_dispatcher", False), ("outsider", False)],
+    [
+        ("wuyuan_dispatcher", True),
+        ("centre", True),
+        ("wuyuan_officer", True),
+        ("grid_worker", False),
+        ("station_staff", False),
+        ("leader", False),
+        ("ganpu_dispatcher", False),
+        ("outsider", False),
+    ],
 )
 def test_only_those_who_must_call_back_may_unmask_the_reporter(world, username, allowed):
     event = walk(world, report(world), "dispatched")
@@ -100,7 +113,10 @@ def test_only_those_who_must_call_back_may_unmask_the_reporter(world, username, 
 def test_queue_matches_the_steps_offered(world):
     event = walk(world, report(world), "dispatched")
     for username, user in world.users.items():
-        offered = {t.name for t in EVENT_WORKFLOW.allowed(state=event.state, capacities=capacities(user, event))}
+        offered = {
+            t.name
+            for t in EVENT_WORKFLOW.allowed(state=event.state, capacities=capacities(user, event))
+        }
         in_queue = Event.objects.needing_action_by(user).filter(pk=event.pk).exists()
         # Being able only to escalate or redispatch is oversight, not a to-do.
         assert in_queue == bool(offered - {"escalate", "redispatch"}), username

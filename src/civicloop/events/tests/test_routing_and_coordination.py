@@ -15,7 +15,9 @@ A = AssignmentState
 
 def judged(world, *, urgency="general", span="single", category=None, **kwargs):
     event = report(world, category=category, **kwargs)
-    return services.judge_event(event, by=world.wuyuan_dispatcher, urgency=urgency, span=span, reason="研判")
+    return services.judge_event(
+        event, by=world.wuyuan_dispatcher, urgency=urgency, span=span, reason="研判"
+    )
 
 
 def test_general_event_goes_to_the_town_squad_that_holds_the_power(world):
@@ -26,12 +28,16 @@ def test_general_event_goes_to_the_town_squad_that_holds_the_power(world):
 
 
 def test_category_not_delegated_to_towns_goes_to_its_county_department(world):
-    event = services.dispatch_event(judged(world, category=world.food_safety), by=world.wuyuan_dispatcher)
+    event = services.dispatch_event(
+        judged(world, category=world.food_safety), by=world.wuyuan_dispatcher
+    )
     assert event.lead_assignment().unit == world.dept_scjg
 
 
 def test_village_level_category_goes_to_the_village_liaison_station(world):
-    event = services.dispatch_event(judged(world, category=world.disputes), by=world.wuyuan_dispatcher)
+    event = services.dispatch_event(
+        judged(world, category=world.disputes), by=world.wuyuan_dispatcher
+    )
     assert event.lead_assignment().unit == world.wuyuan_station
 
 
@@ -50,7 +56,9 @@ def test_sending_elsewhere_than_the_rules_suggest_needs_a_reason(world):
     event = judged(world)
     with pytest.raises(InvalidInput):
         services.dispatch_event(event, by=world.wuyuan_dispatcher, to_unit=world.dept_zhzf)
-    event = services.dispatch_event(event, by=world.wuyuan_dispatcher, to_unit=world.dept_zhzf, reason="涉及县级审批")
+    event = services.dispatch_event(
+        event, by=world.wuyuan_dispatcher, to_unit=world.dept_zhzf, reason="涉及县级审批"
+    )
     details = event.history.get(action="dispatch").details
     assert details["overridden"] is True and details["suggested"] == world.wuyuan_squad.code
 
@@ -82,9 +90,12 @@ def test_town_dispatcher_cannot_issue_a_coordination_order(world):
 def test_county_centre_issues_one_subtask_per_unit_each_with_its_deadline(world):
     due = timezone.now() + dt.timedelta(days=3)
     event = services.dispatch_event(
-        multi(world), by=world.centre,
-        subtasks=[services.SubtaskSpec(unit=world.dept_scjg, instruction="查处无证经营", due_at=due),
-                  services.SubtaskSpec(unit=world.wuyuan_squad, instruction="清理占道")],
+        multi(world),
+        by=world.centre,
+        subtasks=[
+            services.SubtaskSpec(unit=world.dept_scjg, instruction="查处无证经营", due_at=due),
+            services.SubtaskSpec(unit=world.wuyuan_squad, instruction="清理占道"),
+        ],
     )
     subs = list(event.live_subtasks().order_by("id"))
     assert [s.unit for s in subs] == [world.dept_scjg, world.wuyuan_squad]
@@ -101,10 +112,18 @@ def test_default_coordination_order_uses_the_department_and_the_town_squad(world
 def test_coordination_order_needs_two_distinct_units(world):
     event = multi(world)
     with pytest.raises(InvalidInput):
-        services.dispatch_event(event, by=world.centre, subtasks=[services.SubtaskSpec(unit=world.dept_scjg)])
+        services.dispatch_event(
+            event, by=world.centre, subtasks=[services.SubtaskSpec(unit=world.dept_scjg)]
+        )
     with pytest.raises(InvalidInput):
-        services.dispatch_event(event, by=world.centre, subtasks=[services.SubtaskSpec(unit=world.dept_scjg),
-                                                                  services.SubtaskSpec(unit=world.dept_scjg)])
+        services.dispatch_event(
+            event,
+            by=world.centre,
+            subtasks=[
+                services.SubtaskSpec(unit=world.dept_scjg),
+                services.SubtaskSpec(unit=world.dept_scjg),
+            ],
+        )
     assert event.assignments.count() == 0
 
 
@@ -120,7 +139,9 @@ def test_event_closes_only_when_every_subtask_is_done(world):
     services.accept_subtask(scjg, by=world.dept_officer)
     event.refresh_from_db()
     assert event.state == S.HANDLING  # the order is under way
-    services.complete_subtask(scjg, by=world.dept_officer, outcome=Outcome.RESOLVED, measures="已立案查处")
+    services.complete_subtask(
+        scjg, by=world.dept_officer, outcome=Outcome.RESOLVED, measures="已立案查处"
+    )
     event.refresh_from_db()
     assert event.state == S.HANDLING  # the squad has not finished
     with pytest.raises(InvalidTransition):
@@ -150,7 +171,9 @@ def test_returned_subtask_is_replaced_by_the_centre(world):
     services.return_subtask(scjg, by=world.dept_officer, reason="非本部门职责")
     scjg.refresh_from_db()
     assert scjg.state == A.RETURNED
-    new = services.add_subtask(event, by=world.centre, unit=world.dept_zhzf, instruction="请县综合执法局处置")
+    new = services.add_subtask(
+        event, by=world.centre, unit=world.dept_zhzf, instruction="请县综合执法局处置"
+    )
     assert new.state == A.ISSUED
     finish(world, new, world.zhzf_officer)
     finish(world, event.live_subtasks().get(unit=world.wuyuan_squad), world.wuyuan_officer)
@@ -189,7 +212,9 @@ def test_overdue_event_is_escalated_once_per_missed_deadline(world):
     row = event.history.get(action="escalate")
     assert row.actor is None and row.details["automatic"] is True and row.from_state == row.to_state
     # the command room and the handling unit are told
-    recipients = set(world.wuyuan_dispatcher.notifications.filter(verb="escalated").values_list("pk", flat=True))
+    recipients = set(
+        world.wuyuan_dispatcher.notifications.filter(verb="escalated").values_list("pk", flat=True)
+    )
     assert recipients and world.wuyuan_officer.notifications.filter(verb="escalated").exists()
     # accepting late sets a new deadline; missing that one escalates again
     event = services.accept_event(event, by=world.wuyuan_officer)

@@ -25,7 +25,10 @@ def test_every_state_is_reachable_from_collected():
 
 
 def test_only_finished_states_are_terminal():
-    assert set(EVENT_WORKFLOW.terminal_states()) == {"closed", "voided"}  # merged closes with its original
+    assert set(EVENT_WORKFLOW.terminal_states()) == {
+        "closed",
+        "voided",
+    }  # merged closes with its original
 
 
 def test_check_reports_state_before_permission():
@@ -41,8 +44,11 @@ def test_a_table_naming_an_unknown_state_is_rejected():
         GREEN = "green"
 
     with pytest.raises(ValueError):
-        StateMachine(states=Light, initial="red",
-                     transitions=[Transition("go", "go", ("red",), ("blue",), frozenset({"x"}))])
+        StateMachine(
+            states=Light,
+            initial="red",
+            transitions=[Transition("go", "go", ("red",), ("blue",), frozenset({"x"}))],
+        )
 
 
 def test_diagram_has_an_edge_for_every_transition():

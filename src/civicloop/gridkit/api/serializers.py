@@ -32,12 +32,21 @@ class PersonSerializer(serializers.Serializer):
 
 
 class VersionSerializer(serializers.ModelSerializer):
-    generated_by = serializers.SerializerMethodField(help_text=_("Username; empty when the system generated it."))
+    generated_by = serializers.SerializerMethodField(
+        help_text=_("Username; empty when the system generated it.")
+    )
 
     class Meta:
         model = ToolkitVersion
-        fields = ["number", "generated_at", "generated_by", "content_hash", "changed_parts", "period_start",
-                  "period_end"]
+        fields = [
+            "number",
+            "generated_at",
+            "generated_by",
+            "content_hash",
+            "changed_parts",
+            "period_start",
+            "period_end",
+        ]
 
     def get_generated_by(self, version) -> str:
         return version.generated_by.username if version.generated_by_id else ""
@@ -50,8 +59,16 @@ class GridSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Region
-        fields = ["code", "name", "village", "town", "latitude", "longitude", "location_is_approximate",
-                  "latest_version"]
+        fields = [
+            "code",
+            "name",
+            "village",
+            "town",
+            "latitude",
+            "longitude",
+            "location_is_approximate",
+            "latest_version",
+        ]
 
     def get_village(self, grid) -> PlaceSerializer:
         village = grid.parent
@@ -67,16 +84,22 @@ class GridSerializer(serializers.ModelSerializer):
 
 class CardItemSerializer(serializers.Serializer):
     rank = serializers.IntegerField()
-    key = serializers.CharField(help_text=_("matter:CODE, category:CODE; names the class in the flowchart."))
+    key = serializers.CharField(
+        help_text=_("matter:CODE, category:CODE; names the class in the flowchart.")
+    )
     kind = serializers.ChoiceField(choices=ItemKind.choices)
     code = serializers.CharField()
     name = serializers.CharField()
     legal_basis = serializers.CharField()
     category = PlaceSerializer()
     count = serializers.IntegerField(help_text=_("Events counted in the period."))
-    handler = UnitDataSerializer(allow_null=True, help_text=_("Who handles a general event of it today."))
+    handler = UnitDataSerializer(
+        allow_null=True, help_text=_("Who handles a general event of it today.")
+    )
     rule = serializers.ChoiceField(choices=HandlerRule.choices)
-    held_by_town = serializers.BooleanField(help_text=_("The town holds the power today (empowerment)."))
+    held_by_town = serializers.BooleanField(
+        help_text=_("The town holds the power today (empowerment).")
+    )
 
 
 class CardBasisSerializer(serializers.Serializer):
@@ -108,17 +131,27 @@ class GeoJSONSerializer(serializers.Serializer):
     """A GeoJSON FeatureCollection whose coordinates are GCJ-02 (foreign member ``datum``)."""
 
     type = serializers.CharField()
-    datum = serializers.CharField(help_text=_("Always GCJ-02: no conversion is needed for Chinese map tiles."))
-    approximate = serializers.BooleanField(help_text=_("Points below county level are representative."))
+    datum = serializers.CharField(
+        help_text=_("Always GCJ-02: no conversion is needed for Chinese map tiles.")
+    )
+    approximate = serializers.BooleanField(
+        help_text=_("Points below county level are representative.")
+    )
     version = VersionSerializer()
-    features = serializers.ListField(child=serializers.DictField(), help_text=_(
-        "Features: the county outline (kind county), towns, villages and grids (points), and units "
-        "(grid_team, village_station, command_room, squad) with their staff."))
+    features = serializers.ListField(
+        child=serializers.DictField(),
+        help_text=_(
+            "Features: the county outline (kind county), towns, villages and grids (points), and units "
+            "(grid_team, village_station, command_room, squad) with their staff."
+        ),
+    )
 
 
 class WhoSerializer(serializers.Serializer):
-    scenario_keys = serializers.ListField(child=serializers.CharField(), help_text=_(
-        "The gradings this answer is for: general, urgent, multi."))
+    scenario_keys = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_("The gradings this answer is for: general, urgent, multi."),
+    )
     scenarios = serializers.CharField()
     names = serializers.ListField(child=serializers.CharField())
 
@@ -168,8 +201,12 @@ class SubtaskStepSerializer(serializers.Serializer):
 
 class FlowchartSerializer(serializers.Serializer):
     version = VersionSerializer()
-    live = serializers.BooleanField(help_text=_("Drawn now for a class that is not in the version."))
-    classes = serializers.ListField(child=serializers.CharField(), help_text=_("The classes in the version."))
+    live = serializers.BooleanField(
+        help_text=_("Drawn now for a class that is not in the version.")
+    )
+    classes = serializers.ListField(
+        child=serializers.CharField(), help_text=_("The classes in the version.")
+    )
     key = serializers.CharField()
     kind = serializers.ChoiceField(choices=ItemKind.choices)
     code = serializers.CharField()
@@ -218,8 +255,9 @@ class BlankFormsSerializer(serializers.Serializer):
 
 class EventFormsSerializer(serializers.Serializer):
     number = serializers.CharField()
-    revealed = serializers.BooleanField(help_text=_(
-        "The reporter's details are in full (you may see them; this view was logged)."))
+    revealed = serializers.BooleanField(
+        help_text=_("The reporter's details are in full (you may see them; this view was logged).")
+    )
     forms = SheetSerializer(many=True)
 
 

@@ -34,10 +34,17 @@ from ..staffmap import geojson
 from . import serializers as s
 
 VERSION = OpenApiParameter("version", int, description=_("Version number; default the latest."))
-CLASS = OpenApiParameter("class", str, description=_(
-    "The matter class: matter:CODE, category:CODE or none; default the card's first. A class not in the "
-    "version is drawn from today's rules (live)."))
-MASKED = OpenApiParameter("masked", bool, description=_("Mask the reporter's details even if you may see them."))
+CLASS = OpenApiParameter(
+    "class",
+    str,
+    description=_(
+        "The matter class: matter:CODE, category:CODE or none; default the card's first. A class not in the "
+        "version is drawn from today's rules (live)."
+    ),
+)
+MASKED = OpenApiParameter(
+    "masked", bool, description=_("Mask the reporter's details even if you may see them.")
+)
 
 
 def _sheets(sheets) -> list[dict]:
@@ -45,10 +52,16 @@ def _sheets(sheets) -> list[dict]:
 
 
 @extend_schema_view(
-    list=extend_schema(operation_id="gridkit_grids_list", summary=_("Grids whose toolkit I may open"),
-                       responses={200: s.GridSerializer(many=True), **error_responses(401)}),
-    retrieve=extend_schema(operation_id="gridkit_grids_retrieve", summary=_("One grid"),
-                           responses={200: s.GridSerializer, **error_responses(401, 404)}),
+    list=extend_schema(
+        operation_id="gridkit_grids_list",
+        summary=_("Grids whose toolkit I may open"),
+        responses={200: s.GridSerializer(many=True), **error_responses(401)},
+    ),
+    retrieve=extend_schema(
+        operation_id="gridkit_grids_retrieve",
+        summary=_("One grid"),
+        responses={200: s.GridSerializer, **error_responses(401, 404)},
+    ),
 )
 @extend_schema(tags=["gridkit"])
 class GridToolkitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -58,8 +71,12 @@ class GridToolkitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     filterset_class = None
 
     def get_queryset(self):
-        return (grids_visible_to(self.request.user).select_related("parent__parent").order_by("code")
-                .annotate(latest_number=Max("toolkit_versions__number")))
+        return (
+            grids_visible_to(self.request.user)
+            .select_related("parent__parent")
+            .order_by("code")
+            .annotate(latest_number=Max("toolkit_versions__number"))
+        )
 
     def version(self, grid) -> ToolkitVersion:
         raw = self.request.query_params.get("version")
@@ -69,8 +86,11 @@ class GridToolkitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             return get_object_or_404(ToolkitVersion.objects.for_grid(grid), number=int(raw))
         return services.current_version(grid)
 
-    @extend_schema(operation_id="gridkit_versions", summary=_("The grid's toolkit versions, newest first"),
-                   responses={200: s.VersionSerializer(many=True), **error_responses(401, 404)})
+    @extend_schema(
+        operation_id="gridkit_versions",
+        summary=_("The grid's toolkit versions, newest first"),
+        responses={200: s.VersionSerializer(many=True), **error_responses(401, 404)},
+    )
     @action(detail=True, methods=["get"], pagination_class=None)
     def versions(self, request, code=None):
         grid = self.get_object()
@@ -78,34 +98,63 @@ class GridToolkitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         rows = ToolkitVersion.objects.for_grid(grid).latest_first().select_related("generated_by")
         return Response(s.VersionSerializer(rows, many=True).data)
 
-    @extend_schema(operation_id="gridkit_refresh", summary=_("Regenerate the toolkit from the current data"),
-                   description=_("Keeps a new version only when the content changed."), request=None,
-                   responses={200: s.RefreshSerializer, **error_responses(401, 403, 404)})
+    @extend_schema(
+        operation_id="gridkit_refresh",
+        summary=_("Regenerate the toolkit from the current data"),
+        description=_("Keeps a new version only when the content changed."),
+        request=None,
+        responses={200: s.RefreshSerializer, **error_responses(401, 403, 404)},
+    )
     @action(detail=True, methods=["post"])
     def refresh(self, request, code=None):
         result = services.refresh_toolkit(self.get_object(), by=request.user)
-        return Response(s.RefreshSerializer({"created": result.created, "version": result.version}).data)
+        return Response(
+            s.RefreshSerializer({"created": result.created, "version": result.version}).data
+        )
 
-    @extend_schema(operation_id="gridkit_card", summary=_("The card of common enforcement matters"),
-                   parameters=[VERSION], responses={200: s.CardSerializer, **error_responses(401, 404)})
+    @extend_schema(
+        operation_id="gridkit_card",
+        summary=_("The card of common enforcement matters"),
+        parameters=[VERSION],
+        responses={200: s.CardSerializer, **error_responses(401, 404)},
+    )
     @action(detail=True, methods=["get"])
     def card(self, request, code=None):
         version = self.version(self.get_object())
         card = version.content["card"]
-        report = {**card["report"], "public_report_url": public_url(card["report"]["public_report_path"], request)}
-        return Response(s.CardSerializer({"version": version, "basis": card["basis"], "items": card["items"],
-                                          "report": report}).data)
+        report = {
+            **card["report"],
+            "public_report_url": public_url(card["report"]["public_report_path"], request),
+        }
+        return Response(
+            s.CardSerializer(
+                {
+                    "version": version,
+                    "basis": card["basis"],
+                    "items": card["items"],
+                    "report": report,
+                }
+            ).data
+        )
 
-    @extend_schema(operation_id="gridkit_map", summary=_("The map of enforcement staff (GeoJSON, GCJ-02)"),
-                   parameters=[VERSION], responses={200: s.GeoJSONSerializer, **error_responses(401, 404)})
+    @extend_schema(
+        operation_id="gridkit_map",
+        summary=_("The map of enforcement staff (GeoJSON, GCJ-02)"),
+        parameters=[VERSION],
+        responses={200: s.GeoJSONSerializer, **error_responses(401, 404)},
+    )
     @action(detail=True, methods=["get"], url_path="map")
     def staff_map(self, request, code=None):
         version = self.version(self.get_object())
         data = geojson(version.content["map"])
         return Response({**data, "version": s.VersionSerializer(version).data})
 
-    @extend_schema(operation_id="gridkit_flowchart", summary=_("The disposal flowchart of a matter class"),
-                   parameters=[VERSION, CLASS], responses={200: s.FlowchartSerializer, **error_responses(401, 404)})
+    @extend_schema(
+        operation_id="gridkit_flowchart",
+        summary=_("The disposal flowchart of a matter class"),
+        parameters=[VERSION, CLASS],
+        responses={200: s.FlowchartSerializer, **error_responses(401, 404)},
+    )
     @action(detail=True, methods=["get"])
     def flowchart(self, request, code=None):
         grid = self.get_object()
@@ -117,11 +166,18 @@ class GridToolkitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             chart, live = live_chart(grid, key), True
         if chart is None:
             raise Http404
-        return Response(s.FlowchartSerializer({**chart, "version": version, "live": live,
-                                               "classes": classes}).data)
+        return Response(
+            s.FlowchartSerializer(
+                {**chart, "version": version, "live": live, "classes": classes}
+            ).data
+        )
 
-    @extend_schema(operation_id="gridkit_forms", summary=_("The three forms, blank, for paper use"),
-                   parameters=[VERSION], responses={200: s.BlankFormsSerializer, **error_responses(401, 404)})
+    @extend_schema(
+        operation_id="gridkit_forms",
+        summary=_("The three forms, blank, for paper use"),
+        parameters=[VERSION],
+        responses={200: s.BlankFormsSerializer, **error_responses(401, 404)},
+    )
     @action(detail=True, methods=["get"])
     def forms(self, request, code=None):
         version = self.version(self.get_object())
@@ -135,16 +191,32 @@ class EventFormsViewSet(viewsets.GenericViewSet):
     filterset_class = None
 
     def get_queryset(self):
-        return Event.objects.visible_to(self.request.user).select_related("region", "category", "matter")
+        return Event.objects.visible_to(self.request.user).select_related(
+            "region", "category", "matter"
+        )
 
-    @extend_schema(operation_id="gridkit_event_forms", summary=_("The three forms filled from an event"),
-                   description=_("The reporter's details are masked unless you may see them (then this view "
-                                 "is logged, channel api)."),
-                   parameters=[MASKED], responses={200: s.EventFormsSerializer, **error_responses(401, 404)})
+    @extend_schema(
+        operation_id="gridkit_event_forms",
+        summary=_("The three forms filled from an event"),
+        description=_(
+            "The reporter's details are masked unless you may see them (then this view "
+            "is logged, channel api)."
+        ),
+        parameters=[MASKED],
+        responses={200: s.EventFormsSerializer, **error_responses(401, 404)},
+    )
     def retrieve(self, request, pk=None):
         event = self.get_object()
         masked = request.query_params.get("masked", "").lower() in {"1", "true", "yes"}
-        filled = services.fill_forms(event, by=request.user, channel="api", ip_address=client_ip(request),
-                                     masked=masked)
-        return Response(s.EventFormsSerializer({"number": event.number, "revealed": filled.revealed,
-                                                "forms": _sheets(filled.sheets)}).data)
+        filled = services.fill_forms(
+            event, by=request.user, channel="api", ip_address=client_ip(request), masked=masked
+        )
+        return Response(
+            s.EventFormsSerializer(
+                {
+                    "number": event.number,
+                    "revealed": filled.revealed,
+                    "forms": _sheets(filled.sheets),
+                }
+            ).data
+        )

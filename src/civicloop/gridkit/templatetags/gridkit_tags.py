@@ -15,7 +15,7 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def gridkit_nav_link(context) -> str:
-    """"My grid" for grid teams and liaison stations, "Grid toolkits" for others who see
+    """ "My grid" for grid teams and liaison stations, "Grid toolkits" for others who see
     grids, nothing for those who see none."""
     request = context.get("request")
     user = getattr(request, "user", None)
@@ -25,7 +25,9 @@ def gridkit_nav_link(context) -> str:
     if not everything and not prefixes:
         return ""
     label = _("My grid") if is_grid_staff(user) else _("Grid toolkits")
-    return format_html('<li><a href="{}" id="nav-gridkit">{}</a></li>', reverse("gridkit:mine"), label)
+    return format_html(
+        '<li><a href="{}" id="nav-gridkit">{}</a></li>', reverse("gridkit:mine"), label
+    )
 
 
 @register.filter

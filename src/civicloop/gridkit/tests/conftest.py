@@ -31,10 +31,22 @@ def reports(world, count: int, *, region=None, category=None, matter=None, **kwa
     """``count`` events in ``region`` (the 百可 grid by default); judged with ``matter`` when given."""
     made = []
     for _n in range(count):
-        event = report(world, region=region, category=category or (matter.category if matter else None), **kwargs)
+        event = report(
+            world,
+            region=region,
+            category=category or (matter.category if matter else None),
+            **kwargs,
+        )
         if matter is not None:
-            event = events.judge_event(event, by=world.wuyuan_dispatcher if (region or world.wuyuan_grid).code
-                                       .startswith("330424001") else world.ganpu_dispatcher,
-                                       urgency="general", span="single", reason="研判", matter=matter)
+            event = events.judge_event(
+                event,
+                by=world.wuyuan_dispatcher
+                if (region or world.wuyuan_grid).code.startswith("330424001")
+                else world.ganpu_dispatcher,
+                urgency="general",
+                span="single",
+                reason="研判",
+                matter=matter,
+            )
         made.append(event)
     return made

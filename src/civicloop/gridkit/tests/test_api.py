@@ -28,7 +28,10 @@ def test_the_list_shows_my_grids_with_their_latest_version(world, api):
     rows = api.get("/api/gridkit/grids/").json()["results"]
     assert [r["code"] for r in rows] == [world.wuyuan_grid.code, world.wuyuan_grid2.code]
     assert rows[0]["latest_version"] == 1 and rows[1]["latest_version"] is None
-    assert rows[0]["village"]["name"] == world.wuyuan_village.name and rows[0]["town"]["code"] == world.wuyuan.code
+    assert (
+        rows[0]["village"]["name"] == world.wuyuan_village.name
+        and rows[0]["town"]["code"] == world.wuyuan.code
+    )
     assert api.get(url(world)).json()["code"] == world.wuyuan_grid.code
 
 
@@ -49,9 +52,15 @@ def test_an_older_version_is_served_on_request(world, api, zd001):
     services.refresh_toolkit(world.wuyuan_grid)
     grant(world, zd001, start=TODAY)
     api.post(url(world, "refresh/"))
-    assert api.get(url(world, "card/")).json()["items"][0]["handler"]["code"] == world.wuyuan_squad.code
+    assert (
+        api.get(url(world, "card/")).json()["items"][0]["handler"]["code"]
+        == world.wuyuan_squad.code
+    )
     older = api.get(url(world, "card/"), {"version": 1}).json()
-    assert older["version"]["number"] == 1 and older["items"][0]["handler"]["code"] == world.dept_zhzf.code
+    assert (
+        older["version"]["number"] == 1
+        and older["items"][0]["handler"]["code"] == world.dept_zhzf.code
+    )
     assert api.get(url(world, "card/"), {"version": 7}).status_code == 404
     versions = api.get(url(world, "versions/")).json()
     assert [v["number"] for v in versions] == [2, 1]
@@ -88,9 +97,15 @@ def test_the_schema_documents_the_toolkit_endpoints():
     from django.test import Client
 
     schema = Client().get("/api/schema/", {"format": "json"}).json()
-    for path in ["/api/gridkit/grids/", "/api/gridkit/grids/{code}/", "/api/gridkit/grids/{code}/card/",
-                 "/api/gridkit/grids/{code}/map/", "/api/gridkit/grids/{code}/flowchart/",
-                 "/api/gridkit/grids/{code}/forms/", "/api/gridkit/grids/{code}/versions/",
-                 "/api/gridkit/events/{id}/"]:
+    for path in [
+        "/api/gridkit/grids/",
+        "/api/gridkit/grids/{code}/",
+        "/api/gridkit/grids/{code}/card/",
+        "/api/gridkit/grids/{code}/map/",
+        "/api/gridkit/grids/{code}/flowchart/",
+        "/api/gridkit/grids/{code}/forms/",
+        "/api/gridkit/grids/{code}/versions/",
+        "/api/gridkit/events/{id}/",
+    ]:
         assert "get" in schema["paths"][path], path
     assert "post" in schema["paths"]["/api/gridkit/grids/{code}/refresh/"]

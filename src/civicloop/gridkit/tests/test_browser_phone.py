@@ -28,9 +28,12 @@ def test_every_toolkit_page_fits_a_phone_screen(browser, live_server):  # noqa: 
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e) + (e.stack or "")))
     pages = {
-        "toolkit": f"/gridkit/grids/{grid}/", "card": f"/gridkit/grids/{grid}/card/",
-        "map": f"/gridkit/grids/{grid}/map/", "flowchart": f"/gridkit/grids/{grid}/flowchart/",
-        "forms": f"/gridkit/grids/{grid}/forms/", "versions": f"/gridkit/grids/{grid}/versions/",
+        "toolkit": f"/gridkit/grids/{grid}/",
+        "card": f"/gridkit/grids/{grid}/card/",
+        "map": f"/gridkit/grids/{grid}/map/",
+        "flowchart": f"/gridkit/grids/{grid}/flowchart/",
+        "forms": f"/gridkit/grids/{grid}/forms/",
+        "versions": f"/gridkit/grids/{grid}/versions/",
         "event-forms": f"/gridkit/events/{event.pk}/forms/",
     }
     for name, path in pages.items():
@@ -46,4 +49,6 @@ def test_every_toolkit_page_fits_a_phone_screen(browser, live_server):  # noqa: 
             page.screenshot(path=os.path.join(SHOTS, f"{name}-print.png"), full_page=True)
             page.emulate_media(media="screen")
     assert not errors, errors
-    assert all(url.startswith(live_server.url) for url in requests), "a page loaded something from elsewhere"
+    assert all(url.startswith(live_server.url) for url in requests), (
+        "a page loaded something from elsewhere"
+    )

@@ -36,7 +36,11 @@ def test_the_card_exports_to_excel(world, card_data, tmp_path, capsys):
     assert rows[4][0] == "1" and rows[4][1].startswith("ZD-001 ") and rows[4][-1] == "5"
     assert "《城市道路管理条例》第四十二条" in rows[4]
     assert any("武原街道综合行政执法队" in c for c in rows[4])
-    assert rows[5][0] == "2" and rows[5][1] == "食品安全" and any("县市场监督管理局" in c for c in rows[5])
+    assert (
+        rows[5][0] == "2"
+        and rows[5][1] == "食品安全"
+        and any("县市场监督管理局" in c for c in rows[5])
+    )
     assert any("138****0000" in c for c in flat) and not any("13800000000" in c for c in flat)
     assert any(world.wuyuan_grid.code in c for c in flat)
 
@@ -45,12 +49,20 @@ def test_the_card_exports_to_word_and_matches_the_web_download(world, card_data,
     out = tmp_path / "card.docx"
     call_command("export_card", str(out), grid=world.wuyuan_grid.code)
     text = docx_text(out.read_bytes())
-    assert "ZD-001 对擅自占用城市道路（含占道经营）的行政处罚" in text and "百可社区行政执法联络站" in text
+    assert (
+        "ZD-001 对擅自占用城市道路（含占道经营）的行政处罚" in text
+        and "百可社区行政执法联络站" in text
+    )
     doc = Document(str(out))
-    assert round(doc.sections[0].page_width.mm) == 210 and round(doc.sections[0].page_height.mm) == 297
+    assert (
+        round(doc.sections[0].page_width.mm) == 210 and round(doc.sections[0].page_height.mm) == 297
+    )
     client.force_login(world.grid_worker)
     web = client.get(reverse("gridkit:card-file", args=[world.wuyuan_grid.code, "docx"]))
-    assert web["Content-Disposition"] == f'attachment; filename="card-{world.wuyuan_grid.code}-v1.docx"'
+    assert (
+        web["Content-Disposition"]
+        == f'attachment; filename="card-{world.wuyuan_grid.code}-v1.docx"'
+    )
     # The web file names the request's address for the public page; otherwise they agree.
     assert docx_text(web.content).replace("http://testserver/report/", "/report/") == text
     xlsx = client.get(reverse("gridkit:card-file", args=[world.wuyuan_grid.code, "xlsx"]))

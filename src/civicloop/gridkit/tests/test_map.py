@@ -24,9 +24,14 @@ def test_the_map_is_a_feature_collection_in_gcj02_with_approximate_points(world)
     assert data["datum"] == DATUM == "GCJ-02" and data["approximate"] is True
     features = by_code(data)
     grid = features[world.wuyuan_grid.code]
-    assert grid["geometry"] == {"type": "Point", "coordinates": [float(world.wuyuan_grid.longitude),
-                                                                 float(world.wuyuan_grid.latitude)]}
-    assert grid["properties"] | {"kind": RegionLevel.GRID, "approximate": True, "current": True} == grid["properties"]
+    assert grid["geometry"] == {
+        "type": "Point",
+        "coordinates": [float(world.wuyuan_grid.longitude), float(world.wuyuan_grid.latitude)],
+    }
+    assert (
+        grid["properties"] | {"kind": RegionLevel.GRID, "approximate": True, "current": True}
+        == grid["properties"]
+    )
     # Every town of the county; the villages and grids of the grid's town only.
     assert {world.wuyuan.code, world.ganpu.code} <= set(features)
     assert features[world.wuyuan.code]["properties"]["current"] is True
@@ -38,13 +43,20 @@ def test_the_map_is_a_feature_collection_in_gcj02_with_approximate_points(world)
 def test_the_grid_team_the_squad_the_command_room_and_the_station_carry_their_people(world):
     features = by_code(build_map(world.wuyuan_grid))
     team = features[world.wuyuan_grid_team.code]
-    assert team["properties"]["kind"] == UnitKind.GRID_TEAM and team["properties"]["current"] is True
-    assert team["geometry"]["coordinates"] == features[world.wuyuan_grid.code]["geometry"]["coordinates"]
+    assert (
+        team["properties"]["kind"] == UnitKind.GRID_TEAM and team["properties"]["current"] is True
+    )
+    assert (
+        team["geometry"]["coordinates"]
+        == features[world.wuyuan_grid.code]["geometry"]["coordinates"]
+    )
     staff = team["properties"]["staff"]
     assert [p["role"] for p in staff][:2] == ["red_butler", "professional_grid_worker"]
     assert all(p["phone"] == "138****0000" for p in staff)
     squad = features[world.wuyuan_squad.code]["properties"]
-    assert squad["kind"] == UnitKind.SQUAD and {p["name"] for p in squad["staff"]} >= {"wuyuan_officer"}
+    assert squad["kind"] == UnitKind.SQUAD and {p["name"] for p in squad["staff"]} >= {
+        "wuyuan_officer"
+    }
     assert features[world.wuyuan_command.code]["properties"]["kind"] == UnitKind.COMMAND_ROOM
     assert features[world.wuyuan_station.code]["properties"]["kind"] == UnitKind.VILLAGE_STATION
     # The other grid's team is on the map, but not "current".
@@ -53,7 +65,9 @@ def test_the_grid_team_the_squad_the_command_room_and_the_station_carry_their_pe
 
 
 def test_a_place_without_a_point_keeps_its_people_with_a_null_geometry(world):
-    type(world.wuyuan_village2).objects.filter(pk=world.wuyuan_village2.pk).update(latitude=None, longitude=None)
+    type(world.wuyuan_village2).objects.filter(pk=world.wuyuan_village2.pk).update(
+        latitude=None, longitude=None
+    )
     features = by_code(build_map(world.wuyuan_grid))
     assert features[world.wuyuan_village2.code]["geometry"] is None
 
@@ -82,7 +96,9 @@ def test_the_map_page_states_the_datum_and_that_positions_are_representative(wor
     assert 'data-datum="GCJ-02"' in page and "GCJ-02" in page
     assert "representative" in page or "代表" in page
     assert 'id="gk-map-data"' in page and '"datum": "GCJ-02"' in page
-    assert "/static/vendor/leaflet/leaflet.js" in page and "/static/vendor/leaflet/leaflet.css" in page
+    assert (
+        "/static/vendor/leaflet/leaflet.js" in page and "/static/vendor/leaflet/leaflet.css" in page
+    )
     # Offline by default: no tile layer, and nothing is loaded from another host.
     assert "data-tile-url" not in page
     assert not re.search(r'(src|href)="(https?:)?//', page)

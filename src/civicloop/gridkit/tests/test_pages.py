@@ -17,7 +17,14 @@ from civicloop.testing.journeys import report, walk
 from .conftest import reports
 
 CSS = (Path(civicloop.gridkit.__file__).parent / "static" / "gridkit" / "gridkit.css").read_text()
-PAGES = ["gridkit:toolkit", "gridkit:card", "gridkit:map", "gridkit:flowchart", "gridkit:forms", "gridkit:versions"]
+PAGES = [
+    "gridkit:toolkit",
+    "gridkit:card",
+    "gridkit:map",
+    "gridkit:flowchart",
+    "gridkit:forms",
+    "gridkit:versions",
+]
 
 
 @pytest.fixture
@@ -25,9 +32,14 @@ def pages(world, client, zd001_held):
     reports(world, 5, matter=zd001_held)
     event = walk(world, report(world), "closed")
     client.force_login(world.wuyuan_dispatcher)
-    found = {name: client.get(reverse(name, args=[world.wuyuan_grid.code])).content.decode() for name in PAGES}
+    found = {
+        name: client.get(reverse(name, args=[world.wuyuan_grid.code])).content.decode()
+        for name in PAGES
+    }
     found["gridkit:index"] = client.get(reverse("gridkit:index")).content.decode()
-    found["gridkit:event-forms"] = client.get(reverse("gridkit:event-forms", args=[event.pk])).content.decode()
+    found["gridkit:event-forms"] = client.get(
+        reverse("gridkit:event-forms", args=[event.pk])
+    ).content.decode()
     return found
 
 
@@ -48,13 +60,13 @@ def test_the_stylesheet_starts_with_one_column_and_breaks_long_words():
     assert ".gk-field { display: grid; grid-template-columns: 6.5em minmax(0, 1fr);" in CSS
     assert ".gk-map { width: 100%;" in CSS
     # Wider columns only from 600 px (and on paper).
-    wide = CSS[CSS.index("@media (min-width: 600px)"):]
-    assert ".gk-fields { grid-template-columns: 1fr 1fr; }" in wide[:wide.index("}\n\n") + 1]
+    wide = CSS[CSS.index("@media (min-width: 600px)") :]
+    assert ".gk-fields { grid-template-columns: 1fr 1fr; }" in wide[: wide.index("}\n\n") + 1]
 
 
 def test_the_print_stylesheet_is_a4_without_navigation():
     assert "@page { size: A4;" in CSS
-    printing = CSS[CSS.index("@media print"):]
+    printing = CSS[CSS.index("@media print") :]
     assert ".site-header" in printing and ".site-footer" in printing and ".no-print" in printing
     assert "display: none !important" in printing
     assert ".print-only { display: block !important; }" in printing

@@ -22,10 +22,15 @@ PAGES = ["gridkit:toolkit", "gridkit:card", "gridkit:map", "gridkit:flowchart", 
 
 def test_the_same_data_gives_the_same_content_and_hash(world, zd001_held):
     reports(world, 2, matter=zd001_held)
-    first, second = build_content(world.wuyuan_grid, on=TODAY), build_content(world.wuyuan_grid, on=TODAY)
+    first, second = (
+        build_content(world.wuyuan_grid, on=TODAY),
+        build_content(world.wuyuan_grid, on=TODAY),
+    )
     assert first == second and content_hash(first) == content_hash(second)
     # The next day's counting window does not change the content when no event moved in or out.
-    assert content_hash(build_content(world.wuyuan_grid, on=TODAY + dt.timedelta(days=1))) == content_hash(first)
+    assert content_hash(
+        build_content(world.wuyuan_grid, on=TODAY + dt.timedelta(days=1))
+    ) == content_hash(first)
 
 
 def test_regenerating_without_a_change_keeps_the_latest_version(world, zd001_held):
@@ -36,7 +41,11 @@ def test_regenerating_without_a_change_keeps_the_latest_version(world, zd001_hel
     assert again.version == first.version and first.version.number == 1
     assert ToolkitVersion.objects.for_grid(world.wuyuan_grid).count() == 1
     assert first.version.generated_by == world.grid_worker and first.version.changed_parts == [
-        "card", "map", "flowchart", "forms"]
+        "card",
+        "map",
+        "flowchart",
+        "forms",
+    ]
 
 
 def test_a_new_report_makes_a_new_version_of_the_card(world, zd001_held):
@@ -112,7 +121,10 @@ def test_the_refresh_button_makes_a_version_only_when_something_changed(world, c
     reports(world, 1, matter=zd001_held)
     response = client.post(url, follow=True)
     assert ToolkitVersion.objects.for_grid(world.wuyuan_grid).count() == 2
-    assert ToolkitVersion.objects.for_grid(world.wuyuan_grid).latest_first().first().generated_by == world.grid_worker
+    assert (
+        ToolkitVersion.objects.for_grid(world.wuyuan_grid).latest_first().first().generated_by
+        == world.grid_worker
+    )
     assert 'data-version="2"' in response.content.decode()
     assert client.get(url).status_code == 405
 

@@ -16,7 +16,9 @@ from ..models import DuplicateSuggestion, Warning, WarningHistory
 
 
 class TopQuerySerializer(serializers.Serializer):
-    place = serializers.CharField(required=False, help_text=_("Division code of the place (default: your area)."))
+    place = serializers.CharField(
+        required=False, help_text=_("Division code of the place (default: your area).")
+    )
     period = serializers.ChoiceField(choices=Period.choices, default=Period.WEEK)
     start = serializers.DateField(required=False, allow_null=True)
     end = serializers.DateField(required=False, allow_null=True)
@@ -25,7 +27,9 @@ class TopQuerySerializer(serializers.Serializer):
 
 
 class SubjectSerializer(serializers.Serializer):
-    key = serializers.CharField(help_text=_("category:<code>, matter:<code>, or none (not classified yet)."))
+    key = serializers.CharField(
+        help_text=_("category:<code>, matter:<code>, or none (not classified yet).")
+    )
     code = serializers.CharField(allow_blank=True)
     name = serializers.CharField()
 
@@ -34,10 +38,14 @@ class TopRowSerializer(serializers.Serializer):
     rank = serializers.IntegerField()
     subject = SubjectSerializer()
     count = serializers.IntegerField(help_text=_("Events in the period."))
-    share = serializers.FloatField(help_text=_("Count over all counted events at the place in the period (0–1)."))
+    share = serializers.FloatField(
+        help_text=_("Count over all counted events at the place in the period (0–1).")
+    )
     previous = serializers.IntegerField(help_text=_("Events in the previous period."))
     change = serializers.IntegerField()
-    change_percent = serializers.FloatField(allow_null=True, help_text=_("Null when the previous count was 0."))
+    change_percent = serializers.FloatField(
+        allow_null=True, help_text=_("Null when the previous count was 0.")
+    )
 
 
 class PlaceRowSerializer(serializers.Serializer):
@@ -55,7 +63,9 @@ class WindowSerializer(serializers.Serializer):
 
 class SeriesLineSerializer(serializers.Serializer):
     subject = SubjectSerializer()
-    counts = serializers.ListField(child=serializers.IntegerField(), help_text=_("One count per bucket."))
+    counts = serializers.ListField(
+        child=serializers.IntegerField(), help_text=_("One count per bucket.")
+    )
 
 
 class TopReportSerializer(serializers.Serializer):
@@ -70,12 +80,15 @@ class TopReportSerializer(serializers.Serializer):
     previous_total = serializers.IntegerField()
     rows = TopRowSerializer(many=True)
     places = PlaceRowSerializer(many=True, help_text=_("The places one level down, busiest first."))
-    buckets = serializers.ListField(child=serializers.DateField(), help_text=_("First day of each step of the chart."))
+    buckets = serializers.ListField(
+        child=serializers.DateField(), help_text=_("First day of each step of the chart.")
+    )
     series = serializers.SerializerMethodField()
 
     def get_series(self, report) -> list[dict]:
-        return SeriesLineSerializer([{"subject": subject, "counts": counts} for subject, counts in report.series],
-                                    many=True).data
+        return SeriesLineSerializer(
+            [{"subject": subject, "counts": counts} for subject, counts in report.series], many=True
+        ).data
 
 
 # --- warnings ------------------------------------------------------------------------------------
@@ -90,15 +103,37 @@ class WarningSerializer(serializers.ModelSerializer):
     category = serializers.SlugRelatedField(slug_field="code", read_only=True)
     matter = serializers.SlugRelatedField(slug_field="code", read_only=True)
     subject = serializers.CharField(source="subject_name", read_only=True)
-    evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True,
-                                                  help_text=_("Ids of the events that make up the spike."))
+    evidence = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text=_("Ids of the events that make up the spike.")
+    )
 
     class Meta:
         model = Warning
-        fields = ["id", "region", "level", "dimension", "category", "matter", "subject", "window_start",
-                  "window_end", "observed", "expected", "threshold", "score", "p_value", "method",
-                  "baseline_mean", "parameters", "evidence", "state", "raised_at", "last_seen_at",
-                  "acknowledged_at", "closed_at"]
+        fields = [
+            "id",
+            "region",
+            "level",
+            "dimension",
+            "category",
+            "matter",
+            "subject",
+            "window_start",
+            "window_end",
+            "observed",
+            "expected",
+            "threshold",
+            "score",
+            "p_value",
+            "method",
+            "baseline_mean",
+            "parameters",
+            "evidence",
+            "state",
+            "raised_at",
+            "last_seen_at",
+            "acknowledged_at",
+            "closed_at",
+        ]
 
 
 class WarningHistorySerializer(serializers.ModelSerializer):
@@ -121,18 +156,29 @@ class WarningDetailSerializer(WarningSerializer):
     acknowledged_by = UserBriefSerializer(read_only=True)
     closed_by = UserBriefSerializer(read_only=True)
     evidence_events = serializers.SerializerMethodField(
-        help_text=_("The evidence you may see (events outside your area are counted, not shown)."))
+        help_text=_("The evidence you may see (events outside your area are counted, not shown).")
+    )
     history = WarningHistorySerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta(WarningSerializer.Meta):
-        fields = [*WarningSerializer.Meta.fields, "acknowledged_by", "closed_by", "evidence_events", "history",
-                  "allowed_actions"]
+        fields = [
+            *WarningSerializer.Meta.fields,
+            "acknowledged_by",
+            "closed_by",
+            "evidence_events",
+            "history",
+            "allowed_actions",
+        ]
 
     def get_evidence_events(self, warning) -> list[dict]:
         request = self.context.get("request")
-        events = (Event.objects.visible_to(request.user).filter(spike_warnings=warning)
-                  .select_related("region").order_by("reported_at", "pk"))
+        events = (
+            Event.objects.visible_to(request.user)
+            .filter(spike_warnings=warning)
+            .select_related("region")
+            .order_by("reported_at", "pk")
+        )
         return EvidenceEventSerializer(events, many=True).data
 
     def get_allowed_actions(self, warning) -> list[str]:
@@ -170,13 +216,26 @@ class DuplicateSuggestionSerializer(serializers.ModelSerializer):
     candidate = CandidateSerializer(read_only=True, help_text=_("The suggested original."))
     place_match = serializers.ChoiceField(choices=PlaceMatch.choices, read_only=True)
     percent = serializers.IntegerField(read_only=True)
-    merged = serializers.SerializerMethodField(help_text=_("Whether the event was merged into this candidate "
-                                                           "(read from the event)."))
+    merged = serializers.SerializerMethodField(
+        help_text=_("Whether the event was merged into this candidate (read from the event).")
+    )
 
     class Meta:
         model = DuplicateSuggestion
-        fields = ["id", "candidate", "similarity", "percent", "place_match", "distance_m", "hours_apart",
-                  "detector", "first_shown_at", "last_shown_at", "times_shown", "merged"]
+        fields = [
+            "id",
+            "candidate",
+            "similarity",
+            "percent",
+            "place_match",
+            "distance_m",
+            "hours_apart",
+            "detector",
+            "first_shown_at",
+            "last_shown_at",
+            "times_shown",
+            "merged",
+        ]
 
     def get_merged(self, suggestion) -> bool:
         return suggestion.event.merged_into_id == suggestion.candidate_id

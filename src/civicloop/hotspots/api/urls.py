@@ -8,6 +8,10 @@ router.register("hotspots/warnings", views.WarningViewSet, basename="api-hotspot
 
 urlpatterns = [
     path("hotspots/top/", views.TopView.as_view(), name="api-hotspots-top"),
-    path("events/<int:pk>/duplicates/", views.EventDuplicatesView.as_view(), name="api-event-duplicates"),
+    path(
+        "events/<int:pk>/duplicates/",
+        views.EventDuplicatesView.as_view(),
+        name="api-event-duplicates",
+    ),
     *router.urls,
 ]

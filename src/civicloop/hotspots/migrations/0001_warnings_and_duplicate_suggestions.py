@@ -7,102 +7,332 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('events', '0004_event_matter'),
-        ('matters', '0001_initial'),
-        ('org', '0001_initial'),
+        ("events", "0004_event_matter"),
+        ("matters", "0001_initial"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Warning',
+            name="Warning",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('county', 'county'), ('town', 'town / street'), ('village', 'village / community'), ('grid', 'grid')], max_length=10, verbose_name='level')),
-                ('dimension', models.CharField(choices=[('category', 'category'), ('matter', 'enforcement matter')], max_length=10, verbose_name='counted by')),
-                ('subject_key', models.CharField(editable=False, max_length=40, verbose_name='subject key')),
-                ('window_start', models.DateField(verbose_name='window from')),
-                ('window_end', models.DateField(help_text='Moves on while the spike goes on (the warning is extended).', verbose_name='window until')),
-                ('observed', models.PositiveIntegerField(verbose_name='events observed')),
-                ('expected', models.FloatField(verbose_name='events expected')),
-                ('threshold', models.PositiveIntegerField(help_text='The smallest count that raises a warning here.', verbose_name='threshold')),
-                ('score', models.FloatField(help_text='-log10 of the chance of so many events: 3 means one in a thousand.', verbose_name='score')),
-                ('p_value', models.FloatField(verbose_name='tail probability')),
-                ('method', models.CharField(max_length=20, verbose_name='model')),
-                ('baseline_mean', models.FloatField(verbose_name='baseline events per day')),
-                ('parameters', models.JSONField(blank=True, default=dict, verbose_name='parameters')),
-                ('state', models.CharField(choices=[('open', 'open'), ('acknowledged', 'acknowledged'), ('closed', 'closed')], db_index=True, default='open', max_length=20, verbose_name='state')),
-                ('raised_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='raised at')),
-                ('last_seen_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='last seen at')),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='acknowledged at')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='acknowledged by')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='spike_warnings', to='events.category', verbose_name='category')),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='closed by')),
-                ('evidence', models.ManyToManyField(blank=True, related_name='spike_warnings', to='events.event', verbose_name='evidence')),
-                ('matter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='spike_warnings', to='matters.matter', verbose_name='enforcement matter')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='spike_warnings', to='org.region', verbose_name='place')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("county", "county"),
+                            ("town", "town / street"),
+                            ("village", "village / community"),
+                            ("grid", "grid"),
+                        ],
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "dimension",
+                    models.CharField(
+                        choices=[("category", "category"), ("matter", "enforcement matter")],
+                        max_length=10,
+                        verbose_name="counted by",
+                    ),
+                ),
+                (
+                    "subject_key",
+                    models.CharField(editable=False, max_length=40, verbose_name="subject key"),
+                ),
+                ("window_start", models.DateField(verbose_name="window from")),
+                (
+                    "window_end",
+                    models.DateField(
+                        help_text="Moves on while the spike goes on (the warning is extended).",
+                        verbose_name="window until",
+                    ),
+                ),
+                ("observed", models.PositiveIntegerField(verbose_name="events observed")),
+                ("expected", models.FloatField(verbose_name="events expected")),
+                (
+                    "threshold",
+                    models.PositiveIntegerField(
+                        help_text="The smallest count that raises a warning here.",
+                        verbose_name="threshold",
+                    ),
+                ),
+                (
+                    "score",
+                    models.FloatField(
+                        help_text="-log10 of the chance of so many events: 3 means one in a thousand.",
+                        verbose_name="score",
+                    ),
+                ),
+                ("p_value", models.FloatField(verbose_name="tail probability")),
+                ("method", models.CharField(max_length=20, verbose_name="model")),
+                ("baseline_mean", models.FloatField(verbose_name="baseline events per day")),
+                (
+                    "parameters",
+                    models.JSONField(blank=True, default=dict, verbose_name="parameters"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "open"),
+                            ("acknowledged", "acknowledged"),
+                            ("closed", "closed"),
+                        ],
+                        db_index=True,
+                        default="open",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "raised_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="raised at"
+                    ),
+                ),
+                (
+                    "last_seen_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="last seen at"
+                    ),
+                ),
+                (
+                    "acknowledged_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="acknowledged at"),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="closed at"),
+                ),
+                (
+                    "acknowledged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="acknowledged by",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="spike_warnings",
+                        to="events.category",
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="closed by",
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="spike_warnings",
+                        to="events.event",
+                        verbose_name="evidence",
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="spike_warnings",
+                        to="matters.matter",
+                        verbose_name="enforcement matter",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="spike_warnings",
+                        to="org.region",
+                        verbose_name="place",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'spike warning',
-                'verbose_name_plural': 'spike warnings',
-                'ordering': ['-raised_at', '-id'],
+                "verbose_name": "spike warning",
+                "verbose_name_plural": "spike warnings",
+                "ordering": ["-raised_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='WarningHistory',
+            name="WarningHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=40, verbose_name='action')),
-                ('from_state', models.CharField(blank=True, max_length=30, verbose_name='from state')),
-                ('to_state', models.CharField(blank=True, max_length=30, verbose_name='to state')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='at')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('details', models.JSONField(blank=True, default=dict, verbose_name='details')),
-                ('actor', models.ForeignKey(blank=True, help_text='Empty when the system acted (deadline sweep) or a member of the public.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
-                ('warning', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='history', to='hotspots.warning', verbose_name='spike warning')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=40, verbose_name="action")),
+                (
+                    "from_state",
+                    models.CharField(blank=True, max_length=30, verbose_name="from state"),
+                ),
+                ("to_state", models.CharField(blank=True, max_length=30, verbose_name="to state")),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="at"
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("details", models.JSONField(blank=True, default=dict, verbose_name="details")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty when the system acted (deadline sweep) or a member of the public.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
+                (
+                    "warning",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="history",
+                        to="hotspots.warning",
+                        verbose_name="spike warning",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'spike warning history entry',
-                'verbose_name_plural': 'spike warning history',
-                'ordering': ['at', 'id'],
-                'abstract': False,
+                "verbose_name": "spike warning history entry",
+                "verbose_name_plural": "spike warning history",
+                "ordering": ["at", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='DuplicateSuggestion',
+            name="DuplicateSuggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('similarity', models.FloatField(verbose_name='text similarity')),
-                ('place_match', models.CharField(choices=[('grid', 'same grid'), ('village', 'same village / community'), ('town', 'same town (no finer place known)'), ('nearby', 'close to each other')], max_length=10, verbose_name='place')),
-                ('distance_m', models.FloatField(blank=True, null=True, verbose_name='distance (m)')),
-                ('hours_apart', models.FloatField(verbose_name='hours apart')),
-                ('detector', models.CharField(max_length=60, verbose_name='detector')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='suggested at')),
-                ('first_shown_at', models.DateTimeField(blank=True, null=True, verbose_name='first shown at')),
-                ('last_shown_at', models.DateTimeField(blank=True, null=True, verbose_name='last shown at')),
-                ('times_shown', models.PositiveIntegerField(default=0, verbose_name='times shown')),
-                ('candidate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='events.event', verbose_name='suggested original')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='duplicate_suggestions', to='events.event', verbose_name='event')),
-                ('first_shown_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='first shown to')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("similarity", models.FloatField(verbose_name="text similarity")),
+                (
+                    "place_match",
+                    models.CharField(
+                        choices=[
+                            ("grid", "same grid"),
+                            ("village", "same village / community"),
+                            ("town", "same town (no finer place known)"),
+                            ("nearby", "close to each other"),
+                        ],
+                        max_length=10,
+                        verbose_name="place",
+                    ),
+                ),
+                (
+                    "distance_m",
+                    models.FloatField(blank=True, null=True, verbose_name="distance (m)"),
+                ),
+                ("hours_apart", models.FloatField(verbose_name="hours apart")),
+                ("detector", models.CharField(max_length=60, verbose_name="detector")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="suggested at"
+                    ),
+                ),
+                (
+                    "first_shown_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="first shown at"),
+                ),
+                (
+                    "last_shown_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last shown at"),
+                ),
+                ("times_shown", models.PositiveIntegerField(default=0, verbose_name="times shown")),
+                (
+                    "candidate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="events.event",
+                        verbose_name="suggested original",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="duplicate_suggestions",
+                        to="events.event",
+                        verbose_name="event",
+                    ),
+                ),
+                (
+                    "first_shown_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="first shown to",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'duplicate suggestion',
-                'verbose_name_plural': 'duplicate suggestions',
-                'ordering': ['-similarity', 'candidate_id'],
-                'constraints': [models.UniqueConstraint(fields=('event', 'candidate'), name='hotspots_suggestion_once_per_pair')],
+                "verbose_name": "duplicate suggestion",
+                "verbose_name_plural": "duplicate suggestions",
+                "ordering": ["-similarity", "candidate_id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("event", "candidate"), name="hotspots_suggestion_once_per_pair"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='warning',
-            index=models.Index(fields=['region', 'subject_key', 'window_end'], name='hotspots_warning_subject'),
+            model_name="warning",
+            index=models.Index(
+                fields=["region", "subject_key", "window_end"], name="hotspots_warning_subject"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='warning',
-            constraint=models.CheckConstraint(condition=models.Q(('window_end__gte', models.F('window_start'))), name='hotspots_warning_window_ordered'),
+            model_name="warning",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("window_end__gte", models.F("window_start"))),
+                name="hotspots_warning_window_ordered",
+            ),
         ),
     ]

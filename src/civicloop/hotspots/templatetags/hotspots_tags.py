@@ -18,4 +18,7 @@ def hotspots_nav_link(context):
     from ..choices import WarningState
     from ..models import Warning
 
-    return {"show": True, "open": Warning.objects.visible_to(user).filter(state=WarningState.OPEN).count()}
+    return {
+        "show": True,
+        "open": Warning.objects.visible_to(user).filter(state=WarningState.OPEN).count(),
+    }

@@ -36,7 +36,13 @@ def week(world):
         report_at(world, local(before + dt.timedelta(days=i), 9))
     for i in range(3):
         report_at(world, local(before + dt.timedelta(days=3), 9 + i), category=world.food_safety)
-    report_at(world, local(day, 10), region=world.ganpu_grid, category=world.disputes, by=world.ganpu_grid_worker)
+    report_at(
+        world,
+        local(day, 10),
+        region=world.ganpu_grid,
+        category=world.disputes,
+        by=world.ganpu_grid_worker,
+    )
     return sv
 
 
@@ -45,8 +51,10 @@ def test_counts_shares_and_change_against_the_previous_week(world, week):
 
     assert report.previous == Window(dt.date(2026, 6, 1), dt.date(2026, 6, 7))
     assert (report.total, report.previous_total, report.total_change) == (9, 5, 4)
-    rows = [(r.rank, r.subject.code, r.count, round(r.share, 4), r.previous, r.change, r.change_percent)
-            for r in report.rows]
+    rows = [
+        (r.rank, r.subject.code, r.count, round(r.share, 4), r.previous, r.change, r.change_percent)
+        for r in report.rows
+    ]
     assert rows == [
         (1, "street-vending", 6, round(6 / 9, 4), 2, 4, 200.0),
         (2, "food-safety", 2, round(2 / 9, 4), 3, -1, pytest.approx(-100 / 3)),
@@ -59,8 +67,14 @@ def test_counts_shares_and_change_against_the_previous_week(world, week):
 def test_the_places_one_level_down_and_the_chart_series(world, week):
     report = top_subjects(Event.objects.all(), place=world.wuyuan, window=WEEK, period=Period.WEEK)
 
-    places = [(p.region, p.count, p.previous, p.top_subject.code if p.top_subject else None) for p in report.places]
-    assert places == [(world.wuyuan_village, 8, 5, "street-vending"), (world.wuyuan_village2, 1, 0, "street-vending")]
+    places = [
+        (p.region, p.count, p.previous, p.top_subject.code if p.top_subject else None)
+        for p in report.places
+    ]
+    assert places == [
+        (world.wuyuan_village, 8, 5, "street-vending"),
+        (world.wuyuan_village2, 1, 0, "street-vending"),
+    ]
     assert len(report.buckets) == 12 and report.buckets[-1] == WEEK.start
     subject, counts = report.series[0]
     assert subject.code == "street-vending" and counts[-2:] == [2, 6]
@@ -75,7 +89,9 @@ def test_a_grid_a_village_and_the_county_are_places_too(world, week):
 
 
 def test_counting_by_matter_puts_events_without_one_together(world, week):
-    report = top_subjects(Event.objects.all(), place=world.wuyuan, window=WEEK, dimension=Dimension.MATTER)
+    report = top_subjects(
+        Event.objects.all(), place=world.wuyuan, window=WEEK, dimension=Dimension.MATTER
+    )
 
     assert [(r.subject.key, r.count) for r in report.rows] == [("none", 9)]
 
@@ -94,7 +110,8 @@ def test_periods_and_the_previous_period():
     march = period_window(Period.MONTH, dt.date(2026, 3, 20))
     assert march == Window(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
     assert march.previous() == Window(dt.date(2026, 2, 1), dt.date(2026, 2, 28))
-    assert Window(dt.date(2026, 3, 10), dt.date(2026, 3, 16)).previous() == Window(dt.date(2026, 3, 3),
-                                                                                    dt.date(2026, 3, 9))
+    assert Window(dt.date(2026, 3, 10), dt.date(2026, 3, 16)).previous() == Window(
+        dt.date(2026, 3, 3), dt.date(2026, 3, 9)
+    )
     with pytest.raises(ValueError):
         Window(dt.date(2026, 3, 2), dt.date(2026, 3, 1))

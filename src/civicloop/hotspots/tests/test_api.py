@@ -29,7 +29,8 @@ def test_top_gives_rows_places_and_series(world):
     report_on_days(world, {AT - dt.timedelta(days=7): 1})
 
     response = client_for(world.wuyuan_dispatcher).get(
-        "/api/hotspots/top/", {"start": "2026-06-15", "end": "2026-06-21", "period": "week"})
+        "/api/hotspots/top/", {"start": "2026-06-15", "end": "2026-06-21", "period": "week"}
+    )
 
     assert response.status_code == 200
     data = response.json()
@@ -37,17 +38,40 @@ def test_top_gives_rows_places_and_series(world):
     assert data["window"] == {"start": "2026-06-15", "end": "2026-06-21"}
     assert data["previous"] == {"start": "2026-06-08", "end": "2026-06-14"}
     assert (data["total"], data["previous_total"]) == (3, 1)
-    assert data["rows"] == [{
-        "rank": 1, "subject": {"key": "category:street-vending", "code": "street-vending", "name": "占道经营"},
-        "count": 3, "share": 1.0, "previous": 1, "change": 2, "change_percent": 200.0}]
-    assert data["places"][0]["region"]["code"] == world.wuyuan_village.code and data["places"][0]["count"] == 3
+    assert data["rows"] == [
+        {
+            "rank": 1,
+            "subject": {
+                "key": "category:street-vending",
+                "code": "street-vending",
+                "name": "占道经营",
+            },
+            "count": 3,
+            "share": 1.0,
+            "previous": 1,
+            "change": 2,
+            "change_percent": 200.0,
+        }
+    ]
+    assert (
+        data["places"][0]["region"]["code"] == world.wuyuan_village.code
+        and data["places"][0]["count"] == 3
+    )
     assert data["series"][0]["counts"][-2:] == [1, 3] and len(data["buckets"]) == 12
 
 
 def test_top_refuses_places_outside_the_area_and_staff_without_one(world):
-    assert client_for(world.wuyuan_dispatcher).get("/api/hotspots/top/", {"place": world.ganpu.code}).status_code == 403
+    assert (
+        client_for(world.wuyuan_dispatcher)
+        .get("/api/hotspots/top/", {"place": world.ganpu.code})
+        .status_code
+        == 403
+    )
     assert client_for(world.wuyuan_officer).get("/api/hotspots/top/").status_code == 403
-    assert client_for(world.centre).get("/api/hotspots/top/", {"place": "999999999999"}).status_code == 400
+    assert (
+        client_for(world.centre).get("/api/hotspots/top/", {"place": "999999999999"}).status_code
+        == 400
+    )
     assert client_for(world.centre).get("/api/hotspots/top/", {"period": "year"}).status_code == 400
     assert APIClient().get("/api/hotspots/top/").status_code == 401
 
@@ -65,9 +89,19 @@ def test_warnings_list_and_detail(world, warning):
 
     assert listing["count"] == 1
     row = listing["results"][0]
-    assert row["region"]["code"] == world.wuyuan_village.code and row["category"] == "street-vending"
+    assert (
+        row["region"]["code"] == world.wuyuan_village.code and row["category"] == "street-vending"
+    )
     assert row["state"] == "open" and row["observed"] == 4 and len(row["evidence"]) == 4
-    assert {"window_start", "window_end", "expected", "threshold", "score", "p_value", "method"} <= set(row)
+    assert {
+        "window_start",
+        "window_end",
+        "expected",
+        "threshold",
+        "score",
+        "p_value",
+        "method",
+    } <= set(row)
     assert len(detail["evidence_events"]) == 4 and detail["history"][0]["action"] == "raise"
     assert detail["allowed_actions"] == ["acknowledge", "close"]
 
@@ -93,15 +127,24 @@ def test_another_town_neither_sees_nor_acts_on_the_warning(world, warning):
 
     assert client.get("/api/hotspots/warnings/").json()["count"] == 0
     assert client.get(f"/api/hotspots/warnings/{warning.pk}/").status_code == 404
-    assert client.post(f"/api/hotspots/warnings/{warning.pk}/close/", {"reason": "x"}).status_code == 404
-    assert client_for(world.station_staff).post(f"/api/hotspots/warnings/{warning.pk}/close/",
-                                                {"reason": "x"}).status_code == 403
+    assert (
+        client.post(f"/api/hotspots/warnings/{warning.pk}/close/", {"reason": "x"}).status_code
+        == 404
+    )
+    assert (
+        client_for(world.station_staff)
+        .post(f"/api/hotspots/warnings/{warning.pk}/close/", {"reason": "x"})
+        .status_code
+        == 403
+    )
 
 
 def test_event_duplicates_lists_the_suggestions_and_records_them_as_shown(world):
     now = timezone.now()
     original = report_at(world, now - dt.timedelta(hours=3), title=BBQ[0], description=BBQ[1])
-    repeat = report_at(world, now - dt.timedelta(minutes=5), title=BBQ_AGAIN[0], description=BBQ_AGAIN[1])
+    repeat = report_at(
+        world, now - dt.timedelta(minutes=5), title=BBQ_AGAIN[0], description=BBQ_AGAIN[1]
+    )
 
     response = client_for(world.wuyuan_dispatcher).get(f"/api/events/{repeat.pk}/duplicates/")
 
@@ -112,14 +155,22 @@ def test_event_duplicates_lists_the_suggestions_and_records_them_as_shown(world)
     assert 0.18 <= row["similarity"] <= 1 and row["percent"] == round(row["similarity"] * 100)
     assert DuplicateSuggestion.objects.get().first_shown_to == world.wuyuan_dispatcher
 
-    merged = client_for(world.wuyuan_dispatcher).post(f"/api/events/{repeat.pk}/merge/",
-                                                      {"into": original.number, "reason": "同一问题"}, format="json")
+    merged = client_for(world.wuyuan_dispatcher).post(
+        f"/api/events/{repeat.pk}/merge/",
+        {"into": original.number, "reason": "同一问题"},
+        format="json",
+    )
     assert merged.status_code == 200
-    assert client_for(world.wuyuan_dispatcher).get(f"/api/events/{repeat.pk}/duplicates/").json() == []
+    assert (
+        client_for(world.wuyuan_dispatcher).get(f"/api/events/{repeat.pk}/duplicates/").json() == []
+    )
     assert DuplicateSuggestion.objects.with_outcome().get().merged is True
 
 
 def test_event_duplicates_of_another_towns_event_is_not_found(world):
     event = report_at(world, timezone.now() - dt.timedelta(minutes=5))
 
-    assert client_for(world.ganpu_dispatcher).get(f"/api/events/{event.pk}/duplicates/").status_code == 404
+    assert (
+        client_for(world.ganpu_dispatcher).get(f"/api/events/{event.pk}/duplicates/").status_code
+        == 404
+    )

@@ -29,10 +29,22 @@ def test_top_prints_the_table_and_writes_excel(world, tmp_path):
     report_on_days(world, {AT: 3, AT - dt.timedelta(days=7): 1})
     path = tmp_path / "top.xlsx"
 
-    output = command("top", "--town", world.wuyuan.code[:9], "--from", "2026-06-15", "--to", "2026-06-21",
-                     "--out", str(path))
+    output = command(
+        "top",
+        "--town",
+        world.wuyuan.code[:9],
+        "--from",
+        "2026-06-15",
+        "--to",
+        "2026-06-21",
+        "--out",
+        str(path),
+    )
 
-    assert "武原街道, 2026-06-15 – 2026-06-21: 3 events (previous period 2026-06-08 – 2026-06-14: 1)" in output
+    assert (
+        "武原街道, 2026-06-15 – 2026-06-21: 3 events (previous period 2026-06-08 – 2026-06-14: 1)"
+        in output
+    )
     assert "street-vending" in output and "占道经营" in output and "+200%" in output
     rows = [[c.value for c in row] for row in load_workbook(path).worksheets[0].iter_rows()]
     assert any(row[:4] == [1, "street-vending", "占道经营", 3] for row in rows)
@@ -48,8 +60,17 @@ def test_top_with_as_applies_the_scope_and_refuses_bad_input(world, tmp_path):
         command("top", "--out", str(tmp_path / "x.csv"))
     with pytest.raises(CommandError, match="No place"):
         command("top", "--place", "123456789012")
-    output = command("top", "--from", "2026-06-15", "--to", "2026-06-15", "--as", "wuyuan_dispatcher",
-                     "--place", world.wuyuan.code)
+    output = command(
+        "top",
+        "--from",
+        "2026-06-15",
+        "--to",
+        "2026-06-15",
+        "--as",
+        "wuyuan_dispatcher",
+        "--place",
+        world.wuyuan.code,
+    )
     assert ": 2 events" in output
 
 

@@ -41,9 +41,13 @@ def test_the_reference_table_holds_characters_and_pairs_of_2816_messages():
     assert ref.idf("的") < ref.idf("占道") < ref.idf("从未见过的词")
 
 
-@pytest.mark.skipif(not (SHARED / "messages_with_replies.csv").exists(), reason="the shared data folder is absent")
+@pytest.mark.skipif(
+    not (SHARED / "messages_with_replies.csv").exists(), reason="the shared data folder is absent"
+)
 def test_the_reference_table_is_rebuilt_identically_from_its_source():
-    rebuilt = similarity.build_reference(similarity.read_messages(SHARED / "messages_with_replies.csv"))
+    rebuilt = similarity.build_reference(
+        similarity.read_messages(SHARED / "messages_with_replies.csv")
+    )
 
     assert rebuilt == similarity.reference()
 

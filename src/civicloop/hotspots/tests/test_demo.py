@@ -32,7 +32,7 @@ def test_the_demo_shows_a_spike_at_the_market_and_a_closed_one(demo):
     assert actions[0] == "raise" and actions[-1] == "close" and "acknowledge" in actions
     states = [h.to_state for h in closed.history.all()]
     assert states.index(WarningState.ACKNOWLEDGED) < states.index(WarningState.CLOSED)
-    assert WarningState.OPEN not in states[states.index(WarningState.ACKNOWLEDGED):]
+    assert WarningState.OPEN not in states[states.index(WarningState.ACKNOWLEDGED) :]
 
 
 def test_the_demo_leaves_fresh_repeats_whose_original_is_suggested(demo):

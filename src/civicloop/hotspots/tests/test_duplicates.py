@@ -19,8 +19,14 @@ from civicloop.testing.journeys import walk
 
 from .helpers import report_at
 
-BBQ = ("百可小区北门烧烤店油烟扰民", "百可小区北门一家烧烤店每天营业到凌晨，油烟直排，顾客喧哗，楼上居民无法休息，请求处理。")
-BBQ_AGAIN = ("百可小区北门烧烤店晚上太吵", "反映百可小区北门那家烧烤店每晚经营到凌晨，油烟直接排到楼上，噪音很大，影响休息。")
+BBQ = (
+    "百可小区北门烧烤店油烟扰民",
+    "百可小区北门一家烧烤店每天营业到凌晨，油烟直排，顾客喧哗，楼上居民无法休息，请求处理。",
+)
+BBQ_AGAIN = (
+    "百可小区北门烧烤店晚上太吵",
+    "反映百可小区北门那家烧烤店每晚经营到凌晨，油烟直接排到楼上，噪音很大，影响休息。",
+)
 MANHOLE = ("枣园路口井盖破损", "枣园路与海滨路交叉口的井盖破损下陷，车辆经过颠簸，存在安全隐患。")
 
 
@@ -29,12 +35,25 @@ def now():
     return timezone.now().replace(microsecond=0)
 
 
-def original_and_repeat(world, now, *, first=BBQ, second=BBQ_AGAIN, hours=3, region=None, second_region=None,
-                        **kwargs):
-    original = report_at(world, now - dt.timedelta(hours=hours), title=first[0], description=first[1],
-                         region=region, **kwargs)
-    repeat = report_at(world, now - dt.timedelta(minutes=10), title=second[0], description=second[1],
-                       region=second_region or region, **kwargs)
+def original_and_repeat(
+    world, now, *, first=BBQ, second=BBQ_AGAIN, hours=3, region=None, second_region=None, **kwargs
+):
+    original = report_at(
+        world,
+        now - dt.timedelta(hours=hours),
+        title=first[0],
+        description=first[1],
+        region=region,
+        **kwargs,
+    )
+    repeat = report_at(
+        world,
+        now - dt.timedelta(minutes=10),
+        title=second[0],
+        description=second[1],
+        region=second_region or region,
+        **kwargs,
+    )
     return original, repeat
 
 
@@ -65,10 +84,23 @@ def test_another_village_is_not_the_same_place(world, now):
 
 
 def test_two_points_close_together_are_the_same_place_across_a_village_border(world, now):
-    original = report_at(world, now - dt.timedelta(hours=2), title=BBQ[0], description=BBQ[1],
-                         latitude=30.523400, longitude=120.948000)
-    repeat = report_at(world, now - dt.timedelta(minutes=5), title=BBQ_AGAIN[0], description=BBQ_AGAIN[1],
-                       region=world.wuyuan_grid2, latitude=30.523900, longitude=120.948300)
+    original = report_at(
+        world,
+        now - dt.timedelta(hours=2),
+        title=BBQ[0],
+        description=BBQ[1],
+        latitude=30.523400,
+        longitude=120.948000,
+    )
+    repeat = report_at(
+        world,
+        now - dt.timedelta(minutes=5),
+        title=BBQ_AGAIN[0],
+        description=BBQ_AGAIN[1],
+        region=world.wuyuan_grid2,
+        latitude=30.523900,
+        longitude=120.948300,
+    )
 
     found = find_candidates(repeat)
 
@@ -151,11 +183,18 @@ def test_an_original_the_user_cannot_see_is_not_suggested(world, now):
     # The repeat was reported by the ganpu grid worker in 武原: the reporter sees their own
     # report but not the original, which another grid team recorded.
     original = report_at(world, now - dt.timedelta(hours=2), title=BBQ[0], description=BBQ[1])
-    repeat = report_at(world, now - dt.timedelta(minutes=5), title=BBQ_AGAIN[0], description=BBQ_AGAIN[1],
-                       by=world.ganpu_grid_worker)
+    repeat = report_at(
+        world,
+        now - dt.timedelta(minutes=5),
+        title=BBQ_AGAIN[0],
+        description=BBQ_AGAIN[1],
+        by=world.ganpu_grid_worker,
+    )
 
     assert services.suggest_duplicates(repeat, user=world.ganpu_grid_worker) == []
-    assert [s.candidate for s in services.suggest_duplicates(repeat, user=world.wuyuan_dispatcher)] == [original]
+    assert [
+        s.candidate for s in services.suggest_duplicates(repeat, user=world.wuyuan_dispatcher)
+    ] == [original]
 
 
 def test_an_original_further_in_the_loop_is_still_suggested(world, now):

@@ -33,7 +33,13 @@ def page(client, user, url, **params):
 
 def test_the_town_dispatcher_opens_on_their_town_with_table_and_chart(world, client):
     report_on_days(world, {AT: 3})
-    response = page(client, world.wuyuan_dispatcher, reverse("hotspots:top"), start="2026-06-15", end="2026-06-15")
+    response = page(
+        client,
+        world.wuyuan_dispatcher,
+        reverse("hotspots:top"),
+        start="2026-06-15",
+        end="2026-06-15",
+    )
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -42,11 +48,17 @@ def test_the_town_dispatcher_opens_on_their_town_with_table_and_chart(world, cli
     chart = response.context["chart"]
     assert chart["lines"][0]["data"][-1] == 3 and chart["bars"]["now"] == [3]
     choices = dict(response.context["form"].fields["place"].choices)
-    assert world.wuyuan.code in choices and world.ganpu.code not in choices and world.county.code not in choices
+    assert (
+        world.wuyuan.code in choices
+        and world.ganpu.code not in choices
+        and world.county.code not in choices
+    )
 
 
 def test_a_place_outside_the_area_is_refused(world, client):
-    response = page(client, world.wuyuan_dispatcher, reverse("hotspots:top"), place=world.ganpu.code)
+    response = page(
+        client, world.wuyuan_dispatcher, reverse("hotspots:top"), place=world.ganpu.code
+    )
 
     assert response.status_code == 400 and response.context["report"] is None
 
@@ -63,10 +75,18 @@ def test_staff_without_an_area_do_not_get_the_analysis(world, client):
 
 def test_the_analysis_exports_to_excel(world, client):
     report_on_days(world, {AT: 2})
-    response = page(client, world.wuyuan_dispatcher, reverse("hotspots:top-export"), place=world.wuyuan.code,
-                    start="2026-06-15", end="2026-06-15")
+    response = page(
+        client,
+        world.wuyuan_dispatcher,
+        reverse("hotspots:top-export"),
+        place=world.wuyuan.code,
+        start="2026-06-15",
+        end="2026-06-15",
+    )
 
-    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+    assert response.status_code == 200 and response["Content-Type"].startswith(
+        "application/vnd.openxml"
+    )
     book = load_workbook(io.BytesIO(response.content))
     rows = [[c.value for c in row] for row in book.worksheets[0].iter_rows()]
     assert any(row[:4] == [1, "street-vending", "占道经营", 2] for row in rows)
@@ -92,7 +112,10 @@ def test_the_warning_list_and_detail_show_the_evidence(world, client, warning):
         assert f'data-event="{event.pk}"' in html
     assert 'data-action="acknowledge"' in html and 'data-action="close"' in html
     chart = detail.context["chart"]
-    assert chart["counts"][chart["days"].index("2026-06-15")] == 4 and chart["days"][-1] == "2026-06-22"
+    assert (
+        chart["counts"][chart["days"].index("2026-06-15")] == 4
+        and chart["days"][-1] == "2026-06-22"
+    )
 
 
 def test_a_dispatcher_of_another_town_sees_no_warning_of_this_town(world, client, warning):
@@ -103,9 +126,13 @@ def test_a_dispatcher_of_another_town_sees_no_warning_of_this_town(world, client
     assert detail.status_code == 404
 
 
-def test_the_village_liaison_station_sees_the_warning_of_its_village_but_may_not_act(world, client, warning):
+def test_the_village_liaison_station_sees_the_warning_of_its_village_but_may_not_act(
+    world, client, warning
+):
     detail = page(client, world.station_staff, reverse("hotspots:warning", args=[warning.pk]))
-    action = client.post(reverse("hotspots:warning-action", args=[warning.pk, "close"]), {"reason": "x"})
+    action = client.post(
+        reverse("hotspots:warning-action", args=[warning.pk, "close"]), {"reason": "x"}
+    )
 
     assert detail.status_code == 200 and 'data-action="close"' not in detail.content.decode()
     assert action.status_code == 403
@@ -124,7 +151,9 @@ def test_acknowledging_and_closing_on_the_pages(world, client, warning):
     warning.refresh_from_db()
     assert warning.state == WarningState.CLOSED
     assert [h.action for h in warning.history.all()] == ["raise", "acknowledge", "close"]
-    html = client.get(reverse("hotspots:warning", args=[warning.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get(
+        reverse("hotspots:warning", args=[warning.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert "Raised by the scan" in html and "Close the warning" in html and "已整治" in html
 
 
@@ -135,18 +164,25 @@ def test_acknowledging_and_closing_on_the_pages(world, client, warning):
 def pair(world):
     now = timezone.now()
     original = report_at(world, now - dt.timedelta(hours=3), title=BBQ[0], description=BBQ[1])
-    repeat = report_at(world, now - dt.timedelta(minutes=10), title=BBQ_AGAIN[0], description=BBQ_AGAIN[1])
+    repeat = report_at(
+        world, now - dt.timedelta(minutes=10), title=BBQ_AGAIN[0], description=BBQ_AGAIN[1]
+    )
     return original, repeat
 
 
 def test_the_judge_form_suggests_the_original_with_one_click_merging(world, client, pair):
     original, repeat = pair
-    response = page(client, world.wuyuan_dispatcher, reverse("events:action", args=[repeat.pk, "judge"]))
+    response = page(
+        client, world.wuyuan_dispatcher, reverse("events:action", args=[repeat.pk, "judge"])
+    )
 
     html = response.content.decode()
     suggestion = DuplicateSuggestion.objects.get(event=repeat)
     assert 'id="duplicate-suggestions"' in html and f'data-candidate="{original.number}"' in html
-    assert reverse("hotspots:merge", args=[suggestion.pk]) in html and 'data-action="merge-suggested"' in html
+    assert (
+        reverse("hotspots:merge", args=[suggestion.pk]) in html
+        and 'data-action="merge-suggested"' in html
+    )
     assert suggestion.first_shown_to == world.wuyuan_dispatcher
 
 
@@ -155,18 +191,26 @@ def test_one_click_merges_the_report_into_the_suggested_original(world, client, 
     page(client, world.wuyuan_dispatcher, reverse("events:detail", args=[repeat.pk]))
     suggestion = DuplicateSuggestion.objects.get(event=repeat)
 
-    response = client.post(reverse("hotspots:merge", args=[suggestion.pk]), {"reason": "同一烧烤店"})
+    response = client.post(
+        reverse("hotspots:merge", args=[suggestion.pk]), {"reason": "同一烧烤店"}
+    )
 
-    assert response.status_code == 302 and response["Location"] == reverse("events:detail", args=[repeat.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "events:detail", args=[repeat.pk]
+    )
     repeat.refresh_from_db()
     assert repeat.state == EventState.MERGED and repeat.merged_into == original
     assert repeat.history.get(action="merge").reason == "同一烧烤店"
     assert DuplicateSuggestion.objects.with_outcome().get(pk=suggestion.pk).merged
 
 
-def test_the_detail_page_shows_suggestions_without_a_merge_button_to_a_grid_worker(world, client, pair):
+def test_the_detail_page_shows_suggestions_without_a_merge_button_to_a_grid_worker(
+    world, client, pair
+):
     _original, repeat = pair
-    html = page(client, world.grid_worker, reverse("events:detail", args=[repeat.pk])).content.decode()
+    html = page(
+        client, world.grid_worker, reverse("events:detail", args=[repeat.pk])
+    ).content.decode()
 
     assert 'id="duplicate-suggestions"' in html and 'data-action="merge-suggested"' not in html
 
@@ -181,7 +225,10 @@ def test_another_town_sees_neither_the_event_nor_suggestions(world, client, pair
     client.get(reverse("events:detail", args=[repeat.pk]))
     suggestion = DuplicateSuggestion.objects.get()
     client.force_login(world.ganpu_dispatcher)
-    assert client.post(reverse("hotspots:merge", args=[suggestion.pk]), {"reason": "x"}).status_code == 404
+    assert (
+        client.post(reverse("hotspots:merge", args=[suggestion.pk]), {"reason": "x"}).status_code
+        == 404
+    )
 
 
 def test_a_finished_event_shows_no_suggestions(world, client, pair):
@@ -189,23 +236,30 @@ def test_a_finished_event_shows_no_suggestions(world, client, pair):
     from civicloop.events import services as event_services
 
     event_services.void_event(repeat, by=world.wuyuan_dispatcher, reason="无效")
-    html = page(client, world.wuyuan_dispatcher, reverse("events:detail", args=[repeat.pk])).content.decode()
+    html = page(
+        client, world.wuyuan_dispatcher, reverse("events:detail", args=[repeat.pk])
+    ).content.decode()
 
     assert 'id="duplicate-suggestions"' not in html
 
 
 def test_chart_data_is_json_in_the_page_not_an_inline_script(world, client):
     report_on_days(world, {AT: 1})
-    html = page(client, world.centre, reverse("hotspots:top"), start="2026-06-15", end="2026-06-15").content.decode()
+    html = page(
+        client, world.centre, reverse("hotspots:top"), start="2026-06-15", end="2026-06-15"
+    ).content.decode()
 
     start = html.index('<script id="top-chart-data" type="application/json">') + len(
-        '<script id="top-chart-data" type="application/json">')
-    data = json.loads(html[start:html.index("</script>", start)])
+        '<script id="top-chart-data" type="application/json">'
+    )
+    data = json.loads(html[start : html.index("</script>", start)])
     assert data["kind"] == "top" and data["buckets"][-1] == "2026-06-15"
     assert local(AT).date() == AT
 
 
-def test_the_navigation_links_the_hotspots_with_the_open_warnings_for_staff_with_an_area(world, client, warning):
+def test_the_navigation_links_the_hotspots_with_the_open_warnings_for_staff_with_an_area(
+    world, client, warning
+):
     html = page(client, world.wuyuan_dispatcher, reverse("events:queue")).content.decode()
     other = page(client, world.ganpu_dispatcher, reverse("events:queue")).content.decode()
     officer = page(client, world.wuyuan_officer, reverse("events:queue")).content.decode()

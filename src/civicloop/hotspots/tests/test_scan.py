@@ -48,7 +48,9 @@ def test_an_injected_spike_raises_one_warning_with_the_window_events_as_evidence
     assert (warning.region, warning.level) == (world.wuyuan_village, RegionLevel.VILLAGE)
     assert warning.category == world.street_vending and warning.dimension == Dimension.CATEGORY
     assert (warning.window_start, warning.window_end) == (AT - dt.timedelta(days=2), AT)
-    in_window = [e for e in background if timezone.localtime(e.reported_at).date() >= warning.window_start]
+    in_window = [
+        e for e in background if timezone.localtime(e.reported_at).date() >= warning.window_start
+    ]
     expected = {e.pk for e in spike} | {e.pk for e in in_window}
     assert len(in_window) == 3
     assert set(warning.evidence.values_list("pk", flat=True)) == expected
@@ -148,10 +150,17 @@ def test_the_command_room_acknowledges_and_the_history_says_who_and_when(world, 
     services.acknowledge_warning(warning, by=world.wuyuan_dispatcher, note="已派网格员现场查看")
 
     warning.refresh_from_db()
-    assert warning.state == WarningState.ACKNOWLEDGED and warning.acknowledged_by == world.wuyuan_dispatcher
+    assert (
+        warning.state == WarningState.ACKNOWLEDGED
+        and warning.acknowledged_by == world.wuyuan_dispatcher
+    )
     row = warning.history.get(action="acknowledge")
     assert (row.actor, row.from_state, row.to_state, row.reason) == (
-        world.wuyuan_dispatcher, WarningState.OPEN, WarningState.ACKNOWLEDGED, "已派网格员现场查看")
+        world.wuyuan_dispatcher,
+        WarningState.OPEN,
+        WarningState.ACKNOWLEDGED,
+        "已派网格员现场查看",
+    )
     assert row.at == warning.acknowledged_at
 
 
@@ -186,8 +195,14 @@ def test_counting_by_matter_raises_on_the_matter(world):
     matter = make_matter(world)
     events = report_on_days(world, {AT: 3})
     for event in events:
-        event_services.judge_event(event, by=world.wuyuan_dispatcher, urgency="general", span="single",
-                                   reason="占道经营", matter=matter)
+        event_services.judge_event(
+            event,
+            by=world.wuyuan_dispatcher,
+            urgency="general",
+            span="single",
+            reason="占道经营",
+            matter=matter,
+        )
 
     report = services.scan_spikes(at=AT, dimension=Dimension.MATTER)
 

@@ -47,12 +47,26 @@ def _user(context):
 class MatterVersionSerializer(serializers.ModelSerializer):
     """A wording of the matter with its legal basis, in force from … until … (inclusive)."""
 
-    legal_basis = serializers.CharField(read_only=True, help_text=_("《statute》article and clause"))
+    legal_basis = serializers.CharField(
+        read_only=True, help_text=_("《statute》article and clause")
+    )
 
     class Meta:
         model = MatterVersion
-        fields = ["effective_from", "effective_to", "name", "law", "law_version", "article", "clause",
-                  "legal_basis", "article_text", "fine_min", "fine_max", "note"]
+        fields = [
+            "effective_from",
+            "effective_to",
+            "name",
+            "law",
+            "law_version",
+            "article",
+            "clause",
+            "legal_basis",
+            "article_text",
+            "fine_min",
+            "fine_max",
+            "note",
+        ]
 
 
 class MatterBriefSerializer(serializers.ModelSerializer):
@@ -68,7 +82,15 @@ class MatterSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Matter
-        fields = ["code", "name", "category", "department", "delegable", "is_active", "current_version"]
+        fields = [
+            "code",
+            "name",
+            "category",
+            "department",
+            "delegable",
+            "is_active",
+            "current_version",
+        ]
 
     @extend_schema_field(MatterVersionSerializer(allow_null=True))
     def get_current_version(self, matter):
@@ -99,8 +121,11 @@ def event_matter(event) -> dict | None:
 
     matter = event.matter
     version = matter.current_version(event_date(event))
-    return {"code": matter.code, "name": version.name if version else matter.name,
-            "version": MatterVersionSerializer(version).data if version else None}
+    return {
+        "code": matter.code,
+        "name": version.name if version else matter.name,
+        "version": MatterVersionSerializer(version).data if version else None,
+    }
 
 
 class DecisionSerializer(serializers.ModelSerializer):
@@ -125,37 +150,64 @@ class GrantSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = EmpowermentGrant
-        fields = ["id", "town", "matter", "kind", "effective_from", "effective_to", "decision", "end_decision",
-                  "end_reason", "request", "in_force_today", "created_at"]
+        fields = [
+            "id",
+            "town",
+            "matter",
+            "kind",
+            "effective_from",
+            "effective_to",
+            "decision",
+            "end_decision",
+            "end_reason",
+            "request",
+            "in_force_today",
+            "created_at",
+        ]
 
     def get_in_force_today(self, grant) -> bool:
         return grant.is_in_force()
 
 
 class DecisionInputMixin(serializers.Serializer):
-    decision_number = serializers.CharField(required=False, allow_blank=True, default="",
-                                            help_text=_("The decision document's number; an existing number "
-                                                        "reuses that decision."))
-    decision_title = serializers.CharField(required=False, allow_blank=True, default="",
-                                           help_text=_("Needed when the number is new."))
+    decision_number = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("The decision document's number; an existing number reuses that decision."),
+    )
+    decision_title = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=_("Needed when the number is new.")
+    )
     decision_issued_on = serializers.DateField(required=False, allow_null=True, default=None)
 
     def decision(self) -> DecisionSpec | None:
         data = self.validated_data
         if not data.get("decision_number"):
             return None
-        return DecisionSpec(number=data["decision_number"], title=data.get("decision_title", ""),
-                            issued_on=data.get("decision_issued_on"))
+        return DecisionSpec(
+            number=data["decision_number"],
+            title=data.get("decision_title", ""),
+            issued_on=data.get("decision_issued_on"),
+        )
 
 
 def town_field(**kwargs) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.filter(level=RegionLevel.TOWN),
-                                        help_text=_("Division code of the town or street."), **kwargs)
+    return serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Region.objects.filter(level=RegionLevel.TOWN),
+        help_text=_("Division code of the town or street."),
+        **kwargs,
+    )
 
 
 def matter_field(**kwargs) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(slug_field="code", queryset=Matter.objects.all(),
-                                        help_text=_("Matter code, e.g. SR-001."), **kwargs)
+    return serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Matter.objects.all(),
+        help_text=_("Matter code, e.g. SR-001."),
+        **kwargs,
+    )
 
 
 class GrantCreateSerializer(DecisionInputMixin):
@@ -192,12 +244,30 @@ class RequestSerializer(serializers.ModelSerializer):
     decided_by = UserBriefSerializer(read_only=True, allow_null=True)
     grant = serializers.SerializerMethodField(help_text=_("The grant made on approval."))
     allowed_actions = serializers.SerializerMethodField(
-        help_text=_("Transitions you may take now; each is `POST /api/empowerment-requests/{id}/<name>/`."))
+        help_text=_(
+            "Transitions you may take now; each is `POST /api/empowerment-requests/{id}/<name>/`."
+        )
+    )
 
     class Meta:
         model = EmpowermentRequest
-        fields = ["id", "town", "matter", "kind", "reason", "wanted_from", "state", "state_label", "requested_by",
-                  "requested_at", "decided_by", "decided_at", "decision_reason", "grant", "allowed_actions"]
+        fields = [
+            "id",
+            "town",
+            "matter",
+            "kind",
+            "reason",
+            "wanted_from",
+            "state",
+            "state_label",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_reason",
+            "grant",
+            "allowed_actions",
+        ]
 
     def get_grant(self, item) -> int | None:
         grant = EmpowermentGrant.objects.filter(request=item).values_list("pk", flat=True).first()
@@ -217,8 +287,12 @@ class RequestCreateSerializer(serializers.Serializer):
 
 
 class ApproveSerializer(DecisionInputMixin):
-    effective_from = serializers.DateField(required=False, allow_null=True, default=None,
-                                           help_text=_("Default: the date the town asked for."))
+    effective_from = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Default: the date the town asked for."),
+    )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -240,7 +314,9 @@ class HoldingSerializer(serializers.Serializer):
     effective_from = serializers.DateField()
     effective_to = serializers.DateField(allow_null=True)
     decision = DecisionSerializer()
-    version = MatterVersionSerializer(allow_null=True, help_text=_("The legal basis in force that day."))
+    version = MatterVersionSerializer(
+        allow_null=True, help_text=_("The legal basis in force that day.")
+    )
 
 
 class TimelineEntrySerializer(serializers.Serializer):
@@ -271,31 +347,47 @@ class TownEmpowermentSerializer(serializers.Serializer):
     base = HoldingSerializer(many=True)
     characteristic = HoldingSerializer(many=True)
     timeline = TimelineEntrySerializer(many=True)
-    suggestions = SuggestionSerializer(many=True, allow_null=True,
-                                       help_text=_("Only for the county, assessors and the town's staff."))
+    suggestions = SuggestionSerializer(
+        many=True,
+        allow_null=True,
+        help_text=_("Only for the county, assessors and the town's staff."),
+    )
 
 
 def holding_data(holding) -> dict:
     grant = holding.grant
-    return {"grant": grant.pk, "matter": grant.matter, "kind": grant.kind, "effective_from": grant.effective_from,
-            "effective_to": grant.effective_to, "decision": grant.decision, "version": holding.version}
+    return {
+        "grant": grant.pk,
+        "matter": grant.matter,
+        "kind": grant.kind,
+        "effective_from": grant.effective_from,
+        "effective_to": grant.effective_to,
+        "decision": grant.decision,
+        "version": holding.version,
+    }
 
 
 def timeline_data(entry: dict) -> dict:
     def as_date(value):
         return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
-    return {**entry, "label": str(entry["label"]), "effective_from": as_date(entry["effective_from"]),
-            "effective_to": as_date(entry["effective_to"]),
-            "request": entry["request"].pk if entry["request"] else None}
+    return {
+        **entry,
+        "label": str(entry["label"]),
+        "effective_from": as_date(entry["effective_from"]),
+        "effective_to": as_date(entry["effective_to"]),
+        "request": entry["request"].pk if entry["request"] else None,
+    }
 
 
 # --- assessment ------------------------------------------------------------------------------
 
 
 class RoundSerializer(serializers.ModelSerializer):
-    weights = serializers.DictField(child=serializers.IntegerField(),
-                                    help_text=_("Weight of each dimension (they add up to 100)."))
+    weights = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text=_("Weight of each dimension (they add up to 100)."),
+    )
 
     class Meta:
         model = AssessmentRound
@@ -306,16 +398,24 @@ class RoundCreateSerializer(serializers.Serializer):
     name = serializers.CharField()
     period_start = serializers.DateField()
     period_end = serializers.DateField()
-    weights = serializers.DictField(child=serializers.IntegerField(), required=False, allow_null=True,
-                                    default=None, help_text=format_lazy(_("Keys: {keys}; default weights when omitted."),
-                                                          keys=", ".join(DIMENSIONS)))
+    weights = serializers.DictField(
+        child=serializers.IntegerField(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=format_lazy(
+            _("Keys: {keys}; default weights when omitted."), keys=", ".join(DIMENSIONS)
+        ),
+    )
 
 
 class ResultRowSerializer(serializers.Serializer):
     rank = serializers.IntegerField(allow_null=True)
     town = RegionBriefSerializer()
     state = serializers.CharField()
-    scores = serializers.DictField(child=serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True))
+    scores = serializers.DictField(
+        child=serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    )
     total = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
 
 
@@ -325,9 +425,22 @@ class DimensionScoreSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DimensionScore
-        fields = ["dimension", "dimension_label", "weight", "indicator_value", "indicator_numerator",
-                  "indicator_denominator", "indicator_note", "prefilled_score", "score", "is_overridden",
-                  "override_reason", "evidence", "comment", "updated_at"]
+        fields = [
+            "dimension",
+            "dimension_label",
+            "weight",
+            "indicator_value",
+            "indicator_numerator",
+            "indicator_denominator",
+            "indicator_note",
+            "prefilled_score",
+            "score",
+            "is_overridden",
+            "override_reason",
+            "evidence",
+            "comment",
+            "updated_at",
+        ]
 
 
 class TownAssessmentSerializer(serializers.ModelSerializer):
@@ -339,25 +452,45 @@ class TownAssessmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TownAssessment
-        fields = ["id", "round", "town", "state", "total", "comments", "assessor", "submitted_at", "scores",
-                  "allowed_actions"]
+        fields = [
+            "id",
+            "round",
+            "town",
+            "state",
+            "total",
+            "comments",
+            "assessor",
+            "submitted_at",
+            "scores",
+            "allowed_actions",
+        ]
 
     def get_allowed_actions(self, assessment) -> list[str]:
         caps = assessment_capacities(_user(self.context))
-        return [t.name for t in ASSESSMENT_WORKFLOW.allowed(state=assessment.state, capacities=caps)]
+        return [
+            t.name for t in ASSESSMENT_WORKFLOW.allowed(state=assessment.state, capacities=caps)
+        ]
 
 
 class ScoreInputSerializer(serializers.Serializer):
     dimension = serializers.ChoiceField(choices=Dimension.choices)
     score = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
-    reason = serializers.CharField(required=False, allow_blank=True, default="",
-                                   help_text=_("Required when the score differs from the pre-filled one."))
-    evidence = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Required when the score differs from the pre-filled one."),
+    )
+    evidence = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, default=None
+    )
     comment = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
 
 
 class SubmitAssessmentSerializer(serializers.Serializer):
-    comments = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
+    comments = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, default=None
+    )
 
 
 class ReopenAssessmentSerializer(serializers.Serializer):

@@ -40,7 +40,8 @@ ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
 
 # Filters that pick a town by division code through a method: say so in the schema.
 extend_schema_field({"type": "string", "description": "division code of a town (镇街区划代码)"})(
-    MatterFilterSet.base_filters["held_by"])
+    MatterFilterSet.base_filters["held_by"]
+)
 
 
 class MayCompareTowns(permissions.BasePermission):
@@ -60,15 +61,31 @@ class InputMixin:
 
 
 def history_rows(rows) -> list[dict]:
-    return [{"at": r.at, "action": r.action, "from_state": r.from_state, "to_state": r.to_state, "actor": r.actor,
-             "reason": r.reason, "details": r.details or {}} for r in rows]
+    return [
+        {
+            "at": r.at,
+            "action": r.action,
+            "from_state": r.from_state,
+            "to_state": r.to_state,
+            "actor": r.actor,
+            "reason": r.reason,
+            "details": r.details or {},
+        }
+        for r in rows
+    ]
 
 
 @extend_schema_view(
-    list=extend_schema(operation_id="matters_list", summary=_("Enforcement matters (catalog)"),
-                       responses={200: s.MatterSerializer(many=True), **error_responses(400, 401)}),
-    retrieve=extend_schema(operation_id="matters_retrieve", summary=_("One matter with every version"),
-                           responses={200: s.MatterDetailSerializer, **error_responses(401, 404)}),
+    list=extend_schema(
+        operation_id="matters_list",
+        summary=_("Enforcement matters (catalog)"),
+        responses={200: s.MatterSerializer(many=True), **error_responses(400, 401)},
+    ),
+    retrieve=extend_schema(
+        operation_id="matters_retrieve",
+        summary=_("One matter with every version"),
+        responses={200: s.MatterDetailSerializer, **error_responses(401, 404)},
+    ),
 )
 @extend_schema(tags=["matters"])
 class MatterViewSet(viewsets.ReadOnlyModelViewSet):
@@ -87,13 +104,22 @@ class MatterViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(operation_id="empowerment_grants_list", summary=_("Empowerment grants"),
-                       responses={200: s.GrantSerializer(many=True), **error_responses(400, 401)}),
-    retrieve=extend_schema(operation_id="empowerment_grants_retrieve", summary=_("One empowerment grant"),
-                           responses={200: s.GrantSerializer, **error_responses(401, 404)}),
-    create=extend_schema(operation_id="empowerment_grants_create", summary=_("Grant a matter to a town (county)"),
-                         request=s.GrantCreateSerializer,
-                         responses={201: s.GrantSerializer, **error_responses(400, 401, 403)}),
+    list=extend_schema(
+        operation_id="empowerment_grants_list",
+        summary=_("Empowerment grants"),
+        responses={200: s.GrantSerializer(many=True), **error_responses(400, 401)},
+    ),
+    retrieve=extend_schema(
+        operation_id="empowerment_grants_retrieve",
+        summary=_("One empowerment grant"),
+        responses={200: s.GrantSerializer, **error_responses(401, 404)},
+    ),
+    create=extend_schema(
+        operation_id="empowerment_grants_create",
+        summary=_("Grant a matter to a town (county)"),
+        request=s.GrantCreateSerializer,
+        responses={201: s.GrantSerializer, **error_responses(400, 401, 403)},
+    ),
 )
 @extend_schema(tags=["empowerment"])
 class GrantViewSet(InputMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -101,37 +127,60 @@ class GrantViewSet(InputMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelVi
     filterset_class = GrantFilterSet
 
     def get_queryset(self):
-        return (EmpowermentGrant.objects.visible_to(self.request.user)
-                .select_related("town", "matter", "decision", "end_decision"))
+        return EmpowermentGrant.objects.visible_to(self.request.user).select_related(
+            "town", "matter", "decision", "end_decision"
+        )
 
     def create(self, request):
         serializer = self.validated(s.GrantCreateSerializer)
         d = serializer.validated_data
-        grant = services.grant_matter(town=d["town"], matter=d["matter"], by=request.user, kind=d["kind"],
-                                      effective_from=d["effective_from"], effective_to=d["effective_to"],
-                                      decision=serializer.decision(), reason=d["reason"])
+        grant = services.grant_matter(
+            town=d["town"],
+            matter=d["matter"],
+            by=request.user,
+            kind=d["kind"],
+            effective_from=d["effective_from"],
+            effective_to=d["effective_to"],
+            decision=serializer.decision(),
+            reason=d["reason"],
+        )
         return Response(s.GrantSerializer(grant).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(operation_id="empowerment_grants_end", summary=_("End a grant (county)"),
-                   request=s.GrantEndSerializer, responses={200: s.GrantSerializer, **ACTION_ERRORS})
+    @extend_schema(
+        operation_id="empowerment_grants_end",
+        summary=_("End a grant (county)"),
+        request=s.GrantEndSerializer,
+        responses={200: s.GrantSerializer, **ACTION_ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         grant = self.get_object()
         serializer = self.validated(s.GrantEndSerializer)
         d = serializer.validated_data
-        grant = services.end_grant(grant, by=request.user, effective_to=d["effective_to"], reason=d["reason"],
-                                   decision=serializer.decision())
+        grant = services.end_grant(
+            grant,
+            by=request.user,
+            effective_to=d["effective_to"],
+            reason=d["reason"],
+            decision=serializer.decision(),
+        )
         return Response(s.GrantSerializer(grant).data)
 
 
 @extend_schema_view(
-    list=extend_schema(operation_id="empowerment_towns_list", summary=_("Towns and streets"),
-                       responses={200: s.RegionBriefSerializer(many=True), **error_responses(401)}),
+    list=extend_schema(
+        operation_id="empowerment_towns_list",
+        summary=_("Towns and streets"),
+        responses={200: s.RegionBriefSerializer(many=True), **error_responses(401)},
+    ),
     retrieve=extend_schema(
         operation_id="empowerment_towns_retrieve",
         summary=_("What a town holds on a day, how that changed, and suggested adjustments"),
-        parameters=[OpenApiParameter("on", str, description=_("Date (YYYY-MM-DD); default today."))],
-        responses={200: s.TownEmpowermentSerializer, **error_responses(400, 401, 404)}),
+        parameters=[
+            OpenApiParameter("on", str, description=_("Date (YYYY-MM-DD); default today."))
+        ],
+        responses={200: s.TownEmpowermentSerializer, **error_responses(400, 401, 404)},
+    ),
 )
 @extend_schema(tags=["empowerment"])
 class TownEmpowermentViewSet(viewsets.ReadOnlyModelViewSet):
@@ -156,24 +205,38 @@ class TownEmpowermentViewSet(viewsets.ReadOnlyModelViewSet):
         held = holdings(town, on=on)
         records = sees_town_records(request.user, town)
         data = {
-            "town": town, "on": on,
+            "town": town,
+            "on": on,
             "base": [s.holding_data(h) for h in held["base"]],
             "characteristic": [s.holding_data(h) for h in held["characteristic"]],
             "timeline": [s.timeline_data(e) for e in town_timeline(town, with_requests=records)],
-            "suggestions": [{"kind": x.kind, "matter": x.matter, "evidence": x.evidence, "facts": x.facts}
-                            for x in suggestions_for(town, on=on)] if records else None,
+            "suggestions": [
+                {"kind": x.kind, "matter": x.matter, "evidence": x.evidence, "facts": x.facts}
+                for x in suggestions_for(town, on=on)
+            ]
+            if records
+            else None,
         }
         return Response(s.TownEmpowermentSerializer(data).data)
 
 
 @extend_schema_view(
-    list=extend_schema(operation_id="empowerment_requests_list", summary=_("Empowerment requests I may see"),
-                       responses={200: s.RequestSerializer(many=True), **error_responses(400, 401)}),
-    retrieve=extend_schema(operation_id="empowerment_requests_retrieve", summary=_("One empowerment request"),
-                           responses={200: s.RequestSerializer, **error_responses(401, 404)}),
-    create=extend_schema(operation_id="empowerment_requests_create",
-                         summary=_("Request a matter for a town (点单赋权)"), request=s.RequestCreateSerializer,
-                         responses={201: s.RequestSerializer, **error_responses(400, 401, 403)}),
+    list=extend_schema(
+        operation_id="empowerment_requests_list",
+        summary=_("Empowerment requests I may see"),
+        responses={200: s.RequestSerializer(many=True), **error_responses(400, 401)},
+    ),
+    retrieve=extend_schema(
+        operation_id="empowerment_requests_retrieve",
+        summary=_("One empowerment request"),
+        responses={200: s.RequestSerializer, **error_responses(401, 404)},
+    ),
+    create=extend_schema(
+        operation_id="empowerment_requests_create",
+        summary=_("Request a matter for a town (点单赋权)"),
+        request=s.RequestCreateSerializer,
+        responses={201: s.RequestSerializer, **error_responses(400, 401, 403)},
+    ),
 )
 @extend_schema(tags=["empowerment"])
 class RequestViewSet(InputMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -181,53 +244,88 @@ class RequestViewSet(InputMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModel
     filterset_class = RequestFilterSet
 
     def get_queryset(self):
-        return (EmpowermentRequest.objects.visible_to(self.request.user)
-                .select_related("town", "matter", "requested_by", "decided_by"))
+        return EmpowermentRequest.objects.visible_to(self.request.user).select_related(
+            "town", "matter", "requested_by", "decided_by"
+        )
 
     def respond(self, item, code=status.HTTP_200_OK):
         item = self.get_queryset().filter(pk=item.pk).first() or item
-        return Response(s.RequestSerializer(item, context=self.get_serializer_context()).data, status=code)
+        return Response(
+            s.RequestSerializer(item, context=self.get_serializer_context()).data, status=code
+        )
 
     def create(self, request):
         d = self.validated(s.RequestCreateSerializer).validated_data
-        item = services.submit_request(town=d["town"], matter=d["matter"], by=request.user, reason=d["reason"],
-                                       wanted_from=d["wanted_from"], kind=d["kind"])
+        item = services.submit_request(
+            town=d["town"],
+            matter=d["matter"],
+            by=request.user,
+            reason=d["reason"],
+            wanted_from=d["wanted_from"],
+            kind=d["kind"],
+        )
         return self.respond(item, status.HTTP_201_CREATED)
 
-    @extend_schema(operation_id="empowerment_requests_approve", summary=_("approve"),
-                   description=_("County: grant the matter from the date given, under a decision document."),
-                   request=s.ApproveSerializer, responses={200: s.RequestSerializer, **ACTION_ERRORS})
+    @extend_schema(
+        operation_id="empowerment_requests_approve",
+        summary=_("approve"),
+        description=_("County: grant the matter from the date given, under a decision document."),
+        request=s.ApproveSerializer,
+        responses={200: s.RequestSerializer, **ACTION_ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         item = self.get_object()
         serializer = self.validated(s.ApproveSerializer)
         d = serializer.validated_data
-        services.approve_request(item, by=request.user, decision=serializer.decision(),
-                                 effective_from=d["effective_from"], reason=d["reason"])
+        services.approve_request(
+            item,
+            by=request.user,
+            decision=serializer.decision(),
+            effective_from=d["effective_from"],
+            reason=d["reason"],
+        )
         return self.respond(item)
 
-    @extend_schema(operation_id="empowerment_requests_reject", summary=_("reject"),
-                   description=_("County: refuse, with the reason."),
-                   request=s.RejectSerializer, responses={200: s.RequestSerializer, **ACTION_ERRORS})
+    @extend_schema(
+        operation_id="empowerment_requests_reject",
+        summary=_("reject"),
+        description=_("County: refuse, with the reason."),
+        request=s.RejectSerializer,
+        responses={200: s.RequestSerializer, **ACTION_ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         item = self.get_object()
-        services.reject_request(item, by=request.user, reason=self.validated(s.RejectSerializer).validated_data[
-            "reason"])
+        services.reject_request(
+            item,
+            by=request.user,
+            reason=self.validated(s.RejectSerializer).validated_data["reason"],
+        )
         return self.respond(item)
 
-    @extend_schema(operation_id="empowerment_requests_withdraw", summary=_("withdraw"),
-                   description=_("The town takes its request back."),
-                   request=s.WithdrawSerializer, responses={200: s.RequestSerializer, **ACTION_ERRORS})
+    @extend_schema(
+        operation_id="empowerment_requests_withdraw",
+        summary=_("withdraw"),
+        description=_("The town takes its request back."),
+        request=s.WithdrawSerializer,
+        responses={200: s.RequestSerializer, **ACTION_ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         item = self.get_object()
-        services.withdraw_request(item, by=request.user,
-                                  reason=self.validated(s.WithdrawSerializer).validated_data["reason"])
+        services.withdraw_request(
+            item,
+            by=request.user,
+            reason=self.validated(s.WithdrawSerializer).validated_data["reason"],
+        )
         return self.respond(item)
 
-    @extend_schema(operation_id="empowerment_requests_history", summary=_("The request's history"),
-                   responses={200: s.HistoryRowSerializer(many=True), **error_responses(401, 404)})
+    @extend_schema(
+        operation_id="empowerment_requests_history",
+        summary=_("The request's history"),
+        responses={200: s.HistoryRowSerializer(many=True), **error_responses(401, 404)},
+    )
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
         rows = self.get_object().history.select_related("actor")
@@ -235,14 +333,22 @@ class RequestViewSet(InputMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModel
 
 
 @extend_schema_view(
-    list=extend_schema(operation_id="assessment_rounds_list", summary=_("Assessment rounds"),
-                       responses={200: s.RoundSerializer(many=True), **error_responses(401, 403)}),
-    retrieve=extend_schema(operation_id="assessment_rounds_retrieve", summary=_("One assessment round"),
-                           responses={200: s.RoundSerializer, **error_responses(401, 403, 404)}),
-    create=extend_schema(operation_id="assessment_rounds_create",
-                         summary=_("Open a round; every town's indicators are pre-filled"),
-                         request=s.RoundCreateSerializer,
-                         responses={201: s.RoundSerializer, **error_responses(400, 401, 403)}),
+    list=extend_schema(
+        operation_id="assessment_rounds_list",
+        summary=_("Assessment rounds"),
+        responses={200: s.RoundSerializer(many=True), **error_responses(401, 403)},
+    ),
+    retrieve=extend_schema(
+        operation_id="assessment_rounds_retrieve",
+        summary=_("One assessment round"),
+        responses={200: s.RoundSerializer, **error_responses(401, 403, 404)},
+    ),
+    create=extend_schema(
+        operation_id="assessment_rounds_create",
+        summary=_("Open a round; every town's indicators are pre-filled"),
+        request=s.RoundCreateSerializer,
+        responses={201: s.RoundSerializer, **error_responses(400, 401, 403)},
+    ),
 )
 @extend_schema(tags=["assessment"])
 class RoundViewSet(InputMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -255,27 +361,48 @@ class RoundViewSet(InputMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelVi
 
     def create(self, request):
         d = self.validated(s.RoundCreateSerializer).validated_data
-        round_ = services.open_round(by=request.user, name=d["name"], period_start=d["period_start"],
-                                     period_end=d["period_end"], weights=d["weights"])
+        round_ = services.open_round(
+            by=request.user,
+            name=d["name"],
+            period_start=d["period_start"],
+            period_end=d["period_end"],
+            weights=d["weights"],
+        )
         return Response(s.RoundSerializer(round_).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(operation_id="assessment_rounds_results",
-                   summary=_("Results compared across towns, ranked by total"),
-                   responses={200: s.ResultRowSerializer(many=True), **error_responses(401, 403, 404)})
+    @extend_schema(
+        operation_id="assessment_rounds_results",
+        summary=_("Results compared across towns, ranked by total"),
+        responses={200: s.ResultRowSerializer(many=True), **error_responses(401, 403, 404)},
+    )
     @action(detail=True, methods=["get"])
     def results(self, request, pk=None):
         rows = round_results(self.get_object())
-        data = [{"rank": r.rank, "town": r.town, "state": r.assessment.state, "scores": r.scores, "total": r.total}
-                for r in rows]
+        data = [
+            {
+                "rank": r.rank,
+                "town": r.town,
+                "state": r.assessment.state,
+                "scores": r.scores,
+                "total": r.total,
+            }
+            for r in rows
+        ]
         return Response(s.ResultRowSerializer(data, many=True).data)
 
 
 @extend_schema_view(
-    list=extend_schema(operation_id="town_assessments_list", summary=_("Town assessments I may see"),
-                       parameters=[OpenApiParameter("round", int, description=_("Only this round."))],
-                       responses={200: s.TownAssessmentSerializer(many=True), **error_responses(401)}),
-    retrieve=extend_schema(operation_id="town_assessments_retrieve", summary=_("One town's assessment"),
-                           responses={200: s.TownAssessmentSerializer, **error_responses(401, 404)}),
+    list=extend_schema(
+        operation_id="town_assessments_list",
+        summary=_("Town assessments I may see"),
+        parameters=[OpenApiParameter("round", int, description=_("Only this round."))],
+        responses={200: s.TownAssessmentSerializer(many=True), **error_responses(401)},
+    ),
+    retrieve=extend_schema(
+        operation_id="town_assessments_retrieve",
+        summary=_("One town's assessment"),
+        responses={200: s.TownAssessmentSerializer, **error_responses(401, 404)},
+    ),
 )
 @extend_schema(tags=["assessment"])
 class TownAssessmentViewSet(InputMixin, viewsets.ReadOnlyModelViewSet):
@@ -283,8 +410,11 @@ class TownAssessmentViewSet(InputMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = None
 
     def get_queryset(self):
-        queryset = (TownAssessment.objects.visible_to(self.request.user)
-                    .select_related("town", "assessor").prefetch_related("scores"))
+        queryset = (
+            TownAssessment.objects.visible_to(self.request.user)
+            .select_related("town", "assessor")
+            .prefetch_related("scores")
+        )
         round_id = self.request.query_params.get("round")
         if self.action == "list" and round_id and round_id.isdigit():
             queryset = queryset.filter(round_id=int(round_id))
@@ -292,21 +422,37 @@ class TownAssessmentViewSet(InputMixin, viewsets.ReadOnlyModelViewSet):
 
     def respond(self, assessment):
         fresh = get_object_or_404(self.get_queryset(), pk=assessment.pk)
-        return Response(s.TownAssessmentSerializer(fresh, context=self.get_serializer_context()).data)
+        return Response(
+            s.TownAssessmentSerializer(fresh, context=self.get_serializer_context()).data
+        )
 
-    @extend_schema(operation_id="town_assessments_score", summary=_("Score one dimension (assessor)"),
-                   request=s.ScoreInputSerializer, responses={200: s.TownAssessmentSerializer, **ACTION_ERRORS})
+    @extend_schema(
+        operation_id="town_assessments_score",
+        summary=_("Score one dimension (assessor)"),
+        request=s.ScoreInputSerializer,
+        responses={200: s.TownAssessmentSerializer, **ACTION_ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def score(self, request, pk=None):
         assessment = self.get_object()
         d = self.validated(s.ScoreInputSerializer).validated_data
-        services.score_dimension(assessment, by=request.user, dimension=d["dimension"], score=d["score"],
-                                 reason=d["reason"], evidence=d["evidence"], comment=d["comment"])
+        services.score_dimension(
+            assessment,
+            by=request.user,
+            dimension=d["dimension"],
+            score=d["score"],
+            reason=d["reason"],
+            evidence=d["evidence"],
+            comment=d["comment"],
+        )
         return self.respond(assessment)
 
-    @extend_schema(operation_id="town_assessments_submit", summary=_("submit the assessment"),
-                   request=s.SubmitAssessmentSerializer,
-                   responses={200: s.TownAssessmentSerializer, **ACTION_ERRORS})
+    @extend_schema(
+        operation_id="town_assessments_submit",
+        summary=_("submit the assessment"),
+        request=s.SubmitAssessmentSerializer,
+        responses={200: s.TownAssessmentSerializer, **ACTION_ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         assessment = self.get_object()
@@ -314,9 +460,12 @@ class TownAssessmentViewSet(InputMixin, viewsets.ReadOnlyModelViewSet):
         services.submit_assessment(assessment, by=request.user, comments=d["comments"])
         return self.respond(assessment)
 
-    @extend_schema(operation_id="town_assessments_reopen", summary=_("reopen the assessment"),
-                   request=s.ReopenAssessmentSerializer,
-                   responses={200: s.TownAssessmentSerializer, **ACTION_ERRORS})
+    @extend_schema(
+        operation_id="town_assessments_reopen",
+        summary=_("reopen the assessment"),
+        request=s.ReopenAssessmentSerializer,
+        responses={200: s.TownAssessmentSerializer, **ACTION_ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         assessment = self.get_object()
@@ -324,16 +473,23 @@ class TownAssessmentViewSet(InputMixin, viewsets.ReadOnlyModelViewSet):
         services.reopen_assessment(assessment, by=request.user, reason=d["reason"])
         return self.respond(assessment)
 
-    @extend_schema(operation_id="town_assessments_refresh", summary=_("Recompute the indicators from records"),
-                   request=None, responses={200: s.TownAssessmentSerializer, **ACTION_ERRORS})
+    @extend_schema(
+        operation_id="town_assessments_refresh",
+        summary=_("Recompute the indicators from records"),
+        request=None,
+        responses={200: s.TownAssessmentSerializer, **ACTION_ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def refresh(self, request, pk=None):
         assessment = self.get_object()
         services.refresh_indicators(assessment, by=request.user)
         return self.respond(assessment)
 
-    @extend_schema(operation_id="town_assessments_history", summary=_("The assessment's history"),
-                   responses={200: s.HistoryRowSerializer(many=True), **error_responses(401, 404)})
+    @extend_schema(
+        operation_id="town_assessments_history",
+        summary=_("The assessment's history"),
+        responses={200: s.HistoryRowSerializer(many=True), **error_responses(401, 404)},
+    )
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
         rows = self.get_object().history.select_related("actor")

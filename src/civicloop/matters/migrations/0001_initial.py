@@ -12,333 +12,1046 @@ import civicloop.matters.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('events', '0003_default_deadline_rules'),
-        ('org', '0001_initial'),
+        ("events", "0003_default_deadline_rules"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AssessmentRound',
+            name="AssessmentRound",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('period_start', models.DateField(verbose_name='period from')),
-                ('period_end', models.DateField(verbose_name='period until')),
-                ('weights', models.JSONField(default=civicloop.matters.models.default_weights, help_text='Weight of each dimension; they add up to 100.', verbose_name='weights')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("period_start", models.DateField(verbose_name="period from")),
+                ("period_end", models.DateField(verbose_name="period until")),
+                (
+                    "weights",
+                    models.JSONField(
+                        default=civicloop.matters.models.default_weights,
+                        help_text="Weight of each dimension; they add up to 100.",
+                        verbose_name="weights",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assessment round',
-                'verbose_name_plural': 'assessment rounds',
-                'ordering': ['-period_end', '-id'],
+                "verbose_name": "assessment round",
+                "verbose_name_plural": "assessment rounds",
+                "ordering": ["-period_end", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='DimensionScore',
+            name="DimensionScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dimension', models.CharField(choices=[('systems', 'system building'), ('organisation', 'organisation and operation'), ('supervision', 'supervision and inspection'), ('cases', 'penalty case handling'), ('legal_review', 'legal review'), ('effect', 'implementation effect'), ('satisfaction', 'public satisfaction')], max_length=20, verbose_name='dimension')),
-                ('weight', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='weight')),
-                ('indicator_value', models.DecimalField(blank=True, decimal_places=4, help_text='A rate between 0 and 1, computed from records.', max_digits=7, null=True, verbose_name='indicator value')),
-                ('indicator_numerator', models.PositiveIntegerField(blank=True, null=True, verbose_name='counted')),
-                ('indicator_denominator', models.PositiveIntegerField(blank=True, null=True, verbose_name='out of')),
-                ('indicator_note', models.TextField(blank=True, help_text='How the indicator was computed, or why there is none.', verbose_name='indicator definition')),
-                ('prefilled_score', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='pre-filled score')),
-                ('score', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='score')),
-                ('override_reason', models.TextField(blank=True, verbose_name='reason for overriding')),
-                ('evidence', models.TextField(blank=True, verbose_name='evidence')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='updated at')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "dimension",
+                    models.CharField(
+                        choices=[
+                            ("systems", "system building"),
+                            ("organisation", "organisation and operation"),
+                            ("supervision", "supervision and inspection"),
+                            ("cases", "penalty case handling"),
+                            ("legal_review", "legal review"),
+                            ("effect", "implementation effect"),
+                            ("satisfaction", "public satisfaction"),
+                        ],
+                        max_length=20,
+                        verbose_name="dimension",
+                    ),
+                ),
+                (
+                    "weight",
+                    models.DecimalField(decimal_places=2, max_digits=5, verbose_name="weight"),
+                ),
+                (
+                    "indicator_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        help_text="A rate between 0 and 1, computed from records.",
+                        max_digits=7,
+                        null=True,
+                        verbose_name="indicator value",
+                    ),
+                ),
+                (
+                    "indicator_numerator",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="counted"),
+                ),
+                (
+                    "indicator_denominator",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="out of"),
+                ),
+                (
+                    "indicator_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="How the indicator was computed, or why there is none.",
+                        verbose_name="indicator definition",
+                    ),
+                ),
+                (
+                    "prefilled_score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="pre-filled score",
+                    ),
+                ),
+                (
+                    "score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="score",
+                    ),
+                ),
+                (
+                    "override_reason",
+                    models.TextField(blank=True, verbose_name="reason for overriding"),
+                ),
+                ("evidence", models.TextField(blank=True, verbose_name="evidence")),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="updated at"
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dimension score',
-                'verbose_name_plural': 'dimension scores',
-                'ordering': ['assessment', 'id'],
+                "verbose_name": "dimension score",
+                "verbose_name_plural": "dimension scores",
+                "ordering": ["assessment", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AssessmentEvidence',
+            name="AssessmentEvidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=255, upload_to=civicloop.matters.models.evidence_upload_to, verbose_name='file')),
-                ('original_name', models.CharField(max_length=200, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=100, verbose_name='content type')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='uploaded at')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
-                ('score', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='files', to='matters.dimensionscore', verbose_name='dimension score')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=255,
+                        upload_to=civicloop.matters.models.evidence_upload_to,
+                        verbose_name="file",
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=200, verbose_name="file name")),
+                ("content_type", models.CharField(max_length=100, verbose_name="content type")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="uploaded at"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
+                (
+                    "score",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="files",
+                        to="matters.dimensionscore",
+                        verbose_name="dimension score",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evidence file',
-                'verbose_name_plural': 'evidence files',
-                'ordering': ['uploaded_at', 'id'],
+                "verbose_name": "evidence file",
+                "verbose_name_plural": "evidence files",
+                "ordering": ["uploaded_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='EmpowermentDecision',
+            name="EmpowermentDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(help_text='e.g. 盐政发〔2023〕21号', max_length=60, unique=True, verbose_name='document number')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='issued on')),
-                ('file', models.FileField(blank=True, max_length=255, upload_to=civicloop.matters.models.decision_upload_to, verbose_name='file')),
-                ('file_name', models.CharField(blank=True, max_length=200, verbose_name='file name')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        help_text="e.g. 盐政发〔2023〕21号",
+                        max_length=60,
+                        unique=True,
+                        verbose_name="document number",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="issued on")),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True,
+                        max_length=255,
+                        upload_to=civicloop.matters.models.decision_upload_to,
+                        verbose_name="file",
+                    ),
+                ),
+                (
+                    "file_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="file name"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'empowerment decision',
-                'verbose_name_plural': 'empowerment decisions',
-                'ordering': ['-issued_on', 'number'],
+                "verbose_name": "empowerment decision",
+                "verbose_name_plural": "empowerment decisions",
+                "ordering": ["-issued_on", "number"],
             },
         ),
         migrations.CreateModel(
-            name='EmpowermentGrant',
+            name="EmpowermentGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('base', 'base'), ('characteristic', 'characteristic')], max_length=20, verbose_name='kind')),
-                ('effective_from', models.DateField(verbose_name='effective from')),
-                ('effective_to', models.DateField(blank=True, help_text='Last day in force; empty until the grant is ended.', null=True, verbose_name='effective until')),
-                ('end_reason', models.TextField(blank=True, verbose_name='reason for ending')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grants', to='matters.empowermentdecision', verbose_name='decision')),
-                ('end_decision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ended_grants', to='matters.empowermentdecision', verbose_name='ending decision')),
-                ('town', models.ForeignKey(limit_choices_to={'level': 'town'}, on_delete=django.db.models.deletion.PROTECT, related_name='empowerment_grants', to='org.region', verbose_name='town / street')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("base", "base"), ("characteristic", "characteristic")],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("effective_from", models.DateField(verbose_name="effective from")),
+                (
+                    "effective_to",
+                    models.DateField(
+                        blank=True,
+                        help_text="Last day in force; empty until the grant is ended.",
+                        null=True,
+                        verbose_name="effective until",
+                    ),
+                ),
+                ("end_reason", models.TextField(blank=True, verbose_name="reason for ending")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grants",
+                        to="matters.empowermentdecision",
+                        verbose_name="decision",
+                    ),
+                ),
+                (
+                    "end_decision",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ended_grants",
+                        to="matters.empowermentdecision",
+                        verbose_name="ending decision",
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        limit_choices_to={"level": "town"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="empowerment_grants",
+                        to="org.region",
+                        verbose_name="town / street",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'empowerment grant',
-                'verbose_name_plural': 'empowerment grants',
-                'ordering': ['town__code', 'matter__code', 'effective_from'],
+                "verbose_name": "empowerment grant",
+                "verbose_name_plural": "empowerment grants",
+                "ordering": ["town__code", "matter__code", "effective_from"],
             },
         ),
         migrations.CreateModel(
-            name='EmpowermentGrantHistory',
+            name="EmpowermentGrantHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=40, verbose_name='action')),
-                ('from_state', models.CharField(blank=True, max_length=30, verbose_name='from state')),
-                ('to_state', models.CharField(blank=True, max_length=30, verbose_name='to state')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='at')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('details', models.JSONField(blank=True, default=dict, verbose_name='details')),
-                ('actor', models.ForeignKey(blank=True, help_text='Empty when the system acted (deadline sweep) or a member of the public.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
-                ('grant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='history', to='matters.empowermentgrant', verbose_name='empowerment grant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=40, verbose_name="action")),
+                (
+                    "from_state",
+                    models.CharField(blank=True, max_length=30, verbose_name="from state"),
+                ),
+                ("to_state", models.CharField(blank=True, max_length=30, verbose_name="to state")),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="at"
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("details", models.JSONField(blank=True, default=dict, verbose_name="details")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty when the system acted (deadline sweep) or a member of the public.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
+                (
+                    "grant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="history",
+                        to="matters.empowermentgrant",
+                        verbose_name="empowerment grant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'empowerment grant history entry',
-                'verbose_name_plural': 'empowerment grant history',
-                'ordering': ['at', 'id'],
-                'abstract': False,
+                "verbose_name": "empowerment grant history entry",
+                "verbose_name_plural": "empowerment grant history",
+                "ordering": ["at", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='EmpowermentRequest',
+            name="EmpowermentRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('base', 'base'), ('characteristic', 'characteristic')], default='characteristic', max_length=20, verbose_name='kind')),
-                ('reason', models.TextField(help_text='Why the town needs the matter and how it will carry it.', verbose_name='reason')),
-                ('wanted_from', models.DateField(verbose_name='wanted from')),
-                ('state', models.CharField(choices=[('submitted', 'submitted'), ('approved', 'approved'), ('rejected', 'rejected'), ('withdrawn', 'withdrawn')], db_index=True, default='submitted', max_length=20, verbose_name='state')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='requested at')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
-                ('decision_reason', models.TextField(blank=True, verbose_name='decision reason')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
-                ('town', models.ForeignKey(limit_choices_to={'level': 'town'}, on_delete=django.db.models.deletion.PROTECT, related_name='empowerment_requests', to='org.region', verbose_name='town / street')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("base", "base"), ("characteristic", "characteristic")],
+                        default="characteristic",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.TextField(
+                        help_text="Why the town needs the matter and how it will carry it.",
+                        verbose_name="reason",
+                    ),
+                ),
+                ("wanted_from", models.DateField(verbose_name="wanted from")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "submitted"),
+                            ("approved", "approved"),
+                            ("rejected", "rejected"),
+                            ("withdrawn", "withdrawn"),
+                        ],
+                        db_index=True,
+                        default="submitted",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "requested_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="requested at"
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
+                ),
+                ("decision_reason", models.TextField(blank=True, verbose_name="decision reason")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        limit_choices_to={"level": "town"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="empowerment_requests",
+                        to="org.region",
+                        verbose_name="town / street",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'empowerment request',
-                'verbose_name_plural': 'empowerment requests',
-                'ordering': ['-requested_at', '-id'],
+                "verbose_name": "empowerment request",
+                "verbose_name_plural": "empowerment requests",
+                "ordering": ["-requested_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='empowermentgrant',
-            name='request',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='grant', to='matters.empowermentrequest', verbose_name='empowerment request'),
+            model_name="empowermentgrant",
+            name="request",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="grant",
+                to="matters.empowermentrequest",
+                verbose_name="empowerment request",
+            ),
         ),
         migrations.CreateModel(
-            name='EmpowermentRequestHistory',
+            name="EmpowermentRequestHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=40, verbose_name='action')),
-                ('from_state', models.CharField(blank=True, max_length=30, verbose_name='from state')),
-                ('to_state', models.CharField(blank=True, max_length=30, verbose_name='to state')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='at')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('details', models.JSONField(blank=True, default=dict, verbose_name='details')),
-                ('actor', models.ForeignKey(blank=True, help_text='Empty when the system acted (deadline sweep) or a member of the public.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='history', to='matters.empowermentrequest', verbose_name='empowerment request')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=40, verbose_name="action")),
+                (
+                    "from_state",
+                    models.CharField(blank=True, max_length=30, verbose_name="from state"),
+                ),
+                ("to_state", models.CharField(blank=True, max_length=30, verbose_name="to state")),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="at"
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("details", models.JSONField(blank=True, default=dict, verbose_name="details")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty when the system acted (deadline sweep) or a member of the public.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="history",
+                        to="matters.empowermentrequest",
+                        verbose_name="empowerment request",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'empowerment request history entry',
-                'verbose_name_plural': 'empowerment request history',
-                'ordering': ['at', 'id'],
-                'abstract': False,
+                "verbose_name": "empowerment request history entry",
+                "verbose_name_plural": "empowerment request history",
+                "ordering": ["at", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Matter',
+            name="Matter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=30, unique=True, validators=[django.core.validators.RegexValidator('^[A-Z0-9][A-Z0-9-]{1,29}$', 'A matter code has 2–30 capital letters, digits and hyphens, e.g. SR-001.')], verbose_name='code')),
-                ('name', models.CharField(help_text='The current wording; each version keeps its own.', max_length=200, verbose_name='name')),
-                ('delegable', models.BooleanField(default=False, verbose_name='may be delegated to towns')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='matters', to='events.category', verbose_name='event category')),
-                ('department', models.ForeignKey(limit_choices_to={'kind': 'department'}, on_delete=django.db.models.deletion.PROTECT, related_name='matters', to='org.unit', verbose_name='owning county department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=30,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z0-9][A-Z0-9-]{1,29}$",
+                                "A matter code has 2–30 capital letters, digits and hyphens, e.g. SR-001.",
+                            )
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="The current wording; each version keeps its own.",
+                        max_length=200,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "delegable",
+                    models.BooleanField(default=False, verbose_name="may be delegated to towns"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="matters",
+                        to="events.category",
+                        verbose_name="event category",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        limit_choices_to={"kind": "department"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="matters",
+                        to="org.unit",
+                        verbose_name="owning county department",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'enforcement matter',
-                'verbose_name_plural': 'enforcement matters',
-                'ordering': ['code'],
+                "verbose_name": "enforcement matter",
+                "verbose_name_plural": "enforcement matters",
+                "ordering": ["code"],
             },
         ),
         migrations.AddField(
-            model_name='empowermentrequest',
-            name='matter',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='matters.matter', verbose_name='matter'),
+            model_name="empowermentrequest",
+            name="matter",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="requests",
+                to="matters.matter",
+                verbose_name="matter",
+            ),
         ),
         migrations.AddField(
-            model_name='empowermentgrant',
-            name='matter',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grants', to='matters.matter', verbose_name='matter'),
+            model_name="empowermentgrant",
+            name="matter",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="grants",
+                to="matters.matter",
+                verbose_name="matter",
+            ),
         ),
         migrations.CreateModel(
-            name='MatterHistory',
+            name="MatterHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=40, verbose_name='action')),
-                ('from_state', models.CharField(blank=True, max_length=30, verbose_name='from state')),
-                ('to_state', models.CharField(blank=True, max_length=30, verbose_name='to state')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='at')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('details', models.JSONField(blank=True, default=dict, verbose_name='details')),
-                ('actor', models.ForeignKey(blank=True, help_text='Empty when the system acted (deadline sweep) or a member of the public.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
-                ('matter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='history', to='matters.matter', verbose_name='matter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=40, verbose_name="action")),
+                (
+                    "from_state",
+                    models.CharField(blank=True, max_length=30, verbose_name="from state"),
+                ),
+                ("to_state", models.CharField(blank=True, max_length=30, verbose_name="to state")),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="at"
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("details", models.JSONField(blank=True, default=dict, verbose_name="details")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty when the system acted (deadline sweep) or a member of the public.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="history",
+                        to="matters.matter",
+                        verbose_name="matter",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'matter history entry',
-                'verbose_name_plural': 'matter history',
-                'ordering': ['at', 'id'],
-                'abstract': False,
+                "verbose_name": "matter history entry",
+                "verbose_name_plural": "matter history",
+                "ordering": ["at", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='MatterVersion',
+            name="MatterVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('effective_from', models.DateField(verbose_name='effective from')),
-                ('effective_to', models.DateField(blank=True, help_text='Last day in force; empty while it is the current version.', null=True, verbose_name='effective until')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('law', models.CharField(help_text="The statute's title, e.g. 城市市容和环境卫生管理条例.", max_length=100, verbose_name='law')),
-                ('law_version', models.DateField(blank=True, help_text="Date of the statute's version that was cited.", null=True, verbose_name='law version')),
-                ('article', models.CharField(max_length=20, validators=[django.core.validators.RegexValidator('^第[零〇一二两三四五六七八九十百千]+条(之[一二三四五六七八九十]+)?$', 'Write the article as in the statute, e.g. 第三十四条.')], verbose_name='article')),
-                ('clause', models.CharField(blank=True, help_text='e.g. 第二款 or 第（一）项', max_length=60, verbose_name='paragraph / item')),
-                ('article_text', models.TextField(verbose_name='article text')),
-                ('fine_min', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='minimum fine (yuan)')),
-                ('fine_max', models.DecimalField(blank=True, decimal_places=2, help_text='Empty where the article states no amount.', max_digits=12, null=True, verbose_name='maximum fine (yuan)')),
-                ('note', models.TextField(blank=True, help_text='Why this version was made.', verbose_name='note')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('matter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='matters.matter', verbose_name='matter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("effective_from", models.DateField(verbose_name="effective from")),
+                (
+                    "effective_to",
+                    models.DateField(
+                        blank=True,
+                        help_text="Last day in force; empty while it is the current version.",
+                        null=True,
+                        verbose_name="effective until",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "law",
+                    models.CharField(
+                        help_text="The statute's title, e.g. 城市市容和环境卫生管理条例.",
+                        max_length=100,
+                        verbose_name="law",
+                    ),
+                ),
+                (
+                    "law_version",
+                    models.DateField(
+                        blank=True,
+                        help_text="Date of the statute's version that was cited.",
+                        null=True,
+                        verbose_name="law version",
+                    ),
+                ),
+                (
+                    "article",
+                    models.CharField(
+                        max_length=20,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^第[零〇一二两三四五六七八九十百千]+条(之[一二三四五六七八九十]+)?$",
+                                "Write the article as in the statute, e.g. 第三十四条.",
+                            )
+                        ],
+                        verbose_name="article",
+                    ),
+                ),
+                (
+                    "clause",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. 第二款 or 第（一）项",
+                        max_length=60,
+                        verbose_name="paragraph / item",
+                    ),
+                ),
+                ("article_text", models.TextField(verbose_name="article text")),
+                (
+                    "fine_min",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="minimum fine (yuan)",
+                    ),
+                ),
+                (
+                    "fine_max",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Empty where the article states no amount.",
+                        max_digits=12,
+                        null=True,
+                        verbose_name="maximum fine (yuan)",
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(
+                        blank=True, help_text="Why this version was made.", verbose_name="note"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="matters.matter",
+                        verbose_name="matter",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'matter version',
-                'verbose_name_plural': 'matter versions',
-                'ordering': ['matter', 'effective_from'],
+                "verbose_name": "matter version",
+                "verbose_name_plural": "matter versions",
+                "ordering": ["matter", "effective_from"],
             },
         ),
         migrations.CreateModel(
-            name='TownAssessment',
+            name="TownAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('draft', 'draft'), ('submitted', 'submitted')], default='draft', max_length=20, verbose_name='state')),
-                ('comments', models.TextField(blank=True, verbose_name='overall comments')),
-                ('total', models.DecimalField(blank=True, decimal_places=2, help_text='Weighted sum of the seven scores; empty until all are scored.', max_digits=5, null=True, verbose_name='total score')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('assessor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assessor')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='matters.assessmentround', verbose_name='round')),
-                ('town', models.ForeignKey(limit_choices_to={'level': 'town'}, on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='org.region', verbose_name='town / street')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("submitted", "submitted")],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                ("comments", models.TextField(blank=True, verbose_name="overall comments")),
+                (
+                    "total",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Weighted sum of the seven scores; empty until all are scored.",
+                        max_digits=5,
+                        null=True,
+                        verbose_name="total score",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted at"),
+                ),
+                (
+                    "assessor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assessor",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="matters.assessmentround",
+                        verbose_name="round",
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        limit_choices_to={"level": "town"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="org.region",
+                        verbose_name="town / street",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'town assessment',
-                'verbose_name_plural': 'town assessments',
-                'ordering': ['round', 'town__code'],
+                "verbose_name": "town assessment",
+                "verbose_name_plural": "town assessments",
+                "ordering": ["round", "town__code"],
             },
         ),
         migrations.AddField(
-            model_name='dimensionscore',
-            name='assessment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='scores', to='matters.townassessment', verbose_name='assessment'),
+            model_name="dimensionscore",
+            name="assessment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="scores",
+                to="matters.townassessment",
+                verbose_name="assessment",
+            ),
         ),
         migrations.CreateModel(
-            name='AssessmentHistory',
+            name="AssessmentHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=40, verbose_name='action')),
-                ('from_state', models.CharField(blank=True, max_length=30, verbose_name='from state')),
-                ('to_state', models.CharField(blank=True, max_length=30, verbose_name='to state')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='at')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('details', models.JSONField(blank=True, default=dict, verbose_name='details')),
-                ('actor', models.ForeignKey(blank=True, help_text='Empty when the system acted (deadline sweep) or a member of the public.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='history', to='matters.townassessment', verbose_name='assessment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=40, verbose_name="action")),
+                (
+                    "from_state",
+                    models.CharField(blank=True, max_length=30, verbose_name="from state"),
+                ),
+                ("to_state", models.CharField(blank=True, max_length=30, verbose_name="to state")),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="at"
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("details", models.JSONField(blank=True, default=dict, verbose_name="details")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty when the system acted (deadline sweep) or a member of the public.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="history",
+                        to="matters.townassessment",
+                        verbose_name="assessment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assessment history entry',
-                'verbose_name_plural': 'assessment history',
-                'ordering': ['at', 'id'],
-                'abstract': False,
+                "verbose_name": "assessment history entry",
+                "verbose_name_plural": "assessment history",
+                "ordering": ["at", "id"],
+                "abstract": False,
             },
         ),
         migrations.AddConstraint(
-            model_name='assessmentround',
-            constraint=models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='matters_round_period_ordered'),
+            model_name="assessmentround",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("period_end__gte", models.F("period_start"))),
+                name="matters_round_period_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='empowermentrequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'submitted')), fields=('town', 'matter'), name='matters_request_one_open_per_town_matter'),
+            model_name="empowermentrequest",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state", "submitted")),
+                fields=("town", "matter"),
+                name="matters_request_one_open_per_town_matter",
+            ),
         ),
         migrations.AddIndex(
-            model_name='empowermentgrant',
-            index=models.Index(fields=['town', 'matter', 'effective_from'], name='matters_grant_town_matter'),
+            model_name="empowermentgrant",
+            index=models.Index(
+                fields=["town", "matter", "effective_from"], name="matters_grant_town_matter"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='empowermentgrant',
-            constraint=models.CheckConstraint(condition=models.Q(('effective_to__isnull', True), ('effective_to__gte', models.F('effective_from')), _connector='OR'), name='matters_grant_dates_ordered'),
+            model_name="empowermentgrant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("effective_to__isnull", True),
+                    ("effective_to__gte", models.F("effective_from")),
+                    _connector="OR",
+                ),
+                name="matters_grant_dates_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='matterversion',
-            constraint=models.UniqueConstraint(fields=('matter', 'effective_from'), name='matters_version_one_per_day'),
+            model_name="matterversion",
+            constraint=models.UniqueConstraint(
+                fields=("matter", "effective_from"), name="matters_version_one_per_day"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='matterversion',
-            constraint=models.CheckConstraint(condition=models.Q(('fine_min__isnull', True), ('fine_max__isnull', True), ('fine_min__lte', models.F('fine_max')), _connector='OR'), name='matters_version_fine_range_ordered'),
+            model_name="matterversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("fine_min__isnull", True),
+                    ("fine_max__isnull", True),
+                    ("fine_min__lte", models.F("fine_max")),
+                    _connector="OR",
+                ),
+                name="matters_version_fine_range_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='matterversion',
-            constraint=models.CheckConstraint(condition=models.Q(('effective_to__isnull', True), ('effective_to__gte', models.F('effective_from')), _connector='OR'), name='matters_version_dates_ordered'),
+            model_name="matterversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("effective_to__isnull", True),
+                    ("effective_to__gte", models.F("effective_from")),
+                    _connector="OR",
+                ),
+                name="matters_version_dates_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='townassessment',
-            constraint=models.UniqueConstraint(fields=('round', 'town'), name='matters_assessment_one_per_town'),
+            model_name="townassessment",
+            constraint=models.UniqueConstraint(
+                fields=("round", "town"), name="matters_assessment_one_per_town"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dimensionscore',
-            constraint=models.UniqueConstraint(fields=('assessment', 'dimension'), name='matters_score_one_per_dimension'),
+            model_name="dimensionscore",
+            constraint=models.UniqueConstraint(
+                fields=("assessment", "dimension"), name="matters_score_one_per_dimension"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dimensionscore',
-            constraint=models.CheckConstraint(condition=models.Q(('score__isnull', True), models.Q(('score__gte', 0), ('score__lte', 100)), _connector='OR'), name='matters_score_between_0_and_100'),
+            model_name="dimensionscore",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("score__isnull", True),
+                    models.Q(("score__gte", 0), ("score__lte", 100)),
+                    _connector="OR",
+                ),
+                name="matters_score_between_0_and_100",
+            ),
         ),
     ]

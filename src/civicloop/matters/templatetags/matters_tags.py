@@ -13,9 +13,13 @@ register = template.Library()
 ACTION_LABELS = {
     "matter": {"create": _("created"), "new_version": _("new version"), "change": _("changed")},
     "request": {"submit": _("requested"), **{t.name: t.label for t in REQUEST_WORKFLOW}},
-    "assessment": {"open": _("round opened"), "prefill": _("indicators computed from records"),
-                   "score": _("scored"), "override": _("computed score overridden"),
-                   **{t.name: t.label for t in ASSESSMENT_WORKFLOW}},
+    "assessment": {
+        "open": _("round opened"),
+        "prefill": _("indicators computed from records"),
+        "score": _("scored"),
+        "override": _("computed score overridden"),
+        **{t.name: t.label for t in ASSESSMENT_WORKFLOW},
+    },
 }
 STATES = {"request": RequestState, "assessment": AssessmentState, "dimension": Dimension}
 

@@ -38,62 +38,129 @@ def test_the_catalog_lists_matters_with_the_version_in_force(world, matter):
     assert detail["versions"][0]["fine_max"] == "20000.00"
 
 
-@pytest.mark.parametrize("username, status", [("wuyuan_dispatcher", 201), ("ganpu_dispatcher", 403),
-                                              ("grid_worker", 403), ("centre", 403), ("dept_officer", 403)])
+@pytest.mark.parametrize(
+    "username, status",
+    [
+        ("wuyuan_dispatcher", 201),
+        ("ganpu_dispatcher", 403),
+        ("grid_worker", 403),
+        ("centre", 403),
+        ("dept_officer", 403),
+    ],
+)
 def test_who_may_request_a_matter_for_a_town(world, matter, username, status):
-    response = api(world.users[username]).post("/api/empowerment-requests/", {
-        "town": world.wuyuan.code, "matter": "ZD-001", "wanted_from": TODAY.isoformat(), "reason": "申请"},
-        format="json")
+    response = api(world.users[username]).post(
+        "/api/empowerment-requests/",
+        {
+            "town": world.wuyuan.code,
+            "matter": "ZD-001",
+            "wanted_from": TODAY.isoformat(),
+            "reason": "申请",
+        },
+        format="json",
+    )
     assert response.status_code == status, response.json()
     assert EmpowermentRequest.objects.count() == (1 if status == 201 else 0)
 
 
 def test_the_county_approves_over_the_api_and_the_town_may_not(world, matter):
-    request = services.submit_request(town=world.wuyuan, matter=matter, by=world.wuyuan_dispatcher,
-                                      wanted_from=TODAY, reason="申请")
+    request = services.submit_request(
+        town=world.wuyuan,
+        matter=matter,
+        by=world.wuyuan_dispatcher,
+        wanted_from=TODAY,
+        reason="申请",
+    )
     payload = {"decision_number": "盐政发〔2026〕9号", "decision_title": "关于赋权的决定"}
     town = api(world.wuyuan_dispatcher)
-    assert town.get(f"/api/empowerment-requests/{request.pk}/").json()["allowed_actions"] == ["withdraw"]
-    assert town.post(f"/api/empowerment-requests/{request.pk}/approve/", payload, format="json").status_code == 403
-    assert api(world.ganpu_dispatcher).post(f"/api/empowerment-requests/{request.pk}/approve/", payload,
-                                            format="json").status_code == 404  # not in scope
-    response = api(world.centre).post(f"/api/empowerment-requests/{request.pk}/approve/", payload, format="json")
+    assert town.get(f"/api/empowerment-requests/{request.pk}/").json()["allowed_actions"] == [
+        "withdraw"
+    ]
+    assert (
+        town.post(
+            f"/api/empowerment-requests/{request.pk}/approve/", payload, format="json"
+        ).status_code
+        == 403
+    )
+    assert (
+        api(world.ganpu_dispatcher)
+        .post(f"/api/empowerment-requests/{request.pk}/approve/", payload, format="json")
+        .status_code
+        == 404
+    )  # not in scope
+    response = api(world.centre).post(
+        f"/api/empowerment-requests/{request.pk}/approve/", payload, format="json"
+    )
     assert response.status_code == 200 and response.json()["state"] == RequestState.APPROVED
     assert response.json()["grant"] == EmpowermentGrant.objects.get(request=request).pk
-    again = api(world.centre).post(f"/api/empowerment-requests/{request.pk}/reject/", {"reason": "x"}, format="json")
+    again = api(world.centre).post(
+        f"/api/empowerment-requests/{request.pk}/reject/", {"reason": "x"}, format="json"
+    )
     assert again.status_code == 409
     history = api(world.centre).get(f"/api/empowerment-requests/{request.pk}/history/").json()
     assert [h["action"] for h in history] == ["submit", "approve"]
 
 
 def test_rejecting_over_the_api_needs_a_reason(world, matter):
-    request = services.submit_request(town=world.wuyuan, matter=matter, by=world.wuyuan_dispatcher,
-                                      wanted_from=TODAY, reason="申请")
-    response = api(world.leader).post(f"/api/empowerment-requests/{request.pk}/reject/", {}, format="json")
+    request = services.submit_request(
+        town=world.wuyuan,
+        matter=matter,
+        by=world.wuyuan_dispatcher,
+        wanted_from=TODAY,
+        reason="申请",
+    )
+    response = api(world.leader).post(
+        f"/api/empowerment-requests/{request.pk}/reject/", {}, format="json"
+    )
     assert response.status_code == 400 and "reason" in response.json()["errors"]
 
 
 def test_grants_are_made_and_ended_by_the_county_only(world, matter):
-    payload = {"town": world.ganpu.code, "matter": "ZD-001", "kind": GrantKind.CHARACTERISTIC,
-               "effective_from": TODAY.isoformat(), "decision_number": "盐政发〔2026〕9号",
-               "decision_title": "关于赋权的决定"}
-    assert api(world.ganpu_dispatcher).post("/api/empowerment-grants/", payload, format="json").status_code == 403
+    payload = {
+        "town": world.ganpu.code,
+        "matter": "ZD-001",
+        "kind": GrantKind.CHARACTERISTIC,
+        "effective_from": TODAY.isoformat(),
+        "decision_number": "盐政发〔2026〕9号",
+        "decision_title": "关于赋权的决定",
+    }
+    assert (
+        api(world.ganpu_dispatcher)
+        .post("/api/empowerment-grants/", payload, format="json")
+        .status_code
+        == 403
+    )
     response = api(world.centre).post("/api/empowerment-grants/", payload, format="json")
     assert response.status_code == 201 and response.json()["in_force_today"] is True
     pk = response.json()["id"]
-    listed = api(world.grid_worker).get("/api/empowerment-grants/", {"town": world.ganpu.code,
-                                                                     "on": TODAY.isoformat()}).json()
+    listed = (
+        api(world.grid_worker)
+        .get("/api/empowerment-grants/", {"town": world.ganpu.code, "on": TODAY.isoformat()})
+        .json()
+    )
     assert [g["id"] for g in listed["results"]] == [pk]
     end = {"effective_to": TODAY.isoformat(), "reason": "收回"}
-    assert api(world.ganpu_dispatcher).post(f"/api/empowerment-grants/{pk}/end/", end, format="json").status_code == 403
-    assert api(world.leader).post(f"/api/empowerment-grants/{pk}/end/", end, format="json").status_code == 200
+    assert (
+        api(world.ganpu_dispatcher)
+        .post(f"/api/empowerment-grants/{pk}/end/", end, format="json")
+        .status_code
+        == 403
+    )
+    assert (
+        api(world.leader).post(f"/api/empowerment-grants/{pk}/end/", end, format="json").status_code
+        == 200
+    )
 
 
-def test_a_towns_empowerment_over_the_api_shows_suggestions_only_to_those_who_see_its_records(world, matter):
+def test_a_towns_empowerment_over_the_api_shows_suggestions_only_to_those_who_see_its_records(
+    world, matter
+):
     grant(world, matter, start=TODAY - dt.timedelta(days=10))
     url = f"/api/empowerment-towns/{world.wuyuan.code}/"
     body = api(world.wuyuan_dispatcher).get(url).json()
-    assert [h["matter"]["code"] for h in body["base"]] == ["ZD-001"] and body["characteristic"] == []
+    assert [h["matter"]["code"] for h in body["base"]] == ["ZD-001"] and body[
+        "characteristic"
+    ] == []
     assert body["base"][0]["version"]["article"] == "第四十二条"
     assert body["timeline"][0]["action"] == "grant" and body["suggestions"] == []
     assert api(world.ganpu_dispatcher).get(url).json()["suggestions"] is None
@@ -105,21 +172,40 @@ def test_a_towns_empowerment_over_the_api_shows_suggestions_only_to_those_who_se
 
 def test_assessment_rounds_are_for_assessors_and_the_county(world):
     payload = {"name": "2026年上半年", "period_start": "2026-01-01", "period_end": "2026-06-30"}
-    assert api(world.wuyuan_dispatcher).post("/api/assessment-rounds/", payload, format="json").status_code == 403
+    assert (
+        api(world.wuyuan_dispatcher)
+        .post("/api/assessment-rounds/", payload, format="json")
+        .status_code
+        == 403
+    )
     assert api(world.wuyuan_dispatcher).get("/api/assessment-rounds/").status_code == 403
     response = api(world.assessor).post("/api/assessment-rounds/", payload, format="json")
     assert response.status_code == 201
     round_id = response.json()["id"]
     results = api(world.centre).get(f"/api/assessment-rounds/{round_id}/results/").json()
     assert {r["town"]["code"] for r in results} == {world.wuyuan.code, world.ganpu.code}
-    mine = api(world.wuyuan_dispatcher).get("/api/town-assessments/", {"round": round_id}).json()["results"]
+    mine = (
+        api(world.wuyuan_dispatcher)
+        .get("/api/town-assessments/", {"round": round_id})
+        .json()["results"]
+    )
     assert [a["town"]["code"] for a in mine] == [world.wuyuan.code]
     assessment = mine[0]["id"]
     score = {"dimension": "cases", "score": "85"}
-    assert api(world.wuyuan_dispatcher).post(f"/api/town-assessments/{assessment}/score/", score,
-                                             format="json").status_code == 403
-    response = api(world.assessor).post(f"/api/town-assessments/{assessment}/score/", score, format="json")
+    assert (
+        api(world.wuyuan_dispatcher)
+        .post(f"/api/town-assessments/{assessment}/score/", score, format="json")
+        .status_code
+        == 403
+    )
+    response = api(world.assessor).post(
+        f"/api/town-assessments/{assessment}/score/", score, format="json"
+    )
     assert response.status_code == 200
     assert {s["dimension"]: s["score"] for s in response.json()["scores"]}["cases"] == "85.00"
-    assert api(world.assessor).post(f"/api/town-assessments/{assessment}/submit/", {},
-                                    format="json").status_code == 400  # not every dimension scored
+    assert (
+        api(world.assessor)
+        .post(f"/api/town-assessments/{assessment}/submit/", {}, format="json")
+        .status_code
+        == 400
+    )  # not every dimension scored

@@ -50,9 +50,15 @@ def test_every_town_holds_the_base_list_and_two_towns_their_characteristic_matte
     day = dt.date(2026, 11, 28)
     for region in Region.objects.towns():
         assert set(BASE_CODES) <= held(region.name, day), region.name
-    assert {"LY-006", "FJ-001"} <= held("澉浦镇", dt.date(2026, 4, 1)) - held("澉浦镇", dt.date(2026, 3, 31))
-    assert {"SY-001", "SY-002", "SY-003"} <= held("沈荡镇", dt.date(2026, 6, 1)) - held("沈荡镇", dt.date(2026, 5, 31))
-    assert "WY-003" in held("百步镇", dt.date(2026, 8, 31)) and "WY-003" not in held("百步镇", dt.date(2026, 9, 1))
+    assert {"LY-006", "FJ-001"} <= held("澉浦镇", dt.date(2026, 4, 1)) - held(
+        "澉浦镇", dt.date(2026, 3, 31)
+    )
+    assert {"SY-001", "SY-002", "SY-003"} <= held("沈荡镇", dt.date(2026, 6, 1)) - held(
+        "沈荡镇", dt.date(2026, 5, 31)
+    )
+    assert "WY-003" in held("百步镇", dt.date(2026, 8, 31)) and "WY-003" not in held(
+        "百步镇", dt.date(2026, 9, 1)
+    )
     assert Matter.objects.get(code="DQ-003").versions.count() == 2
 
 
@@ -69,8 +75,11 @@ def test_scripted_events_follow_the_empowerment_of_their_day(demo):
     assert stories == 10
 
     def lead(code, town_name, month):
-        event = Event.objects.get(matter__code=code, region__code__startswith=town(town_name).prefix,
-                                  reported_at__month=month)
+        event = Event.objects.get(
+            matter__code=code,
+            region__code__startswith=town(town_name).prefix,
+            reported_at__month=month,
+        )
         return event.history.get(action="dispatch").details["unit"], event.state
 
     assert lead("LY-006", "澉浦镇", 3) == ("dept-zrzy", "closed")  # before 2026-04-01
@@ -89,11 +98,19 @@ def test_one_assessment_round_with_every_town_scored_and_all_but_one_submitted(d
 
 
 def test_running_the_demo_again_adds_nothing(demo):
-    counts = (Matter.objects.count(), EmpowermentGrant.objects.count(), EmpowermentRequest.objects.count(),
-              TownAssessment.objects.count())
+    counts = (
+        Matter.objects.count(),
+        EmpowermentGrant.objects.count(),
+        EmpowermentRequest.objects.count(),
+        TownAssessment.objects.count(),
+    )
     with time_machine.travel(DEMO_NOW, tick=False):
         load_demo_empowerment()
         assert load_demo_requests() == 0
         assert load_demo_assessment() is None
-    assert counts == (Matter.objects.count(), EmpowermentGrant.objects.count(), EmpowermentRequest.objects.count(),
-                      TownAssessment.objects.count())
+    assert counts == (
+        Matter.objects.count(),
+        EmpowermentGrant.objects.count(),
+        EmpowermentRequest.objects.count(),
+        TownAssessment.objects.count(),
+    )

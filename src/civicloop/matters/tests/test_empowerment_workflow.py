@@ -23,7 +23,9 @@ from civicloop.testing.matters import grant, make_matter
 
 TODAY = timezone.localdate()
 SOON = TODAY + dt.timedelta(days=10)
-DECISION = services.DecisionSpec(number="盐政发〔2026〕9号", title="关于向武原街道赋予特色执法事项的决定")
+DECISION = services.DecisionSpec(
+    number="盐政发〔2026〕9号", title="关于向武原街道赋予特色执法事项的决定"
+)
 
 
 @pytest.fixture
@@ -32,38 +34,64 @@ def matter(world):
 
 
 def ask(world, matter, *, by=None, wanted_from=SOON):
-    return services.submit_request(town=world.wuyuan, matter=matter, by=by or world.wuyuan_dispatcher,
-                                   wanted_from=wanted_from, reason="辖区占道经营问题多发，执法队已配备人员。")
+    return services.submit_request(
+        town=world.wuyuan,
+        matter=matter,
+        by=by or world.wuyuan_dispatcher,
+        wanted_from=wanted_from,
+        reason="辖区占道经营问题多发，执法队已配备人员。",
+    )
 
 
 def test_a_town_dispatcher_requests_a_matter_and_the_county_centre_is_told(world, matter):
     request = ask(world, matter)
     assert request.state == RequestState.SUBMITTED and request.kind == GrantKind.CHARACTERISTIC
     row = request.history.get()
-    assert (row.action, row.from_state, row.to_state, row.actor) == ("submit", "", "submitted", world.wuyuan_dispatcher)
+    assert (row.action, row.from_state, row.to_state, row.actor) == (
+        "submit",
+        "",
+        "submitted",
+        world.wuyuan_dispatcher,
+    )
     assert row.details["wanted_from"] == SOON.isoformat()
-    assert Notification.objects.filter(recipient=world.centre, verb="empowerment_requested").exists()
+    assert Notification.objects.filter(
+        recipient=world.centre, verb="empowerment_requested"
+    ).exists()
 
 
 def test_approval_creates_the_grant_from_the_date_asked_for_with_history_on_both(world, matter):
     request = ask(world, matter)
-    new_grant = services.approve_request(request, by=world.centre, decision=DECISION, reason="具备承接能力")
+    new_grant = services.approve_request(
+        request, by=world.centre, decision=DECISION, reason="具备承接能力"
+    )
     request.refresh_from_db()
     assert request.state == RequestState.APPROVED and request.decided_by == world.centre
     assert (new_grant.town, new_grant.matter, new_grant.effective_from, new_grant.effective_to) == (
-        world.wuyuan, matter, SOON, None)
+        world.wuyuan,
+        matter,
+        SOON,
+        None,
+    )
     assert new_grant.request == request and new_grant.decision.number == DECISION.number
     approve = request.history.get(action="approve")
-    assert (approve.from_state, approve.to_state, approve.details["grant"]) == ("submitted", "approved", new_grant.pk)
+    assert (approve.from_state, approve.to_state, approve.details["grant"]) == (
+        "submitted",
+        "approved",
+        new_grant.pk,
+    )
     assert new_grant.history.get().action == "grant"
-    assert Notification.objects.filter(recipient=world.wuyuan_dispatcher, verb="empowerment_granted").exists()
+    assert Notification.objects.filter(
+        recipient=world.wuyuan_dispatcher, verb="empowerment_granted"
+    ).exists()
     assert not Matter.objects.held_by(world.wuyuan, on=TODAY).exists()
     assert list(Matter.objects.held_by(world.wuyuan, on=SOON)) == [matter]
 
 
 def test_the_county_may_approve_from_another_date(world, matter):
     later = SOON + dt.timedelta(days=20)
-    new_grant = services.approve_request(ask(world, matter), by=world.leader, decision=DECISION, effective_from=later)
+    new_grant = services.approve_request(
+        ask(world, matter), by=world.leader, decision=DECISION, effective_from=later
+    )
     assert new_grant.effective_from == later
 
 
@@ -77,7 +105,9 @@ def test_rejection_needs_a_reason_and_tells_the_town(world, matter):
     assert request.state == RequestState.REJECTED and request.decision_reason == "暂不具备承接条件"
     assert request.history.get(action="reject").reason == "暂不具备承接条件"
     assert not EmpowermentGrant.objects.exists()
-    assert Notification.objects.filter(recipient=world.wuyuan_dispatcher, verb="empowerment_rejected").exists()
+    assert Notification.objects.filter(
+        recipient=world.wuyuan_dispatcher, verb="empowerment_rejected"
+    ).exists()
 
 
 def test_the_town_withdraws_its_request_and_a_decided_request_cannot_move_again(world, matter):
@@ -90,15 +120,28 @@ def test_the_town_withdraws_its_request_and_a_decided_request_cannot_move_again(
         services.approve_request(request, by=world.centre, decision=DECISION)
 
 
-@pytest.mark.parametrize("username", ["ganpu_dispatcher", "grid_worker", "wuyuan_officer", "station_staff",
-                                      "dept_officer", "centre", "assessor", "outsider"])
+@pytest.mark.parametrize(
+    "username",
+    [
+        "ganpu_dispatcher",
+        "grid_worker",
+        "wuyuan_officer",
+        "station_staff",
+        "dept_officer",
+        "centre",
+        "assessor",
+        "outsider",
+    ],
+)
 def test_only_the_towns_own_command_room_or_leaders_request_for_it(world, matter, username):
     with pytest.raises(NotPermitted):
         ask(world, matter, by=world.users[username])
     assert not EmpowermentRequest.objects.exists()
 
 
-@pytest.mark.parametrize("username", ["wuyuan_dispatcher", "dept_officer", "zhzf_officer", "assessor", "grid_worker"])
+@pytest.mark.parametrize(
+    "username", ["wuyuan_dispatcher", "dept_officer", "zhzf_officer", "assessor", "grid_worker"]
+)
 def test_only_the_county_centre_and_county_leaders_approve_or_reject(world, matter, username):
     request = ask(world, matter)
     with pytest.raises(NotPermitted):
@@ -111,8 +154,15 @@ def test_only_the_county_centre_and_county_leaders_approve_or_reject(world, matt
 
 
 def test_the_capacity_table_of_empowerment(world):
-    expected = {"wuyuan_dispatcher": {"town"}, "ganpu_dispatcher": set(), "centre": {"county"},
-                "leader": {"county"}, "dept_officer": set(), "grid_worker": set(), "assessor": set()}
+    expected = {
+        "wuyuan_dispatcher": {"town"},
+        "ganpu_dispatcher": set(),
+        "centre": {"county"},
+        "leader": {"county"},
+        "dept_officer": set(),
+        "grid_worker": set(),
+        "assessor": set(),
+    }
     for username, caps in expected.items():
         assert empowerment_capacities(world.users[username], world.wuyuan) == caps, username
 
@@ -123,8 +173,14 @@ def test_a_matter_that_may_not_be_delegated_cannot_be_requested_or_granted(world
         ask(world, kept)
     assert refused.value.field == "matter"
     with pytest.raises(InvalidInput):
-        services.grant_matter(town=world.wuyuan, matter=kept, by=world.centre, kind=GrantKind.BASE,
-                              effective_from=TODAY, decision=DECISION)
+        services.grant_matter(
+            town=world.wuyuan,
+            matter=kept,
+            by=world.centre,
+            kind=GrantKind.BASE,
+            effective_from=TODAY,
+            decision=DECISION,
+        )
     assert not EmpowermentDecision.objects.exists()  # nothing half-stored
 
 
@@ -137,7 +193,11 @@ def test_a_matter_already_held_or_already_asked_for_cannot_be_asked_for_again(wo
     with pytest.raises(InvalidInput):
         ask(world, other)
     with pytest.raises(InvalidInput):
-        ask(world, make_matter(world, "ZD-003", name="另一事项"), wanted_from=TODAY - dt.timedelta(days=1))
+        ask(
+            world,
+            make_matter(world, "ZD-003", name="另一事项"),
+            wanted_from=TODAY - dt.timedelta(days=1),
+        )
 
 
 def test_overlapping_grants_of_one_matter_to_one_town_are_refused(world, matter):
@@ -149,27 +209,50 @@ def test_overlapping_grants_of_one_matter_to_one_town_are_refused(world, matter)
 
 
 def test_the_county_grants_directly_and_ends_a_grant_with_history(world, matter):
-    new_grant = services.grant_matter(town=world.ganpu, matter=matter, by=world.centre, kind=GrantKind.CHARACTERISTIC,
-                                      effective_from=TODAY - dt.timedelta(days=100), decision=DECISION,
-                                      reason="南北湖景区周边占道多发")
-    ending = services.DecisionSpec(number="盐政发〔2026〕27号", title="关于调整部分镇（街道）赋权事项的决定")
-    services.end_grant(new_grant, by=world.leader, effective_to=TODAY - dt.timedelta(days=1),
-                       reason="评估发现承接能力不足", decision=ending)
+    new_grant = services.grant_matter(
+        town=world.ganpu,
+        matter=matter,
+        by=world.centre,
+        kind=GrantKind.CHARACTERISTIC,
+        effective_from=TODAY - dt.timedelta(days=100),
+        decision=DECISION,
+        reason="南北湖景区周边占道多发",
+    )
+    ending = services.DecisionSpec(
+        number="盐政发〔2026〕27号", title="关于调整部分镇（街道）赋权事项的决定"
+    )
+    services.end_grant(
+        new_grant,
+        by=world.leader,
+        effective_to=TODAY - dt.timedelta(days=1),
+        reason="评估发现承接能力不足",
+        decision=ending,
+    )
     new_grant.refresh_from_db()
-    assert new_grant.effective_to == TODAY - dt.timedelta(days=1) and new_grant.end_decision.number == ending.number
+    assert (
+        new_grant.effective_to == TODAY - dt.timedelta(days=1)
+        and new_grant.end_decision.number == ending.number
+    )
     end = new_grant.history.get(action="end")
     assert end.actor == world.leader and end.reason == "评估发现承接能力不足"
-    assert end.details["before"] is None and end.details["effective_to"] == (TODAY - dt.timedelta(days=1)).isoformat()
+    assert (
+        end.details["before"] is None
+        and end.details["effective_to"] == (TODAY - dt.timedelta(days=1)).isoformat()
+    )
     assert not Matter.objects.held_by(world.ganpu, on=TODAY).exists()
     assert Matter.objects.held_by(world.ganpu, on=TODAY - dt.timedelta(days=1)).exists()
 
 
 def test_ending_needs_a_reason_and_cannot_lengthen_a_grant(world, matter):
-    new_grant = grant(world, matter, start=TODAY - dt.timedelta(days=10), end=TODAY + dt.timedelta(days=10))
+    new_grant = grant(
+        world, matter, start=TODAY - dt.timedelta(days=10), end=TODAY + dt.timedelta(days=10)
+    )
     with pytest.raises(InvalidInput):
         services.end_grant(new_grant, by=world.centre, effective_to=TODAY, reason="")
     with pytest.raises(InvalidInput):
-        services.end_grant(new_grant, by=world.centre, effective_to=TODAY + dt.timedelta(days=20), reason="延长")
+        services.end_grant(
+            new_grant, by=world.centre, effective_to=TODAY + dt.timedelta(days=20), reason="延长"
+        )
     with pytest.raises(NotPermitted):
         services.end_grant(new_grant, by=world.wuyuan_dispatcher, effective_to=TODAY, reason="收回")
     assert new_grant.history.count() == 1

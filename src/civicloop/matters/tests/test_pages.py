@@ -22,25 +22,49 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 @pytest.fixture
 def catalog(world):
     base = make_matter(world)
-    extra = make_matter(world, "LY-006", name="对森林防火期内未经批准擅自在森林防火区内野外用火的行政处罚",
-                        law="森林防火条例", article="第五十条", fine_min=200, fine_max=50000,
-                        article_text="第五十条　违反本条例规定，森林防火期内未经批准擅自在森林防火区内野外用火的……")
-    kept = make_matter(world, "GG-002", delegable=False, name="对违规发布烟草广告的行政处罚", department=world.dept_scjg)
+    extra = make_matter(
+        world,
+        "LY-006",
+        name="对森林防火期内未经批准擅自在森林防火区内野外用火的行政处罚",
+        law="森林防火条例",
+        article="第五十条",
+        fine_min=200,
+        fine_max=50000,
+        article_text="第五十条　违反本条例规定，森林防火期内未经批准擅自在森林防火区内野外用火的……",
+    )
+    kept = make_matter(
+        world,
+        "GG-002",
+        delegable=False,
+        name="对违规发布烟草广告的行政处罚",
+        department=world.dept_scjg,
+    )
     grant(world, base, town=world.ganpu, start=dt.date(2023, 7, 1))
-    grant(world, extra, town=world.ganpu, start=TODAY - dt.timedelta(days=30), kind=GrantKind.CHARACTERISTIC)
+    grant(
+        world,
+        extra,
+        town=world.ganpu,
+        start=TODAY - dt.timedelta(days=30),
+        kind=GrantKind.CHARACTERISTIC,
+    )
     return base, extra, kept
 
 
-def test_the_town_page_shows_base_and_characteristic_matters_with_legal_basis_and_decision(world, catalog, client):
+def test_the_town_page_shows_base_and_characteristic_matters_with_legal_basis_and_decision(
+    world, catalog, client
+):
     client.force_login(world.ganpu_dispatcher)
     page = client.get(reverse("matters:town", args=[world.ganpu.code])).content.decode()
-    base_part = page[page.index('id="base-matters"'):page.index('id="characteristic-matters"')]
-    extra_part = page[page.index('id="characteristic-matters"'):page.index('id="town-timeline"')]
+    base_part = page[page.index('id="base-matters"') : page.index('id="characteristic-matters"')]
+    extra_part = page[page.index('id="characteristic-matters"') : page.index('id="town-timeline"')]
     assert 'data-matter="ZD-001"' in base_part and 'data-matter="LY-006"' not in base_part
     assert 'data-matter="LY-006"' in extra_part
-    assert "《森林防火条例》第五十条" in extra_part and "森林防火期内未经批准擅自在森林防火区内野外用火的……" in extra_part
+    assert (
+        "《森林防火条例》第五十条" in extra_part
+        and "森林防火期内未经批准擅自在森林防火区内野外用火的……" in extra_part
+    )
     assert "盐政发〔2023〕18号" in base_part
-    timeline = page[page.index('id="town-timeline"'):]
+    timeline = page[page.index('id="town-timeline"') :]
     assert timeline.count('data-timeline-action="grant"') == 2
     assert 'id="action-request"' in page and 'id="action-grant"' not in page
 
@@ -48,16 +72,24 @@ def test_the_town_page_shows_base_and_characteristic_matters_with_legal_basis_an
 def test_the_town_page_shows_what_was_held_on_an_earlier_date(world, catalog, client):
     client.force_login(world.centre)
     earlier = (TODAY - dt.timedelta(days=31)).isoformat()
-    page = client.get(reverse("matters:town", args=[world.ganpu.code]), {"on": earlier}).content.decode()
+    page = client.get(
+        reverse("matters:town", args=[world.ganpu.code]), {"on": earlier}
+    ).content.decode()
     assert 'data-matter="ZD-001"' in page
-    assert 'data-grant' in page and 'data-matter="LY-006" data-grant' not in page
+    assert "data-grant" in page and 'data-matter="LY-006" data-grant' not in page
     assert 'id="action-grant"' in page and 'data-action="end-grant"' in page
 
 
 def test_every_signed_in_member_of_staff_reads_the_catalog_and_holdings_but_not_others_requests(
-        world, catalog, client):
-    services.submit_request(town=world.ganpu, matter=make_matter(world, "ZD-009", name="测试事项"),
-                            by=world.ganpu_dispatcher, wanted_from=TODAY, reason="申请")
+    world, catalog, client
+):
+    services.submit_request(
+        town=world.ganpu,
+        matter=make_matter(world, "ZD-009", name="测试事项"),
+        by=world.ganpu_dispatcher,
+        wanted_from=TODAY,
+        reason="申请",
+    )
     client.force_login(world.wuyuan_dispatcher)
     page = client.get(reverse("matters:town", args=[world.ganpu.code])).content.decode()
     assert 'data-matter="LY-006"' in page and 'id="town-requests"' not in page
@@ -66,7 +98,9 @@ def test_every_signed_in_member_of_staff_reads_the_catalog_and_holdings_but_not_
     assert client.get(reverse("matters:catalog")).status_code == 302
 
 
-def test_the_catalog_searches_code_name_statute_and_article_text_and_shows_the_article(world, catalog, client):
+def test_the_catalog_searches_code_name_statute_and_article_text_and_shows_the_article(
+    world, catalog, client
+):
     client.force_login(world.grid_worker)
     page = client.get(reverse("matters:catalog"), {"q": "野外用火"}).content.decode()
     assert 'data-matter="LY-006"' in page and 'data-matter="ZD-001"' not in page
@@ -80,7 +114,9 @@ def test_the_catalog_searches_code_name_statute_and_article_text_and_shows_the_a
     assert 'id="article-text"' in detail and world.ganpu.name in detail
 
 
-def test_the_catalog_page_costs_a_fixed_number_of_queries(world, catalog, client, django_assert_max_num_queries):
+def test_the_catalog_page_costs_a_fixed_number_of_queries(
+    world, catalog, client, django_assert_max_num_queries
+):
     for n in range(10):
         make_matter(world, f"XX-{n:03d}", name=f"事项{n}")
     client.force_login(world.grid_worker)
@@ -88,14 +124,23 @@ def test_the_catalog_page_costs_a_fixed_number_of_queries(world, catalog, client
         assert client.get(reverse("matters:catalog")).status_code == 200
 
 
-def test_a_town_requests_on_the_page_and_the_county_approves_with_a_decision_file(world, catalog, client):
+def test_a_town_requests_on_the_page_and_the_county_approves_with_a_decision_file(
+    world, catalog, client
+):
     wanted = TODAY + dt.timedelta(days=7)
     client.force_login(world.wuyuan_dispatcher)
     form_url = reverse("matters:request-new", args=[world.wuyuan.code])
     assert "LY-006" in client.get(form_url).content.decode()
     assert "GG-002" not in client.get(form_url).content.decode()  # not delegable: not offered
-    response = client.post(form_url, {"matter": catalog[1].pk, "wanted_from": wanted.isoformat(),
-                                      "kind": GrantKind.CHARACTERISTIC, "reason": "辖区山林防火压力大"})
+    response = client.post(
+        form_url,
+        {
+            "matter": catalog[1].pk,
+            "wanted_from": wanted.isoformat(),
+            "kind": GrantKind.CHARACTERISTIC,
+            "reason": "辖区山林防火压力大",
+        },
+    )
     assert response.status_code == 302
     request = EmpowermentRequest.objects.get()
     detail = reverse("matters:request", args=[request.pk])
@@ -105,9 +150,15 @@ def test_a_town_requests_on_the_page_and_the_county_approves_with_a_decision_fil
 
     client.force_login(world.centre)
     assert 'id="action-approve"' in client.get(detail).content.decode()
-    response = client.post(approve_url, {
-        "decision_number": "盐政发〔2026〕30号", "decision_title": "关于向武原街道赋予森林防火事项的决定",
-        "decision_file": SimpleUploadedFile("决定.pdf", PDF, content_type="application/pdf"), "reason": "同意"})
+    response = client.post(
+        approve_url,
+        {
+            "decision_number": "盐政发〔2026〕30号",
+            "decision_title": "关于向武原街道赋予森林防火事项的决定",
+            "decision_file": SimpleUploadedFile("决定.pdf", PDF, content_type="application/pdf"),
+            "reason": "同意",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     request.refresh_from_db()
     assert request.state == RequestState.APPROVED
@@ -119,8 +170,13 @@ def test_a_town_requests_on_the_page_and_the_county_approves_with_a_decision_fil
 
 
 def test_a_rejection_without_reason_stays_on_the_form(world, catalog, client):
-    request = services.submit_request(town=world.wuyuan, matter=catalog[1], by=world.wuyuan_dispatcher,
-                                      wanted_from=TODAY, reason="申请")
+    request = services.submit_request(
+        town=world.wuyuan,
+        matter=catalog[1],
+        by=world.wuyuan_dispatcher,
+        wanted_from=TODAY,
+        reason="申请",
+    )
     client.force_login(world.leader)
     url = reverse("matters:request-action", args=[request.pk, "reject"])
     response = client.post(url, {"reason": ""})
@@ -130,18 +186,25 @@ def test_a_rejection_without_reason_stays_on_the_form(world, catalog, client):
 
 
 def test_requests_are_hidden_from_other_towns(world, catalog, client):
-    request = services.submit_request(town=world.wuyuan, matter=catalog[1], by=world.wuyuan_dispatcher,
-                                      wanted_from=TODAY, reason="申请")
+    request = services.submit_request(
+        town=world.wuyuan,
+        matter=catalog[1],
+        by=world.wuyuan_dispatcher,
+        wanted_from=TODAY,
+        reason="申请",
+    )
     client.force_login(world.ganpu_dispatcher)
     assert client.get(reverse("matters:request", args=[request.pk])).status_code == 404
-    assert 'data-request' not in client.get(reverse("matters:requests")).content.decode()
+    assert "data-request" not in client.get(reverse("matters:requests")).content.decode()
     # Those whose area covers the whole town see them: its command room (and the county) —
     # not a grid worker, whose area is one grid.
     client.force_login(world.grid_worker)
     assert client.get(reverse("matters:request", args=[request.pk])).status_code == 404
     for username in ("wuyuan_dispatcher", "centre", "leader", "assessor"):
         client.force_login(world.users[username])
-        assert client.get(reverse("matters:request", args=[request.pk])).status_code == 200, username
+        assert client.get(reverse("matters:request", args=[request.pk])).status_code == 200, (
+            username
+        )
 
 
 def test_the_county_ends_a_grant_on_the_page(world, catalog, client):
@@ -160,14 +223,22 @@ def test_the_judged_event_page_links_its_matter(world, catalog, client):
     from civicloop.events import services as events
     from civicloop.testing.journeys import report
 
-    event = events.judge_event(report(world), by=world.wuyuan_dispatcher, urgency="general", span="single",
-                               reason="研判", matter=catalog[0])
+    event = events.judge_event(
+        report(world),
+        by=world.wuyuan_dispatcher,
+        urgency="general",
+        span="single",
+        reason="研判",
+        matter=catalog[0],
+    )
     client.force_login(world.wuyuan_dispatcher)
     page = client.get(reverse("events:detail", args=[event.pk])).content.decode()
     assert 'id="event-matter"' in page and reverse("matters:matter", args=["ZD-001"]) in page
 
 
-def test_the_town_page_costs_the_same_number_of_queries_however_many_matters_it_holds(world, client):
+def test_the_town_page_costs_the_same_number_of_queries_however_many_matters_it_holds(
+    world, client
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -23,8 +23,14 @@ TODAY = timezone.localdate()
 def judged_events(world, matter, n, *, dispatch=False):
     made = []
     for _n in range(n):
-        event = events.judge_event(report(world), by=world.wuyuan_dispatcher, urgency="general", span="single",
-                                   reason="研判", matter=matter)
+        event = events.judge_event(
+            report(world),
+            by=world.wuyuan_dispatcher,
+            urgency="general",
+            span="single",
+            reason="研判",
+            matter=matter,
+        )
         if dispatch:
             event = events.dispatch_event(event, by=world.wuyuan_dispatcher)
         made.append(event)
@@ -58,7 +64,10 @@ def test_many_overdue_events_of_a_held_matter_suggest_withdrawing_it(world):
     with time_machine.travel(timezone.now() + dt.timedelta(days=10), tick=False):
         events.escalate_overdue()  # the two dispatched ones are never accepted
     [suggestion] = suggestions_for(world.wuyuan)
-    assert suggestion.kind == SuggestionKind.WITHDRAW and suggestion.facts == {"events": 5, "late": 2}
+    assert suggestion.kind == SuggestionKind.WITHDRAW and suggestion.facts == {
+        "events": 5,
+        "late": 2,
+    }
     assert "2" in suggestion.evidence[0] and "5" in suggestion.evidence[0]
 
 
@@ -67,13 +76,23 @@ def test_a_low_legal_review_score_suggests_withdrawing_the_characteristic_matter
     extra = make_matter(world, "ZD-002", name="对未按照批准的位置占用城市道路的行政处罚")
     grant(world, base, start=TODAY - dt.timedelta(days=300))
     grant(world, extra, start=TODAY - dt.timedelta(days=300), kind=GrantKind.CHARACTERISTIC)
-    round_ = services.open_round(by=world.assessor, name="上半年", period_start=TODAY - dt.timedelta(days=200),
-                                 period_end=TODAY - dt.timedelta(days=20), towns=[world.wuyuan])
+    round_ = services.open_round(
+        by=world.assessor,
+        name="上半年",
+        period_start=TODAY - dt.timedelta(days=200),
+        period_end=TODAY - dt.timedelta(days=20),
+        towns=[world.wuyuan],
+    )
     assessment = TownAssessment.objects.get(round=round_)
     for row in assessment.scores.all():
         value = 52 if row.dimension == Dimension.LEGAL_REVIEW else 85
-        services.score_dimension(assessment, by=world.assessor, dimension=row.dimension, score=value,
-                                 reason="" if row.prefilled_score is None else "核查")
+        services.score_dimension(
+            assessment,
+            by=world.assessor,
+            dimension=row.dimension,
+            score=value,
+            reason="" if row.prefilled_score is None else "核查",
+        )
     assert suggestions_for(world.wuyuan) == []  # a draft does not count
     services.submit_assessment(assessment, by=world.assessor)
     [suggestion] = suggestions_for(world.wuyuan)
@@ -81,7 +100,9 @@ def test_a_low_legal_review_score_suggests_withdrawing_the_characteristic_matter
     assert "52" in suggestion.evidence[0] and "上半年" in suggestion.evidence[0]
 
 
-def test_the_town_page_shows_the_suggestions_with_their_evidence_to_the_town_and_the_county(world, client):
+def test_the_town_page_shows_the_suggestions_with_their_evidence_to_the_town_and_the_county(
+    world, client
+):
     matter = make_matter(world)
     judged_events(world, matter, GRANT_MIN_EVENTS)
     url = reverse("matters:town", args=[world.wuyuan.code])
@@ -92,4 +113,4 @@ def test_the_town_page_shows_the_suggestions_with_their_evidence_to_the_town_and
     client.force_login(world.centre)
     assert 'data-suggestion="grant"' in client.get(url).content.decode()
     client.force_login(world.ganpu_dispatcher)
-    assert 'data-suggestion' not in client.get(url).content.decode()
+    assert "data-suggestion" not in client.get(url).content.decode()

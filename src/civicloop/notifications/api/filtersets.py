@@ -7,8 +7,9 @@ from civicloop.notifications.models import Notification
 
 
 class NotificationFilterSet(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(label=_("unread only"), field_name="read_at",
-                                          lookup_expr="isnull")
+    unread = django_filters.BooleanFilter(
+        label=_("unread only"), field_name="read_at", lookup_expr="isnull"
+    )
 
     class Meta:
         model = Notification

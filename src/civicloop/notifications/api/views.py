@@ -17,8 +17,11 @@ from .serializers import MarkedSerializer, NotificationSerializer
 
 
 @extend_schema_view(
-    list=extend_schema(operation_id="notifications_list", summary=_("My notifications, newest first"),
-                       responses={200: NotificationSerializer(many=True), **error_responses(400, 401)}),
+    list=extend_schema(
+        operation_id="notifications_list",
+        summary=_("My notifications, newest first"),
+        responses={200: NotificationSerializer(many=True), **error_responses(400, 401)},
+    ),
 )
 @extend_schema(tags=["notifications"])
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -28,16 +31,24 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         return Notification.objects.filter(recipient_id=self.request.user.pk)
 
-    @extend_schema(operation_id="notifications_read", summary=_("Mark a notification read"),
-                   request=None, responses={200: NotificationSerializer, **error_responses(401, 404)})
+    @extend_schema(
+        operation_id="notifications_read",
+        summary=_("Mark a notification read"),
+        request=None,
+        responses={200: NotificationSerializer, **error_responses(401, 404)},
+    )
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         notification = self.get_object()
         services.mark_read(notification, by=request.user)
         return Response(self.get_serializer(notification).data)
 
-    @extend_schema(operation_id="notifications_read_all", summary=_("Mark all my notifications read"),
-                   request=None, responses={200: MarkedSerializer, **error_responses(401)})
+    @extend_schema(
+        operation_id="notifications_read_all",
+        summary=_("Mark all my notifications read"),
+        request=None,
+        responses={200: MarkedSerializer, **error_responses(401)},
+    )
     @action(detail=False, methods=["post"], url_path="read-all", url_name="read-all")
     def read_all(self, request):
         return Response({"marked": services.mark_all_read(by=request.user)})

@@ -18,7 +18,9 @@ def test_i_see_only_my_own_notifications(world):
     event = report(world)
     mine = client_for(world.wuyuan_dispatcher).get("/api/notifications/").json()
     assert mine["count"] == 1
-    assert mine["results"][0]["verb"] == "new_event" and event.number in mine["results"][0]["message"]
+    assert (
+        mine["results"][0]["verb"] == "new_event" and event.number in mine["results"][0]["message"]
+    )
     assert client_for(world.ganpu_dispatcher).get("/api/notifications/").json()["count"] == 0
 
 
@@ -38,7 +40,9 @@ def test_marking_a_notification_read_moves_it_out_of_unread(world):
 def test_someone_elses_notification_is_a_404(world):
     report(world)
     notification = Notification.objects.get(recipient=world.wuyuan_dispatcher)
-    response = client_for(world.ganpu_dispatcher).post(f"/api/notifications/{notification.pk}/read/")
+    response = client_for(world.ganpu_dispatcher).post(
+        f"/api/notifications/{notification.pk}/read/"
+    )
     assert response.status_code == 404
     notification.refresh_from_db()
     assert notification.read_at is None
@@ -64,7 +68,9 @@ def test_notices_are_written_in_the_deployment_language_whatever_the_actor_uses(
 
     with translation.override("en"):
         event = report(world)
-        services.judge_event(event, by=world.wuyuan_dispatcher, urgency="general", span="single", reason="x")
+        services.judge_event(
+            event, by=world.wuyuan_dispatcher, urgency="general", span="single", reason="x"
+        )
         services.dispatch_event(event, by=world.wuyuan_dispatcher)
     notice = world.wuyuan_officer.notifications.get(verb="dispatched")
     assert notice.message.startswith("新派遣事件")  # not “Dispatched to you…”

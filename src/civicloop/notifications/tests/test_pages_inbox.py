@@ -52,7 +52,9 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(world, client
 def test_a_link_to_another_site_is_not_followed(world, client):
     mine = note(world.users["grid_worker"], link="https://evil.example/")
     client.force_login(world.users["grid_worker"])
-    assert client.get(reverse("notifications:open", args=[mine.pk]))["Location"] == reverse("notifications:inbox")
+    assert client.get(reverse("notifications:open", args=[mine.pk]))["Location"] == reverse(
+        "notifications:inbox"
+    )
 
 
 def test_mark_all_read_touches_only_my_notifications(world, client):
@@ -61,7 +63,9 @@ def test_mark_all_read_touches_only_my_notifications(world, client):
     theirs = note(world.users["red_butler"])
     client.force_login(world.users["grid_worker"])
     assert client.post(reverse("notifications:read-all")).status_code == 302
-    assert not Notification.objects.filter(recipient=world.users["grid_worker"], read_at__isnull=True).exists()
+    assert not Notification.objects.filter(
+        recipient=world.users["grid_worker"], read_at__isnull=True
+    ).exists()
     theirs.refresh_from_db()
     assert theirs.read_at is None
 

@@ -9,109 +9,335 @@ import civicloop.open311.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('events', '0003_default_deadline_rules'),
+        ("events", "0003_default_deadline_rules"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CatalogueChange',
+            name="CatalogueChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('digest', models.CharField(max_length=64, verbose_name='digest')),
-                ('seen_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='first seen at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("digest", models.CharField(max_length=64, verbose_name="digest")),
+                (
+                    "seen_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        verbose_name="first seen at",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Open311 catalogue change',
-                'verbose_name_plural': 'Open311 catalogue changes',
-                'ordering': ['-seen_at', '-id'],
-                'get_latest_by': 'seen_at',
+                "verbose_name": "Open311 catalogue change",
+                "verbose_name_plural": "Open311 catalogue changes",
+                "ordering": ["-seen_at", "-id"],
+                "get_latest_by": "seen_at",
             },
         ),
         migrations.CreateModel(
-            name='Open311Client',
+            name="Open311Client",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('contact', models.CharField(blank=True, help_text='Who runs the application and how to reach them.', max_length=200, verbose_name='contact')),
-                ('key_prefix', models.CharField(editable=False, help_text='The first characters of the key, to recognise it; the rest is not stored.', max_length=12, verbose_name='key starts with')),
-                ('key_hash', models.CharField(editable=False, max_length=64, unique=True, verbose_name='key digest (SHA-256)')),
-                ('is_active', models.BooleanField(default=True, help_text='A revoked key is refused with 403.', verbose_name='active')),
-                ('rate_limit', models.PositiveIntegerField(default=60, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100000)], verbose_name='requests per minute')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('last_used_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last used at')),
-                ('revoked_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='revoked at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                (
+                    "contact",
+                    models.CharField(
+                        blank=True,
+                        help_text="Who runs the application and how to reach them.",
+                        max_length=200,
+                        verbose_name="contact",
+                    ),
+                ),
+                (
+                    "key_prefix",
+                    models.CharField(
+                        editable=False,
+                        help_text="The first characters of the key, to recognise it; the rest is not stored.",
+                        max_length=12,
+                        verbose_name="key starts with",
+                    ),
+                ),
+                (
+                    "key_hash",
+                    models.CharField(
+                        editable=False,
+                        max_length=64,
+                        unique=True,
+                        verbose_name="key digest (SHA-256)",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="A revoked key is refused with 403.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "rate_limit",
+                    models.PositiveIntegerField(
+                        default=60,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100000),
+                        ],
+                        verbose_name="requests per minute",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "last_used_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="last used at"
+                    ),
+                ),
+                (
+                    "revoked_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="revoked at"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Open311 client',
-                'verbose_name_plural': 'Open311 clients',
-                'ordering': ['name'],
+                "verbose_name": "Open311 client",
+                "verbose_name_plural": "Open311 clients",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceProfile',
+            name="ServiceProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('service_code', models.SlugField(max_length=40, unique=True, verbose_name='service code (category code)')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('keywords', models.CharField(blank=True, help_text='Comma-separated synonyms that help people find the service.', max_length=300, verbose_name='keywords')),
-                ('service_notice', models.TextField(blank=True, help_text='What will happen to a request of this kind; returned with each request.', verbose_name='service notice')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "service_code",
+                    models.SlugField(
+                        max_length=40, unique=True, verbose_name="service code (category code)"
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "keywords",
+                    models.CharField(
+                        blank=True,
+                        help_text="Comma-separated synonyms that help people find the service.",
+                        max_length=300,
+                        verbose_name="keywords",
+                    ),
+                ),
+                (
+                    "service_notice",
+                    models.TextField(
+                        blank=True,
+                        help_text="What will happen to a request of this kind; returned with each request.",
+                        verbose_name="service notice",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
             ],
             options={
-                'verbose_name': 'Open311 service profile',
-                'verbose_name_plural': 'Open311 service profiles',
-                'ordering': ['service_code'],
+                "verbose_name": "Open311 service profile",
+                "verbose_name_plural": "Open311 service profiles",
+                "ordering": ["service_code"],
             },
         ),
         migrations.CreateModel(
-            name='Open311Request',
+            name="Open311Request",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(default=civicloop.open311.models.new_request_token, editable=False, max_length=40, unique=True, verbose_name='token')),
-                ('service_code', models.CharField(max_length=40, verbose_name='service code as submitted')),
-                ('attributes', models.JSONField(blank=True, default=dict, verbose_name='attribute values')),
-                ('address_string', models.CharField(blank=True, max_length=200, verbose_name='address as submitted')),
-                ('address_id', models.CharField(blank=True, max_length=15, verbose_name='address ID as submitted')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('device_id', models.CharField(blank=True, max_length=200, verbose_name='device ID')),
-                ('account_id', models.CharField(blank=True, max_length=200, verbose_name='account ID')),
-                ('media_url', models.URLField(blank=True, max_length=500, verbose_name='media URL')),
-                ('received_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='received at')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='open311.open311client', verbose_name='client')),
-                ('event', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='open311', to='events.event', verbose_name='event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "token",
+                    models.CharField(
+                        default=civicloop.open311.models.new_request_token,
+                        editable=False,
+                        max_length=40,
+                        unique=True,
+                        verbose_name="token",
+                    ),
+                ),
+                (
+                    "service_code",
+                    models.CharField(max_length=40, verbose_name="service code as submitted"),
+                ),
+                (
+                    "attributes",
+                    models.JSONField(blank=True, default=dict, verbose_name="attribute values"),
+                ),
+                (
+                    "address_string",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="address as submitted"
+                    ),
+                ),
+                (
+                    "address_id",
+                    models.CharField(
+                        blank=True, max_length=15, verbose_name="address ID as submitted"
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                (
+                    "device_id",
+                    models.CharField(blank=True, max_length=200, verbose_name="device ID"),
+                ),
+                (
+                    "account_id",
+                    models.CharField(blank=True, max_length=200, verbose_name="account ID"),
+                ),
+                (
+                    "media_url",
+                    models.URLField(blank=True, max_length=500, verbose_name="media URL"),
+                ),
+                (
+                    "received_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="received at"
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to="open311.open311client",
+                        verbose_name="client",
+                    ),
+                ),
+                (
+                    "event",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="open311",
+                        to="events.event",
+                        verbose_name="event",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Open311 request',
-                'verbose_name_plural': 'Open311 requests',
-                'ordering': ['-received_at', '-id'],
+                "verbose_name": "Open311 request",
+                "verbose_name_plural": "Open311 requests",
+                "ordering": ["-received_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceAttribute',
+            name="ServiceAttribute",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('service_code', models.SlugField(blank=True, help_text='Empty: every service asks this.', max_length=40, verbose_name='service code (category code)')),
-                ('code', models.SlugField(max_length=40, verbose_name='code')),
-                ('description', models.CharField(max_length=300, verbose_name='question')),
-                ('datatype', models.CharField(choices=[('string', 'text, one line'), ('number', 'number'), ('datetime', 'date and time'), ('text', 'text, several lines'), ('singlevaluelist', 'one choice from a list'), ('multivaluelist', 'several choices from a list')], max_length=20, verbose_name='datatype')),
-                ('datatype_description', models.CharField(blank=True, max_length=200, verbose_name='input hint')),
-                ('variable', models.BooleanField(default=True, help_text='If not, the attribute only shows information to the user.', verbose_name='asks for input')),
-                ('required', models.BooleanField(default=False, verbose_name='required')),
-                ('order', models.PositiveIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1)], verbose_name='order')),
-                ('values', models.JSONField(blank=True, default=list, help_text='For lists: [{"key": "…", "name": "…"}, …].', verbose_name='choices')),
-                ('binding', models.CharField(blank=True, choices=[('', 'stored with the request only'), ('occurred_at', "the event's time of occurrence"), ('is_anonymous', "the event's “anonymous to the public” flag")], default='', max_length=20, verbose_name='also fills')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "service_code",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Empty: every service asks this.",
+                        max_length=40,
+                        verbose_name="service code (category code)",
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, verbose_name="code")),
+                ("description", models.CharField(max_length=300, verbose_name="question")),
+                (
+                    "datatype",
+                    models.CharField(
+                        choices=[
+                            ("string", "text, one line"),
+                            ("number", "number"),
+                            ("datetime", "date and time"),
+                            ("text", "text, several lines"),
+                            ("singlevaluelist", "one choice from a list"),
+                            ("multivaluelist", "several choices from a list"),
+                        ],
+                        max_length=20,
+                        verbose_name="datatype",
+                    ),
+                ),
+                (
+                    "datatype_description",
+                    models.CharField(blank=True, max_length=200, verbose_name="input hint"),
+                ),
+                (
+                    "variable",
+                    models.BooleanField(
+                        default=True,
+                        help_text="If not, the attribute only shows information to the user.",
+                        verbose_name="asks for input",
+                    ),
+                ),
+                ("required", models.BooleanField(default=False, verbose_name="required")),
+                (
+                    "order",
+                    models.PositiveIntegerField(
+                        default=1,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="order",
+                    ),
+                ),
+                (
+                    "values",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='For lists: [{"key": "…", "name": "…"}, …].',
+                        verbose_name="choices",
+                    ),
+                ),
+                (
+                    "binding",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "stored with the request only"),
+                            ("occurred_at", "the event's time of occurrence"),
+                            ("is_anonymous", "the event's “anonymous to the public” flag"),
+                        ],
+                        default="",
+                        max_length=20,
+                        verbose_name="also fills",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
             ],
             options={
-                'verbose_name': 'Open311 service attribute',
-                'verbose_name_plural': 'Open311 service attributes',
-                'ordering': ['order', 'service_code', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('service_code', 'code'), name='open311_attribute_unique')],
+                "verbose_name": "Open311 service attribute",
+                "verbose_name_plural": "Open311 service attributes",
+                "ordering": ["order", "service_code", "code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("service_code", "code"), name="open311_attribute_unique"
+                    )
+                ],
             },
         ),
     ]

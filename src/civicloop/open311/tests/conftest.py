@@ -51,8 +51,11 @@ class Open311:
     def post(self, path: str, data: dict, *, multipart: bool = False):
         if multipart:
             return self.http.post(BASE + path, data)
-        return self.http.post(BASE + path, urlencode(data, doseq=True),
-                              content_type="application/x-www-form-urlencoded; charset=utf-8")
+        return self.http.post(
+            BASE + path,
+            urlencode(data, doseq=True),
+            content_type="application/x-www-form-urlencoded; charset=utf-8",
+        )
 
 
 @pytest.fixture
@@ -92,8 +95,12 @@ def noise_request(api_key: str, region, **extra) -> dict:
     """A valid POST of a noise complaint at ``region``'s point."""
     lat, lng = wgs84_of(region)
     data = {
-        "api_key": api_key, "service_code": "noise", "lat": f"{lat:.6f}", "long": f"{lng:.6f}",
-        "description": "小区楼下KTV每晚唱到凌晨两点，严重影响休息", "attribute[noise_source]": "commercial",
+        "api_key": api_key,
+        "service_code": "noise",
+        "lat": f"{lat:.6f}",
+        "long": f"{lng:.6f}",
+        "description": "小区楼下KTV每晚唱到凌晨两点，严重影响休息",
+        "attribute[noise_source]": "commercial",
         "attribute[noise_period]": "night",
     }
     data.update(extra)

@@ -14,9 +14,25 @@ from civicloop.open311.models import ServiceAttribute
 
 from .conftest import body, children, error_descriptions, xml
 
-SERVICE_ELEMENTS = ["service_code", "service_name", "description", "metadata", "type", "keywords", "group"]
-ATTRIBUTE_ELEMENTS = ["variable", "code", "datatype", "required", "datatype_description", "order",
-                      "description", "values"]
+SERVICE_ELEMENTS = [
+    "service_code",
+    "service_name",
+    "description",
+    "metadata",
+    "type",
+    "keywords",
+    "group",
+]
+ATTRIBUTE_ELEMENTS = [
+    "variable",
+    "code",
+    "datatype",
+    "required",
+    "datatype_description",
+    "order",
+    "description",
+    "values",
+]
 
 
 # --- discovery ------------------------------------------------------------------------
@@ -80,15 +96,20 @@ def test_the_endpoint_root_serves_discovery_too(county, o311):
 # --- GET Service List -----------------------------------------------------------------------
 
 
-def test_service_list_in_xml_has_one_service_per_active_category_with_the_spec_elements(county, o311):
+def test_service_list_in_xml_has_one_service_per_active_category_with_the_spec_elements(
+    county, o311
+):
     Category.objects.filter(code="forestry").update(is_active=False)
     root = xml(o311.get("services.xml"))
     assert root.tag == "services"
     assert all(service.tag == "service" for service in root)
     assert all(children(service) == SERVICE_ELEMENTS for service in root)
     codes = [s.findtext("service_code") for s in root]
-    assert codes == list(Category.objects.filter(is_active=True).order_by("position", "code")
-                         .values_list("code", flat=True))
+    assert codes == list(
+        Category.objects.filter(is_active=True)
+        .order_by("position", "code")
+        .values_list("code", flat=True)
+    )
     assert "forestry" not in codes and "noise" in codes
     noise = next(s for s in root if s.findtext("service_code") == "noise")
     assert noise.findtext("service_name") == "噪声扰民"
@@ -105,7 +126,9 @@ def test_service_list_in_json_is_an_array_of_the_same_services(county, o311):
     assert [list(s) for s in services] == [SERVICE_ELEMENTS] * len(services)
     by_code = {s["service_code"]: s for s in services}
     assert by_code["street-vending"]["group"] == "市容环境"
-    assert by_code["city-appearance"]["group"] == "市容环境"  # a top-level category is its own group
+    assert (
+        by_code["city-appearance"]["group"] == "市容环境"
+    )  # a top-level category is its own group
     assert by_code["noise"]["metadata"] is True
 
 
@@ -117,7 +140,11 @@ def test_metadata_is_false_for_a_service_without_attributes(county, o311):
 
 
 def test_keywords_are_derived_from_the_category_names_when_no_profile_gives_them(county, o311):
-    Category.objects.create(code="fishing", name="非法捕捞（电鱼、网箱）", parent=Category.objects.get(code="agriculture"))
+    Category.objects.create(
+        code="fishing",
+        name="非法捕捞（电鱼、网箱）",
+        parent=Category.objects.get(code="agriculture"),
+    )
     service = next(s for s in body(o311.get("services.json")) if s["service_code"] == "fishing")
     assert service["keywords"] == "非法捕捞, 电鱼, 网箱, 农业农村, 秸秆, 农资"
     assert service["description"] == "非法捕捞（电鱼、网箱）"
@@ -133,14 +160,28 @@ def test_service_definition_in_xml_lists_its_attributes_in_order(county, o311):
     assert root.findtext("service_code") == "noise"
     attributes = root.find("attributes")
     assert all(a.tag == "attribute" and children(a) == ATTRIBUTE_ELEMENTS for a in attributes)
-    assert [a.findtext("code") for a in attributes] == ["noise_source", "noise_period", "occurred_at", "anonymous"]
+    assert [a.findtext("code") for a in attributes] == [
+        "noise_source",
+        "noise_period",
+        "occurred_at",
+        "anonymous",
+    ]
     assert [a.findtext("order") for a in attributes] == ["1", "2", "3", "4"]
     source = attributes[0]
-    assert (source.findtext("variable"), source.findtext("datatype"), source.findtext("required")) == (
-        "true", "singlevaluelist", "true")
+    assert (
+        source.findtext("variable"),
+        source.findtext("datatype"),
+        source.findtext("required"),
+    ) == ("true", "singlevaluelist", "true")
     values = source.find("values")
     assert all(v.tag == "value" and children(v) == ["key", "name"] for v in values)
-    assert [v.findtext("key") for v in values] == ["construction", "industrial", "commercial", "social", "traffic"]
+    assert [v.findtext("key") for v in values] == [
+        "construction",
+        "industrial",
+        "commercial",
+        "social",
+        "traffic",
+    ]
     assert values[0].findtext("name") == "建筑施工"
     occurred = attributes[2]
     assert occurred.findtext("datatype") == "datetime" and occurred.findtext("required") == "false"
@@ -162,17 +203,31 @@ def test_service_definition_in_json_uses_arrays_for_attributes_and_values(county
 
 
 def test_attributes_are_data_an_administrator_adds_without_code(county, o311):
-    ServiceAttribute.objects.create(service_code="street-vending", code="goods", description="摊贩卖什么？",
-                                    datatype="string", order=2)
+    ServiceAttribute.objects.create(
+        service_code="street-vending",
+        code="goods",
+        description="摊贩卖什么？",
+        datatype="string",
+        order=2,
+    )
     codes = [a["code"] for a in body(o311.get("services/street-vending.json"))["attributes"]]
     assert codes == ["stall_count", "goods", "occurred_at", "anonymous"]
 
 
 def test_a_service_may_override_an_attribute_every_service_asks(county, o311):
-    ServiceAttribute.objects.create(service_code="disputes", code="anonymous", description="调解需要实名，不能匿名",
-                                    datatype="string", variable=False, order=1)
+    ServiceAttribute.objects.create(
+        service_code="disputes",
+        code="anonymous",
+        description="调解需要实名，不能匿名",
+        datatype="string",
+        variable=False,
+        order=1,
+    )
     attributes = body(o311.get("services/disputes.json"))["attributes"]
-    assert [(a["code"], a["variable"]) for a in attributes] == [("anonymous", False), ("occurred_at", True)]
+    assert [(a["code"], a["variable"]) for a in attributes] == [
+        ("anonymous", False),
+        ("occurred_at", True),
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["xml", "json"])
@@ -195,8 +250,14 @@ def test_jurisdiction_id_may_be_omitted_or_name_our_county(county, o311, setting
 
 @pytest.mark.parametrize("fmt", ["xml", "json"])
 def test_an_unknown_jurisdiction_id_is_404_on_every_method(county, o311, fmt):
-    for path in (f"discovery.{fmt}", f"services.{fmt}", f"services/noise.{fmt}", f"requests.{fmt}",
-                 f"requests/E2024010100001.{fmt}", f"tokens/abc.{fmt}"):
+    for path in (
+        f"discovery.{fmt}",
+        f"services.{fmt}",
+        f"services/noise.{fmt}",
+        f"requests.{fmt}",
+        f"requests/E2024010100001.{fmt}",
+        f"tokens/abc.{fmt}",
+    ):
         response = o311.get(path, jurisdiction_id="sfgov.org")
         assert response.status_code == 404, path
         assert "sfgov.org" in error_descriptions(response)[0]

@@ -79,7 +79,9 @@ def test_a_post_without_service_code_is_400(county, api_key, o311, fmt):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_post_with_an_unknown_service_code_is_404_as_the_spec_says(county, api_key, o311, fmt):
-    descriptions = post_refused(o311, fmt, noise_request(api_key, county.wuyuan_grid, service_code="pothole"), 404)
+    descriptions = post_refused(
+        o311, fmt, noise_request(api_key, county.wuyuan_grid, service_code="pothole"), 404
+    )
     assert "pothole" in descriptions[0]
 
 
@@ -99,13 +101,16 @@ def test_a_post_without_any_location_is_400(county, api_key, o311, fmt):
     assert "location" in post_refused(o311, fmt, data, 400)[0]
 
 
-@pytest.mark.parametrize(("lat", "long", "words"), [
-    ("30.5", "", "both lat and long"),
-    ("north", "120.9", "decimal degrees"),
-    ("95", "120.9", "between -90 and 90"),
-    ("30.5", "200", "between -180 and 180"),
-    ("nan", "120.9", "between -90 and 90"),
-])
+@pytest.mark.parametrize(
+    ("lat", "long", "words"),
+    [
+        ("30.5", "", "both lat and long"),
+        ("north", "120.9", "decimal degrees"),
+        ("95", "120.9", "between -90 and 90"),
+        ("30.5", "200", "between -180 and 180"),
+        ("nan", "120.9", "between -90 and 90"),
+    ],
+)
 def test_bad_coordinates_are_400(county, api_key, o311, lat, long, words):
     data = noise_request(api_key, county.wuyuan_grid, lat=lat, long=long)
     assert words in post_refused(o311, "json", data, 400)[0]
@@ -115,12 +120,16 @@ def test_bad_coordinates_are_400(county, api_key, o311, lat, long, words):
 def test_a_point_outside_the_county_is_400_with_a_clear_message(county, api_key, o311, fmt):
     # Times Square, then Jiaxing city centre: one abroad, one next door in the same province.
     for lat, lng in (("40.758", "-73.9855"), ("30.7522", "120.7555")):
-        (description,) = post_refused(o311, fmt, noise_request(api_key, county.wuyuan_grid, lat=lat, long=lng), 400)
+        (description,) = post_refused(
+            o311, fmt, noise_request(api_key, county.wuyuan_grid, lat=lat, long=lng), 400
+        )
         assert "outside 海盐县" in description and lat in description
 
 
 def test_an_address_nobody_can_place_is_400(county, api_key, o311):
-    data = noise_request(api_key, county.wuyuan_grid, lat="", long="", address_string="1600 Market St, San Francisco")
+    data = noise_request(
+        api_key, county.wuyuan_grid, lat="", long="", address_string="1600 Market St, San Francisco"
+    )
     assert "address_string" in post_refused(o311, "json", data, 400)[0]
 
 
@@ -141,21 +150,45 @@ def test_an_oversized_description_is_400(county, api_key, o311, fmt):
 
 
 def test_a_description_of_exactly_the_limit_is_accepted(county, api_key, o311):
-    assert o311.post("requests.xml", noise_request(api_key, county.wuyuan_grid, description="吵" * 4000)).status_code == 200
+    assert (
+        o311.post(
+            "requests.xml", noise_request(api_key, county.wuyuan_grid, description="吵" * 4000)
+        ).status_code
+        == 200
+    )
 
 
 def test_bad_email_media_url_and_phone_are_400(county, api_key, o311):
-    assert "email" in post_refused(o311, "json", noise_request(api_key, county.wuyuan_grid, email="not-an-email"), 400)[0]
-    assert "media_url" in post_refused(
-        o311, "json", noise_request(api_key, county.wuyuan_grid, media_url="javascript:alert(1)"), 400)[0]
-    assert "phone" in post_refused(o311, "json", noise_request(api_key, county.wuyuan_grid, phone="12"), 400)[0]
+    assert (
+        "email"
+        in post_refused(
+            o311, "json", noise_request(api_key, county.wuyuan_grid, email="not-an-email"), 400
+        )[0]
+    )
+    assert (
+        "media_url"
+        in post_refused(
+            o311,
+            "json",
+            noise_request(api_key, county.wuyuan_grid, media_url="javascript:alert(1)"),
+            400,
+        )[0]
+    )
+    assert (
+        "phone"
+        in post_refused(o311, "json", noise_request(api_key, county.wuyuan_grid, phone="12"), 400)[
+            0
+        ]
+    )
 
 
 def test_every_problem_of_a_request_is_reported_at_once(county, api_key, o311):
     data = {"api_key": api_key, "description": "x" * 5000, "email": "nope"}
     descriptions = post_refused(o311, "json", data, 400)
     assert len(descriptions) == 4
-    assert any("service_code" in d for d in descriptions) and any("location" in d for d in descriptions)
+    assert any("service_code" in d for d in descriptions) and any(
+        "location" in d for d in descriptions
+    )
 
 
 # --- attributes --------------------------------------------------------------------------------
@@ -168,33 +201,47 @@ def test_a_missing_required_attribute_is_400(county, api_key, o311):
     assert "attribute[noise_source]" in description and "噪声来自哪里" in description
 
 
-@pytest.mark.parametrize(("extra", "words"), [
-    ({"attribute[noise_source]": "aliens"}, "not one of the choices"),
-    ({"attribute[colour]": "red"}, "no attribute colour"),
-    ({"attribute[occurred_at]": "yesterday"}, "w3 datetime"),
-    ({"attribute[occurred_at]": "2024-05-01T22:30:00"}, "time zone"),
-    ({"attribute[noise_period][]": ["day", "night"]}, "takes one value"),
-])
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        ({"attribute[noise_source]": "aliens"}, "not one of the choices"),
+        ({"attribute[colour]": "red"}, "no attribute colour"),
+        ({"attribute[occurred_at]": "yesterday"}, "w3 datetime"),
+        ({"attribute[occurred_at]": "2024-05-01T22:30:00"}, "time zone"),
+        ({"attribute[noise_period][]": ["day", "night"]}, "takes one value"),
+    ],
+)
 def test_bad_attribute_values_are_400(county, api_key, o311, extra, words):
-    assert words in post_refused(o311, "json", noise_request(api_key, county.wuyuan_grid, **extra), 400)[0]
+    assert (
+        words
+        in post_refused(o311, "json", noise_request(api_key, county.wuyuan_grid, **extra), 400)[0]
+    )
 
 
 def test_an_attribute_time_in_the_future_is_400(county, api_key, o311):
-    data = noise_request(api_key, county.wuyuan_grid, **{"attribute[occurred_at]": "2999-01-01T00:00:00Z"})
+    data = noise_request(
+        api_key, county.wuyuan_grid, **{"attribute[occurred_at]": "2999-01-01T00:00:00Z"}
+    )
     assert "future" in post_refused(o311, "json", data, 400)[0]
 
 
 # --- reading ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("params", "words"), [
-    ({"start_date": "last monday"}, "w3 datetime"),
-    ({"start_date": "2024-13-01T00:00:00Z"}, "not a valid date"),
-    ({"end_date": "2024-05-01T00:00:00"}, "time zone"),
-    ({"start_date": "2024-05-02T00:00:00Z", "end_date": "2024-05-01T00:00:00Z"}, "after end_date"),
-    ({"start_date": "2024-01-01T00:00:00Z", "end_date": "2024-05-01T00:00:00Z"}, "90 days"),
-    ({"status": "open,pending"}, "open or closed"),
-])
+@pytest.mark.parametrize(
+    ("params", "words"),
+    [
+        ({"start_date": "last monday"}, "w3 datetime"),
+        ({"start_date": "2024-13-01T00:00:00Z"}, "not a valid date"),
+        ({"end_date": "2024-05-01T00:00:00"}, "time zone"),
+        (
+            {"start_date": "2024-05-02T00:00:00Z", "end_date": "2024-05-01T00:00:00Z"},
+            "after end_date",
+        ),
+        ({"start_date": "2024-01-01T00:00:00Z", "end_date": "2024-05-01T00:00:00Z"}, "90 days"),
+        ({"status": "open,pending"}, "open or closed"),
+    ],
+)
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_bad_query_arguments_are_400(county, o311, fmt, params, words):
     response = o311.get(f"requests.{fmt}", **params)

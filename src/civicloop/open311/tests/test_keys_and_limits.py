@@ -33,7 +33,12 @@ def test_issue_key_prints_a_key_that_works_and_only_its_digest_is_stored(county,
     assert key.startswith("o311_") and len(key) > 40
     assert "shown only now" in err
     client = Open311Client.objects.get()
-    assert (client.name, client.contact, client.rate_limit, client.is_active) == ("浙里办", "ops@example.cn", 120, True)
+    assert (client.name, client.contact, client.rate_limit, client.is_active) == (
+        "浙里办",
+        "ops@example.cn",
+        120,
+        True,
+    )
     assert client.key_hash == hashlib.sha256(key.encode()).hexdigest()
     assert key not in str([getattr(client, f.attname) for f in Open311Client._meta.fields])
     assert client.key_prefix == key[:12]
@@ -94,8 +99,10 @@ def admin_client(county):
 
 
 def test_the_admin_add_form_shows_the_new_key_once(county, admin_client, o311):
-    response = admin_client.post("/admin/open311/open311client/add/",
-                                 {"name": "12345 热线", "contact": "热线中心", "rate_limit": "30"})
+    response = admin_client.post(
+        "/admin/open311/open311client/add/",
+        {"name": "12345 热线", "contact": "热线中心", "rate_limit": "30"},
+    )
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     page = response.content.decode()
@@ -104,25 +111,42 @@ def test_the_admin_add_form_shows_the_new_key_once(county, admin_client, o311):
     assert client.key_hash == hashlib.sha256(key.encode()).hexdigest()
     assert client.rate_limit == 30
     assert o311.post("requests.xml", noise_request(key, county.wuyuan_grid)).status_code == 200
-    for url in ("/admin/open311/open311client/", f"/admin/open311/open311client/{client.pk}/change/"):
+    for url in (
+        "/admin/open311/open311client/",
+        f"/admin/open311/open311client/{client.pk}/change/",
+    ):
         assert key not in admin_client.get(url).content.decode()
 
 
 def test_the_admin_action_issues_new_keys_and_another_revokes_them(county, admin_client, o311):
     client, old = services.issue_key(name="App")
-    response = admin_client.post("/admin/open311/open311client/", {
-        "action": "issue_new_keys", "_selected_action": [client.pk]})
+    response = admin_client.post(
+        "/admin/open311/open311client/",
+        {"action": "issue_new_keys", "_selected_action": [client.pk]},
+    )
     key = response.content.decode().split('class="open311-key">')[1].split("<")[0]
     assert key != old
     assert o311.post("requests.xml", noise_request(old, county.wuyuan_grid)).status_code == 403
     assert o311.post("requests.xml", noise_request(key, county.wuyuan_grid)).status_code == 200
-    admin_client.post("/admin/open311/open311client/", {"action": "revoke_keys", "_selected_action": [client.pk]})
+    admin_client.post(
+        "/admin/open311/open311client/", {"action": "revoke_keys", "_selected_action": [client.pk]}
+    )
     assert o311.post("requests.xml", noise_request(key, county.wuyuan_grid)).status_code == 403
 
 
-def test_received_requests_are_read_only_in_the_admin_with_personal_data_masked(county, admin_client, api_key, o311):
-    o311.post("requests.xml", noise_request(api_key, county.wuyuan_grid, email="zhangsan@example.cn",
-                                            device_id="imei-861234", account_id="acct-4242"))
+def test_received_requests_are_read_only_in_the_admin_with_personal_data_masked(
+    county, admin_client, api_key, o311
+):
+    o311.post(
+        "requests.xml",
+        noise_request(
+            api_key,
+            county.wuyuan_grid,
+            email="zhangsan@example.cn",
+            device_id="imei-861234",
+            account_id="acct-4242",
+        ),
+    )
     link = county.wuyuan_grid.events.get().open311
     page = admin_client.get(f"/admin/open311/open311request/{link.pk}/change/").content.decode()
     assert "zhangsan@example.cn" not in page and "zh****@example.cn" in page
@@ -150,7 +174,10 @@ def test_each_key_has_its_own_rate_limit_answered_with_429_and_retry_after(count
 
 
 def test_reads_without_a_key_are_limited_per_address_at_the_public_rate(county, o311, settings):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"public": "2/minute"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"public": "2/minute"},
+    }
     assert o311.get("services.xml").status_code == 200
     assert o311.get("requests.json").status_code == 200
     response = o311.get("services.xml")

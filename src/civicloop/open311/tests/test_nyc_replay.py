@@ -46,7 +46,9 @@ def mapped(record: dict) -> dict:
 
 
 def created_w3(record: dict) -> str:
-    moment = dt.datetime.strptime(record["Created Date"], "%m/%d/%Y %I:%M:%S %p").replace(tzinfo=NEW_YORK)
+    moment = dt.datetime.strptime(record["Created Date"], "%m/%d/%Y %I:%M:%S %p").replace(
+        tzinfo=NEW_YORK
+    )
     return moment.isoformat()
 
 
@@ -85,10 +87,15 @@ def test_the_mapping_names_only_services_we_publish(county, o311):
     assert {m["service_code"] for m in MAPPING} <= codes
 
 
-def test_nyc_records_at_their_new_york_coordinates_are_refused_as_outside_the_county(county, replay_key, o311):
+def test_nyc_records_at_their_new_york_coordinates_are_refused_as_outside_the_county(
+    county, replay_key, o311
+):
     for i, record in enumerate(RECORDS):
-        data = as_post(record, replay_key) | {"lat": record["Latitude"], "long": record["Longitude"],
-                                              "address_string": record["Incident Address"]}
+        data = as_post(record, replay_key) | {
+            "lat": record["Latitude"],
+            "long": record["Longitude"],
+            "address_string": record["Incident Address"],
+        }
         response = o311.post(f"requests.{'xml' if i % 2 else 'json'}", data)
         assert response.status_code == 400, (record["Unique Key"], response.content)
         (description,) = error_descriptions(response)
@@ -100,7 +107,9 @@ def test_the_same_records_placed_in_a_haiyan_village_enter_the_loop(county, repl
     numbers = {}
     for i, record in enumerate(RECORDS):
         village = VILLAGES[i % len(VILLAGES)]
-        data = as_post(record, replay_key) | {"address_string": f"海盐县{village} {record['Incident Address']}"}
+        data = as_post(record, replay_key) | {
+            "address_string": f"海盐县{village} {record['Incident Address']}"
+        }
         response = o311.post(f"requests.{'xml' if i % 2 else 'json'}", data)
         assert response.status_code == 200, (record["Unique Key"], response.content.decode())
         if i % 2:
@@ -110,26 +119,40 @@ def test_the_same_records_placed_in_a_haiyan_village_enter_the_loop(county, repl
         numbers[record["Unique Key"]] = number
 
     assert Event.objects.count() == 30
-    grids = {VILLAGES[0]: county.wuyuan_grid, VILLAGES[1]: county.wuyuan_grid2, VILLAGES[2]: county.ganpu_grid}
+    grids = {
+        VILLAGES[0]: county.wuyuan_grid,
+        VILLAGES[1]: county.wuyuan_grid2,
+        VILLAGES[2]: county.ganpu_grid,
+    }
     for i, record in enumerate(RECORDS):
-        event = Event.objects.select_related("category", "open311").get(number=numbers[record["Unique Key"]])
+        event = Event.objects.select_related("category", "open311").get(
+            number=numbers[record["Unique Key"]]
+        )
         mapping = mapped(record)
-        assert (event.source, event.state, event.reported_by) == (Source.OPEN311, EventState.COLLECTED, None)
+        assert (event.source, event.state, event.reported_by) == (
+            Source.OPEN311,
+            EventState.COLLECTED,
+            None,
+        )
         assert event.category.code == mapping["service_code"]
         assert event.region == grids[VILLAGES[i % len(VILLAGES)]]
         assert event.occurred_at == dt.datetime.fromisoformat(created_w3(record))
         assert record["Complaint Type"] in event.description
         if mapping["attribute"]:
             value = event.open311.attributes[mapping["attribute"]]
-            assert value == ([mapping["value"]] if mapping["attribute"] == "waste_kinds" else mapping["value"])
+            assert value == (
+                [mapping["value"]] if mapping["attribute"] == "waste_kinds" else mapping["value"]
+            )
     assert Open311Request.objects.filter(client__name="NYC 311 replay").count() == 30
 
     # What a client reads back: every record, with the fields it needs.
     listed = json.loads(o311.get("requests.json").content)
     assert {r["service_request_id"] for r in listed} == set(numbers.values())
     by_number = {r["service_request_id"]: r for r in listed}
-    xml_records = {r.findtext("service_request_id"): {c.tag: c.text for c in r}
-                   for r in ET.fromstring(o311.get("requests.xml").content)}
+    xml_records = {
+        r.findtext("service_request_id"): {c.tag: c.text for c in r}
+        for r in ET.fromstring(o311.get("requests.xml").content)
+    }
     for record in RECORDS:
         number = numbers[record["Unique Key"]]
         for parsed in (by_number[number], xml_records[number]):
@@ -138,6 +161,9 @@ def test_the_same_records_placed_in_a_haiyan_village_enter_the_loop(county, repl
             assert parsed["description"].startswith(record["Complaint Type"])
             assert record["Incident Address"] in parsed["address"]
             assert dt.datetime.fromisoformat(parsed["requested_datetime"]).tzinfo is not None
-            assert parsed["agency_responsible"] in ("武原街道综合信息指挥室", "澉浦镇综合信息指挥室")
+            assert parsed["agency_responsible"] in (
+                "武原街道综合信息指挥室",
+                "澉浦镇综合信息指挥室",
+            )
     noise = json.loads(o311.get("requests.json", service_code="noise").content)
     assert len(noise) == sum(1 for r in RECORDS if mapped(r)["service_code"] == "noise")

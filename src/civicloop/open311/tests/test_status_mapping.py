@@ -69,11 +69,14 @@ def test_a_request_walks_the_loop_and_open311_follows_it_to_closed(county, api_k
 
 
 def test_status_notes_are_in_the_deployment_language_whatever_language_the_client_asks_for(
-        county, api_key, o311):
+    county, api_key, o311
+):
     event = walk(county, submit(o311, api_key, county.wuyuan_grid), EventState.HANDLING)
     for language in ("en", "zh-hans"):
         record = seen(Open311(language), event)
-        assert record["status_notes"].startswith("处置中"), language  # the zh-hans label of "handling"
+        assert record["status_notes"].startswith("处置中"), (
+            language
+        )  # the zh-hans label of "handling"
         assert "武原街道综合行政执法队" in record["status_notes"]
 
 
@@ -102,7 +105,9 @@ def test_a_parked_request_stays_open(county, api_key, o311):
 def test_a_merged_duplicate_follows_its_original_until_both_are_closed(county, api_key, o311):
     original = submit(o311, api_key, county.wuyuan_grid)
     duplicate = submit(o311, api_key, county.wuyuan_grid)
-    event_services.merge_event(duplicate, into=original, by=county.wuyuan_dispatcher, reason="同一KTV")
+    event_services.merge_event(
+        duplicate, into=original, by=county.wuyuan_dispatcher, reason="同一KTV"
+    )
     original = walk(county, original, EventState.HANDLING)
     record = seen(o311, duplicate)
     assert record["status"] == "open"
@@ -111,7 +116,9 @@ def test_a_merged_duplicate_follows_its_original_until_both_are_closed(county, a
     assert record["agency_responsible"] == "武原街道综合行政执法队"
     assert record["expected_datetime"] == w3(original.deadline_at)
     assert [r["service_request_id"] for r in body(o311.get("requests.json", status="open"))] == [
-        duplicate.number, original.number]
+        duplicate.number,
+        original.number,
+    ]
 
     original = walk(county, original, EventState.CLOSED)
     duplicate.refresh_from_db()
@@ -121,23 +128,30 @@ def test_a_merged_duplicate_follows_its_original_until_both_are_closed(county, a
     assert original.number in record["status_notes"]
     assert record["agency_responsible"] == "武原街道综合行政执法队"
     assert {r["service_request_id"] for r in body(o311.get("requests.json", status="closed"))} == {
-        duplicate.number, original.number}
+        duplicate.number,
+        original.number,
+    }
 
 
 def test_a_duplicate_of_a_voided_original_reads_as_closed(county, api_key, o311):
     original = submit(o311, api_key, county.wuyuan_grid)
     duplicate = submit(o311, api_key, county.wuyuan_grid)
-    event_services.merge_event(duplicate, into=original, by=county.wuyuan_dispatcher, reason="同一KTV")
+    event_services.merge_event(
+        duplicate, into=original, by=county.wuyuan_dispatcher, reason="同一KTV"
+    )
     event_services.void_event(original, by=county.wuyuan_dispatcher, reason="误报")
     assert seen(o311, duplicate)["status"] == "closed"
     assert [r["service_request_id"] for r in body(o311.get("requests.json", status="closed"))] == [
-        duplicate.number, original.number]
+        duplicate.number,
+        original.number,
+    ]
 
 
 def test_a_coordination_order_names_every_unit_it_went_to(county, api_key, o311):
     event = submit(o311, api_key, county.wuyuan_grid, service_code="street-vending")
-    event_services.judge_event(event, by=county.centre, urgency=Urgency.GENERAL, span=Span.MULTI,
-                               reason="需部门与街道协同")
+    event_services.judge_event(
+        event, by=county.centre, urgency=Urgency.GENERAL, span=Span.MULTI, reason="需部门与街道协同"
+    )
     assert seen(o311, event)["agency_responsible"] == "海盐县社会治理中心"
     event_services.dispatch_event(event, by=county.centre)
     record = seen(o311, event)
@@ -147,5 +161,11 @@ def test_a_coordination_order_names_every_unit_it_went_to(county, api_key, o311)
 
 def test_an_urgent_request_is_shown_with_the_emergency_team(county, api_key, o311):
     event = submit(o311, api_key, county.ganpu_grid)
-    walk(county, event, EventState.DISPATCHED, urgency=Urgency.URGENT, dispatcher=county.ganpu_dispatcher)
+    walk(
+        county,
+        event,
+        EventState.DISPATCHED,
+        urgency=Urgency.URGENT,
+        dispatcher=county.ganpu_dispatcher,
+    )
     assert seen(o311, event)["agency_responsible"] == "应急处突队伍"

@@ -17,14 +17,23 @@ class RegionBriefSerializer(serializers.ModelSerializer):
 
 
 class RegionSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True,
-                                          help_text=_("Division code of the region above."))
+    parent = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text=_("Division code of the region above.")
+    )
     level_label = serializers.CharField(source="get_level_display", read_only=True)
 
     class Meta:
         model = Region
-        fields = ["code", "name", "level", "level_label", "parent", "latitude", "longitude",
-                  "location_is_approximate"]
+        fields = [
+            "code",
+            "name",
+            "level",
+            "level_label",
+            "parent",
+            "latitude",
+            "longitude",
+            "location_is_approximate",
+        ]
 
 
 class UnitBriefSerializer(serializers.ModelSerializer):
@@ -39,7 +48,17 @@ class UnitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Unit
-        fields = ["id", "code", "name", "kind", "kind_label", "region", "phone", "address", "is_active"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "kind",
+            "kind_label",
+            "region",
+            "phone",
+            "address",
+            "is_active",
+        ]
 
 
 class UserBriefSerializer(serializers.ModelSerializer):
@@ -78,12 +97,16 @@ class MeSerializer(serializers.ModelSerializer):
     @extend_schema_field(ScopeSummarySerializer)
     def get_scope(self, user) -> dict:
         scope = scope_of(user)
-        return ScopeSummarySerializer({
-            "everything": scope.everything,
-            # A region's prefix padded back to 12 digits is its code (grids keep all 15).
-            "regions": Region.objects.filter(code__in=[p.ljust(12, "0") for p in scope.region_prefixes]),
-            "units": Unit.objects.filter(pk__in=scope.unit_ids),
-        }).data
+        return ScopeSummarySerializer(
+            {
+                "everything": scope.everything,
+                # A region's prefix padded back to 12 digits is its code (grids keep all 15).
+                "regions": Region.objects.filter(
+                    code__in=[p.ljust(12, "0") for p in scope.region_prefixes]
+                ),
+                "units": Unit.objects.filter(pk__in=scope.unit_ids),
+            }
+        ).data
 
 
 class TokenRequestSerializer(serializers.Serializer):

@@ -32,8 +32,10 @@ class InvalidCredentials(exceptions.APIException):
 
 class SignInLocked(exceptions.APIException):
     status_code = 429
-    default_detail = _("Too many failed sign-ins: this account is locked for a while. "
-                       "Try again later or ask an administrator to unlock it.")
+    default_detail = _(
+        "Too many failed sign-ins: this account is locked for a while. "
+        "Try again later or ask an administrator to unlock it."
+    )
     default_code = "locked_out"
 
 
@@ -48,7 +50,9 @@ class ObtainTokenView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        operation_id="auth_token_create", tags=["auth"], request=TokenRequestSerializer,
+        operation_id="auth_token_create",
+        tags=["auth"],
+        request=TokenRequestSerializer,
         responses={200: TokenSerializer, **error_responses(400, 429)},
         summary=_("Get an API token"),
     )
@@ -56,8 +60,11 @@ class ObtainTokenView(APIView):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         http_request = request._request
-        user = authenticate(http_request, username=serializer.validated_data["username"],
-                            password=serializer.validated_data["password"])
+        user = authenticate(
+            http_request,
+            username=serializer.validated_data["username"],
+            password=serializer.validated_data["password"],
+        )
         if user is None:
             if getattr(http_request, "axes_locked_out", False):
                 # Answer in the API's JSON shape; otherwise AxesMiddleware would swap
@@ -72,18 +79,27 @@ class ObtainTokenView(APIView):
 
 
 class MeView(APIView):
-    @extend_schema(operation_id="me_retrieve", tags=["auth"], responses={200: MeSerializer,
-                                                                         **error_responses(401)},
-                   summary=_("The signed-in user, their posts and scope"))
+    @extend_schema(
+        operation_id="me_retrieve",
+        tags=["auth"],
+        responses={200: MeSerializer, **error_responses(401)},
+        summary=_("The signed-in user, their posts and scope"),
+    )
     def get(self, request):
         return Response(MeSerializer(request.user, context={"request": request}).data)
 
 
 @extend_schema_view(
-    list=extend_schema(operation_id="regions_list", summary=_("Regions: county, towns, villages, grids"),
-                       responses={200: RegionSerializer(many=True), **error_responses(400, 401)}),
-    retrieve=extend_schema(operation_id="regions_retrieve", summary=_("One region by division code"),
-                           responses={200: RegionSerializer, **error_responses(404)}),
+    list=extend_schema(
+        operation_id="regions_list",
+        summary=_("Regions: county, towns, villages, grids"),
+        responses={200: RegionSerializer(many=True), **error_responses(400, 401)},
+    ),
+    retrieve=extend_schema(
+        operation_id="regions_retrieve",
+        summary=_("One region by division code"),
+        responses={200: RegionSerializer, **error_responses(404)},
+    ),
 )
 @extend_schema(tags=["organisation"])
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -95,10 +111,16 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(operation_id="units_list", summary=_("Units: departments, teams, stations"),
-                       responses={200: UnitSerializer(many=True), **error_responses(400, 401)}),
-    retrieve=extend_schema(operation_id="units_retrieve", summary=_("One unit by code"),
-                           responses={200: UnitSerializer, **error_responses(404)}),
+    list=extend_schema(
+        operation_id="units_list",
+        summary=_("Units: departments, teams, stations"),
+        responses={200: UnitSerializer(many=True), **error_responses(400, 401)},
+    ),
+    retrieve=extend_schema(
+        operation_id="units_retrieve",
+        summary=_("One unit by code"),
+        responses={200: UnitSerializer, **error_responses(404)},
+    ),
 )
 @extend_schema(tags=["organisation"])
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):

@@ -12,8 +12,9 @@ from civicloop.testing.factories import TEST_PASSWORD
 
 
 def get_token(username: str, password: str = TEST_PASSWORD, **extra):
-    return APIClient(**extra).post("/api/auth/token/", {"username": username, "password": password},
-                                   format="json")
+    return APIClient(**extra).post(
+        "/api/auth/token/", {"username": username, "password": password}, format="json"
+    )
 
 
 def test_a_token_is_issued_for_the_right_password_and_signs_requests(world):
@@ -28,7 +29,9 @@ def test_a_token_is_issued_for_the_right_password_and_signs_requests(world):
     assert world.wuyuan_dispatcher.last_login is not None
 
 
-@pytest.mark.parametrize("username, password", [("wuyuan_dispatcher", "wrong-Passw0rd"), ("nobody", "x")])
+@pytest.mark.parametrize(
+    "username, password", [("wuyuan_dispatcher", "wrong-Passw0rd"), ("nobody", "x")]
+)
 def test_a_wrong_username_or_password_gets_no_token(world, username, password):
     response = get_token(username, password)
     assert response.status_code == 400
@@ -95,9 +98,14 @@ def test_me_describes_posts_and_a_town_dispatchers_scope(world):
     client = APIClient()
     client.force_authenticate(world.wuyuan_dispatcher)
     body = client.get("/api/me/").json()
-    assert [(p["role"], p["unit"]["code"]) for p in body["posts"]] == [("dispatcher", "330424001-command")]
-    assert body["scope"] == {"everything": False, "units": [],
-                             "regions": [{"code": world.wuyuan.code, "name": "武原街道", "level": "town"}]}
+    assert [(p["role"], p["unit"]["code"]) for p in body["posts"]] == [
+        ("dispatcher", "330424001-command")
+    ]
+    assert body["scope"] == {
+        "everything": False,
+        "units": [],
+        "regions": [{"code": world.wuyuan.code, "name": "武原街道", "level": "town"}],
+    }
 
 
 @pytest.mark.parametrize(

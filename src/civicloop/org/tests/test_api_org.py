@@ -27,28 +27,47 @@ def test_regions_are_paginated_and_ordered_by_code(client):
 
 
 def test_regions_filter_by_level_parent_and_code_prefix(world, client):
-    assert codes(client.get("/api/regions/", {"level": "town"})) == [world.wuyuan.code, world.ganpu.code]
+    assert codes(client.get("/api/regions/", {"level": "town"})) == [
+        world.wuyuan.code,
+        world.ganpu.code,
+    ]
     assert codes(client.get("/api/regions/", {"parent": world.wuyuan.code})) == [
-        world.wuyuan_village.code, world.wuyuan_village2.code]
+        world.wuyuan_village.code,
+        world.wuyuan_village2.code,
+    ]
     assert codes(client.get("/api/regions/", {"code_prefix": "330424105"})) == [
-        world.ganpu.code, world.ganpu_village.code, world.ganpu_grid.code]
-    assert codes(client.get("/api/regions/", {"level": ["village", "grid"], "code_prefix": "330424001001"})) == [
-        world.wuyuan_village.code, world.wuyuan_grid.code]
+        world.ganpu.code,
+        world.ganpu_village.code,
+        world.ganpu_grid.code,
+    ]
+    assert codes(
+        client.get("/api/regions/", {"level": ["village", "grid"], "code_prefix": "330424001001"})
+    ) == [world.wuyuan_village.code, world.wuyuan_grid.code]
 
 
 def test_a_region_is_found_by_its_division_code(world, client):
     body = client.get(f"/api/regions/{world.wuyuan_grid.code}/").json()
     assert (body["name"], body["level"], body["parent"]) == (
-        world.wuyuan_grid.name, "grid", world.wuyuan_village.code)
+        world.wuyuan_grid.name,
+        "grid",
+        world.wuyuan_village.code,
+    )
     assert client.get("/api/regions/330424999999/").status_code == 404
 
 
 def test_units_filter_by_kind_region_and_area(world, client):
-    assert codes(client.get("/api/units/", {"kind": "squad"})) == ["330424001-squad", "330424105-squad"]
+    assert codes(client.get("/api/units/", {"kind": "squad"})) == [
+        "330424001-squad",
+        "330424105-squad",
+    ]
     assert set(codes(client.get("/api/units/", {"region": world.wuyuan.code}))) == {
-        "330424001-command", "330424001-squad"}
+        "330424001-command",
+        "330424001-squad",
+    }
     assert set(codes(client.get("/api/units/", {"within": world.wuyuan_village.code}))) == {
-        "330424001001-station", "330424001001001-team"}
+        "330424001001-station",
+        "330424001001001-team",
+    }
     assert codes(client.get("/api/units/", {"within": "330424999999"})) == []
 
 

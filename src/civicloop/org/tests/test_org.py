@@ -24,7 +24,10 @@ def test_region_prefix_follows_the_division_code_levels(world):
     assert world.wuyuan_grid.prefix == "330424001001001"
     assert world.wuyuan.contains(world.wuyuan_grid)
     assert not world.ganpu.contains(world.wuyuan_grid)
-    assert set(Region.objects.within(world.wuyuan).grids()) == {world.wuyuan_grid, world.wuyuan_grid2}
+    assert set(Region.objects.within(world.wuyuan).grids()) == {
+        world.wuyuan_grid,
+        world.wuyuan_grid2,
+    }
 
 
 def test_grid_finds_its_town_and_village_by_code(world):
@@ -65,35 +68,56 @@ def test_squad_officer_scope_is_the_work_of_their_unit(world):
 
 def test_a_role_cannot_be_held_in_the_wrong_kind_of_unit(world):
     with pytest.raises(InvalidInput):
-        assign_post(user=world.outsider, unit=world.wuyuan_squad, role=Role.DISPATCHER, by=world.admin)
+        assign_post(
+            user=world.outsider, unit=world.wuyuan_squad, role=Role.DISPATCHER, by=world.admin
+        )
 
 
 def test_only_administrators_change_posts(world):
     with pytest.raises(NotPermitted):
-        assign_post(user=world.outsider, unit=world.wuyuan_squad, role=Role.ENFORCEMENT_OFFICER,
-                    by=world.wuyuan_dispatcher)
+        assign_post(
+            user=world.outsider,
+            unit=world.wuyuan_squad,
+            role=Role.ENFORCEMENT_OFFICER,
+            by=world.wuyuan_dispatcher,
+        )
 
 
 def test_assigning_and_ending_a_post_leaves_history(world):
-    post = assign_post(user=world.outsider, unit=world.wuyuan_squad, role=Role.ENFORCEMENT_OFFICER, by=world.admin)
+    post = assign_post(
+        user=world.outsider, unit=world.wuyuan_squad, role=Role.ENFORCEMENT_OFFICER, by=world.admin
+    )
     end_post(post, by=world.admin, reason="调岗")
-    actions = list(PostHistory.objects.filter(post=post).values_list("action", "actor__username", "reason"))
+    actions = list(
+        PostHistory.objects.filter(post=post).values_list("action", "actor__username", "reason")
+    )
     assert actions == [("assign", "admin", ""), ("end", "admin", "调岗")]
 
 
 def test_a_grid_team_cannot_have_two_red_butlers(world):
     with pytest.raises(InvalidInput):
-        assign_post(user=world.outsider, unit=world.wuyuan_grid_team, role=Role.RED_BUTLER, by=world.admin)
+        assign_post(
+            user=world.outsider, unit=world.wuyuan_grid_team, role=Role.RED_BUTLER, by=world.admin
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
         Post.objects.create(user=world.outsider, unit=world.wuyuan_grid_team, role=Role.RED_BUTLER)
 
 
 def test_set_grid_team_replaces_the_whole_1_plus_1_plus_n_team(world):
     a, b, c = UserFactory(), UserFactory(), UserFactory()
-    set_grid_team(world.wuyuan_grid_team, red_butler=a, professional=b,
-                  others=[(c, Role.VOLUNTEER)], by=world.admin)
+    set_grid_team(
+        world.wuyuan_grid_team,
+        red_butler=a,
+        professional=b,
+        others=[(c, Role.VOLUNTEER)],
+        by=world.admin,
+    )
     roles = dict(world.wuyuan_grid_team.posts.active().values_list("user", "role"))
-    assert roles == {a.pk: Role.RED_BUTLER, b.pk: Role.PROFESSIONAL_GRID_WORKER, c.pk: Role.VOLUNTEER}
+    assert roles == {
+        a.pk: Role.RED_BUTLER,
+        b.pk: Role.PROFESSIONAL_GRID_WORKER,
+        c.pk: Role.VOLUNTEER,
+    }
     assert grid_team_problems(world.wuyuan_grid_team) == []
 
 
@@ -132,8 +156,10 @@ def test_location_without_any_hint_is_refused_with_advice(world):
     assert exc.value.field == "region"
 
 
-@pytest.mark.parametrize("password, ok", [("abcdefghij", False), ("abcdefgh12", False),
-                                          ("Abcdefgh12", True), ("abcdefgh1!", True)])
+@pytest.mark.parametrize(
+    "password, ok",
+    [("abcdefghij", False), ("abcdefgh12", False), ("Abcdefgh12", True), ("abcdefgh1!", True)],
+)
 def test_password_needs_three_kinds_of_characters(password, ok):
     validator = CharacterClassValidator(min_classes=3)
     if ok:

@@ -14,7 +14,9 @@ class PartySerializer(serializers.ModelSerializer):
     """A party as every member of staff who may see it sees it (脱敏)."""
 
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    name = serializers.SerializerMethodField(help_text=_("A person's name masked; an organisation's in full."))
+    name = serializers.SerializerMethodField(
+        help_text=_("A person's name masked; an organisation's in full.")
+    )
     id_number = serializers.SerializerMethodField()
     credit_code = serializers.SerializerMethodField()
     legal_representative = serializers.SerializerMethodField()
@@ -23,8 +25,17 @@ class PartySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Party
-        fields = ["id", "kind", "kind_label", "name", "id_number", "credit_code", "legal_representative",
-                  "phone", "address"]
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "name",
+            "id_number",
+            "credit_code",
+            "legal_representative",
+            "phone",
+            "address",
+        ]
 
     def _masked(self, party) -> dict:
         cache = self.context.setdefault("_masked", {})

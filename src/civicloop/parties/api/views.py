@@ -17,15 +17,27 @@ from .serializers import PartyContactSerializer, PartyInputSerializer, PartySeri
 
 
 @extend_schema_view(
-    list=extend_schema(operation_id="parties_list", summary=_("Parties I may see"),
-                       parameters=[OpenApiParameter("q", str, description=_(
-                           "Name (part of it), or the full ID number or credit code."))],
-                       responses={200: PartySerializer(many=True), **error_responses(400, 401)}),
-    retrieve=extend_schema(operation_id="parties_retrieve", summary=_("One party (masked)"),
-                           responses={200: PartySerializer, **error_responses(401, 404)}),
-    create=extend_schema(operation_id="parties_create", summary=_("Record a party"),
-                         request=PartyInputSerializer,
-                         responses={201: PartySerializer, **error_responses(400, 401, 403)}),
+    list=extend_schema(
+        operation_id="parties_list",
+        summary=_("Parties I may see"),
+        parameters=[
+            OpenApiParameter(
+                "q", str, description=_("Name (part of it), or the full ID number or credit code.")
+            )
+        ],
+        responses={200: PartySerializer(many=True), **error_responses(400, 401)},
+    ),
+    retrieve=extend_schema(
+        operation_id="parties_retrieve",
+        summary=_("One party (masked)"),
+        responses={200: PartySerializer, **error_responses(401, 404)},
+    ),
+    create=extend_schema(
+        operation_id="parties_create",
+        summary=_("Record a party"),
+        request=PartyInputSerializer,
+        responses={201: PartySerializer, **error_responses(400, 401, 403)},
+    ),
 )
 @extend_schema(tags=["parties"])
 class PartyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -40,17 +52,25 @@ class PartyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def create(self, request):
         serializer = PartyInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        party = services.create_party(by=request.user, data=services.PartyData(**serializer.validated_data))
+        party = services.create_party(
+            by=request.user, data=services.PartyData(**serializer.validated_data)
+        )
         return Response(PartySerializer(party).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(operation_id="parties_contact", summary=_("The party's unmasked details"),
-                   description=_("For the handlers of the party's cases, their unit's officers, the "
-                                 "responsible person and the assigned reviewers. Every read is logged."),
-                   responses={200: PartyContactSerializer, **error_responses(401, 403, 404)})
+    @extend_schema(
+        operation_id="parties_contact",
+        summary=_("The party's unmasked details"),
+        description=_(
+            "For the handlers of the party's cases, their unit's officers, the "
+            "responsible person and the assigned reviewers. Every read is logged."
+        ),
+        responses={200: PartyContactSerializer, **error_responses(401, 403, 404)},
+    )
     @action(detail=True, methods=["get"])
     def contact(self, request, pk=None):
-        data = services.reveal_party(self.get_object(), by=request.user, channel="api",
-                                     ip_address=client_ip(request))
+        data = services.reveal_party(
+            self.get_object(), by=request.user, channel="api", ip_address=client_ip(request)
+        )
         response = Response(PartyContactSerializer(data).data)
         patch_cache_control(response, private=True, no_store=True)
         return response

@@ -32,7 +32,15 @@ def test_id_number_check_digit_is_verified():
     assert not is_valid_id_number("12345")
 
 
-@pytest.mark.parametrize("phone, ok", [("13812345678", True), ("0573-86120000", True), ("1381234", True),
-                                       ("12812345678", False), ("abc", False)])
+@pytest.mark.parametrize(
+    "phone, ok",
+    [
+        ("13812345678", True),
+        ("0573-86120000", True),
+        ("1381234", True),
+        ("12812345678", False),
+        ("abc", False),
+    ],
+)
 def test_phone_numbers(phone, ok):
     assert is_valid_phone(phone) is ok

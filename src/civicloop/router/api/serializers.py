@@ -10,12 +10,17 @@ from civicloop.router.models import RoutingSuggestion
 
 
 class SuggestionAlternativeSerializer(serializers.Serializer):
-    label = serializers.CharField(help_text=_("A label of the model (a category code, or a class of the "
-                                              "starter data)."))
+    label = serializers.CharField(
+        help_text=_("A label of the model (a category code, or a class of the starter data).")
+    )
     name = serializers.CharField(help_text=_("What people read: the category's name or the class."))
     confidence = serializers.FloatField(min_value=0, max_value=1)
-    category = serializers.CharField(allow_null=True, help_text=_("Event category code, when the label has one."))
-    department = serializers.CharField(allow_blank=True, help_text=_("Code of the responsible department."))
+    category = serializers.CharField(
+        allow_null=True, help_text=_("Event category code, when the label has one.")
+    )
+    department = serializers.CharField(
+        allow_blank=True, help_text=_("Code of the responsible department.")
+    )
     department_name = serializers.CharField(allow_blank=True)
 
 
@@ -23,23 +28,43 @@ class RoutingSuggestionSerializer(serializers.ModelSerializer):
     """智能分拨: the model's suggestion of where the event goes, as shown at judgement."""
 
     model_version = serializers.CharField(source="model.version", read_only=True)
-    name = serializers.SerializerMethodField(help_text=_("What people read: the category's name or the label."))
-    category = serializers.SlugRelatedField(slug_field="code", read_only=True,
-                                            help_text=_("Suggested event category code (null when the "
-                                                        "label has no category of its own)."))
-    category_name = serializers.CharField(source="category.name", read_only=True, allow_null=True,
-                                          default=None)
-    department = serializers.CharField(source="department_code", read_only=True,
-                                       help_text=_("Code of the responsible department."))
+    name = serializers.SerializerMethodField(
+        help_text=_("What people read: the category's name or the label.")
+    )
+    category = serializers.SlugRelatedField(
+        slug_field="code",
+        read_only=True,
+        help_text=_(
+            "Suggested event category code (null when the label has no category of its own)."
+        ),
+    )
+    category_name = serializers.CharField(
+        source="category.name", read_only=True, allow_null=True, default=None
+    )
+    department = serializers.CharField(
+        source="department_code", read_only=True, help_text=_("Code of the responsible department.")
+    )
     department_name = serializers.CharField(read_only=True)
     confidence = serializers.FloatField(read_only=True, help_text=_("Between 0 and 1."))
-    alternatives = SuggestionAlternativeSerializer(many=True, read_only=True,
-                                                   help_text=_("The next most likely labels, best first."))
+    alternatives = SuggestionAlternativeSerializer(
+        many=True, read_only=True, help_text=_("The next most likely labels, best first.")
+    )
 
     class Meta:
         model = RoutingSuggestion
-        fields = ["id", "model_version", "label", "name", "confidence", "category", "category_name",
-                  "department", "department_name", "alternatives", "created_at"]
+        fields = [
+            "id",
+            "model_version",
+            "label",
+            "name",
+            "confidence",
+            "category",
+            "category_name",
+            "department",
+            "department_name",
+            "alternatives",
+            "created_at",
+        ]
 
     def get_name(self, suggestion) -> str:
         return suggestion.category.name if suggestion.category else suggestion.label

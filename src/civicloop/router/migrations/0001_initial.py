@@ -6,62 +6,192 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('events', '0002_initial'),
-        ('org', '0001_initial'),
+        ("events", "0002_initial"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RouterModel',
+            name="RouterModel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(max_length=80, unique=True, verbose_name='version')),
-                ('source', models.CharField(choices=[('starter', 'starter (shipped labelled messages)'), ('county history', 'county history (judged events)'), ('csv', 'CSV file')], max_length=20, verbose_name='trained on')),
-                ('source_detail', models.CharField(blank=True, max_length=300, verbose_name='training data')),
-                ('trained_at', models.DateTimeField(verbose_name='trained at')),
-                ('labels', models.JSONField(default=list, verbose_name='labels')),
-                ('label_counts', models.JSONField(default=dict, verbose_name='texts per label')),
-                ('n_samples', models.PositiveIntegerField(default=0, verbose_name='training texts')),
-                ('metrics', models.JSONField(blank=True, default=dict, help_text='Accuracy, macro-F1 and per-label scores of stratified k-fold cross-validation.', verbose_name='cross-validation')),
-                ('recipe', models.JSONField(default=dict, verbose_name='features and classifier')),
-                ('training_seconds', models.FloatField(default=0, verbose_name='training time (s)')),
-                ('sklearn_version', models.CharField(blank=True, max_length=20, verbose_name='scikit-learn version')),
-                ('data_sha256', models.CharField(blank=True, max_length=64, verbose_name='data fingerprint')),
-                ('training_data', models.BinaryField(blank=True, default=b'', help_text='Compressed texts and labels, to rebuild the model after an upgrade.', verbose_name='training texts')),
-                ('is_active', models.BooleanField(default=True, help_text='The newest active model makes the suggestions.', verbose_name='active')),
-                ('trained_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='trained by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.CharField(max_length=80, unique=True, verbose_name="version")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("starter", "starter (shipped labelled messages)"),
+                            ("county history", "county history (judged events)"),
+                            ("csv", "CSV file"),
+                        ],
+                        max_length=20,
+                        verbose_name="trained on",
+                    ),
+                ),
+                (
+                    "source_detail",
+                    models.CharField(blank=True, max_length=300, verbose_name="training data"),
+                ),
+                ("trained_at", models.DateTimeField(verbose_name="trained at")),
+                ("labels", models.JSONField(default=list, verbose_name="labels")),
+                ("label_counts", models.JSONField(default=dict, verbose_name="texts per label")),
+                (
+                    "n_samples",
+                    models.PositiveIntegerField(default=0, verbose_name="training texts"),
+                ),
+                (
+                    "metrics",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="Accuracy, macro-F1 and per-label scores of stratified k-fold cross-validation.",
+                        verbose_name="cross-validation",
+                    ),
+                ),
+                ("recipe", models.JSONField(default=dict, verbose_name="features and classifier")),
+                (
+                    "training_seconds",
+                    models.FloatField(default=0, verbose_name="training time (s)"),
+                ),
+                (
+                    "sklearn_version",
+                    models.CharField(
+                        blank=True, max_length=20, verbose_name="scikit-learn version"
+                    ),
+                ),
+                (
+                    "data_sha256",
+                    models.CharField(blank=True, max_length=64, verbose_name="data fingerprint"),
+                ),
+                (
+                    "training_data",
+                    models.BinaryField(
+                        blank=True,
+                        default=b"",
+                        help_text="Compressed texts and labels, to rebuild the model after an upgrade.",
+                        verbose_name="training texts",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="The newest active model makes the suggestions.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "trained_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="trained by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'routing model',
-                'verbose_name_plural': 'routing models',
-                'ordering': ['-trained_at', '-id'],
+                "verbose_name": "routing model",
+                "verbose_name_plural": "routing models",
+                "ordering": ["-trained_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RoutingSuggestion',
+            name="RoutingSuggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=80, verbose_name='label')),
-                ('department_code', models.CharField(blank=True, max_length=40, verbose_name='department code')),
-                ('department_name', models.CharField(blank=True, max_length=100, verbose_name='department name')),
-                ('confidence', models.FloatField(verbose_name='confidence')),
-                ('alternatives', models.JSONField(blank=True, default=list, verbose_name='alternatives')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='suggested at')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='events.category', verbose_name='suggested category')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.unit', verbose_name='responsible department')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='routing_suggestions', to='events.event', verbose_name='event')),
-                ('model', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='suggestions', to='router.routermodel', verbose_name='routing model')),
-                ('shown_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='shown to')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=80, verbose_name="label")),
+                (
+                    "department_code",
+                    models.CharField(blank=True, max_length=40, verbose_name="department code"),
+                ),
+                (
+                    "department_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="department name"),
+                ),
+                ("confidence", models.FloatField(verbose_name="confidence")),
+                (
+                    "alternatives",
+                    models.JSONField(blank=True, default=list, verbose_name="alternatives"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="suggested at"
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="events.category",
+                        verbose_name="suggested category",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="responsible department",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="routing_suggestions",
+                        to="events.event",
+                        verbose_name="event",
+                    ),
+                ),
+                (
+                    "model",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="suggestions",
+                        to="router.routermodel",
+                        verbose_name="routing model",
+                    ),
+                ),
+                (
+                    "shown_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="shown to",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'routing suggestion',
-                'verbose_name_plural': 'routing suggestions',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "routing suggestion",
+                "verbose_name_plural": "routing suggestions",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

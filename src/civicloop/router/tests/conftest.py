@@ -15,7 +15,11 @@ from civicloop.testing.factories import CategoryFactory, UnitFactory
 
 # (subject, details, first-level class): short messages in the style of the starter data.
 SMALL = [
-    ("小区旁工厂排放废气", "每天晚上工厂烟囱冒黑烟，气味刺鼻，居民不敢开窗，请环保部门查处。", "环境保护"),
+    (
+        "小区旁工厂排放废气",
+        "每天晚上工厂烟囱冒黑烟，气味刺鼻，居民不敢开窗，请环保部门查处。",
+        "环境保护",
+    ),
     ("河道被污水污染", "村里河道有工厂偷排污水，河水发黑发臭，鱼都死了。", "环境保护"),
     ("夜间施工噪声扰民", "工地每天夜里施工到凌晨，噪声很大，严重影响休息。", "环境保护"),
     ("砖厂粉尘污染严重", "砖厂生产时粉尘漫天，周边农田和房屋都是灰，空气污染。", "环境保护"),
@@ -39,7 +43,11 @@ SMALL = [
     ("路口红绿灯不合理", "这个路口红绿灯时间太短，车辆拥堵，行人过马路危险。", "交通运输"),
     ("校车超员运行", "接送学生的校车经常超员，交通安全隐患很大。", "交通运输"),
     ("出租车不打表", "出租车司机不打表，还绕路多收钱，出租车管理需规范。", "交通运输"),
-    ("小区物业乱收停车费", "物业公司擅自提高停车费，业主不同意也强行收取，物业服务很差。", "城乡建设"),
+    (
+        "小区物业乱收停车费",
+        "物业公司擅自提高停车费，业主不同意也强行收取，物业服务很差。",
+        "城乡建设",
+    ),
     ("小区长期停水", "小区已经停水三天，物业和自来水公司互相推诿，居民生活困难。", "城乡建设"),
     ("拆迁补偿不到位", "村里征地拆迁补偿款迟迟不到位，安置房也没有建好。", "城乡建设"),
     ("楼盘质量问题严重", "新买的商品房墙体开裂渗水，开发商拒绝维修，房屋质量差。", "城乡建设"),
@@ -72,9 +80,17 @@ def write_csv(path: Path, rows: list[dict], *, columns=None, encoding: str = "ut
 
 
 def small_rows() -> list[dict]:
-    return [{"留言编号": str(1000 + i), "留言用户": f"A{i:05d}", "留言主题": title,
-             "留言时间": "2019/1/1 10:00:00", "留言详情": body, "一级分类": label}
-            for i, (title, body, label) in enumerate(SMALL)]
+    return [
+        {
+            "留言编号": str(1000 + i),
+            "留言用户": f"A{i:05d}",
+            "留言主题": title,
+            "留言时间": "2019/1/1 10:00:00",
+            "留言详情": body,
+            "一级分类": label,
+        }
+        for i, (title, body, label) in enumerate(SMALL)
+    ]
 
 
 @pytest.fixture(scope="session")
@@ -96,12 +112,21 @@ def small_csv(tmp_path) -> Path:
 def mapped(world):
     """The departments and categories the starter classes map to (label_departments.csv)."""
     county = world.county
-    sthj = UnitFactory(code="dept-sthj", name="嘉兴市生态环境局海盐分局", kind=UnitKind.DEPARTMENT, region=county)
-    jtys = UnitFactory(code="dept-jtys", name="县交通运输局", kind=UnitKind.DEPARTMENT, region=county)
-    zjj = UnitFactory(code="dept-zjj", name="县住房和城乡建设局", kind=UnitKind.DEPARTMENT, region=county)
-    pollution = CategoryFactory(code="pollution", name="环境污染", department=sthj, town_may_handle=True)
-    transport = CategoryFactory(code="transport", name="交通运输（非法营运、道路）", department=jtys,
-                                town_may_handle=False)
+    sthj = UnitFactory(
+        code="dept-sthj", name="嘉兴市生态环境局海盐分局", kind=UnitKind.DEPARTMENT, region=county
+    )
+    jtys = UnitFactory(
+        code="dept-jtys", name="县交通运输局", kind=UnitKind.DEPARTMENT, region=county
+    )
+    zjj = UnitFactory(
+        code="dept-zjj", name="县住房和城乡建设局", kind=UnitKind.DEPARTMENT, region=county
+    )
+    pollution = CategoryFactory(
+        code="pollution", name="环境污染", department=sthj, town_may_handle=True
+    )
+    transport = CategoryFactory(
+        code="transport", name="交通运输（非法营运、道路）", department=jtys, town_may_handle=False
+    )
     return {"sthj": sthj, "jtys": jtys, "zjj": zjj, "pollution": pollution, "transport": transport}
 
 

@@ -38,7 +38,9 @@ def run(*args) -> int:
 
 
 # Transactional: the `civicloop` entry point closes the database connections when it ends.
-def test_training_from_a_csv_file_records_the_model_with_its_metadata(transactional_db, small_csv, capsys):
+def test_training_from_a_csv_file_records_the_model_with_its_metadata(
+    transactional_db, small_csv, capsys
+):
     assert run("train", "--csv", small_csv, "--folds", "3") == 0
     model = RouterModel.objects.get()
     assert model.source == ModelSource.CSV and model.source_detail == "csv:small.csv"
@@ -52,16 +54,36 @@ def test_training_from_a_csv_file_records_the_model_with_its_metadata(transactio
 
 
 def test_classify_keeps_the_message_ids_and_ignores_other_columns(small_model, tmp_path):
-    rows = [{"留言编号": "7", "留言用户": "A1", "留言主题": "出租车不打表", "留言详情": "出租车司机拒载乱收费",
-             "其他": "x"},
-            {"留言编号": "9", "留言用户": "A2", "留言主题": "工厂排放废气", "留言详情": "烟囱冒黑烟，污染空气",
-             "其他": "y"}]
+    rows = [
+        {
+            "留言编号": "7",
+            "留言用户": "A1",
+            "留言主题": "出租车不打表",
+            "留言详情": "出租车司机拒载乱收费",
+            "其他": "x",
+        },
+        {
+            "留言编号": "9",
+            "留言用户": "A2",
+            "留言主题": "工厂排放废气",
+            "留言详情": "烟囱冒黑烟，污染空气",
+            "其他": "y",
+        },
+    ]
     source = write_csv(tmp_path / "in.csv", rows)
     target = tmp_path / "out.csv"
     assert run("classify", "--in", source, "--out", target, "--model", small_model.version) == 0
-    assert target.read_bytes().startswith("留言编号,predicted".encode())  # UTF-8 like the input, no BOM
+    assert target.read_bytes().startswith(
+        "留言编号,predicted".encode()
+    )  # UTF-8 like the input, no BOM
     output = read_output(target)
-    assert list(output[0]) == ["留言编号", "predicted", "confidence", "department", "department_name"]
+    assert list(output[0]) == [
+        "留言编号",
+        "predicted",
+        "confidence",
+        "department",
+        "department_name",
+    ]
     assert [r["留言编号"] for r in output] == ["7", "9"]
     assert [r["predicted"] for r in output] == ["交通运输", "环境保护"]
     assert all(0 <= float(r["confidence"]) <= 1 for r in output)
@@ -81,31 +103,57 @@ def test_classify_reads_utf8_with_or_without_bom_and_gb18030(small_model, tmp_pa
 
 def test_classify_can_write_a_bom_for_excel(small_model, tmp_path):
     target = tmp_path / "out.csv"
-    assert run("classify", "--in", write_csv(tmp_path / "in.csv", small_rows()[:2], columns=COLUMNS),
-               "--out", target, "--model", small_model.version, "--bom") == 0
+    assert (
+        run(
+            "classify",
+            "--in",
+            write_csv(tmp_path / "in.csv", small_rows()[:2], columns=COLUMNS),
+            "--out",
+            target,
+            "--model",
+            small_model.version,
+            "--bom",
+        )
+        == 0
+    )
     assert target.read_bytes().startswith(b"\xef\xbb\xbf")
 
 
 def test_classify_without_an_id_column_writes_the_predictions_only(small_model, tmp_path):
-    source = write_csv(tmp_path / "in.csv", [{"留言主题": "道路坑洼", "留言详情": "乡道路面坑洼，请求维修"}])
+    source = write_csv(
+        tmp_path / "in.csv", [{"留言主题": "道路坑洼", "留言详情": "乡道路面坑洼，请求维修"}]
+    )
     target = tmp_path / "out.csv"
     services.classify_file(source, target, model=small_model)
-    assert list(read_output(target)[0]) == ["predicted", "confidence", "department", "department_name"]
+    assert list(read_output(target)[0]) == [
+        "predicted",
+        "confidence",
+        "department",
+        "department_name",
+    ]
 
 
 BAD_INPUTS = {
     "missing column": ("留言编号,留言主题\n1,噪声扰民\n".encode(), "lacks the column(s) 留言详情"),
     "empty file": (b"", "is empty"),
     "header only": ("留言主题,留言详情\n".encode(), "has no rows"),
-    "unreadable encoding": ("留言主题,留言详情\n噪声,扰民".encode() + b"\xff\xfe\x80\n", "neither UTF-8 nor GB18030"),
+    "unreadable encoding": (
+        "留言主题,留言详情\n噪声,扰民".encode() + b"\xff\xfe\x80\n",
+        "neither UTF-8 nor GB18030",
+    ),
     "UTF-16 text": ("留言主题,留言详情\n噪声,扰民\n".encode("utf-16"), "neither UTF-8 nor GB18030"),
-    "a workbook, not CSV": (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00", "not a CSV text file"),
+    "a workbook, not CSV": (
+        b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00",
+        "not a CSV text file",
+    ),
 }
 
 
 # Transactional: the `civicloop` entry point closes the database connections when it ends.
 @pytest.mark.parametrize("case", BAD_INPUTS)
-def test_bad_csv_input_is_refused_with_a_clear_message_and_nothing_written(transactional_db, tmp_path, capsys, case):
+def test_bad_csv_input_is_refused_with_a_clear_message_and_nothing_written(
+    transactional_db, tmp_path, capsys, case
+):
     content, message = BAD_INPUTS[case]
     source = tmp_path / "in.csv"
     source.write_bytes(content)
@@ -131,7 +179,9 @@ def test_training_from_a_csv_without_labels_is_refused(transactional_db, tmp_pat
 
 
 def test_evaluate_prints_cross_validated_accuracy_macro_f1_and_each_label(db, small_csv, capsys):
-    call_command("router", "evaluate", "--csv", str(small_csv), "--folds", "3", "--baseline", language="en")
+    call_command(
+        "router", "evaluate", "--csv", str(small_csv), "--folds", "3", "--baseline", language="en"
+    )
     out = capsys.readouterr().out
     assert "3-fold cross-validation" in out and "accuracy" in out and "macro-F1" in out
     assert out.count("baseline") == 1
@@ -141,12 +191,20 @@ def test_evaluate_prints_cross_validated_accuracy_macro_f1_and_each_label(db, sm
 
 def judged(world, description, *, intake, final):
     event = report(world, description=description, category=intake)
-    event_services.judge_event(event, by=world.wuyuan_dispatcher, urgency=Urgency.GENERAL, span=Span.SINGLE,
-                               reason="研判", category=final)
+    event_services.judge_event(
+        event,
+        by=world.wuyuan_dispatcher,
+        urgency=Urgency.GENERAL,
+        span=Span.SINGLE,
+        reason="研判",
+        category=final,
+    )
     return event
 
 
-def test_training_from_the_database_learns_the_dispatchers_final_category(world, mapped, monkeypatch):
+def test_training_from_the_database_learns_the_dispatchers_final_category(
+    world, mapped, monkeypatch
+):
     monkeypatch.setattr(services, "HISTORY_ALONE", 6)
     # Reported as street vending; the dispatcher judged them otherwise.
     for title, body, label in SMALL:
@@ -171,7 +229,9 @@ def test_with_little_history_the_starter_messages_are_added(world, mapped):
     assert (n_history, n_starter) == (1, 347)
     assert corpus.texts[0] == "夜间工地噪声扰民" and corpus.weights[0] == services.HISTORY_WEIGHT
     # Starter classes take their category where the mapping names one, else keep their name.
-    assert {"pollution", "transport", "market-order", "health", "城乡建设", "教育文体"} <= set(corpus.labels)
+    assert {"pollution", "transport", "market-order", "health", "城乡建设", "教育文体"} <= set(
+        corpus.labels
+    )
     assert "环境保护" not in corpus.labels and "环境保护" not in weak.labels
 
 

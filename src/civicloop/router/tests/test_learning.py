@@ -13,7 +13,9 @@ from .conftest import NEW_TEXTS, SMALL
 
 
 def corpus() -> Corpus:
-    return Corpus([text.message_text(t, b) for t, b, _label in SMALL], [label for _t, _b, label in SMALL])
+    return Corpus(
+        [text.message_text(t, b) for t, b, _label in SMALL], [label for _t, _b, label in SMALL]
+    )
 
 
 def test_a_model_trained_on_a_few_dozen_texts_predicts_their_labels():
@@ -64,8 +66,10 @@ def test_cross_validation_reports_accuracy_macro_f1_and_every_label():
 
 
 def test_labels_with_very_few_texts_still_train_and_cross_validate():
-    few = Corpus(["噪声扰民", "废气污染", "污水直排", "出租车乱收费", "公交太少", "道路坑洼", "物业乱收费"],
-                 ["环境保护"] * 3 + ["交通运输"] * 3 + ["城乡建设"])
+    few = Corpus(
+        ["噪声扰民", "废气污染", "污水直排", "出租车乱收费", "公交太少", "道路坑洼", "物业乱收费"],
+        ["环境保护"] * 3 + ["交通运输"] * 3 + ["城乡建设"],
+    )
     model = learning.fit(learning.BEST, few)
     assert set(model.classes_) == {"环境保护", "交通运输", "城乡建设"}
     three = few.subset(range(6))

@@ -14,14 +14,19 @@ def test_every_starter_label_has_a_department_in_the_mapping_file():
     starter_labels = set(datasets.starter_corpus().labels)
     assert len(starter_labels) == 7
     assert starter_labels <= set(routes)
-    assert all(routes[label].department_code and routes[label].department_name for label in starter_labels)
+    assert all(
+        routes[label].department_code and routes[label].department_name for label in starter_labels
+    )
 
 
 def test_a_starter_label_resolves_to_the_category_and_department_the_mapping_names(mapped):
     route = Resolver()("环境保护")
     assert route.category == mapped["pollution"]
     assert route.department == mapped["sthj"]
-    assert (route.department_code, route.department_name) == ("dept-sthj", "嘉兴市生态环境局海盐分局")
+    assert (route.department_code, route.department_name) == (
+        "dept-sthj",
+        "嘉兴市生态环境局海盐分局",
+    )
 
 
 def test_a_label_without_a_category_still_names_its_department(mapped):
@@ -50,9 +55,18 @@ def test_an_inactive_mapped_category_is_not_suggested(mapped):
 
 
 def test_the_mapping_is_data_that_a_county_can_change(tmp_path):
-    path = write_csv(tmp_path / "mapping.csv", [
-        {"label": "教育文体", "department_code": "dept-edu", "department_name": "县教育体育局",
-         "category_code": "education", "note": ""}])
+    path = write_csv(
+        tmp_path / "mapping.csv",
+        [
+            {
+                "label": "教育文体",
+                "department_code": "dept-edu",
+                "department_name": "县教育体育局",
+                "category_code": "education",
+                "note": "",
+            }
+        ],
+    )
     routes = label_routes(path)
     assert routes["教育文体"].department_code == "dept-edu"
     assert routes["教育文体"].category_code == "education"

@@ -30,7 +30,8 @@ def api(user) -> APIClient:
 
 
 def test_the_judge_page_shows_the_suggestion_and_the_accepted_category_ends_up_on_the_event(
-        world, mapped, small_model, client):
+    world, mapped, small_model, client
+):
     event = report(world, description=NOISE, category=None)
     client.force_login(world.wuyuan_dispatcher)
     page = client.get(judge_url(event)).content.decode()
@@ -41,18 +42,30 @@ def test_the_judge_page_shows_the_suggestion_and_the_accepted_category_ends_up_o
     accept = re.search(r'id="accept-suggestion" data-fill-category="(\d+)"', page)
     assert accept and int(accept.group(1)) == mapped["pollution"].pk
     # The one click fills the category field; the dispatcher judges.
-    response = client.post(judge_url(event), {"urgency": "general", "span": "single", "reason": "核实",
-                                              "category": accept.group(1)})
+    response = client.post(
+        judge_url(event),
+        {"urgency": "general", "span": "single", "reason": "核实", "category": accept.group(1)},
+    )
     assert response.status_code == 302
     event.refresh_from_db()
     assert event.state == "judged" and event.category == mapped["pollution"]
     suggestion = RoutingSuggestion.objects.with_outcome().get(event=event)
     assert suggestion.accepted and suggestion.department_matched
-    assert services.acceptance() == [{"model__version": small_model.version, "judged": 1, "accepted": 1,
-                                      "with_category": 1, "department_matched": 1, "shown": 1}]
+    assert services.acceptance() == [
+        {
+            "model__version": small_model.version,
+            "judged": 1,
+            "accepted": 1,
+            "with_category": 1,
+            "department_matched": 1,
+            "shown": 1,
+        }
+    ]
 
 
-def test_the_suggestion_shown_is_recorded_once_per_model_and_event(world, mapped, small_model, client):
+def test_the_suggestion_shown_is_recorded_once_per_model_and_event(
+    world, mapped, small_model, client
+):
     event = report(world, description=NOISE, category=None)
     dispatcher = world.wuyuan_dispatcher
     client.force_login(dispatcher)
@@ -64,7 +77,8 @@ def test_the_suggestion_shown_is_recorded_once_per_model_and_event(world, mapped
     assert suggestion.department == mapped["sthj"] and suggestion.department_code == "dept-sthj"
     assert 0 < suggestion.confidence <= 1
     assert [a["label"] for a in suggestion.alternatives] and all(
-        a["confidence"] <= suggestion.confidence for a in suggestion.alternatives)
+        a["confidence"] <= suggestion.confidence for a in suggestion.alternatives
+    )
     assert suggestion.shown_to == dispatcher and suggestion.created_at is not None
 
 
@@ -72,8 +86,15 @@ def test_a_dispatchers_other_choice_counts_as_not_accepted(world, mapped, small_
     event = report(world, description=NOISE, category=None)
     client.force_login(world.wuyuan_dispatcher)
     client.get(judge_url(event))
-    client.post(judge_url(event), {"urgency": "general", "span": "single", "reason": "实为占道经营",
-                                   "category": world.street_vending.pk})
+    client.post(
+        judge_url(event),
+        {
+            "urgency": "general",
+            "span": "single",
+            "reason": "实为占道经营",
+            "category": world.street_vending.pk,
+        },
+    )
     suggestion = RoutingSuggestion.objects.with_outcome().get()
     assert not suggestion.accepted and not suggestion.department_matched
     assert services.acceptance()[0]["accepted"] == 0
@@ -82,7 +103,8 @@ def test_a_dispatchers_other_choice_counts_as_not_accepted(world, mapped, small_
 
 
 def test_a_label_without_a_category_names_the_department_but_offers_no_category(
-        world, mapped, small_model, client):
+    world, mapped, small_model, client
+):
     event = report(world, description="小区物业乱收停车费，还经常停水停电", category=None)
     client.force_login(world.wuyuan_dispatcher)
     page = client.get(judge_url(event)).content.decode()
@@ -90,7 +112,9 @@ def test_a_label_without_a_category_names_the_department_but_offers_no_category(
     assert 'id="routing-no-category"' in page and 'id="accept-suggestion"' not in page
 
 
-def test_a_failing_model_never_stands_in_the_way_of_judging(world, small_model, client, monkeypatch, caplog):
+def test_a_failing_model_never_stands_in_the_way_of_judging(
+    world, small_model, client, monkeypatch, caplog
+):
     def broken(model):
         raise RuntimeError("model file damaged")
 
@@ -102,7 +126,9 @@ def test_a_failing_model_never_stands_in_the_way_of_judging(world, small_model, 
     assert response.status_code == 200
     assert 'id="routing-unavailable"' in response.content.decode()
     assert "no routing suggestion" in caplog.text
-    response = client.post(judge_url(event), {"urgency": "general", "span": "single", "reason": "核实"})
+    response = client.post(
+        judge_url(event), {"urgency": "general", "span": "single", "reason": "核实"}
+    )
     assert response.status_code == 302
     event.refresh_from_db()
     assert event.state == "judged"
@@ -125,10 +151,13 @@ def test_the_api_gives_the_suggestion_and_the_event_detail_shows_it(world, mappe
     assert response.status_code == 200
     body = response.json()
     assert body["label"] == "环境保护" and body["category"] == "pollution"
-    assert body["department"] == "dept-sthj" and body["department_name"] == "嘉兴市生态环境局海盐分局"
+    assert (
+        body["department"] == "dept-sthj" and body["department_name"] == "嘉兴市生态环境局海盐分局"
+    )
     assert body["model_version"] == small_model.version and 0 < body["confidence"] <= 1
     assert {"label", "name", "confidence", "category", "department", "department_name"} == set(
-        body["alternatives"][0])
+        body["alternatives"][0]
+    )
     assert RoutingSuggestion.objects.count() == 1
     detail = client.get(f"/api/events/{event.pk}/").json()
     assert detail["routing_suggestion"] == body
@@ -136,7 +165,10 @@ def test_the_api_gives_the_suggestion_and_the_event_detail_shows_it(world, mappe
 
 def test_the_routing_suggestion_endpoint_is_scoped_like_the_detail(world, small_model):
     event = report(world, description=NOISE)
-    assert api(world.ganpu_dispatcher).get(f"/api/events/{event.pk}/routing-suggestion/").status_code == 404
+    assert (
+        api(world.ganpu_dispatcher).get(f"/api/events/{event.pk}/routing-suggestion/").status_code
+        == 404
+    )
     assert APIClient().get(f"/api/events/{event.pk}/routing-suggestion/").status_code == 401
     assert not RoutingSuggestion.objects.exists()
 
@@ -148,16 +180,22 @@ def test_the_api_answers_503_when_the_model_fails(world, small_model, monkeypatc
     assert response.status_code == 503 and response.json()["code"] == "unavailable"
 
 
-def test_without_a_trained_model_the_starter_suggests_from_the_real_messages(world, mapped, settings):
+def test_without_a_trained_model_the_starter_suggests_from_the_real_messages(
+    world, mapped, settings
+):
     """The one test that fits the real starter model (once per session, cached in VAR_DIR)."""
     model = services.active_model()
     assert model.source == ModelSource.STARTER and model.n_samples == 347
     assert len(model.labels) == 7 and model.metrics["macro_f1"] > 0.7
     cached = list((settings.VAR_DIR / "router" / "models").glob(f"{model.version}*"))
     assert cached  # the fitted pipeline and its measurements live under VAR_DIR
-    prediction = services.predict_texts(model, ["出租车司机拒载，不打表乱收费，请规范出租车管理"])[0]
+    prediction = services.predict_texts(model, ["出租车司机拒载，不打表乱收费，请规范出租车管理"])[
+        0
+    ]
     assert prediction.label == "交通运输"
-    event = report(world, description="小区旁边的化工厂偷排废水，河水发黑发臭，污染严重", category=None)
+    event = report(
+        world, description="小区旁边的化工厂偷排废水，河水发黑发臭，污染严重", category=None
+    )
     suggestion = services.suggest(event)
     assert suggestion.model == model and suggestion.label == "环境保护"
     assert suggestion.category == mapped["pollution"]

@@ -21,24 +21,34 @@ def at(*args):
 
 def test_national_day_holiday_is_skipped_when_counting_working_days():
     # 30 Sep 2026 is the last working day before the 1–7 October holiday.
-    assert timezone.localtime(add_working_days(at(2026, 9, 30, 16, 0), 1)) == at(2026, 10, 8, 17, 30)
+    assert timezone.localtime(add_working_days(at(2026, 9, 30, 16, 0), 1)) == at(
+        2026, 10, 8, 17, 30
+    )
 
 
 def test_make_up_saturday_counts_as_a_working_day():
     # Saturday 10 October 2026 is a make-up working day (调休).
     assert is_workday(dt.date(2026, 10, 10))
-    assert timezone.localtime(add_working_days(at(2026, 10, 9, 10, 0), 1)) == at(2026, 10, 10, 17, 30)
+    assert timezone.localtime(add_working_days(at(2026, 10, 9, 10, 0), 1)) == at(
+        2026, 10, 10, 17, 30
+    )
 
 
 def test_working_hours_skip_the_lunch_break_and_the_night():
     # 11:00 + 2 working hours: 1h until noon, lunch, 1h from 13:30.
-    assert timezone.localtime(add_working_hours(at(2026, 11, 26, 11, 0), 2)) == at(2026, 11, 26, 14, 30)
+    assert timezone.localtime(add_working_hours(at(2026, 11, 26, 11, 0), 2)) == at(
+        2026, 11, 26, 14, 30
+    )
     # 17:00 Friday + 1h: 0.5h today, weekend, 0.5h Monday morning.
-    assert timezone.localtime(add_working_hours(at(2026, 11, 27, 17, 0), 1)) == at(2026, 11, 30, 9, 0)
+    assert timezone.localtime(add_working_hours(at(2026, 11, 27, 17, 0), 1)) == at(
+        2026, 11, 30, 9, 0
+    )
 
 
 def test_working_hours_between_counts_only_office_time():
-    assert working_hours_between(at(2026, 11, 26, 8, 0), at(2026, 11, 26, 18, 0)) == pytest.approx(7.5)
+    assert working_hours_between(at(2026, 11, 26, 8, 0), at(2026, 11, 26, 18, 0)) == pytest.approx(
+        7.5
+    )
     assert working_hours_between(at(2026, 11, 28, 9, 0), at(2026, 11, 29, 17, 0)) == 0  # weekend
 
 

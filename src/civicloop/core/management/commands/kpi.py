@@ -28,19 +28,31 @@ def _date(value: str | None, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise CommandError(_("%(option)s must be a date like 2026-01-31.") % {"option": name}) from exc
+        raise CommandError(
+            _("%(option)s must be a date like 2026-01-31.") % {"option": name}
+        ) from exc
 
 
 class Command(LocalisedCommand):
-    help = gettext_lazy("Print the figures (KPIs) of a subject for a period: "
-                        "civicloop kpi cases --json --from 2026-01-01.")
+    help = gettext_lazy(
+        "Print the figures (KPIs) of a subject for a period: "
+        "civicloop kpi cases --json --from 2026-01-01."
+    )
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("subject", choices=sorted(SUBJECTS), help=gettext_lazy("what to report on"))
-        parser.add_argument("--from", dest="start", metavar="DATE", help=gettext_lazy("first day (YYYY-MM-DD)"))
-        parser.add_argument("--to", dest="end", metavar="DATE", help=gettext_lazy("last day (YYYY-MM-DD)"))
-        parser.add_argument("--json", dest="as_json", action="store_true", help=gettext_lazy("print JSON"))
+        parser.add_argument(
+            "subject", choices=sorted(SUBJECTS), help=gettext_lazy("what to report on")
+        )
+        parser.add_argument(
+            "--from", dest="start", metavar="DATE", help=gettext_lazy("first day (YYYY-MM-DD)")
+        )
+        parser.add_argument(
+            "--to", dest="end", metavar="DATE", help=gettext_lazy("last day (YYYY-MM-DD)")
+        )
+        parser.add_argument(
+            "--json", dest="as_json", action="store_true", help=gettext_lazy("print JSON")
+        )
 
     def handle(self, *args, subject, start, end, as_json: bool = False, **options):
         start_date, end_date = _date(start, "--from"), _date(end, "--to")
@@ -51,5 +63,8 @@ class Command(LocalisedCommand):
         if as_json:
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
             return
-        rows = [(name, json.dumps(value, ensure_ascii=False, default=str)) for name, value in data.items()]
+        rows = [
+            (name, json.dumps(value, ensure_ascii=False, default=str))
+            for name, value in data.items()
+        ]
         self.stdout.write(format_table([_("figure"), _("value")], rows))

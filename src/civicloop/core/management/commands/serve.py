@@ -33,12 +33,17 @@ def check_port_free(host: str, port: int) -> None:
             sock.bind((host, port))
         except OSError as exc:
             raise CommandError(
-                _("Cannot listen on %(host)s:%(port)d (%(error)s). Is another server running there? "
-                  "Choose another port with --port.") % {"host": host, "port": port, "error": exc.strerror}
+                _(
+                    "Cannot listen on %(host)s:%(port)d (%(error)s). Is another server running there? "
+                    "Choose another port with --port."
+                )
+                % {"host": host, "port": port, "error": exc.strerror}
             ) from exc
 
 
-def run_gunicorn(*, host: str, port: int, workers: int, timeout: int = 60, access_log: bool = True) -> None:
+def run_gunicorn(
+    *, host: str, port: int, workers: int, timeout: int = 60, access_log: bool = True
+) -> None:
     from gunicorn.app.base import BaseApplication
 
     class CivicloopApplication(BaseApplication):
@@ -75,17 +80,32 @@ def run_gunicorn(*, host: str, port: int, workers: int, timeout: int = 60, acces
 
 
 class Command(LocalisedCommand):
-    help = gettext_lazy("Collect static files and run Civicloop under gunicorn (static files served by WhiteNoise).")
+    help = gettext_lazy(
+        "Collect static files and run Civicloop under gunicorn (static files served by WhiteNoise)."
+    )
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("--host", default="127.0.0.1",
-                            help=gettext_lazy("address to listen on (default: %(default)s)"))
-        parser.add_argument("--port", type=int, default=8000, help=gettext_lazy("port (default: %(default)s)"))
-        parser.add_argument("--workers", type=int, default=default_workers(),
-                            help=gettext_lazy("gunicorn worker processes (default: %(default)s)"))
-        parser.add_argument("--timeout", type=int, default=60, help=gettext_lazy("request timeout in seconds"))
-        parser.add_argument("--no-access-log", action="store_true", help=gettext_lazy("do not log each request"))
+        parser.add_argument(
+            "--host",
+            default="127.0.0.1",
+            help=gettext_lazy("address to listen on (default: %(default)s)"),
+        )
+        parser.add_argument(
+            "--port", type=int, default=8000, help=gettext_lazy("port (default: %(default)s)")
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=default_workers(),
+            help=gettext_lazy("gunicorn worker processes (default: %(default)s)"),
+        )
+        parser.add_argument(
+            "--timeout", type=int, default=60, help=gettext_lazy("request timeout in seconds")
+        )
+        parser.add_argument(
+            "--no-access-log", action="store_true", help=gettext_lazy("do not log each request")
+        )
 
     def handle(self, *args, host, port, workers, timeout, no_access_log, **options):
         if workers < 1:
@@ -96,9 +116,21 @@ class Command(LocalisedCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
         url = f"http://{shown_host}:{port}/"
-        self.stdout.write(self.style.SUCCESS(_("Civicloop is running at %(url)s (Ctrl+C stops it).")
-                                             % {"url": url}))
-        if host in ("0.0.0.0", "::") and settings.ALLOWED_HOSTS == ["localhost", "127.0.0.1", "[::1]", "testserver"]:
-            self.stdout.write(_("Listening on all addresses: set ALLOWED_HOSTS to the names clients use."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Civicloop is running at %(url)s (Ctrl+C stops it).") % {"url": url}
+            )
+        )
+        if host in ("0.0.0.0", "::") and settings.ALLOWED_HOSTS == [
+            "localhost",
+            "127.0.0.1",
+            "[::1]",
+            "testserver",
+        ]:
+            self.stdout.write(
+                _("Listening on all addresses: set ALLOWED_HOSTS to the names clients use.")
+            )
         self.stdout.flush()
-        run_gunicorn(host=host, port=port, workers=workers, timeout=timeout, access_log=not no_access_log)
+        run_gunicorn(
+            host=host, port=port, workers=workers, timeout=timeout, access_log=not no_access_log
+        )

@@ -63,8 +63,9 @@ def pending_sweep_exists(*, stale_after: dt.timedelta, task=None) -> bool:
     pending = DBTaskResult.objects.filter(task_path=task_path)
     return (
         pending.filter(status=TaskResultStatus.READY).exists()
-        or pending.filter(status=TaskResultStatus.RUNNING,
-                          started_at__gte=timezone.now() - stale_after).exists()
+        or pending.filter(
+            status=TaskResultStatus.RUNNING, started_at__gte=timezone.now() - stale_after
+        ).exists()
     )
 
 
@@ -99,52 +100,97 @@ def _is_database_backend() -> bool:
 
 
 class Command(LocalisedCommand):
-    help = gettext_lazy("Run background work (notifications, deadline sweeps) from the database queue, and "
-                        "enqueue a deadline sweep every CIVICLOOP_DEADLINE_SWEEP_SECONDS. --once: one sweep plus "
-                        "everything queued, then exit.")
+    help = gettext_lazy(
+        "Run background work (notifications, deadline sweeps) from the database queue, and "
+        "enqueue a deadline sweep every CIVICLOOP_DEADLINE_SWEEP_SECONDS. --once: one sweep plus "
+        "everything queued, then exit."
+    )
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("--once", action="store_true",
-                            help=gettext_lazy("run one sweep and everything queued, then exit"))
-        parser.add_argument("--sweep-every", type=int, default=settings.CIVICLOOP_DEADLINE_SWEEP_SECONDS,
-                            metavar="SECONDS",
-                            help=gettext_lazy("seconds between deadline sweeps (default: %(default)s)"))
-        parser.add_argument("--keep-results-days", type=int, default=14, metavar="DAYS",
-                            help=gettext_lazy("prune finished task results older than this once a day; 0 keeps all "
-                                              "(default: %(default)s)"))
-        parser.add_argument("--scan-every", type=int, default=None, metavar="SECONDS",
-                            help=gettext_lazy("seconds between spike scans; 0 turns them off "
-                                              "(default: CIVICLOOP_HOTSPOT_SCAN_SECONDS, 3600)"))
-        parser.add_argument("--interval", type=float, default=1.0, metavar="SECONDS",
-                            help=gettext_lazy("seconds to wait for new tasks when the queue is empty "
-                                              "(default: %(default)s)"))
+        parser.add_argument(
+            "--once",
+            action="store_true",
+            help=gettext_lazy("run one sweep and everything queued, then exit"),
+        )
+        parser.add_argument(
+            "--sweep-every",
+            type=int,
+            default=settings.CIVICLOOP_DEADLINE_SWEEP_SECONDS,
+            metavar="SECONDS",
+            help=gettext_lazy("seconds between deadline sweeps (default: %(default)s)"),
+        )
+        parser.add_argument(
+            "--keep-results-days",
+            type=int,
+            default=14,
+            metavar="DAYS",
+            help=gettext_lazy(
+                "prune finished task results older than this once a day; 0 keeps all "
+                "(default: %(default)s)"
+            ),
+        )
+        parser.add_argument(
+            "--scan-every",
+            type=int,
+            default=None,
+            metavar="SECONDS",
+            help=gettext_lazy(
+                "seconds between spike scans; 0 turns them off "
+                "(default: CIVICLOOP_HOTSPOT_SCAN_SECONDS, 3600)"
+            ),
+        )
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=1.0,
+            metavar="SECONDS",
+            help=gettext_lazy(
+                "seconds to wait for new tasks when the queue is empty (default: %(default)s)"
+            ),
+        )
 
-    def handle(self, *args, once, sweep_every, interval, keep_results_days, scan_every=None, **options):
+    def handle(
+        self, *args, once, sweep_every, interval, keep_results_days, scan_every=None, **options
+    ):
         if sweep_every < 1:
             raise CommandError(_("--sweep-every must be at least 1 second."))
         if not _is_database_backend():
             if not once:
-                raise CommandError(_("The worker needs the database task backend "
-                                     "(TASKS_BACKEND=django_tasks_db.DatabaseBackend)."))
+                raise CommandError(
+                    _(
+                        "The worker needs the database task backend "
+                        "(TASKS_BACKEND=django_tasks_db.DatabaseBackend)."
+                    )
+                )
             # An immediate backend runs the task as it is enqueued; there is no queue to work.
             result = _sweep_task().enqueue()
-            self.stdout.write(_("Deadline sweep ran: %(n)s escalated.") % {"n": result.return_value})
+            self.stdout.write(
+                _("Deadline sweep ran: %(n)s escalated.") % {"n": result.return_value}
+            )
             return
 
         from django_tasks_db.management.commands.db_worker import Worker
 
         worker = Worker(
-            queue_names=["*"], interval=interval, batch=once, backend_name="default",
-            startup_delay=not once, max_tasks=None, worker_id=get_random_string(32),
+            queue_names=["*"],
+            interval=interval,
+            batch=once,
+            backend_name="default",
+            startup_delay=not once,
+            max_tasks=None,
+            worker_id=get_random_string(32),
             excluded_queue_names=[],
         )
         if once:
             enqueued = enqueue_sweep(every=sweep_every)
             worker.run()
             self.stdout.write(
-                _("Ran the queued tasks, including a deadline sweep enqueued now.") if enqueued
-                else _("Ran the queued tasks, including the deadline sweep that was already waiting.")
+                _("Ran the queued tasks, including a deadline sweep enqueued now.")
+                if enqueued
+                else _(
+                    "Ran the queued tasks, including the deadline sweep that was already waiting."
+                )
             )
             return
 
@@ -156,12 +202,20 @@ class Command(LocalisedCommand):
         stop = threading.Event()
         if scan_every is None:
             scan_every = _scan_seconds()
-        scheduler = threading.Thread(target=self._schedule, args=(stop, sweep_every, keep_results_days, scan_every),
-                                     daemon=True,
-                                     name="civicloop-sweep-scheduler")
+        scheduler = threading.Thread(
+            target=self._schedule,
+            args=(stop, sweep_every, keep_results_days, scan_every),
+            daemon=True,
+            name="civicloop-sweep-scheduler",
+        )
         scheduler.start()
-        self.stdout.write(_("Civicloop worker started: tasks from the database queue, deadline sweep "
-                            "every %(n)d s. Ctrl+C stops it.") % {"n": sweep_every})
+        self.stdout.write(
+            _(
+                "Civicloop worker started: tasks from the database queue, deadline sweep "
+                "every %(n)d s. Ctrl+C stops it."
+            )
+            % {"n": sweep_every}
+        )
         worker.configure_signals()
         try:
             worker.run()
@@ -169,7 +223,9 @@ class Command(LocalisedCommand):
             stop.set()
 
     @staticmethod
-    def _schedule(stop: threading.Event, every: int, keep_days: int, scan_every: int | None = None) -> None:
+    def _schedule(
+        stop: threading.Event, every: int, keep_days: int, scan_every: int | None = None
+    ) -> None:
         last_prune = last_scan = None
         scan_every = _scan_seconds() if scan_every is None else scan_every
         while not stop.is_set():
@@ -177,14 +233,20 @@ class Command(LocalisedCommand):
                 close_old_connections()
                 if enqueue_sweep(every=every):
                     logger.debug("deadline sweep enqueued")
-                if scan_every > 0 and (last_scan is None
-                                       or timezone.now() - last_scan >= dt.timedelta(seconds=scan_every)):
+                if scan_every > 0 and (
+                    last_scan is None
+                    or timezone.now() - last_scan >= dt.timedelta(seconds=scan_every)
+                ):
                     last_scan = timezone.now()
                     if enqueue_hotspot_scan(every=scan_every):
                         logger.debug("spike scan enqueued")
-                if keep_days and (last_prune is None or timezone.now() - last_prune > dt.timedelta(days=1)):
+                if keep_days and (
+                    last_prune is None or timezone.now() - last_prune > dt.timedelta(days=1)
+                ):
                     last_prune = timezone.now()
-                    call_command("prune_db_task_results", queue_name="*", min_age_days=keep_days, verbosity=0)
+                    call_command(
+                        "prune_db_task_results", queue_name="*", min_age_days=keep_days, verbosity=0
+                    )
             except Exception:  # keep scheduling; the next round may succeed (e.g. a locked SQLite)
                 logger.exception("could not enqueue the deadline sweep or prune old task results")
             finally:

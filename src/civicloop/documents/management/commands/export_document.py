@@ -55,12 +55,16 @@ class Command(LocalisedCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("file", help=gettext_lazy("the .docx or .pdf file to write"))
-        parser.add_argument("--case", required=True, metavar="NUMBER", help=gettext_lazy("the case number"))
+        parser.add_argument(
+            "--case", required=True, metavar="NUMBER", help=gettext_lazy("the case number")
+        )
         parser.add_argument(
             "--kind",
             required=True,
-            help=format_lazy(gettext_lazy("one of: {kinds} (or the Chinese title)"),
-                             kinds=", ".join(DocumentKind.values)),
+            help=format_lazy(
+                gettext_lazy("one of: {kinds} (or the Chinese title)"),
+                kinds=", ".join(DocumentKind.values),
+            ),
         )
         parser.add_argument(
             "--subject",
@@ -75,7 +79,9 @@ class Command(LocalisedCommand):
             metavar="N",
             help=gettext_lazy("an earlier version as it was issued"),
         )
-        parser.add_argument("--as", dest="username", metavar="USERNAME", help=gettext_lazy("who exports it"))
+        parser.add_argument(
+            "--as", dest="username", metavar="USERNAME", help=gettext_lazy("who exports it")
+        )
 
     def handle(self, *args, file, case, kind, subject, document_version, username, **options):
         path = Path(file)

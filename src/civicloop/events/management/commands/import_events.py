@@ -29,13 +29,26 @@ class Command(LocalisedCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("file", help=gettext_lazy("the .xlsx or .csv file"))
-        parser.add_argument("--as", dest="username", required=True, metavar="USERNAME",
-                            help=gettext_lazy("the staff member recording the events (must serve where they are)"))
-        parser.add_argument("--skip-bad-rows", action="store_true",
-                            help=gettext_lazy("import the good rows and report the bad ones"))
-        parser.add_argument("--report", metavar="ERRORS.csv",
-                            help=gettext_lazy("also write the problems to this CSV file (opens in Excel)"))
-        parser.add_argument("--dry-run", action="store_true", help=gettext_lazy("check everything, store nothing"))
+        parser.add_argument(
+            "--as",
+            dest="username",
+            required=True,
+            metavar="USERNAME",
+            help=gettext_lazy("the staff member recording the events (must serve where they are)"),
+        )
+        parser.add_argument(
+            "--skip-bad-rows",
+            action="store_true",
+            help=gettext_lazy("import the good rows and report the bad ones"),
+        )
+        parser.add_argument(
+            "--report",
+            metavar="ERRORS.csv",
+            help=gettext_lazy("also write the problems to this CSV file (opens in Excel)"),
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help=gettext_lazy("check everything, store nothing")
+        )
 
     def handle(self, *args, file, username, skip_bad_rows, report, dry_run, **options):
         actor = actor_from_username(username)
@@ -48,8 +61,11 @@ class Command(LocalisedCommand):
                 self._write_report(report, [RowError(0, "", path.name, exc.message)])
             raise CommandError(exc.message, returncode=1) from exc
 
-        kind = _("Excel workbook") if table.kind == "xlsx" else _("CSV file (%(encoding)s)") % {
-            "encoding": table.encoding}
+        kind = (
+            _("Excel workbook")
+            if table.kind == "xlsx"
+            else _("CSV file (%(encoding)s)") % {"encoding": table.encoding}
+        )
         self.stdout.write(
             _("Read %(file)s: %(kind)s, header in row %(header)d, %(n)d rows.")
             % {"file": path.name, "kind": kind, "header": table.header_row, "n": len(table.rows)}
@@ -70,27 +86,39 @@ class Command(LocalisedCommand):
                 % {"good": total - bad, "total": total}
             )
             if bad and not skip_bad_rows:
-                raise CommandError(_("%(bad)d of %(total)d rows have problems.") % {"bad": bad, "total": total},
-                                   returncode=1)
+                raise CommandError(
+                    _("%(bad)d of %(total)d rows have problems.") % {"bad": bad, "total": total},
+                    returncode=1,
+                )
             return
         if not result.stored:
             raise CommandError(
-                _("Nothing was imported: %(bad)d of %(total)d rows have problems. Fix them and run again, "
-                  "or add --skip-bad-rows to import the %(good)d good rows.")
+                _(
+                    "Nothing was imported: %(bad)d of %(total)d rows have problems. Fix them and run again, "
+                    "or add --skip-bad-rows to import the %(good)d good rows."
+                )
                 % {"bad": bad, "total": total, "good": total - bad},
                 returncode=1,
             )
         created = result.created
         if created:
-            self.stdout.write(self.style.SUCCESS(
-                _("Imported %(n)d events (%(first)s … %(last)s), recorded by %(user)s.")
-                % {"n": len(created), "first": created[0].number, "last": created[-1].number,
-                   "user": actor.username}
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("Imported %(n)d events (%(first)s … %(last)s), recorded by %(user)s.")
+                    % {
+                        "n": len(created),
+                        "first": created[0].number,
+                        "last": created[-1].number,
+                        "user": actor.username,
+                    }
+                )
+            )
         if bad:
-            self.stdout.write(self.style.WARNING(
-                _("Skipped %(bad)d rows with problems (listed above).") % {"bad": bad}
-            ))
+            self.stdout.write(
+                self.style.WARNING(
+                    _("Skipped %(bad)d rows with problems (listed above).") % {"bad": bad}
+                )
+            )
         if options["verbosity"] >= 2:
             for event in created:
                 self.stdout.write(f"  {event.number}  {event.title}")
@@ -100,7 +128,10 @@ class Command(LocalisedCommand):
         if error.row == 0:
             return error.message
         return _("Row %(row)d, column “%(column)s”: %(message)s") % {
-            "row": error.row, "column": error.column, "message": error.message}
+            "row": error.row,
+            "column": error.column,
+            "message": error.message,
+        }
 
     def _write_report(self, report: str, errors: list[RowError]) -> None:
         with open(report, "w", encoding="utf-8-sig", newline="") as fh:

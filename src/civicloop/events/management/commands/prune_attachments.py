@@ -23,14 +23,24 @@ ATTACHMENT_DIR = "attachments"
 
 
 class Command(LocalisedCommand):
-    help = gettext_lazy("Delete files under MEDIA_ROOT/attachments that no attachment row refers to.")
+    help = gettext_lazy(
+        "Delete files under MEDIA_ROOT/attachments that no attachment row refers to."
+    )
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("--dry-run", action="store_true",
-                            help=gettext_lazy("list what would be deleted, delete nothing"))
-        parser.add_argument("--min-age", type=int, default=60, metavar="MINUTES",
-                            help=gettext_lazy("keep files younger than this (default: %(default)s minutes)"))
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help=gettext_lazy("list what would be deleted, delete nothing"),
+        )
+        parser.add_argument(
+            "--min-age",
+            type=int,
+            default=60,
+            metavar="MINUTES",
+            help=gettext_lazy("keep files younger than this (default: %(default)s minutes)"),
+        )
 
     def handle(self, *args, dry_run, min_age, **options):
         if min_age < 0:
@@ -38,7 +48,9 @@ class Command(LocalisedCommand):
         media_root = Path(settings.MEDIA_ROOT)
         root = media_root / ATTACHMENT_DIR
         if not root.is_dir():
-            self.stdout.write(_("No attachments folder at %(path)s; nothing to do.") % {"path": root})
+            self.stdout.write(
+                _("No attachments folder at %(path)s; nothing to do.") % {"path": root}
+            )
             return
         referenced = set(Attachment.objects.values_list("file", flat=True))
         cutoff = time.time() - min_age * 60
@@ -62,10 +74,13 @@ class Command(LocalisedCommand):
                 if not any(folder.iterdir()):
                     folder.rmdir()
         message = (
-            _("Would delete %(n)d unreferenced files (%(kb)d KB).") if dry_run
+            _("Would delete %(n)d unreferenced files (%(kb)d KB).")
+            if dry_run
             else _("Deleted %(n)d unreferenced files (%(kb)d KB).")
         ) % {"n": len(orphans), "kb": (total_bytes + 1023) // 1024}
         self.stdout.write(self.style.SUCCESS(message))
         if kept_young:
-            self.stdout.write(_("Kept %(n)d unreferenced files younger than %(min)d minutes.")
-                              % {"n": kept_young, "min": min_age})
+            self.stdout.write(
+                _("Kept %(n)d unreferenced files younger than %(min)d minutes.")
+                % {"n": kept_young, "min": min_age}
+            )

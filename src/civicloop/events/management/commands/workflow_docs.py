@@ -15,7 +15,9 @@ class Command(BaseCommand):
     help = "Write the workflow tables and diagrams of every workflow to docs/ (or --check)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--root", default=".", help="the directory holding docs/ (default: here)")
+        parser.add_argument(
+            "--root", default=".", help="the directory holding docs/ (default: here)"
+        )
         parser.add_argument("--check", action="store_true", help="fail if a file is out of date")
 
     def handle(self, *args, root, check, **options):

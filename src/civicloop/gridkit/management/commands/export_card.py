@@ -19,16 +19,25 @@ WRITERS = {".xlsx": write_card_xlsx, ".docx": write_card_docx}
 
 
 class Command(LocalisedCommand):
-    help = gettext_lazy("Export a grid's card of common enforcement matters (网格常见执法事项卡) as Excel or Word; the "
-                        "latest version unless --toolkit-version. Staff phone numbers are masked.")
+    help = gettext_lazy(
+        "Export a grid's card of common enforcement matters (网格常见执法事项卡) as Excel or Word; the "
+        "latest version unless --toolkit-version. Staff phone numbers are masked."
+    )
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("file", help=gettext_lazy("the .xlsx or .docx file to write"))
-        parser.add_argument("--grid", required=True, metavar="CODE", help=gettext_lazy("the grid's 15-digit code"))
+        parser.add_argument(
+            "--grid", required=True, metavar="CODE", help=gettext_lazy("the grid's 15-digit code")
+        )
         # (--version is Django's own: the program's version.)
-        parser.add_argument("--toolkit-version", dest="toolkit_version", type=int, metavar="N",
-                            help=gettext_lazy("this version of the grid's toolkit (default: the latest)"))
+        parser.add_argument(
+            "--toolkit-version",
+            dest="toolkit_version",
+            type=int,
+            metavar="N",
+            help=gettext_lazy("this version of the grid's toolkit (default: the latest)"),
+        )
 
     def handle(self, *args, file, grid, toolkit_version, **options):
         version = toolkit_version
@@ -42,8 +51,13 @@ class Command(LocalisedCommand):
         else:
             row = ToolkitVersion.objects.for_grid(region).filter(number=version).first()
             if row is None:
-                raise CommandError(_("%(grid)s has no version %(number)d.") % {"grid": region.name, "number": version})
+                raise CommandError(
+                    _("%(grid)s has no version %(number)d.")
+                    % {"grid": region.name, "number": version}
+                )
         path.parent.mkdir(parents=True, exist_ok=True)
         writer(present_card(row), str(path), moment=row.generated_at)
-        self.stdout.write(_("Wrote the card of %(grid)s (version %(number)d) to %(file)s.")
-                          % {"grid": region.name, "number": row.number, "file": path})
+        self.stdout.write(
+            _("Wrote the card of %(grid)s (version %(number)d) to %(file)s.")
+            % {"grid": region.name, "number": row.number, "file": path}
+        )

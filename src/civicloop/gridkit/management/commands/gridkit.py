@@ -32,23 +32,43 @@ def grid_by_code(code: str) -> Region:
 
 
 class Command(LocalisedCommand):
-    help = gettext_lazy("Grid toolkits: `refresh` regenerates them from the current data (a new version only where the "
-                        "content changed); `versions` lists a grid's versions.")
+    help = gettext_lazy(
+        "Grid toolkits: `refresh` regenerates them from the current data (a new version only where the "
+        "content changed); `versions` lists a grid's versions."
+    )
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
         sub = parser.add_subparsers(dest="action", required=True)
-        refresh = sub.add_parser("refresh", help=gettext_lazy("regenerate toolkits (all grids, or --grid)"))
-        refresh.add_argument("--grid", action="append", default=[], metavar="CODE",
-                             help=gettext_lazy("only this grid (15-digit code); repeat for several"))
-        refresh.add_argument("--town", metavar="CODE",
-                             help=gettext_lazy("only the grids of this town (9- or 12-digit code)"))
-        refresh.add_argument("--as", dest="username", metavar="USERNAME",
-                             help=gettext_lazy("record this user as the generator (default: the system)"))
+        refresh = sub.add_parser(
+            "refresh", help=gettext_lazy("regenerate toolkits (all grids, or --grid)")
+        )
+        refresh.add_argument(
+            "--grid",
+            action="append",
+            default=[],
+            metavar="CODE",
+            help=gettext_lazy("only this grid (15-digit code); repeat for several"),
+        )
+        refresh.add_argument(
+            "--town",
+            metavar="CODE",
+            help=gettext_lazy("only the grids of this town (9- or 12-digit code)"),
+        )
+        refresh.add_argument(
+            "--as",
+            dest="username",
+            metavar="USERNAME",
+            help=gettext_lazy("record this user as the generator (default: the system)"),
+        )
         versions = sub.add_parser("versions", help=gettext_lazy("list a grid's versions"))
         versions.add_argument("--grid", required=True, metavar="CODE")
-        sub.add_parser("schedule",
-                       help=gettext_lazy("queue the nightly refresh (civicloop worker runs it and re-queues it)"))
+        sub.add_parser(
+            "schedule",
+            help=gettext_lazy(
+                "queue the nightly refresh (civicloop worker runs it and re-queues it)"
+            ),
+        )
 
     def handle(self, *args, action, **options):
         if action == "versions":
@@ -56,10 +76,16 @@ class Command(LocalisedCommand):
         if action == "schedule":
             when = schedule_nightly()
             if when is None:
-                raise CommandError(_("The task backend cannot run tasks later; use a cron job with "
-                                     "`civicloop gridkit refresh` instead."))
-            self.stdout.write(_("The next nightly refresh runs at %(when)s; each run queues the next.")
-                              % {"when": format_datetime(when)})
+                raise CommandError(
+                    _(
+                        "The task backend cannot run tasks later; use a cron job with "
+                        "`civicloop gridkit refresh` instead."
+                    )
+                )
+            self.stdout.write(
+                _("The next nightly refresh runs at %(when)s; each run queues the next.")
+                % {"when": format_datetime(when)}
+            )
             return
         actor = actor_from_username(options["username"]) if options.get("username") else None
         if options["grid"]:
@@ -76,20 +102,47 @@ class Command(LocalisedCommand):
                 raise CommandError(f"{grid.code}: {exc.message}") from exc
             if result.created:
                 created += 1
-                self.stdout.write(_("%(code)s %(name)s: version %(number)d (changed: %(parts)s)") % {
-                    "code": grid.code, "name": grid.name, "number": result.version.number,
-                    "parts": ", ".join(result.version.changed_parts)})
+                self.stdout.write(
+                    _("%(code)s %(name)s: version %(number)d (changed: %(parts)s)")
+                    % {
+                        "code": grid.code,
+                        "name": grid.name,
+                        "number": result.version.number,
+                        "parts": ", ".join(result.version.changed_parts),
+                    }
+                )
             else:
                 unchanged += 1
                 if options["verbosity"] > 1:
-                    self.stdout.write(_("%(code)s %(name)s: unchanged (version %(number)d)") % {
-                        "code": grid.code, "name": grid.name, "number": result.version.number})
-        self.stdout.write(_("%(created)d new versions, %(unchanged)d grids unchanged.")
-                          % {"created": created, "unchanged": unchanged})
+                    self.stdout.write(
+                        _("%(code)s %(name)s: unchanged (version %(number)d)")
+                        % {"code": grid.code, "name": grid.name, "number": result.version.number}
+                    )
+        self.stdout.write(
+            _("%(created)d new versions, %(unchanged)d grids unchanged.")
+            % {"created": created, "unchanged": unchanged}
+        )
 
     def versions(self, grid: Region) -> None:
         rows = ToolkitVersion.objects.for_grid(grid).latest_first().select_related("generated_by")
-        self.stdout.write(format_table(
-            [_("version"), _("generated at"), _("generated by"), _("changed parts"), _("content hash")],
-            [[v.number, format_datetime(v.generated_at), v.generated_by.username if v.generated_by else "—",
-              ", ".join(v.changed_parts), v.content_hash[:12]] for v in rows]))
+        self.stdout.write(
+            format_table(
+                [
+                    _("version"),
+                    _("generated at"),
+                    _("generated by"),
+                    _("changed parts"),
+                    _("content hash"),
+                ],
+                [
+                    [
+                        v.number,
+                        format_datetime(v.generated_at),
+                        v.generated_by.username if v.generated_by else "—",
+                        ", ".join(v.changed_parts),
+                        v.content_hash[:12],
+                    ]
+                    for v in rows
+                ],
+            )
+        )

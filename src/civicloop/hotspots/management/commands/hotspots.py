@@ -47,45 +47,95 @@ def _date(raw: str) -> dt.date:
 
 
 class Command(LocalisedCommand):
-    help = gettext_lazy("High-frequency analysis (高发频发), the spike scan (突发预警) and their measurement.")
+    help = gettext_lazy(
+        "High-frequency analysis (高发频发), the spike scan (突发预警) and their measurement."
+    )
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
         sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{top,scan,evaluate}")
 
-        top = sub.add_parser("top", help=gettext_lazy("the most frequent categories or matters at a place in a period"))
+        top = sub.add_parser(
+            "top",
+            help=gettext_lazy("the most frequent categories or matters at a place in a period"),
+        )
         where = top.add_mutually_exclusive_group()
         where.add_argument("--town", help=gettext_lazy("division code of a town (9 or 12 digits)"))
-        where.add_argument("--place", help=gettext_lazy("division code of any place (default: the county)"))
-        top.add_argument("--from", dest="start", type=_date, help=gettext_lazy("first day (YYYY-MM-DD)"))
+        where.add_argument(
+            "--place", help=gettext_lazy("division code of any place (default: the county)")
+        )
+        top.add_argument(
+            "--from", dest="start", type=_date, help=gettext_lazy("first day (YYYY-MM-DD)")
+        )
         top.add_argument("--to", dest="end", type=_date, help=gettext_lazy("last day (YYYY-MM-DD)"))
-        top.add_argument("--period", choices=Period.values, default=Period.WEEK,
-                         help=gettext_lazy("without dates, the current day/week/month; also the chart's steps "
-                                           "(default: week)"))
-        top.add_argument("--by", dest="dimension", choices=Dimension.values, default=Dimension.CATEGORY)
+        top.add_argument(
+            "--period",
+            choices=Period.values,
+            default=Period.WEEK,
+            help=gettext_lazy(
+                "without dates, the current day/week/month; also the chart's steps (default: week)"
+            ),
+        )
+        top.add_argument(
+            "--by", dest="dimension", choices=Dimension.values, default=Dimension.CATEGORY
+        )
         top.add_argument("--limit", type=int, default=10)
-        top.add_argument("--out", type=Path, help=gettext_lazy("also write the analysis to this .xlsx file"))
-        top.add_argument("--as", dest="username", help=gettext_lazy("apply this staff member's scope"))
+        top.add_argument(
+            "--out", type=Path, help=gettext_lazy("also write the analysis to this .xlsx file")
+        )
+        top.add_argument(
+            "--as", dest="username", help=gettext_lazy("apply this staff member's scope")
+        )
 
         scan = sub.add_parser("scan", help=gettext_lazy("raise or extend spike warnings"))
-        scan.add_argument("--at", type=_date, help=gettext_lazy("last day of the window (default: today)"))
-        scan.add_argument("--days", type=int, default=1,
-                          help=gettext_lazy("scan this many days ending on --at (default: 1)"))
+        scan.add_argument(
+            "--at", type=_date, help=gettext_lazy("last day of the window (default: today)")
+        )
+        scan.add_argument(
+            "--days",
+            type=int,
+            default=1,
+            help=gettext_lazy("scan this many days ending on --at (default: 1)"),
+        )
 
-        evaluate = sub.add_parser("evaluate",
-                                  help=gettext_lazy("precision/recall of duplicates, recall/false warnings of spikes"))
+        evaluate = sub.add_parser(
+            "evaluate",
+            help=gettext_lazy("precision/recall of duplicates, recall/false warnings of spikes"),
+        )
         only = evaluate.add_mutually_exclusive_group()
-        only.add_argument("--duplicates", action="store_true", help=gettext_lazy("only the duplicate detector"))
-        only.add_argument("--spikes", action="store_true", help=gettext_lazy("only the spike detector"))
-        evaluate.add_argument("--threshold", type=float,
-                              help=gettext_lazy("similarity threshold (default: the configured one)"))
-        evaluate.add_argument("--seed", type=int, default=2026,
-                              help=gettext_lazy("seed of the simulation (default: 2026)"))
-        evaluate.add_argument("--rounds", type=int, default=2000, help=gettext_lazy("bootstrap rounds (default: 2000)"))
-        evaluate.add_argument("--places", type=int,
-                              help=gettext_lazy("simulate fewer places (default: 60; for a quick look)"))
-        evaluate.add_argument("--no-variants", action="store_true",
-                              help=gettext_lazy("only the chosen parameters, not the comparison with other settings"))
+        only.add_argument(
+            "--duplicates", action="store_true", help=gettext_lazy("only the duplicate detector")
+        )
+        only.add_argument(
+            "--spikes", action="store_true", help=gettext_lazy("only the spike detector")
+        )
+        evaluate.add_argument(
+            "--threshold",
+            type=float,
+            help=gettext_lazy("similarity threshold (default: the configured one)"),
+        )
+        evaluate.add_argument(
+            "--seed",
+            type=int,
+            default=2026,
+            help=gettext_lazy("seed of the simulation (default: 2026)"),
+        )
+        evaluate.add_argument(
+            "--rounds",
+            type=int,
+            default=2000,
+            help=gettext_lazy("bootstrap rounds (default: 2000)"),
+        )
+        evaluate.add_argument(
+            "--places",
+            type=int,
+            help=gettext_lazy("simulate fewer places (default: 60; for a quick look)"),
+        )
+        evaluate.add_argument(
+            "--no-variants",
+            action="store_true",
+            help=gettext_lazy("only the chosen parameters, not the comparison with other settings"),
+        )
         for parser_ in (top, scan, evaluate):
             parser_.add_argument("--language", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
@@ -122,8 +172,10 @@ class Command(LocalisedCommand):
         if options.get("username"):
             user = actor_from_username(options["username"])
             if not covers(user, place):
-                raise CommandError(_("%(place)s is outside the area of %(username)s.")
-                                   % {"place": place.name, "username": user.username})
+                raise CommandError(
+                    _("%(place)s is outside the area of %(username)s.")
+                    % {"place": place.name, "username": user.username}
+                )
             events = Event.objects.visible_to(user)
         start, end = options.get("start"), options.get("end")
         if start and end:
@@ -132,18 +184,57 @@ class Command(LocalisedCommand):
             window = Window(start, end)
         else:
             window = period_window(options["period"], start or end or timezone.localdate())
-        report = top_subjects(events, place=place, window=window, period=options["period"],
-                              dimension=options["dimension"], limit=options["limit"])
-        self.stdout.write(_("%(place)s, %(start)s – %(end)s: %(total)d events (previous period %(pstart)s – "
-                            "%(pend)s: %(previous)d).") % {
-            "place": place.full_name() or place.name, "start": window.start, "end": window.end,
-            "total": report.total, "pstart": report.previous.start, "pend": report.previous.end,
-            "previous": report.previous_total})
-        rows = [[r.rank, r.subject.code or "—", r.subject.name, r.count, f"{r.share_percent:.1f}%", r.previous,
-                 f"{r.change:+d}", "—" if r.change_percent is None else f"{r.change_percent:+.0f}%"]
-                for r in report.rows]
-        self.stdout.write(format_table(["#", _("code"), _("subject"), _("events"), _("share"), _("previous period"),
-                                        _("change"), _("change %")], rows))
+        report = top_subjects(
+            events,
+            place=place,
+            window=window,
+            period=options["period"],
+            dimension=options["dimension"],
+            limit=options["limit"],
+        )
+        self.stdout.write(
+            _(
+                "%(place)s, %(start)s – %(end)s: %(total)d events (previous period %(pstart)s – "
+                "%(pend)s: %(previous)d)."
+            )
+            % {
+                "place": place.full_name() or place.name,
+                "start": window.start,
+                "end": window.end,
+                "total": report.total,
+                "pstart": report.previous.start,
+                "pend": report.previous.end,
+                "previous": report.previous_total,
+            }
+        )
+        rows = [
+            [
+                r.rank,
+                r.subject.code or "—",
+                r.subject.name,
+                r.count,
+                f"{r.share_percent:.1f}%",
+                r.previous,
+                f"{r.change:+d}",
+                "—" if r.change_percent is None else f"{r.change_percent:+.0f}%",
+            ]
+            for r in report.rows
+        ]
+        self.stdout.write(
+            format_table(
+                [
+                    "#",
+                    _("code"),
+                    _("subject"),
+                    _("events"),
+                    _("share"),
+                    _("previous period"),
+                    _("change"),
+                    _("change %"),
+                ],
+                rows,
+            )
+        )
         if out is not None:
             write_top_workbook(report, out)
             self.stdout.write(_("Wrote %(path)s.") % {"path": out})
@@ -162,13 +253,27 @@ class Command(LocalisedCommand):
             raised += len(report.raised)
             extended += len(report.extended)
             for warning in report.raised:
-                self.stdout.write(_("%(day)s raised: %(subject)s in %(place)s, %(observed)d events where %(expected).1f "
-                                    "expected (#%(id)d)") % {
-                    "day": report.at, "subject": warning.subject_name, "place": warning.region.name,
-                    "observed": warning.observed, "expected": warning.expected, "id": warning.pk})
-        self.stdout.write(_("Scanned %(days)d day(s) up to %(at)s: %(tested)d windows tested, %(raised)d warnings "
-                            "raised, %(extended)d extended.") % {"days": days, "at": at, "tested": tested,
-                                                                 "raised": raised, "extended": extended})
+                self.stdout.write(
+                    _(
+                        "%(day)s raised: %(subject)s in %(place)s, %(observed)d events where %(expected).1f "
+                        "expected (#%(id)d)"
+                    )
+                    % {
+                        "day": report.at,
+                        "subject": warning.subject_name,
+                        "place": warning.region.name,
+                        "observed": warning.observed,
+                        "expected": warning.expected,
+                        "id": warning.pk,
+                    }
+                )
+        self.stdout.write(
+            _(
+                "Scanned %(days)d day(s) up to %(at)s: %(tested)d windows tested, %(raised)d warnings "
+                "raised, %(extended)d extended."
+            )
+            % {"days": days, "at": at, "tested": tested, "raised": raised, "extended": extended}
+        )
 
     # --- evaluate ---------------------------------------------------------------------------------
 
@@ -184,32 +289,87 @@ class Command(LocalisedCommand):
         result = evaluation.evaluate_duplicates(threshold, rounds=options["rounds"])
         p = result.at_threshold
         ci = result.interval
-        self.stdout.write(_("Duplicates: %(pairs)d labelled pairs of real messages (%(duplicates)d duplicates), "
-                            "standing for %(population)d pairs posted within 30 days; estimated %(positives).0f "
-                            "duplicate pairs.") % {"pairs": result.pairs, "duplicates": result.duplicates,
-                                                   "population": result.population, "positives": result.positives})
-        self.stdout.write(_("At similarity ≥ %(t).2f: precision %(p).3f [%(p0).3f–%(p1).3f], recall %(r).3f "
-                            "[%(r0).3f–%(r1).3f], F1 %(f).3f [%(f0).3f–%(f1).3f] (95%% bootstrap intervals).") % {
-            "t": threshold, "p": p.precision, "p0": ci["precision"][0], "p1": ci["precision"][1],
-            "r": p.recall, "r0": ci["recall"][0], "r1": ci["recall"][1],
-            "f": p.f1, "f0": ci["f1"][0], "f1": ci["f1"][1]})
+        self.stdout.write(
+            _(
+                "Duplicates: %(pairs)d labelled pairs of real messages (%(duplicates)d duplicates), "
+                "standing for %(population)d pairs posted within 30 days; estimated %(positives).0f "
+                "duplicate pairs."
+            )
+            % {
+                "pairs": result.pairs,
+                "duplicates": result.duplicates,
+                "population": result.population,
+                "positives": result.positives,
+            }
+        )
+        self.stdout.write(
+            _(
+                "At similarity ≥ %(t).2f: precision %(p).3f [%(p0).3f–%(p1).3f], recall %(r).3f "
+                "[%(r0).3f–%(r1).3f], F1 %(f).3f [%(f0).3f–%(f1).3f] (95%% bootstrap intervals)."
+            )
+            % {
+                "t": threshold,
+                "p": p.precision,
+                "p0": ci["precision"][0],
+                "p1": ci["precision"][1],
+                "r": p.recall,
+                "r0": ci["recall"][0],
+                "r1": ci["recall"][1],
+                "f": p.f1,
+                "f0": ci["f1"][0],
+                "f1": ci["f1"][1],
+            }
+        )
         tf = result.two_fold
-        self.stdout.write(_("Threshold chosen on one half, measured on the other (both ways): thresholds %(ts)s, "
-                            "precision %(p).3f, recall %(r).3f, F1 %(f).3f.") % {
-            "ts": ", ".join(f"{t:.2f}" for t in tf["thresholds"]), "p": tf["precision"], "r": tf["recall"],
-            "f": tf["f1"]})
+        self.stdout.write(
+            _(
+                "Threshold chosen on one half, measured on the other (both ways): thresholds %(ts)s, "
+                "precision %(p).3f, recall %(r).3f, F1 %(f).3f."
+            )
+            % {
+                "ts": ", ".join(f"{t:.2f}" for t in tf["thresholds"]),
+                "p": tf["precision"],
+                "r": tf["recall"],
+                "f": tf["f1"],
+            }
+        )
         w = result.without_big_clusters
-        self.stdout.write(_("Without pairs inside the two largest clusters (%(clusters)s): precision %(p).3f, "
-                            "recall %(r).3f, F1 %(f).3f.") % {
-            "clusters": ", ".join(f"{k}: {v}" for k, v in result.big_cluster_pairs.items()),
-            "p": w.precision, "r": w.recall, "f": w.f1})
-        self.stdout.write(format_table(
-            [_("threshold"), _("precision"), _("recall"), _("F1"), _("pairs suggested (est.)")],
-            [[f"{x.threshold:.2f}", f"{x.precision:.3f}", f"{x.recall:.3f}", f"{x.f1:.3f}", f"{x.suggested:.0f}"]
-             for x in result.table]))
-        self.stdout.write(format_table(
-            [_("stratum"), _("pairs"), _("labelled"), _("duplicates")],
-            [[row["stratum"], row["pairs"], row["sampled"], row["duplicates"]] for row in result.per_stratum]))
+        self.stdout.write(
+            _(
+                "Without pairs inside the two largest clusters (%(clusters)s): precision %(p).3f, "
+                "recall %(r).3f, F1 %(f).3f."
+            )
+            % {
+                "clusters": ", ".join(f"{k}: {v}" for k, v in result.big_cluster_pairs.items()),
+                "p": w.precision,
+                "r": w.recall,
+                "f": w.f1,
+            }
+        )
+        self.stdout.write(
+            format_table(
+                [_("threshold"), _("precision"), _("recall"), _("F1"), _("pairs suggested (est.)")],
+                [
+                    [
+                        f"{x.threshold:.2f}",
+                        f"{x.precision:.3f}",
+                        f"{x.recall:.3f}",
+                        f"{x.f1:.3f}",
+                        f"{x.suggested:.0f}",
+                    ]
+                    for x in result.table
+                ],
+            )
+        )
+        self.stdout.write(
+            format_table(
+                [_("stratum"), _("pairs"), _("labelled"), _("duplicates")],
+                [
+                    [row["stratum"], row["pairs"], row["sampled"], row["duplicates"]]
+                    for row in result.per_stratum
+                ],
+            )
+        )
         self.stdout.write(_("(%(s).1f s)") % {"s": time.monotonic() - started})
 
     def _spikes(self, options):
@@ -217,30 +377,78 @@ class Command(LocalisedCommand):
         params = conf.spike_parameters()
         if options.get("places") is not None and options["places"] < 1:
             raise CommandError(_("--places must be at least 1."))
-        result = evaluation.evaluate_spikes(params, seed=options["seed"], variants=not options["no_variants"],
-                                            places=options.get("places"))
+        result = evaluation.evaluate_spikes(
+            params,
+            seed=options["seed"],
+            variants=not options["no_variants"],
+            places=options.get("places"),
+        )
         main = result.main
         scenario = main.scenario
         self.stdout.write("")
-        self.stdout.write(_("Spikes: %(places)d places × %(subjects)d subjects × %(days)d days of simulated counts "
-                            "(seed %(seed)d), %(spikes)d injected spikes; window %(w)d days, baseline %(b)d days, "
-                            "alpha %(a)g, at least %(m)d events.") % {
-            "places": scenario.places, "subjects": scenario.subjects, "days": scenario.days, "seed": scenario.seed,
-            "spikes": len(main.spikes), "w": params.window_days, "b": params.baseline_days, "a": params.alpha,
-            "m": params.min_count})
-        self.stdout.write(format_table(
-            [_("extra events"), _("spikes"), _("found"), _("recall"), _("median delay (days)")],
-            [[size, row["spikes"], row["detected"], f"{row['recall']:.2f}",
-              "—" if row["median_delay_days"] is None else f"{row['median_delay_days']:.0f}"]
-             for size, row in main.by_size.items()]))
-        self.stdout.write(_("False warnings: %(n)d, i.e. %(rate).2f per 1,000 place-days (%(series).3f per 1,000 "
-                            "place × subject days).") % {"n": main.false_warnings,
-                                                         "rate": main.false_per_1000_place_days,
-                                                         "series": main.false_per_1000_series_days})
+        self.stdout.write(
+            _(
+                "Spikes: %(places)d places × %(subjects)d subjects × %(days)d days of simulated counts "
+                "(seed %(seed)d), %(spikes)d injected spikes; window %(w)d days, baseline %(b)d days, "
+                "alpha %(a)g, at least %(m)d events."
+            )
+            % {
+                "places": scenario.places,
+                "subjects": scenario.subjects,
+                "days": scenario.days,
+                "seed": scenario.seed,
+                "spikes": len(main.spikes),
+                "w": params.window_days,
+                "b": params.baseline_days,
+                "a": params.alpha,
+                "m": params.min_count,
+            }
+        )
+        self.stdout.write(
+            format_table(
+                [_("extra events"), _("spikes"), _("found"), _("recall"), _("median delay (days)")],
+                [
+                    [
+                        size,
+                        row["spikes"],
+                        row["detected"],
+                        f"{row['recall']:.2f}",
+                        "—"
+                        if row["median_delay_days"] is None
+                        else f"{row['median_delay_days']:.0f}",
+                    ]
+                    for size, row in main.by_size.items()
+                ],
+            )
+        )
+        self.stdout.write(
+            _(
+                "False warnings: %(n)d, i.e. %(rate).2f per 1,000 place-days (%(series).3f per 1,000 "
+                "place × subject days)."
+            )
+            % {
+                "n": main.false_warnings,
+                "rate": main.false_per_1000_place_days,
+                "series": main.false_per_1000_series_days,
+            }
+        )
         rows = []
         for label, variant in [(_("chosen"), main), *result.variants]:
-            rows.append([label, *[f"{variant.by_size[size]['recall']:.2f}" for size in variant.by_size],
-                         f"{variant.false_per_1000_place_days:.2f}"])
-        self.stdout.write(format_table([_("variant"), *[f"+{size}" for size in main.by_size],
-                                        _("false / 1,000 place-days")], rows))
+            rows.append(
+                [
+                    label,
+                    *[f"{variant.by_size[size]['recall']:.2f}" for size in variant.by_size],
+                    f"{variant.false_per_1000_place_days:.2f}",
+                ]
+            )
+        self.stdout.write(
+            format_table(
+                [
+                    _("variant"),
+                    *[f"+{size}" for size in main.by_size],
+                    _("false / 1,000 place-days"),
+                ],
+                rows,
+            )
+        )
         self.stdout.write(_("(%(s).1f s)") % {"s": time.monotonic() - started})

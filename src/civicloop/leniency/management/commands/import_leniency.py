@@ -43,7 +43,9 @@ class Command(LocalisedCommand):
         parser.add_argument(
             "--effective-from",
             metavar="DATE",
-            help=gettext_lazy("start date of items and versions when a row gives none (default: today)"),
+            help=gettext_lazy(
+                "start date of items and versions when a row gives none (default: today)"
+            ),
         )
         parser.add_argument(
             "--dry-run", action="store_true", help=gettext_lazy("check everything, store nothing")

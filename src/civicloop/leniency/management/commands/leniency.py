@@ -18,20 +18,26 @@ from civicloop.core.management.commandline import LocalisedCommand
 
 
 class Command(LocalisedCommand):
-    help = gettext_lazy("Flexible enforcement: sweep now, evaluate a case against the 一免一减 list, "
-                        "or write the workflow docs.")
+    help = gettext_lazy(
+        "Flexible enforcement: sweep now, evaluate a case against the 一免一减 list, "
+        "or write the workflow docs."
+    )
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
         sub = parser.add_subparsers(dest="what", required=True)
         sub.add_parser("sweep", help=gettext_lazy("run the follow-up and credit-repair sweep now"))
-        evaluate = sub.add_parser("evaluate", help=gettext_lazy("which items apply to a case, and why"))
+        evaluate = sub.add_parser(
+            "evaluate", help=gettext_lazy("which items apply to a case, and why")
+        )
         evaluate.add_argument("number", help=gettext_lazy("the case number"))
         docs = sub.add_parser("docs", help=gettext_lazy("write docs/leniency-workflow.md"))
         docs.add_argument(
             "--output", default=None, help=gettext_lazy("path (default: docs/leniency-workflow.md)")
         )
-        docs.add_argument("--check", action="store_true", help=gettext_lazy("fail if the file is out of date"))
+        docs.add_argument(
+            "--check", action="store_true", help=gettext_lazy("fail if the file is out of date")
+        )
 
     def handle(self, *args, what, **options):
         getattr(self, f"_{what}")(**options)

@@ -35,14 +35,28 @@ class Command(LocalisedCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("file", help=gettext_lazy("the .xlsx or .csv file"))
-        parser.add_argument("--as", dest="username", metavar="USERNAME",
-                            help=gettext_lazy("who makes the change (a county centre operator or leader); "
-                                              "without it the change is recorded as made by the system"))
-        parser.add_argument("--effective-from", metavar="DATE",
-                            help=gettext_lazy("start date of new versions when a row gives none (default: today)"))
-        parser.add_argument("--dry-run", action="store_true", help=gettext_lazy("check everything, store nothing"))
-        parser.add_argument("--report", metavar="ERRORS.csv",
-                            help=gettext_lazy("also write the problems to this CSV file"))
+        parser.add_argument(
+            "--as",
+            dest="username",
+            metavar="USERNAME",
+            help=gettext_lazy(
+                "who makes the change (a county centre operator or leader); "
+                "without it the change is recorded as made by the system"
+            ),
+        )
+        parser.add_argument(
+            "--effective-from",
+            metavar="DATE",
+            help=gettext_lazy("start date of new versions when a row gives none (default: today)"),
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help=gettext_lazy("check everything, store nothing")
+        )
+        parser.add_argument(
+            "--report",
+            metavar="ERRORS.csv",
+            help=gettext_lazy("also write the problems to this CSV file"),
+        )
 
     def handle(self, *args, file, username, effective_from, dry_run, report, **options):
         actor = actor_from_username(username) if username else None
@@ -53,33 +67,50 @@ class Command(LocalisedCommand):
         path = Path(file)
         try:
             table = read_catalog(path)
-            result = import_catalog(table, by=actor, effective_from=start, dry_run=dry_run,
-                                    system=actor is None)
+            result = import_catalog(
+                table, by=actor, effective_from=start, dry_run=dry_run, system=actor is None
+            )
         except CatalogFileError as exc:
             if report:
                 self._write_report(report, [RowError(0, "", path.name, exc.message)])
             raise CommandError(exc.message, returncode=1) from exc
         except DomainError as exc:
             raise CommandError(str(exc.message), returncode=1) from exc
-        self.stdout.write(_("Read %(file)s: header in row %(header)d, %(n)d matters.")
-                          % {"file": path.name, "header": table.header_row, "n": len(table.rows)})
+        self.stdout.write(
+            _("Read %(file)s: header in row %(header)d, %(n)d matters.")
+            % {"file": path.name, "header": table.header_row, "n": len(table.rows)}
+        )
         errors = result.errors
         if report:
             self._write_report(report, errors)
         if errors:
             self.stderr.write(_("Problems found:"))
             for error in errors:
-                self.stderr.write("  " + _("Row %(row)d, column “%(column)s”: %(message)s")
-                                  % {"row": error.row, "column": error.column, "message": error.message})
+                self.stderr.write(
+                    "  "
+                    + _("Row %(row)d, column “%(column)s”: %(message)s")
+                    % {"row": error.row, "column": error.column, "message": error.message}
+                )
             raise CommandError(
-                _("Nothing was imported: %(bad)d of %(total)d rows have problems. Fix them and run again.")
-                % {"bad": len({e.row for e in errors}), "total": len(result.rows)}, returncode=1)
+                _(
+                    "Nothing was imported: %(bad)d of %(total)d rows have problems. Fix them and run again."
+                )
+                % {"bad": len({e.row for e in errors}), "total": len(result.rows)},
+                returncode=1,
+            )
         counts = {
-            "created": result.count(Action.CREATE), "versions": result.count(Action.NEW_VERSION),
-            "changed": result.count(Action.CHANGE), "unchanged": result.count(Action.UNCHANGED),
+            "created": result.count(Action.CREATE),
+            "versions": result.count(Action.NEW_VERSION),
+            "changed": result.count(Action.CHANGE),
+            "unchanged": result.count(Action.UNCHANGED),
         }
-        summary = _("%(created)d new matters, %(versions)d new versions, %(changed)d changed, "
-                    "%(unchanged)d unchanged.") % counts
+        summary = (
+            _(
+                "%(created)d new matters, %(versions)d new versions, %(changed)d changed, "
+                "%(unchanged)d unchanged."
+            )
+            % counts
+        )
         if dry_run:
             self.stdout.write(_("Dry run, nothing was stored: %(summary)s") % {"summary": summary})
             return
