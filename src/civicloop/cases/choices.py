@@ -170,8 +170,7 @@ class ApprovalState(models.TextChoices):
 
 
 class DeadlineKind(models.TextChoices):
-    """Time limits of a case. The first three bind the authority (warned before they
-    expire); the others are periods the party has, which the rules wait for."""
+    """Time limits of a case; their lengths and rules are ``cases.rules.TIME_LIMITS``."""
 
     DECISION = "decision", _("decision (Art. 60)")
     FAST_TRACK = "fast_track", _("fast-track target")
@@ -179,11 +178,6 @@ class DeadlineKind(models.TextChoices):
     STATEMENT_PERIOD = "statement_period", _("statement and defence period")
     HEARING_REQUEST = "hearing_request", _("hearing request period (Art. 64 (1))")
     PAYMENT = "payment", _("payment of the fine (Art. 67)")
-
-
-AUTHORITY_DEADLINES = frozenset(
-    {DeadlineKind.DECISION, DeadlineKind.FAST_TRACK, DeadlineKind.SERVICE}
-)
 
 
 class Counting(models.TextChoices):

@@ -25,8 +25,9 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.workcalendar.services import add_working_days, is_workday
 
-from .choices import AUTHORITY_DEADLINES, CaseState, Counting, DeadlineKind
+from .choices import CaseState, Counting
 from .models import Case, CaseDeadline
+from .rules import AUTHORITY_DEADLINES, TIME_LIMITS
 
 logger = logging.getLogger(__name__)
 
@@ -55,61 +56,10 @@ def due_at(start: dt.datetime, amount: int, counting: str) -> dt.datetime:
     return _end_of(last_day(start, amount, counting))
 
 
-# The rule of each kind: (length, counting, basis). Lengths from settings are read when used.
 def rule(kind: str) -> tuple[int, str, str]:
-    from .rules import HEARING_REQUEST_WORKING_DAYS, PAYMENT_DAYS, SERVICE_WORKING_DAYS
-
-    match kind:
-        case DeadlineKind.DECISION:
-            return (
-                settings.CIVICLOOP_CASE_DECISION_DAYS,
-                Counting.NATURAL_DAYS,
-                str(
-                    _("Art. 60: decision within %(n)d days of filing")
-                    % {"n": settings.CIVICLOOP_CASE_DECISION_DAYS}
-                ),
-            )
-        case DeadlineKind.FAST_TRACK:
-            return (
-                settings.CIVICLOOP_CASE_FAST_TRACK_WORKING_DAYS,
-                Counting.WORKING_DAYS,
-                str(
-                    _("Fast track: decision within %(n)d working days of filing (county rule)")
-                    % {"n": settings.CIVICLOOP_CASE_FAST_TRACK_WORKING_DAYS}
-                ),
-            )
-        case DeadlineKind.SERVICE:
-            return (
-                SERVICE_WORKING_DAYS,
-                Counting.WORKING_DAYS,
-                str(_("Art. 61, Art. 85: service within 7 working days of the decision")),
-            )
-        case DeadlineKind.STATEMENT_PERIOD:
-            return (
-                settings.CIVICLOOP_CASE_STATEMENT_WORKING_DAYS,
-                Counting.WORKING_DAYS,
-                str(
-                    _("Art. 44, 45: statement and defence within %(n)d working days of the notice")
-                    % {"n": settings.CIVICLOOP_CASE_STATEMENT_WORKING_DAYS}
-                ),
-            )
-        case DeadlineKind.HEARING_REQUEST:
-            return (
-                HEARING_REQUEST_WORKING_DAYS,
-                Counting.WORKING_DAYS,
-                str(
-                    _(
-                        "Art. 64 (1), Art. 85: a hearing is requested within 5 working days of the notice"
-                    )
-                ),
-            )
-        case DeadlineKind.PAYMENT:
-            return (
-                PAYMENT_DAYS,
-                Counting.NATURAL_DAYS,
-                str(_("Art. 67: the fine is paid within 15 days of receiving the decision")),
-            )
-    raise ValueError(kind)
+    """The length, counting and stated basis of a kind of time limit (``rules.TIME_LIMITS``)."""
+    limit = TIME_LIMITS[kind]
+    return limit.length, limit.counting, limit.describe()
 
 
 def open_deadline(

@@ -27,7 +27,6 @@ from civicloop.org.models import Region, Unit
 from civicloop.org.scope import scope_of
 
 from .choices import (
-    AUTHORITY_DEADLINES,
     FINISHED_STATES,
     ApprovalKind,
     ApprovalState,
@@ -47,6 +46,7 @@ from .choices import (
     ReviewState,
     ServiceMethod,
 )
+from .rules import AUTHORITY_DEADLINES
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 

@@ -13,12 +13,20 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.errors import InvalidInput
 from civicloop.parties.choices import PartyKind
 
-from .choices import HEARING_PENALTIES, NoPenaltyGround, Outcome, PenaltyKind
+from .choices import (
+    HEARING_PENALTIES,
+    Counting,
+    DeadlineKind,
+    NoPenaltyGround,
+    Outcome,
+    PenaltyKind,
+)
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -43,6 +51,86 @@ SURCHARGE_RATE = Decimal("0.03")
 # Art. 36: limitation periods in years.
 LIMITATION_YEARS = 2
 LIMITATION_YEARS_EXTENDED = 5
+
+
+@dataclass(frozen=True)
+class TimeLimit:
+    """One time limit of a case (期限): its length, how it is counted and the rule it comes
+    from. A length the law fixes is ``days``; one a province or county sets is read from
+    the named setting when used, so a deployment's value is always the one applied."""
+
+    kind: str
+    counting: str
+    basis: Promise  # translated, with %(n)d for the length
+    binds_authority: bool
+    days: int | None = None
+    setting: str | None = None
+
+    @property
+    def length(self) -> int:
+        return getattr(settings, self.setting) if self.setting else self.days
+
+    def describe(self) -> str:
+        return str(self.basis % {"n": self.length})
+
+
+# Every time limit a case runs, in one table. The first three bind the authority (warned
+# before they expire); the others are the party's periods, which the rules wait for.
+TIME_LIMITS = {
+    limit.kind: limit
+    for limit in (
+        # Art. 60: a decision within 90 days of filing, unless other rules say otherwise.
+        TimeLimit(
+            DeadlineKind.DECISION,
+            Counting.NATURAL_DAYS,
+            _("Art. 60: decision within %(n)d days of filing"),
+            binds_authority=True,
+            setting="CIVICLOOP_CASE_DECISION_DAYS",
+        ),
+        # 简案快办: the county's own target, in working days.
+        TimeLimit(
+            DeadlineKind.FAST_TRACK,
+            Counting.WORKING_DAYS,
+            _("Fast track: decision within %(n)d working days of filing (county rule)"),
+            binds_authority=True,
+            setting="CIVICLOOP_CASE_FAST_TRACK_WORKING_DAYS",
+        ),
+        TimeLimit(
+            DeadlineKind.SERVICE,
+            Counting.WORKING_DAYS,
+            _("Art. 61, Art. 85: service within %(n)d working days of the decision"),
+            binds_authority=True,
+            days=SERVICE_WORKING_DAYS,
+        ),
+        # Art. 44, 45 with Art. 85 ("三日" read as working days); the county may allow longer.
+        TimeLimit(
+            DeadlineKind.STATEMENT_PERIOD,
+            Counting.WORKING_DAYS,
+            _("Art. 44, 45: statement and defence within %(n)d working days of the notice"),
+            binds_authority=False,
+            setting="CIVICLOOP_CASE_STATEMENT_WORKING_DAYS",
+        ),
+        TimeLimit(
+            DeadlineKind.HEARING_REQUEST,
+            Counting.WORKING_DAYS,
+            _(
+                "Art. 64 (1), Art. 85: a hearing is requested within %(n)d working days of "
+                "the notice"
+            ),
+            binds_authority=False,
+            days=HEARING_REQUEST_WORKING_DAYS,
+        ),
+        TimeLimit(
+            DeadlineKind.PAYMENT,
+            Counting.NATURAL_DAYS,
+            _("Art. 67: the fine is paid within %(n)d days of receiving the decision"),
+            binds_authority=False,
+            days=PAYMENT_DAYS,
+        ),
+    )
+}
+# The limits the deadline sweep warns about.
+AUTHORITY_DEADLINES = frozenset(k for k, limit in TIME_LIMITS.items() if limit.binds_authority)
 
 
 def money(value) -> Decimal | None:

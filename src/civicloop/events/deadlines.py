@@ -1,4 +1,10 @@
-"""Deadlines per stage, urgency and span, counted on the working calendar."""
+"""Deadlines per stage, urgency and span, counted on the working calendar.
+
+The event loop's time limits are the county's own rules (the Haiyan model's 分类分级 times),
+not statute: the ``DeadlineRule`` table holds them and a county edits them in the admin.
+``DEFAULT_RULES`` below are the starting values; the data migration that first wrote them
+keeps its own frozen copy, as migrations must.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,27 @@ from decimal import Decimal
 
 from civicloop.workcalendar.services import add_working_days, add_working_hours
 
-from .choices import DeadlineUnit
+from .choices import DeadlineStage, DeadlineUnit, Span, Urgency
 from .models import DeadlineRule
+
+# stage, urgency, span ("" = any), amount, unit
+DEFAULT_RULES = (
+    # Judging (研判) within 2 working hours of collection.
+    (DeadlineStage.JUDGE, "", "", Decimal("2"), DeadlineUnit.WORKING_HOURS),
+    # Accepting: urgent events at once (30 minutes, day and night); general ones the
+    # same half day; a coordination order the next working day.
+    (DeadlineStage.ACCEPT, Urgency.URGENT, "", Decimal("0.5"), DeadlineUnit.CALENDAR_HOURS),
+    (DeadlineStage.ACCEPT, Urgency.GENERAL, "", Decimal("4"), DeadlineUnit.WORKING_HOURS),
+    (DeadlineStage.ACCEPT, Urgency.GENERAL, Span.MULTI, Decimal("1"), DeadlineUnit.WORKING_DAYS),
+    # Handling: urgent within a day (two when several units must act), general within a
+    # working week (two for 多跨 events).
+    (DeadlineStage.HANDLE, Urgency.URGENT, Span.SINGLE, Decimal("24"), DeadlineUnit.CALENDAR_HOURS),
+    (DeadlineStage.HANDLE, Urgency.URGENT, Span.MULTI, Decimal("48"), DeadlineUnit.CALENDAR_HOURS),
+    (DeadlineStage.HANDLE, Urgency.GENERAL, Span.SINGLE, Decimal("5"), DeadlineUnit.WORKING_DAYS),
+    (DeadlineStage.HANDLE, Urgency.GENERAL, Span.MULTI, Decimal("10"), DeadlineUnit.WORKING_DAYS),
+    # Checking the feedback (核查) the next working day.
+    (DeadlineStage.CHECK, "", "", Decimal("1"), DeadlineUnit.WORKING_DAYS),
+)
 
 
 def rule_for(stage: str, *, urgency: str = "", span: str = "") -> DeadlineRule | None:
@@ -41,12 +66,14 @@ def deadline(
     return apply_rule(rule, start) if rule else None
 
 
-def ensure_default_rules() -> None:
-    """Put back the default rules written by the data migration (a database flush —
-    ``demo --reset`` on PostgreSQL, transactional tests — empties that table too)."""
-    import importlib
-
-    from django.apps import apps
-
-    migration = importlib.import_module("civicloop.events.migrations.0003_default_deadline_rules")
-    migration.add_defaults(apps, None)
+def ensure_default_rules() -> int:
+    """Put back any default rule that is missing (a database flush — ``demo --reset`` on
+    PostgreSQL, transactional tests — empties the table the data migration filled); rules
+    a county changed are left as they are. Returns how many were created."""
+    created = 0
+    for stage, urgency, span, amount, unit in DEFAULT_RULES:
+        _rule, made = DeadlineRule.objects.get_or_create(
+            stage=stage, urgency=urgency, span=span, defaults={"amount": amount, "unit": unit}
+        )
+        created += made
+    return created

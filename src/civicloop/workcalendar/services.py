@@ -1,9 +1,14 @@
 """Working time arithmetic on the Chinese statutory calendar.
 
 Deadlines "within N working days/hours" skip weekends and statutory holidays and
-count make-up workdays (调休). Source of truth, in order: local ``CalendarDay``
-overrides, the ``chinesecalendar`` package, and for years the package does not
-know yet, Monday–Friday (logged, so an administrator can enter the schedule).
+count make-up workdays (调休). Sources, in order:
+
+1. local ``CalendarDay`` overrides (the admin's "Calendar days"),
+2. the ``chinesecalendar`` package (the State Council schedule, holidays and 调休),
+3. the ``holidays`` package for years ``chinesecalendar`` does not know yet (it carries
+   the next year's public holidays earlier; its make-up working days may lag, which is
+   what the admin overrides are for),
+4. Monday–Friday, with a logged error, only when no source knows the year at all.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import chinese_calendar
+import holidays
 from django.conf import settings
 from django.utils import timezone
 
@@ -51,11 +57,38 @@ def working_periods() -> tuple[WorkingPeriod, ...]:
 
 @lru_cache(maxsize=16)
 def _warn_unknown_year(year: int) -> None:
-    logger.warning(
-        "No statutory holiday data for %s; treating Monday–Friday as working days. "
-        "Enter the official schedule as calendar days in the admin.",
+    logger.error(
+        "No statutory holiday data for %s in chinesecalendar or holidays; treating "
+        "Monday–Friday as working days. Enter the official schedule as calendar days in the admin.",
         year,
     )
+
+
+@lru_cache(maxsize=16)
+def _fallback_calendar(year: int) -> holidays.HolidayBase | None:
+    """The ``holidays`` package's China calendar for ``year``, or None outside its range."""
+    if not holidays.China.start_year <= year <= holidays.China.end_year:
+        return None
+    logger.info(
+        "chinesecalendar has no %s schedule; using the holidays package. Enter make-up "
+        "working days (调休) it lacks as calendar days in the admin.",
+        year,
+    )
+    return holidays.China(years=year)
+
+
+def _statutory_workday(day: dt.date) -> bool:
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        pass
+    calendar = _fallback_calendar(day.year)
+    if calendar is None:
+        _warn_unknown_year(day.year)
+        return day.weekday() < 5
+    if day in calendar:
+        return False
+    return day.weekday() < 5 or day in calendar.weekend_workdays
 
 
 def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
@@ -71,11 +104,7 @@ def is_workday(day: dt.date, overrides: dict[dt.date, bool] | None = None) -> bo
         overrides = _overrides(day, day)
     if day in overrides:
         return overrides[day]
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        _warn_unknown_year(day.year)
-        return day.weekday() < 5
+    return _statutory_workday(day)
 
 
 def add_working_days(start: dt.datetime, days: int) -> dt.datetime:
