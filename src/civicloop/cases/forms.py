@@ -30,6 +30,7 @@ from .choices import (
     ReviewMode,
     ServiceMethod,
 )
+from .hooks import decision_items
 from .permissions import OFFICER_ROLES, officer_units
 
 
@@ -428,9 +429,8 @@ class DecideForm(ConfirmForm):
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from civicloop.leniency.forms import leniency_item_choices
-
-        choices = leniency_item_choices(case) if case is not None else []
+        items = decision_items.get("leniency_items")
+        choices = items.choices(case) if case is not None and items is not None else []
         if choices:
             self.fields["leniency_items"].choices = choices
         else:

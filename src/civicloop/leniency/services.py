@@ -22,11 +22,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core import uploads
 from civicloop.core.errors import InvalidInput, NotPermitted
 from civicloop.core.inputs import clean_text as _text
 from civicloop.core.inputs import not_future as _not_future
 from civicloop.core.inputs import past_moment as _moment
-from civicloop.events import uploads
 from civicloop.notifications.services import notify_units, notify_users
 from civicloop.org.models import Unit, User
 from civicloop.workcalendar.services import is_workday

@@ -26,6 +26,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicloop.core.text import message_text
 from civicloop.events.choices import EventState
 from civicloop.events.models import Event, EventHistory
 
@@ -34,7 +35,6 @@ from .choices import ModelSource
 from .labels import Resolver, category_label
 from .learning import Corpus, TrainingError
 from .models import RouterModel, RoutingSuggestion
-from .text import message_text
 
 logger = logging.getLogger(__name__)
 
