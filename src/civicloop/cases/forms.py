@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.events.forms import datetime_input
+from civicloop.matters.models import Matter
 from civicloop.org.choices import Role
 from civicloop.org.models import Unit, User
 from civicloop.parties.choices import PartyKind
@@ -140,7 +141,6 @@ class FileCaseForm(forms.Form):
     )
 
     def __init__(self, *args, user, event=None, **kwargs):
-        from civicloop.matters.models import Matter
 
         super().__init__(*args, **kwargs)
         units = officer_units(user)

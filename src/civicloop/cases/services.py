@@ -24,6 +24,8 @@ from civicloop.core import uploads
 from civicloop.core.errors import InvalidInput, NotPermitted
 from civicloop.core.inputs import clean_text as _text
 from civicloop.core.inputs import past_moment as _aware
+from civicloop.events.models import Event
+from civicloop.matters.models import Matter
 from civicloop.notifications.services import notify_units, notify_users
 from civicloop.org.choices import QualificationKind, Role, UnitKind
 from civicloop.org.models import Post, Region, Unit, User
@@ -348,7 +350,6 @@ def _check_matters(unit: Unit, matters: Sequence, *, violation_date: dt.date, fi
     """Every matter is in use and has a version in force on the day of the violation (Art. 37);
     a town squad acts only on matters its town holds on the filing date (赋权), a county
     department only on its own matters. Returns [(matter, version)] and whether empowered."""
-    from civicloop.matters.models import Matter
 
     matters = list(dict.fromkeys(matters))
     if not matters:
@@ -402,7 +403,6 @@ def _check_matters(unit: Unit, matters: Sequence, *, violation_date: dt.date, fi
 
 
 def _check_event(event, unit: Unit, by: User) -> None:
-    from civicloop.events.models import Event
 
     if not Event.objects.visible_to(by).filter(pk=event.pk).exists():
         raise NotPermitted(_("You cannot see this event."))

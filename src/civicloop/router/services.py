@@ -29,6 +29,8 @@ from django.utils.translation import gettext as _
 from civicloop.core.text import message_text
 from civicloop.events.choices import EventState
 from civicloop.events.models import Event, EventHistory
+from civicloop.matters.models import Category
+from civicloop.org.models import Unit
 
 from . import datasets, learning, store
 from .choices import ModelSource
@@ -129,7 +131,7 @@ class Choice:
     label: str
     name: str
     confidence: float
-    category: object | None  # events.Category
+    category: object | None  # matters.Category
     department: object | None  # org.Unit
     department_code: str
     department_name: str
@@ -204,8 +206,6 @@ def latest_suggestion(event: Event) -> RoutingSuggestion | None:
 
 def choices_of(suggestion: RoutingSuggestion) -> list[Choice]:
     """The suggestion and its alternatives, resolved to categories and departments."""
-    from civicloop.events.models import Category
-    from civicloop.org.models import Unit
 
     codes = [a.get("category") for a in suggestion.alternatives if a.get("category")]
     departments = [a.get("department") for a in suggestion.alternatives if a.get("department")]

@@ -16,7 +16,6 @@ from civicloop.events.choices import AssignmentKind, EventState
 from civicloop.events.models import (
     Assignment,
     Attachment,
-    Category,
     Check,
     Event,
     EventHistory,
@@ -27,6 +26,7 @@ from civicloop.events.routing import event_date
 from civicloop.events.timeline import action_label
 from civicloop.events.workflow import ASSIGNMENT_WORKFLOW
 from civicloop.matters.api.serializers import MatterVersionSerializer
+from civicloop.matters.models import Category
 from civicloop.org.api.serializers import (
     RegionBriefSerializer,
     UnitBriefSerializer,

@@ -32,16 +32,9 @@ from civicloop.core.api import client_ip, error_responses
 from civicloop.core.workflow import StateMachine
 from civicloop.events import services
 from civicloop.events.filtersets import EventFilterSet
-from civicloop.events.models import (
-    Assignment,
-    Attachment,
-    Category,
-    Check,
-    Event,
-    EventRating,
-    Feedback,
-)
+from civicloop.events.models import Assignment, Attachment, Check, Event, EventRating, Feedback
 from civicloop.events.workflow import ASSIGNMENT_WORKFLOW, EVENT_WORKFLOW
+from civicloop.matters.models import Category
 
 from . import actions as a
 from .filtersets import CategoryFilterSet
