@@ -30,7 +30,8 @@ class EventPanel:
     name: str
     # (request, event) -> the template's data, or None for nothing to show.
     context: Callable[..., dict | None]
-    template: str
+    # A template name, or a template object (anything `{% include %}` takes).
+    template: object
     # DETAIL and/or names of event actions ("judge", "merge") whose form shows the panel.
     pages: frozenset[str]
 
@@ -39,7 +40,7 @@ event_panels: Registry[EventPanel] = Registry("panels on event pages")
 
 
 def register_event_panel(
-    name: str, *, context: Callable[..., dict | None], template: str, pages: Iterable[str]
+    name: str, *, context: Callable[..., dict | None], template: object, pages: Iterable[str]
 ) -> None:
     event_panels.register(name, EventPanel(name, context, template, frozenset(pages)))
 
