@@ -43,6 +43,9 @@ from civicloop.core.identifiers import (
     credit_code_check_char,
     id_number_check_char,
 )
+from civicloop.events.choices import AssignmentKind, AssignmentState
+from civicloop.events.models import Assignment
+from civicloop.matters.models import Matter
 from civicloop.notifications.models import Notification
 from civicloop.org.choices import QualificationKind, RegionLevel, Role, UnitKind
 from civicloop.org.demo import GIVEN, SURNAMES, DemoLogin
@@ -377,7 +380,6 @@ class CaseDemo:
         return self.staff.responsible.get(unit.region_id, self.staff.county_leader)
 
     def matter(self, code: str):
-        from civicloop.matters.models import Matter
 
         return Matter.objects.filter(code=code).first()
 
@@ -524,9 +526,6 @@ class CaseDemo:
     def events_for(self, *, before: dt.datetime, count: int) -> list:
         """Demo events accepted by a town squad before ``before`` whose matter the town held and
         whose fine range suits the fast track (a minimum within the ceiling)."""
-        from civicloop.events.choices import AssignmentKind, AssignmentState
-        from civicloop.events.models import Assignment
-        from civicloop.matters.models import Matter
 
         found, seen = [], set()
         assignments = (

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.events.forms import datetime_input
+from civicloop.matters.models import Matter
 from civicloop.org.choices import Role
 from civicloop.org.models import Unit, User
 from civicloop.parties.choices import PartyKind
@@ -30,6 +31,7 @@ from .choices import (
     ReviewMode,
     ServiceMethod,
 )
+from .hooks import decision_items
 from .permissions import OFFICER_ROLES, officer_units
 
 
@@ -139,7 +141,6 @@ class FileCaseForm(forms.Form):
     )
 
     def __init__(self, *args, user, event=None, **kwargs):
-        from civicloop.matters.models import Matter
 
         super().__init__(*args, **kwargs)
         units = officer_units(user)
@@ -428,9 +429,8 @@ class DecideForm(ConfirmForm):
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from civicloop.leniency.forms import leniency_item_choices
-
-        choices = leniency_item_choices(case) if case is not None else []
+        items = decision_items.get("leniency_items")
+        choices = items.choices(case) if case is not None and items is not None else []
         if choices:
             self.fields["leniency_items"].choices = choices
         else:

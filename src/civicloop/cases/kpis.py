@@ -2,8 +2,8 @@
 
 Every function takes a :class:`Period` (either end may be open: the whole database)
 and returns a JSON-ready value. :data:`FIGURES` lists them in the order reports show
-them; a new figure is one function and one line there (``leniency_items`` and
-``credit_repairs`` are counted by the leniency app).
+them; a new figure is one function and one line there. Other apps register their figures of
+cases into it (the leniency app: ``leniency_items`` and ``credit_repairs``).
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Subquery
+
+from civicloop.core.registry import Registry
 
 from .choices import APPROVING_OPINIONS, Outcome, Procedure, ReviewState
 from .models import Case, LegalReview, ReviewSeat
@@ -99,28 +101,16 @@ def no_penalty_decisions(period: Period) -> int:
     )
 
 
-def leniency_items(period: Period) -> int:
-    """ "一免一减" items applied in decisions of the period (``leniency.kpis.items_applied``)."""
-    from civicloop.leniency.kpis import items_applied
-
-    return items_applied(period.start, period.end)
-
-
-def credit_repairs(period: Period) -> int:
-    """Credit repairs completed in the period (``leniency.kpis.repairs_completed``)."""
-    from civicloop.leniency.kpis import repairs_completed
-
-    return repairs_completed(period.start, period.end)
-
-
-FIGURES: dict[str, Callable[[Period], object]] = {
+# Figures counted by apps above cases (``leniency_items``, ``credit_repairs``) are registered here
+# from their AppConfig.ready(), after these (core/registry.py).
+FIGURES: Registry[Callable[[Period], object]] = Registry("case figures")
+for _name, _figure in {
     "avg_closing_days": avg_closing_days,
     "closed_cases": closed_cases,
     "qualified_review_share": qualified_review_share,
     "no_penalty_decisions": no_penalty_decisions,
-    "leniency_items": leniency_items,
-    "credit_repairs": credit_repairs,
-}
+}.items():
+    FIGURES.register(_name, _figure)
 
 
 def report(period: Period | None = None) -> dict:

@@ -20,13 +20,17 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core import uploads
 from civicloop.core.errors import InvalidInput, NotPermitted
 from civicloop.core.inputs import clean_text as _text
 from civicloop.core.inputs import past_moment as _aware
-from civicloop.events import uploads
+from civicloop.events.models import Event
+from civicloop.matters.models import Matter
 from civicloop.notifications.services import notify_units, notify_users
 from civicloop.org.choices import QualificationKind, Role, UnitKind
 from civicloop.org.models import Post, Region, Unit, User
+from civicloop.parties.models import Party
+from civicloop.parties.services import PartyData, clean_party_data, find_or_create_party
 
 from . import deadlines as dl
 from . import review as rv
@@ -49,6 +53,7 @@ from .choices import (
     ServiceMethod,
 )
 from .eligibility import fast_track_eligibility
+from .hooks import decision_items
 from .models import (
     Case,
     CaseApproval,
@@ -261,9 +266,6 @@ class PartyLink:
 
 def _check_party_links(parties: Sequence[PartyLink]) -> None:
     """Check the new parties' details first; their errors name the form's ``party_*`` fields."""
-    from civicloop.parties.models import Party
-    from civicloop.parties.services import PartyData, clean_party_data
-
     for link in parties:
         if link.role not in PartyRole.values:
             raise InvalidInput(_("Unknown role of a party."), field="parties")
@@ -279,8 +281,6 @@ def _check_party_links(parties: Sequence[PartyLink]) -> None:
 
 
 def _resolve_party(link: PartyLink, *, by: User):
-    from civicloop.parties.services import PartyData, find_or_create_party
-
     if not isinstance(link.party, PartyData):
         return link.party
     try:
@@ -350,7 +350,6 @@ def _check_matters(unit: Unit, matters: Sequence, *, violation_date: dt.date, fi
     """Every matter is in use and has a version in force on the day of the violation (Art. 37);
     a town squad acts only on matters its town holds on the filing date (赋权), a county
     department only on its own matters. Returns [(matter, version)] and whether empowered."""
-    from civicloop.matters.models import Matter
 
     matters = list(dict.fromkeys(matters))
     if not matters:
@@ -404,7 +403,6 @@ def _check_matters(unit: Unit, matters: Sequence, *, violation_date: dt.date, fi
 
 
 def _check_event(event, unit: Unit, by: User) -> None:
-    from civicloop.events.models import Event
 
     if not Event.objects.visible_to(by).filter(pk=event.pk).exists():
         raise NotPermitted(_("You cannot see this event."))
@@ -1482,13 +1480,19 @@ def _apply_leniency(
     case: Case, decision: Decision, penalty: Penalty, *, by: User, now: dt.datetime
 ) -> list[str]:
     """The "一免一减" items the decision applies, checked (each must apply to this case and go with
-    the outcome) and recorded by the leniency app in this transaction; a refusal rolls the
+    the outcome) and recorded in this transaction by the app registered for them in
+    ``hooks.decision_items`` (leniency); a refusal rolls the
     decision back. Returns their codes for the history row."""
     if not decision.leniency_items:
         return []
-    from civicloop.leniency.services import apply_items_to_decision
-
-    rows = apply_items_to_decision(
+    items = decision_items.get("leniency_items")
+    if items is None:
+        raise InvalidInput(
+            _("Not an item of this case's matters in force: %(codes)s.")
+            % {"codes": ", ".join(decision.leniency_items)},
+            field="leniency_items",
+        )
+    return items.apply(
         case,
         items=decision.leniency_items,
         outcome=penalty.outcome,
@@ -1496,7 +1500,6 @@ def _apply_leniency(
         by=by,
         at=now,
     )
-    return [row.item.code for row in rows]
 
 
 def _write_decision(

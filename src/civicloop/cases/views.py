@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from civicloop.core.listing import FilteredListView
 from civicloop.core.views import forbidden
 from civicloop.core.views import service_form_view as _form_view
+from civicloop.events.models import Event
 from civicloop.parties.services import PartyData
 
 from . import forms, kpis, services
@@ -105,7 +106,6 @@ class CaseExportView(CaseListView):
 
 
 def _event_for(request):
-    from civicloop.events.models import Event
 
     raw = request.GET.get("event") or request.POST.get("event")
     if not raw:

@@ -2,22 +2,7 @@ from django.contrib import admin
 
 from civicloop.core.admin import ReadOnlyAdmin
 
-from .models import Category, DeadlineRule, Event, EventHistory
-
-
-@admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
-    list_display = [
-        "code",
-        "name",
-        "parent",
-        "handling_level",
-        "department",
-        "town_may_handle",
-        "is_active",
-    ]
-    list_filter = ["handling_level", "town_may_handle", "is_active"]
-    search_fields = ["code", "name"]
+from .models import DeadlineRule, Event, EventHistory
 
 
 @admin.register(DeadlineRule)

@@ -45,11 +45,6 @@ class Span(models.TextChoices):
     MULTI = "multi", _("multi-span")
 
 
-class HandlingLevel(models.TextChoices):
-    VILLAGE = "village", _("village / community")
-    TOWN = "town", _("town / street")
-
-
 class Rating(models.TextChoices):
     SATISFIED = "satisfied", _("satisfied")
     BASICALLY_SATISFIED = "basically_satisfied", _("basically satisfied")

@@ -37,6 +37,8 @@ from django.utils import timezone
 
 from civicloop.core.errors import DomainError
 from civicloop.core.identifiers import id_number_check_char
+from civicloop.matters.choices import HandlingLevel
+from civicloop.matters.models import Category, Matter
 from civicloop.notifications.models import Notification
 from civicloop.org.choices import GRID_ROLES, RegionLevel, Role, UnitKind
 from civicloop.org.demo import GIVEN, SURNAMES
@@ -50,14 +52,13 @@ from .choices import (
     AssignmentKind,
     AssignmentState,
     EventState,
-    HandlingLevel,
     Outcome,
     Rating,
     Source,
     Span,
     Urgency,
 )
-from .models import Assignment, Category, Event
+from .models import Assignment, Event
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -485,7 +486,6 @@ class DemoEvents:
 
     def _load_matters(self) -> None:
         """Enforcement matters by category (a parent category also offers its children's)."""
-        from civicloop.matters.models import Matter
 
         self.matters: dict[int, list] = {}
         for matter in Matter.objects.active().select_related("category").order_by("code"):
@@ -500,7 +500,6 @@ class DemoEvents:
         candidates = self.matters.get(category.pk)
         if not candidates:
             return None
-        from civicloop.matters.models import Matter
 
         from .routing import event_date
 

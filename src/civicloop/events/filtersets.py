@@ -7,11 +7,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.matters.models import Category
 from civicloop.org.choices import RegionLevel
 from civicloop.org.models import Region
 
 from .choices import EventState, Source, Span, Urgency
-from .models import Category, Event
+from .models import Event
 
 
 class EventFilterSet(django_filters.FilterSet):

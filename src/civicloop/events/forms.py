@@ -11,6 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.matters.models import Category, Matter
 from civicloop.org.choices import GRID_ROLES, RegionLevel, Role, UnitKind
 from civicloop.org.models import Region, Unit
 
@@ -24,7 +25,7 @@ from .choices import (
     Span,
     Urgency,
 )
-from .models import Category, Event
+from .models import Event
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -108,7 +109,6 @@ class MatterChoiceField(forms.ModelChoiceField):
 
 
 def active_matters():
-    from civicloop.matters.models import Matter
 
     return Matter.objects.active().order_by("category__position", "code")
 

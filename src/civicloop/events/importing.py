@@ -40,6 +40,7 @@ from django.utils.translation import gettext_lazy
 
 from civicloop.core.errors import DomainError
 from civicloop.core.identifiers import is_valid_id_number, is_valid_phone
+from civicloop.matters.models import Category
 from civicloop.org.choices import RegionLevel
 from civicloop.org.geo import distance_m, wgs84_to_gcj02
 from civicloop.org.models import Region, User
@@ -48,7 +49,7 @@ from civicloop.org.services import resolve_location, short_region_name
 
 from . import services
 from .choices import Source
-from .models import Category, Event
+from .models import Event
 
 MAX_ROWS = 20000
 # How far (km) a given point may lie from the named place before we suspect a typo.

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.history import HistoryEntry
+from civicloop.matters.models import Category
+from civicloop.org.choices import GRID_ROLES, Role, UnitKind
 from civicloop.org.models import Region, Unit
 from civicloop.org.scope import restrict
 
@@ -22,7 +24,6 @@ from .choices import (
     DeadlineStage,
     DeadlineUnit,
     EventState,
-    HandlingLevel,
     Outcome,
     Rating,
     RatingChannel,
@@ -30,53 +31,6 @@ from .choices import (
     Span,
     Urgency,
 )
-
-
-class Category(models.Model):
-    """Event category (事件类别) used at intake and judgement.
-
-    ``town_may_handle`` is the routing seam: until the matter catalog and
-    differentiated empowerment decide per town and date, a category either may be
-    handled by towns or belongs to its county department.
-    """
-
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=60)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("parent"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
-    )
-    handling_level = models.CharField(
-        _("handled at"), max_length=10, choices=HandlingLevel.choices, default=HandlingLevel.TOWN
-    )
-    department = models.ForeignKey(
-        Unit,
-        verbose_name=_("owning county department"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="categories",
-        limit_choices_to={"kind": "department"},
-    )
-    town_may_handle = models.BooleanField(
-        _("towns may handle"),
-        default=True,
-        help_text=_("If not, general events of this category go to the county department."),
-    )
-    is_active = models.BooleanField(_("active"), default=True)
-    position = models.PositiveIntegerField(_("position"), default=0)
-
-    class Meta:
-        verbose_name = _("event category")
-        verbose_name_plural = _("event categories")
-        ordering = ["position", "code"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class EventQuerySet(models.QuerySet):
@@ -96,7 +50,6 @@ class EventQuerySet(models.QuerySet):
         Mirrors ``permissions.capacities`` (same posts, same places) so that the
         queue shows exactly the events whose detail page will offer an action.
         """
-        from civicloop.org.choices import GRID_ROLES, Role, UnitKind
 
         from .choices import Span
 

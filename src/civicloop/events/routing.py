@@ -21,11 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.errors import InvalidInput
+from civicloop.matters.choices import HandlingLevel
+from civicloop.matters.models import Category, EmpowermentGrant, Matter
 from civicloop.org.choices import RegionLevel, UnitKind
 from civicloop.org.models import Region, Unit
 
-from .choices import HandlingLevel, Span, Urgency
-from .models import Category, Event
+from .choices import Span, Urgency
+from .models import Event
 
 
 @dataclass
@@ -58,7 +60,6 @@ def town_may_handle(*, town: Region, category: Category | None, on: dt.date, mat
        setting (``Category.town_may_handle``, or no owning department);
     4. no category at all: the town (its command room judged it and keeps it local).
     """
-    from civicloop.matters.models import EmpowermentGrant, Matter
 
     grants = EmpowermentGrant.objects.in_force(on=on).filter(town=town)
     if matter is not None:

@@ -17,10 +17,12 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core import uploads
 from civicloop.core.errors import InvalidInput, NotPermitted
 from civicloop.core.identifiers import is_valid_id_number, is_valid_phone
 from civicloop.core.inputs import clean_text as _clean_text
 from civicloop.core.models import next_counter_value
+from civicloop.matters.models import Category
 from civicloop.notifications.services import notify_units, notify_users
 from civicloop.org.choices import RegionLevel, Role, UnitKind
 from civicloop.org.geo import as_decimal, wgs84_to_gcj02
@@ -28,7 +30,6 @@ from civicloop.org.models import Region, Unit, User
 from civicloop.org.services import resolve_location
 from civicloop.privacy.services import record_personal_data_access
 
-from . import uploads
 from .choices import (
     PUBLIC_SOURCES,
     AssignmentKind,
@@ -44,16 +45,7 @@ from .choices import (
     Urgency,
 )
 from .deadlines import deadline
-from .models import (
-    Assignment,
-    Attachment,
-    Category,
-    Check,
-    Event,
-    EventHistory,
-    EventRating,
-    Feedback,
-)
+from .models import Assignment, Attachment, Check, Event, EventHistory, EventRating, Feedback
 from .permissions import assignment_capacities, capacities, may_see_contact
 from .routing import county_unit, event_date, route
 from .workflow import ASSIGNMENT_WORKFLOW, EVENT_WORKFLOW

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -21,7 +20,6 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
@@ -38,6 +36,7 @@ from .choices import AssignmentKind, AttachmentStage, EventState, Source, Span
 from .exporting import write_events_workbook
 from .filtersets import EventFilterSet
 from .models import Assignment, Event
+from .panels import DETAIL, panels_context
 from .permissions import (
     assignment_capacities,
     capacities,
@@ -210,7 +209,7 @@ def detail_context(request, event: Event, *, revealed: dict | None = None) -> di
             Event.objects.visible_to(user).filter(merged_into=event).order_by("reported_at")
         ),
         # Lazy: computed (and recorded as shown) only where a template shows it.
-        "duplicate_suggestions": SimpleLazyObject(lambda: _duplicate_suggestions(request, event)),
+        **panels_context(request, event, DETAIL),
     }
 
 
@@ -511,13 +510,9 @@ def event_action(request, pk, name):
         "transition": transition,
         "action_url": reverse("events:action", args=[event.pk, name]),
     }
-    if name == "judge":
-        # Lazy: only a page that is shown asks the routing model.
-        context["routing"] = SimpleLazyObject(lambda: _routing_suggestion(request, event))
-    if name in ("judge", "merge"):
-        context["duplicate_suggestions"] = SimpleLazyObject(
-            lambda: _duplicate_suggestions(request, event)
-        )
+    # The routing suggestion (judge), duplicate suggestions (judge, merge)…: lazy, so only a page
+    # that is shown asks the routing model.
+    context.update(panels_context(request, event, name))
     return _form_view(
         request,
         form_class=EVENT_ACTION_FORMS[name],
@@ -526,34 +521,6 @@ def event_action(request, pk, name):
         done=lambda: _done(request, event, transition),
         context=context,
     )
-
-
-def _routing_suggestion(request, event) -> dict | None:
-    """智能分拨: the routing model's suggestion above the judge form (router app).
-    Whatever goes wrong there, the judge form still works."""
-    if not apps.is_installed("civicloop.router"):
-        return None
-    try:
-        from civicloop.router.views import judge_page_context
-
-        return judge_page_context(request, event)
-    except Exception:
-        logger.exception("routing suggestion failed for event %s", event.pk)
-        return None
-
-
-def _duplicate_suggestions(request, event) -> dict | None:
-    """查重: likely earlier reports of the same problem (hotspots app), with one-click
-    merging. Whatever goes wrong there, the page still works."""
-    if not apps.is_installed("civicloop.hotspots"):
-        return None
-    try:
-        from civicloop.hotspots.views import duplicates_context
-
-        return duplicates_context(request, event)
-    except Exception:
-        logger.exception("duplicate suggestions failed for event %s", event.pk)
-        return None
 
 
 def _dispatch(request, event, transition):

@@ -25,8 +25,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from civicloop.events.choices import EventState
-from civicloop.events.models import Category, Event
-from civicloop.matters.models import Matter
+from civicloop.events.models import Event
+from civicloop.matters.models import Category, Matter
 from civicloop.org.choices import Role
 from civicloop.org.models import Region
 

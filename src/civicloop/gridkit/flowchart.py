@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from civicloop.events import deadlines, permissions, workflow
 from civicloop.events.choices import AssignmentState, DeadlineStage, DeadlineUnit, EventState
 from civicloop.events.models import Event
+from civicloop.matters.models import Category, Matter
 
 from .choices import HandlerRule, ItemKind, Scenario
 from .formatting import plain_number
@@ -217,8 +218,6 @@ def build_flow() -> dict:
 
 def build_classes(grid, items: list[dict], *, on: dt.date) -> list[dict]:
     """One flowchart per matter class of the card, then one for events without a category."""
-    from civicloop.events.models import Category
-    from civicloop.matters.models import Matter
 
     from .routes import class_key, class_routes
 
@@ -477,9 +476,6 @@ def _assignment_state_label(value: str) -> str:
 def live_chart(grid, key: str) -> dict | None:
     """A class not in a version (not on the card): drawn now from today's rules, unsaved."""
     from django.utils import timezone
-
-    from civicloop.events.models import Category
-    from civicloop.matters.models import Matter
 
     from .directory import grid_units, unit_data
     from .routes import class_key

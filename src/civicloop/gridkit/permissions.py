@@ -16,6 +16,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from civicloop.org.choices import GRID_ROLES, RegionLevel, Role, UnitKind
+from civicloop.org.models import Region
 from civicloop.org.scope import scope_of
 
 # Posts that see the grids of their unit's area although their event scope is "work
@@ -50,7 +51,6 @@ def visible_grids_q(user, *, prefix: str = "") -> Q | None:
 
 def grids_visible_to(user):
     """The grid regions whose toolkit ``user`` may open."""
-    from civicloop.org.models import Region
 
     grids = Region.objects.grids()
     q = visible_grids_q(user)
@@ -64,7 +64,6 @@ def may_view_grid(user, grid) -> bool:
 
 def own_grids(user):
     """The grids of the user's grid teams and village stations ("my grid")."""
-    from civicloop.org.models import Region
 
     if not getattr(user, "is_authenticated", False):
         return Region.objects.none()

@@ -17,7 +17,8 @@ from django.utils import timezone
 from civicloop.core.errors import DomainError
 from civicloop.events import routing
 from civicloop.events.choices import Span, Urgency
-from civicloop.events.models import Category, Event
+from civicloop.events.models import Event
+from civicloop.matters.models import Category
 from civicloop.org.choices import UnitKind
 from civicloop.org.models import Region
 

@@ -22,9 +22,8 @@ from django.views.decorators.http import require_POST
 
 from civicloop.core.api import client_ip
 from civicloop.core.errors import DomainError
-from civicloop.events.models import Category
 from civicloop.events.views import scoped_events
-from civicloop.matters.models import Matter
+from civicloop.matters.models import Category, Matter
 from civicloop.org.choices import RegionLevel, Role, UnitKind
 from civicloop.org.models import Region
 

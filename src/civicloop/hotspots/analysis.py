@@ -31,7 +31,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicloop.events.choices import EventState
-from civicloop.events.models import Category, Event
+from civicloop.events.models import Event
+from civicloop.matters.models import Category, Matter
 from civicloop.org.choices import RegionLevel
 from civicloop.org.models import Region
 
@@ -172,8 +173,6 @@ def counted(events: QuerySet, place: Region, window: Window) -> QuerySet:
 def _subjects(dimension: str, ids) -> dict[int | None, Subject]:
     ids = [i for i in ids if i is not None]
     if dimension == Dimension.MATTER:
-        from civicloop.matters.models import Matter
-
         found = {
             m.pk: Subject(f"matter:{m.code}", m.code, m.name)
             for m in Matter.objects.filter(pk__in=ids)

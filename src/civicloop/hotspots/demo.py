@@ -32,7 +32,8 @@ from django.utils import timezone
 from civicloop.core.errors import DomainError
 from civicloop.events import services as event_services
 from civicloop.events.choices import Outcome, Rating, Source, Span, Urgency
-from civicloop.events.models import Category, Event
+from civicloop.events.models import Event
+from civicloop.matters.models import Category
 from civicloop.org.choices import GRID_ROLES, RegionLevel, Role, UnitKind
 from civicloop.org.models import Region, Unit, User
 from civicloop.org.services import short_region_name

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.history import HistoryEntry
-from civicloop.events.models import Category, Event
+from civicloop.events.models import Event
+from civicloop.matters.models import Category
 from civicloop.org.choices import RegionLevel
 from civicloop.org.models import Region
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from civicloop.matters.permissions import is_county
 from civicloop.org.choices import RegionLevel, Role, UnitKind
+from civicloop.org.models import Region
 from civicloop.org.scope import scope_of
 
 
@@ -57,7 +58,6 @@ def warning_capacities(user, warning) -> frozenset[str]:
 def default_place(user):
     """The place the analysis opens on: the county for the county, else the user's
     (first) area — a town dispatcher's town."""
-    from civicloop.org.models import Region
 
     scope = scope_of(user)
     if scope.everything:
@@ -72,8 +72,6 @@ def default_place(user):
 def places_for(user):
     """Regions the user may analyse (everything under their areas)."""
     from django.db.models import Q
-
-    from civicloop.org.models import Region
 
     scope = scope_of(user)
     if scope.everything:

@@ -22,8 +22,9 @@ from django.utils.translation import gettext_lazy as _
 from civicloop.core.errors import InvalidInput, NotPermitted
 from civicloop.events import services as event_services
 from civicloop.events.choices import EventState
-from civicloop.events.models import Category, Event
+from civicloop.events.models import Event
 from civicloop.events.routing import county_unit
+from civicloop.matters.models import Category, Matter
 from civicloop.notifications.services import notify_units
 from civicloop.org.choices import RegionLevel, UnitKind
 from civicloop.org.models import Region, Unit
@@ -196,8 +197,6 @@ def scan_spikes(
 
 def _subject_fields(dimension: str, subject_id: int) -> dict:
     if dimension == Dimension.MATTER:
-        from civicloop.matters.models import Matter
-
         matter = Matter.objects.select_related("category").get(pk=subject_id)
         return {"matter": matter, "category": matter.category}
     return {"category": Category.objects.get(pk=subject_id), "matter": None}

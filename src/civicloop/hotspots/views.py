@@ -24,6 +24,7 @@ from civicloop.core.errors import DomainError, NotPermitted
 from civicloop.core.listing import FilteredListView
 from civicloop.core.views import forbidden
 from civicloop.events.models import Event
+from civicloop.events.permissions import event_actions
 
 from . import services
 from .analysis import TopReport, top_for_user
@@ -337,8 +338,6 @@ def duplicates_context(request, event: Event) -> dict | None:
     suggestions = services.suggest_duplicates(event, user=request.user)
     if not suggestions:
         return None
-    from civicloop.events.permissions import event_actions
-
     may_merge = "merge" in {t.name for t in event_actions(request.user, event)}
     for suggestion in suggestions:
         suggestion.default_reason = merge_reason(suggestion)

@@ -10,6 +10,11 @@ class LeniencyConfig(AppConfig):
 
     def ready(self) -> None:
         checks.register(check_credit_periods, checks.Tags.compatibility)
+        # Imported here, not at the top: they import models, which are not loaded yet when
+        # Django imports this module.
+        from . import case_hooks
+
+        case_hooks.register()
 
 
 def check_credit_periods(app_configs=None, **kwargs):

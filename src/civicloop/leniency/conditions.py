@@ -41,6 +41,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.cases.choices import CaseState, NoPenaltyGround, Outcome, PartyRole
+from civicloop.cases.models import Case
+from civicloop.parties.choices import PartyKind
+
 from .choices import HARM_ORDER, Harm
 
 
@@ -183,8 +187,6 @@ class Kind:
         if self.code == "harm":
             shown = Harm(value).label
         elif self.code == "party_kind":
-            from civicloop.parties.choices import PartyKind
-
             shown = PartyKind(value).label
         return str(self.label) % {"value": shown}
 
@@ -289,8 +291,6 @@ def _day(value) -> str:
 
 
 def _first_violation(years: int, ctx: CaseContext, matter) -> tuple[bool | None, str]:
-    from civicloop.cases.choices import CaseState, NoPenaltyGround, Outcome, PartyRole
-    from civicloop.cases.models import Case
 
     start = years_before(ctx.violation_date, years)
     priors = (

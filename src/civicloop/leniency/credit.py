@@ -35,6 +35,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from civicloop.cases.choices import Outcome, PartyRole, PenaltyKind
+from civicloop.cases.models import Case, CaseParty
+from civicloop.parties.choices import PartyKind
 
 AMOUNT_KINDS = ("fine", "confiscation")
 PERIOD_KINDS = (*AMOUNT_KINDS, *PenaltyKind.values)
@@ -155,8 +157,6 @@ def repairable(case, *, on: dt.date, table: dict[str, Period] | None = None) -> 
 def repairable_penalties(*, on: dt.date) -> Iterator[tuple[object, object, Publication]]:
     """(case, enterprise, publication) for every repairable penalty of an organisation that has
     no repair record yet."""
-    from civicloop.cases.models import Case, CaseParty
-    from civicloop.parties.choices import PartyKind
 
     from .models import CreditRepair
 

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.cases.models import Case
 from civicloop.core.history import HistoryEntry
 from civicloop.matters.models import in_force_q
 from civicloop.org.models import Unit
@@ -47,7 +48,6 @@ item_code_validator = RegexValidator(
 
 
 def _cases_visible_to(user):
-    from civicloop.cases.models import Case
 
     return Case.objects.visible_to(user)
 

@@ -21,11 +21,12 @@
 
 from __future__ import annotations
 
-from civicloop.cases.choices import UNDECIDED_STATES
+from civicloop.cases.choices import UNDECIDED_STATES, CaseState
 from civicloop.cases.permissions import capacities as case_capacities
 from civicloop.cases.permissions import is_responsible_for, is_unit_officer, officer_units
 from civicloop.matters.permissions import is_county
 from civicloop.org.scope import scope_of
+from civicloop.parties.models import Party
 
 
 def _authenticated(user) -> bool:
@@ -41,7 +42,6 @@ def may_record_circumstances(user, case) -> bool:
 
 
 def may_serve_commitment_notice(user, case) -> bool:
-    from civicloop.cases.choices import CaseState
 
     return case.state != CaseState.WITHDRAWN and "handler" in case_capacities(user, case)
 
@@ -80,7 +80,6 @@ def sees_everything(user) -> bool:
 def may_see_enterprise(user, party) -> bool:
     """Whoever sees one of the enterprise's cases, or one of its butler services (or recorded
     the party); the county sees every enterprise."""
-    from civicloop.parties.models import Party
 
     from .models import ButlerService
 

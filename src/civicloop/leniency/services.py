@@ -22,13 +22,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.cases.choices import Outcome
+from civicloop.cases.models import Case
+from civicloop.core import uploads
 from civicloop.core.errors import InvalidInput, NotPermitted
 from civicloop.core.inputs import clean_text as _text
 from civicloop.core.inputs import not_future as _not_future
 from civicloop.core.inputs import past_moment as _moment
-from civicloop.events import uploads
+from civicloop.events.choices import Source
+from civicloop.events.services import Location, create_event
 from civicloop.notifications.services import notify_units, notify_users
+from civicloop.org.choices import RegionLevel
 from civicloop.org.models import Unit, User
+from civicloop.parties.models import Party
+from civicloop.parties.services import PartyData, find_or_create_party
 from civicloop.workcalendar.services import is_workday
 
 from .choices import (
@@ -345,7 +352,6 @@ class CircumstancesData:
 
 
 def _lock_case(case):
-    from civicloop.cases.models import Case
 
     return (
         Case.objects.select_for_update(of=("self",))
@@ -494,7 +500,6 @@ def apply_items_to_decision(
 
 
 def _outcome_label(outcome: str):
-    from civicloop.cases.choices import Outcome
 
     return Outcome(outcome).label
 
@@ -776,9 +781,6 @@ def sweep_commitments(*, at: dt.datetime | None = None) -> int:
 def _reopen_as_event(commitment: Commitment, *, by: User, note: str, region, at: dt.datetime):
     """A broken commitment reopens the matter in the event loop: a new event, judged and
     dispatched like any other, from which the squad may open a new case."""
-    from civicloop.events.choices import Source
-    from civicloop.events.services import Location, create_event
-    from civicloop.org.choices import RegionLevel
 
     case = commitment.case
     region = region or case.region
@@ -1061,8 +1063,6 @@ class ButlerServiceData:
 
 
 def _resolve_enterprise(party, *, by: User):
-    from civicloop.parties.models import Party
-    from civicloop.parties.services import PartyData, find_or_create_party
 
     if isinstance(party, PartyData):
         try:

@@ -1,6 +1,7 @@
 """Admin: the catalog, grants, requests and assessments are shown, never edited here —
 every change goes through the services (pages, API, ``civicloop import matters``)
-so that it leaves its history row."""
+so that it leaves its history row. The event categories, which have no history, are edited
+here (and loaded by ``events.demo.load_categories``)."""
 
 from django.contrib import admin
 
@@ -9,6 +10,7 @@ from civicloop.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from .models import (
     AssessmentHistory,
     AssessmentRound,
+    Category,
     DimensionScore,
     EmpowermentDecision,
     EmpowermentGrant,
@@ -41,6 +43,21 @@ class MatterHistoryInline(ReadOnlyInline):
     model = MatterHistory
     fields = ["at", "action", "actor", "reason", "details"]
     readonly_fields = fields
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "name",
+        "parent",
+        "handling_level",
+        "department",
+        "town_may_handle",
+        "is_active",
+    ]
+    list_filter = ["handling_level", "town_may_handle", "is_active"]
+    search_fields = ["code", "name"]
 
 
 @admin.register(Matter)

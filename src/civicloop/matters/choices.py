@@ -49,3 +49,10 @@ DEFAULT_WEIGHTS: dict[str, int] = {
 class SuggestionKind(models.TextChoices):
     GRANT = "grant", _("grant")
     WITHDRAW = "withdraw", _("withdraw")
+
+
+class HandlingLevel(models.TextChoices):
+    """Who handles general events of a category: the village/community or the town."""
+
+    VILLAGE = "village", _("village / community")
+    TOWN = "town", _("town / street")

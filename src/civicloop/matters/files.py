@@ -9,8 +9,8 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from civicloop.core import uploads
 from civicloop.core.errors import InvalidInput
-from civicloop.events import uploads
 
 
 def check(files, *, field: str) -> list[uploads.CheckedUpload]:

@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from civicloop.events.models import Category
+from civicloop.matters.models import Category
 from civicloop.org.choices import RegionLevel, UnitKind
 from civicloop.org.models import Region, Unit
 

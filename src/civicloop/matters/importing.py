@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicloop.core.errors import DomainError
-from civicloop.events.models import Category
+from civicloop.matters.models import Category
 from civicloop.org.choices import UnitKind
 from civicloop.org.models import Unit, User
 

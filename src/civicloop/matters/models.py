@@ -24,7 +24,14 @@ from civicloop.org.choices import RegionLevel, UnitKind
 from civicloop.org.models import Region, Unit
 from civicloop.org.scope import restrict
 
-from .choices import DEFAULT_WEIGHTS, AssessmentState, Dimension, GrantKind, RequestState
+from .choices import (
+    DEFAULT_WEIGHTS,
+    AssessmentState,
+    Dimension,
+    GrantKind,
+    HandlingLevel,
+    RequestState,
+)
 
 matter_code_validator = RegexValidator(
     r"^[A-Z0-9][A-Z0-9-]{1,29}$",
@@ -34,6 +41,56 @@ article_validator = RegexValidator(
     r"^第[零〇一二两三四五六七八九十百千]+条(之[一二三四五六七八九十]+)?$",
     _("Write the article as in the statute, e.g. 第三十四条."),
 )
+
+
+class Category(models.Model):
+    """Event category (事件类别) used at intake and judgement; the catalog of enforcement
+    matters is sorted by it (``Matter.category``), so it lives with the matters.
+
+    ``town_may_handle`` is the routing seam: until the matter catalog and
+    differentiated empowerment decide per town and date, a category either may be
+    handled by towns or belongs to its county department.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    handling_level = models.CharField(
+        _("handled at"), max_length=10, choices=HandlingLevel.choices, default=HandlingLevel.TOWN
+    )
+    department = models.ForeignKey(
+        Unit,
+        verbose_name=_("owning county department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="categories",
+        limit_choices_to={"kind": "department"},
+    )
+    town_may_handle = models.BooleanField(
+        _("towns may handle"),
+        default=True,
+        help_text=_("If not, general events of this category go to the county department."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        # The table keeps the name it had when the model lived in the events app.
+        db_table = "events_category"
+        verbose_name = _("event category")
+        verbose_name_plural = _("event categories")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 def _today(on: dt.date | None) -> dt.date:
@@ -109,7 +166,7 @@ class Matter(models.Model):
         _("name"), max_length=200, help_text=_("The current wording; each version keeps its own.")
     )
     category = models.ForeignKey(
-        "events.Category",
+        Category,
         verbose_name=_("event category"),
         on_delete=models.PROTECT,
         related_name="matters",

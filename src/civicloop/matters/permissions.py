@@ -21,6 +21,7 @@ person who filed them; assessments by assessors, the county and the town's staff
 from __future__ import annotations
 
 from civicloop.org.choices import RegionLevel, Role, UnitKind
+from civicloop.org.models import Region
 from civicloop.org.scope import scope_of
 
 
@@ -85,7 +86,6 @@ def sees_town_records(user, town) -> bool:
 
 
 def towns_user_speaks_for(user):
-    from civicloop.org.models import Region
 
     ids = [
         p.unit.region_id

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.errors import InvalidInput, InvalidTransition, NotPermitted
 from civicloop.core.inputs import clean_text as _text
-from civicloop.events.models import Category
+from civicloop.matters.models import Category
 from civicloop.notifications.services import notify_units
 from civicloop.org.choices import RegionLevel, UnitKind
 from civicloop.org.models import Region, Unit, User

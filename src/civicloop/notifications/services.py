@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
+from civicloop.org.models import User
+
 from .models import Notification
 
 
@@ -39,7 +41,6 @@ def notify_users(
 def notify_units(
     units: Iterable, *, verb: str, message, params: dict | None = None, link: str = ""
 ) -> list[Notification]:
-    from civicloop.org.models import User
 
     users = User.objects.filter(
         posts__unit__in=list(units), posts__is_active=True, is_active=True

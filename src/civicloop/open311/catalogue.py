@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civicloop.events.models import Category
 from civicloop.events.routing import county_unit
+from civicloop.matters.models import Category
 from civicloop.org.choices import UnitKind
 
 from . import conf

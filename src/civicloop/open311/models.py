@@ -11,7 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civicloop.events.models import Category, Event
+from civicloop.events.models import Event
+from civicloop.matters.models import Category
 
 from .choices import LIST_DATATYPES, AttributeBinding, AttributeDatatype
 

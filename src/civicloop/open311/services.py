@@ -19,11 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicloop.core import uploads
 from civicloop.core.errors import InvalidInput
 from civicloop.events import services as event_services
-from civicloop.events import uploads
 from civicloop.events.choices import Source
-from civicloop.events.models import Category
+from civicloop.matters.models import Category
 from civicloop.org.choices import RegionLevel
 from civicloop.org.divisions import county_outline
 from civicloop.org.geo import point_in_multipolygon, wgs84_to_gcj02

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +19,7 @@ from civicloop.core.history import HistoryEntry
 from civicloop.privacy.masking import mask_address, mask_id_number, mask_name, mask_phone
 
 from .choices import PartyKind
+from .links import party_links
 
 
 class PartyQuerySet(models.QuerySet):
@@ -38,15 +39,14 @@ class PartyQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user) -> PartyQuerySet:
-        """Staff who may see a case may see its parties; everyone sees the parties they
+        """Staff who may see a case may see its parties (``links.party_links``); everyone sees the parties they
         recorded themselves (before the case is filed)."""
-        from civicloop.cases.models import Case, CaseParty
-
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        cases = Case.objects.visible_to(user)
-        linked = CaseParty.objects.filter(party=OuterRef("pk"), case__in=cases)
-        return self.filter(Exists(linked) | Q(created_by=user))
+        visible = Q(created_by=user)
+        for links in party_links:
+            visible |= links.visible(user)
+        return self.filter(visible)
 
 
 class Party(models.Model):

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from civicloop.org.choices import Role, UnitKind
 
+from .links import party_links
+
 OFFICER_ROLES = frozenset({Role.ENFORCEMENT_OFFICER, Role.DEPARTMENT_OFFICER})
 CASE_UNIT_KINDS = frozenset({UnitKind.SQUAD, UnitKind.DEPARTMENT})
 
@@ -28,20 +30,11 @@ def may_record_parties(user) -> bool:
 
 
 def may_reveal(user, party) -> bool:
-    from civicloop.cases.models import Case
-    from civicloop.cases.permissions import CONTACT_CAPACITIES, capacities
-
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     if party.created_by_id is not None and party.created_by_id == user.pk:
         return True
-    cases = (
-        Case.objects.visible_to(user)
-        .filter(party_links__party=party)
-        .select_related("handling_unit__region")
-        .distinct()
-    )
-    return any(capacities(user, case) & CONTACT_CAPACITIES for case in cases)
+    return any(links.may_reveal(user, party) for links in party_links)
 
 
 def may_correct(user, party) -> bool:

@@ -16,6 +16,7 @@ from civicloop.core.views import forbidden
 
 from . import services
 from .forms import CorrectPartyForm
+from .links import party_links
 from .models import Party
 from .permissions import may_correct, may_reveal
 
@@ -37,15 +38,7 @@ def party_list(request):
 
 
 def _detail(request, party: Party, *, revealed: dict | None = None, status: int = 200):
-    from civicloop.cases.models import Case
-
-    cases = (
-        Case.objects.visible_to(request.user)
-        .filter(party_links__party=party)
-        .distinct()
-        .select_related("handling_unit")
-        .order_by("-filed_at")
-    )
+    linked = {name: links.records(request.user, party) for name, links in party_links.items()}
     return render(
         request,
         "parties/party_detail.html",
@@ -55,8 +48,8 @@ def _detail(request, party: Party, *, revealed: dict | None = None, status: int 
             "revealed": revealed is not None,
             "may_reveal": may_reveal(request.user, party),
             "may_correct": may_correct(request.user, party),
-            "cases": cases,
             "history": party.history.select_related("actor"),
+            **linked,
         },
         status=status,
     )

@@ -6,3 +6,25 @@ class RouterConfig(AppConfig):
     name = "civicloop.router"
     label = "router"
     verbose_name = _("Routing")
+
+    def ready(self) -> None:
+        # Imported here, not at the top: they import models, which are not loaded yet when
+        # Django imports this module.
+        from civicloop.events.api.extensions import detail_fields, event_routes
+        from civicloop.events.panels import register_event_panel
+
+        from . import views
+        from .api.serializers import LatestRoutingSuggestionField
+        from .api.views import EventRoutingSuggestionView
+
+        register_event_panel(
+            "routing",
+            context=views.judge_page_context,
+            template="router/_suggestion.html",
+            pages={"judge"},
+        )
+        detail_fields.register("routing_suggestion", LatestRoutingSuggestionField)
+        event_routes.register(
+            "routing-suggestion",
+            (EventRoutingSuggestionView.as_view(), "api-event-routing-suggestion"),
+        )

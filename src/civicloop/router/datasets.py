@@ -17,8 +17,9 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from civicloop.core.text import message_text
+
 from .learning import Corpus
-from .text import message_text
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 STARTER_FILE = DATA_DIR / "labelled_train.csv"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from civicloop.events.models import Category
+from civicloop.matters.models import Category
 from civicloop.org.models import Unit
 
 from .datasets import DATA_DIR

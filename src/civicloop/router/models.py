@@ -11,7 +11,8 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from civicloop.events.models import Category, Event, EventHistory
+from civicloop.events.models import Event, EventHistory
+from civicloop.matters.models import Category
 from civicloop.org.models import Unit
 
 from .choices import ModelSource

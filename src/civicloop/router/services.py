@@ -26,15 +26,17 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicloop.core.text import message_text
 from civicloop.events.choices import EventState
 from civicloop.events.models import Event, EventHistory
+from civicloop.matters.models import Category
+from civicloop.org.models import Unit
 
 from . import datasets, learning, store
 from .choices import ModelSource
 from .labels import Resolver, category_label
 from .learning import Corpus, TrainingError
 from .models import RouterModel, RoutingSuggestion
-from .text import message_text
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +131,7 @@ class Choice:
     label: str
     name: str
     confidence: float
-    category: object | None  # events.Category
+    category: object | None  # matters.Category
     department: object | None  # org.Unit
     department_code: str
     department_name: str
@@ -204,8 +206,6 @@ def latest_suggestion(event: Event) -> RoutingSuggestion | None:
 
 def choices_of(suggestion: RoutingSuggestion) -> list[Choice]:
     """The suggestion and its alternatives, resolved to categories and departments."""
-    from civicloop.events.models import Category
-    from civicloop.org.models import Unit
 
     codes = [a.get("category") for a in suggestion.alternatives if a.get("category")]
     departments = [a.get("department") for a in suggestion.alternatives if a.get("department")]

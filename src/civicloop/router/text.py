@@ -1,5 +1,5 @@
-"""Text of a complaint as the routing model reads it: cleaning and Chinese word
-segmentation (分词).
+"""Text of a complaint as the routing model reads it: Chinese word segmentation (分词) of
+texts cleaned by ``core.text``.
 
 jieba ships its dictionary inside the wheel, so nothing is fetched at run time.
 By default it writes a prefix-dictionary cache to the system's temp folder and
@@ -12,11 +12,8 @@ from __future__ import annotations
 import logging
 import re
 import threading
-import unicodedata
 from functools import lru_cache
 
-# Excel's escaped carriage return, found in exported message texts.
-_EXCEL_CR = re.compile(r"_x000[dD]_")
 _SPACE = re.compile(r"\s+")
 # Organisers' anonymised place names (A市, A3区, K8县…): noise for routing.
 _ANONYMISED_PLACE = re.compile(r"[A-Z]\d{0,2}(?=[市区县镇])")
@@ -25,26 +22,6 @@ _DIGITS = re.compile(r"^\d+(\.\d+)?$")
 
 _lock = threading.Lock()
 _tokenizer = None
-
-
-def clean(text: str | None) -> str:
-    """Normalise width (NFKC), drop Excel escapes and collapse whitespace."""
-    if not text:
-        return ""
-    text = unicodedata.normalize("NFKC", str(text))
-    text = _EXCEL_CR.sub(" ", text)
-    return _SPACE.sub(" ", text).strip()
-
-
-def message_text(title: str | None, body: str | None) -> str:
-    """One text from a message's subject (留言主题) and details (留言详情).
-
-    The subject is short and says what the message is about, so it is put first
-    and, if the body does not already start with it, kept whole."""
-    title, body = clean(title), clean(body)
-    if title and body.startswith(title):
-        return body
-    return f"{title}。{body}" if title and body else title or body
 
 
 def _jieba():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import factory
 from django.contrib.auth.hashers import make_password
 
-from civicloop.events.models import Category
+from civicloop.matters.models import Category
 from civicloop.org.choices import RegionLevel, UnitKind
 from civicloop.org.models import Post, Region, Unit, User
 

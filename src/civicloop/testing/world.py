@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from civicloop.events.choices import HandlingLevel
 from civicloop.events.deadlines import ensure_default_rules
-from civicloop.events.models import Category
+from civicloop.matters.choices import HandlingLevel
+from civicloop.matters.models import Category
 from civicloop.org.choices import QualificationKind, RegionLevel, Role, UnitKind
 from civicloop.org.models import Qualification, Region, Unit, User
+from civicloop.parties.models import Party
+from civicloop.testing.matters import grant, make_matter
 
 from .factories import CategoryFactory, PostFactory, RegionFactory, UnitFactory, UserFactory
 
@@ -258,8 +260,6 @@ def equip_for_cases(world: World) -> World:
     * a person and an enterprise as parties; matter ZD-001 held by 武原街道 since 2023-07-01
       and ZD-002 kept by the county department.
     """
-    from civicloop.parties.models import Party
-    from civicloop.testing.matters import grant, make_matter
 
     for username in ("wuyuan_officer", "ganpu_officer"):
         Qualification.objects.get_or_create(

@@ -38,6 +38,8 @@ from civicloop.cases.models import (
 )
 from civicloop.cases.workflow import CASE_WORKFLOW
 from civicloop.core.api import error_responses
+from civicloop.events.models import Event
+from civicloop.matters.models import Matter
 from civicloop.org.models import User
 from civicloop.parties.models import Party
 from civicloop.parties.services import PartyData
@@ -183,8 +185,6 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return serializer.validated_data
 
     def create(self, request):
-        from civicloop.events.models import Event
-        from civicloop.matters.models import Matter
 
         d = self.validated(FileCaseSerializer)
         matters = list(Matter.objects.filter(code__in=d["matters"]))

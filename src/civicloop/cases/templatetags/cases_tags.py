@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django import template
 
+from civicloop.cases.models import Case
+from civicloop.cases.permissions import officer_units
+
 register = template.Library()
 
 
@@ -11,8 +14,6 @@ register = template.Library()
 def event_cases(context, event):
     """On an event's page: the cases opened from it, and "open a case" for an officer of a
     squad or department the event was given to."""
-    from civicloop.cases.models import Case
-    from civicloop.cases.permissions import officer_units
 
     request = context.get("request")
     user = getattr(request, "user", None)

@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -42,8 +43,7 @@ class LocalisedCommand(BaseCommand):
 
 
 def actor_from_username(username: str | None):
-    from civicloop.org.models import User
-
+    User = get_user_model()  # the staff model of the org app, which core does not import
     if not username:
         raise CommandError(_("Say who is acting: --as USERNAME."))
     user = User.objects.filter(username=username).first()

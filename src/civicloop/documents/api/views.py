@@ -24,6 +24,7 @@ from civicloop.documents.choices import FileFormat
 from civicloop.documents.models import GeneratedDocument
 from civicloop.documents.permissions import may_generate_documents
 from civicloop.documents.presenting import document_rows, formats
+from civicloop.documents.views import _attachment
 
 from .serializers import (
     CaseDocumentsSerializer,
@@ -162,7 +163,6 @@ class GeneratedDocumentDownloadView(APIView):
             ip_address=client_ip(request),
         )
         response = HttpResponse(result.data, content_type=result.content_type)
-        from civicloop.documents.views import _attachment
 
         response["Content-Disposition"] = _attachment(result.filename)
         response["Cache-Control"] = "private, no-store"

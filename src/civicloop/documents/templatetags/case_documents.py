@@ -2,12 +2,13 @@
 
 from django import template
 
+from civicloop.documents.views import documents_context
+
 register = template.Library()
 
 
 @register.inclusion_tag("documents/_case_documents.html", takes_context=True)
 def case_documents_section(context, case):
-    from civicloop.documents.views import documents_context
 
     return {
         **documents_context(context["request"], case),

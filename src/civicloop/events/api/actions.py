@@ -13,9 +13,9 @@ from rest_framework import serializers
 
 from civicloop.core.workflow import StateMachine
 from civicloop.events.choices import Outcome, Rating, Source, Span, Urgency
-from civicloop.events.models import Category, Event
+from civicloop.events.models import Event
 from civicloop.events.workflow import ASSIGNMENT_WORKFLOW, EVENT_WORKFLOW
-from civicloop.matters.models import Matter
+from civicloop.matters.models import Category, Matter
 from civicloop.org.models import Region, Unit
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from civicloop.events.choices import HandlingLevel
-from civicloop.events.models import Category
+from civicloop.matters.choices import HandlingLevel
+from civicloop.matters.models import Category
 
 
 class CategoryFilterSet(django_filters.FilterSet):

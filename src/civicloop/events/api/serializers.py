@@ -16,24 +16,46 @@ from civicloop.events.choices import AssignmentKind, EventState
 from civicloop.events.models import (
     Assignment,
     Attachment,
-    Category,
     Check,
     Event,
     EventHistory,
     EventRating,
     Feedback,
 )
+from civicloop.events.routing import event_date
 from civicloop.events.timeline import action_label
 from civicloop.events.workflow import ASSIGNMENT_WORKFLOW
-from civicloop.matters.api.serializers import EventMatterSerializer, event_matter
+from civicloop.matters.api.serializers import MatterVersionSerializer
+from civicloop.matters.models import Category
 from civicloop.org.api.serializers import (
     RegionBriefSerializer,
     UnitBriefSerializer,
     UserBriefSerializer,
 )
 from civicloop.privacy import masking
-from civicloop.router.api.serializers import RoutingSuggestionSerializer
-from civicloop.router.models import RoutingSuggestion
+
+from .extensions import detail_fields
+
+
+class EventMatterSerializer(serializers.Serializer):
+    """The matter an event was judged under, with the version in force on the event's date."""
+
+    code = serializers.CharField()
+    name = serializers.CharField()
+    version = MatterVersionSerializer(allow_null=True)
+
+
+def event_matter(event) -> dict | None:
+    """For the event serializers: the matter and its wording on the event's date."""
+    if not event.matter_id:
+        return None
+    matter = event.matter
+    version = matter.current_version(event_date(event))
+    return {
+        "code": matter.code,
+        "name": version.name if version else matter.name,
+        "version": MatterVersionSerializer(version).data if version else None,
+    }
 
 
 def history_label(action: str) -> str:
@@ -266,12 +288,6 @@ class EventDetailSerializer(EventListSerializer):
             "event's date."
         )
     )
-    routing_suggestion = serializers.SerializerMethodField(
-        help_text=_(
-            "The routing suggestion last recorded for the event, or null when none was "
-            "made yet: the judge page and `GET /api/events/{id}/routing-suggestion/` make one."
-        )
-    )
 
     class Meta(EventListSerializer.Meta):
         fields = [
@@ -295,8 +311,14 @@ class EventDetailSerializer(EventListSerializer):
             "allowed_actions",
             "contact_visible",
             "matter",
-            "routing_suggestion",
         ]
+
+    def get_fields(self):
+        # Fields other apps add (``extensions.detail_fields``: the routing suggestion…).
+        fields = super().get_fields()
+        for name, make_field in detail_fields.items():
+            fields[name] = make_field()
+        return fields
 
     @extend_schema_field(MaskedReporterSerializer)
     def get_reporter(self, event) -> dict:
@@ -336,11 +358,6 @@ class EventDetailSerializer(EventListSerializer):
     @extend_schema_field(EventMatterSerializer(allow_null=True))
     def get_matter(self, event):
         return event_matter(event)
-
-    @extend_schema_field(RoutingSuggestionSerializer(allow_null=True))
-    def get_routing_suggestion(self, event):
-        suggestion = RoutingSuggestion.objects.latest_for(event)
-        return RoutingSuggestionSerializer(suggestion).data if suggestion else None
 
 
 class HistorySerializer(serializers.ModelSerializer):

@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -29,21 +28,13 @@ from rest_framework import exceptions, generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from civicloop.core.api import ErrorSerializer, client_ip, error_responses
+from civicloop.core.api import client_ip, error_responses
 from civicloop.core.workflow import StateMachine
 from civicloop.events import services
 from civicloop.events.filtersets import EventFilterSet
-from civicloop.events.models import (
-    Assignment,
-    Attachment,
-    Category,
-    Check,
-    Event,
-    EventRating,
-    Feedback,
-)
+from civicloop.events.models import Assignment, Attachment, Check, Event, EventRating, Feedback
 from civicloop.events.workflow import ASSIGNMENT_WORKFLOW, EVENT_WORKFLOW
-from civicloop.router.api.serializers import RoutingSuggestionSerializer
+from civicloop.matters.models import Category
 
 from . import actions as a
 from .filtersets import CategoryFilterSet
@@ -293,40 +284,6 @@ class EventViewSet(EventDetailResponseMixin, mixins.ListModelMixin, viewsets.Gen
         response = Response(ContactSerializer(data).data)
         patch_cache_control(response, private=True, no_store=True)
         return response
-
-    @extend_schema(
-        operation_id="events_routing_suggestion",
-        summary=_("Routing suggestion"),
-        description=_(
-            "The routing model's suggestion for the event: label, confidence, category, "
-            "responsible department and alternatives. Made by the active model and recorded "
-            "(once per model and event), so acceptance can be measured against the category "
-            "chosen at judgement."
-        ),
-        responses={
-            200: RoutingSuggestionSerializer,
-            **error_responses(401, 404),
-            503: OpenApiResponse(
-                ErrorSerializer, description=_("The routing model is not available now.")
-            ),
-        },
-    )
-    @action(
-        detail=True, methods=["get"], url_path="routing-suggestion", url_name="routing-suggestion"
-    )
-    def routing_suggestion(self, request, pk=None):
-        from civicloop.router.services import suggest
-
-        suggestion = suggest(self.get_object(), user=request.user)
-        if suggestion is None:
-            return Response(
-                {
-                    "detail": str(_("The routing model is not available now.")),
-                    "code": "unavailable",
-                },
-                status=status.HTTP_503_SERVICE_UNAVAILABLE,
-            )
-        return Response(RoutingSuggestionSerializer(suggestion).data)
 
     # --- judgement and dispatch ----------------------------------------------------------
 

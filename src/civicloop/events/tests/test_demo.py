@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from civicloop.events.choices import AssignmentKind, EventState, Span, Urgency
 from civicloop.events.demo import DATA_DIR, ESSENTIAL, DemoEvents, load_categories
-from civicloop.events.models import Category, Event, EventHistory
+from civicloop.events.models import Event, EventHistory
+from civicloop.matters.models import Category
 from civicloop.org.demo import DEMO_PASSWORD, load_haiyan_organisation
 
 SYSTEM_ACTIONS = {"subtasks_started", "subtasks_completed", "close_with_original", "escalate"}

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from django import template
 
+from civicloop.leniency.conditions import describe_all
+from civicloop.leniency.evaluation import evaluation_for_decision
+from civicloop.leniency.models import AppliedItem, CaseCircumstances, Commitment, CreditRepair
+from civicloop.leniency.permissions import may_record_circumstances, may_serve_commitment_notice
+
 register = template.Library()
 
 
@@ -23,9 +28,6 @@ def leniency_nav_link(context):
 def case_leniency(context, case):
     """On a case's page: circumstances, the 一免一减 evaluation (before the decision) or the items
     applied, the commitments and credit repairs, and what the viewer may start."""
-    from civicloop.leniency.evaluation import evaluation_for_decision
-    from civicloop.leniency.models import AppliedItem, CaseCircumstances, Commitment, CreditRepair
-    from civicloop.leniency.permissions import may_record_circumstances, may_serve_commitment_notice
 
     user = _user(context)
     if user is None:
@@ -50,7 +52,6 @@ def case_leniency(context, case):
 @register.inclusion_tag("leniency/_evaluation.html", takes_context=True)
 def leniency_evaluation(context, case):
     """On the decision form: which items apply to THIS case and why."""
-    from civicloop.leniency.evaluation import evaluation_for_decision
 
     return {"evaluations": evaluation_for_decision(case) if _user(context) else []}
 
@@ -58,7 +59,6 @@ def leniency_evaluation(context, case):
 @register.inclusion_tag("leniency/_event_commitments.html", takes_context=True)
 def event_commitments(context, event):
     """On an event's page: the broken commitment it reopens (the link back)."""
-    from civicloop.leniency.models import Commitment
 
     user = _user(context)
     if user is None:
@@ -77,6 +77,5 @@ def enterprise_link(party):
 
 @register.filter
 def describe_conditions(conditions) -> list[str]:
-    from civicloop.leniency.conditions import describe_all
 
     return describe_all(conditions or [])

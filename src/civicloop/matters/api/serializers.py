@@ -105,29 +105,6 @@ class MatterDetailSerializer(MatterSerializer):
         fields = [*MatterSerializer.Meta.fields, "versions"]
 
 
-class EventMatterSerializer(serializers.Serializer):
-    """The matter an event was judged under, with the version in force on the event's date."""
-
-    code = serializers.CharField()
-    name = serializers.CharField()
-    version = MatterVersionSerializer(allow_null=True)
-
-
-def event_matter(event) -> dict | None:
-    """For the event serializers: the matter and its wording on the event's date."""
-    if not event.matter_id:
-        return None
-    from civicloop.events.routing import event_date
-
-    matter = event.matter
-    version = matter.current_version(event_date(event))
-    return {
-        "code": matter.code,
-        "name": version.name if version else matter.name,
-        "version": MatterVersionSerializer(version).data if version else None,
-    }
-
-
 class DecisionSerializer(serializers.ModelSerializer):
     has_file = serializers.SerializerMethodField()
 

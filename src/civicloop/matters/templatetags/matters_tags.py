@@ -39,15 +39,3 @@ def state_label(value: str, kind: str):
         return states(value).label
     except ValueError:
         return value
-
-
-@register.inclusion_tag("matters/_event_matter.html")
-def event_matter_basis(event):
-    """The event's enforcement matter with the wording in force on the event's date
-    (an event judged before a change keeps showing the old wording)."""
-    if not event.matter_id:
-        return {"matter": None}
-    from civicloop.events.routing import event_date
-
-    matter = event.matter
-    return {"matter": matter, "version": matter.current_version(event_date(event))}

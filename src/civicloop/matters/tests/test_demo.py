@@ -11,13 +11,13 @@ import time_machine
 from django.utils import timezone
 
 from civicloop.events.demo import load_categories
+from civicloop.events.demo_stories import play_demo_stories
 from civicloop.events.models import Event
 from civicloop.matters.demo import (
     BASE_CODES,
     load_demo_assessment,
     load_demo_empowerment,
     load_demo_requests,
-    play_demo_stories,
 )
 from civicloop.matters.models import EmpowermentGrant, EmpowermentRequest, Matter, TownAssessment
 from civicloop.org.demo import load_haiyan_organisation

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from civicloop.events.models import Category
+from civicloop.matters.models import Category
 from civicloop.open311.models import ServiceAttribute
 
 from .conftest import body, children, error_descriptions, xml

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from civicloop.events.models import Category, Event
+from civicloop.events.models import Event
+from civicloop.matters.models import Category
 from civicloop.open311 import services
 from civicloop.open311.models import Open311Client
 

@@ -4,6 +4,7 @@ and ``GET /api/events/{id}/routing-suggestion/``)."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from civicloop.router.models import RoutingSuggestion
@@ -68,3 +69,22 @@ class RoutingSuggestionSerializer(serializers.ModelSerializer):
 
     def get_name(self, suggestion) -> str:
         return suggestion.category.name if suggestion.category else suggestion.label
+
+
+@extend_schema_field(RoutingSuggestionSerializer(allow_null=True))
+class LatestRoutingSuggestionField(serializers.Field):
+    """The event detail's ``routing_suggestion`` (added through ``events.api.extensions``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "The routing suggestion last recorded for the event, or null when none was "
+                "made yet: the judge page and `GET /api/events/{id}/routing-suggestion/` make one."
+            ),
+        )
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, event):
+        suggestion = RoutingSuggestion.objects.latest_for(event)
+        return RoutingSuggestionSerializer(suggestion).data if suggestion else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from civicloop.core.text import message_text
 from civicloop.router import learning, text
 from civicloop.router.learning import Corpus, TrainingError
 
@@ -14,7 +15,7 @@ from .conftest import NEW_TEXTS, SMALL
 
 def corpus() -> Corpus:
     return Corpus(
-        [text.message_text(t, b) for t, b, _label in SMALL], [label for _t, _b, label in SMALL]
+        [message_text(t, b) for t, b, _label in SMALL], [label for _t, _b, label in SMALL]
     )
 
 
@@ -83,15 +84,15 @@ def test_training_needs_two_labels():
 
 
 def test_words_leave_out_punctuation_numbers_and_anonymised_places():
-    words = text.words(text.message_text("A3区小区物业乱收费！", "停车费从200元涨到500元。"))
+    words = text.words(message_text("A3区小区物业乱收费！", "停车费从200元涨到500元。"))
     assert "！" not in words and "。" not in words
     assert not any(w.startswith("a3") for w in words)
     assert "物业" in words and "<num>" in words
 
 
 def test_subject_and_details_make_one_text_without_repeating_the_subject():
-    assert text.message_text("停水", "停水三天了") == "停水三天了"
-    assert text.message_text("小区停水", "\n\t三天了_x000D_\n ") == "小区停水。三天了"
+    assert message_text("停水", "停水三天了") == "停水三天了"
+    assert message_text("小区停水", "\n\t三天了_x000D_\n ") == "小区停水。三天了"
 
 
 def test_jieba_keeps_its_cache_under_var_dir(settings, monkeypatch):

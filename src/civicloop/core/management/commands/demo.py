@@ -30,6 +30,7 @@ from civicloop.core.management.commandline import LocalisedCommand, format_table
 from civicloop.events.choices import EventState
 from civicloop.events.deadlines import ensure_default_rules
 from civicloop.events.demo import generate_demo_events, load_categories
+from civicloop.events.demo_stories import play_demo_stories
 from civicloop.events.models import Event
 from civicloop.hotspots.demo import play_demo_hotspots
 from civicloop.leniency.demo import case_plans as leniency_case_plans
@@ -39,7 +40,6 @@ from civicloop.matters.demo import (
     load_demo_assessment,
     load_demo_empowerment,
     load_demo_requests,
-    play_demo_stories,
 )
 from civicloop.org.demo import DEMO_PASSWORD, load_haiyan_organisation
 

@@ -37,12 +37,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicloop.core.management.commandline import LocalisedCommand
+from civicloop.core.tasks import sweep_deadlines
 
 logger = logging.getLogger("civicloop.worker")
 
 
 def _sweep_task():
-    from civicloop.core.tasks import sweep_deadlines
 
     return sweep_deadlines
 

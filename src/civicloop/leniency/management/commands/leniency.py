@@ -14,7 +14,12 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from civicloop.cases.models import Case
 from civicloop.core.management.commandline import LocalisedCommand
+from civicloop.leniency.credit import sweep_credit_repairs
+from civicloop.leniency.docs_workflow import DOCUMENT, render
+from civicloop.leniency.evaluation import evaluate_case
+from civicloop.leniency.services import sweep_commitments
 
 
 class Command(LocalisedCommand):
@@ -43,8 +48,6 @@ class Command(LocalisedCommand):
         getattr(self, f"_{what}")(**options)
 
     def _sweep(self, **options):
-        from civicloop.leniency.credit import sweep_credit_repairs
-        from civicloop.leniency.services import sweep_commitments
 
         due, repairs = sweep_commitments(), sweep_credit_repairs()
         self.stdout.write(
@@ -53,8 +56,6 @@ class Command(LocalisedCommand):
         )
 
     def _evaluate(self, number, **options):
-        from civicloop.cases.models import Case
-        from civicloop.leniency.evaluation import evaluate_case
 
         case = Case.objects.filter(number=number).first()
         if case is None:
@@ -71,7 +72,6 @@ class Command(LocalisedCommand):
                 self.stdout.write(f"  {mark} {check.label}: {check.evidence}")
 
     def _docs(self, output=None, check=False, **options):
-        from civicloop.leniency.docs_workflow import DOCUMENT, render
 
         path = Path(output or DOCUMENT)
         text = render()

@@ -27,6 +27,7 @@ from civicloop.core.management.commandline import (
 from civicloop.router import datasets, learning, services
 from civicloop.router.datasets import CsvProblem
 from civicloop.router.learning import TrainingError
+from civicloop.router.models import RouterModel
 
 
 class Command(LocalisedCommand):
@@ -178,7 +179,6 @@ class Command(LocalisedCommand):
             )
 
     def do_status(self, options):
-        from civicloop.router.models import RouterModel
 
         active = services.active_model()
         rows = [
