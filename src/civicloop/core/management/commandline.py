@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -42,8 +43,8 @@ class LocalisedCommand(BaseCommand):
 
 
 def actor_from_username(username: str | None):
-    from civicloop.org.models import User
-
+    # The user model through Django, not by importing the org app: core imports no app.
+    User = get_user_model()
     if not username:
         raise CommandError(_("Say who is acting: --as USERNAME."))
     user = User.objects.filter(username=username).first()

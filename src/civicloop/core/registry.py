@@ -1,0 +1,345 @@
+"""What each app contributes to the site-wide commands, registered from its ``AppConfig.ready()``.
+
+``core`` imports no app, and the ``site`` app (``civicloop demo``, ``worker``, ``kpi``,
+``workflow_docs``) only iterates these registries, so adding an app touches no other app:
+its ``apps.py`` says which demo steps it plays, which background sweeps the worker runs,
+which figures (KPIs) it reports and which workflow documents it renders.
+
+Callables may be given as dotted paths (``"civicloop.events.demo_steps.events"``); they are
+imported when first used, so registering at start-up imports no heavy module.
+
+A name can be registered once. Registering the very same entry again is accepted, because
+Django may run ``ready()`` twice when tests re-populate the installed apps; a *different*
+entry under a taken name is refused, so two apps cannot silently replace each other's piece.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import Promise
+from django.utils.module_loading import import_string
+
+
+def resolve(target: Callable | str) -> Callable:
+    """The callable itself, or the object a dotted path names."""
+    return import_string(target) if isinstance(target, str) else target
+
+
+class Named(Protocol):
+    name: str
+    order: int
+
+
+EntryT = TypeVar("EntryT", bound=Named)
+
+
+class Registry(Generic[EntryT]):
+    """Entries of one kind, unique by name, listed by ``(order, name)``."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        self._entries: dict[str, EntryT] = {}
+
+    def add(self, entry: EntryT) -> EntryT:
+        existing = self._entries.get(entry.name)
+        if existing is not None and existing != entry:
+            raise ImproperlyConfigured(
+                f"The {self.kind} {entry.name!r} is registered twice "
+                f"({existing!r} and {entry!r}); choose another name."
+            )
+        self._entries[entry.name] = entry
+        return entry
+
+    def remove(self, name: str) -> None:
+        """Forget an entry (for tests that register their own)."""
+        self._entries.pop(name, None)
+
+    def get(self, name: str) -> EntryT:
+        try:
+            return self._entries[name]
+        except KeyError:
+            raise KeyError(f"No {self.kind} named {name!r} is registered.") from None
+
+    def __iter__(self) -> Iterator[EntryT]:
+        return iter(sorted(self._entries.values(), key=lambda e: (e.order, e.name)))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+# --- demo steps (``civicloop demo``) -----------------------------------------------------
+
+
+@dataclass
+class DemoContext:
+    """What the demo's steps share while one ``civicloop demo`` runs.
+
+    A step reports with ``say`` (a line of output), ``warn`` (a highlighted line) and
+    ``skip`` (a piece a service refused, printed as "Demo step skipped: …" on stderr).
+    ``logins`` collects the demo accounts printed at the end, ``password`` is theirs.
+    ``stories`` is set by the step that generates events when it made a fresh demo large
+    enough for the scripted stories added on top of it. ``shared`` carries anything else one
+    step leaves for a later one, under a key ``"<app>.<what>"`` named by the app that reads it.
+    """
+
+    events: int
+    seed: int
+    say: Callable[[str], None]
+    skip: Callable[[str], None]
+    warn: Callable[[str], None]
+    serving: bool = False
+    logins: list = field(default_factory=list)
+    password: str = ""
+    stories: bool = False
+    shared: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    """One step of ``civicloop demo``: ``run(context)`` loads data and ``context.say``s what.
+
+    ``title`` is printed when the step starts, its duration when it ends. The lines of a step
+    with ``summary`` are printed again in the closing summary, above the logins. A step
+    ``serving_only`` runs only with ``--serve`` (it warms what the first page would wait for).
+    """
+
+    name: str
+    order: int
+    title: str | Promise
+    run: Callable[[DemoContext], None] | str
+    summary: bool = False
+    serving_only: bool = False
+
+
+demo_steps: Registry[DemoStep] = Registry("demo step")
+
+
+def register_demo_step(
+    name: str,
+    *,
+    order: int,
+    title: str | Promise,
+    run: Callable[[DemoContext], None] | str,
+    summary: bool = False,
+    serving_only: bool = False,
+) -> DemoStep:
+    """Add a step to ``civicloop demo``; steps run by ascending ``order`` (leave gaps of 10)."""
+    return demo_steps.add(
+        DemoStep(
+            name=name,
+            order=order,
+            title=title,
+            run=run,
+            summary=summary,
+            serving_only=serving_only,
+        )
+    )
+
+
+# --- background work (``civicloop worker``) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeadlineSweep:
+    """A function taking no argument and returning how many items it escalated or warned
+    about. The worker's one deadline task runs every sweep, so sweeps never pile up."""
+
+    name: str
+    function: Callable[[], int] | str
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class PeriodicTask:
+    """A task (``django_tasks``) the worker enqueues every ``every()`` seconds (0: never),
+    never while one is still waiting or running. ``option`` (e.g. ``"--scan-every"``) adds a
+    worker option that overrides the interval."""
+
+    name: str
+    task: Any
+    every: Callable[[], int] | str
+    option: str = ""
+    help: str | Promise = ""
+    order: int = 0
+
+    @property
+    def dest(self) -> str:
+        """The worker option's keyword (``--scan-every`` → ``scan_every``)."""
+        return self.option.lstrip("-").replace("-", "_")
+
+
+@dataclass(frozen=True)
+class WorkerStart:
+    """A function the long-running worker calls once when it starts (e.g. to queue the first
+    run of a task that re-queues itself)."""
+
+    name: str
+    function: Callable[[], object] | str
+    order: int = 0
+
+
+deadline_sweeps: Registry[DeadlineSweep] = Registry("deadline sweep")
+periodic_tasks: Registry[PeriodicTask] = Registry("periodic task")
+worker_starts: Registry[WorkerStart] = Registry("worker start-up function")
+
+
+def register_deadline_sweep(
+    name: str, function: Callable[[], int] | str, *, order: int = 0
+) -> DeadlineSweep:
+    return deadline_sweeps.add(DeadlineSweep(name=name, function=function, order=order))
+
+
+def register_periodic_task(
+    name: str,
+    task: Any,
+    *,
+    every: Callable[[], int] | str,
+    option: str = "",
+    help: str | Promise = "",
+    order: int = 0,
+) -> PeriodicTask:
+    return periodic_tasks.add(
+        PeriodicTask(name=name, task=task, every=every, option=option, help=help, order=order)
+    )
+
+
+def register_worker_start(
+    name: str, function: Callable[[], object] | str, *, order: int = 0
+) -> WorkerStart:
+    return worker_starts.add(WorkerStart(name=name, function=function, order=order))
+
+
+# --- figures (``civicloop kpi``, the cockpit) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """The period a figure is computed for: local dates, both ends inclusive, either open."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "from": self.start.isoformat() if self.start else None,
+            "to": self.end.isoformat() if self.end else None,
+        }
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A named figure (KPI) of a subject: ``compute(period)`` returns a JSON-ready value.
+
+    ``definition`` says what is counted (the full text is in docs/kpis.md); ``unit`` what the
+    value is in. A figure that can be broken down by place says ``regional`` and takes
+    ``region=`` (a ``Region`` or ``None`` for everywhere).
+    """
+
+    subject: str
+    name: str
+    definition: str | Promise
+    unit: str | Promise
+    compute: Callable[..., object] | str
+    order: int = 0
+    regional: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.subject}.{self.name}"
+
+    def value(self, period: Period, region: Any = None) -> object:
+        if region is not None:
+            if not self.regional:
+                raise ValueError(f"The figure {self.key} cannot be broken down by place.")
+            return resolve(self.compute)(period, region=region)
+        return resolve(self.compute)(period)
+
+
+class FigureRegistry(Registry[Figure]):
+    """Figures keyed ``subject.name``: two subjects may each have a figure called ``total``."""
+
+    def add(self, entry: Figure) -> Figure:
+        existing = self._entries.get(entry.key)
+        if existing is not None and existing != entry:
+            raise ImproperlyConfigured(
+                f"The figure {entry.key!r} is registered twice ({existing!r} and {entry!r})."
+            )
+        self._entries[entry.key] = entry
+        return entry
+
+    def subjects(self) -> list[str]:
+        return sorted({figure.subject for figure in self._entries.values()})
+
+    def of(self, subject: str) -> list[Figure]:
+        return [figure for figure in self if figure.subject == subject]
+
+    def report(self, subject: str, period: Period | None = None) -> dict:
+        """Every figure of the subject for the period, with the period itself."""
+        period = period or Period()
+        return {
+            "period": period.as_dict(),
+            **{figure.name: figure.value(period) for figure in self.of(subject)},
+        }
+
+
+figures = FigureRegistry("figure")
+
+
+def register_figure(
+    subject: str,
+    name: str,
+    *,
+    definition: str | Promise,
+    unit: str | Promise,
+    compute: Callable[..., object] | str,
+    order: int = 0,
+    regional: bool = False,
+) -> Figure:
+    return figures.add(
+        Figure(
+            subject=subject,
+            name=name,
+            definition=definition,
+            unit=unit,
+            compute=compute,
+            order=order,
+            regional=regional,
+        )
+    )
+
+
+def register_figures(*items: Figure) -> None:
+    """Register figures declared as :class:`Figure` objects (an app's ``kpis.FIGURES``)."""
+    for item in items:
+        figures.add(item)
+
+
+# --- workflow documents (``civicloop workflow_docs``) ------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkflowDocument:
+    """A generated document: ``render()`` returns the Markdown written to ``path`` (relative
+    to the project root), from the same state-machine table the app's services run."""
+
+    path: str
+    render: Callable[[], str] | str
+    order: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.path
+
+
+workflow_documents: Registry[WorkflowDocument] = Registry("workflow document")
+
+
+def register_workflow_document(
+    path: str, render: Callable[[], str] | str, *, order: int = 0
+) -> WorkflowDocument:
+    return workflow_documents.add(WorkflowDocument(path=path, render=render, order=order))
