@@ -5,7 +5,7 @@
 its ``apps.py`` says which demo steps it plays, which background sweeps the worker runs,
 which figures (KPIs) it reports and which workflow documents it renders.
 
-Callables may be given as dotted paths (``"civicloop.events.demo_steps.events"``); they are
+Callables may be given as dotted paths (``"civicloop.<app>.demo_steps.<step>"``); they are
 imported when first used, so registering at start-up imports no heavy module.
 
 A name can be registered once. Registering the very same entry again is accepted, because
@@ -79,8 +79,10 @@ class Registry(Generic[EntryT]):
 class DemoContext:
     """What the demo's steps share while one ``civicloop demo`` runs.
 
-    A step reports with ``say`` (a line of output), ``warn`` (a highlighted line) and
-    ``skip`` (a piece a service refused, printed as "Demo step skipped: …" on stderr).
+    A step reports with ``say`` (a result, repeated in the closing summary when the step
+    counts toward it), ``detail`` (progress or a table, printed under the step only),
+    ``warn`` (a highlighted line) and ``skip`` (a piece a service refused, printed as
+    "Demo step skipped: …" on stderr).
     ``logins`` collects the demo accounts printed at the end, ``password`` is theirs.
     ``stories`` is set by the step that generates events when it made a fresh demo large
     enough for the scripted stories added on top of it. ``shared`` carries anything else one
@@ -92,6 +94,7 @@ class DemoContext:
     say: Callable[[str], None]
     skip: Callable[[str], None]
     warn: Callable[[str], None]
+    detail: Callable[[str], None]
     serving: bool = False
     logins: list = field(default_factory=list)
     password: str = ""

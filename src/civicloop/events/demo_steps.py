@@ -37,7 +37,9 @@ def events(context: DemoContext) -> None:
         return
     if not context.events:
         return
-    context.say(_("Creating %(n)d events through the workflow services…") % {"n": context.events})
+    context.detail(
+        _("Creating %(n)d events through the workflow services…") % {"n": context.events}
+    )
     result = generate_demo_events(
         count=context.events,
         seed=context.seed,
@@ -53,7 +55,7 @@ def events(context: DemoContext) -> None:
         }
     )
     rows = [(EventState(state).label, result.states.get(state, 0)) for state in EventState.values]
-    context.say(format_table([_("state"), _("events")], rows))
+    context.detail(format_table([_("state"), _("events")], rows))
     for failure in result.failures:
         context.skip(failure)
     context.stories = context.events >= STORY_MIN_EVENTS

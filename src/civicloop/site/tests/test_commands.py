@@ -244,7 +244,9 @@ def test_demo_serve_fits_the_starter_routing_model_before_the_first_judgement_pa
 
     said = []
     step = demo_steps.get("router.starter")
-    context = DemoContext(events=0, seed=1, serving=True, say=said.append, skip=None, warn=None)
+    context = DemoContext(
+        events=0, seed=1, serving=True, say=said.append, detail=said.append, skip=None, warn=None
+    )
 
     with translation.override("en"):
         resolve(step.run)(context)

@@ -121,6 +121,7 @@ class Command(LocalisedCommand):
             seed=seed,
             serving=serve,
             say=self._say,
+            detail=self._detail,
             warn=lambda text: self._say(self.style.WARNING(text)),
             skip=lambda failure: self.stderr.write(
                 _("Demo step skipped: %(failure)s") % {"failure": failure}
@@ -157,9 +158,13 @@ class Command(LocalisedCommand):
                 % {"url": url}
             )
 
-    def _say(self, text: str) -> None:
-        """A step's line of output: indented under the step's title, kept for the summary."""
+    def _detail(self, text: str) -> None:
+        """A step's progress or table: indented under the step's title."""
         self.stdout.write(f"  {text}".replace("\n", "\n  "))
+
+    def _say(self, text: str) -> None:
+        """A step's result: indented under the step's title, and kept for the summary."""
+        self._detail(text)
         self._step_lines.append(text)
 
     def run_steps(self, context: DemoContext) -> list[str]:
