@@ -10,6 +10,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Penalty cases")
 
     def ready(self) -> None:
+        # The figures' module needs the models, which are loaded only once ready() runs.
         from . import kpis
 
         registry.register_demo_step(

@@ -55,10 +55,6 @@ class Registry(Generic[EntryT]):
         self._entries[entry.name] = entry
         return entry
 
-    def remove(self, name: str) -> None:
-        """Forget an entry (for tests that register their own)."""
-        self._entries.pop(name, None)
-
     def get(self, name: str) -> EntryT:
         try:
             return self._entries[name]
@@ -291,29 +287,6 @@ class FigureRegistry(Registry[Figure]):
 
 
 figures = FigureRegistry("figure")
-
-
-def register_figure(
-    subject: str,
-    name: str,
-    *,
-    definition: str | Promise,
-    unit: str | Promise,
-    compute: Callable[..., object] | str,
-    order: int = 0,
-    regional: bool = False,
-) -> Figure:
-    return figures.add(
-        Figure(
-            subject=subject,
-            name=name,
-            definition=definition,
-            unit=unit,
-            compute=compute,
-            order=order,
-            regional=regional,
-        )
-    )
 
 
 def register_figures(*items: Figure) -> None:

@@ -11,6 +11,7 @@ class LeniencyConfig(AppConfig):
     verbose_name = _("Flexible enforcement")
 
     def ready(self) -> None:
+        # The figures' module needs the models, which are loaded only once ready() runs.
         from . import kpis
 
         registry.register_demo_step(
