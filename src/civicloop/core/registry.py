@@ -39,20 +39,22 @@ EntryT = TypeVar("EntryT", bound=Named)
 
 
 class Registry(Generic[EntryT]):
-    """Entries of one kind, unique by name, listed by ``(order, name)``."""
+    """Entries of one kind, unique by name (or by ``key(entry)``), listed by ``(order, name)``."""
 
-    def __init__(self, kind: str):
+    def __init__(self, kind: str, key: Callable[[EntryT], str] = lambda entry: entry.name):
         self.kind = kind
+        self.key = key
         self._entries: dict[str, EntryT] = {}
 
     def add(self, entry: EntryT) -> EntryT:
-        existing = self._entries.get(entry.name)
+        key = self.key(entry)
+        existing = self._entries.get(key)
         if existing is not None and existing != entry:
             raise ImproperlyConfigured(
-                f"The {self.kind} {entry.name!r} is registered twice "
+                f"The {self.kind} {key!r} is registered twice "
                 f"({existing!r} and {entry!r}); choose another name."
             )
-        self._entries[entry.name] = entry
+        self._entries[key] = entry
         return entry
 
     def get(self, name: str) -> EntryT:
@@ -262,14 +264,8 @@ class Figure:
 class FigureRegistry(Registry[Figure]):
     """Figures keyed ``subject.name``: two subjects may each have a figure called ``total``."""
 
-    def add(self, entry: Figure) -> Figure:
-        existing = self._entries.get(entry.key)
-        if existing is not None and existing != entry:
-            raise ImproperlyConfigured(
-                f"The figure {entry.key!r} is registered twice ({existing!r} and {entry!r})."
-            )
-        self._entries[entry.key] = entry
-        return entry
+    def __init__(self, kind: str = "figure"):
+        super().__init__(kind, key=lambda figure: figure.key)
 
     def subjects(self) -> list[str]:
         return sorted({figure.subject for figure in self._entries.values()})
@@ -286,7 +282,7 @@ class FigureRegistry(Registry[Figure]):
         }
 
 
-figures = FigureRegistry("figure")
+figures = FigureRegistry()
 
 
 def register_figures(*items: Figure) -> None:
