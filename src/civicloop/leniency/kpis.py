@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.cases.kpis import SUBJECT as CASES
 from civicloop.core.registry import Figure, Period
 
 from .models import AppliedItem, CreditRepair
@@ -36,7 +37,7 @@ def credit_repairs(period: Period) -> int:
 # Reported under the penalty cases' subject, after its own figures.
 FIGURES = (
     Figure(
-        "cases",
+        CASES,
         "leniency_items",
         definition=_(
             "“一免一减” items applied in decisions made in the period, one per item and decision."
@@ -46,7 +47,7 @@ FIGURES = (
         order=50,
     ),
     Figure(
-        "cases",
+        CASES,
         "credit_repairs",
         definition=_("Credit repairs approved in the period."),
         unit=_("repairs"),
