@@ -112,10 +112,13 @@ class Command(LocalisedCommand):
         started = time.monotonic()
         if reset:
             reset_database(self.stdout)
+        self.stdout.write(_("Migrating the database…"))
+        self.stdout.flush()
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(
             _("Database ready (%(engine)s).") % {"engine": connections["default"].vendor}
         )
+        self.stdout.write("  " + _("done in %(s).1f s") % {"s": time.monotonic() - started})
         context = DemoContext(
             events=events,
             seed=seed,
