@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "civicloop.cases",
     "civicloop.leniency",
     "civicloop.documents",
+    "civicloop.site",
 ]
 
 MIDDLEWARE = [

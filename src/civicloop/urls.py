@@ -4,12 +4,26 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from civicloop.events.urls import public_urlpatterns
 
+# One API root; each app contributes its routes from ``<app>/api/urls.py``.
+api_urlpatterns = [
+    path("", include("civicloop.org.api.urls")),
+    path("", include("civicloop.events.api.urls")),
+    path("", include("civicloop.matters.api.urls")),
+    path("", include("civicloop.cases.api.urls")),
+    path("", include("civicloop.documents.api.urls")),
+    path("", include("civicloop.parties.api.urls")),
+    path("", include("civicloop.leniency.api.urls")),
+    path("", include("civicloop.gridkit.api.urls")),
+    path("", include("civicloop.notifications.api.urls")),
+    path("", include("civicloop.hotspots.api.urls")),
+]
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("api/", include("civicloop.core.api_urls")),
+    path("api/", include(api_urlpatterns)),
     path("", include("civicloop.core.urls")),
     path("events/", include("civicloop.events.urls")),
     path("notifications/", include("civicloop.notifications.urls")),

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core import registry
+
 
 class CasesConfig(AppConfig):
     name = "civicloop.cases"
@@ -13,3 +15,20 @@ class CasesConfig(AppConfig):
         from . import party_links
 
         party_links.register()
+        # The figures' module needs the models, which are loaded only once ready() runs.
+        from . import kpis
+
+        registry.register_demo_step(
+            "cases.cases",
+            order=90,
+            title=_("Penalty cases through the case services"),
+            run="civicloop.cases.demo_steps.cases",
+            summary=True,
+        )
+        registry.register_deadline_sweep(
+            "cases.deadlines", "civicloop.cases.deadlines.sweep_case_deadlines", order=20
+        )
+        registry.register_figures(*kpis.FIGURES)
+        registry.register_workflow_document(
+            "docs/case-workflow.md", "civicloop.cases.docs_workflow.render", order=20
+        )

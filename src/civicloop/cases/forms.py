@@ -429,7 +429,7 @@ class DecideForm(ConfirmForm):
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
-        items = decision_items.get("leniency_items")
+        items = decision_items.find("leniency_items")
         choices = items.choices(case) if case is not None and items is not None else []
         if choices:
             self.fields["leniency_items"].choices = choices

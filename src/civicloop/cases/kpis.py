@@ -1,35 +1,23 @@
 """Figures of penalty cases, each computed from records by one function (docs/kpis.md).
 
 Every function takes a :class:`Period` (either end may be open: the whole database)
-and returns a JSON-ready value. :data:`FIGURES` lists them in the order reports show
-them; a new figure is one function and one line there. Other apps register their figures of
-cases into it (the leniency app: ``leniency_items`` and ``credit_repairs``).
+and returns a JSON-ready value. :data:`FIGURES` names them, with their unit and definition,
+in the order reports show them; ``CasesConfig.ready()`` registers them in
+``core.registry.figures`` under the subject ``cases``, where the leniency app adds
+``leniency_items`` and ``credit_repairs``. A new figure is one function and one line there.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Subquery
+from django.utils.translation import gettext_lazy as _
 
-from civicloop.core.registry import Registry
+from civicloop.core.registry import Figure, Period, figures
 
 from .choices import APPROVING_OPINIONS, Outcome, Procedure, ReviewState
 from .models import Case, LegalReview, ReviewSeat
-
-
-@dataclass(frozen=True)
-class Period:
-    start: dt.date | None = None
-    end: dt.date | None = None
-
-    def as_dict(self) -> dict:
-        return {
-            "from": self.start.isoformat() if self.start else None,
-            "to": self.end.isoformat() if self.end else None,
-        }
 
 
 def _days(delta: dt.timedelta) -> float:
@@ -101,22 +89,50 @@ def no_penalty_decisions(period: Period) -> int:
     )
 
 
-# Figures counted by apps above cases (``leniency_items``, ``credit_repairs``) are registered here
-# from their AppConfig.ready(), after these (core/registry.py).
-FIGURES: Registry[Callable[[Period], object]] = Registry("case figures")
-for _name, _figure in {
-    "avg_closing_days": avg_closing_days,
-    "closed_cases": closed_cases,
-    "qualified_review_share": qualified_review_share,
-    "no_penalty_decisions": no_penalty_decisions,
-}.items():
-    FIGURES.register(_name, _figure)
+SUBJECT = "cases"
+
+FIGURES = (
+    Figure(
+        SUBJECT,
+        "avg_closing_days",
+        definition=_(
+            "Mean natural days from filing to closing of the cases closed in the period, "
+            "by procedure (withdrawn cases are not closed)."
+        ),
+        unit=_("days, by procedure"),
+        compute=avg_closing_days,
+        order=10,
+    ),
+    Figure(
+        SUBJECT,
+        "closed_cases",
+        definition=_("Cases closed in the period, by procedure (the base of the averages)."),
+        unit=_("cases, by procedure"),
+        compute=closed_cases,
+        order=20,
+    ),
+    Figure(
+        SUBJECT,
+        "qualified_review_share",
+        definition=_(
+            "Of the empowered towns' cases decided in the period outside the simple procedure, "
+            "the share whose approving legal review had a qualified reviewer approve."
+        ),
+        unit=_("share (0–1)"),
+        compute=qualified_review_share,
+        order=30,
+    ),
+    Figure(
+        SUBJECT,
+        "no_penalty_decisions",
+        definition=_("Decisions not to penalise made in the period."),
+        unit=_("decisions"),
+        compute=no_penalty_decisions,
+        order=40,
+    ),
+)
 
 
 def report(period: Period | None = None) -> dict:
-    """Every figure for the period, with the period itself."""
-    period = period or Period()
-    return {
-        "period": period.as_dict(),
-        **{name: figure(period) for name, figure in FIGURES.items()},
-    }
+    """Every figure of penalty cases for the period (the other apps' too), with the period."""
+    return figures.report(SUBJECT, period)

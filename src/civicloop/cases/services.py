@@ -1485,7 +1485,7 @@ def _apply_leniency(
     decision back. Returns their codes for the history row."""
     if not decision.leniency_items:
         return []
-    items = decision_items.get("leniency_items")
+    items = decision_items.find("leniency_items")
     if items is None:
         raise InvalidInput(
             _("Not an item of this case's matters in force: %(codes)s.")

@@ -1,5 +1,5 @@
 """Background work of penalty cases. ``civicloop worker`` runs the deadline sweep through
-``core.tasks.sweep_deadlines``; this task runs it alone (e.g. enqueued by hand)."""
+``site.tasks.sweep_deadlines``; this task runs it alone (e.g. enqueued by hand)."""
 
 from __future__ import annotations
 

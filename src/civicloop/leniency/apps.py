@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core import registry
+
 
 class LeniencyConfig(AppConfig):
     name = "civicloop.leniency"
@@ -9,6 +11,29 @@ class LeniencyConfig(AppConfig):
     verbose_name = _("Flexible enforcement")
 
     def ready(self) -> None:
+        # The figures' module needs the models, which are loaded only once ready() runs.
+        from . import kpis
+
+        registry.register_demo_step(
+            "leniency.items",
+            order=80,
+            title=_("The “一免一减” list"),
+            run="civicloop.leniency.demo_steps.items",
+        )
+        registry.register_demo_step(
+            "leniency.summary",
+            order=100,
+            title=_("Flexible enforcement"),
+            run="civicloop.leniency.demo_steps.flexible_enforcement",
+            summary=True,
+        )
+        registry.register_deadline_sweep(
+            "leniency.follow_ups", "civicloop.leniency.tasks.sweep", order=30
+        )
+        registry.register_figures(*kpis.FIGURES)
+        registry.register_workflow_document(
+            "docs/leniency-workflow.md", "civicloop.leniency.docs_workflow.render", order=30
+        )
         checks.register(check_credit_periods, checks.Tags.compatibility)
         # Imported here, not at the top: they import models, which are not loaded yet when
         # Django imports this module.

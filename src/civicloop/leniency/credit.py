@@ -19,7 +19,7 @@ decision was performed — the fine paid in full (``performed_at``), or nothing 
 decision served. A decision closed on compulsory enforcement without payment is not.
 
 **The sweep** (``sweep_credit_repairs``, run by ``civicloop worker`` through
-``core.tasks.DEADLINE_SWEEPS``) opens one :class:`~civicloop.leniency.models.CreditRepair` per
+the deadline sweeps registered in ``core.registry``) opens one :class:`~civicloop.leniency.models.CreditRepair` per
 repairable penalty and enterprise, in state "notified", and notifies the handling unit.
 """
 

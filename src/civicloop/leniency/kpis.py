@@ -1,10 +1,16 @@
-"""Figures of flexible enforcement (docs/kpis.md). ``cases.kpis`` reports them as
-``leniency_items`` and ``credit_repairs``; each takes the period's first and last local
-dates (either may be None: open)."""
+"""Figures of flexible enforcement (docs/kpis.md), reported with the penalty cases' figures
+(``civicloop kpi cases``) as ``leniency_items`` and ``credit_repairs``: :data:`FIGURES` is
+registered by ``LeniencyConfig.ready()``. The counting functions take the period's first and
+last local dates (either may be None: open)."""
 
 from __future__ import annotations
 
 import datetime as dt
+
+from django.utils.translation import gettext_lazy as _
+
+from civicloop.cases.kpis import SUBJECT as CASES
+from civicloop.core.registry import Figure, Period
 
 from .models import AppliedItem, CreditRepair
 
@@ -18,3 +24,34 @@ def items_applied(start: dt.date | None = None, end: dt.date | None = None) -> i
 def repairs_completed(start: dt.date | None = None, end: dt.date | None = None) -> int:
     """Credit repairs approved (state "repaired") on a date in the period."""
     return CreditRepair.objects.repaired_between(start, end).count()
+
+
+def leniency_items(period: Period) -> int:
+    return items_applied(period.start, period.end)
+
+
+def credit_repairs(period: Period) -> int:
+    return repairs_completed(period.start, period.end)
+
+
+# Reported under the penalty cases' subject, after its own figures.
+FIGURES = (
+    Figure(
+        CASES,
+        "leniency_items",
+        definition=_(
+            "“一免一减” items applied in decisions made in the period, one per item and decision."
+        ),
+        unit=_("items"),
+        compute=leniency_items,
+        order=50,
+    ),
+    Figure(
+        CASES,
+        "credit_repairs",
+        definition=_("Credit repairs approved in the period."),
+        unit=_("repairs"),
+        compute=credit_repairs,
+        order=60,
+    ),
+)

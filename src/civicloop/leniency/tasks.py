@@ -1,5 +1,5 @@
 """Background work of flexible enforcement. ``civicloop worker`` runs :func:`sweep` through
-``core.tasks.sweep_deadlines`` (``core.tasks.DEADLINE_SWEEPS``); the task runs it alone."""
+``site.tasks.sweep_deadlines`` (registered in ``LeniencyConfig.ready()``); the task runs it alone."""
 
 from __future__ import annotations
 

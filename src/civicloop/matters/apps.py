@@ -1,8 +1,24 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core import registry
+
 
 class MattersConfig(AppConfig):
     name = "civicloop.matters"
     label = "matters"
     verbose_name = _("Enforcement matters and empowerment")
+
+    def ready(self) -> None:
+        registry.register_demo_step(
+            "matters.empowerment",
+            order=30,
+            title=_("Enforcement matters and empowerment grants"),
+            run="civicloop.matters.demo_steps.empowerment",
+        )
+        registry.register_demo_step(
+            "matters.requests",
+            order=70,
+            title=_("Empowerment requests and the town assessment"),
+            run="civicloop.matters.demo_steps.requests_and_assessment",
+        )

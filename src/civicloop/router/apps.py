@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core import registry
+
 
 class RouterConfig(AppConfig):
     name = "civicloop.router"
@@ -27,4 +29,11 @@ class RouterConfig(AppConfig):
         event_routes.register(
             "routing-suggestion",
             (EventRoutingSuggestionView.as_view(), "api-event-routing-suggestion"),
+        )
+        registry.register_demo_step(
+            "router.starter",
+            order=200,
+            title=_("The starter routing model"),
+            run="civicloop.router.demo_steps.starter_model",
+            serving_only=True,
         )

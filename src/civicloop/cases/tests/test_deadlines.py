@@ -180,9 +180,12 @@ def test_the_sweep_leaves_met_superseded_and_party_deadlines_alone(case_world):
 
 
 def test_the_workers_sweep_task_runs_the_case_sweep_too(case_world):
-    from civicloop.core.tasks import DEADLINE_SWEEPS, sweep_deadlines
+    from civicloop.core.registry import deadline_sweeps
+    from civicloop.site.tasks import sweep_deadlines
 
-    assert "civicloop.cases.deadlines.sweep_case_deadlines" in DEADLINE_SWEEPS
+    assert deadline_sweeps.get("cases.deadlines").function == (
+        "civicloop.cases.deadlines.sweep_case_deadlines"
+    )
     with at(MONDAY):
         file(case_world)
     with at(day(2026, 8, 30, 9)):

@@ -43,7 +43,8 @@ class LocalisedCommand(BaseCommand):
 
 
 def actor_from_username(username: str | None):
-    User = get_user_model()  # the staff model of the org app, which core does not import
+    # The user model through Django, not by importing the org app: core imports no app.
+    User = get_user_model()
     if not username:
         raise CommandError(_("Say who is acting: --as USERNAME."))
     user = User.objects.filter(username=username).first()

@@ -16,7 +16,6 @@ from civicloop.hotspots.models import Warning
 from .helpers import report_on_days
 
 AT = dt.date(2026, 6, 15)
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
 def command(*args, **options):
@@ -99,31 +98,6 @@ def test_evaluate_reports_precision_recall_and_spike_recall(db):
     assert "At similarity ≥ 0.18: precision" in output and "recall" in output
     assert "Spikes: 8 places × 8 subjects × 365 days" in output
     assert "False warnings:" in output and "per 1,000 place-days" in output
-
-
-# Transactional: the scheduler closes its database connection after each round.
-def test_the_worker_schedules_the_spike_scan_like_the_deadline_sweep(transactional_db, settings):
-    from django_tasks_db.models import DBTaskResult
-
-    from civicloop.core.management.commands.worker import Command, enqueue_hotspot_scan
-
-    settings.TASKS = DB_TASKS
-
-    class OneRound:
-        rounds = 0
-
-        def is_set(self):
-            return self.rounds > 0
-
-        def wait(self, seconds):
-            self.rounds += 1
-
-    Command._schedule(OneRound(), 60, 0, 3600)
-
-    scans = DBTaskResult.objects.filter(task_path__endswith="scan_hotspots")
-    assert scans.filter(status="READY").count() == 1
-    assert enqueue_hotspot_scan(every=3600) is False  # one is already waiting
-    assert scans.count() == 1
 
 
 def test_the_scan_task_returns_what_it_did(world):

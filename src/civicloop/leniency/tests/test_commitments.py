@@ -11,12 +11,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from civicloop.core.errors import InvalidInput, InvalidTransition, NotPermitted
-from civicloop.core.tasks import sweep_deadlines
 from civicloop.events.models import Event
 from civicloop.leniency import services, tasks
 from civicloop.leniency.choices import CommitmentState as C
 from civicloop.leniency.models import Commitment
 from civicloop.notifications.models import Notification
+from civicloop.site.tasks import sweep_deadlines
 from civicloop.testing.cases import MONDAY, at, file
 
 from .helpers import record, scan
@@ -87,7 +87,7 @@ def test_the_sweep_makes_the_check_due_on_its_day_and_tells_the_handling_unit_on
         assert tasks.sweep() == 0
     assert Commitment.objects.get(pk=signed.pk).state == C.COMMITTED
     with at(dt.datetime(2026, 6, 8, 7, 0)):
-        assert sweep_deadlines.call() >= 1  # the worker's task (core.tasks) runs the leniency sweep
+        assert sweep_deadlines.call() >= 1  # the worker's task (site.tasks) runs the leniency sweep
     commitment = Commitment.objects.get(pk=signed.pk)
     assert commitment.state == C.DUE and commitment.due_notified_at is not None
     assert history(commitment)[-1] == ("follow_up_due", C.COMMITTED, C.DUE, None)

@@ -14,11 +14,11 @@ from civicloop.cases import services as case_services
 from civicloop.cases.choices import PenaltyKind
 from civicloop.cases.models import Case
 from civicloop.core.errors import InvalidInput, InvalidTransition, NotPermitted
-from civicloop.core.tasks import sweep_deadlines
 from civicloop.leniency import credit, services, tasks
 from civicloop.leniency.choices import RepairState as R
 from civicloop.leniency.models import CreditRepair
 from civicloop.notifications.models import Notification
+from civicloop.site.tasks import sweep_deadlines
 from civicloop.testing.cases import (
     MONDAY,
     at,

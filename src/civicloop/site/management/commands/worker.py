@@ -1,11 +1,12 @@
 """``civicloop worker [--once]``: run background tasks and sweep deadlines.
 
 Runs the django-tasks database worker (``django_tasks_db``'s ``Worker``, as its
-``db_worker`` command does) and, beside it, enqueues ``core.tasks.sweep_deadlines``
-(the event loop's escalations and the penalty cases' deadline warnings, see
-``core.tasks.DEADLINE_SWEEPS``) every ``CIVICLOOP_DEADLINE_SWEEP_SECONDS`` —
-never while another sweep is still waiting or running, so a slow sweep or
-several workers do not pile sweeps up. Nothing needs Redis or cron.
+``db_worker`` command does) and, beside it, enqueues ``site.tasks.sweep_deadlines``
+(every app's registered deadline sweep: the event loop's escalations, the penalty cases'
+deadline warnings, flexible enforcement's follow-ups; ``core.registry.deadline_sweeps``)
+every ``CIVICLOOP_DEADLINE_SWEEP_SECONDS`` — never while another sweep is still waiting
+or running, so a slow sweep or several workers do not pile sweeps up. Nothing needs Redis
+or cron.
 
 Finished task results older than ``--keep-results-days`` (default 14) are pruned
 once a day, since a sweep every minute leaves 1 440 result rows a day.
@@ -13,12 +14,12 @@ once a day, since a sweep every minute leaves 1 440 result rows a day.
 ``--once`` enqueues one sweep (unless one is pending), runs everything queued,
 and exits: for tests and for a cron job instead of a long-running worker.
 
-Beside the sweep, the long-running worker enqueues the spike scan
-(``hotspots.tasks.scan_hotspots``, 突发预警) every ``CIVICLOOP_HOTSPOT_SCAN_SECONDS``
-(an hour by default; ``--scan-every 0`` turns it off), the same way: never while
-another scan is waiting or running. A cron job runs ``civicloop hotspots scan``.
-At start the worker also makes sure the nightly grid-toolkit refresh is queued
-(``gridkit.tasks.nightly_refresh``, which queues its own next run).
+Beside the sweep, the long-running worker enqueues each app's periodic tasks
+(``core.registry.periodic_tasks``; e.g. the spike scan, 突发预警, every
+``CIVICLOOP_HOTSPOT_SCAN_SECONDS``, overridden by ``--scan-every``, 0 turns it off) the same
+way: never while another run of it is waiting or running. At start it calls each app's
+start-up function (``core.registry.worker_starts``; e.g. making sure the nightly
+grid-toolkit refresh is queued).
 """
 
 from __future__ import annotations
@@ -35,32 +36,23 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_tasks import TaskResultStatus, task_backends
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from civicloop.core.management.commandline import LocalisedCommand
-from civicloop.core.tasks import sweep_deadlines
+from civicloop.core.registry import periodic_tasks, resolve, worker_starts
+
+from ...tasks import sweep_deadlines
 
 logger = logging.getLogger("civicloop.worker")
 
 
-def _sweep_task():
-
-    return sweep_deadlines
-
-
-def _scan_task():
-    from civicloop.hotspots.tasks import scan_hotspots
-
-    return scan_hotspots
-
-
-def pending_sweep_exists(*, stale_after: dt.timedelta, task=None) -> bool:
-    """Is a sweep (or ``task``) waiting, or running and not stale (a worker killed
-    mid-sweep leaves one RUNNING)?"""
-    from django_tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    task_path = (task or _sweep_task()).module_path
-    pending = DBTaskResult.objects.filter(task_path=task_path)
+def pending_exists(task, *, stale_after: dt.timedelta) -> bool:
+    """Is a run of ``task`` waiting, or running and not stale (a worker killed mid-run
+    leaves one RUNNING)?"""
+    pending = DBTaskResult.objects.filter(task_path=task.module_path)
     return (
         pending.filter(status=TaskResultStatus.READY).exists()
         or pending.filter(
@@ -69,33 +61,20 @@ def pending_sweep_exists(*, stale_after: dt.timedelta, task=None) -> bool:
     )
 
 
-def enqueue_sweep(*, every: int) -> bool:
-    """Enqueue a deadline sweep unless one is pending; return whether one was enqueued."""
-    if pending_sweep_exists(stale_after=dt.timedelta(seconds=max(every * 10, 600))):
-        return False
-    _sweep_task().enqueue()
-    return True
-
-
-def enqueue_hotspot_scan(*, every: int) -> bool:
-    """Enqueue a spike scan unless one is pending; return whether one was enqueued."""
-    task = _scan_task()
-    if pending_sweep_exists(stale_after=dt.timedelta(seconds=max(every * 10, 600)), task=task):
+def enqueue_unless_pending(task, *, every: int) -> bool:
+    """Enqueue ``task`` unless a run of it is pending; return whether one was enqueued."""
+    if pending_exists(task, stale_after=dt.timedelta(seconds=max(every * 10, 600))):
         return False
     task.enqueue()
     return True
 
 
-def _scan_seconds() -> int:
-    from civicloop.hotspots.conf import scan_seconds
-
-    return scan_seconds()
+def enqueue_sweep(*, every: int) -> bool:
+    """Enqueue a deadline sweep unless one is pending; return whether one was enqueued."""
+    return enqueue_unless_pending(sweep_deadlines, every=every)
 
 
 def _is_database_backend() -> bool:
-    from django_tasks import task_backends
-    from django_tasks_db.backend import DatabaseBackend
-
     return isinstance(task_backends["default"], DatabaseBackend)
 
 
@@ -130,16 +109,17 @@ class Command(LocalisedCommand):
                 "(default: %(default)s)"
             ),
         )
-        parser.add_argument(
-            "--scan-every",
-            type=int,
-            default=None,
-            metavar="SECONDS",
-            help=gettext_lazy(
-                "seconds between spike scans; 0 turns them off "
-                "(default: CIVICLOOP_HOTSPOT_SCAN_SECONDS, 3600)"
-            ),
-        )
+        # Each registered periodic task may have its own option for its interval.
+        for periodic in periodic_tasks:
+            if periodic.option:
+                parser.add_argument(
+                    periodic.option,
+                    dest=periodic.dest,
+                    type=int,
+                    default=None,
+                    metavar="SECONDS",
+                    help=periodic.help,
+                )
         parser.add_argument(
             "--interval",
             type=float,
@@ -150,9 +130,7 @@ class Command(LocalisedCommand):
             ),
         )
 
-    def handle(
-        self, *args, once, sweep_every, interval, keep_results_days, scan_every=None, **options
-    ):
+    def handle(self, *args, once, sweep_every, interval, keep_results_days, **options):
         if sweep_every < 1:
             raise CommandError(_("--sweep-every must be at least 1 second."))
         if not _is_database_backend():
@@ -164,13 +142,11 @@ class Command(LocalisedCommand):
                     )
                 )
             # An immediate backend runs the task as it is enqueued; there is no queue to work.
-            result = _sweep_task().enqueue()
+            result = sweep_deadlines.enqueue()
             self.stdout.write(
                 _("Deadline sweep ran: %(n)s escalated.") % {"n": result.return_value}
             )
             return
-
-        from django_tasks_db.management.commands.db_worker import Worker
 
         worker = Worker(
             queue_names=["*"],
@@ -194,17 +170,12 @@ class Command(LocalisedCommand):
             )
             return
 
-        # The grid toolkits are regenerated nightly by a task that queues its successor;
-        # make sure the chain exists (it is not queued twice).
-        from civicloop.gridkit.tasks import schedule_nightly
-
-        schedule_nightly()
+        for start in worker_starts:
+            resolve(start.function)()
         stop = threading.Event()
-        if scan_every is None:
-            scan_every = _scan_seconds()
         scheduler = threading.Thread(
             target=self._schedule,
-            args=(stop, sweep_every, keep_results_days, scan_every),
+            args=(stop, sweep_every, keep_results_days, intervals(options)),
             daemon=True,
             name="civicloop-sweep-scheduler",
         )
@@ -224,22 +195,28 @@ class Command(LocalisedCommand):
 
     @staticmethod
     def _schedule(
-        stop: threading.Event, every: int, keep_days: int, scan_every: int | None = None
+        stop: threading.Event, every: int, keep_days: int, every_task: dict[str, int] | None = None
     ) -> None:
-        last_prune = last_scan = None
-        scan_every = _scan_seconds() if scan_every is None else scan_every
+        """Until ``stop``: enqueue a deadline sweep every ``every`` seconds, each periodic task
+        every ``every_task[name]`` seconds (0: never; default: its registered interval), and
+        prune old task results once a day."""
+        every_task = intervals({}) if every_task is None else every_task
+        last_prune = None
+        last_run: dict[str, dt.datetime] = {}
         while not stop.is_set():
             try:
                 close_old_connections()
                 if enqueue_sweep(every=every):
                     logger.debug("deadline sweep enqueued")
-                if scan_every > 0 and (
-                    last_scan is None
-                    or timezone.now() - last_scan >= dt.timedelta(seconds=scan_every)
-                ):
-                    last_scan = timezone.now()
-                    if enqueue_hotspot_scan(every=scan_every):
-                        logger.debug("spike scan enqueued")
+                for periodic in periodic_tasks:
+                    seconds = every_task.get(periodic.name, 0)
+                    last = last_run.get(periodic.name)
+                    if seconds > 0 and (
+                        last is None or timezone.now() - last >= dt.timedelta(seconds=seconds)
+                    ):
+                        last_run[periodic.name] = timezone.now()
+                        if enqueue_unless_pending(resolve(periodic.task), every=seconds):
+                            logger.debug("%s enqueued", periodic.name)
                 if keep_days and (
                     last_prune is None or timezone.now() - last_prune > dt.timedelta(days=1)
                 ):
@@ -248,7 +225,16 @@ class Command(LocalisedCommand):
                         "prune_db_task_results", queue_name="*", min_age_days=keep_days, verbosity=0
                     )
             except Exception:  # keep scheduling; the next round may succeed (e.g. a locked SQLite)
-                logger.exception("could not enqueue the deadline sweep or prune old task results")
+                logger.exception("could not enqueue the background tasks or prune old results")
             finally:
                 connection.close()
             stop.wait(every)
+
+
+def intervals(options: dict) -> dict[str, int]:
+    """Seconds between runs of each periodic task: its worker option if given, else its own."""
+    result = {}
+    for periodic in periodic_tasks:
+        given = options.get(periodic.dest) if periodic.option else None
+        result[periodic.name] = given if given is not None else resolve(periodic.every)()
+    return result

@@ -1,9 +1,11 @@
 """``civicloop demo [--events N] [--seed S] [--reset] [--serve [--port P]]``.
 
-Migrates the database, loads the Haiyan organisation (real county, towns and
-villages; invented staff), the event categories and — unless the database
-already holds events — about a year of events produced by the real service
-functions (see ``civicloop.events.demo``). Prints the demo logins.
+Migrates the database, then runs every app's demo step (``core.registry.register_demo_step``,
+registered in each app's ``AppConfig.ready()``) in their declared order: the Haiyan
+organisation (real county, towns and villages; invented staff), the event categories, about a
+year of events produced by the real service functions (unless the database already holds
+events), penalty cases, flexible enforcement… Each step's name is printed when it starts and
+its duration when it ends. Prints the demo logins.
 
 ``--serve`` then runs ``civicloop serve`` with a ``civicloop worker`` subprocess
 beside it, so deadlines are swept while the demo runs; the worker stops with it.
@@ -24,29 +26,10 @@ from django.db import connections
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from civicloop.cases.choices import Procedure
-from civicloop.cases.demo import load_demo_cases
 from civicloop.core.management.commandline import LocalisedCommand, format_table
-from civicloop.events.choices import EventState
-from civicloop.events.deadlines import ensure_default_rules
-from civicloop.events.demo import generate_demo_events, load_categories
-from civicloop.events.demo_stories import play_demo_stories
-from civicloop.events.models import Event
-from civicloop.hotspots.demo import play_demo_hotspots
-from civicloop.leniency.demo import case_plans as leniency_case_plans
-from civicloop.leniency.demo import load_demo_items
-from civicloop.leniency.demo import summary as leniency_summary
-from civicloop.matters.demo import (
-    load_demo_assessment,
-    load_demo_empowerment,
-    load_demo_requests,
-)
-from civicloop.org.demo import DEMO_PASSWORD, load_haiyan_organisation
+from civicloop.core.registry import DemoContext, demo_steps, resolve
 
 from .serve import check_port_free, default_workers, run_gunicorn
-
-# The scripted empowerment stories add a dozen events; small demos (and their tests) skip them.
-STORY_MIN_EVENTS = 100
 
 
 def reset_database(stdout) -> None:
@@ -61,7 +44,6 @@ def reset_database(stdout) -> None:
         return
     call_command("migrate", interactive=False, verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
-    ensure_default_rules()
     stdout.write(_("Emptied the database."))
 
 
@@ -130,123 +112,42 @@ class Command(LocalisedCommand):
         started = time.monotonic()
         if reset:
             reset_database(self.stdout)
+        self.stdout.write(_("Migrating the database…"))
+        self.stdout.flush()
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(
             _("Database ready (%(engine)s).") % {"engine": connections["default"].vendor}
         )
-        logins = load_haiyan_organisation()
-        self.stdout.write(
-            _(
-                "Loaded the Haiyan organisation: the county, 9 towns/streets, villages, grids, "
-                "units and staff."
-            )
+        self.stdout.write("  " + _("done in %(s).1f s") % {"s": time.monotonic() - started})
+        context = DemoContext(
+            events=events,
+            seed=seed,
+            serving=serve,
+            say=self._say,
+            detail=self._detail,
+            warn=lambda text: self._say(self.style.WARNING(text)),
+            skip=lambda failure: self.stderr.write(
+                _("Demo step skipped: %(failure)s") % {"failure": failure}
+            ),
         )
-        counts = load_categories()
-        self.stdout.write(
-            _("Loaded %(n)d event categories.") % {"n": counts["created"] + counts["updated"]}
-        )
-        empowerment = load_demo_empowerment()
-        self.stdout.write(
-            _("Loaded %(matters)d enforcement matters and %(grants)d empowerment grants.")
-            % {"matters": empowerment.matters, "grants": empowerment.grants}
-        )
-
-        existing = Event.objects.count()
-        if existing:
-            self.stdout.write(
-                self.style.WARNING(
-                    _(
-                        "The database already holds %(n)d events; no demo events were added "
-                        "(use --reset to start again)."
-                    )
-                    % {"n": existing}
-                )
-            )
-        elif events:
-            self.stdout.write(
-                _("Creating %(n)d events through the workflow services…") % {"n": events}
-            )
-            result = generate_demo_events(
-                count=events, seed=seed, demo_usernames={login.username for login in logins}
-            )
-            self.stdout.write(
-                _(
-                    "Created %(n)d events between %(start)s and %(end)s; %(escalated)d were escalated."
-                )
-                % {
-                    "n": result.events,
-                    "start": f"{result.start:%Y-%m-%d}",
-                    "end": f"{result.end:%Y-%m-%d}",
-                    "escalated": result.escalated,
-                }
-            )
-            rows = [
-                (EventState(state).label, result.states.get(state, 0))
-                for state in EventState.values
-            ]
-            self.stdout.write(format_table([_("state"), _("events")], rows))
-            for failure in result.failures:
-                self.stderr.write(_("Demo step skipped: %(failure)s") % {"failure": failure})
-            if events >= STORY_MIN_EVENTS:
-                stories = play_demo_stories()
-                self.stdout.write(
-                    _("Played %(n)d scripted events that show routing by empowerment.")
-                    % {"n": stories}
-                )
-                hotspots = play_demo_hotspots(seed=seed)
-                self.stdout.write(
-                    _("Added %(n)d events with spikes and duplicates; %(w)d spike warnings raised.")
-                    % {"n": hotspots.events, "w": hotspots.warnings}
-                )
-        requests = load_demo_requests()
-        assessment = load_demo_assessment(seed=seed)
-        if requests or assessment:
-            self.stdout.write(
-                _("Added %(n)d empowerment requests and the assessment round “%(round)s”.")
-                % {"n": requests, "round": assessment or "—"}
-            )
-        load_demo_items()
-        cases = load_demo_cases(seed=seed, more_plans=leniency_case_plans)
-        logins = [*logins, *cases.logins]
-        self.stdout.write(
-            _("%(n)d penalty cases through the case services (%(procedures)s).")
-            % {
-                "n": cases.cases,
-                "procedures": "、".join(
-                    f"{Procedure(p).label} {n}" for p, n in sorted(cases.procedures.items())
-                ),
-            }
-        )
-        for failure in cases.failures:
-            self.stderr.write(_("Demo step skipped: %(failure)s") % {"failure": failure})
-        flexible = leniency_summary()
-        self.stdout.write(
-            _(
-                "Flexible enforcement: %(items)d list items, %(applied)d applied in decisions, "
-                "%(commitments)d commitments, %(repairs)d credit repairs, %(services)d butler services."
-            )
-            % {
-                "items": flexible.items,
-                "applied": flexible.applied,
-                "commitments": sum(flexible.commitments.values()),
-                "repairs": sum(flexible.repairs.values()),
-                "services": flexible.services,
-            }
-        )
+        summary = self.run_steps(context)
 
         elapsed = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(_("Demo ready in %(s).1f s.") % {"s": elapsed}))
+        for line in summary:
+            self.stdout.write(line)
         self.stdout.write("")
         self.stdout.write(
             format_table(
                 [_("username"), _("role"), _("unit"), _("note")],
-                [(login.username, login.role, login.unit, login.note) for login in logins],
+                [(login.username, login.role, login.unit, login.note) for login in context.logins],
             )
         )
-        self.stdout.write("")
-        self.stdout.write(
-            _("Every demo account's password: %(password)s") % {"password": DEMO_PASSWORD}
-        )
+        if context.password:
+            self.stdout.write("")
+            self.stdout.write(
+                _("Every demo account's password: %(password)s") % {"password": context.password}
+            )
         url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
         if serve:
             self._serve(host=host, port=port, workers=workers, url=url, worker=not no_worker)
@@ -260,6 +161,34 @@ class Command(LocalisedCommand):
                 % {"url": url}
             )
 
+    def _detail(self, text: str) -> None:
+        """A step's progress or table: indented under the step's title."""
+        self.stdout.write(f"  {text}".replace("\n", "\n  "))
+
+    def _say(self, text: str) -> None:
+        """A step's result: indented under the step's title, and kept for the summary."""
+        self._detail(text)
+        self._step_lines.append(text)
+
+    def run_steps(self, context: DemoContext) -> list[str]:
+        """Run the registered steps in order, saying which one runs and how long it took;
+        return the lines of the steps that count toward the closing summary."""
+        steps = [s for s in demo_steps if context.serving or not s.serving_only]
+        summary: list[str] = []
+        for number, step in enumerate(steps, start=1):
+            self.stdout.write(
+                _("[%(i)d/%(n)d] %(title)s…") % {"i": number, "n": len(steps), "title": step.title}
+            )
+            self.stdout.flush()  # no silent minutes, even when the output is piped
+            self._step_lines: list[str] = []
+            started = time.monotonic()
+            resolve(step.run)(context)
+            self.stdout.write("  " + _("done in %(s).1f s") % {"s": time.monotonic() - started})
+            self.stdout.flush()
+            if step.summary:
+                summary += self._step_lines
+        return summary
+
     def _serve(self, *, host: str, port: int, workers: int, url: str, worker: bool) -> None:
         process = None
         if worker:
@@ -272,11 +201,6 @@ class Command(LocalisedCommand):
             self.stdout.write(_("Background worker started (pid %(pid)d).") % {"pid": process.pid})
         try:
             call_command("collectstatic", interactive=False, verbosity=0)
-            # The first judgement page would otherwise fit the starter routing model (seconds).
-            from civicloop.router.services import ensure_starter
-
-            starter = ensure_starter()
-            self.stdout.write(_("Routing model ready: %(version)s.") % {"version": starter.version})
             self.stdout.write(
                 self.style.SUCCESS(
                     _("Civicloop is running at %(url)s (Ctrl+C stops it).") % {"url": url}

@@ -1,14 +1,15 @@
+"""``civicloop workflow_docs [--check] [--root DIR]``: write (or check) every workflow document.
+
+Each app registers its documents (``core.registry.register_workflow_document``) in its
+``AppConfig.ready()``; this command renders them from the same state-machine tables the
+services run, so a document cannot drift from the code (``.ci/run`` runs ``--check``).
+"""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.module_loading import import_string
 
-# Every generated workflow document: (path, renderer). A new workflow is one line here.
-DOCUMENTS = (
-    ("docs/event-workflow.md", "civicloop.events.docs_workflow.render"),
-    ("docs/case-workflow.md", "civicloop.cases.docs_workflow.render"),
-    ("docs/leniency-workflow.md", "civicloop.leniency.docs_workflow.render"),
-)
+from civicloop.core.registry import resolve, workflow_documents
 
 
 class Command(BaseCommand):
@@ -21,8 +22,8 @@ class Command(BaseCommand):
         parser.add_argument("--check", action="store_true", help="fail if a file is out of date")
 
     def handle(self, *args, root, check, **options):
-        for path, renderer in DOCUMENTS:
-            self._write(Path(root) / path, import_string(renderer)(), check=check)
+        for document in workflow_documents:
+            self._write(Path(root) / document.path, resolve(document.render)(), check=check)
 
     def _write(self, path: Path, text: str, *, check: bool) -> None:
         if check:
