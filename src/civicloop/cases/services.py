@@ -20,10 +20,10 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core import uploads
 from civicloop.core.errors import InvalidInput, NotPermitted
 from civicloop.core.inputs import clean_text as _text
 from civicloop.core.inputs import past_moment as _aware
-from civicloop.events import uploads
 from civicloop.notifications.services import notify_units, notify_users
 from civicloop.org.choices import QualificationKind, Role, UnitKind
 from civicloop.org.models import Post, Region, Unit, User

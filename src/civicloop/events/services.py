@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core import uploads
 from civicloop.core.errors import InvalidInput, NotPermitted
 from civicloop.core.identifiers import is_valid_id_number, is_valid_phone
 from civicloop.core.inputs import clean_text as _clean_text
@@ -28,7 +29,6 @@ from civicloop.org.models import Region, Unit, User
 from civicloop.org.services import resolve_location
 from civicloop.privacy.services import record_personal_data_access
 
-from . import uploads
 from .choices import (
     PUBLIC_SOURCES,
     AssignmentKind,

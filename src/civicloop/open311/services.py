@@ -19,9 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicloop.core import uploads
 from civicloop.core.errors import InvalidInput
 from civicloop.events import services as event_services
-from civicloop.events import uploads
 from civicloop.events.choices import Source
 from civicloop.events.models import Category
 from civicloop.org.choices import RegionLevel
