@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.cases.models import Case
 from civicloop.core.errors import DomainError, NotPermitted
+from civicloop.core.spreadsheets import SpreadsheetError
 from civicloop.core.views import forbidden, service_form_view
 from civicloop.parties.choices import PartyKind
 from civicloop.parties.models import Party
@@ -32,7 +33,7 @@ from .actions import perform_commitment, perform_repair
 from .enterprise import enterprise_history, find_enterprise
 from .exporting import export_items, write_list_workbook
 from .filtersets import ButlerServiceFilterSet, CommitmentFilterSet, ItemFilterSet, RepairFilterSet
-from .importing import Action, ListFileError, import_list, read_list
+from .importing import Action, import_list, read_list
 from .models import ButlerService, CaseCircumstances, Commitment, CreditRepair, LeniencyItem
 from .permissions import (
     butler_units,
@@ -243,7 +244,7 @@ def item_import(request):
                     effective_from=form.cleaned_data["effective_from"] or timezone.localdate(),
                     dry_run=form.cleaned_data["dry_run"],
                 )
-            except ListFileError as exc:
+            except SpreadsheetError as exc:
                 form.add_error("file", exc.message)
             except NotPermitted as exc:
                 return forbidden(request, exc.message)
