@@ -21,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core.downloads import DOCX, XLSX
 from civicloop.core.errors import InvalidInput
 
 # extension → content type; the sniffed type must agree with the extension.
@@ -31,8 +32,8 @@ ALLOWED_TYPES = {
     ".webp": "image/webp",
     ".heic": "image/heic",
     ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".docx": DOCX,
+    ".xlsx": XLSX,
     ".mp4": "video/mp4",
 }
 

@@ -32,12 +32,11 @@ from civicloop.core.docx_pages import (
     new_document,
     set_cell_text,
 )
+from civicloop.core.downloads import DOCX, XLSX
 
 from .paperforms import Sheet
 from .presenting import card_rows, report_lines
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FORMATS = {"xlsx": XLSX, "docx": DOCX}
 
 _FORMULA_START = ("=", "+", "-", "@")

@@ -14,13 +14,14 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.cases.models import Case
+from civicloop.core.downloads import XLSX, attachment_response
 from civicloop.core.errors import DomainError, NotPermitted
 from civicloop.core.spreadsheets import SpreadsheetError
 from civicloop.core.views import forbidden, service_form_view
@@ -216,12 +217,7 @@ def item_withdraw(request, code):
 
 @login_required
 def item_export(request):
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="leniency-items-{timezone.localdate():%Y%m%d}.xlsx"'
-    )
+    response = attachment_response(f"leniency-items-{timezone.localdate():%Y%m%d}.xlsx", XLSX)
     write_list_workbook(export_items(), response)
     return response
 
