@@ -540,15 +540,15 @@ def choice_lookup(
     return lookup
 
 
-def parse_choice(value: Any, lookup: Mapping[str, str]) -> str:
-    """The choice ``value`` names, or "" for an empty cell; CellError for an unknown one
-    (callers usually catch it to list the accepted values in their own words)."""
+def parse_choice(
+    value: Any, lookup: Mapping[str, str], *, message: str | Promise = "", required: bool = False
+) -> str:
+    """The choice ``value`` names ("" for an empty cell unless ``required``); a CellError with
+    ``message`` (e.g. one listing the accepted values) for an unknown or missing one."""
     text = cell_text(value)
-    if not text:
-        return ""
-    found = lookup.get(choice_key(text))
-    if found is None:
-        raise CellError(_("Unknown value “%(value)s”.") % {"value": text})
+    found = lookup.get(choice_key(text)) if text else ""
+    if found is None or (required and not found):
+        raise CellError(message or _("Unknown value “%(value)s”.") % {"value": text})
     return found
 
 

@@ -45,6 +45,7 @@ from civicloop.core.spreadsheets import (
     cell_text,
     choice_key,
     choice_lookup,
+    parse_choice,
     parse_datetime,
     parse_number,
     parse_yes_no,
@@ -291,13 +292,12 @@ class RowChecker:
         text = cell_text(value)
         if not text:
             raise CellError(_("Say where the report came from."))
-        found = self._source_lookup.get(self._key(text))
-        if found is None:
-            raise CellError(
-                _("Unknown source “%(value)s”; use one of: %(choices)s.")
-                % {"value": text, "choices": "、".join(str(label) for _v, label in Source.choices)}
-            )
-        return found
+        return parse_choice(
+            text,
+            self._source_lookup,
+            message=_("Unknown source “%(value)s”; use one of: %(choices)s.")
+            % {"value": text, "choices": "、".join(str(label) for _v, label in Source.choices)},
+        )
 
     def category(self, value: Any) -> Category | None:
         text = cell_text(value)

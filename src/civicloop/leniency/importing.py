@@ -27,6 +27,8 @@ from civicloop.core.spreadsheets import (
     Table,
     TableSpec,
     cell_text,
+    choice_lookup,
+    parse_choice,
     parse_date,
     read_path,
     read_table,
@@ -121,29 +123,22 @@ COLUMNS: tuple[Column, ...] = (
     ),
 )
 REQUIRED = [c for c in COLUMNS if c.required]
-KIND_WORDS = {
-    "exemption": ItemKind.EXEMPTION,
-    "免罚": ItemKind.EXEMPTION,
-    "首违不罚": ItemKind.EXEMPTION,
-    "不予处罚": ItemKind.EXEMPTION,
-    "轻微不罚": ItemKind.EXEMPTION,
-    "reduced": ItemKind.REDUCED,
-    "减轻": ItemKind.REDUCED,
-    "减轻处罚": ItemKind.REDUCED,
-    "lighter": ItemKind.LIGHTER,
-    "从轻": ItemKind.LIGHTER,
-    "从轻处罚": ItemKind.LIGHTER,
-}
-BASIS_WORDS = {
-    **{b: b for b in LegalBasis.values},
-    "第三十三条第一款首违": LegalBasis.ART33_FIRST,
-    "首违不罚": LegalBasis.ART33_FIRST,
-    "轻微不罚": LegalBasis.ART33_MINOR,
-    "第三十二条": LegalBasis.ART32,
-    "地方清单": LegalBasis.LOCAL,
-    "本地清单": LegalBasis.LOCAL,
-}
-
+# What people write for each kind and legal basis (codes and Chinese names).
+KIND_WORDS = choice_lookup(
+    synonyms={
+        ItemKind.EXEMPTION: ("免罚", "首违不罚", "不予处罚", "轻微不罚"),
+        ItemKind.REDUCED: ("减轻", "减轻处罚"),
+        ItemKind.LIGHTER: ("从轻", "从轻处罚"),
+    }
+)
+BASIS_WORDS = choice_lookup(
+    synonyms={
+        LegalBasis.ART33_FIRST: ("第三十三条第一款首违", "首违不罚"),
+        LegalBasis.ART33_MINOR: ("轻微不罚",),
+        LegalBasis.ART32: ("第三十二条",),
+        LegalBasis.LOCAL: ("地方清单", "本地清单"),
+    }
+)
 
 TABLE = TableSpec(
     columns=COLUMNS,
@@ -233,12 +228,25 @@ def check_rows(table: Table, *, effective_from: dt.date) -> list[CheckedRow]:
         row.matter = matters.get(cell_text(cells.get("matter")).upper())
         if row.matter is None:
             fail("matter", _("No matter with this code in the catalog."))
-        row.kind = KIND_WORDS.get(cell_text(cells.get("kind")).lower(), "")
-        if not row.kind:
-            fail("kind", _("Write exemption, reduced or lighter (免罚, 减轻, 从轻)."))
-        basis = BASIS_WORDS.get(cell_text(cells.get("legal_basis")).lower(), "")
-        if not basis:
-            fail("legal_basis", _("Write art33_minor, art33_first, art32 or local."))
+        row.kind = basis = ""
+        try:
+            row.kind = parse_choice(
+                cells.get("kind"),
+                KIND_WORDS,
+                message=_("Write exemption, reduced or lighter (免罚, 减轻, 从轻)."),
+                required=True,
+            )
+        except CellError as exc:
+            fail("kind", exc.message)
+        try:
+            basis = parse_choice(
+                cells.get("legal_basis"),
+                BASIS_WORDS,
+                message=_("Write art33_minor, art33_first, art32 or local."),
+                required=True,
+            )
+        except CellError as exc:
+            fail("legal_basis", exc.message)
         try:
             row.effective_from = parse_date(cells.get("effective_from")) or effective_from
         except CellError as exc:

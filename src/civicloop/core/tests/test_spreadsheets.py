@@ -20,6 +20,8 @@ from civicloop.core.spreadsheets import (
     append_header,
     append_row,
     cell,
+    choice_lookup,
+    parse_choice,
     parse_date,
     parse_datetime,
     parse_int,
@@ -121,9 +123,16 @@ def test_typed_parsers_accept_what_people_write_and_refuse_the_rest():
     assert parse_int("12") == 12 and parse_int("") is None
     assert parse_yes_no("√") is True and parse_yes_no("否") is False
     assert parse_yes_no("匿名", yes=("匿名",)) is True
+    sources = choice_lookup(synonyms={"hotline": ("热线", "12345热线")})
+    assert parse_choice(" 12345 热线", sources) == parse_choice("Hotline", sources) == "hotline"
+    assert parse_choice("", sources) == ""
+    with pytest.raises(CellError, match="来源"):
+        parse_choice("", sources, message="请填写来源", required=True)
     for parse, value in ((parse_int, "1.5"), (parse_yes_no, "也许"), (parse_number, "abc")):
         with pytest.raises(CellError):
             parse(value)
+    with pytest.raises(CellError):
+        parse_choice("传真", sources)
     with translation.override("en"), pytest.raises(CellError, match="out of range"):
         parse_number("200", low=-90, high=90)
 
