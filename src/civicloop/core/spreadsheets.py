@@ -40,6 +40,7 @@ from django.db.models import Choices
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -201,8 +202,6 @@ def read_rows(data: bytes, name: str) -> tuple[list[list[Any]], str, str]:
 
 
 def _xlsx_rows(data: bytes, name: str) -> list[list[Any]]:
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged or foreign zip

@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy
 
 from civicloop.core.errors import DomainError
 from civicloop.core.spreadsheets import (
-    CellError,
     Column,
+    RowCheck,
     RowError,
     Table,
     TableSpec,
@@ -194,9 +194,8 @@ class ImportResult:
         return sum(1 for row in self.rows if row.action == action)
 
 
-def _header(field_name: str) -> str:
-    column = next(c for c in COLUMNS if c.field == field_name)
-    return f"{column.field}/{column.header}"
+# Row errors name a column as "code/编号", whatever the file's header says.
+HEADER_LABELS = {c.field: f"{c.field}/{c.header}" for c in COLUMNS}
 
 
 def check_rows(table: Table, *, effective_from: dt.date) -> list[CheckedRow]:
@@ -205,21 +204,10 @@ def check_rows(table: Table, *, effective_from: dt.date) -> list[CheckedRow]:
     seen: dict[str, int] = {}
     checked = []
     for number, raw in table.rows:
-        cells = {
-            name: (raw[index] if index < len(raw) else None)
-            for name, index in table.columns.items()
-        }
+        cells = table.cells(raw)
         row = CheckedRow(row=number)
-
-        def fail(field_name: str, message, row=row, cells=cells) -> None:
-            row.errors.append(
-                RowError(
-                    row.row,
-                    _header(field_name),
-                    cell_text(cells.get(field_name))[:80],
-                    str(message),
-                )
-            )
+        check = RowCheck(number, cells, HEADER_LABELS, errors=row.errors)
+        fail, cell = check.fail, check.cell
 
         row.code = cell_text(cells.get("code")).upper()
         if row.code in seen:
@@ -228,29 +216,27 @@ def check_rows(table: Table, *, effective_from: dt.date) -> list[CheckedRow]:
         row.matter = matters.get(cell_text(cells.get("matter")).upper())
         if row.matter is None:
             fail("matter", _("No matter with this code in the catalog."))
-        row.kind = basis = ""
-        try:
-            row.kind = parse_choice(
-                cells.get("kind"),
+        row.kind = (
+            cell(
+                "kind",
+                parse_choice,
                 KIND_WORDS,
                 message=_("Write exemption, reduced or lighter (免罚, 减轻, 从轻)."),
                 required=True,
             )
-        except CellError as exc:
-            fail("kind", exc.message)
-        try:
-            basis = parse_choice(
-                cells.get("legal_basis"),
+            or ""
+        )
+        basis = (
+            cell(
+                "legal_basis",
+                parse_choice,
                 BASIS_WORDS,
                 message=_("Write art33_minor, art33_first, art32 or local."),
                 required=True,
             )
-        except CellError as exc:
-            fail("legal_basis", exc.message)
-        try:
-            row.effective_from = parse_date(cells.get("effective_from")) or effective_from
-        except CellError as exc:
-            fail("effective_from", exc.message)
+            or ""
+        )
+        row.effective_from = cell("effective_from", parse_date) or effective_from
         row.content = services.VersionData(
             title=cell_text(cells.get("title")),
             conditions=cell_text(cells.get("conditions")),

@@ -37,6 +37,7 @@ from civicloop.core.errors import DomainError
 from civicloop.core.spreadsheets import (
     CellError,
     Column,
+    RowCheck,
     RowError,
     SpreadsheetError,
     Table,
@@ -232,23 +233,8 @@ class RowChecker:
 
     def check(self, number: int, cells: dict[str, Any], headers: dict[str, str]) -> CheckedRow:
         row = CheckedRow(row=number)
-
-        def fail(field_name: str, message: str) -> None:
-            row.errors.append(
-                RowError(
-                    number,
-                    headers.get(field_name, field_name),
-                    cell_text(cells.get(field_name))[:80],
-                    message,
-                )
-            )
-
-        def cell(field_name: str, parse):
-            try:
-                return parse(cells.get(field_name))
-            except CellError as exc:
-                fail(field_name, exc.message)
-                return None
+        check = RowCheck(number, cells, headers, errors=row.errors)
+        fail, cell = check.fail, check.cell
 
         code = cell_text(cells.get("code")).upper()
         row.code = code
