@@ -38,6 +38,7 @@ from civicloop.core.identifiers import is_valid_id_number, is_valid_phone
 from civicloop.core.spreadsheets import (
     CellError,
     Column,
+    RowCheck,
     RowError,
     SpreadsheetError,
     Table,
@@ -415,85 +416,45 @@ class RowChecker:
 
     def check(self, number: int, cells: dict[str, Any], headers: dict[str, str]) -> CheckedRow:
         result = CheckedRow(row=number)
-        values: dict[str, Any] = {}
+        check = RowCheck(number, cells, headers, errors=result.errors)
+        source = check.cell("source", self.source)
+        category = check.cell("category", self.category)
+        region = check.cell("place", self.place)
+        before = len(check.errors)
+        lng = check.cell("longitude", self.coordinate, low=-180, high=180)
+        lat = check.cell("latitude", self.coordinate, low=-90, high=90)
+        coordinates_read = len(check.errors) == before
+        occurred_at = check.cell("occurred_at", parse_datetime)
+        reporter_phone = check.cell("reporter_phone", self.phone)
+        reporter_id_number = check.cell("reporter_id_number", self.id_number)
+        anonymous = check.cell("anonymous", self.yes_no)
 
-        def cell(field_name: str, parse, *args, **kwargs):
-            raw = cells.get(field_name)
-            try:
-                values[field_name] = parse(raw, *args, **kwargs)
-            except CellError as exc:
-                result.errors.append(
-                    RowError(
-                        number, headers.get(field_name, field_name), cell_text(raw), exc.message
-                    )
-                )
-
-        cell("source", self.source)
-        cell("category", self.category)
-        cell("place", self.place)
-        cell("longitude", self.coordinate, low=-180, high=180)
-        cell("latitude", self.coordinate, low=-90, high=90)
-        cell("occurred_at", parse_datetime)
-        cell("reporter_phone", self.phone)
-        cell("reporter_id_number", self.id_number)
-        cell("anonymous", self.yes_no)
-
-        description = cell_text(cells.get("description"))
+        description = check.text("description")
         if not description:
-            result.errors.append(
-                RowError(
-                    number,
-                    headers.get("description", "description"),
-                    "",
-                    _("The description is required."),
-                )
-            )
+            check.fail("description", _("The description is required."), value="")
         elif len(description) > services.MAX_DESCRIPTION:
-            result.errors.append(
-                RowError(
-                    number,
-                    headers["description"],
-                    description[:40] + "…",
-                    _("At most %(n)d characters are allowed (you gave %(m)d).")
-                    % {"n": services.MAX_DESCRIPTION, "m": len(description)},
-                )
+            check.fail(
+                "description",
+                _("At most %(n)d characters are allowed (you gave %(m)d).")
+                % {"n": services.MAX_DESCRIPTION, "m": len(description)},
+                value=description[:40] + "…",
             )
-        title = cell_text(cells.get("title"))
+        title = check.text("title")
         if len(title) > services.MAX_TITLE:
-            result.errors.append(
-                RowError(
-                    number,
-                    headers["title"],
-                    title[:40] + "…",
-                    _("At most %(n)d characters are allowed (you gave %(m)d).")
-                    % {"n": services.MAX_TITLE, "m": len(title)},
-                )
+            check.fail(
+                "title",
+                _("At most %(n)d characters are allowed (you gave %(m)d).")
+                % {"n": services.MAX_TITLE, "m": len(title)},
+                value=title[:40] + "…",
             )
-        occurred_at = values.get("occurred_at")
         if occurred_at and occurred_at > timezone.now() + dt.timedelta(minutes=5):
-            result.errors.append(
-                RowError(
-                    number,
-                    headers["occurred_at"],
-                    cell_text(cells.get("occurred_at")),
-                    _("The time it happened cannot be in the future."),
-                )
-            )
-        lng, lat = values.get("longitude"), values.get("latitude")
-        if (lng is None) != (lat is None) and "longitude" in values and "latitude" in values:
-            result.errors.append(
-                RowError(
-                    number,
-                    headers.get("latitude", "latitude"),
-                    "",
-                    _("Give both longitude and latitude, or neither."),
-                )
-            )
+            check.fail("occurred_at", _("The time it happened cannot be in the future."))
+        if (lng is None) != (lat is None) and coordinates_read:
+            check.fail("latitude", _("Give both longitude and latitude, or neither."), value="")
         if result.errors:
             return result
 
         address = cell_text(cells.get("address"))
-        region = values.get("place")
         location_column = (
             headers.get("place") or headers.get("address") or headers.get("latitude", "")
         )
@@ -549,10 +510,10 @@ class RowChecker:
             return result
 
         result.kwargs = {
-            "source": values["source"],
+            "source": source,
             "title": title,
             "description": description,
-            "category": values.get("category"),
+            "category": category,
             "location": services.Location(
                 region=region,
                 latitude=lat,
@@ -562,9 +523,9 @@ class RowChecker:
             ),
             "occurred_at": occurred_at,
             "reporter_name": cell_text(cells.get("reporter_name")),
-            "reporter_phone": values.get("reporter_phone", ""),
-            "reporter_id_number": values.get("reporter_id_number", ""),
-            "is_anonymous": values.get("anonymous", False),
+            "reporter_phone": reporter_phone or "",
+            "reporter_id_number": reporter_id_number or "",
+            "is_anonymous": anonymous or False,
         }
         return result
 

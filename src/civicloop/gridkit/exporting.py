@@ -33,13 +33,13 @@ from civicloop.core.docx_pages import (
     set_cell_text,
 )
 from civicloop.core.downloads import DOCX, XLSX
+from civicloop.core.spreadsheets import FORMULA_START
 
 from .paperforms import Sheet
 from .presenting import card_rows, report_lines
 
 FORMATS = {"xlsx": XLSX, "docx": DOCX}
 
-_FORMULA_START = ("=", "+", "-", "@")
 _THIN = Side(style="thin", color="000000")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
@@ -54,7 +54,7 @@ MARGINS = Margins.mm(18, 18, 18, 18)
 
 def _put(ws, row: int, column: int, value, *, bold=False, size=None, box=True, align=None):
     cell = ws.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         cell.data_type = "s"
     cell.font = Font(name=CJK_FONT, bold=bold, size=size or 11)
     cell.alignment = align or _WRAP
