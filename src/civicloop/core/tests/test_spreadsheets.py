@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
@@ -30,7 +31,10 @@ from civicloop.core.spreadsheets import (
     read_table,
     write_error_report,
 )
-from civicloop.leniency.choices import ItemKind
+
+class ItemKind(models.TextChoices):
+    EXEMPTION = "exemption", "免罚"
+
 
 SPEC = TableSpec(
     columns=(
