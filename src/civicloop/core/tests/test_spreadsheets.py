@@ -32,6 +32,7 @@ from civicloop.core.spreadsheets import (
     write_error_report,
 )
 
+
 class ItemKind(models.TextChoices):
     EXEMPTION = "exemption", "免罚"
 
