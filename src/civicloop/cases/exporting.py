@@ -29,10 +29,6 @@ class Column:
     width: int = 14
 
 
-def _yes_no(value: bool) -> str:
-    return str(_("yes")) if value else str(_("no"))
-
-
 def _decision_due(case: Case):
     active = [d for d in case.deadlines.all() if d.kind == DeadlineKind.DECISION and d.is_active]
     return active[-1].due_at if active else None
@@ -50,7 +46,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(_("stage"), lambda c: c.get_state_display(), 12),
     Column(_("procedure"), lambda c: c.get_procedure_display(), 14),
     Column(_("handling unit"), lambda c: c.handling_unit.name, 24),
-    Column(_("decided under delegated powers"), lambda c: _yes_no(c.is_empowered), 10),
+    Column(_("decided under delegated powers"), lambda c: c.is_empowered, 10),
     Column(_("source"), lambda c: c.get_source_display(), 10),
     Column(
         _("parties"),

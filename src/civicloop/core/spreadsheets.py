@@ -565,10 +565,13 @@ def cell(
     wrap: bool | None = False,
     percent: bool = False,
 ) -> WriteOnlyCell:
-    """One cell of a write-only sheet, formatted the same way in every export.
+    """One cell of a write-only sheet, formatted the same way in every export: yes/no for
+    booleans (in the active language), a choice's label, whole decimals as integers.
 
     ``wrap=None`` wraps long text only (and aligns every cell to the top)."""
-    if isinstance(value, Choices):
+    if isinstance(value, bool):
+        value = _("yes") if value else _("no")
+    elif isinstance(value, Choices):
         value = str(value.label)
     elif isinstance(value, Promise):
         value = str(value)

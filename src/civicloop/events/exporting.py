@@ -55,10 +55,6 @@ class ExportContext:
         )
 
 
-def _yes_no(value: bool) -> str:
-    return str(_("yes")) if value else str(_("no"))
-
-
 def _latest_rating(event: Event) -> str:
     ratings = sorted(event.ratings.all(), key=lambda r: (r.rated_at, r.pk))
     return ratings[-1].get_rating_display() if ratings else ""
@@ -85,7 +81,7 @@ COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn(_("reported at"), lambda e, c: e.reported_at, 18),
     ExportColumn(_("occurred at"), lambda e, c: e.occurred_at, 18),
     ExportColumn(_("current deadline"), lambda e, c: e.deadline_at, 18),
-    ExportColumn(_("overdue"), lambda e, c: _yes_no(e.is_overdue(c.now)), 8),
+    ExportColumn(_("overdue"), lambda e, c: e.is_overdue(c.now), 8),
     ExportColumn(_("escalation level"), lambda e, c: e.escalation_level, 8),
     ExportColumn(_("closed at"), lambda e, c: e.closed_at, 18),
     ExportColumn(_("satisfaction"), lambda e, c: _latest_rating(e), 10),

@@ -149,6 +149,8 @@ def test_one_cell_formatter_writes_dates_decimals_choices_and_formula_like_text(
     append_header(sheet, ["a", "b", "c", "d", "e", "f"], widths=[10] * 6)
     append_row(sheet, [dt.date(2026, 7, 1), Decimal("20000"), ItemKind.EXEMPTION, "=1+1", None])
     sheet.append([cell(sheet, moment)])
+    with translation.override("en"):
+        append_row(sheet, [True, False])
     buffer = io.BytesIO()
     workbook.save(buffer)
 
@@ -162,6 +164,7 @@ def test_one_cell_formatter_writes_dates_decimals_choices_and_formula_like_text(
     # Excel has no time zones: the local wall-clock time is written.
     assert read["A3"].value == timezone.localtime(moment).replace(tzinfo=None)
     assert read["A3"].number_format == "yyyy-mm-dd hh:mm"
+    assert (read["A4"].value, read["B4"].value) == ("yes", "no")
 
 
 def test_the_error_report_opens_in_chinese_excel(tmp_path):
