@@ -7,18 +7,16 @@ as plain text.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from django.db.models import Prefetch
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+
+from civicloop.core.spreadsheets import append_header, append_row
 
 from .choices import DeadlineKind
 from .models import Case, CaseDeadline, CaseMatter, CaseParty
@@ -31,17 +29,9 @@ class Column:
     width: int = 14
 
 
-def _local(value: dt.datetime | None):
-    return timezone.localtime(value).replace(tzinfo=None) if value else None
-
-
-def _yes_no(value: bool) -> str:
-    return str(_("yes")) if value else str(_("no"))
-
-
 def _decision_due(case: Case):
     active = [d for d in case.deadlines.all() if d.kind == DeadlineKind.DECISION and d.is_active]
-    return _local(active[-1].due_at) if active else None
+    return active[-1].due_at if active else None
 
 
 def _days_to_close(case: Case):
@@ -56,7 +46,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(_("stage"), lambda c: c.get_state_display(), 12),
     Column(_("procedure"), lambda c: c.get_procedure_display(), 14),
     Column(_("handling unit"), lambda c: c.handling_unit.name, 24),
-    Column(_("decided under delegated powers"), lambda c: _yes_no(c.is_empowered), 10),
+    Column(_("decided under delegated powers"), lambda c: c.is_empowered, 10),
     Column(_("source"), lambda c: c.get_source_display(), 10),
     Column(
         _("parties"),
@@ -67,14 +57,12 @@ COLUMNS: tuple[Column, ...] = (
         _("matters"), lambda c: "、".join(link.matter.code for link in c.matter_links.all()), 16
     ),
     Column(_("date of the violation"), lambda c: c.violation_date, 12),
-    Column(_("filed at"), lambda c: _local(c.filed_at), 17),
+    Column(_("filed at"), lambda c: c.filed_at, 17),
     Column(_("decision due"), _decision_due, 17),
     Column(_("outcome"), lambda c: c.get_outcome_display(), 10),
-    Column(
-        _("fine (yuan)"), lambda c: float(c.fine_amount) if c.fine_amount is not None else None, 10
-    ),
-    Column(_("decided at"), lambda c: _local(c.decided_at), 17),
-    Column(_("closed at"), lambda c: _local(c.closed_at), 17),
+    Column(_("fine (yuan)"), lambda c: c.fine_amount, 10),
+    Column(_("decided at"), lambda c: c.decided_at, 17),
+    Column(_("closed at"), lambda c: c.closed_at, 17),
     Column(_("days from filing to closing"), _days_to_close, 10),
 )
 
@@ -87,28 +75,13 @@ def export_queryset(cases):
     )
 
 
-def _cell(sheet, value):
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
-
-
 def write_cases_workbook(cases: Iterable[Case], target: BinaryIO) -> int:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(_("cases")))
-    for index, column in enumerate(COLUMNS):
-        sheet.column_dimensions[chr(ord("A") + index)].width = column.width
-    header = []
-    for column in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=str(column.header))
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
+    append_header(sheet, [c.header for c in COLUMNS], widths=[c.width for c in COLUMNS])
     count = 0
     for case in export_queryset(cases) if hasattr(cases, "select_related") else cases:
-        sheet.append([_cell(sheet, column.value(case)) for column in COLUMNS])
+        append_row(sheet, [column.value(case) for column in COLUMNS])
         count += 1
     workbook.save(target)
     return count

@@ -15,12 +15,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.forms import CheckboxSelectMultiple
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core.downloads import XLSX, attachment_response
 from civicloop.core.listing import FilteredListView
 from civicloop.core.views import forbidden
 from civicloop.core.views import service_form_view as _form_view
@@ -93,11 +94,8 @@ class CaseExportView(CaseListView):
     def get(self, request, *args, **kwargs):
         filterset = self.get_filterset(self.get_filterset_class())
         cases = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-        response = HttpResponse(
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.xlsx"'
+        response = attachment_response(f"cases-{stamp}.xlsx", XLSX)
         write_cases_workbook(cases, response)
         return response
 

@@ -1,4 +1,6 @@
-"""Validation and storage of photos and attachments.
+"""Validation and storage of uploaded files: event photos and attachments, case evidence,
+signed commitments, decision documents and assessment evidence — every app checks and
+stores files here.
 
 Types are recognised from the file's first bytes, not its name; images are
 opened with Pillow so a corrupt or disguised file is refused. Files are stored
@@ -19,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core.downloads import DOCX, XLSX
 from civicloop.core.errors import InvalidInput
 
 # extension → content type; the sniffed type must agree with the extension.
@@ -29,8 +32,8 @@ ALLOWED_TYPES = {
     ".webp": "image/webp",
     ".heic": "image/heic",
     ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".docx": DOCX,
+    ".xlsx": XLSX,
     ".mp4": "video/mp4",
 }
 
@@ -74,13 +77,15 @@ class CheckedUpload:
         return f"attachments/{self.sha256[:2]}/{self.sha256}{self.extension}"
 
 
-def check_uploads(files) -> list[CheckedUpload]:
-    """Validate every file first, so a bad one refuses the whole submission."""
+def check_uploads(files, *, field: str = "attachments") -> list[CheckedUpload]:
+    """Validate every file first, so a bad one refuses the whole submission.
+
+    ``field`` names the form/API field a refusal is reported against."""
     files = list(files or [])
     limit = settings.CIVICLOOP_MAX_UPLOADS_PER_EVENT
     if len(files) > limit:
         raise InvalidInput(
-            _("At most %(n)d files may be attached at once.") % {"n": limit}, field="attachments"
+            _("At most %(n)d files may be attached at once.") % {"n": limit}, field=field
         )
     checked = []
     max_bytes = settings.CIVICLOOP_MAX_UPLOAD_BYTES
@@ -91,17 +96,17 @@ def check_uploads(files) -> list[CheckedUpload]:
             raise InvalidInput(
                 _("“%(name)s” is larger than %(mb)d MB.")
                 % {"name": name, "mb": max_bytes // (1024 * 1024)},
-                field="attachments",
+                field=field,
             )
         data = f.read()
         if len(data) > max_bytes:
             raise InvalidInput(
                 _("“%(name)s” is larger than %(mb)d MB.")
                 % {"name": name, "mb": max_bytes // (1024 * 1024)},
-                field="attachments",
+                field=field,
             )
         if not data:
-            raise InvalidInput(_("“%(name)s” is empty.") % {"name": name}, field="attachments")
+            raise InvalidInput(_("“%(name)s” is empty.") % {"name": name}, field=field)
         ext = os.path.splitext(name)[1].lower()
         expected = ALLOWED_TYPES.get(ext)
         if expected is None:
@@ -111,17 +116,17 @@ def check_uploads(files) -> list[CheckedUpload]:
                     "are accepted."
                 )
                 % {"name": name},
-                field="attachments",
+                field=field,
             )
         actual = sniff(data)
         if actual != expected:
             raise InvalidInput(
                 _("“%(name)s” is not really a %(ext)s file.")
                 % {"name": name, "ext": ext.lstrip(".").upper()},
-                field="attachments",
+                field=field,
             )
         if actual in ("image/jpeg", "image/png", "image/webp"):
-            _verify_image(name, data)
+            _verify_image(name, data, field=field)
         checked.append(
             CheckedUpload(
                 name=name[:200],
@@ -133,7 +138,7 @@ def check_uploads(files) -> list[CheckedUpload]:
     return checked
 
 
-def _verify_image(name: str, data: bytes) -> None:
+def _verify_image(name: str, data: bytes, *, field: str) -> None:
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -141,13 +146,18 @@ def _verify_image(name: str, data: bytes) -> None:
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise InvalidInput(
-            _("“%(name)s” is a damaged image.") % {"name": name}, field="attachments"
+            _("“%(name)s” is a damaged image.") % {"name": name}, field=field
         ) from exc
 
 
-def store(upload: CheckedUpload) -> str:
-    """Write the bytes once under their hash; return the storage name."""
-    if not default_storage.exists(upload.storage_name):
-        saved = default_storage.save(upload.storage_name, ContentFile(upload.data))
-        return saved
-    return upload.storage_name
+def store(upload: CheckedUpload, *, folder: str = "attachments", name: str = "") -> str:
+    """Write the bytes once under their hash; return the storage name.
+
+    Event attachments live under ``attachments/`` (which ``civicloop prune_attachments``
+    sweeps); other records pass their own ``folder`` (or a full ``name``) so the sweep never
+    touches them."""
+    if not name:
+        name = f"{folder}/{upload.sha256[:2]}/{upload.sha256}{upload.extension}"
+    if not default_storage.exists(name):
+        return default_storage.save(name, ContentFile(upload.data))
+    return name

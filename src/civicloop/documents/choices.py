@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core.downloads import DOCX, PDF
+
 
 class DocumentKind(models.TextChoices):
     """The standard documents (执法文书) of a penalty case. The official Chinese title of
@@ -64,8 +66,8 @@ class FileFormat(models.TextChoices):
 
 
 CONTENT_TYPES = {
-    FileFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    FileFormat.PDF: "application/pdf",
+    FileFormat.DOCX: DOCX,
+    FileFormat.PDF: PDF,
 }
 
 

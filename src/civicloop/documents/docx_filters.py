@@ -8,9 +8,15 @@ from decimal import Decimal
 from django import template
 from django.utils import translation
 
-from civicloop.gridkit.formatting import as_date, format_date, format_datetime, plain_number
+from civicloop.core.formatting import (
+    amount_in_figures,
+    amount_in_words,
+    as_date,
+    format_date,
+    format_datetime,
+    plain_number,
+)
 
-from .amounts import amount_in_figures, amount_in_words
 from .choices import TITLES
 from .wording import NO_PENALTY_GROUNDS, term
 

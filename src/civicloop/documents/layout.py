@@ -28,24 +28,30 @@ them become U+2028 (a new paragraph of the same kind, or a line break in a cell)
 Paper and type follow common practice for official documents (GB/T 9704): A4, margins
 37 / 35 / 28 / 26 mm, 仿宋 for the body and 宋体 for titles and tables. The file is
 the same bytes for the same snapshot and generation time: its document properties carry
-the version's time and the ZIP entries a fixed one.
+the version's time and the ZIP entries a fixed one. The page itself (paper, fonts with
+their East-Asian names, cells, stable bytes) is built by :mod:`civicloop.core.docx_pages`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.template import Context, Engine
-from django.utils import timezone
-from docx import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml.ns import qn
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
+
+from civicloop.core.docx_pages import (
+    Margins,
+    Typeface,
+    add_page_break,
+    docx_bytes,
+    new_document,
+    set_cell_text,
+    style_run,
+)
 
 from .choices import TITLES
 
@@ -60,7 +66,9 @@ SMALL_SIZE = Pt(9)
 TEXT_WIDTH_MM = 156  # 210 − 28 − 26
 ROW_HEIGHT = Mm(8)
 PARAGRAPH_BREAK = "\u2028"
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+BODY = Typeface(LATIN_FONT, BODY_FONT, BODY_SIZE)
+TABLE = Typeface(LATIN_FONT, TABLE_FONT, TABLE_SIZE)
+MARGINS = Margins.mm(top=37, right=26, bottom=35, left=28)  # GB/T 9704
 
 _engine = Engine(
     dirs=[str(TEMPLATE_DIR)],
@@ -122,10 +130,7 @@ def render_lines(snapshot: dict) -> list[str]:
 
 
 def _font(run, *, east_asia: str = BODY_FONT, size=BODY_SIZE, bold: bool = False) -> None:
-    run.font.name = LATIN_FONT
-    run.font.size = size
-    run.bold = bold
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), east_asia)
+    style_run(run, Typeface(LATIN_FONT, east_asia, size), bold=bold)
 
 
 def _paragraph(
@@ -159,18 +164,6 @@ class _Table:
     widths: list[float] | None = None
 
 
-def _cell(cell, text: str, *, bold: bool) -> None:
-    cell.text = ""
-    paragraph = cell.paragraphs[0]
-    parts = text.split(PARAGRAPH_BREAK)
-    run = paragraph.add_run(parts[0])
-    _font(run, east_asia=TABLE_FONT, size=TABLE_SIZE, bold=bold)
-    for part in parts[1:]:
-        run.add_break(WD_BREAK.LINE)
-        run = paragraph.add_run(part)
-        _font(run, east_asia=TABLE_FONT, size=TABLE_SIZE, bold=bold)
-
-
 def _default_widths(table: _Table, columns: int) -> list[float]:
     if table.widths and len(table.widths) == columns:
         return table.widths
@@ -198,35 +191,12 @@ def _write_table(doc, table: _Table) -> None:
             row.cells[len(cells) - 1].merge(row.cells[columns - 1])
         for c, text in enumerate(cells):
             bold = kind == "head" or (kind == "row" and c % 2 == 0)
-            _cell(row.cells[c], text, bold=bold)
+            set_cell_text(row.cells[c], text, bold=bold, font=TABLE, line_break=PARAGRAPH_BREAK)
             row.cells[c].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
-def _document(title: str, moment: dt.datetime):
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    normal = doc.styles["Normal"]
-    normal.font.name = LATIN_FONT
-    normal.font.size = BODY_SIZE
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-    local = (
-        timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
-        if timezone.is_aware(moment)
-        else moment
-    )
-    props = doc.core_properties
-    props.author = props.last_modified_by = "Civicloop"
-    props.title = title
-    props.created = props.modified = local
-    props.revision = 1
-    return doc
-
-
 def build_docx(lines: list[str], *, title: str, moment: dt.datetime):
-    doc = _document(title, moment)
+    doc = new_document(title, moment, body=BODY, margins=MARGINS)
     table: _Table | None = None
     widths: list[float] | None = None
     after_table = False
@@ -254,7 +224,7 @@ def build_docx(lines: list[str], *, title: str, moment: dt.datetime):
         if directive == "@endtable":
             continue
         if directive == "@pagebreak":
-            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            add_page_break(doc)
             continue
         if directive == "@gap":
             _paragraph(doc, "")
@@ -307,23 +277,7 @@ def _block(doc, directive: str, text: str, line: str) -> None:
             raise ValueError(f"unknown layout directive in a document template: {line[:40]!r}")
 
 
-def _stable_zip(data: bytes) -> bytes:
-    """The same ZIP with a fixed time on every entry, so equal content gives equal bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = info.external_attr
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
-
-
 def render_docx(snapshot: dict, *, moment: dt.datetime) -> bytes:
     """The DOCX of a snapshot; ``moment`` (the version's generation time) dates its properties."""
     title = f"{TITLES[snapshot['kind']]} {snapshot['number']}"
-    doc = build_docx(render_lines(snapshot), title=title, moment=moment)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return _stable_zip(buffer.getvalue())
+    return docx_bytes(build_docx(render_lines(snapshot), title=title, moment=moment))

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from civicloop.cases.views import scoped_cases
 from civicloop.core.api import client_ip
+from civicloop.core.downloads import attachment_response
 from civicloop.core.errors import DomainError, NotPermitted
 from civicloop.core.views import forbidden, form_error
 
@@ -35,17 +36,7 @@ def _case(request, case_pk):
 
 
 def _file_response(result: services.DocumentFile) -> HttpResponse:
-    response = HttpResponse(result.data, content_type=result.content_type)
-    response["Content-Disposition"] = _attachment(result.filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _attachment(filename: str) -> str:
-    from urllib.parse import quote
-
-    ascii_name = filename.encode("ascii", "ignore").decode() or "document"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    return attachment_response(result.filename, result.content_type, result.data, private=True)
 
 
 def documents_context(request, case) -> dict:

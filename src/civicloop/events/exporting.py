@@ -5,13 +5,12 @@ Used by ``civicloop export events`` and available to the web list's export:
 object. The caller applies the scope (``Event.objects.visible_to(user)``) and the
 filters; this module only decides what each column shows.
 
-Text that starts like a formula (``=``, ``+``, ``-``, ``@``) is written as plain
-text so a crafted report cannot run as a formula when the file is opened.
+Cells are written by :func:`civicloop.core.spreadsheets.cell` (local times, and text that
+starts like a formula kept as plain text so a crafted report cannot run when opened).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, BinaryIO
@@ -20,9 +19,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
+from civicloop.core.spreadsheets import append_header, append_row
 from civicloop.org.models import Region
 from civicloop.privacy.masking import mask_id_number, mask_name, mask_phone
 
@@ -57,15 +55,6 @@ class ExportContext:
         )
 
 
-def _local(value: dt.datetime | None):
-    # Excel has no time zones: write the local wall-clock time.
-    return timezone.localtime(value).replace(tzinfo=None) if value else None
-
-
-def _yes_no(value: bool) -> str:
-    return str(_("yes")) if value else str(_("no"))
-
-
 def _latest_rating(event: Event) -> str:
     ratings = sorted(event.ratings.all(), key=lambda r: (r.rated_at, r.pk))
     return ratings[-1].get_rating_display() if ratings else ""
@@ -89,31 +78,18 @@ COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn(_("address"), lambda e, c: e.address, 24),
     ExportColumn(_("urgency"), lambda e, c: e.get_urgency_display() if e.urgency else "", 8),
     ExportColumn(_("span"), lambda e, c: e.get_span_display() if e.span else "", 10),
-    ExportColumn(_("reported at"), lambda e, c: _local(e.reported_at), 18),
-    ExportColumn(_("occurred at"), lambda e, c: _local(e.occurred_at), 18),
-    ExportColumn(_("current deadline"), lambda e, c: _local(e.deadline_at), 18),
-    ExportColumn(_("overdue"), lambda e, c: _yes_no(e.is_overdue(c.now)), 8),
+    ExportColumn(_("reported at"), lambda e, c: e.reported_at, 18),
+    ExportColumn(_("occurred at"), lambda e, c: e.occurred_at, 18),
+    ExportColumn(_("current deadline"), lambda e, c: e.deadline_at, 18),
+    ExportColumn(_("overdue"), lambda e, c: e.is_overdue(c.now), 8),
     ExportColumn(_("escalation level"), lambda e, c: e.escalation_level, 8),
-    ExportColumn(_("closed at"), lambda e, c: _local(e.closed_at), 18),
+    ExportColumn(_("closed at"), lambda e, c: e.closed_at, 18),
     ExportColumn(_("satisfaction"), lambda e, c: _latest_rating(e), 10),
     ExportColumn(_("reporter name"), lambda e, c: _reporter_name(e), 10),
     ExportColumn(_("reporter phone"), lambda e, c: mask_phone(e.reporter_phone), 14),
     ExportColumn(_("reporter ID number"), lambda e, c: mask_id_number(e.reporter_id_number), 20),
     ExportColumn(_("description"), lambda e, c: e.description, 60),
 )
-
-_FORMULA_START = ("=", "+", "-", "@")
-
-
-def _cell(sheet, value: Any, *, bold: bool = False) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        cell.data_type = "s"
-    if isinstance(value, dt.datetime):
-        cell.number_format = "yyyy-mm-dd hh:mm"
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
 
 
 def prepare(queryset) -> list[Event]:
@@ -128,17 +104,8 @@ def write_events_workbook(
     context = ExportContext(rows)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(title or _("events"))[:31])
-    for index, column in enumerate(COLUMNS):
-        sheet.column_dimensions[_letter(index)].width = column.width
-    sheet.freeze_panes = "A2"
-    sheet.append([_cell(sheet, str(column.header), bold=True) for column in COLUMNS])
+    append_header(sheet, [c.header for c in COLUMNS], widths=[c.width for c in COLUMNS])
     for event in rows:
-        sheet.append([_cell(sheet, column.value(event, context)) for column in COLUMNS])
+        append_row(sheet, [column.value(event, context) for column in COLUMNS])
     workbook.save(target)
     return len(rows)
-
-
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index + 1)

@@ -4,7 +4,7 @@ The flow is *check everything, then store everything or nothing*:
 
 1. :func:`read_table` reads the file (type and text encoding are detected from
    the bytes, not trusted from the name) and maps the header row to fields;
-   a problem with the file itself raises :class:`ImportFileError`.
+   a problem with the file itself raises :class:`SpreadsheetError`.
 2. :class:`RowChecker` turns each row into the keyword arguments of
    :func:`civicloop.events.services.create_event`, collecting *every* problem of
    every row (row number as the spreadsheet shows it, the column as written in
@@ -21,25 +21,37 @@ are what people type into Chinese spreadsheets.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicloop.core.errors import DomainError
 from civicloop.core.identifiers import is_valid_id_number, is_valid_phone
+from civicloop.core.spreadsheets import (
+    CellError,
+    Column,
+    RowCheck,
+    RowError,
+    SpreadsheetError,
+    Table,
+    TableSpec,
+    cell_text,
+    choice_key,
+    choice_lookup,
+    parse_choice,
+    parse_datetime,
+    parse_number,
+    parse_yes_no,
+    read_path,
+)
 from civicloop.matters.models import Category
 from civicloop.org.choices import RegionLevel
 from civicloop.org.geo import distance_m, wgs84_to_gcj02
@@ -54,23 +66,6 @@ from .models import Event
 MAX_ROWS = 20000
 # How far (km) a given point may lie from the named place before we suspect a typo.
 MAX_POINT_DISTANCE_KM = 30
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported (type, encoding, headers, no rows)."""
-
-    def __init__(self, message: str | Promise):
-        super().__init__(str(message))
-        self.message = str(message)
-
-
-@dataclass(frozen=True)
-class Column:
-    field: str
-    header: str
-    aliases: tuple[str, ...]
-    help: Promise
-    required: bool = False
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -182,8 +177,6 @@ SOURCE_SYNONYMS: dict[str, tuple[str, ...]] = {
     Source.ENTERPRISE: ("enterprise", "企业", "企业联络站", "企业执法联络站", "企业反映"),
     Source.OPEN311: ("open311", "open 311"),
 }
-YES = {"是", "y", "yes", "true", "1", "匿名", "√", "✓"}
-NO = {"否", "n", "no", "false", "0", "实名", ""}
 
 # Services report problems by field name; these are the columns that carry them.
 FIELD_TO_COLUMN = {
@@ -202,232 +195,37 @@ FIELD_TO_COLUMN = {
 }
 
 
-def _normalise_header(text: Any) -> str:
-    value = str(text or "").strip().lower()
-    # "经度（WGS-84）", "发生时间(年-月-日)", "*描述" → "经度", "发生时间", "描述"
-    value = re.sub(r"[（(\[【].*?[）)\]】]", "", value)
-    value = re.sub(r"[\s*＊:：_\-]", "", value)
-    return value
-
-
-HEADER_LOOKUP: dict[str, str] = {}
-for _column in COLUMNS:
-    for _name in (_column.field, _column.header, *_column.aliases):
-        HEADER_LOOKUP[_normalise_header(_name)] = _column.field
-
-
 def accepted_headers() -> str:
-    return "、".join(f"{c.header}/{c.field}" for c in COLUMNS)
+    return TABLE.accepted_headers()
+
+
+TABLE = TableSpec(
+    columns=COLUMNS,
+    max_rows=MAX_ROWS,
+    no_rows_message=gettext_lazy("%(path)s has a header row but no events below it."),
+)
 
 
 # --- reading the file -----------------------------------------------------------
 
 
-@dataclass
-class Table:
-    """The header row mapped to fields, and the data rows with their spreadsheet numbers."""
-
-    columns: dict[str, int]  # field → index
-    headers: dict[str, str]  # field → header as written in the file
-    header_row: int
-    rows: list[tuple[int, list[Any]]]
-    kind: str  # "xlsx" or "csv"
-    encoding: str = ""
-
-
 def read_table(path: str | Path) -> Table:
-    """Read ``path`` and map its header row; raise ImportFileError for a bad file."""
-    path = Path(path)
-    if not path.exists():
-        raise ImportFileError(_("The file %(path)s does not exist.") % {"path": path})
-    if not path.is_file():
-        raise ImportFileError(_("%(path)s is not a file.") % {"path": path})
-    data = path.read_bytes()
-    if not data.strip():
-        raise ImportFileError(_("The file %(path)s is empty.") % {"path": path.name})
-    suffix = path.suffix.lower()
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFileError(
-            _(
-                "%(path)s is an old-style Excel (.xls) or other Office file. Open it in Excel or WPS "
-                "and save it as .xlsx or as CSV."
-            )
-            % {"path": path.name}
-        )
-    if data.startswith(b"PK\x03\x04"):
-        if suffix not in (".xlsx", ".xlsm", ""):
-            raise ImportFileError(
-                _("%(path)s is not a spreadsheet: use an Excel workbook (.xlsx) or a CSV file.")
-                % {"path": path.name}
-            )
-        raw_rows, kind, encoding = _xlsx_rows(data, path.name), "xlsx", ""
-    elif suffix in (".xlsx", ".xlsm"):
-        raise ImportFileError(
-            _("%(path)s is named .xlsx but is not an Excel workbook.") % {"path": path.name}
-        )
-    elif suffix in (".csv", ".txt", ".tsv", ""):
-        text, encoding = _decode(data, path.name)
-        raw_rows, kind = _csv_rows(text), "csv"
-    else:
-        raise ImportFileError(
-            _("%(path)s: files of type “%(suffix)s” cannot be imported; use .xlsx or .csv.")
-            % {"path": path.name, "suffix": suffix}
-        )
-    return _map_headers(raw_rows, kind=kind, encoding=encoding, name=path.name)
-
-
-def _xlsx_rows(data: bytes, name: str) -> list[list[Any]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged or foreign zip
-        raise ImportFileError(
-            _("%(path)s cannot be read as an Excel workbook (%(error)s).")
-            % {"path": name, "error": exc}
-        ) from exc
-    sheet = workbook.worksheets[0]
-    rows = [list(row) for row in sheet.iter_rows(min_row=1, values_only=True)]
-    workbook.close()
-    return rows
-
-
-def _decode(data: bytes, name: str) -> tuple[str, str]:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030 as Chinese Excel writes it."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict"), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding, errors="strict"), encoding
-        except UnicodeDecodeError:
-            continue
-    raise ImportFileError(
-        _("The text encoding of %(path)s is not recognised. Save it as “CSV UTF-8” and try again.")
-        % {"path": name}
-    )
-
-
-def _csv_rows(text: str) -> list[list[Any]]:
-    if "\x00" in text:
-        raise ImportFileError(_("The file is not a text (CSV) file."))
-    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
-    delimiter = max(",\t;", key=first_line.count) if first_line else ","
-    if first_line.count(delimiter) == 0:
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
-    try:
-        return [list(row) for row in reader]
-    except csv.Error as exc:
-        raise ImportFileError(_("The CSV file is malformed: %(error)s") % {"error": exc}) from exc
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _map_headers(raw_rows: list[list[Any]], *, kind: str, encoding: str, name: str) -> Table:
-    # The header is the first row naming at least two known columns (a title row
-    # above it, like “海盐县民情线索导入表”, is skipped); failing that, the first
-    # non-empty row, so its unknown names can be reported.
-    header_index = None
-    for index, row in enumerate(raw_rows[:10]):
-        known = sum(1 for cell in row if _normalise_header(cell) in HEADER_LOOKUP)
-        if known >= 2:
-            header_index = index
-            break
-    if header_index is None:
-        header_index = next(
-            (i for i, row in enumerate(raw_rows) if any(not _is_blank(c) for c in row)), None
-        )
-    if header_index is None:
-        raise ImportFileError(_("The file %(path)s is empty.") % {"path": name})
-    header = raw_rows[header_index]
-    columns: dict[str, int] = {}
-    headers: dict[str, str] = {}
-    unknown: list[str] = []
-    blank_columns: list[int] = []
-    for index, cell in enumerate(header):
-        if _is_blank(cell):
-            blank_columns.append(index)
-            continue
-        written = str(cell).strip()
-        field_name = HEADER_LOOKUP.get(_normalise_header(cell))
-        if field_name is None:
-            unknown.append(written)
-        elif field_name in columns:
-            raise ImportFileError(
-                _("Two columns mean the same thing: “%(a)s” and “%(b)s”. Keep one.")
-                % {"a": headers[field_name], "b": written}
-            )
-        else:
-            columns[field_name], headers[field_name] = index, written
-    if unknown:
-        raise ImportFileError(
-            _("Unknown column(s) in row %(row)d: %(names)s. Accepted columns: %(accepted)s.")
-            % {
-                "row": header_index + 1,
-                "names": "、".join(f"“{u}”" for u in unknown),
-                "accepted": accepted_headers(),
-            }
-        )
-    missing = [COLUMNS_BY_FIELD[f] for f in ("source", "description") if f not in columns]
-    if missing:
-        raise ImportFileError(
-            _("Required column(s) missing: %(names)s.")
-            % {"names": "、".join(f"{c.header}/{c.field}" for c in missing)}
-        )
-    if not ({"place", "address"} & set(columns) or {"longitude", "latitude"} <= set(columns)):
-        raise ImportFileError(
+    """Read ``path`` and map its header row; raise SpreadsheetError for a bad file."""
+    table = read_path(path, TABLE)
+    columns = set(table.columns)
+    if not ({"place", "address"} & columns or {"longitude", "latitude"} <= columns):
+        raise SpreadsheetError(
             _(
                 "The file says nowhere where the events are: add a column 地点/place (or 地址/address, "
                 "or both 经度/longitude and 纬度/latitude)."
             )
         )
     if ("longitude" in columns) != ("latitude" in columns):
-        raise ImportFileError(_("Give both columns 经度/longitude and 纬度/latitude, or neither."))
-
-    rows: list[tuple[int, list[Any]]] = []
-    for index in range(header_index + 1, len(raw_rows)):
-        row = raw_rows[index]
-        if all(_is_blank(c) for c in row):
-            continue
-        for blank in blank_columns:
-            if blank < len(row) and not _is_blank(row[blank]):
-                raise ImportFileError(
-                    _("Column %(column)d has data (row %(row)d) but no header.")
-                    % {"column": blank + 1, "row": index + 1}
-                )
-        rows.append((index + 1, row))
-    if not rows:
-        raise ImportFileError(
-            _("%(path)s has a header row but no events below it.") % {"path": name}
-        )
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(
-            _("%(path)s has %(n)d rows; import at most %(max)d at a time.")
-            % {"path": name, "n": len(rows), "max": MAX_ROWS}
-        )
-    return Table(
-        columns=columns,
-        headers=headers,
-        header_row=header_index + 1,
-        rows=rows,
-        kind=kind,
-        encoding=encoding,
-    )
+        raise SpreadsheetError(_("Give both columns 经度/longitude and 纬度/latitude, or neither."))
+    return table
 
 
 # --- checking rows ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    value: str
-    message: str
 
 
 @dataclass
@@ -439,77 +237,6 @@ class CheckedRow:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-class _CellError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-def _text(value: Any) -> str:
-    """A cell as text; integral numbers without ".0" (Excel stores phone numbers as numbers)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
-    return str(value).strip()
-
-
-_DATETIME_FORMATS = (
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%d",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d %H:%M",
-    "%Y/%m/%d",
-    "%Y.%m.%d %H:%M",
-    "%Y.%m.%d",
-    "%Y%m%d",
-    "%Y年%m月%d日 %H:%M",
-    "%Y年%m月%d日%H:%M",
-    "%Y年%m月%d日 %H时%M分",
-    "%Y年%m月%d日%H时%M分",
-    "%Y年%m月%d日",
-)
-
-
-def parse_datetime_cell(value: Any) -> dt.datetime | None:
-    """A date/time cell (Excel date, ISO text, 2026/3/1 8:30, 2026年3月1日…) as an aware datetime."""
-    if _is_blank(value):
-        return None
-    if isinstance(value, dt.datetime):
-        parsed = value
-    elif isinstance(value, dt.date):
-        parsed = dt.datetime.combine(value, dt.time(0))
-    elif isinstance(value, (int, float)) and not isinstance(value, bool) and 20000 < value < 80000:
-        # An Excel serial date that reached us through a CSV file.
-        parsed = dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value))
-    else:
-        text = str(value).strip().replace("T", " ")
-        text = re.sub(r"\s+", " ", text)
-        parsed = None
-        try:
-            parsed = dt.datetime.fromisoformat(text)
-        except ValueError:
-            for fmt in _DATETIME_FORMATS:
-                try:
-                    parsed = dt.datetime.strptime(text, fmt)
-                    break
-                except ValueError:
-                    continue
-        if parsed is None:
-            raise _CellError(
-                _("“%(value)s” is not a date and time (write e.g. 2026-03-01 08:30).")
-                % {"value": text}
-            )
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, timezone.get_current_timezone())
-    return parsed
 
 
 class RowChecker:
@@ -555,40 +282,36 @@ class RowChecker:
                 bucket = self._by_name.setdefault(self._key(key), [])
                 if region not in bucket:
                     bucket.append(region)
-        self._source_lookup: dict[str, str] = {}
-        for value, label in Source.choices:
-            for key in (value, str(label), *SOURCE_SYNONYMS.get(value, ())):
-                self._source_lookup[self._key(key)] = value
+        self._source_lookup = choice_lookup(Source, SOURCE_SYNONYMS)
 
     @staticmethod
     def _key(text: Any) -> str:
-        return re.sub(r"[\s/／·\-_]", "", str(text or "")).lower()
+        return choice_key(text)
 
     # --- cells ---
 
     def source(self, value: Any) -> str:
-        text = _text(value)
+        text = cell_text(value)
         if not text:
-            raise _CellError(_("Say where the report came from."))
-        found = self._source_lookup.get(self._key(text))
-        if found is None:
-            raise _CellError(
-                _("Unknown source “%(value)s”; use one of: %(choices)s.")
-                % {"value": text, "choices": "、".join(str(label) for _v, label in Source.choices)}
-            )
-        return found
+            raise CellError(_("Say where the report came from."))
+        return parse_choice(
+            text,
+            self._source_lookup,
+            message=_("Unknown source “%(value)s”; use one of: %(choices)s.")
+            % {"value": text, "choices": "、".join(str(label) for _v, label in Source.choices)},
+        )
 
     def category(self, value: Any) -> Category | None:
-        text = _text(value)
+        text = cell_text(value)
         if not text:
             return None
         category = self._categories.get(self._key(text))
         if category is None:
-            raise _CellError(
+            raise CellError(
                 _("Unknown category “%(value)s” (give a category code or name).") % {"value": text}
             )
         if not category.is_active:
-            raise _CellError(_("The category “%(value)s” is no longer in use.") % {"value": text})
+            raise CellError(_("The category “%(value)s” is no longer in use.") % {"value": text})
         return category
 
     def place(self, value: Any) -> Region | None:
@@ -598,14 +321,14 @@ class RowChecker:
         return region
 
     def _place(self, value: Any) -> Region | None:
-        text = _text(value)
+        text = cell_text(value)
         if not text:
             return None
         if text.isdigit():
             return self._place_by_code(text)
         candidates = self._by_name.get(self._key(text), [])
         if not candidates:
-            raise _CellError(
+            raise CellError(
                 _(
                     "There is no place called “%(value)s” in %(county)s; give its division "
                     "code or its exact name."
@@ -618,7 +341,7 @@ class RowChecker:
             candidates.sort(key=lambda r: len(r.code))
             if all(candidates[-1].code.startswith(r.prefix) for r in candidates[:-1]):
                 return candidates[0]
-            raise _CellError(
+            raise CellError(
                 _(
                     "“%(value)s” is ambiguous: %(choices)s. Give the division code or write "
                     "town and village, e.g. 武原街道/百可社区."
@@ -632,21 +355,21 @@ class RowChecker:
 
     def _place_by_code(self, code: str) -> Region:
         if code == self.county_code or code == self.county_code.ljust(12, "0"):
-            raise _CellError(_("Choose a town, village or grid, not the whole county."))
+            raise CellError(_("Choose a town, village or grid, not the whole county."))
         if len(code) == 9:
             code = code.ljust(12, "0")
         if len(code) not in (12, 15):
-            raise _CellError(
+            raise CellError(
                 _("“%(value)s” is not a division code (12 digits; grids 15).") % {"value": code}
             )
         if not code.startswith(self.county_code):
-            raise _CellError(
+            raise CellError(
                 _("The place %(value)s is outside %(county)s (%(code)s).")
                 % {"value": code, "county": self.county_name, "code": self.county_code}
             )
         region = self._by_code.get(code)
         if region is None:
-            raise _CellError(
+            raise CellError(
                 _("There is no place with the code %(value)s in %(county)s.")
                 % {"value": code, "county": self.county_name}
             )
@@ -654,25 +377,14 @@ class RowChecker:
 
     @staticmethod
     def coordinate(value: Any, *, low: float, high: float) -> float | None:
-        text = _text(value) if not isinstance(value, (int, float)) else value
-        if text in ("", None):
-            return None
-        try:
-            number = float(Decimal(str(text)))
-        except (InvalidOperation, ValueError):
-            raise _CellError(_("“%(value)s” is not a number.") % {"value": text}) from None
-        if not low <= number <= high:
-            raise _CellError(
-                _("%(value)s is out of range (%(low)s to %(high)s).")
-                % {"value": text, "low": low, "high": high}
-            )
-        return number
+        number = parse_number(value, low=low, high=high)
+        return None if number is None else float(number)
 
     @staticmethod
     def phone(value: Any) -> str:
-        text = _text(value).replace(" ", "")
+        text = cell_text(value).replace(" ", "")
         if text and not is_valid_phone(text):
-            raise _CellError(_("“%(value)s” is not a valid phone number.") % {"value": text})
+            raise CellError(_("“%(value)s” is not a valid phone number.") % {"value": text})
         return text
 
     @staticmethod
@@ -681,17 +393,17 @@ class RowChecker:
             isinstance(value, float)
             and not value.is_integer()
             or (isinstance(value, (int, float)) and len(str(int(value))) > 15)
-            or re.fullmatch(r"\d(\.\d+)?[eE]\+\d+", _text(value))
+            or re.fullmatch(r"\d(\.\d+)?[eE]\+\d+", cell_text(value))
         ):
-            raise _CellError(
+            raise CellError(
                 _(
                     "The ID number was turned into a number by Excel and lost its last "
                     "digits; format the column as text and type it again."
                 )
             )
-        text = _text(value).upper()
+        text = cell_text(value).upper()
         if text and not is_valid_id_number(text):
-            raise _CellError(
+            raise CellError(
                 _("The ID number “%(value)s” is not valid (18 characters, check digit).")
                 % {"value": text}
             )
@@ -699,94 +411,51 @@ class RowChecker:
 
     @staticmethod
     def yes_no(value: Any) -> bool:
-        text = _text(value).strip().lower()
-        if text in YES:
-            return True
-        if text in NO:
-            return False
-        raise _CellError(_("Write 是 or 否, not “%(value)s”.") % {"value": text})
+        return parse_yes_no(value, yes=("匿名",), no=("实名",))
 
     # --- rows ---
 
     def check(self, number: int, cells: dict[str, Any], headers: dict[str, str]) -> CheckedRow:
         result = CheckedRow(row=number)
-        values: dict[str, Any] = {}
+        check = RowCheck(number, cells, headers, errors=result.errors)
+        source = check.cell("source", self.source)
+        category = check.cell("category", self.category)
+        region = check.cell("place", self.place)
+        before = len(check.errors)
+        lng = check.cell("longitude", self.coordinate, low=-180, high=180)
+        lat = check.cell("latitude", self.coordinate, low=-90, high=90)
+        coordinates_read = len(check.errors) == before
+        occurred_at = check.cell("occurred_at", parse_datetime)
+        reporter_phone = check.cell("reporter_phone", self.phone)
+        reporter_id_number = check.cell("reporter_id_number", self.id_number)
+        anonymous = check.cell("anonymous", self.yes_no)
 
-        def cell(field_name: str, parse, *args, **kwargs):
-            raw = cells.get(field_name)
-            try:
-                values[field_name] = parse(raw, *args, **kwargs)
-            except _CellError as exc:
-                result.errors.append(
-                    RowError(number, headers.get(field_name, field_name), _text(raw), exc.message)
-                )
-
-        cell("source", self.source)
-        cell("category", self.category)
-        cell("place", self.place)
-        cell("longitude", self.coordinate, low=-180, high=180)
-        cell("latitude", self.coordinate, low=-90, high=90)
-        cell("occurred_at", parse_datetime_cell)
-        cell("reporter_phone", self.phone)
-        cell("reporter_id_number", self.id_number)
-        cell("anonymous", self.yes_no)
-
-        description = _text(cells.get("description"))
+        description = check.text("description")
         if not description:
-            result.errors.append(
-                RowError(
-                    number,
-                    headers.get("description", "description"),
-                    "",
-                    _("The description is required."),
-                )
-            )
+            check.fail("description", _("The description is required."), value="")
         elif len(description) > services.MAX_DESCRIPTION:
-            result.errors.append(
-                RowError(
-                    number,
-                    headers["description"],
-                    description[:40] + "…",
-                    _("At most %(n)d characters are allowed (you gave %(m)d).")
-                    % {"n": services.MAX_DESCRIPTION, "m": len(description)},
-                )
+            check.fail(
+                "description",
+                _("At most %(n)d characters are allowed (you gave %(m)d).")
+                % {"n": services.MAX_DESCRIPTION, "m": len(description)},
+                value=description[:40] + "…",
             )
-        title = _text(cells.get("title"))
+        title = check.text("title")
         if len(title) > services.MAX_TITLE:
-            result.errors.append(
-                RowError(
-                    number,
-                    headers["title"],
-                    title[:40] + "…",
-                    _("At most %(n)d characters are allowed (you gave %(m)d).")
-                    % {"n": services.MAX_TITLE, "m": len(title)},
-                )
+            check.fail(
+                "title",
+                _("At most %(n)d characters are allowed (you gave %(m)d).")
+                % {"n": services.MAX_TITLE, "m": len(title)},
+                value=title[:40] + "…",
             )
-        occurred_at = values.get("occurred_at")
         if occurred_at and occurred_at > timezone.now() + dt.timedelta(minutes=5):
-            result.errors.append(
-                RowError(
-                    number,
-                    headers["occurred_at"],
-                    _text(cells.get("occurred_at")),
-                    _("The time it happened cannot be in the future."),
-                )
-            )
-        lng, lat = values.get("longitude"), values.get("latitude")
-        if (lng is None) != (lat is None) and "longitude" in values and "latitude" in values:
-            result.errors.append(
-                RowError(
-                    number,
-                    headers.get("latitude", "latitude"),
-                    "",
-                    _("Give both longitude and latitude, or neither."),
-                )
-            )
+            check.fail("occurred_at", _("The time it happened cannot be in the future."))
+        if (lng is None) != (lat is None) and coordinates_read:
+            check.fail("latitude", _("Give both longitude and latitude, or neither."), value="")
         if result.errors:
             return result
 
-        address = _text(cells.get("address"))
-        region = values.get("place")
+        address = cell_text(cells.get("address"))
         location_column = (
             headers.get("place") or headers.get("address") or headers.get("latitude", "")
         )
@@ -799,7 +468,7 @@ class RowChecker:
                     address=address,
                 )
                 if not region.code.startswith(self.county_code):
-                    raise _CellError(
+                    raise CellError(
                         _("The place is outside %(county)s.") % {"county": self.county_name}
                     )
             elif gcj and region.latitude is not None:
@@ -808,20 +477,23 @@ class RowChecker:
                     / 1000
                 )
                 if km > MAX_POINT_DISTANCE_KM:
-                    raise _CellError(
+                    raise CellError(
                         _("The point is %(km)d km away from %(place)s; check the coordinates.")
                         % {"km": km, "place": region.name}
                     )
         except DomainError as exc:
             result.errors.append(
                 RowError(
-                    number, location_column, address or _text(cells.get("place")), str(exc.message)
+                    number,
+                    location_column,
+                    address or cell_text(cells.get("place")),
+                    str(exc.message),
                 )
             )
             return result
-        except _CellError as exc:
+        except CellError as exc:
             result.errors.append(
-                RowError(number, location_column, _text(cells.get("place")), exc.message)
+                RowError(number, location_column, cell_text(cells.get("place")), exc.message)
             )
             return result
         if not self.scope.covers_region_code(region.code):
@@ -829,7 +501,7 @@ class RowChecker:
                 RowError(
                     number,
                     location_column,
-                    _text(cells.get("place")) or region.name,
+                    cell_text(cells.get("place")) or region.name,
                     _(
                         "%(place)s is outside the area of %(user)s, who may record events only there."
                     )
@@ -839,10 +511,10 @@ class RowChecker:
             return result
 
         result.kwargs = {
-            "source": values["source"],
+            "source": source,
             "title": title,
             "description": description,
-            "category": values.get("category"),
+            "category": category,
             "location": services.Location(
                 region=region,
                 latitude=lat,
@@ -851,21 +523,21 @@ class RowChecker:
                 address=address,
             ),
             "occurred_at": occurred_at,
-            "reporter_name": _text(cells.get("reporter_name")),
-            "reporter_phone": values.get("reporter_phone", ""),
-            "reporter_id_number": values.get("reporter_id_number", ""),
-            "is_anonymous": values.get("anonymous", False),
+            "reporter_name": cell_text(cells.get("reporter_name")),
+            "reporter_phone": reporter_phone or "",
+            "reporter_id_number": reporter_id_number or "",
+            "is_anonymous": anonymous or False,
         }
         return result
 
 
 def check_actor(actor: User) -> None:
-    """May ``actor`` record events from a file at all? Raise ImportFileError if not."""
+    """May ``actor`` record events from a file at all? Raise SpreadsheetError if not."""
     if not actor.is_active:
-        raise ImportFileError(_("The account %(user)s is disabled.") % {"user": actor.username})
+        raise SpreadsheetError(_("The account %(user)s is disabled.") % {"user": actor.username})
     scope = scope_of(actor)
     if not (scope.everything or scope.region_prefixes):
-        raise ImportFileError(
+        raise SpreadsheetError(
             _(
                 "%(user)s has no area (grid, village, town or county) in which to record events, so "
                 "cannot import them."

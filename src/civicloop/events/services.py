@@ -180,7 +180,7 @@ def _attach(
 
 def _prepare_uploads(files) -> list[uploads.CheckedUpload]:
     checked = uploads.check_uploads(files)
-    for upload in checked:  # written before the transaction; see uploads.py
+    for upload in checked:  # written before the transaction; see core/uploads.py
         uploads.store(upload)
     return checked
 

@@ -15,36 +15,38 @@ from __future__ import annotations
 import datetime as dt
 from typing import BinaryIO
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from civicloop.core.docx_pages import (
+    Margins,
+    Typeface,
+    add_page_break,
+    add_text,
+    document_time,
+    new_document,
+    set_cell_text,
+)
+from civicloop.core.downloads import DOCX, XLSX
+from civicloop.core.spreadsheets import FORMULA_START
+
 from .paperforms import Sheet
 from .presenting import card_rows, report_lines
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FORMATS = {"xlsx": XLSX, "docx": DOCX}
 
-_FORMULA_START = ("=", "+", "-", "@")
 _THIN = Side(style="thin", color="000000")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 CJK_FONT = "宋体"
 LATIN_FONT = "SimSun"
-
-
-def _naive(moment: dt.datetime | None) -> dt.datetime:
-    moment = moment or dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-    return timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
+BODY = Typeface(LATIN_FONT, CJK_FONT, Pt(11))
+MARGINS = Margins.mm(18, 18, 18, 18)
 
 
 # --- Excel -----------------------------------------------------------------------------------
@@ -52,7 +54,7 @@ def _naive(moment: dt.datetime | None) -> dt.datetime:
 
 def _put(ws, row: int, column: int, value, *, bold=False, size=None, box=True, align=None):
     cell = ws.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         cell.data_type = "s"
     cell.font = Font(name=CJK_FONT, bold=bold, size=size or 11)
     cell.alignment = align or _WRAP
@@ -76,7 +78,7 @@ def _workbook(title: str, moment: dt.datetime | None) -> Workbook:
     wb = Workbook()
     wb.properties.creator = "Civicloop"
     wb.properties.title = title
-    wb.properties.created = wb.properties.modified = _naive(moment)
+    wb.properties.created = wb.properties.modified = document_time(moment)
     return wb
 
 
@@ -169,41 +171,15 @@ def _sheet_heading(sheet: Sheet) -> str:
 
 
 def _document(title: str, moment: dt.datetime | None):
-    doc = Document()
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Mm(18))
-    style = doc.styles["Normal"]
-    style.font.name = LATIN_FONT
-    style.font.size = Pt(11)
-    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), CJK_FONT)
-    props = doc.core_properties
-    props.author = props.last_modified_by = "Civicloop"
-    props.title = title
-    props.created = props.modified = _naive(moment)
-    props.revision = 1
-    return doc
+    return new_document(title, moment, body=BODY, margins=MARGINS, portrait=True)
 
 
 def _heading(doc, text: str, size: int = 18) -> None:
-    paragraph = doc.add_paragraph()
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run(text)
-    run.bold = True
-    run.font.size = Pt(size)
+    add_text(doc, text, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, size=Pt(size))
 
 
 def _small(doc, text: str) -> None:
-    run = doc.add_paragraph().add_run(text)
-    run.font.size = Pt(8)
-
-
-def _cell_text(cell, text: str, *, bold: bool = False) -> None:
-    cell.text = ""
-    run = cell.paragraphs[0].add_run(text)
-    run.bold = bold
+    add_text(doc, text, size=Pt(8))
 
 
 def write_card_docx(card: dict, out: BinaryIO | str, *, moment: dt.datetime | None) -> None:
@@ -218,10 +194,10 @@ def write_card_docx(card: dict, out: BinaryIO | str, *, moment: dt.datetime | No
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for column, text in enumerate(header):
-        _cell_text(table.rows[0].cells[column], text, bold=True)
+        set_cell_text(table.rows[0].cells[column], text, bold=True)
     for r, row in enumerate(rows, start=1):
         for column, text in enumerate(row):
-            _cell_text(table.rows[r].cells[column], text)
+            set_cell_text(table.rows[r].cells[column], text)
     doc.add_paragraph().add_run(_("How to report")).bold = True
     for label, text in report_lines(card):
         paragraph = doc.add_paragraph()
@@ -237,7 +213,7 @@ def write_sheets_docx(
     doc = _document(" / ".join(s.title for s in sheets), moment)
     for index, sheet in enumerate(sheets):
         if index:
-            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            add_page_break(doc)
         _heading(doc, sheet.title)
         doc.add_paragraph(_sheet_heading(sheet))
         for section in sheet.sections:
@@ -245,18 +221,18 @@ def write_sheets_docx(
             table = doc.add_table(rows=1 + len(rows), cols=4)
             table.style = "Table Grid"
             title = table.rows[0].cells[0].merge(table.rows[0].cells[3])
-            _cell_text(title, section.title, bold=True)
+            set_cell_text(title, section.title, bold=True)
             for r, pair in enumerate(rows, start=1):
                 cells = table.rows[r].cells
                 first = pair[0]
-                _cell_text(cells[0], first.label, bold=True)
+                set_cell_text(cells[0], first.label, bold=True)
                 if first.wide or len(pair) == 1:
                     merged = cells[1].merge(cells[3])
-                    _cell_text(merged, _with_space(first))
+                    set_cell_text(merged, _with_space(first))
                 else:
-                    _cell_text(cells[1], _with_space(first))
-                    _cell_text(cells[2], pair[1].label, bold=True)
-                    _cell_text(cells[3], _with_space(pair[1]))
+                    set_cell_text(cells[1], _with_space(first))
+                    set_cell_text(cells[2], pair[1].label, bold=True)
+                    set_cell_text(cells[3], _with_space(pair[1]))
         doc.add_paragraph()
         doc.add_paragraph("　　".join(f"{label}：__________" for label in sheet.signatures))
         _small(doc, sheet.note)

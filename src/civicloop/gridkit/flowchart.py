@@ -31,13 +31,13 @@ import datetime as dt
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from civicloop.core.formatting import plain_number
 from civicloop.events import deadlines, permissions, workflow
 from civicloop.events.choices import AssignmentState, DeadlineStage, DeadlineUnit, EventState
 from civicloop.events.models import Event
 from civicloop.matters.models import Category, Matter
 
 from .choices import HandlerRule, ItemKind, Scenario
-from .formatting import plain_number
 from .routes import SCENARIOS
 
 S = EventState

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from civicloop.core.formatting import format_date, format_datetime
 from civicloop.events.choices import AssignmentKind, AssignmentState, Rating, Source, Span, Urgency
 from civicloop.events.models import Event
 from civicloop.org.choices import UnitKind
@@ -21,7 +22,6 @@ from civicloop.org.models import Unit
 from civicloop.privacy.masking import mask_address, mask_id_number, mask_name, mask_phone
 
 from .choices import FormKind
-from .formatting import format_date, format_datetime
 
 TICKED, UNTICKED = "☑", "☐"
 # How reports reach a grid on paper (the other sources are online).

@@ -8,10 +8,10 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from civicloop.core.formatting import format_date, format_datetime
 from civicloop.org.choices import Role, UnitKind
 
 from .choices import CardBasis, HandlerRule, ItemKind
-from .formatting import format_date, format_datetime
 from .models import ToolkitVersion
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from civicloop.core.api import client_ip
+from civicloop.core.downloads import attachment_response
 from civicloop.core.errors import DomainError
 from civicloop.events.views import scoped_events
 from civicloop.matters.models import Category, Matter
@@ -80,9 +81,7 @@ def _context(request, grid: Region, version: ToolkitVersion, part: str) -> dict:
 def _download(writer, data, *, filename: str, fmt: str, moment) -> HttpResponse:
     buffer = io.BytesIO()
     writer(data, buffer, moment=moment)
-    response = HttpResponse(buffer.getvalue(), content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+    return attachment_response(f"{filename}.{fmt}", FORMATS[fmt], buffer.getvalue())
 
 
 # --- choosing a grid -----------------------------------------------------------------------

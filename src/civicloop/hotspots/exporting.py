@@ -7,35 +7,15 @@ as plain text.
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+
+from civicloop.core.spreadsheets import append_row, cell
 
 from .analysis import TopReport
 from .choices import Dimension, Period
-
-_FORMULA_START = ("=", "+", "-", "@")
-
-
-def _cell(sheet, value: Any, *, bold: bool = False, percent: bool = False) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        cell.data_type = "s"
-    if isinstance(value, dt.date):
-        cell.number_format = "yyyy-mm-dd"
-    if percent:
-        cell.number_format = "0.0%"
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
-def _row(sheet, values, *, bold: bool = False):
-    sheet.append([_cell(sheet, v, bold=bold) for v in values])
 
 
 def write_top_workbook(report: TopReport, target: BinaryIO | str) -> None:
@@ -43,14 +23,14 @@ def write_top_workbook(report: TopReport, target: BinaryIO | str) -> None:
     top = workbook.create_sheet(title=_("top subjects")[:31])
     for letter, width in zip("ABCDEFGH", (6, 16, 30, 10, 10, 12, 10, 12), strict=True):
         top.column_dimensions[letter].width = width
-    _row(top, [_("place"), report.place.full_name() or report.place.name], bold=True)
-    _row(top, [_("counted by"), str(Dimension(report.dimension).label)])
-    _row(top, [_("period"), str(Period(report.period).label)])
-    _row(top, [_("from"), report.window.start, _("to"), report.window.end])
-    _row(top, [_("previous period"), report.previous.start, _("to"), report.previous.end])
-    _row(top, [_("events"), report.total, _("previous period"), report.previous_total])
-    _row(top, [])
-    _row(
+    append_row(top, [_("place"), report.place.full_name() or report.place.name], bold=True)
+    append_row(top, [_("counted by"), str(Dimension(report.dimension).label)])
+    append_row(top, [_("period"), str(Period(report.period).label)])
+    append_row(top, [_("from"), report.window.start, _("to"), report.window.end])
+    append_row(top, [_("previous period"), report.previous.start, _("to"), report.previous.end])
+    append_row(top, [_("events"), report.total, _("previous period"), report.previous_total])
+    append_row(top, [])
+    append_row(
         top,
         [
             _("rank"),
@@ -67,14 +47,14 @@ def write_top_workbook(report: TopReport, target: BinaryIO | str) -> None:
     for row in report.rows:
         top.append(
             [
-                _cell(top, row.rank),
-                _cell(top, row.subject.code),
-                _cell(top, row.subject.name),
-                _cell(top, row.count),
-                _cell(top, row.share, percent=True),
-                _cell(top, row.previous),
-                _cell(top, row.change),
-                _cell(
+                cell(top, row.rank),
+                cell(top, row.subject.code),
+                cell(top, row.subject.name),
+                cell(top, row.count),
+                cell(top, row.share, percent=True),
+                cell(top, row.previous),
+                cell(top, row.change),
+                cell(
                     top,
                     None if row.change_percent is None else row.change_percent / 100,
                     percent=True,
@@ -82,13 +62,13 @@ def write_top_workbook(report: TopReport, target: BinaryIO | str) -> None:
             ]
         )
     places = workbook.create_sheet(title=_("by place")[:31])
-    _row(
+    append_row(
         places,
         [_("code"), _("place"), _("events"), _("previous period"), _("change"), _("most frequent")],
         bold=True,
     )
     for row in report.places:
-        _row(
+        append_row(
             places,
             [
                 row.region.code,
@@ -100,7 +80,9 @@ def write_top_workbook(report: TopReport, target: BinaryIO | str) -> None:
             ],
         )
     series = workbook.create_sheet(title=_("series")[:31])
-    _row(series, [_("from"), *[subject.name for subject, _counts in report.series]], bold=True)
+    append_row(
+        series, [_("from"), *[subject.name for subject, _counts in report.series]], bold=True
+    )
     for index, bucket in enumerate(report.buckets):
-        _row(series, [bucket, *[counts[index] for _subject, counts in report.series]])
+        append_row(series, [bucket, *[counts[index] for _subject, counts in report.series]])
     workbook.save(target)

@@ -12,7 +12,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from civicloop.core.downloads import XLSX, attachment_response
 from civicloop.core.errors import DomainError, NotPermitted
 from civicloop.core.listing import FilteredListView
 from civicloop.core.views import forbidden
@@ -36,7 +37,6 @@ from .models import DuplicateSuggestion, Warning
 from .permissions import default_place, has_area, warning_capacities
 from .workflow import WARNING_WORKFLOW
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 30
 
 
@@ -137,11 +137,10 @@ def top_export(request):
     report = _report(form)
     if report is None:
         return render(request, "hotspots/top.html", {"form": form, "report": None}, status=400)
-    response = HttpResponse(content_type=XLSX)
     name = (
         f"hotspots-{report.place.code}-{report.window.start:%Y%m%d}-{report.window.end:%Y%m%d}.xlsx"
     )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = attachment_response(name, XLSX)
     write_top_workbook(report, response)
     return response
 

@@ -12,9 +12,8 @@ from typing import Any, BinaryIO
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+
+from civicloop.core.spreadsheets import append_header, cell
 
 from .conditions import KINDS
 from .importing import COLUMNS
@@ -46,26 +45,15 @@ WIDTHS = {
     "note": 24,
     "effective_from": 12,
 }
-_FORMULA_START = ("=", "+", "-", "@")
-
-
-def _cell(sheet, value: Any, *, bold: bool = False) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        cell.data_type = "s"
-    if isinstance(value, dt.date):
-        cell.number_format = "yyyy-mm-dd"
-    if bold:
-        cell.font = Font(bold=True)
-    cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str) and len(value) > 30)
-    return cell
 
 
 def _header(sheet, fields: list[str]) -> None:
-    for index, name in enumerate(fields):
-        sheet.column_dimensions[get_column_letter(index + 1)].width = WIDTHS.get(name, 12)
-    sheet.freeze_panes = "B2"
-    sheet.append([_cell(sheet, name, bold=True) for name in fields])
+    append_header(sheet, fields, widths=[WIDTHS.get(name, 12) for name in fields], freeze="B2")
+
+
+def _cell(sheet, value: Any, *, bold: bool = False):
+    # Every cell top-aligned, long text wrapped (conditions, legal basis).
+    return cell(sheet, value, bold=bold, wrap=None)
 
 
 def write_list_workbook(items, out: str | BinaryIO, *, on: dt.date | None = None) -> int:

@@ -11,21 +11,28 @@ Headers may be English or Chinese; kinds and bases too (``免罚``, ``减轻``, 
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
-import io
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicloop.core.errors import DomainError
-from civicloop.matters.importing import CellError, RowError, parse_date
+from civicloop.core.spreadsheets import (
+    Column,
+    RowCheck,
+    RowError,
+    Table,
+    TableSpec,
+    cell_text,
+    choice_lookup,
+    parse_choice,
+    parse_date,
+    read_path,
+    read_table,
+)
 from civicloop.matters.models import Matter
 
 from . import services
@@ -33,24 +40,6 @@ from .choices import ItemKind, LegalBasis
 from .models import LeniencyItem
 
 MAX_ROWS = 2000
-
-
-class ListFileError(Exception):
-    """The file as a whole cannot be read as the list."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = str(message)
-
-
-@dataclass(frozen=True)
-class Column:
-    field: str
-    header: str
-    aliases: tuple[str, ...]
-    help: object
-    required: bool = False
-    imported: bool = True
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -134,171 +123,41 @@ COLUMNS: tuple[Column, ...] = (
     ),
 )
 REQUIRED = [c for c in COLUMNS if c.required]
-KIND_WORDS = {
-    "exemption": ItemKind.EXEMPTION,
-    "免罚": ItemKind.EXEMPTION,
-    "首违不罚": ItemKind.EXEMPTION,
-    "不予处罚": ItemKind.EXEMPTION,
-    "轻微不罚": ItemKind.EXEMPTION,
-    "reduced": ItemKind.REDUCED,
-    "减轻": ItemKind.REDUCED,
-    "减轻处罚": ItemKind.REDUCED,
-    "lighter": ItemKind.LIGHTER,
-    "从轻": ItemKind.LIGHTER,
-    "从轻处罚": ItemKind.LIGHTER,
-}
-BASIS_WORDS = {
-    **{b: b for b in LegalBasis.values},
-    "第三十三条第一款首违": LegalBasis.ART33_FIRST,
-    "首违不罚": LegalBasis.ART33_FIRST,
-    "轻微不罚": LegalBasis.ART33_MINOR,
-    "第三十二条": LegalBasis.ART32,
-    "地方清单": LegalBasis.LOCAL,
-    "本地清单": LegalBasis.LOCAL,
-}
+# What people write for each kind and legal basis (codes and Chinese names).
+KIND_WORDS = choice_lookup(
+    synonyms={
+        ItemKind.EXEMPTION: ("免罚", "首违不罚", "不予处罚", "轻微不罚"),
+        ItemKind.REDUCED: ("减轻", "减轻处罚"),
+        ItemKind.LIGHTER: ("从轻", "从轻处罚"),
+    }
+)
+BASIS_WORDS = choice_lookup(
+    synonyms={
+        LegalBasis.ART33_FIRST: ("第三十三条第一款首违", "首违不罚"),
+        LegalBasis.ART33_MINOR: ("轻微不罚",),
+        LegalBasis.ART32: ("第三十二条",),
+        LegalBasis.LOCAL: ("地方清单", "本地清单"),
+    }
+)
 
-
-def _normalise(text: Any) -> str:
-    value = str(text or "").strip().lower()
-    value = re.sub(r"[（(\[【].*?[）)\]】]", "", value)
-    return re.sub(r"[\s*＊:：\-]", "", value)
-
-
-HEADER_LOOKUP = {
-    _normalise(name): c.field for c in COLUMNS for name in (c.field, c.header, *c.aliases)
-}
+TABLE = TableSpec(
+    columns=COLUMNS,
+    max_rows=MAX_ROWS,
+    no_rows_message=gettext_lazy("%(path)s has a header row but no items below it."),
+)
 
 
 def accepted_headers() -> str:
-    return "、".join(f"{c.field}/{c.header}" for c in COLUMNS if c.imported)
+    return TABLE.accepted_headers()
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+def read_list(data: bytes, name: str) -> Table:
+    """Read an uploaded list; raise SpreadsheetError for a bad file."""
+    return read_table(data, name, TABLE)
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-@dataclass
-class ListTable:
-    columns: dict[str, int]
-    header_row: int
-    rows: list[tuple[int, list[Any]]]
-
-
-def _raw_rows(data: bytes, name: str) -> list[list[Any]]:
-    if data.startswith(b"PK\x03\x04"):
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
-        except Exception as exc:  # openpyxl raises many types for a damaged or foreign zip
-            raise ListFileError(
-                _("%(path)s cannot be read as an Excel workbook (%(error)s).")
-                % {"path": name, "error": exc}
-            ) from exc
-        try:
-            return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            workbook.close()
-    if name.lower().endswith((".xlsx", ".xls", ".xlsm")) or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ListFileError(
-            _("%(path)s is not an Excel workbook (.xlsx); save it as .xlsx or CSV.")
-            % {"path": name}
-        )
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ListFileError(
-            _(
-                "The text encoding of %(path)s is not recognised. Save it as “CSV UTF-8” "
-                "and try again."
-            )
-            % {"path": name}
-        )
-    if "\x00" in text:
-        raise ListFileError(_("The file is not a text (CSV) file."))
-    return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
-
-
-def read_list(data: bytes, name: str) -> ListTable:
-    if not data.strip():
-        raise ListFileError(_("The file %(path)s is empty.") % {"path": name})
-    raw = _raw_rows(data, name)
-    header_index = next(
-        (
-            i
-            for i, row in enumerate(raw[:10])
-            if sum(1 for cell in row if _normalise(cell) in HEADER_LOOKUP) >= 2
-        ),
-        None,
-    )
-    if header_index is None:
-        raise ListFileError(
-            _("No header row found in %(path)s. Accepted columns: %(accepted)s.")
-            % {"path": name, "accepted": accepted_headers()}
-        )
-    columns: dict[str, int] = {}
-    unknown = []
-    for index, cell in enumerate(raw[header_index]):
-        if _blank(cell):
-            continue
-        field_name = HEADER_LOOKUP.get(_normalise(cell))
-        if field_name is None:
-            unknown.append(str(cell).strip())
-        elif field_name in columns:
-            raise ListFileError(
-                _("Two columns mean the same thing: “%(name)s”. Keep one.") % {"name": cell}
-            )
-        else:
-            columns[field_name] = index
-    if unknown:
-        raise ListFileError(
-            _("Unknown column(s): %(names)s. Accepted columns: %(accepted)s.")
-            % {"names": "、".join(unknown), "accepted": accepted_headers()}
-        )
-    missing = [c for c in REQUIRED if c.field not in columns]
-    if missing:
-        raise ListFileError(
-            _("Required column(s) missing: %(names)s.")
-            % {"names": "、".join(f"{c.field}/{c.header}" for c in missing)}
-        )
-    rows = [
-        (i + 1, row)
-        for i, row in enumerate(raw)
-        if i > header_index and not all(_blank(c) for c in row)
-    ]
-    if not rows:
-        raise ListFileError(_("%(path)s has a header row but no items below it.") % {"path": name})
-    if len(rows) > MAX_ROWS:
-        raise ListFileError(
-            _("%(path)s has %(n)d rows; import at most %(max)d at a time.")
-            % {"path": name, "n": len(rows), "max": MAX_ROWS}
-        )
-    return ListTable(columns=columns, header_row=header_index + 1, rows=rows)
-
-
-def read_list_file(path: str | Path) -> ListTable:
-    path = Path(path)
-    if not path.is_file():
-        raise ListFileError(_("The file %(path)s does not exist.") % {"path": path})
-    return read_list(path.read_bytes(), path.name)
+def read_list_file(path: str | Path) -> Table:
+    return read_path(path, TABLE)
 
 
 # --- checking and storing ----------------------------------------------------------------------
@@ -335,57 +194,56 @@ class ImportResult:
         return sum(1 for row in self.rows if row.action == action)
 
 
-def _header(field_name: str) -> str:
-    column = next(c for c in COLUMNS if c.field == field_name)
-    return f"{column.field}/{column.header}"
+# Row errors name a column as "code/编号", whatever the file's header says.
+HEADER_LABELS = {c.field: f"{c.field}/{c.header}" for c in COLUMNS}
 
 
-def check_rows(table: ListTable, *, effective_from: dt.date) -> list[CheckedRow]:
+def check_rows(table: Table, *, effective_from: dt.date) -> list[CheckedRow]:
     matters = {m.code: m for m in Matter.objects.all()}
     items = {i.code: i for i in LeniencyItem.objects.select_related("matter")}
     seen: dict[str, int] = {}
     checked = []
     for number, raw in table.rows:
-        cells = {
-            name: (raw[index] if index < len(raw) else None)
-            for name, index in table.columns.items()
-        }
+        cells = table.cells(raw)
         row = CheckedRow(row=number)
+        check = RowCheck(number, cells, HEADER_LABELS, errors=row.errors)
+        fail, cell = check.fail, check.cell
 
-        def fail(field_name: str, message, row=row, cells=cells) -> None:
-            row.errors.append(
-                RowError(
-                    row.row,
-                    _header(field_name),
-                    _cell_text(cells.get(field_name))[:80],
-                    str(message),
-                )
-            )
-
-        row.code = _cell_text(cells.get("code")).upper()
+        row.code = cell_text(cells.get("code")).upper()
         if row.code in seen:
             fail("code", _("The code is also on row %(row)d.") % {"row": seen[row.code]})
         seen.setdefault(row.code, number)
-        row.matter = matters.get(_cell_text(cells.get("matter")).upper())
+        row.matter = matters.get(cell_text(cells.get("matter")).upper())
         if row.matter is None:
             fail("matter", _("No matter with this code in the catalog."))
-        row.kind = KIND_WORDS.get(_cell_text(cells.get("kind")).lower(), "")
-        if not row.kind:
-            fail("kind", _("Write exemption, reduced or lighter (免罚, 减轻, 从轻)."))
-        basis = BASIS_WORDS.get(_cell_text(cells.get("legal_basis")).lower(), "")
-        if not basis:
-            fail("legal_basis", _("Write art33_minor, art33_first, art32 or local."))
-        try:
-            row.effective_from = parse_date(cells.get("effective_from")) or effective_from
-        except CellError as exc:
-            fail("effective_from", exc.message)
+        row.kind = (
+            cell(
+                "kind",
+                parse_choice,
+                KIND_WORDS,
+                message=_("Write exemption, reduced or lighter (免罚, 减轻, 从轻)."),
+                required=True,
+            )
+            or ""
+        )
+        basis = (
+            cell(
+                "legal_basis",
+                parse_choice,
+                BASIS_WORDS,
+                message=_("Write art33_minor, art33_first, art32 or local."),
+                required=True,
+            )
+            or ""
+        )
+        row.effective_from = cell("effective_from", parse_date) or effective_from
         row.content = services.VersionData(
-            title=_cell_text(cells.get("title")),
-            conditions=_cell_text(cells.get("conditions")),
+            title=cell_text(cells.get("title")),
+            conditions=cell_text(cells.get("conditions")),
             legal_basis=basis,
-            basis_text=_cell_text(cells.get("basis_text")),
-            document_number=_cell_text(cells.get("document_number")),
-            note=_cell_text(cells.get("note")),
+            basis_text=cell_text(cells.get("basis_text")),
+            document_number=cell_text(cells.get("document_number")),
+            note=cell_text(cells.get("note")),
         )
         if row.errors:
             checked.append(row)
@@ -435,7 +293,7 @@ def check_rows(table: ListTable, *, effective_from: dt.date) -> list[CheckedRow]
 
 
 def import_list(
-    table: ListTable, *, by, effective_from: dt.date, dry_run: bool = False, system: bool = False
+    table: Table, *, by, effective_from: dt.date, dry_run: bool = False, system: bool = False
 ) -> ImportResult:
     """Check every row; store them all (one transaction) only when none has a problem."""
     if not system:

@@ -10,14 +10,11 @@ the worker call these and nothing else.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -631,20 +628,14 @@ def serve_commitment_notice(
 def _check_scan(scan):
     if not scan:
         raise InvalidInput(_("Upload the signed commitment (a photo or PDF)."), field="scan")
-    try:
-        checked = uploads.check_uploads([scan])[0]
-    except InvalidInput as exc:
-        raise InvalidInput(exc.message, field="scan") from exc
+    checked = uploads.check_uploads([scan], field="scan")[0]
     if checked.content_type not in SCAN_TYPES:
         raise InvalidInput(_("The signed commitment is a photo or a PDF file."), field="scan")
     return checked
 
 
 def _store_scan(checked) -> str:
-    name = commitment_scan_name(checked.sha256, os.path.splitext(checked.name)[1].lower())
-    if not default_storage.exists(name):
-        return default_storage.save(name, ContentFile(checked.data))
-    return name
+    return uploads.store(checked, name=commitment_scan_name(checked.sha256, checked.extension))
 
 
 def _check_signed(commitment: Commitment, *, text: str, signed_on: dt.date | None) -> str:

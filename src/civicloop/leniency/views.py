@@ -14,14 +14,16 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.cases.models import Case
+from civicloop.core.downloads import XLSX, attachment_response
 from civicloop.core.errors import DomainError, NotPermitted
+from civicloop.core.spreadsheets import SpreadsheetError
 from civicloop.core.views import forbidden, service_form_view
 from civicloop.parties.choices import PartyKind
 from civicloop.parties.models import Party
@@ -32,7 +34,7 @@ from .actions import perform_commitment, perform_repair
 from .enterprise import enterprise_history, find_enterprise
 from .exporting import export_items, write_list_workbook
 from .filtersets import ButlerServiceFilterSet, CommitmentFilterSet, ItemFilterSet, RepairFilterSet
-from .importing import Action, ListFileError, import_list, read_list
+from .importing import Action, import_list, read_list
 from .models import ButlerService, CaseCircumstances, Commitment, CreditRepair, LeniencyItem
 from .permissions import (
     butler_units,
@@ -215,12 +217,7 @@ def item_withdraw(request, code):
 
 @login_required
 def item_export(request):
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="leniency-items-{timezone.localdate():%Y%m%d}.xlsx"'
-    )
+    response = attachment_response(f"leniency-items-{timezone.localdate():%Y%m%d}.xlsx", XLSX)
     write_list_workbook(export_items(), response)
     return response
 
@@ -243,7 +240,7 @@ def item_import(request):
                     effective_from=form.cleaned_data["effective_from"] or timezone.localdate(),
                     dry_run=form.cleaned_data["dry_run"],
                 )
-            except ListFileError as exc:
+            except SpreadsheetError as exc:
                 form.add_error("file", exc.message)
             except NotPermitted as exc:
                 return forbidden(request, exc.message)

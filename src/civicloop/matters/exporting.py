@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from decimal import Decimal
 from typing import Any, BinaryIO
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+
+from civicloop.core.spreadsheets import append_header, cell
 
 from .importing import COLUMNS
 from .models import EmpowermentGrant, Matter, MatterVersion
@@ -57,29 +55,10 @@ WIDTHS = {
     "clause": 16,
     "note": 24,
 }
-_FORMULA_START = ("=", "+", "-", "@")
-
-
-def _cell(sheet, value: Any, *, bold: bool = False, wrap: bool = False) -> WriteOnlyCell:
-    if isinstance(value, Decimal):
-        value = int(value) if value == value.to_integral_value() else float(value)
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        cell.data_type = "s"
-    if isinstance(value, dt.date):
-        cell.number_format = "yyyy-mm-dd"
-    if bold:
-        cell.font = Font(bold=True)
-    if wrap:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    return cell
 
 
 def _header(sheet, fields: list[str]) -> None:
-    for index, name in enumerate(fields):
-        sheet.column_dimensions[get_column_letter(index + 1)].width = WIDTHS.get(name, 12)
-    sheet.freeze_panes = "B2"
-    sheet.append([_cell(sheet, name, bold=True) for name in fields])
+    append_header(sheet, fields, widths=[WIDTHS.get(name, 12) for name in fields], freeze="B2")
 
 
 def _version_row(version: MatterVersion | None, matter: Matter, holding: int) -> dict[str, Any]:
@@ -118,7 +97,7 @@ def write_catalog_workbook(matters, target: BinaryIO | str, *, on: dt.date | Non
     _header(sheet, CATALOG_FIELDS)
     for matter in matters:
         values = _version_row(matter.current_version(on), matter, holding.get(matter.pk, 0))
-        sheet.append([_cell(sheet, values[f]) for f in CATALOG_FIELDS])
+        sheet.append([cell(sheet, values[f]) for f in CATALOG_FIELDS])
 
     versions = workbook.create_sheet(title="versions")
     version_fields = [
@@ -147,7 +126,7 @@ def write_catalog_workbook(matters, target: BinaryIO | str, *, on: dt.date | Non
                     if f not in ("code", "effective_to")
                 },
             }
-            versions.append([_cell(versions, values[f]) for f in version_fields])
+            versions.append([cell(versions, values[f]) for f in version_fields])
 
     readme = workbook.create_sheet(title="说明")
     readme.column_dimensions["A"].width = 18
@@ -155,7 +134,7 @@ def write_catalog_workbook(matters, target: BinaryIO | str, *, on: dt.date | Non
     readme.column_dimensions["C"].width = 70
     readme.append(
         [
-            _cell(
+            cell(
                 readme,
                 _(
                     "Matter catalog exported on %(date)s: each row shows the version in force "
@@ -168,16 +147,16 @@ def write_catalog_workbook(matters, target: BinaryIO | str, *, on: dt.date | Non
     )
     readme.append(
         [
-            _cell(readme, _("column"), bold=True),
-            _cell(readme, _("header in Chinese"), bold=True),
-            _cell(readme, _("meaning"), bold=True),
+            cell(readme, _("column"), bold=True),
+            cell(readme, _("header in Chinese"), bold=True),
+            cell(readme, _("meaning"), bold=True),
         ]
     )
     by_field = {c.field: c for c in COLUMNS}
     for name in CATALOG_FIELDS:
         column = by_field[name]
         readme.append(
-            [_cell(readme, name), _cell(readme, column.header), _cell(readme, str(column.help))]
+            [cell(readme, name), cell(readme, column.header), cell(readme, str(column.help))]
         )
     workbook.save(target)
     return len(matters)

@@ -3,8 +3,8 @@
 *Check every row first, then store all or nothing*:
 
 1. :func:`read_catalog` reads the first sheet (or the CSV file), finds the header
-   row and maps its columns; a problem with the file itself raises
-   :class:`CatalogFileError`.
+   row and maps its columns (:mod:`civicloop.core.spreadsheets`, shared by every
+   import); a problem with the file itself raises ``SpreadsheetError``.
 2. :func:`check_catalog` checks every row against the categories, the county
    departments, the shipped statutes and the catalog as it is, and decides what the
    row means: a **new** matter, a **new version** (the wording, legal basis or fine
@@ -22,10 +22,7 @@ back unchanged. Header names and values may be written in English or Chinese.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,11 +30,23 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicloop.core.errors import DomainError
+from civicloop.core.spreadsheets import (
+    CellError,
+    Column,
+    RowCheck,
+    RowError,
+    SpreadsheetError,
+    Table,
+    TableSpec,
+    cell_text,
+    parse_date,
+    parse_yes_no,
+    read_path,
+)
 from civicloop.matters.models import Category
 from civicloop.org.choices import UnitKind
 from civicloop.org.models import Unit, User
@@ -47,24 +56,6 @@ from .laws import LawError, shipped_law
 from .models import Matter, matter_code_validator
 
 MAX_ROWS = 5000
-
-
-class CatalogFileError(Exception):
-    """The file as a whole cannot be read as a catalog."""
-
-    def __init__(self, message: str | Promise):
-        super().__init__(str(message))
-        self.message = str(message)
-
-
-@dataclass(frozen=True)
-class Column:
-    field: str
-    header: str  # the Chinese header written by the export's README sheet
-    aliases: tuple[str, ...]
-    help: Promise
-    required: bool = False
-    imported: bool = True  # informational columns of the export are read and ignored
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -167,158 +158,22 @@ COLUMNS: tuple[Column, ...] = (
     ),
 )
 COLUMNS_BY_FIELD = {c.field: c for c in COLUMNS}
-YES = {"是", "y", "yes", "true", "1", "可", "√", "✓"}
-NO = {"否", "n", "no", "false", "0", "不可", ""}
 
 
-def _normalise(text: Any) -> str:
-    value = str(text or "").strip().lower()
-    value = re.sub(r"[（(\[【].*?[）)\]】]", "", value)
-    return re.sub(r"[\s*＊:：\-]", "", value)
-
-
-HEADER_LOOKUP = {}
-for _column in COLUMNS:
-    for _name in (_column.field, _column.header, *_column.aliases):
-        HEADER_LOOKUP[_normalise(_name)] = _column.field
+TABLE = TableSpec(
+    columns=COLUMNS,
+    max_rows=MAX_ROWS,
+    no_rows_message=gettext_lazy("%(path)s has a header row but no matters below it."),
+)
 
 
 def accepted_headers() -> str:
-    return "、".join(f"{c.field}/{c.header}" for c in COLUMNS if c.imported)
+    return TABLE.accepted_headers()
 
 
-@dataclass
-class CatalogTable:
-    columns: dict[str, int]
-    headers: dict[str, str]
-    header_row: int
-    rows: list[tuple[int, list[Any]]]
-    kind: str
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def read_catalog(path: str | Path) -> CatalogTable:
-    path = Path(path)
-    if not path.is_file():
-        raise CatalogFileError(_("The file %(path)s does not exist.") % {"path": path})
-    data = path.read_bytes()
-    if not data.strip():
-        raise CatalogFileError(_("The file %(path)s is empty.") % {"path": path.name})
-    if data.startswith(b"PK\x03\x04"):
-        raw, kind = _xlsx_rows(data, path.name), "xlsx"
-    elif path.suffix.lower() in (".xlsx", ".xls", ".xlsm") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise CatalogFileError(
-            _("%(path)s is not an Excel workbook (.xlsx); save it as .xlsx or CSV.")
-            % {"path": path.name}
-        )
-    else:
-        raw, kind = _csv_rows(data, path.name), "csv"
-    return _map(raw, kind=kind, name=path.name)
-
-
-def _xlsx_rows(data: bytes, name: str) -> list[list[Any]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged or foreign zip
-        raise CatalogFileError(
-            _("%(path)s cannot be read as an Excel workbook (%(error)s).")
-            % {"path": name, "error": exc}
-        ) from exc
-    try:
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
-def _csv_rows(data: bytes, name: str) -> list[list[Any]]:
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise CatalogFileError(
-            _(
-                "The text encoding of %(path)s is not recognised. Save it as “CSV UTF-8” "
-                "and try again."
-            )
-            % {"path": name}
-        )
-    if "\x00" in text:
-        raise CatalogFileError(_("The file is not a text (CSV) file."))
-    try:
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
-    except csv.Error as exc:
-        raise CatalogFileError(_("The CSV file is malformed: %(error)s") % {"error": exc}) from exc
-
-
-def _map(raw: list[list[Any]], *, kind: str, name: str) -> CatalogTable:
-    header_index = None
-    for index, row in enumerate(raw[:10]):
-        if sum(1 for cell in row if _normalise(cell) in HEADER_LOOKUP) >= 2:
-            header_index = index
-            break
-    if header_index is None:
-        raise CatalogFileError(
-            _("No header row found in %(path)s. Accepted columns: %(accepted)s.")
-            % {"path": name, "accepted": accepted_headers()}
-        )
-    columns: dict[str, int] = {}
-    headers: dict[str, str] = {}
-    unknown = []
-    for index, cell in enumerate(raw[header_index]):
-        if _blank(cell):
-            continue
-        field_name = HEADER_LOOKUP.get(_normalise(cell))
-        if field_name is None:
-            unknown.append(str(cell).strip())
-        elif field_name in columns:
-            raise CatalogFileError(
-                _("Two columns mean the same thing: “%(a)s” and “%(b)s”. Keep one.")
-                % {"a": headers[field_name], "b": str(cell).strip()}
-            )
-        else:
-            columns[field_name], headers[field_name] = index, str(cell).strip()
-    if unknown:
-        raise CatalogFileError(
-            _("Unknown column(s) in row %(row)d: %(names)s. Accepted columns: %(accepted)s.")
-            % {
-                "row": header_index + 1,
-                "names": "、".join(f"“{u}”" for u in unknown),
-                "accepted": accepted_headers(),
-            }
-        )
-    missing = [c for c in COLUMNS if c.required and c.field not in columns]
-    if missing:
-        raise CatalogFileError(
-            _("Required column(s) missing: %(names)s.")
-            % {"names": "、".join(f"{c.field}/{c.header}" for c in missing)}
-        )
-    rows = [
-        (index + 1, row)
-        for index, row in enumerate(raw)
-        if index > header_index and not all(_blank(c) for c in row)
-    ]
-    if not rows:
-        raise CatalogFileError(
-            _("%(path)s has a header row but no matters below it.") % {"path": name}
-        )
-    if len(rows) > MAX_ROWS:
-        raise CatalogFileError(
-            _("%(path)s has %(n)d rows; import at most %(max)d at a time.")
-            % {"path": name, "n": len(rows), "max": MAX_ROWS}
-        )
-    return CatalogTable(
-        columns=columns, headers=headers, header_row=header_index + 1, rows=rows, kind=kind
-    )
+def read_catalog(path: str | Path) -> Table:
+    """Read the catalog file at ``path``; raise SpreadsheetError for a bad file."""
+    return read_path(path, TABLE)
 
 
 # --- checking -----------------------------------------------------------------------------
@@ -329,14 +184,6 @@ class Action:
     NEW_VERSION = "new_version"
     CHANGE = "change"
     UNCHANGED = "unchanged"
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    value: str
-    message: str
 
 
 @dataclass
@@ -367,40 +214,6 @@ class ImportResult:
         return sum(1 for row in self.rows if action in row.actions)
 
 
-class CellError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def parse_date(value: Any) -> dt.date | None:
-    if _blank(value):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise CellError(_("“%(value)s” is not a date (write e.g. 2026-07-01).") % {"value": text})
-
-
 class RowChecker:
     def __init__(self, *, effective_from: dt.date, only_new: bool = False):
         self.effective_from = effective_from
@@ -420,25 +233,10 @@ class RowChecker:
 
     def check(self, number: int, cells: dict[str, Any], headers: dict[str, str]) -> CheckedRow:
         row = CheckedRow(row=number)
+        check = RowCheck(number, cells, headers, errors=row.errors)
+        fail, cell = check.fail, check.cell
 
-        def fail(field_name: str, message: str) -> None:
-            row.errors.append(
-                RowError(
-                    number,
-                    headers.get(field_name, field_name),
-                    _text(cells.get(field_name))[:80],
-                    message,
-                )
-            )
-
-        def cell(field_name: str, parse):
-            try:
-                return parse(cells.get(field_name))
-            except CellError as exc:
-                fail(field_name, exc.message)
-                return None
-
-        code = _text(cells.get("code")).upper()
+        code = cell_text(cells.get("code")).upper()
         row.code = code
         if not code:
             fail("code", _("The code is missing."))
@@ -460,23 +258,23 @@ class RowChecker:
         fine_min = cell("fine_min", self._money)
         fine_max = cell("fine_max", self._money)
         row.effective_from = cell("effective_from", parse_date) or self.effective_from
-        row.note = _text(cells.get("note"))[:2000]
-        article_text = _text(cells.get("article_text"))
+        row.note = cell_text(cells.get("note"))[:2000]
+        article_text = cell_text(cells.get("article_text"))
         law, article = (
-            _text(cells.get("law")).strip("《》"),
-            _text(cells.get("article")).replace(" ", ""),
+            cell_text(cells.get("law")).strip("《》"),
+            cell_text(cells.get("article")).replace(" ", ""),
         )
         missing = [
             f
             for f, v in (("name", cells.get("name")), ("law", law), ("article", article))
-            if not _text(v)
+            if not cell_text(v)
         ]
         for field_name in missing:
             fail(field_name, _("This field is required."))
         if missing:
             return row
         if not article_text and law and article:
-            article_text = self._article_text(law, article, law_version)
+            article_text = self._articlecell_text(law, article, law_version)
             if not article_text:
                 fail(
                     "article_text",
@@ -489,11 +287,11 @@ class RowChecker:
         try:
             row.content = services.clean_version_data(
                 services.VersionData(
-                    name=_text(cells.get("name")),
+                    name=cell_text(cells.get("name")),
                     law=law,
                     article=article,
                     article_text=article_text or "—",
-                    clause=_text(cells.get("clause")),
+                    clause=cell_text(cells.get("clause")),
                     law_version=law_version,
                     fine_min=fine_min,
                     fine_max=fine_max,
@@ -548,7 +346,7 @@ class RowChecker:
             row.actions = [Action.UNCHANGED]
 
     def _category(self, value: Any) -> Category:
-        text = _text(value)
+        text = cell_text(value)
         if not text:
             raise CellError(_("The category is missing."))
         category = self.categories.get(text) or self.category_names.get(text)
@@ -565,7 +363,7 @@ class RowChecker:
         return category
 
     def _department(self, value: Any) -> Unit:
-        text = _text(value)
+        text = cell_text(value)
         if not text:
             raise CellError(_("The department is missing."))
         unit = self.departments.get(text) or self.department_names.get(text)
@@ -581,14 +379,7 @@ class RowChecker:
 
     @staticmethod
     def _yes_no(value: Any) -> bool:
-        if isinstance(value, bool):
-            return value
-        text = _text(value).lower()
-        if text in YES:
-            return True
-        if text in NO:
-            return False
-        raise CellError(_("Write 是 or 否 (not “%(value)s”).") % {"value": text})
+        return parse_yes_no(value, yes=("可",), no=("不可",))
 
     @staticmethod
     def _money(value: Any):
@@ -596,11 +387,11 @@ class RowChecker:
             return services.parse_money(value)
         except ValueError:
             raise CellError(
-                _("“%(value)s” is not an amount in yuan.") % {"value": _text(value)}
+                _("“%(value)s” is not an amount in yuan.") % {"value": cell_text(value)}
             ) from None
 
     @staticmethod
-    def _article_text(law: str, article: str, version: dt.date | None) -> str:
+    def _articlecell_text(law: str, article: str, version: dt.date | None) -> str:
         statute = shipped_law(law, version)
         if statute is None:
             return ""
@@ -611,7 +402,7 @@ class RowChecker:
 
 
 def check_catalog(
-    table: CatalogTable, *, effective_from: dt.date | None = None, only_new: bool = False
+    table: Table, *, effective_from: dt.date | None = None, only_new: bool = False
 ) -> ImportResult:
     checker = RowChecker(effective_from=effective_from or timezone.localdate(), only_new=only_new)
     rows = []
@@ -626,7 +417,7 @@ def check_catalog(
 
 
 def import_catalog(
-    table: CatalogTable,
+    table: Table,
     *,
     by: User | None,
     effective_from: dt.date | None = None,
@@ -697,8 +488,5 @@ def load_starter_catalog(path: Path = STARTER_CATALOG) -> ImportResult:
     result = import_catalog(read_catalog(path), by=None, system=True, only_new=True)
     if result.errors:
         first = result.errors[0]
-        raise CatalogFileError(
-            _("Row %(row)d, column “%(column)s”: %(message)s")
-            % {"row": first.row, "column": first.column, "message": first.message}
-        )
+        raise SpreadsheetError(str(first))
     return result

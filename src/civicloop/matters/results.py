@@ -9,7 +9,8 @@ from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
+
+from civicloop.core.spreadsheets import append_row
 
 from .assessment import DIMENSIONS, rank
 from .choices import Dimension
@@ -48,20 +49,16 @@ def round_results(round_: AssessmentRound, *, assessments=None) -> list[ResultRo
 def write_results_workbook(
     round_: AssessmentRound, rows: list[ResultRow], target: BinaryIO | str
 ) -> int:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "results"
-    sheet.append(
-        [
-            _("%(round)s (%(start)s – %(end)s)")
-            % {
-                "round": round_.name,
-                "start": round_.period_start.isoformat(),
-                "end": round_.period_end.isoformat(),
-            }
-        ]
-    )
-    sheet["A1"].font = Font(bold=True)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("results")
+    sheet.column_dimensions["B"].width = 14
+    sheet.freeze_panes = "C3"
+    title = _("%(round)s (%(start)s – %(end)s)") % {
+        "round": round_.name,
+        "start": round_.period_start.isoformat(),
+        "end": round_.period_end.isoformat(),
+    }
+    append_row(sheet, [title], bold=True)
     header = [
         _("rank"),
         _("town / street"),
@@ -69,20 +66,17 @@ def write_results_workbook(
         *[f"{Dimension(d).label} ({round_.weights.get(d, 0)})" for d in DIMENSIONS],
         _("total score"),
     ]
-    sheet.append(header)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    append_row(sheet, header, bold=True)
     for row in rows:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row.rank,
                 row.town.name,
                 row.assessment.get_state_display(),
-                *[float(s) if s is not None else None for s in row.score_list()],
-                float(row.total) if row.total is not None else None,
-            ]
+                *row.score_list(),
+                row.total,
+            ],
         )
-    sheet.column_dimensions["B"].width = 14
-    sheet.freeze_panes = "C3"
     workbook.save(target)
     return len(rows)

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core import uploads
 from civicloop.core.errors import InvalidInput, InvalidTransition, NotPermitted
 from civicloop.core.inputs import clean_text as _text
 from civicloop.matters.models import Category
@@ -29,7 +30,6 @@ from civicloop.notifications.services import notify_units
 from civicloop.org.choices import RegionLevel, UnitKind
 from civicloop.org.models import Region, Unit, User
 
-from . import files as filestore
 from .assessment import DIMENSIONS, weighted_total
 from .choices import AssessmentState, Dimension, GrantKind, RequestState
 from .indicators import compute_indicators
@@ -356,12 +356,17 @@ class DecisionSpec:
     upload: Any = None
 
 
+def _check_and_store(files, *, field: str, folder: str) -> list[tuple[uploads.CheckedUpload, str]]:
+    """Decision documents and assessment evidence are stored under ``matters/``, apart from
+    event attachments, so ``civicloop prune_attachments`` never touches them."""
+    checked = uploads.check_uploads(files, field=field)
+    return [(upload, uploads.store(upload, folder=f"matters/{folder}")) for upload in checked]
+
+
 def _store_decision_file(spec: DecisionSpec | EmpowermentDecision | None):
-    """Check and store the decision's file *before* any transaction (see files.py)."""
+    """Check and store the decision's file *before* any transaction (see core/uploads.py)."""
     if isinstance(spec, DecisionSpec) and spec.upload:
-        return filestore.check_and_store([spec.upload], field="decision_file", folder="decisions")[
-            0
-        ]
+        return _check_and_store([spec.upload], field="decision_file", folder="decisions")[0]
     return None
 
 
@@ -1032,9 +1037,7 @@ def score_dimension(
 ) -> DimensionScore:
     """Set one dimension's score (0–100). Departing from a pre-filled score needs a reason."""
     stored = (
-        filestore.check_and_store(attachments, field="attachments", folder="evidence")
-        if attachments
-        else []
+        _check_and_store(attachments, field="attachments", folder="evidence") if attachments else []
     )
     with transaction.atomic():
         assessment = _lock_assessment(assessment)

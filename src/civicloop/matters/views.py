@@ -13,12 +13,13 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core.downloads import XLSX, attachment_response
 from civicloop.core.errors import DomainError, NotPermitted
 from civicloop.core.listing import FilteredListView
 from civicloop.core.views import forbidden, form_error
@@ -47,7 +48,6 @@ from .timeline import holdings, town_timeline
 from .workflow import ASSESSMENT_WORKFLOW, REQUEST_WORKFLOW
 
 PAGE_SIZE = 30
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def form_view(request, *, form, perform, done, template: str, context: dict):
@@ -119,10 +119,7 @@ class CatalogExportView(CatalogView):
     def get(self, request, *args, **kwargs):
         filterset = self.get_filterset(self.get_filterset_class())
         matters = filterset.qs if filterset.is_valid() else Matter.objects.none()
-        response = HttpResponse(content_type=XLSX)
-        response["Content-Disposition"] = (
-            f'attachment; filename="matters-{timezone.localdate():%Y%m%d}.xlsx"'
-        )
+        response = attachment_response(f"matters-{timezone.localdate():%Y%m%d}.xlsx", XLSX)
         write_catalog_workbook(
             Matter.objects.filter(pk__in=matters.values("pk")).order_by("code"), response
         )
@@ -534,8 +531,7 @@ def round_export(request, pk):
     round_ = get_object_or_404(AssessmentRound, pk=pk)
     if not _may_compare(request.user):
         return forbidden(request, _("The comparison across towns is for assessors and the county."))
-    response = HttpResponse(content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="assessment-{round_.pk}.xlsx"'
+    response = attachment_response(f"assessment-{round_.pk}.xlsx", XLSX)
     write_results_workbook(round_, round_results(round_), response)
     return response
 

@@ -8,7 +8,6 @@ for the case's handlers, responsible persons and legal reviewers (else 403).
 
 from __future__ import annotations
 
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -19,12 +18,12 @@ from rest_framework.views import APIView
 
 from civicloop.cases.models import Case
 from civicloop.core.api import ErrorSerializer, client_ip, error_responses
+from civicloop.core.downloads import attachment_response
 from civicloop.documents import pdf, services
 from civicloop.documents.choices import FileFormat
 from civicloop.documents.models import GeneratedDocument
 from civicloop.documents.permissions import may_generate_documents
 from civicloop.documents.presenting import document_rows, formats
-from civicloop.documents.views import _attachment
 
 from .serializers import (
     CaseDocumentsSerializer,
@@ -162,11 +161,7 @@ class GeneratedDocumentDownloadView(APIView):
             version=int(raw) if raw else None,
             ip_address=client_ip(request),
         )
-        response = HttpResponse(result.data, content_type=result.content_type)
-
-        response["Content-Disposition"] = _attachment(result.filename)
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return attachment_response(result.filename, result.content_type, result.data, private=True)
 
 
 class CorrectionOrdersView(APIView):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from civicloop.gridkit.formatting import format_date, format_datetime
+from civicloop.core.formatting import format_date, format_datetime
 from civicloop.gridkit.permissions import grid_prefixes, is_grid_staff
 
 register = template.Library()

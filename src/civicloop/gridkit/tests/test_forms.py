@@ -16,8 +16,8 @@ from docx import Document
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
+from civicloop.core.formatting import format_date, format_datetime
 from civicloop.gridkit.choices import FormKind
-from civicloop.gridkit.formatting import format_date, format_datetime
 from civicloop.privacy.models import PersonalDataAccess
 from civicloop.testing.journeys import report, walk
 

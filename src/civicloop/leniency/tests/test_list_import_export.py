@@ -11,10 +11,11 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from civicloop.core.errors import InvalidInput, NotPermitted
+from civicloop.core.spreadsheets import SpreadsheetError
 from civicloop.leniency import services
 from civicloop.leniency.choices import ItemKind, LegalBasis
 from civicloop.leniency.exporting import export_items, write_list_workbook
-from civicloop.leniency.importing import Action, ListFileError, import_list, read_list
+from civicloop.leniency.importing import Action, import_list, read_list
 from civicloop.leniency.models import LeniencyItem, LeniencyItemHistory, LeniencyItemVersion
 
 from .helpers import exemption
@@ -292,7 +293,11 @@ def test_an_xlsx_row_may_not_move_an_item_to_another_matter_or_kind(lw):
     [
         (b"", "empty.csv", "is empty"),
         (b"foo,bar\n1,2\n", "x.csv", "No header row found"),
-        ("编号,执法事项编码,类型,颜色\nA,B,C,D\n".encode(), "x.csv", "Unknown column(s): 颜色"),
+        (
+            "编号,执法事项编码,类型,颜色\nA,B,C,D\n".encode(),
+            "x.csv",
+            "Unknown column(s) in row 1: “颜色”",
+        ),
         (
             "编号,执法事项编码,类型\nMF-1,ZD-001,免罚\n".encode(),
             "x.csv",
@@ -303,7 +308,7 @@ def test_an_xlsx_row_may_not_move_an_item_to_another_matter_or_kind(lw):
     ],
 )
 def test_a_file_that_is_not_a_list_is_refused_as_a_whole(data, name, message):
-    with pytest.raises(ListFileError) as refused:
+    with pytest.raises(SpreadsheetError) as refused:
         read_list(data, name)
     assert message in refused.value.message
 

@@ -13,10 +13,10 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
+from civicloop.core.spreadsheets import SpreadsheetError
 from civicloop.events.demo import load_categories
 from civicloop.matters.importing import (
     Action,
-    CatalogFileError,
     import_catalog,
     load_starter_catalog,
     read_catalog,
@@ -153,14 +153,14 @@ def test_the_command_exits_with_an_error_and_stores_nothing_when_a_row_is_bad(wo
 
 
 def test_a_file_that_is_not_a_catalog_is_refused_as_a_whole(world, tmp_path):
-    with pytest.raises(CatalogFileError):
+    with pytest.raises(SpreadsheetError):
         read_catalog(workbook(tmp_path / "x.xlsx", [["a", "b"]], header=["foo", "bar"]))
-    with pytest.raises(CatalogFileError):
+    with pytest.raises(SpreadsheetError):
         read_catalog(
             workbook(tmp_path / "y.xlsx", [GOOD[:2]], header=["code", "name"])
         )  # law… missing
     (tmp_path / "z.xlsx").write_text("not a workbook")
-    with pytest.raises(CatalogFileError):
+    with pytest.raises(SpreadsheetError):
         read_catalog(tmp_path / "z.xlsx")
 
 

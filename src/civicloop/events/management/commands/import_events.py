@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from django.core.management.base import CommandError
@@ -10,13 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicloop.core.management.commandline import LocalisedCommand, actor_from_username
-from civicloop.events.importing import (
-    ImportFileError,
-    RowError,
-    accepted_headers,
-    import_events,
-    read_table,
-)
+from civicloop.core.spreadsheets import RowError, SpreadsheetError, write_error_report
+from civicloop.events.importing import accepted_headers, import_events, read_table
 
 
 class Command(LocalisedCommand):
@@ -56,9 +50,9 @@ class Command(LocalisedCommand):
         try:
             table = read_table(path)
             result = import_events(table, actor=actor, skip_bad_rows=skip_bad_rows, dry_run=dry_run)
-        except ImportFileError as exc:
+        except SpreadsheetError as exc:
             if report:
-                self._write_report(report, [RowError(0, "", path.name, exc.message)])
+                write_error_report(report, [RowError(0, "", path.name, exc.message)])
             raise CommandError(exc.message, returncode=1) from exc
 
         kind = (
@@ -74,9 +68,9 @@ class Command(LocalisedCommand):
         if errors:
             self.stderr.write(_("Problems found:"))
             for error in errors:
-                self.stderr.write("  " + self._line(error))
+                self.stderr.write("  " + str(error))
         if report:
-            self._write_report(report, errors)
+            write_error_report(report, errors)
             self.stdout.write(_("Problems written to %(file)s.") % {"file": report})
 
         bad, total = len(result.bad_rows), len(result.rows)
@@ -122,23 +116,6 @@ class Command(LocalisedCommand):
         if options["verbosity"] >= 2:
             for event in created:
                 self.stdout.write(f"  {event.number}  {event.title}")
-
-    @staticmethod
-    def _line(error: RowError) -> str:
-        if error.row == 0:
-            return error.message
-        return _("Row %(row)d, column “%(column)s”: %(message)s") % {
-            "row": error.row,
-            "column": error.column,
-            "message": error.message,
-        }
-
-    def _write_report(self, report: str, errors: list[RowError]) -> None:
-        with open(report, "w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow([_("row"), _("column"), _("value"), _("problem")])
-            for error in errors:
-                writer.writerow([error.row or "", error.column, error.value, error.message])
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)

@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicloop.core.errors import DomainError
+from civicloop.core.formatting import format_datetime
 from civicloop.core.management.commandline import (
     LocalisedCommand,
     actor_from_username,
     format_table,
 )
 from civicloop.gridkit import services
-from civicloop.gridkit.formatting import format_datetime
 from civicloop.gridkit.models import ToolkitVersion
 from civicloop.gridkit.tasks import schedule_nightly
 from civicloop.org.models import Region

@@ -11,14 +11,8 @@ from django.utils.translation import gettext_lazy
 
 from civicloop.core.errors import DomainError
 from civicloop.core.management.commandline import LocalisedCommand, actor_from_username
-from civicloop.leniency.importing import (
-    Action,
-    ListFileError,
-    accepted_headers,
-    import_list,
-    read_list_file,
-)
-from civicloop.matters.importing import CellError, parse_date
+from civicloop.core.spreadsheets import CellError, SpreadsheetError, parse_date
+from civicloop.leniency.importing import Action, accepted_headers, import_list, read_list_file
 
 
 class Command(LocalisedCommand):
@@ -63,7 +57,7 @@ class Command(LocalisedCommand):
             result = import_list(
                 table, by=actor, effective_from=start, dry_run=dry_run, system=actor is None
             )
-        except ListFileError as exc:
+        except SpreadsheetError as exc:
             raise CommandError(exc.message, returncode=1) from exc
         except DomainError as exc:
             raise CommandError(str(exc.message), returncode=1) from exc
@@ -74,11 +68,7 @@ class Command(LocalisedCommand):
         if result.errors:
             self.stderr.write(_("Problems found:"))
             for error in result.errors:
-                self.stderr.write(
-                    "  "
-                    + _("Row %(row)d, column “%(column)s”: %(message)s")
-                    % {"row": error.row, "column": error.column, "message": error.message}
-                )
+                self.stderr.write("  " + str(error))
             raise CommandError(
                 _(
                     "Nothing was imported: %(bad)d of %(total)d rows have problems. Fix them and run "

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicloop.core.management.commandline import LocalisedCommand
+from civicloop.core.spreadsheets import CellError, parse_date
 from civicloop.matters.exporting import write_catalog_workbook
-from civicloop.matters.importing import CellError, parse_date
 from civicloop.matters.models import Matter
 
 

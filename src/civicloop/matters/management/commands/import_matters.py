@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from django.core.management.base import CommandError
@@ -12,16 +11,14 @@ from django.utils.translation import gettext_lazy
 
 from civicloop.core.errors import DomainError
 from civicloop.core.management.commandline import LocalisedCommand, actor_from_username
-from civicloop.matters.importing import (
-    Action,
-    CatalogFileError,
+from civicloop.core.spreadsheets import (
     CellError,
     RowError,
-    accepted_headers,
-    import_catalog,
+    SpreadsheetError,
     parse_date,
-    read_catalog,
+    write_error_report,
 )
+from civicloop.matters.importing import Action, accepted_headers, import_catalog, read_catalog
 
 
 class Command(LocalisedCommand):
@@ -70,9 +67,9 @@ class Command(LocalisedCommand):
             result = import_catalog(
                 table, by=actor, effective_from=start, dry_run=dry_run, system=actor is None
             )
-        except CatalogFileError as exc:
+        except SpreadsheetError as exc:
             if report:
-                self._write_report(report, [RowError(0, "", path.name, exc.message)])
+                write_error_report(report, [RowError(0, "", path.name, exc.message)])
             raise CommandError(exc.message, returncode=1) from exc
         except DomainError as exc:
             raise CommandError(str(exc.message), returncode=1) from exc
@@ -82,15 +79,11 @@ class Command(LocalisedCommand):
         )
         errors = result.errors
         if report:
-            self._write_report(report, errors)
+            write_error_report(report, errors)
         if errors:
             self.stderr.write(_("Problems found:"))
             for error in errors:
-                self.stderr.write(
-                    "  "
-                    + _("Row %(row)d, column “%(column)s”: %(message)s")
-                    % {"row": error.row, "column": error.column, "message": error.message}
-                )
+                self.stderr.write("  " + str(error))
             raise CommandError(
                 _(
                     "Nothing was imported: %(bad)d of %(total)d rows have problems. Fix them and run again."
@@ -115,13 +108,6 @@ class Command(LocalisedCommand):
             self.stdout.write(_("Dry run, nothing was stored: %(summary)s") % {"summary": summary})
             return
         self.stdout.write(self.style.SUCCESS(_("Imported: %(summary)s") % {"summary": summary}))
-
-    def _write_report(self, report: str, errors: list[RowError]) -> None:
-        with open(report, "w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow([_("row"), _("column"), _("value"), _("problem")])
-            for error in errors:
-                writer.writerow([error.row or "", error.column, error.value, error.message])
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from civicloop.documents.amounts import amount_in_figures, amount_in_words
+from civicloop.core.formatting import amount_in_figures, amount_in_words
 
 
 @pytest.mark.parametrize(

@@ -1,19 +1,77 @@
-"""Amounts in Chinese capital numerals (大写金额), as fines are written on documents.
+"""How dates, times and amounts read on pages, prints, documents and files.
 
-The rules are those for writing amounts on bills and settlement documents
-(《正确填写票据和结算凭证的基本规定》, People's Bank of China):
-
-* digits 零壹贰叁肆伍陆柒捌玖, units 拾佰仟万亿, then 元角分; a leading 1 is written
-  壹拾 (¥15.80 → 壹拾伍元捌角整);
-* one 零 stands for any run of zeros in the middle (¥1 001 → 壹仟零壹元); a 元 digit of
-  zero followed by 角 or 分 writes 零 after 元 (¥1 680.32 → 壹仟陆佰捌拾元零叁角贰分),
-  as does a zero 角 before 分 (¥1.05 → 壹元零伍分);
-* 整 follows an amount ending in 元 or 角, never one ending in 分.
+Chinese forms write dates as 2026年11月28日; in English the ISO form is used. The
+choice follows the active language, never the clock or the machine, so a file made
+twice from the same data reads the same.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils import timezone, translation
+
+
+def _chinese() -> bool:
+    return (translation.get_language() or "").lower().startswith("zh")
+
+
+def as_date(value) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.date()
+    return value
+
+
+def format_date(value) -> str:
+    """2026-11-28 → 2026年11月28日 (zh) or 2026-11-28 (en); empty for no date."""
+    day = as_date(value)
+    if day is None:
+        return ""
+    if _chinese():
+        return f"{day.year}年{day.month}月{day.day}日"
+    return day.isoformat()
+
+
+def format_datetime(value) -> str:
+    """A moment in local time: 2026年11月28日 14时05分 (zh) or 2026-11-28 14:05 (en)."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    if _chinese():
+        return f"{format_date(value.date())} {value.hour:02d}时{value.minute:02d}分"
+    return f"{value.date().isoformat()} {value.hour:02d}:{value.minute:02d}"
+
+
+def plain_number(value) -> str:
+    """Decimal('2.00') → "2"; Decimal('0.50') → "0.5"."""
+    if value in (None, ""):
+        return ""
+    number = Decimal(str(value)).normalize()
+    if number == number.to_integral_value():
+        return str(int(number))
+    return format(number, "f")
+
+
+# --- amounts in Chinese capital numerals (大写金额), as fines are written on documents ---
+#
+# The rules are those for writing amounts on bills and settlement documents
+# (《正确填写票据和结算凭证的基本规定》, People's Bank of China):
+#
+# * digits 零壹贰叁肆伍陆柒捌玖, units 拾佰仟万亿, then 元角分; a leading 1 is written
+#   壹拾 (¥15.80 → 壹拾伍元捌角整);
+# * one 零 stands for any run of zeros in the middle (¥1 001 → 壹仟零壹元); a 元 digit of
+#   zero followed by 角 or 分 writes 零 after 元 (¥1 680.32 → 壹仟陆佰捌拾元零叁角贰分),
+#   as does a zero 角 before 分 (¥1.05 → 壹元零伍分);
+# * 整 follows an amount ending in 元 or 角, never one ending in 分.
 
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 SMALL_UNITS = ("", "拾", "佰", "仟")
