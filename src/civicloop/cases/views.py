@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.listing import FilteredListView
-from civicloop.core.views import forbidden
+from civicloop.core.views import bind_form, forbidden
 from civicloop.core.views import service_form_view as _form_view
 from civicloop.parties.services import PartyData
 
@@ -163,8 +163,7 @@ def case_create(request):
 
     return _form_view(
         request,
-        form_class=forms.FileCaseForm,
-        form_kwargs={"user": user, "event": event},
+        form=bind_form(request, forms.FileCaseForm, user=user, event=event),
         perform_with=file,
         done=done,
         context={"event": event},
@@ -312,8 +311,9 @@ def case_action(request, pk, name):
         context["eligibility"] = fast_track_eligibility(case)
     return _form_view(
         request,
-        form_class=forms.ACTION_FORMS[name],
-        form_kwargs={"case": case, "user": request.user, "transition": transition},
+        form=bind_form(
+            request, forms.ACTION_FORMS[name], case=case, user=request.user, transition=transition
+        ),
         perform_with=lambda data: perform(name, case, request.user, data),
         done=done,
         context=context,

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.cases.models import Case
 from civicloop.core.errors import DomainError, NotPermitted
-from civicloop.core.views import forbidden, service_form_view
+from civicloop.core.views import bind_form, forbidden, service_form_view
 from civicloop.parties.choices import PartyKind
 from civicloop.parties.models import Party
 from civicloop.parties.services import PartyData
@@ -128,8 +128,7 @@ def item_create(request):
 
     return _form_view(
         request,
-        form_class=forms.ItemForm,
-        form_kwargs={},
+        form=bind_form(request, forms.ItemForm),
         perform_with=create,
         done=done,
         context={
@@ -174,8 +173,7 @@ def item_new_version(request, code):
 
     return _form_view(
         request,
-        form_class=forms.NewVersionForm,
-        form_kwargs={"item": item},
+        form=bind_form(request, forms.NewVersionForm, item=item),
         perform_with=add,
         done=done,
         context={
@@ -202,8 +200,7 @@ def item_withdraw(request, code):
 
     return _form_view(
         request,
-        form_class=forms.WithdrawItemForm,
-        form_kwargs={},
+        form=bind_form(request, forms.WithdrawItemForm),
         perform_with=withdraw,
         done=done,
         context={
@@ -307,8 +304,7 @@ def case_circumstances(request, case_pk):
 
     return _form_view(
         request,
-        form_class=forms.CircumstancesForm,
-        form_kwargs={"initial": initial},
+        form=bind_form(request, forms.CircumstancesForm, initial=initial),
         perform_with=record,
         done=done,
         context={
@@ -353,8 +349,7 @@ def commitment_new(request, case_pk):
 
     return _form_view(
         request,
-        form_class=forms.CommitmentNoticeForm,
-        form_kwargs={"case": case},
+        form=bind_form(request, forms.CommitmentNoticeForm, case=case),
         perform_with=serve,
         done=done,
         context={
@@ -437,8 +432,7 @@ def _transition_page(
 
     return _form_view(
         request,
-        form_class=form_class,
-        form_kwargs=form_kwargs,
+        form=bind_form(request, form_class, **form_kwargs),
         perform_with=lambda data: perform(name, record, request.user, data),
         done=done,
         context={
@@ -622,8 +616,7 @@ def butler_new(request):
 
     return _form_view(
         request,
-        form_class=forms.ButlerServiceForm,
-        form_kwargs={"units": units, "party": party},
+        form=bind_form(request, forms.ButlerServiceForm, units=units, party=party),
         perform_with=record,
         done=done,
         context={

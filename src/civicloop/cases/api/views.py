@@ -42,7 +42,7 @@ from civicloop.org.models import User
 from civicloop.parties.models import Party
 from civicloop.parties.services import PartyData
 
-from .actions import ACTION_SERIALIZERS, FileCaseSerializer
+from .requests import ACTION_SERIALIZERS, FileCaseSerializer
 from .serializers import (
     CaseDetailSerializer,
     CaseHistorySerializer,
