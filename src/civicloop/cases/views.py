@@ -3,7 +3,7 @@ detail with everything the case holds and the actions allowed to me, one small f
 per action, the reviewer roster and the figures.
 
 Views stay thin: every case comes from ``Case.objects.visible_to(user)``, every write
-is one call into ``services.py`` (through ``actions.perform``), and the buttons shown
+is one call into ``services.py`` (through ``actions.CASE_ACTIONS``), and the buttons shown
 are the workflow table's answer for this user and this case (``permissions.case_actions``).
 """
 
@@ -28,7 +28,7 @@ from civicloop.parties.services import PartyData
 
 from . import forms, kpis, services
 from . import review as rv
-from .actions import perform
+from .actions import CASE_ACTIONS
 from .choices import CaseSource, DeadlineKind, Procedure
 from .eligibility import fast_track_eligibility
 from .exporting import write_cases_workbook
@@ -314,7 +314,7 @@ def case_action(request, pk, name):
         form=bind_form(
             request, forms.ACTION_FORMS[name], case=case, user=request.user, transition=transition
         ),
-        perform_with=lambda data: perform(name, case, request.user, data),
+        perform_with=lambda data: CASE_ACTIONS.perform(name, case, by=request.user, data=data),
         done=done,
         context=context,
         template="cases/action_form.html",

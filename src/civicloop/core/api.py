@@ -182,8 +182,12 @@ def transition_endpoint(
         summary=workflow[name].label,
         description=describe_transition(workflow, name),
         request=request,
-        responses={200: response, **error_responses(400, 401, 403, 404, 409)},
+        responses={200: response, **ACTION_ERRORS},
     )(endpoint)
+
+
+# What a refused action answers: bad input, not signed in, not yours, not visible, wrong state.
+ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
 
 
 # --- request helpers -----------------------------------------------------------------

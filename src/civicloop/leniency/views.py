@@ -28,7 +28,7 @@ from civicloop.parties.models import Party
 from civicloop.parties.services import PartyData
 
 from . import forms, services
-from .actions import perform_commitment, perform_repair
+from .actions import COMMITMENT_ACTIONS, REPAIR_ACTIONS
 from .enterprise import enterprise_history, find_enterprise
 from .exporting import export_items, write_list_workbook
 from .filtersets import ButlerServiceFilterSet, CommitmentFilterSet, ItemFilterSet, RepairFilterSet
@@ -408,7 +408,7 @@ def commitment_detail(request, pk):
 
 
 def _transition_page(
-    request, record, *, workflow, name, caps, form_class, form_kwargs, perform, url_name, not_now
+    request, record, *, workflow, name, caps, form_class, form_kwargs, actions, url_name, not_now
 ):
     """One manual step of a commitment or a repair: 403 for those who may not act, 409 when the
     record's state does not allow it (``not_now`` says why), else the step's form."""
@@ -433,7 +433,7 @@ def _transition_page(
     return _form_view(
         request,
         form=bind_form(request, form_class, **form_kwargs),
-        perform_with=lambda data: perform(name, record, request.user, data),
+        perform_with=lambda data: actions.perform(name, record, by=request.user, data=data),
         done=done,
         context={
             "title": transition.label,
@@ -457,7 +457,7 @@ def commitment_action(request, pk, name):
         caps=commitment_capacities(request.user, commitment),
         form_class=forms.COMMITMENT_FORMS[name],
         form_kwargs={"commitment": commitment} if name == "record_check" else {},
-        perform=perform_commitment,
+        actions=COMMITMENT_ACTIONS,
         url_name="leniency:commitment",
         not_now=_("“%(action)s” is not possible while the commitment is “%(state)s”.")
         % {"action": COMMITMENT_WORKFLOW[name].label, "state": commitment.get_state_display()},
@@ -541,7 +541,7 @@ def repair_action(request, pk, name):
         caps=repair_capacities(request.user, repair),
         form_class=forms.REPAIR_FORMS[name],
         form_kwargs={},
-        perform=perform_repair,
+        actions=REPAIR_ACTIONS,
         url_name="leniency:repair",
         not_now=_("“%(action)s” is not possible while the repair is “%(state)s”.")
         % {"action": REPAIR_WORKFLOW[name].label, "state": repair.get_state_display()},

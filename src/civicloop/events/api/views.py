@@ -28,6 +28,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from civicloop.core.api import (
+    ACTION_ERRORS,
     ActionViewSetMixin,
     ErrorSerializer,
     client_ip,
@@ -59,8 +60,6 @@ from .serializers import (
     EventListSerializer,
     HistorySerializer,
 )
-
-ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
 
 # The shared filters pick places by division code through a method, which the schema
 # generator cannot infer; say so here (documentation only, the filters are unchanged).
