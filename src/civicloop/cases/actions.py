@@ -7,7 +7,7 @@ so each transition is wired once (the mechanism is ``core.actions``).
 
 from __future__ import annotations
 
-from civicloop.core.actions import Actions
+from civicloop.core.actions import Actions, with_reason, without_input
 
 from . import services
 from .rules import Penalty
@@ -44,11 +44,6 @@ def findings(data: dict) -> services.Findings:
     )
 
 
-@CASE_ACTIONS.register("start_investigation")
-def _start_investigation(case, by, data):
-    return services.start_investigation(case, by=by)
-
-
 @CASE_ACTIONS.register("add_evidence")
 def _add_evidence(case, by, data):
     return services.add_evidence(
@@ -69,18 +64,6 @@ def _conclude_investigation(case, by, data):
 @CASE_ACTIONS.register("conclude_fast_track")
 def _conclude_fast_track(case, by, data):
     return services.conclude_fast_track(case, by=by, findings=findings(data))
-
-
-@CASE_ACTIONS.register("approve_case_review")
-def _approve_case_review(case, by, data):
-    reason = data.get("reason", "")
-    return services.approve_case_review(case, by=by, note=reason)
-
-
-@CASE_ACTIONS.register("return_case_review")
-def _return_case_review(case, by, data):
-    reason = data.get("reason", "")
-    return services.return_case_review(case, by=by, reason=reason)
 
 
 @CASE_ACTIONS.register("assign_reviewers")
@@ -105,12 +88,6 @@ def _record_opinion(case, by, data):
         reasons=data.get("reasons", ""),
         return_to=data.get("return_to", ""),
     )
-
-
-@CASE_ACTIONS.register("refer_to_legal_review")
-def _refer_to_legal_review(case, by, data):
-    reason = data.get("reason", "")
-    return services.refer_to_legal_review(case, by=by, reason=reason)
 
 
 @CASE_ACTIONS.register("serve_notice")
@@ -248,24 +225,6 @@ def _close(case, by, data):
     )
 
 
-@CASE_ACTIONS.register("request_withdrawal")
-def _request_withdrawal(case, by, data):
-    reason = data.get("reason", "")
-    return services.request_withdrawal(case, by=by, reason=reason)
-
-
-@CASE_ACTIONS.register("approve_withdrawal")
-def _approve_withdrawal(case, by, data):
-    reason = data.get("reason", "")
-    return services.approve_withdrawal(case, by=by, note=reason)
-
-
-@CASE_ACTIONS.register("reject_withdrawal")
-def _reject_withdrawal(case, by, data):
-    reason = data.get("reason", "")
-    return services.reject_withdrawal(case, by=by, reason=reason)
-
-
 @CASE_ACTIONS.register("request_extension")
 def _request_extension(case, by, data):
     reason = data.get("reason", "")
@@ -274,19 +233,14 @@ def _request_extension(case, by, data):
     )
 
 
-@CASE_ACTIONS.register("approve_extension")
-def _approve_extension(case, by, data):
-    reason = data.get("reason", "")
-    return services.approve_extension(case, by=by, note=reason)
-
-
-@CASE_ACTIONS.register("reject_extension")
-def _reject_extension(case, by, data):
-    reason = data.get("reason", "")
-    return services.reject_extension(case, by=by, reason=reason)
-
-
-@CASE_ACTIONS.register("convert_to_ordinary")
-def _convert_to_ordinary(case, by, data):
-    reason = data.get("reason", "")
-    return services.convert_to_ordinary(case, by=by, reason=reason)
+# Actions whose only input is a reason or a note (or nothing at all).
+CASE_ACTIONS.add("start_investigation", without_input(services.start_investigation))
+CASE_ACTIONS.add("approve_case_review", with_reason(services.approve_case_review, keyword="note"))
+CASE_ACTIONS.add("return_case_review", with_reason(services.return_case_review))
+CASE_ACTIONS.add("refer_to_legal_review", with_reason(services.refer_to_legal_review))
+CASE_ACTIONS.add("request_withdrawal", with_reason(services.request_withdrawal))
+CASE_ACTIONS.add("approve_withdrawal", with_reason(services.approve_withdrawal, keyword="note"))
+CASE_ACTIONS.add("reject_withdrawal", with_reason(services.reject_withdrawal))
+CASE_ACTIONS.add("approve_extension", with_reason(services.approve_extension, keyword="note"))
+CASE_ACTIONS.add("reject_extension", with_reason(services.reject_extension))
+CASE_ACTIONS.add("convert_to_ordinary", with_reason(services.convert_to_ordinary))

@@ -55,3 +55,14 @@ class Actions:
         except KeyError:
             raise UnknownAction(f"no {self.noun} action {name!r}") from None
         return handler(target, by, data or {})
+
+
+def without_input(service) -> Handler:
+    """The handler of an action that needs nothing but the click: ``service(target, by=…)``."""
+    return lambda target, by, data: service(target, by=by)
+
+
+def with_reason(service, *, keyword: str = "reason") -> Handler:
+    """The handler of an action whose only input is its reason (or note), passed to the
+    service as ``keyword``; whether one is required is the service's (the workflow's) rule."""
+    return lambda target, by, data: service(target, by=by, **{keyword: data.get("reason", "")})

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from civicloop.core.actions import Actions
+from civicloop.core.actions import Actions, with_reason, without_input
 from civicloop.core.errors import InvalidInput
 
 from . import services
@@ -166,16 +166,8 @@ def _merge(event, by, data):
     return services.merge_event(event, into=original, by=by, reason=data.get("reason", ""))
 
 
-def _without_input(service):
-    return lambda target, by, data: service(target, by=by)
-
-
-def _with_reason(service):
-    return lambda target, by, data: service(target, by=by, reason=data.get("reason", ""))
-
-
-EVENT_ACTIONS.add("accept", _without_input(services.accept_event))
-EVENT_ACTIONS.add("start", _without_input(services.start_handling))
+EVENT_ACTIONS.add("accept", without_input(services.accept_event))
+EVENT_ACTIONS.add("start", without_input(services.start_handling))
 for _name, _service in {
     "return": services.return_event,
     "rework": services.rework_event,
@@ -185,7 +177,7 @@ for _name, _service in {
     "void": services.void_event,
     "escalate": services.escalate_event,
 }.items():
-    EVENT_ACTIONS.add(_name, _with_reason(_service))
+    EVENT_ACTIONS.add(_name, with_reason(_service))
 
 
 # --- sub-tasks of a coordination order ---------------------------------------------------
@@ -202,6 +194,6 @@ def _complete_subtask(assignment, by, data):
     )
 
 
-SUBTASK_ACTIONS.add("accept_subtask", _without_input(services.accept_subtask))
-SUBTASK_ACTIONS.add("return_subtask", _with_reason(services.return_subtask))
-SUBTASK_ACTIONS.add("cancel_subtask", _with_reason(services.cancel_subtask))
+SUBTASK_ACTIONS.add("accept_subtask", without_input(services.accept_subtask))
+SUBTASK_ACTIONS.add("return_subtask", with_reason(services.return_subtask))
+SUBTASK_ACTIONS.add("cancel_subtask", with_reason(services.cancel_subtask))
