@@ -3,7 +3,7 @@ detail with everything the case holds and the actions allowed to me, one small f
 per action, the reviewer roster and the figures.
 
 Views stay thin: every case comes from ``Case.objects.visible_to(user)``, every write
-is one call into ``services.py`` (through ``actions.perform``), and the buttons shown
+is one call into ``services.py`` (through ``actions.CASE_ACTIONS``), and the buttons shown
 are the workflow table's answer for this user and this case (``permissions.case_actions``).
 """
 
@@ -23,14 +23,14 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.downloads import XLSX, attachment_response
 from civicloop.core.listing import FilteredListView
-from civicloop.core.views import forbidden
+from civicloop.core.views import bind_form, forbidden
 from civicloop.core.views import service_form_view as _form_view
 from civicloop.events.models import Event
 from civicloop.parties.services import PartyData
 
 from . import forms, kpis, services
 from . import review as rv
-from .actions import perform
+from .actions import CASE_ACTIONS
 from .choices import CaseSource, DeadlineKind, Procedure
 from .eligibility import fast_track_eligibility
 from .exporting import write_cases_workbook
@@ -161,8 +161,7 @@ def case_create(request):
 
     return _form_view(
         request,
-        form_class=forms.FileCaseForm,
-        form_kwargs={"user": user, "event": event},
+        form=bind_form(request, forms.FileCaseForm, user=user, event=event),
         perform_with=file,
         done=done,
         context={"event": event},
@@ -310,9 +309,10 @@ def case_action(request, pk, name):
         context["eligibility"] = fast_track_eligibility(case)
     return _form_view(
         request,
-        form_class=forms.ACTION_FORMS[name],
-        form_kwargs={"case": case, "user": request.user, "transition": transition},
-        perform_with=lambda data: perform(name, case, request.user, data),
+        form=bind_form(
+            request, forms.ACTION_FORMS[name], case=case, user=request.user, transition=transition
+        ),
+        perform_with=lambda data: CASE_ACTIONS.perform(name, case, by=request.user, data=data),
         done=done,
         context=context,
         template="cases/action_form.html",

@@ -1,20 +1,28 @@
 """API plumbing shared by every app: errors as JSON with field-level messages,
-the documented error shape, the throttle of the public endpoints."""
+the documented error shape, one POST endpoint per workflow action, the throttle of the
+public endpoints."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .actions import Actions
 from .errors import DomainError
+from .workflow import StateMachine
 
 
 def exception_handler(exc, context):
@@ -95,6 +103,91 @@ def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
         code: OpenApiResponse(ErrorSerializer, description=str(ERROR_DESCRIPTIONS[code]))
         for code in codes
     }
+
+
+# --- workflow actions as POST endpoints ---------------------------------------------------
+
+# A blank required text is refused as a page's form refuses it ("This field is required."),
+# so the API and the pages give the same message for the same empty input.
+REQUIRED_TEXT = {"blank": forms.Field.default_error_messages["required"]}
+
+
+def describe_transition(workflow: StateMachine, name: str):
+    """The transition's documentation, generated from the workflow table (lazily, so
+    the schema comes out in the language it is requested in)."""
+    transition = workflow[name]
+
+    def build() -> str:
+        parts = [str(transition.description)] if transition.description else []
+        parts.append(
+            str(
+                _("From: %(states)s. By: %(actors)s.")
+                % {
+                    "states": ", ".join(str(workflow.states(s).label) for s in transition.sources),
+                    "actors": ", ".join(
+                        str(workflow.actor_labels.get(x, x)) for x in sorted(transition.actors)
+                    ),
+                }
+            )
+        )
+        if transition.reason_required:
+            parts.append(str(_("A reason is required.")))
+        return "\n\n".join(parts)
+
+    return lazy(build, str)()
+
+
+class ActionViewSetMixin:
+    # A viewset whose POST endpoints validate the body's shape with a request serializer and
+    # hand the validated data to one action (``core.actions.Actions``). A comment, not a
+    # docstring: the schema generator would take it as every such viewset's description.
+
+    def validated(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def perform_action(self, actions: Actions, name: str, serializer_class=None):
+        """Validate, perform ``name`` on this URL's object; the object."""
+        target = self.get_object()
+        data = self.validated(serializer_class) if serializer_class else {}
+        actions.perform(name, target, by=self.request.user, data=data)
+        return target
+
+
+def transition_endpoint(
+    workflow: StateMachine,
+    name: str,
+    *,
+    actions: Actions,
+    request: type[serializers.Serializer] | None,
+    response: type[serializers.Serializer],
+    answer: Callable,
+    operation_id: str,
+    tag: str,
+    url_path: str,
+    method_name: str,
+):
+    """The POST endpoint of transition ``name`` for an :class:`ActionViewSetMixin` viewset:
+    route, schema and docs from the workflow table; ``answer(view, target)`` is the reply."""
+
+    def endpoint(self, request_, pk=None):
+        return answer(self, self.perform_action(actions, name, request))
+
+    endpoint.__name__ = method_name
+    endpoint = action(detail=True, methods=["post"], url_path=url_path, url_name=url_path)(endpoint)
+    return extend_schema(
+        operation_id=operation_id,
+        tags=[tag],
+        summary=workflow[name].label,
+        description=describe_transition(workflow, name),
+        request=request,
+        responses={200: response, **ACTION_ERRORS},
+    )(endpoint)
+
+
+# What a refused action answers: bad input, not signed in, not yours, not visible, wrong state.
+ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
 
 
 # --- request helpers -----------------------------------------------------------------

@@ -39,21 +39,31 @@ def forbidden(request, message=None):
     return render(request, "403.html", {"message": message}, status=403)
 
 
+def bind_form(request, form_class, **kwargs):
+    """The form bound to a POST (with its uploads), or the empty form for a GET."""
+    if request.method == "POST":
+        return form_class(request.POST, request.FILES, **kwargs)
+    return form_class(**kwargs)
+
+
 def form_error(form, exc: DomainError) -> int:
-    """Put a service's refusal on its field (or the whole form); the status to answer."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, str(exc.message))
+    """Put a service's refusal on its field (or the whole form); the status to answer.
+
+    A form whose inputs are named differently from the service's arguments says so in
+    ``service_fields`` (e.g. ``{"to_unit": "unit"}``), so the message lands on the input."""
+    field = getattr(form, "service_fields", {}).get(exc.field or "", exc.field)
+    form.add_error(field if field in form.fields else None, str(exc.message))
     return exc.status_code
 
 
-def service_form_view(
-    request, *, form_class, form_kwargs: dict, perform_with, done, context: dict, template: str
-):
-    """GET shows the form; POST validates its shape, calls ``perform_with(cleaned_data)`` (one
-    service call) and returns ``done(result)``. A refusal is shown on the form, or as 403."""
+def service_form_view(request, *, form, perform_with, done, context: dict, template: str):
+    """The page of one write: GET shows ``form``; POST validates its shape, calls
+    ``perform_with(cleaned_data)`` (one service call or action) and answers ``done(result)``.
+    A refusal by the service is shown on the form (400/409), or as the 403 page.
+
+    ``form`` is built by the caller, usually with :func:`bind_form`."""
     status = 200
     if request.method == "POST":
-        form = form_class(request.POST, request.FILES, **form_kwargs)
         status = 400
         if form.is_valid():
             try:
@@ -64,6 +74,4 @@ def service_form_view(
                 status = form_error(form, exc)
             else:
                 return done(result)
-    else:
-        form = form_class(**form_kwargs)
     return render(request, template, {**context, "form": form}, status=status)

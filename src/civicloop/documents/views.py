@@ -20,7 +20,7 @@ from civicloop.cases.views import scoped_cases
 from civicloop.core.api import client_ip
 from civicloop.core.downloads import attachment_response
 from civicloop.core.errors import DomainError, NotPermitted
-from civicloop.core.views import forbidden, form_error
+from civicloop.core.views import bind_form, forbidden, service_form_view
 
 from . import pdf, services
 from .choices import FileFormat
@@ -116,29 +116,20 @@ def correction_order(request, case_pk):
     case = _case(request, case_pk)
     if not may_issue_correction_order(request.user, case):
         return forbidden(request, _("Only the case's handlers order the party to correct."))
-    status = 200
-    if request.method == "POST":
-        form = CorrectionOrderForm(request.POST)
-        status = 400
-        if form.is_valid():
-            try:
-                services.issue_correction_order(
-                    case,
-                    by=request.user,
-                    requirement=form.cleaned_data["requirement"],
-                    due_on=form.cleaned_data["due_on"],
-                )
-            except NotPermitted as exc:
-                return forbidden(request, exc.message)
-            except DomainError as exc:
-                status = form_error(form, exc)
-            else:
-                messages.success(
-                    request, _("The order to correct was issued; its document is listed below.")
-                )
-                return redirect("documents:list", case_pk=case.pk)
-    else:
-        form = CorrectionOrderForm()
-    return render(
-        request, "documents/correction_order_form.html", {"case": case, "form": form}, status=status
+
+    def done(_order):
+        messages.success(
+            request, _("The order to correct was issued; its document is listed below.")
+        )
+        return redirect("documents:list", case_pk=case.pk)
+
+    return service_form_view(
+        request,
+        form=bind_form(request, CorrectionOrderForm),
+        perform_with=lambda data: services.issue_correction_order(
+            case, by=request.user, requirement=data["requirement"], due_on=data["due_on"]
+        ),
+        done=done,
+        context={"case": case},
+        template="documents/correction_order_form.html",
     )

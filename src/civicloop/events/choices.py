@@ -51,6 +51,10 @@ class Rating(models.TextChoices):
     DISSATISFIED = "dissatisfied", _("dissatisfied")
 
 
+# The one refusal of a rating outside the scale, for the service, the pages and the API alike.
+RATING_REFUSAL = _("Choose satisfied, basically satisfied or dissatisfied.")
+
+
 class RatingChannel(models.TextChoices):
     PUBLIC = "public", _("reporter on the public page")
     STAFF = "staff", _("collected by staff (satisfaction form)")

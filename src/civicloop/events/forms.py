@@ -17,6 +17,7 @@ from civicloop.org.models import Region, Unit
 
 from .choices import (
     PUBLIC_SOURCES,
+    RATING_REFUSAL,
     AssignmentKind,
     AssignmentState,
     Outcome,
@@ -137,6 +138,9 @@ def default_region(user) -> Region | None:
 
 class LocationFields(forms.Form):
     """Place of an event: a region, an address, and/or a GPS point (WGS-84 from the phone)."""
+
+    # The GPS point is hidden: a refusal of the point is shown on the place.
+    service_fields = {"latitude": "region", "longitude": "region"}
 
     region = RegionChoiceField(
         label=_("place"),
@@ -273,12 +277,22 @@ class PublicReportForm(LocationFields):
             level__in=[RegionLevel.TOWN, RegionLevel.VILLAGE]
         ).order_by("code")
 
+    def clean_website(self) -> str:
+        # People never see this field; robots fill in every field they find.
+        if self.cleaned_data["website"]:
+            raise forms.ValidationError(_("Please leave this field empty."), code="robot")
+        return ""
+
 
 # --- actions -------------------------------------------------------------------
 
 
 class ActionForm(forms.Form):
-    """Base of the small per-action forms; knows the event, the actor and the transition."""
+    """Base of the small per-action forms; knows the event, the actor and the transition.
+
+    Their cleaned data is the input of ``actions.EVENT_ACTIONS`` (the API sends the same keys)."""
+
+    service_fields = {"to_unit": "unit"}
 
     def __init__(self, *args, event: Event, user, transition=None, **kwargs):
         self.event = event
@@ -377,7 +391,28 @@ SUBTASK_PREFIX = "sub"
 
 
 class CoordinationOrderForm(ActionForm):
+    """协同处置指令: the reason and one row per unit (a formset). ``cleaned_data["subtasks"]``
+    holds the rows, as the API's ``subtasks``."""
+
     reason = reason_field()
+
+    def __init__(self, *args, suggested_units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.formset = SubtaskFormSet(self.data, prefix=SUBTASK_PREFIX)
+        else:
+            rows = [{"unit": unit.pk} for unit in suggested_units]
+            rows += [{} for _i in range(max(3, len(rows) + 1) - len(rows))]
+            self.formset = SubtaskFormSet(initial=rows, prefix=SUBTASK_PREFIX)
+
+    def is_valid(self) -> bool:
+        return self.formset.is_valid() & super().is_valid()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.formset.is_valid():
+            cleaned["subtasks"] = self.formset.cleaned_data
+        return cleaned
 
 
 class RedispatchForm(ActionForm):
@@ -407,6 +442,8 @@ class FeedbackForm(ActionForm):
 
 
 class CheckForm(ActionForm):
+    """核查. Cleaned data as the API's: ``passed`` and the ids in ``reopen_subtasks``."""
+
     RESULT_CHOICES = [("pass", _("passed")), ("fail", _("failed: rework needed"))]
 
     result = forms.ChoiceField(label=_("result"), choices=RESULT_CHOICES, widget=forms.RadioSelect)
@@ -436,11 +473,23 @@ class CheckForm(ActionForm):
         else:
             del self.fields["reopen_subtasks"]
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("result"):
+            cleaned["passed"] = cleaned["result"] == "pass"
+        cleaned["reopen_subtasks"] = [a.pk for a in cleaned.get("reopen_subtasks") or ()]
+        return cleaned
+
 
 class RateForm(ActionForm):
     """满意度评价单 as collected by staff."""
 
-    rating = forms.ChoiceField(label=_("rating"), choices=Rating.choices, widget=forms.RadioSelect)
+    rating = forms.ChoiceField(
+        label=_("rating"),
+        choices=Rating.choices,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": RATING_REFUSAL},
+    )
     comment = forms.CharField(
         label=_("comment"),
         max_length=1000,
@@ -451,6 +500,7 @@ class RateForm(ActionForm):
 
 
 class MergeForm(ActionForm):
+    # The event is looked up by ``actions.find_event``, for the API alike.
     into = forms.CharField(label=_("number of the original event"), max_length=20)
     reason = reason_field()
 
@@ -475,7 +525,10 @@ class PublicRatingForm(forms.Form):
     """满意度评价单 on the public tracking page."""
 
     rating = forms.ChoiceField(
-        label=_("how satisfied are you"), choices=Rating.choices, widget=forms.RadioSelect
+        label=_("how satisfied are you"),
+        choices=Rating.choices,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": RATING_REFUSAL},
     )
     comment = forms.CharField(
         label=_("comment"),

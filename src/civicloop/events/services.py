@@ -32,6 +32,7 @@ from civicloop.privacy.services import record_personal_data_access
 
 from .choices import (
     PUBLIC_SOURCES,
+    RATING_REFUSAL,
     AssignmentKind,
     AssignmentState,
     AttachmentStage,
@@ -432,7 +433,8 @@ def dispatch_event(
     """派遣 by the routing rules. A dispatcher may pick another unit, with a reason.
 
     Multi-span events are dispatched only by the county centre, as a coordination
-    order (协同处置指令) of at least two sub-tasks, each with its own deadline.
+    order (协同处置指令) of at least two sub-tasks, each with its own deadline; without
+    ``subtasks`` the routing rules choose the units.
     """
     event = _lock(event)
     caps = capacities(by, event)
@@ -444,7 +446,12 @@ def dispatch_event(
             raise NotPermitted(
                 _("Multi-span events are dispatched by the county centre as a coordination order.")
             )
-        specs = list(subtasks) if subtasks else [SubtaskSpec(unit=u) for u in suggested.subtasks]
+        # No list at all (a program, the demo): the routing rules' units. An empty list is a
+        # person who chose no unit: refused, never quietly replaced by the suggestion.
+        if subtasks is None:
+            specs = [SubtaskSpec(unit=u) for u in suggested.subtasks]
+        elif not (specs := list(subtasks)):
+            raise InvalidInput(_("Choose the units of the coordination order."), field="subtasks")
         units = [s.unit.pk for s in specs]
         if len(set(units)) != len(units):
             raise InvalidInput(_("Each unit may receive only one sub-task."), field="subtasks")
@@ -823,9 +830,7 @@ def rate_event(
         caps, channel = capacities(by, event), RatingChannel.STAFF
     transition, _r = _check(event, "rate", by, caps=caps)
     if rating not in Rating.values:
-        raise InvalidInput(
-            _("Choose satisfied, basically satisfied or dissatisfied."), field="rating"
-        )
+        raise InvalidInput(RATING_REFUSAL, field="rating")
     comment = _clean_text(
         comment, field="comment", max_length=1000, required=rating == Rating.DISSATISFIED
     )

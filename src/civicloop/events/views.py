@@ -27,15 +27,16 @@ from django.views.generic import DetailView
 from civicloop.core.api import PublicRateThrottle, client_ip
 from civicloop.core.errors import DomainError, InvalidInput, NotPermitted
 from civicloop.core.listing import FilteredListView
-from civicloop.core.views import forbidden
+from civicloop.core.views import bind_form, forbidden, form_error, service_form_view
 from civicloop.org.scope import scope_of
 from civicloop.privacy.masking import mask_address, mask_id_number, mask_name, mask_phone
 
-from . import forms, routing, services
-from .choices import AssignmentKind, AttachmentStage, EventState, Source, Span
+from . import actions, forms, routing, services
+from .actions import EVENT_ACTIONS, SUBTASK_ACTIONS
+from .choices import AssignmentKind, AttachmentStage, EventState, Span
 from .exporting import write_events_workbook
 from .filtersets import EventFilterSet
-from .models import Assignment, Event
+from .models import Event
 from .panels import DETAIL, panels_context
 from .permissions import (
     assignment_capacities,
@@ -48,6 +49,8 @@ from .timeline import public_timeline, staff_timeline
 from .workflow import ASSIGNMENT_WORKFLOW, EVENT_WORKFLOW
 
 logger = logging.getLogger(__name__)
+
+ACTION_TEMPLATE = "events/action_form.html"
 
 # Everything a row of a list needs, so a page of events costs one query.
 LIST_RELATED = ("category", "region__parent__parent__parent")
@@ -266,67 +269,26 @@ def attachment(request, pk, attachment_pk):
 
 # --- intake ---------------------------------------------------------------------------
 
-FIELD_ALIASES = {"latitude": "region", "longitude": "region", "to_unit": "unit"}
-
-
-def form_error(form, exc: DomainError) -> int:
-    """Put a service's refusal on the form (on its field when it names one); the status to answer."""
-    field = FIELD_ALIASES.get(exc.field or "", exc.field)
-    form.add_error(field if field in form.fields else None, str(exc.message))
-    return exc.status_code
-
-
-def _location(data) -> services.Location:
-    return services.Location(
-        region=data.get("region"),
-        latitude=data.get("latitude"),
-        longitude=data.get("longitude"),
-        datum="wgs84",
-        address=data.get("address") or "",
-    )
-
 
 @login_required
 def event_create(request):
     """民情收集单: record a new event."""
     user = request.user
-    status = 200
-    if request.method == "POST":
-        form = forms.IntakeForm(request.POST, request.FILES)
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                event = services.create_event(
-                    by=user,
-                    source=data["source"],
-                    description=data["description"],
-                    location=_location(data),
-                    title=data["title"],
-                    category=data["category"],
-                    occurred_at=data["occurred_at"],
-                    reporter_name=data["reporter_name"],
-                    reporter_phone=data["reporter_phone"],
-                    reporter_id_number=data["reporter_id_number"],
-                    reporter_address=data["reporter_address"],
-                    is_anonymous=data["is_anonymous"],
-                    attachments=data["attachments"],
-                )
-            except NotPermitted as exc:
-                return forbidden(request, exc.message)
-            except DomainError as exc:
-                status = form_error(form, exc)
-            else:
-                messages.success(
-                    request, _("Event %(number)s recorded.") % {"number": event.number}
-                )
-                return redirect("events:receipt", pk=event.pk)
-    else:
-        region = forms.default_region(user)
-        form = forms.IntakeForm(
-            initial={"source": forms.default_source(user), "region": region.pk if region else None}
-        )
-    return render(request, "events/event_form.html", {"form": form}, status=status)
+    region = forms.default_region(user)
+    initial = {"source": forms.default_source(user), "region": region.pk if region else None}
+
+    def done(event):
+        messages.success(request, _("Event %(number)s recorded.") % {"number": event.number})
+        return redirect("events:receipt", pk=event.pk)
+
+    return service_form_view(
+        request,
+        form=bind_form(request, forms.IntakeForm, initial=initial),
+        perform_with=lambda data: actions.record_event(by=user, data=data),
+        done=done,
+        context={},
+        template="events/event_form.html",
+    )
 
 
 @login_required
@@ -363,80 +325,6 @@ SUBTASK_ACTION_FORMS = {
 }
 
 
-def _perform_event_action(name: str, event: Event, by, data: dict) -> None:
-    """Call the one service function of the action (they re-check everything under a lock)."""
-    reason = data.get("reason", "")
-    match name:
-        case "judge":
-            services.judge_event(
-                event,
-                by=by,
-                urgency=data["urgency"],
-                span=data["span"],
-                reason=reason,
-                category=data.get("category"),
-                matter=data.get("matter"),
-            )
-        case "accept":
-            services.accept_event(event, by=by)
-        case "start":
-            services.start_handling(event, by=by)
-        case "return":
-            services.return_event(event, by=by, reason=reason)
-        case "redispatch":
-            services.redispatch_event(
-                event,
-                by=by,
-                to_unit=data["unit"],
-                reason=reason,
-                instruction=data.get("instruction", ""),
-            )
-        case "submit_feedback":
-            services.submit_feedback(
-                event,
-                by=by,
-                outcome=data["outcome"],
-                measures=data["measures"],
-                attachments=data["attachments"],
-            )
-        case "check":
-            reopen = [a.pk for a in data.get("reopen_subtasks") or []]
-            services.check_event(
-                event,
-                by=by,
-                passed=data["result"] == "pass",
-                notes=data.get("notes", ""),
-                reopen_subtasks=reopen or None,
-            )
-        case "rate":
-            services.rate_event(
-                event, by=by, rating=data["rating"], comment=data.get("comment", "")
-            )
-        case "rework":
-            services.rework_event(event, by=by, reason=reason)
-        case "close":
-            services.close_event(event, by=by, reason=reason)
-        case "park":
-            services.park_event(event, by=by, reason=reason)
-        case "resume":
-            services.resume_event(event, by=by, reason=reason)
-        case "void":
-            services.void_event(event, by=by, reason=reason)
-        case "merge":
-            number = data["into"].strip().upper()
-            original = Event.objects.visible_to(by).filter(number=number).first()
-            if original is None:
-                raise InvalidInput(
-                    _("There is no event %(number)s that you can see.") % {"number": number},
-                    field="into",
-                )
-            services.merge_event(event, into=original, by=by, reason=reason)
-        case "escalate":
-            services.escalate_event(event, by=by, reason=reason)
-        case _:
-            raise Http404
-
-
 def _unavailable(request, event, transition, *, state_label_text, can_act: bool):
     """The answer when an action is not on offer: 409 if the user could act but the
     object moved on, 403 if the action is not theirs at all."""
@@ -455,39 +343,11 @@ def _unavailable(request, event, transition, *, state_label_text, can_act: bool)
 
 
 def _done(request, event, transition):
-    messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
-    return redirect("events:detail", pk=event.pk)
+    def done(_result):
+        messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
+        return redirect("events:detail", pk=event.pk)
 
-
-def _form_view(
-    request,
-    *,
-    form_class,
-    form_kwargs: dict,
-    perform,
-    done,
-    context: dict,
-    template: str = "events/action_form.html",
-):
-    """GET shows the form; POST validates its shape, calls ``perform(cleaned_data)`` (one
-    service call) and returns ``done()``. A refusal by the service is shown on the form,
-    or as the 403 page when the user may not act."""
-    status = 200
-    if request.method == "POST":
-        form = form_class(request.POST, request.FILES, **form_kwargs)
-        status = 400
-        if form.is_valid():
-            try:
-                perform(form.cleaned_data)
-            except NotPermitted as exc:
-                return forbidden(request, exc.message)
-            except DomainError as exc:
-                status = form_error(form, exc)
-            else:
-                return done()
-    else:
-        form = form_class(**form_kwargs)
-    return render(request, template, {**context, "form": form}, status=status)
+    return done
 
 
 @login_required
@@ -513,13 +373,19 @@ def event_action(request, pk, name):
     # The routing suggestion (judge), duplicate suggestions (judge, merge)…: lazy, so only a page
     # that is shown asks the routing model.
     context.update(panels_context(request, event, name))
-    return _form_view(
+    return service_form_view(
         request,
-        form_class=EVENT_ACTION_FORMS[name],
-        form_kwargs={"event": event, "user": request.user, "transition": transition},
-        perform=lambda data: _perform_event_action(name, event, request.user, data),
-        done=lambda: _done(request, event, transition),
+        form=bind_form(
+            request,
+            EVENT_ACTION_FORMS[name],
+            event=event,
+            user=request.user,
+            transition=transition,
+        ),
+        perform_with=lambda data: EVENT_ACTIONS.perform(name, event, by=request.user, data=data),
+        done=_done(request, event, transition),
         context=context,
+        template=ACTION_TEMPLATE,
     )
 
 
@@ -531,92 +397,30 @@ def _dispatch(request, event, transition):
     except InvalidInput as exc:
         suggestion, route_error = None, exc.message
     multi = event.span == Span.MULTI
-    status = 200
-    formset = None
     kwargs = {"event": event, "user": request.user, "transition": transition}
-    if request.method == "POST":
-        status = 400
-        form_class = forms.CoordinationOrderForm if multi else forms.DispatchForm
-        form = form_class(request.POST, **kwargs)
-        if multi:
-            formset = forms.SubtaskFormSet(request.POST, prefix=forms.SUBTASK_PREFIX)
-        if form.is_valid() and (formset is None or formset.is_valid()):
-            data = form.cleaned_data
-            try:
-                if multi:
-                    specs = [
-                        services.SubtaskSpec(
-                            unit=row["unit"],
-                            instruction=row.get("instruction", ""),
-                            due_at=row.get("due_at"),
-                        )
-                        for row in formset.cleaned_data
-                        if row.get("unit")
-                    ]
-                    if not specs:
-                        raise InvalidInput(
-                            _("Choose the units of the coordination order."), field="subtasks"
-                        )
-                    services.dispatch_event(
-                        event, by=request.user, reason=data["reason"], subtasks=specs
-                    )
-                else:
-                    services.dispatch_event(
-                        event,
-                        by=request.user,
-                        to_unit=data["unit"],
-                        reason=data["reason"],
-                        instruction=data["instruction"],
-                    )
-            except NotPermitted as exc:
-                return forbidden(request, exc.message)
-            except DomainError as exc:
-                status = form_error(form, exc)
-            else:
-                return _done(request, event, transition)
-    elif multi:
-        form = forms.CoordinationOrderForm(**kwargs)
-        suggested = list(suggestion.subtasks) if suggestion else []
-        rows = [{"unit": u.pk} for u in suggested]
-        rows += [{} for _i in range(max(3, len(rows) + 1) - len(rows))]
-        formset = forms.SubtaskFormSet(initial=rows, prefix=forms.SUBTASK_PREFIX)
-    else:
-        form = forms.DispatchForm(**kwargs)
-    return render(
+    if multi:
+        kwargs["suggested_units"] = list(suggestion.subtasks) if suggestion else []
+    form = bind_form(
+        request, forms.CoordinationOrderForm if multi else forms.DispatchForm, **kwargs
+    )
+    return service_form_view(
         request,
-        "events/dispatch_form.html",
-        {
+        form=form,
+        perform_with=lambda data: EVENT_ACTIONS.perform(
+            "dispatch", event, by=request.user, data=data
+        ),
+        done=_done(request, event, transition),
+        context={
             "event": event,
             "transition": transition,
-            "form": form,
-            "formset": formset,
+            "formset": form.formset if multi else None,
             "suggestion": suggestion,
             "route_error": route_error,
             "multi": multi,
             "action_url": reverse("events:action", args=[event.pk, "dispatch"]),
         },
-        status=status,
+        template="events/dispatch_form.html",
     )
-
-
-def _perform_subtask_action(name: str, assignment: Assignment, by, data: dict) -> None:
-    match name:
-        case "accept_subtask":
-            services.accept_subtask(assignment, by=by)
-        case "return_subtask":
-            services.return_subtask(assignment, by=by, reason=data.get("reason", ""))
-        case "complete_subtask":
-            services.complete_subtask(
-                assignment,
-                by=by,
-                outcome=data["outcome"],
-                measures=data["measures"],
-                attachments=data["attachments"],
-            )
-        case "cancel_subtask":
-            services.cancel_subtask(assignment, by=by, reason=data.get("reason", ""))
-        case _:
-            raise Http404
 
 
 @login_required
@@ -641,18 +445,26 @@ def subtask_action(request, pk, assignment_pk, name):
             can_act=can_act,
             state_label_text=assignment.get_state_display(),
         )
-    return _form_view(
+    return service_form_view(
         request,
-        form_class=SUBTASK_ACTION_FORMS[name],
-        form_kwargs={"event": event, "user": request.user, "transition": transition},
-        perform=lambda data: _perform_subtask_action(name, assignment, request.user, data),
-        done=lambda: _done(request, event, transition),
+        form=bind_form(
+            request,
+            SUBTASK_ACTION_FORMS[name],
+            event=event,
+            user=request.user,
+            transition=transition,
+        ),
+        perform_with=lambda data: SUBTASK_ACTIONS.perform(
+            name, assignment, by=request.user, data=data
+        ),
+        done=_done(request, event, transition),
         context={
             "event": event,
             "transition": transition,
             "assignment": assignment,
             "action_url": reverse("events:subtask-action", args=[event.pk, assignment.pk, name]),
         },
+        template=ACTION_TEMPLATE,
     )
 
 
@@ -663,20 +475,15 @@ def add_subtask(request, pk):
     if not may_add_subtask(request.user, event):
         return forbidden(request, _("Only the county centre changes a running coordination order."))
 
-    def done():
+    def done(_assignment):
         messages.success(request, _("Sub-task added."))
         return redirect("events:detail", pk=event.pk)
 
-    return _form_view(
+    return service_form_view(
         request,
-        form_class=forms.AddSubtaskForm,
-        form_kwargs={"event": event, "user": request.user},
-        perform=lambda data: services.add_subtask(
-            event,
-            by=request.user,
-            unit=data["unit"],
-            instruction=data["instruction"],
-            due_at=data["due_at"],
+        form=bind_form(request, forms.AddSubtaskForm, event=event, user=request.user),
+        perform_with=lambda data: EVENT_ACTIONS.perform(
+            "add_subtask", event, by=request.user, data=data
         ),
         done=done,
         context={
@@ -684,6 +491,7 @@ def add_subtask(request, pk):
             "transition": {"name": "add_subtask", "label": _("add a sub-task")},
             "action_url": reverse("events:add-subtask", args=[event.pk]),
         },
+        template=ACTION_TEMPLATE,
     )
 
 
@@ -707,36 +515,21 @@ def throttled(request):
 
 def public_report(request):
     """A citizen reports on the public portal and receives a tracking code."""
-    status = 200
-    if request.method == "POST":
-        if refused := throttled(request):
-            return refused
-        form = forms.PublicReportForm(request.POST, request.FILES)
-        status = 400
-        if form.is_valid() and not form.cleaned_data["website"]:
-            data = form.cleaned_data
-            try:
-                event = services.create_event(
-                    by=None,
-                    source=Source.PUBLIC_PORTAL,
-                    description=data["description"],
-                    location=_location(data),
-                    title=data["title"],
-                    category=data["category"],
-                    occurred_at=data["occurred_at"],
-                    reporter_name=data["reporter_name"],
-                    reporter_phone=data["reporter_phone"],
-                    is_anonymous=data["is_anonymous"],
-                    attachments=data["attachments"],
-                )
-            except DomainError as exc:
-                status = form_error(form, exc)
-            else:
-                request.session[PUBLIC_CODE_SESSION_KEY] = event.tracking_code
-                return redirect("public:report-done")
-    else:
-        form = forms.PublicReportForm()
-    return render(request, "events/public/report.html", {"form": form}, status=status)
+    if request.method == "POST" and (refused := throttled(request)):
+        return refused
+
+    def done(event):
+        request.session[PUBLIC_CODE_SESSION_KEY] = event.tracking_code
+        return redirect("public:report-done")
+
+    return service_form_view(
+        request,
+        form=bind_form(request, forms.PublicReportForm),
+        perform_with=actions.report_publicly,
+        done=done,
+        context={},
+        template="events/public/report.html",
+    )
 
 
 def public_report_done(request):

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from civicloop.core.downloads import XLSX, attachment_response
 from civicloop.core.errors import DomainError, NotPermitted
 from civicloop.core.listing import FilteredListView
-from civicloop.core.views import forbidden
+from civicloop.core.views import bind_form, forbidden, service_form_view
 from civicloop.events.models import Event
 from civicloop.events.permissions import event_actions
 
@@ -285,36 +285,23 @@ def warning_action(request, pk, name):
         return forbidden(
             request, _("You may not “%(action)s” here.") % {"action": transition.label}
         )
-    form_class = WARNING_ACTION_FORMS[name]
-    status = 200
-    if request.method == "POST":
-        form = form_class(request.POST)
-        status = 400
-        if form.is_valid():
-            try:
-                if name == "acknowledge":
-                    services.acknowledge_warning(
-                        warning, by=request.user, note=form.cleaned_data["note"]
-                    )
-                else:
-                    services.close_warning(
-                        warning, by=request.user, reason=form.cleaned_data["reason"]
-                    )
-            except NotPermitted as exc:
-                return forbidden(request, exc.message)
-            except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-                status = exc.status_code
-            else:
-                messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
-                return redirect("hotspots:warning", pk=warning.pk)
-    else:
-        form = form_class()
-    return render(
+
+    def perform(data):
+        if name == "acknowledge":
+            return services.acknowledge_warning(warning, by=request.user, note=data["note"])
+        return services.close_warning(warning, by=request.user, reason=data["reason"])
+
+    def done(_warning):
+        messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
+        return redirect("hotspots:warning", pk=warning.pk)
+
+    return service_form_view(
         request,
-        "hotspots/action_form.html",
-        {"warning": warning, "transition": transition, "form": form},
-        status=status,
+        form=bind_form(request, WARNING_ACTION_FORMS[name]),
+        perform_with=perform,
+        done=done,
+        context={"warning": warning, "transition": transition},
+        template="hotspots/action_form.html",
     )
 
 

@@ -24,13 +24,13 @@ from civicloop.cases.models import Case
 from civicloop.core.downloads import XLSX, attachment_response
 from civicloop.core.errors import DomainError, NotPermitted
 from civicloop.core.spreadsheets import SpreadsheetError
-from civicloop.core.views import forbidden, service_form_view
+from civicloop.core.views import bind_form, forbidden, service_form_view
 from civicloop.parties.choices import PartyKind
 from civicloop.parties.models import Party
 from civicloop.parties.services import PartyData
 
 from . import forms, services
-from .actions import perform_commitment, perform_repair
+from .actions import COMMITMENT_ACTIONS, REPAIR_ACTIONS
 from .enterprise import enterprise_history, find_enterprise
 from .exporting import export_items, write_list_workbook
 from .filtersets import ButlerServiceFilterSet, CommitmentFilterSet, ItemFilterSet, RepairFilterSet
@@ -130,8 +130,7 @@ def item_create(request):
 
     return _form_view(
         request,
-        form_class=forms.ItemForm,
-        form_kwargs={},
+        form=bind_form(request, forms.ItemForm),
         perform_with=create,
         done=done,
         context={
@@ -176,8 +175,7 @@ def item_new_version(request, code):
 
     return _form_view(
         request,
-        form_class=forms.NewVersionForm,
-        form_kwargs={"item": item},
+        form=bind_form(request, forms.NewVersionForm, item=item),
         perform_with=add,
         done=done,
         context={
@@ -204,8 +202,7 @@ def item_withdraw(request, code):
 
     return _form_view(
         request,
-        form_class=forms.WithdrawItemForm,
-        form_kwargs={},
+        form=bind_form(request, forms.WithdrawItemForm),
         perform_with=withdraw,
         done=done,
         context={
@@ -304,8 +301,7 @@ def case_circumstances(request, case_pk):
 
     return _form_view(
         request,
-        form_class=forms.CircumstancesForm,
-        form_kwargs={"initial": initial},
+        form=bind_form(request, forms.CircumstancesForm, initial=initial),
         perform_with=record,
         done=done,
         context={
@@ -350,8 +346,7 @@ def commitment_new(request, case_pk):
 
     return _form_view(
         request,
-        form_class=forms.CommitmentNoticeForm,
-        form_kwargs={"case": case},
+        form=bind_form(request, forms.CommitmentNoticeForm, case=case),
         perform_with=serve,
         done=done,
         context={
@@ -410,7 +405,7 @@ def commitment_detail(request, pk):
 
 
 def _transition_page(
-    request, record, *, workflow, name, caps, form_class, form_kwargs, perform, url_name, not_now
+    request, record, *, workflow, name, caps, form_class, form_kwargs, actions, url_name, not_now
 ):
     """One manual step of a commitment or a repair: 403 for those who may not act, 409 when the
     record's state does not allow it (``not_now`` says why), else the step's form."""
@@ -434,9 +429,8 @@ def _transition_page(
 
     return _form_view(
         request,
-        form_class=form_class,
-        form_kwargs=form_kwargs,
-        perform_with=lambda data: perform(name, record, request.user, data),
+        form=bind_form(request, form_class, **form_kwargs),
+        perform_with=lambda data: actions.perform(name, record, by=request.user, data=data),
         done=done,
         context={
             "title": transition.label,
@@ -460,7 +454,7 @@ def commitment_action(request, pk, name):
         caps=commitment_capacities(request.user, commitment),
         form_class=forms.COMMITMENT_FORMS[name],
         form_kwargs={"commitment": commitment} if name == "record_check" else {},
-        perform=perform_commitment,
+        actions=COMMITMENT_ACTIONS,
         url_name="leniency:commitment",
         not_now=_("“%(action)s” is not possible while the commitment is “%(state)s”.")
         % {"action": COMMITMENT_WORKFLOW[name].label, "state": commitment.get_state_display()},
@@ -544,7 +538,7 @@ def repair_action(request, pk, name):
         caps=repair_capacities(request.user, repair),
         form_class=forms.REPAIR_FORMS[name],
         form_kwargs={},
-        perform=perform_repair,
+        actions=REPAIR_ACTIONS,
         url_name="leniency:repair",
         not_now=_("“%(action)s” is not possible while the repair is “%(state)s”.")
         % {"action": REPAIR_WORKFLOW[name].label, "state": repair.get_state_display()},
@@ -619,8 +613,7 @@ def butler_new(request):
 
     return _form_view(
         request,
-        form_class=forms.ButlerServiceForm,
-        form_kwargs={"units": units, "party": party},
+        form=bind_form(request, forms.ButlerServiceForm, units=units, party=party),
         perform_with=record,
         done=done,
         context={

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from civicloop.core.downloads import XLSX, attachment_response
 from civicloop.core.errors import DomainError, NotPermitted
 from civicloop.core.listing import FilteredListView
-from civicloop.core.views import forbidden, form_error
+from civicloop.core.views import bind_form, forbidden, service_form_view
 from civicloop.org.choices import RegionLevel
 from civicloop.org.models import Region
 
@@ -48,23 +48,6 @@ from .timeline import holdings, town_timeline
 from .workflow import ASSESSMENT_WORKFLOW, REQUEST_WORKFLOW
 
 PAGE_SIZE = 30
-
-
-def form_view(request, *, form, perform, done, template: str, context: dict):
-    """POST: validate the form, call ``perform(cleaned_data)`` (one service call), then ``done()``."""
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                perform(form.cleaned_data)
-            except NotPermitted as exc:
-                return forbidden(request, exc.message)
-            except DomainError as exc:
-                status = form_error(form, exc)
-            else:
-                return done()
-    return render(request, template, {**context, "form": form}, status=status)
 
 
 def _date_param(request, name: str = "on") -> dt.date:
@@ -253,18 +236,18 @@ def request_create(request, code):
     matter = Matter.objects.filter(code=request.GET.get("matter", "")).first()
     if matter is not None:
         initial["matter"] = matter.pk
-    form = forms.RequestForm(request.POST or None, town=town, initial=initial)
+    form = bind_form(request, forms.RequestForm, town=town, initial=initial)
 
-    def done():
+    def done(_result):
         messages.success(request, _("Request sent to the county."))
         return redirect("matters:town", code=town.code)
 
-    return form_view(
+    return service_form_view(
         request,
         form=form,
         template="matters/form.html",
         done=done,
-        perform=lambda d: services.submit_request(
+        perform_with=lambda d: services.submit_request(
             town=town,
             matter=d["matter"],
             by=request.user,
@@ -285,18 +268,18 @@ def grant_create(request, code):
     town = _town(code)
     if "county" not in empowerment_capacities(request.user, town):
         return forbidden(request, _("Only the county grants matters."))
-    form = forms.GrantForm(request.POST or None, request.FILES or None, town=town)
+    form = bind_form(request, forms.GrantForm, town=town)
 
-    def done():
+    def done(_result):
         messages.success(request, _("Matter granted."))
         return redirect("matters:town", code=town.code)
 
-    return form_view(
+    return service_form_view(
         request,
         form=form,
         template="matters/form.html",
         done=done,
-        perform=lambda d: services.grant_matter(
+        perform_with=lambda d: services.grant_matter(
             town=town,
             matter=d["matter"],
             by=request.user,
@@ -321,18 +304,18 @@ def grant_end(request, pk):
     )
     if "county" not in empowerment_capacities(request.user, grant.town):
         return forbidden(request, _("Only the county ends grants."))
-    form = forms.EndGrantForm(request.POST or None, request.FILES or None)
+    form = bind_form(request, forms.EndGrantForm)
 
-    def done():
+    def done(_result):
         messages.success(request, _("The grant ends as set."))
         return redirect("matters:town", code=grant.town.code)
 
-    return form_view(
+    return service_form_view(
         request,
         form=form,
         template="matters/form.html",
         done=done,
-        perform=lambda d: services.end_grant(
+        perform_with=lambda d: services.end_grant(
             grant,
             by=request.user,
             effective_to=d["effective_to"],
@@ -420,14 +403,10 @@ def request_action(request, pk, name):
         )
         return redirect("matters:request", pk=item.pk)
     if name == "approve":
-        form = forms.ApproveForm(
-            request.POST or None,
-            request.FILES or None,
-            initial={"effective_from": item.wanted_from},
-        )
+        form = bind_form(request, forms.ApproveForm, initial={"effective_from": item.wanted_from})
 
         def perform(d):
-            services.approve_request(
+            return services.approve_request(
                 item,
                 by=request.user,
                 decision=form.decision(),
@@ -435,20 +414,20 @@ def request_action(request, pk, name):
                 reason=d["reason"],
             )
     else:
-        form = forms.ReasonForm(request.POST or None, transition=transition)
+        form = bind_form(request, forms.ReasonForm, transition=transition)
 
         def perform(d):
             action = services.reject_request if name == "reject" else services.withdraw_request
-            action(item, by=request.user, reason=d["reason"])
+            return action(item, by=request.user, reason=d["reason"])
 
-    def done():
+    def done(_result):
         messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
         return redirect("matters:request", pk=item.pk)
 
-    return form_view(
+    return service_form_view(
         request,
         form=form,
-        perform=perform,
+        perform_with=perform,
         done=done,
         template="matters/form.html",
         context={
@@ -483,11 +462,10 @@ def round_list(request):
 def round_create(request):
     if not _may_compare(request.user):
         return forbidden(request, _("Only assessors and the county open assessment rounds."))
-    form = forms.RoundForm(request.POST or None)
-    created = {}
+    form = bind_form(request, forms.RoundForm)
 
     def perform(d):
-        created["round"] = services.open_round(
+        return services.open_round(
             by=request.user,
             name=d["name"],
             period_start=d["period_start"],
@@ -495,14 +473,14 @@ def round_create(request):
             weights=form.weights(),
         )
 
-    def done():
+    def done(round_):
         messages.success(request, _("Round opened; indicators were pre-filled from records."))
-        return redirect("matters:round", pk=created["round"].pk)
+        return redirect("matters:round", pk=round_.pk)
 
-    return form_view(
+    return service_form_view(
         request,
         form=form,
-        perform=perform,
+        perform_with=perform,
         done=done,
         template="matters/form.html",
         context={"title": _("Open an assessment round"), "back": reverse("matters:rounds")},

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from civicloop.core.api import client_ip
-from civicloop.core.errors import DomainError, NotPermitted
-from civicloop.core.views import forbidden
+from civicloop.core.errors import NotPermitted
+from civicloop.core.views import bind_form, forbidden, service_form_view
 
 from . import services
 from .forms import CorrectPartyForm
@@ -83,34 +83,32 @@ def party_correct(request, pk):
         return forbidden(
             request, _("Only those handling this party's cases may correct its details.")
         )
-    status = 200
-    if request.method == "POST":
-        form = CorrectPartyForm(request.POST)
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.correct_party(
-                    party,
-                    by=request.user,
-                    reason=data["reason"],
-                    data=services.PartyData(
-                        kind=data["kind"],
-                        name=data["name"],
-                        id_number=data["id_number"],
-                        credit_code=data["credit_code"],
-                        legal_representative=data["legal_representative"],
-                        phone=data["phone"],
-                        address=data["address"],
-                    ),
-                )
-            except NotPermitted as exc:
-                return forbidden(request, exc.message)
-            except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-            else:
-                messages.success(request, _("The party's details were corrected."))
-                return redirect("parties:detail", pk=party.pk)
-    else:
-        form = CorrectPartyForm(initial=party.unmasked() | {"kind": party.kind})
-    return render(request, "parties/party_form.html", {"party": party, "form": form}, status=status)
+
+    def correct(data):
+        return services.correct_party(
+            party,
+            by=request.user,
+            reason=data["reason"],
+            data=services.PartyData(
+                kind=data["kind"],
+                name=data["name"],
+                id_number=data["id_number"],
+                credit_code=data["credit_code"],
+                legal_representative=data["legal_representative"],
+                phone=data["phone"],
+                address=data["address"],
+            ),
+        )
+
+    def done(_party):
+        messages.success(request, _("The party's details were corrected."))
+        return redirect("parties:detail", pk=party.pk)
+
+    return service_form_view(
+        request,
+        form=bind_form(request, CorrectPartyForm, initial=party.unmasked() | {"kind": party.kind}),
+        perform_with=correct,
+        done=done,
+        context={"party": party},
+        template="parties/party_form.html",
+    )

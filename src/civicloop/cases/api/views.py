@@ -4,7 +4,7 @@ one POST endpoint per manual transition of the case workflow.
 Every lookup goes through ``Case.objects.visible_to(user)``: a case outside the user's
 scope is a 404, one they see but may not act on is a 403 (from the service), a wrong
 stage is a 409. Each action validates its input's shape with its own serializer and
-calls exactly one service function (``cases.actions.perform``).
+calls exactly one service function (``cases.actions.CASE_ACTIONS``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.utils.cache import patch_cache_control
-from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -23,7 +22,7 @@ from rest_framework.views import APIView
 
 from civicloop.cases import kpis, services
 from civicloop.cases import review as rv
-from civicloop.cases.actions import perform
+from civicloop.cases.actions import CASE_ACTIONS
 from civicloop.cases.eligibility import fast_track_eligibility
 from civicloop.cases.filtersets import CaseFilterSet
 from civicloop.cases.models import (
@@ -37,14 +36,14 @@ from civicloop.cases.models import (
     ReviewSeat,
 )
 from civicloop.cases.workflow import CASE_WORKFLOW
-from civicloop.core.api import error_responses
+from civicloop.core.api import ActionViewSetMixin, error_responses, transition_endpoint
 from civicloop.events.models import Event
 from civicloop.matters.models import Matter
 from civicloop.org.models import User
 from civicloop.parties.models import Party
 from civicloop.parties.services import PartyData
 
-from .actions import ACTION_SERIALIZERS, FileCaseSerializer
+from .requests import ACTION_SERIALIZERS, FileCaseSerializer
 from .serializers import (
     CaseDetailSerializer,
     CaseHistorySerializer,
@@ -53,8 +52,6 @@ from .serializers import (
     FiguresSerializer,
     ReviewerSerializer,
 )
-
-ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
 
 
 def detail_queryset(user):
@@ -87,31 +84,6 @@ def detail_queryset(user):
     )
 
 
-def _describe(name: str):
-    transition = CASE_WORKFLOW[name]
-
-    def build() -> str:
-        parts = [str(transition.description)] if transition.description else []
-        parts.append(
-            str(
-                _("From: %(states)s. By: %(actors)s.")
-                % {
-                    "states": ", ".join(
-                        str(CASE_WORKFLOW.states(s).label) for s in transition.sources
-                    ),
-                    "actors": ", ".join(
-                        str(CASE_WORKFLOW.actor_labels.get(x, x)) for x in sorted(transition.actors)
-                    ),
-                }
-            )
-        )
-        if transition.reason_required:
-            parts.append(str(_("A reason is required.")))
-        return "\n\n".join(parts)
-
-    return lazy(build, str)()
-
-
 @extend_schema_view(
     list=extend_schema(
         operation_id="cases_list",
@@ -141,7 +113,9 @@ def _describe(name: str):
     ),
 )
 @extend_schema(tags=["cases"])
-class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CaseViewSet(
+    ActionViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     filterset_class = CaseFilterSet
 
     def get_queryset(self):
@@ -178,11 +152,6 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             CaseDetailSerializer(fresh, context=self.get_serializer_context()).data,
             status=status_code,
         )
-
-    def validated(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
 
     def create(self, request):
 
@@ -285,32 +254,25 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         )
 
 
-def _transition_endpoint(name: str):
-    serializer_class = ACTION_SERIALIZERS[name]
-    url_path = name.replace("_", "-")
-
-    def endpoint(self, request, pk=None):
-        case = self.get_object()
-        data = self.validated(serializer_class) if serializer_class else {}
-        perform(name, case, request.user, data)
-        return self.case_response(case)
-
-    endpoint.__name__ = name
-    endpoint = action(detail=True, methods=["post"], url_path=url_path, url_name=url_path)(endpoint)
-    return extend_schema(
-        operation_id=f"cases_{name}",
-        tags=["case actions"],
-        summary=CASE_WORKFLOW[name].label,
-        description=_describe(name),
-        request=serializer_class,
-        responses={200: CaseDetailSerializer, **ACTION_ERRORS},
-    )(endpoint)
-
-
 # One POST endpoint per manual transition of the table.
 for _transition in CASE_WORKFLOW:
     if _transition.manual:
-        setattr(CaseViewSet, _transition.name, _transition_endpoint(_transition.name))
+        setattr(
+            CaseViewSet,
+            _transition.name,
+            transition_endpoint(
+                CASE_WORKFLOW,
+                _transition.name,
+                actions=CASE_ACTIONS,
+                request=ACTION_SERIALIZERS[_transition.name],
+                response=CaseDetailSerializer,
+                answer=lambda view, case: view.case_response(case),
+                operation_id=f"cases_{_transition.name}",
+                tag="case actions",
+                url_path=_transition.name.replace("_", "-"),
+                method_name=_transition.name,
+            ),
+        )
 
 
 class EvidenceDownloadView(generics.GenericAPIView):

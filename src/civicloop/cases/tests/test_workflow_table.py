@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from civicloop.cases.api.actions import ACTION_SERIALIZERS
+from civicloop.cases.api.requests import ACTION_SERIALIZERS
 from civicloop.cases.choices import CaseState
 from civicloop.cases.docs_workflow import render
 from civicloop.cases.forms import ACTION_FORMS

@@ -16,11 +16,12 @@ from rest_framework.views import APIView
 
 from civicloop.core.api import PublicRateThrottle, error_responses
 from civicloop.events import services
-from civicloop.events.choices import EventState, Source
+from civicloop.events.actions import report_publicly
+from civicloop.events.choices import EventState
 from civicloop.events.models import Event
 from civicloop.events.timeline import public_timeline
 
-from .actions import PublicRateSerializer, PublicReportSerializer
+from .requests import PublicRateSerializer, PublicReportSerializer
 from .serializers import PublicReceiptSerializer, PublicTrackSerializer
 
 
@@ -79,26 +80,7 @@ class PublicReportView(PublicAPIView):
         responses={201: PublicReceiptSerializer, **error_responses(400, 429)},
     )
     def post(self, request):
-        d = self.validated(PublicReportSerializer)
-        event = services.create_event(
-            by=None,
-            source=Source.PUBLIC_PORTAL,
-            description=d["description"],
-            title=d["title"],
-            category=d["category"],
-            occurred_at=d["occurred_at"],
-            location=services.Location(
-                region=d["region"],
-                latitude=d["latitude"],
-                longitude=d["longitude"],
-                datum=d["datum"],
-                address=d["address"],
-            ),
-            reporter_name=d["reporter_name"],
-            reporter_phone=d["reporter_phone"],
-            is_anonymous=d["is_anonymous"],
-            attachments=d["attachments"],
-        )
+        event = report_publicly(self.validated(PublicReportSerializer))
         receipt = {
             "number": event.number,
             "tracking_code": event.tracking_code,

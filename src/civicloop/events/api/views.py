@@ -4,17 +4,15 @@ manual transition of the workflows.
 Every lookup goes through ``Event.objects.visible_to(user)``: an event outside the
 user's scope is a 404, one they see but may not act on is a 403 (from the
 service), and a wrong state is a 409. Each action validates its input's shape
-with its own serializer and calls exactly one service function.
+with its own request serializer (``requests.py``) and calls the same action as the
+pages (``events.actions``), which calls exactly one service function.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.utils.cache import patch_cache_control
-from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -28,15 +26,21 @@ from rest_framework import exceptions, generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from civicloop.core.api import client_ip, error_responses
-from civicloop.core.workflow import StateMachine
+from civicloop.core.api import (
+    ACTION_ERRORS,
+    ActionViewSetMixin,
+    client_ip,
+    error_responses,
+    transition_endpoint,
+)
 from civicloop.events import services
+from civicloop.events.actions import EVENT_ACTIONS, SUBTASK_ACTIONS, record_event
 from civicloop.events.filtersets import EventFilterSet
 from civicloop.events.models import Assignment, Attachment, Check, Event, EventRating, Feedback
 from civicloop.events.workflow import ASSIGNMENT_WORKFLOW, EVENT_WORKFLOW
 from civicloop.matters.models import Category
 
-from . import actions as a
+from . import requests as a
 from .filtersets import CategoryFilterSet
 from .serializers import (
     AssignmentSerializer,
@@ -46,8 +50,6 @@ from .serializers import (
     EventListSerializer,
     HistorySerializer,
 )
-
-ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
 
 # The shared filters pick places by division code through a method, which the schema
 # generator cannot infer; say so here (documentation only, the filters are unchanged).
@@ -60,72 +62,6 @@ for _name in ("town", "village", "grid"):
             ),
         }
     )(EventFilterSet.base_filters[_name])
-
-
-def _describe(workflow: StateMachine, name: str):
-    """The transition's documentation, generated from the workflow table (lazily, so
-    the schema comes out in the language it is requested in)."""
-    transition = workflow[name]
-
-    def build() -> str:
-        parts = [str(transition.description)] if transition.description else []
-        parts.append(
-            str(
-                _("From: %(states)s. By: %(actors)s.")
-                % {
-                    "states": ", ".join(str(workflow.states(s).label) for s in transition.sources),
-                    "actors": ", ".join(
-                        str(workflow.actor_labels.get(x, x)) for x in sorted(transition.actors)
-                    ),
-                }
-            )
-        )
-        if transition.reason_required:
-            parts.append(str(_("A reason is required.")))
-        return "\n\n".join(parts)
-
-    return lazy(build, str)()
-
-
-def transition_endpoint(
-    workflow: StateMachine, name: str, *, request, operation_prefix: str, tag: str, url_path: str
-) -> Callable:
-    """Declare a POST action for transition ``name``: route, schema and docs in one place."""
-
-    def decorate(method):
-        method = action(detail=True, methods=["post"], url_path=url_path, url_name=url_path)(method)
-        return extend_schema(
-            operation_id=f"{operation_prefix}_{url_path.replace('-', '_')}",
-            tags=[tag],
-            summary=workflow[name].label,
-            description=_describe(workflow, name),
-            request=request,
-            responses={200: EventDetailSerializer, **ACTION_ERRORS},
-        )(method)
-
-    return decorate
-
-
-def event_action(name: str, request=None):
-    return transition_endpoint(
-        EVENT_WORKFLOW,
-        name,
-        request=request,
-        operation_prefix="events",
-        tag="event actions",
-        url_path=name.replace("_", "-"),
-    )
-
-
-def subtask_action(name: str, request=None):
-    return transition_endpoint(
-        ASSIGNMENT_WORKFLOW,
-        name,
-        request=request,
-        operation_prefix="assignments",
-        tag="assignments",
-        url_path=name.removesuffix("_subtask"),
-    )
 
 
 def detail_queryset(user):
@@ -152,7 +88,7 @@ def detail_queryset(user):
     )
 
 
-class EventDetailResponseMixin:
+class EventDetailResponseMixin(ActionViewSetMixin):
     def event_response(self, event: Event, *, status_code: int = status.HTTP_200_OK) -> Response:
         """The event as it is now, as the user sees it."""
         fresh = detail_queryset(self.request.user).filter(pk=event.pk).first()
@@ -162,11 +98,6 @@ class EventDetailResponseMixin:
             )
         serializer = EventDetailSerializer(fresh, context=self.get_serializer_context())
         return Response(serializer.data, status=status_code)
-
-    def validated(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
 
 
 @extend_schema_view(
@@ -227,28 +158,7 @@ class EventViewSet(EventDetailResponseMixin, mixins.ListModelMixin, viewsets.Gen
         return Response(self.get_serializer(self.get_object()).data)
 
     def create(self, request):
-        d = self.validated(a.EventCreateSerializer)
-        event = services.create_event(
-            by=request.user,
-            source=d["source"],
-            description=d["description"],
-            title=d["title"],
-            category=d["category"],
-            occurred_at=d["occurred_at"],
-            location=services.Location(
-                region=d["region"],
-                latitude=d["latitude"],
-                longitude=d["longitude"],
-                datum=d["datum"],
-                address=d["address"],
-            ),
-            reporter_name=d["reporter_name"],
-            reporter_phone=d["reporter_phone"],
-            reporter_id_number=d["reporter_id_number"],
-            reporter_address=d["reporter_address"],
-            is_anonymous=d["is_anonymous"],
-            attachments=d["attachments"],
-        )
+        event = record_event(by=request.user, data=self.validated(a.EventCreateSerializer))
         return self.event_response(event, status_code=status.HTTP_201_CREATED)
 
     # --- reading -------------------------------------------------------------------
@@ -285,50 +195,7 @@ class EventViewSet(EventDetailResponseMixin, mixins.ListModelMixin, viewsets.Gen
         patch_cache_control(response, private=True, no_store=True)
         return response
 
-    # --- judgement and dispatch ----------------------------------------------------------
-
-    @event_action("judge", a.JudgeActionSerializer)
-    def judge(self, request, pk=None):
-        event, d = self.get_object(), self.validated(a.JudgeActionSerializer)
-        services.judge_event(
-            event,
-            by=request.user,
-            urgency=d["urgency"],
-            span=d["span"],
-            reason=d["reason"],
-            category=d["category"],
-            matter=d["matter"],
-        )
-        return self.event_response(event)
-
-    @event_action("dispatch", a.DispatchActionSerializer)
-    def dispatch_event(self, request, pk=None):
-        event, d = self.get_object(), self.validated(a.DispatchActionSerializer)
-        subtasks = [
-            services.SubtaskSpec(unit=s["unit"], instruction=s["instruction"], due_at=s["due_at"])
-            for s in d["subtasks"]
-        ]
-        services.dispatch_event(
-            event,
-            by=request.user,
-            to_unit=d["unit"],
-            reason=d["reason"],
-            instruction=d["instruction"],
-            subtasks=subtasks or None,
-        )
-        return self.event_response(event)
-
-    @event_action("redispatch", a.RedispatchActionSerializer)
-    def redispatch(self, request, pk=None):
-        event, d = self.get_object(), self.validated(a.RedispatchActionSerializer)
-        services.redispatch_event(
-            event,
-            by=request.user,
-            to_unit=d["unit"],
-            reason=d["reason"],
-            instruction=d["instruction"],
-        )
-        return self.event_response(event)
+    # The workflow's transitions are added below the class, one POST endpoint each.
 
     @extend_schema(
         operation_id="events_add_subtask",
@@ -343,106 +210,7 @@ class EventViewSet(EventDetailResponseMixin, mixins.ListModelMixin, viewsets.Gen
     )
     @action(detail=True, methods=["post"], url_path="add-subtask", url_name="add-subtask")
     def add_subtask(self, request, pk=None):
-        event, d = self.get_object(), self.validated(a.AddSubtaskActionSerializer)
-        services.add_subtask(
-            event, by=request.user, unit=d["unit"], instruction=d["instruction"], due_at=d["due_at"]
-        )
-        return self.event_response(event)
-
-    # --- the handling unit ----------------------------------------------------------------
-
-    @event_action("accept")
-    def accept(self, request, pk=None):
-        event = self.get_object()
-        services.accept_event(event, by=request.user)
-        return self.event_response(event)
-
-    @event_action("return", a.ReturnActionSerializer)
-    def return_event(self, request, pk=None):
-        event, d = self.get_object(), self.validated(a.ReturnActionSerializer)
-        services.return_event(event, by=request.user, reason=d["reason"])
-        return self.event_response(event)
-
-    @event_action("start")
-    def start(self, request, pk=None):
-        event = self.get_object()
-        services.start_handling(event, by=request.user)
-        return self.event_response(event)
-
-    @event_action("submit_feedback", a.SubmitFeedbackActionSerializer)
-    def submit_feedback(self, request, pk=None):
-        event, d = self.get_object(), self.validated(a.SubmitFeedbackActionSerializer)
-        services.submit_feedback(
-            event,
-            by=request.user,
-            outcome=d["outcome"],
-            measures=d["measures"],
-            attachments=d["attachments"],
-        )
-        return self.event_response(event)
-
-    # --- check, rating, closing -----------------------------------------------------------
-
-    @event_action("check", a.CheckActionSerializer)
-    def check(self, request, pk=None):
-        event, d = self.get_object(), self.validated(a.CheckActionSerializer)
-        services.check_event(
-            event,
-            by=request.user,
-            passed=d["passed"],
-            notes=d["notes"],
-            reopen_subtasks=d["reopen_subtasks"],
-        )
-        return self.event_response(event)
-
-    @event_action("rate", a.RateActionSerializer)
-    def rate(self, request, pk=None):
-        event, d = self.get_object(), self.validated(a.RateActionSerializer)
-        services.rate_event(event, rating=d["rating"], comment=d["comment"], by=request.user)
-        return self.event_response(event)
-
-    @event_action("rework", a.ReworkActionSerializer)
-    def rework(self, request, pk=None):
-        event, d = self.get_object(), self.validated(a.ReworkActionSerializer)
-        services.rework_event(event, by=request.user, reason=d["reason"])
-        return self.event_response(event)
-
-    @event_action("close", a.CloseActionSerializer)
-    def close(self, request, pk=None):
-        event, d = self.get_object(), self.validated(a.CloseActionSerializer)
-        services.close_event(event, by=request.user, reason=d["reason"])
-        return self.event_response(event)
-
-    # --- park, void, merge, escalate ----------------------------------------------------
-
-    @event_action("park", a.ParkActionSerializer)
-    def park(self, request, pk=None):
-        event, d = self.get_object(), self.validated(a.ParkActionSerializer)
-        services.park_event(event, by=request.user, reason=d["reason"])
-        return self.event_response(event)
-
-    @event_action("resume", a.ResumeActionSerializer)
-    def resume(self, request, pk=None):
-        event, d = self.get_object(), self.validated(a.ResumeActionSerializer)
-        services.resume_event(event, by=request.user, reason=d["reason"])
-        return self.event_response(event)
-
-    @event_action("void", a.VoidActionSerializer)
-    def void(self, request, pk=None):
-        event, d = self.get_object(), self.validated(a.VoidActionSerializer)
-        services.void_event(event, by=request.user, reason=d["reason"])
-        return self.event_response(event)
-
-    @event_action("merge", a.MergeActionSerializer)
-    def merge(self, request, pk=None):
-        event, d = self.get_object(), self.validated(a.MergeActionSerializer)
-        services.merge_event(event, into=d["into"], by=request.user, reason=d["reason"])
-        return self.event_response(event)
-
-    @event_action("escalate", a.EscalateActionSerializer)
-    def escalate(self, request, pk=None):
-        event, d = self.get_object(), self.validated(a.EscalateActionSerializer)
-        services.escalate_event(event, by=request.user, reason=d["reason"])
+        event = self.perform_action(EVENT_ACTIONS, "add_subtask", a.AddSubtaskActionSerializer)
         return self.event_response(event)
 
 
@@ -467,35 +235,59 @@ class AssignmentViewSet(
             "event", "unit", "issued_by", "accepted_by"
         )
 
-    @subtask_action("accept_subtask")
-    def accept(self, request, pk=None):
-        assignment = self.get_object()
-        services.accept_subtask(assignment, by=request.user)
-        return self.event_response(assignment.event)
+    # The sub-task transitions are added below the class, one POST endpoint each.
 
-    @subtask_action("return_subtask", a.ReturnSubtaskActionSerializer)
-    def return_subtask(self, request, pk=None):
-        assignment, d = self.get_object(), self.validated(a.ReturnSubtaskActionSerializer)
-        services.return_subtask(assignment, by=request.user, reason=d["reason"])
-        return self.event_response(assignment.event)
 
-    @subtask_action("complete_subtask", a.CompleteSubtaskActionSerializer)
-    def complete(self, request, pk=None):
-        assignment, d = self.get_object(), self.validated(a.CompleteSubtaskActionSerializer)
-        services.complete_subtask(
-            assignment,
-            by=request.user,
-            outcome=d["outcome"],
-            measures=d["measures"],
-            attachments=d["attachments"],
+# Method names of the endpoints whose transition name cannot be one ("dispatch" is the
+# viewset's own method, "return" a keyword); the URLs are the transition names.
+EVENT_METHODS = {"dispatch": "dispatch_event", "return": "return_event"}
+SUBTASK_METHODS = {
+    "accept_subtask": "accept",
+    "complete_subtask": "complete",
+    "cancel_subtask": "cancel",
+}
+
+for _transition in EVENT_WORKFLOW:
+    if _transition.manual:
+        _method = EVENT_METHODS.get(_transition.name, _transition.name)
+        _url = _transition.name.replace("_", "-")
+        setattr(
+            EventViewSet,
+            _method,
+            transition_endpoint(
+                EVENT_WORKFLOW,
+                _transition.name,
+                actions=EVENT_ACTIONS,
+                request=a.EVENT_ACTION_SERIALIZERS[_transition.name],
+                response=EventDetailSerializer,
+                answer=lambda view, event: view.event_response(event),
+                operation_id=f"events_{_url.replace('-', '_')}",
+                tag="event actions",
+                url_path=_url,
+                method_name=_method,
+            ),
         )
-        return self.event_response(assignment.event)
 
-    @subtask_action("cancel_subtask", a.CancelSubtaskActionSerializer)
-    def cancel(self, request, pk=None):
-        assignment, d = self.get_object(), self.validated(a.CancelSubtaskActionSerializer)
-        services.cancel_subtask(assignment, by=request.user, reason=d["reason"])
-        return self.event_response(assignment.event)
+for _transition in ASSIGNMENT_WORKFLOW:
+    if _transition.manual:
+        _method = SUBTASK_METHODS.get(_transition.name, _transition.name)
+        _url = _transition.name.removesuffix("_subtask")
+        setattr(
+            AssignmentViewSet,
+            _method,
+            transition_endpoint(
+                ASSIGNMENT_WORKFLOW,
+                _transition.name,
+                actions=SUBTASK_ACTIONS,
+                request=a.SUBTASK_ACTION_SERIALIZERS[_transition.name],
+                response=EventDetailSerializer,
+                answer=lambda view, assignment: view.event_response(assignment.event),
+                operation_id=f"assignments_{_url.replace('-', '_')}",
+                tag="assignments",
+                url_path=_url,
+                method_name=_method,
+            ),
+        )
 
 
 @extend_schema_view(

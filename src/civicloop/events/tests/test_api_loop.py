@@ -350,6 +350,9 @@ def test_an_urgent_event_goes_to_the_emergency_team_with_the_town_assisting(worl
 class TestCoordinationOrder:
     """多跨: the county centre fans the event out; it closes only when all sub-tasks are done."""
 
+    # The API never picks the units itself: the order names them (as the page's rows do).
+    ORDER = {"subtasks": [{"unit": "dept-scjg"}, {"unit": "330424001-squad"}]}
+
     @pytest.fixture
     def event(self, world):
         event = report(
@@ -430,7 +433,7 @@ class TestCoordinationOrder:
         assert act(world.centre, event, "close")["state"] == S.CLOSED
 
     def test_a_failed_check_reopens_only_the_named_subtasks(self, world, event):
-        body = act(world.centre, event, "dispatch")
+        body = act(world.centre, event, "dispatch", self.ORDER)
         subtasks = {a["unit"]["code"]: a["id"] for a in body["assignments"]}
         for user, code in (
             (world.dept_officer, "dept-scjg"),
@@ -451,7 +454,7 @@ class TestCoordinationOrder:
         assert states == {"dept-scjg": A.ACCEPTED, "330424001-squad": A.DONE}
 
     def test_a_returned_subtask_is_replaced_by_adding_another_unit(self, world, event):
-        body = act(world.centre, event, "dispatch")
+        body = act(world.centre, event, "dispatch", self.ORDER)
         subtasks = {a["unit"]["code"]: a["id"] for a in body["assignments"]}
         act_on_subtask(
             world.dept_officer, subtasks["dept-scjg"], "return", {"reason": "应由综合执法处理"}
@@ -481,7 +484,7 @@ class TestCoordinationOrder:
         assert body["state"] == S.FEEDBACK_SUBMITTED
 
     def test_subtask_feedback_may_carry_photos(self, world, event):
-        body = act(world.centre, event, "dispatch")
+        body = act(world.centre, event, "dispatch", self.ORDER)
         sub = next(a["id"] for a in body["assignments"] if a["unit"]["code"] == "dept-scjg")
         act_on_subtask(world.dept_officer, sub, "accept")
         response = client_for(world.dept_officer).post(

@@ -21,9 +21,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from civicloop.cases.models import Case
-from civicloop.core.api import error_responses
+from civicloop.core.api import (
+    ACTION_ERRORS,
+    ActionViewSetMixin,
+    error_responses,
+    transition_endpoint,
+)
 from civicloop.leniency import services
-from civicloop.leniency.actions import perform_commitment, perform_repair
+from civicloop.leniency.actions import COMMITMENT_ACTIONS, REPAIR_ACTIONS
 from civicloop.leniency.enterprise import enterprise_history, find_enterprise
 from civicloop.leniency.evaluation import evaluation_for_decision
 from civicloop.leniency.filtersets import (
@@ -67,7 +72,6 @@ from .serializers import (
     RecordCommitmentSerializer,
 )
 
-ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
 COMMITMENT_INPUTS = {
     "record_commitment": RecordCommitmentSerializer,
     "record_refusal": ReasonSerializer,
@@ -171,28 +175,21 @@ class CaseCircumstancesView(APIView):
         return Response(CircumstancesSerializer(circumstances).data)
 
 
-def _transition_endpoint(
-    machine, name: str, inputs: dict, perform, response_serializer, prefix: str
-):
-    serializer_class = inputs[name]
-    url_path = name.replace("_", "-")
-
-    def endpoint(self, request, pk=None):
-        record = self.get_object()
-        perform(name, record, request.user, _validated(serializer_class, request))
-        return Response(response_serializer(self.get_queryset().get(pk=record.pk)).data)
-
-    endpoint.__name__ = name
-    endpoint = action(detail=True, methods=["post"], url_path=url_path, url_name=url_path)(endpoint)
-    transition = machine[name]
-    return extend_schema(
+def _transition_endpoint(workflow, name: str, inputs: dict, actions, response_serializer, prefix):
+    return transition_endpoint(
+        workflow,
+        name,
+        actions=actions,
+        request=inputs[name],
+        response=response_serializer,
+        answer=lambda view, record: Response(
+            response_serializer(view.get_queryset().get(pk=record.pk)).data
+        ),
         operation_id=f"{prefix}_{name}",
-        tags=["flexible enforcement"],
-        summary=transition.label,
-        description=transition.description or None,
-        request=serializer_class,
-        responses={200: response_serializer, **ACTION_ERRORS},
-    )(endpoint)
+        tag="flexible enforcement",
+        url_path=name.replace("_", "-"),
+        method_name=name,
+    )
 
 
 @extend_schema_view(
@@ -214,7 +211,9 @@ def _transition_endpoint(
     ),
 )
 @extend_schema(tags=["flexible enforcement"])
-class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CommitmentViewSet(
+    ActionViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     serializer_class = CommitmentSerializer
     filterset_class = CommitmentFilterSet
 
@@ -305,7 +304,7 @@ for _transition in COMMITMENT_WORKFLOW:
                 COMMITMENT_WORKFLOW,
                 _transition.name,
                 COMMITMENT_INPUTS,
-                perform_commitment,
+                COMMITMENT_ACTIONS,
                 CommitmentSerializer,
                 "commitments",
             ),
@@ -326,7 +325,7 @@ for _transition in COMMITMENT_WORKFLOW:
 )
 @extend_schema(tags=["flexible enforcement"])
 class CreditRepairViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ActionViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = CreditRepairSerializer
     filterset_class = RepairFilterSet
@@ -362,7 +361,7 @@ for _transition in REPAIR_WORKFLOW:
                 REPAIR_WORKFLOW,
                 _transition.name,
                 REPAIR_INPUTS,
-                perform_repair,
+                REPAIR_ACTIONS,
                 CreditRepairSerializer,
                 "credit_repairs",
             ),

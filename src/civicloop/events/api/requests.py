@@ -1,9 +1,10 @@
-"""Request serializers of the event actions: one small serializer per action.
+"""Request serializers of the event API: what the API accepts, one small serializer per action.
 
-They check the *shape* of the input (types, choices, references to objects by
-code) and nothing else: what is allowed, by whom and when is decided by the
-service function each action calls. Whether a reason is required comes from
-the workflow table, so the documentation says so too.
+They check the *shape* of the input (types, choices, references to objects by code) with
+the keys of the web forms, and hand it to the same action as the pages
+(``events.actions``); what is allowed, by whom and when is decided by the service function
+each action calls. Whether a reason is required comes from the workflow table, so the
+documentation says so too. (What the API answers is in ``serializers.py``.)
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from civicloop.core.api import REQUIRED_TEXT
 from civicloop.core.workflow import StateMachine
-from civicloop.events.choices import Outcome, Rating, Source, Span, Urgency
-from civicloop.events.models import Event
+from civicloop.events.choices import RATING_REFUSAL, Outcome, Rating, Source, Span, Urgency
 from civicloop.events.workflow import ASSIGNMENT_WORKFLOW, EVENT_WORKFLOW
 from civicloop.matters.models import Category, Matter
 from civicloop.org.models import Region, Unit
@@ -21,7 +22,7 @@ from civicloop.org.models import Region, Unit
 
 def reason_field(name: str, workflow: StateMachine = EVENT_WORKFLOW) -> serializers.CharField:
     if workflow[name].reason_required:
-        return serializers.CharField(help_text=_("Why (required)."))
+        return serializers.CharField(help_text=_("Why (required)."), error_messages=REQUIRED_TEXT)
     return serializers.CharField(
         required=False, allow_blank=True, default="", help_text=_("Why (optional).")
     )
@@ -58,7 +59,7 @@ class EventCreateSerializer(serializers.Serializer):
     """A collection form (民情收集单). Give a region, a map point, or an address naming the place."""
 
     source = serializers.ChoiceField(choices=Source.choices)
-    description = serializers.CharField()
+    description = serializers.CharField(error_messages=REQUIRED_TEXT)
     title = serializers.CharField(required=False, allow_blank=True, default="")
     category = category_field(required=False, allow_null=True, default=None)
     region = serializers.SlugRelatedField(
@@ -93,7 +94,7 @@ class EventCreateSerializer(serializers.Serializer):
 class PublicReportSerializer(serializers.Serializer):
     """A report by a member of the public (no account needed)."""
 
-    description = serializers.CharField()
+    description = serializers.CharField(error_messages=REQUIRED_TEXT)
     title = serializers.CharField(required=False, allow_blank=True, default="")
     category = category_field(required=False, allow_null=True, default=None)
     region = serializers.SlugRelatedField(
@@ -179,7 +180,7 @@ class RedispatchActionSerializer(serializers.Serializer):
 
 class SubmitFeedbackActionSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
-    measures = serializers.CharField()
+    measures = serializers.CharField(error_messages=REQUIRED_TEXT)
     attachments = attachments_field()
 
 
@@ -201,7 +202,9 @@ class CheckActionSerializer(serializers.Serializer):
 
 
 class RateActionSerializer(serializers.Serializer):
-    rating = serializers.ChoiceField(choices=Rating.choices)
+    rating = serializers.ChoiceField(
+        choices=Rating.choices, error_messages={"invalid_choice": RATING_REFUSAL}
+    )
     comment = serializers.CharField(
         required=False, allow_blank=True, default="", help_text=_("Required when dissatisfied.")
     )
@@ -233,21 +236,10 @@ class VoidActionSerializer(serializers.Serializer):
 
 
 class MergeActionSerializer(serializers.Serializer):
-    into = serializers.CharField(help_text=_("The original: its number (E…) or id."))
+    into = serializers.CharField(
+        help_text=_("The original: its number (E…) or id."), error_messages=REQUIRED_TEXT
+    )
     reason = reason_field("merge")
-
-    def validate_into(self, value: str) -> Event:
-        """Find the original among the events the user can see (never outside their scope)."""
-        value = value.strip()
-        visible = Event.objects.visible_to(self.context["request"].user)
-        original = visible.filter(number=value).first()
-        if original is None and value.isdigit():
-            original = visible.filter(pk=int(value)).first()
-        if original is None:
-            raise serializers.ValidationError(
-                _("No event with this number or id is visible to you.")
-            )
-        return original
 
 
 class EscalateActionSerializer(serializers.Serializer):
@@ -266,7 +258,7 @@ class ReturnSubtaskActionSerializer(serializers.Serializer):
 
 class CompleteSubtaskActionSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
-    measures = serializers.CharField()
+    measures = serializers.CharField(error_messages=REQUIRED_TEXT)
     attachments = attachments_field()
 
 
@@ -275,10 +267,40 @@ class CancelSubtaskActionSerializer(serializers.Serializer):
 
 
 class PublicRateSerializer(serializers.Serializer):
-    rating = serializers.ChoiceField(choices=Rating.choices)
+    rating = serializers.ChoiceField(
+        choices=Rating.choices, error_messages={"invalid_choice": RATING_REFUSAL}
+    )
     comment = serializers.CharField(
         required=False,
         allow_blank=True,
         default="",
         help_text=_("Required when dissatisfied: what is still wrong."),
     )
+
+
+# The request of each transition's endpoint (None: nothing to send).
+EVENT_ACTION_SERIALIZERS: dict[str, type[serializers.Serializer] | None] = {
+    "judge": JudgeActionSerializer,
+    "dispatch": DispatchActionSerializer,
+    "redispatch": RedispatchActionSerializer,
+    "accept": None,
+    "return": ReturnActionSerializer,
+    "start": None,
+    "submit_feedback": SubmitFeedbackActionSerializer,
+    "check": CheckActionSerializer,
+    "rate": RateActionSerializer,
+    "rework": ReworkActionSerializer,
+    "close": CloseActionSerializer,
+    "park": ParkActionSerializer,
+    "resume": ResumeActionSerializer,
+    "void": VoidActionSerializer,
+    "merge": MergeActionSerializer,
+    "escalate": EscalateActionSerializer,
+}
+
+SUBTASK_ACTION_SERIALIZERS: dict[str, type[serializers.Serializer] | None] = {
+    "accept_subtask": None,
+    "return_subtask": ReturnSubtaskActionSerializer,
+    "complete_subtask": CompleteSubtaskActionSerializer,
+    "cancel_subtask": CancelSubtaskActionSerializer,
+}

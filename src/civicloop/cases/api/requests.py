@@ -1,8 +1,9 @@
-"""Request serializers of the case actions: one small serializer per transition.
+"""Request serializers of the case API: what the API accepts, one small serializer per
+transition (what it answers is in ``serializers.py``).
 
-They check the *shape* of the input (types, choices, references by code or id); what is
-allowed, by whom and when is decided by the service function each action calls
-(``cases.actions.perform``). Keys are the same as the web forms'.
+They check the *shape* of the input (types, choices, references by code or id) with the keys
+of the web forms and hand it to the same action as the pages (``cases.actions.CASE_ACTIONS``);
+what is allowed, by whom and when is decided by the service function each action calls.
 """
 
 from __future__ import annotations
