@@ -43,6 +43,7 @@ from civicloop.core.identifiers import (
     credit_code_check_char,
     id_number_check_char,
 )
+from civicloop.core.reference_cache import holding_reference_data
 from civicloop.notifications.models import Notification
 from civicloop.org.choices import QualificationKind, RegionLevel, Role, UnitKind
 from civicloop.org.demo import GIVEN, SURNAMES, DemoLogin
@@ -130,16 +131,17 @@ def _user(username: str) -> User | None:
 
 
 def _certify(users, *, prefix: str) -> None:
+    """An enforcement certificate for each of ``users`` who has none (inserted together)."""
+    kind = QualificationKind.ENFORCEMENT_CERTIFICATE
+    certified = set(Qualification.objects.filter(kind=kind).values_list("user_id", flat=True))
+    numbers = set(Qualification.objects.filter(kind=kind).values_list("number", flat=True))
+    new = []
     for index, user in enumerate(users, start=1):
-        if not user.qualifications.filter(kind=QualificationKind.ENFORCEMENT_CERTIFICATE).exists():
-            Qualification.objects.get_or_create(
-                kind=QualificationKind.ENFORCEMENT_CERTIFICATE,
-                number=f"{prefix}{user.pk:05d}",
-                defaults={
-                    "user": user,
-                    "issued_on": dt.date(2021, 9, 1) + dt.timedelta(days=index % 200),
-                },
-            )
+        number = f"{prefix}{user.pk:05d}"
+        if user.pk not in certified and number not in numbers:
+            issued_on = dt.date(2021, 9, 1) + dt.timedelta(days=index % 200)
+            new.append(Qualification(kind=kind, number=number, user=user, issued_on=issued_on))
+    Qualification.objects.bulk_create(new)
 
 
 @transaction.atomic
@@ -1517,4 +1519,5 @@ class CaseDemo:
 def load_demo_cases(
     *, seed: int = 2026, more_plans: Callable[[CaseDemo], list] | None = None
 ) -> DemoCasesResult:
-    return CaseDemo(seed=seed, more_plans=more_plans).run()
+    with holding_reference_data():  # see generate_demo_events
+        return CaseDemo(seed=seed, more_plans=more_plans).run()

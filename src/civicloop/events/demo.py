@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from civicloop.core.errors import DomainError
 from civicloop.core.identifiers import id_number_check_char
+from civicloop.core.reference_cache import holding_reference_data
 from civicloop.notifications.models import Notification
 from civicloop.org.choices import GRID_ROLES, RegionLevel, Role, UnitKind
 from civicloop.org.demo import GIVEN, SURNAMES
@@ -1450,6 +1451,9 @@ def generate_demo_events(
     demo_usernames: set[str] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> DemoResult:
-    return DemoEvents(
-        count=count, seed=seed, demo_usernames=demo_usernames, progress=progress
-    ).run()
+    # The demo changes no calendar day, deadline rule, region or unit: their lookups are
+    # remembered for the whole run (see core.reference_cache).
+    with holding_reference_data():
+        return DemoEvents(
+            count=count, seed=seed, demo_usernames=demo_usernames, progress=progress
+        ).run()
