@@ -160,6 +160,7 @@ class Cast:
             user = users.setdefault(post.user_id, post.user)
             self.members.setdefault(post.unit_id, []).append((user, post.role))
         self.units = {u.code: u for u in Unit.objects.active().select_related("region")}
+        self.units_by_id = {u.pk: u for u in self.units.values()}
         self.by_kind_region: dict[tuple[str, str], Unit] = {}
         for unit in sorted(self.units.values(), key=lambda u: u.pk):
             self.by_kind_region.setdefault((unit.kind, unit.region.code), unit)
@@ -1215,7 +1216,7 @@ class DemoEvents:
         lead = event.lead_assignment()
         if lead is None:
             raise LookupError("no lead assignment")
-        return self._handler(plan, lead.unit)
+        return self._handler(plan, self.cast.units_by_id.get(lead.unit_id) or lead.unit)
 
     def _judge_reason(self, plan: Plan, category: Category) -> str:
         if plan.urgency == Urgency.URGENT:
