@@ -36,6 +36,7 @@ import time_machine
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from civicloop.core.errors import DomainError
 from civicloop.core.identifiers import (
@@ -85,6 +86,7 @@ DEPARTMENT_PREFIXES = {
     "dept-yjgl": "盐应急",
 }
 SERVING_REVIEWER_SINCE = dt.date(2019, 5, 6)
+PROGRESS_EVERY = 100  # scenario steps between two progress messages
 
 
 def _short_town(name: str) -> str:
@@ -189,7 +191,7 @@ def set_up_staff() -> Staff:
     responsible: dict[int, User] = {}
     wuyuan = Region.objects.filter(level=RegionLevel.TOWN, name="武原街道").first()
     if wuyuan is not None:
-        unit, _ = Unit.objects.get_or_create(
+        unit, _created = Unit.objects.get_or_create(
             code=f"{wuyuan.code[:9]}-leadership",
             defaults={
                 "name": "武原街道“大综合一体化”改革双牵头领导小组",
@@ -216,7 +218,7 @@ def set_up_staff() -> Staff:
             )
         )
     ganpu_squad = Unit.objects.filter(kind=UnitKind.SQUAD, region__name="澉浦镇").first()
-    serving, _ = User.objects.get_or_create(
+    serving, _created = User.objects.get_or_create(
         username="ganpu_reviewer",
         defaults={
             "full_name": "郑国平",
@@ -463,7 +465,7 @@ class CaseDemo:
                 **extra,
             )
 
-    def run(self) -> DemoCasesResult:
+    def run(self, progress: Callable[[str], None] | None = None) -> DemoCasesResult:
         """Play every case's steps in time order, each at its moment (so case numbers follow the
         filing dates and concurrent cases interleave as they would)."""
         self.staff = set_up_staff()
@@ -472,9 +474,16 @@ class CaseDemo:
         queue: list[tuple[dt.datetime, int, object]] = []
         for serial, plan in enumerate(self.plans()):
             self._advance(queue, serial, plan, None)
+        steps = 0
         while queue:
             moment, serial, plan = heapq.heappop(queue)
             self._advance(queue, serial, plan, moment)
+            steps += 1
+            if progress is not None and steps % PROGRESS_EVERY == 0:
+                progress(
+                    _("%(steps)d case steps played, %(cases)d cases filed…")
+                    % {"steps": steps, "cases": len(self.made)}
+                )
         with time_machine.travel(self.end, tick=False):
             sweep_case_deadlines()
         cutoff = self.end - dt.timedelta(days=3)
@@ -1517,7 +1526,11 @@ class CaseDemo:
 
 
 def load_demo_cases(
-    *, seed: int = 2026, more_plans: Callable[[CaseDemo], list] | None = None
+    *,
+    seed: int = 2026,
+    more_plans: Callable[[CaseDemo], list] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> DemoCasesResult:
-    with holding_reference_data():  # see generate_demo_events
-        return CaseDemo(seed=seed, more_plans=more_plans).run()
+    """Play the demo cases; ``progress`` (optional) is called with a short message now and then."""
+    with holding_reference_data():  # see events.demo.generate_demo_events
+        return CaseDemo(seed=seed, more_plans=more_plans).run(progress)

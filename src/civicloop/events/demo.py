@@ -34,6 +34,7 @@ import time_machine
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from civicloop.core.errors import DomainError
 from civicloop.core.identifiers import id_number_check_char
@@ -67,6 +68,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_START = dt.datetime(2026, 1, 5, 8, 30)
 DEMO_END = dt.datetime(2026, 11, 30, 17, 30)
 SWEEP_EVERY = dt.timedelta(hours=1)
+PROGRESS_EVERY = 50  # events between two progress messages
 
 
 # --- categories ------------------------------------------------------------------
@@ -1103,6 +1105,11 @@ class DemoEvents:
                         if index == 0:
                             self._collect(plan)
                             events_done += 1
+                            if events_done % PROGRESS_EVERY == 0:
+                                self.progress(
+                                    _("%(done)d of %(total)d events reported…")
+                                    % {"done": events_done, "total": len(plans)}
+                                )
                         else:
                             step = plan.steps[index - 1]
                             getattr(self, "_do_" + step.action)(plan, **step.kwargs)
