@@ -26,16 +26,19 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import json
 import random
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 import time_machine
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from civicloop.core.errors import DomainError
 from civicloop.core.identifiers import (
@@ -43,6 +46,7 @@ from civicloop.core.identifiers import (
     credit_code_check_char,
     id_number_check_char,
 )
+from civicloop.core.reference_cache import holding_reference_data
 from civicloop.events.choices import AssignmentKind, AssignmentState
 from civicloop.events.models import Assignment
 from civicloop.matters.models import Matter
@@ -60,7 +64,6 @@ from .choices import (
     CaseState,
     EvidenceKind,
     HearingOutcome,
-    NoPenaltyGround,
     Outcome,
     PenaltyKind,
     Procedure,
@@ -87,6 +90,9 @@ DEPARTMENT_PREFIXES = {
     "dept-yjgl": "盐应急",
 }
 SERVING_REVIEWER_SINCE = dt.date(2019, 5, 6)
+PROGRESS_EVERY = 100  # scenario steps between two progress messages
+# The scenarios as data: which cases are filed when, where, about what (see plans()).
+SCENARIOS = Path(__file__).resolve().parent / "data" / "demo_cases.json"
 
 
 def _short_town(name: str) -> str:
@@ -133,16 +139,17 @@ def _user(username: str) -> User | None:
 
 
 def _certify(users, *, prefix: str) -> None:
+    """An enforcement certificate for each of ``users`` who has none (inserted together)."""
+    kind = QualificationKind.ENFORCEMENT_CERTIFICATE
+    certified = set(Qualification.objects.filter(kind=kind).values_list("user_id", flat=True))
+    numbers = set(Qualification.objects.filter(kind=kind).values_list("number", flat=True))
+    new = []
     for index, user in enumerate(users, start=1):
-        if not user.qualifications.filter(kind=QualificationKind.ENFORCEMENT_CERTIFICATE).exists():
-            Qualification.objects.get_or_create(
-                kind=QualificationKind.ENFORCEMENT_CERTIFICATE,
-                number=f"{prefix}{user.pk:05d}",
-                defaults={
-                    "user": user,
-                    "issued_on": dt.date(2021, 9, 1) + dt.timedelta(days=index % 200),
-                },
-            )
+        number = f"{prefix}{user.pk:05d}"
+        if user.pk not in certified and number not in numbers:
+            issued_on = dt.date(2021, 9, 1) + dt.timedelta(days=index % 200)
+            new.append(Qualification(kind=kind, number=number, user=user, issued_on=issued_on))
+    Qualification.objects.bulk_create(new)
 
 
 @transaction.atomic
@@ -190,7 +197,7 @@ def set_up_staff() -> Staff:
     responsible: dict[int, User] = {}
     wuyuan = Region.objects.filter(level=RegionLevel.TOWN, name="武原街道").first()
     if wuyuan is not None:
-        unit, _ = Unit.objects.get_or_create(
+        unit, _created = Unit.objects.get_or_create(
             code=f"{wuyuan.code[:9]}-leadership",
             defaults={
                 "name": "武原街道“大综合一体化”改革双牵头领导小组",
@@ -217,7 +224,7 @@ def set_up_staff() -> Staff:
             )
         )
     ganpu_squad = Unit.objects.filter(kind=UnitKind.SQUAD, region__name="澉浦镇").first()
-    serving, _ = User.objects.get_or_create(
+    serving, _created = User.objects.get_or_create(
         username="ganpu_reviewer",
         defaults={
             "full_name": "郑国平",
@@ -463,7 +470,7 @@ class CaseDemo:
                 **extra,
             )
 
-    def run(self) -> DemoCasesResult:
+    def run(self, progress: Callable[[str], None] | None = None) -> DemoCasesResult:
         """Play every case's steps in time order, each at its moment (so case numbers follow the
         filing dates and concurrent cases interleave as they would)."""
         self.staff = set_up_staff()
@@ -472,9 +479,16 @@ class CaseDemo:
         queue: list[tuple[dt.datetime, int, object]] = []
         for serial, plan in enumerate(self.plans()):
             self._advance(queue, serial, plan, None)
+        steps = 0
         while queue:
             moment, serial, plan = heapq.heappop(queue)
             self._advance(queue, serial, plan, moment)
+            steps += 1
+            if progress is not None and steps % PROGRESS_EVERY == 0:
+                progress(
+                    _("%(steps)d case steps played, %(cases)d cases filed…")
+                    % {"steps": steps, "cases": len(self.made)}
+                )
         with time_machine.travel(self.end, tick=False):
             sweep_case_deadlines()
         cutoff = self.end - dt.timedelta(days=3)
@@ -563,33 +577,117 @@ class CaseDemo:
     # --- scenarios: each case is a generator of steps (see run) ---
 
     def plans(self) -> list:
-        plans = [
-            *self.simple_cases(),
-            *self.fast_track_cases(),
-            *self.ordinary_cases(),
-            self.hearing_case(),
-            self.department_joint_review(),
-            self.withdrawal(),
-            *self.open_cases(),
-        ]
+        """The scenarios of ``data/demo_cases.json``, in file order, then other apps' plans."""
+        plans = []
+        for scenario in load_scenarios():
+            made = self.PATHS[scenario["path"]](self, scenario)
+            plans += made if isinstance(made, list) else [made]
         if self.more_plans is not None:
             plans += list(self.more_plans(self))
         return [p for p in plans if p is not None]
 
-    def simple_cases(self):
-        """简易程序: on the spot, a fine within Art. 51 or a warning."""
-        plans = [
-            ("武原街道", "ZD-001", Decimal("100"), True, "流动摊贩占道经营"),
-            ("澉浦镇", "GF-001", Decimal("100"), True, "随意倾倒生活垃圾"),
-            ("百步镇", "ZD-001", Decimal("200"), False, "占用人行道摆摊"),
-            ("武原街道", "SR-003", None, False, "临街阳台吊挂有碍市容物品"),
+    def party(self, kind: str | None) -> PartyData | None:
+        """An invented party of ``kind`` ("person" or "enterprise"), None for none."""
+        if kind is None:
+            return None
+        return self.people.enterprise() if kind == "enterprise" else self.people.person()
+
+    # Each path turns one scenario (a dict from the data file) into a plan — a generator of
+    # steps — or None when the organisation lacks its unit. Parties drawn here (not inside the
+    # plan) come from the seeded generator in file order, so the same seed gives the same demo.
+
+    def _simple_path(self, scenario):
+        unit = self.squad(scenario["town"])
+        if unit is None:
+            return None
+        return self.simple_case(
+            unit,
+            self.day(scenario["at"], hour=scenario["hour"]),
+            scenario["matter"],
+            _amount(scenario["fine"]),
+            scenario["collected_on_the_spot"],
+            scenario["title"],
+        )
+
+    def _ordinary_path(self, scenario):
+        unit = self.squad(scenario["town"])
+        if unit is None:
+            return None
+        statement = scenario.get("statement")
+        return self._ordinary(
+            self.day(scenario["at"]),
+            unit,
+            title=scenario["title"],
+            facts=scenario["facts"],
+            codes=scenario["matters"],
+            party=self.party(scenario["party"]),
+            fine=_amount(scenario["fine"]),
+            outcome=Outcome(scenario.get("outcome", Outcome.PENALTY)),
+            reason=scenario["reason"],
+            statement=statement,
+            no_penalty_ground=scenario.get("no_penalty_ground", ""),
+            review_return=scenario.get("review_return", False),
+            extension=scenario.get("extension", False),
+            **scenario.get("findings", {}),
+        )
+
+    def _hearing_path(self, scenario):
+        """A fine that gives the right to a hearing (Art. 63): the party asks for one, it is held, the
+        case is reviewed again jointly online (Art. 58 (2)), decided lower, paid late with the surcharge."""
+        unit = self.squad(scenario["town"])
+        return None if unit is None else self._hearing_case(unit, self.day(scenario["at"]))
+
+    def _department_path(self, scenario):
+        """County department: a complex case reviewed on site by reviewers of two units, decided by the
+        responsible persons together (Art. 57 ¶2)."""
+        unit = Unit.objects.filter(code=scenario["unit"]).first()
+        # Reviewers of two units: the county bureau's legal reviewer and a town squad's.
+        reviewers = [
+            r for r in (self.staff.legal_reviewer, self.staff.town_reviewer, self.staff.lawyer) if r
         ]
-        for index, (town, code, fine, collected, title) in enumerate(plans):
-            unit = self.squad(town)
-            if unit is not None:
-                yield self.simple_case(
-                    unit, self.day(0.1 + index * 0.2, hour=10), code, fine, collected, title
-                )
+        if unit is None or len(self.officers(unit)) < 2 or len(reviewers) < 2:
+            return None
+        return self._department_case(unit, self.day(scenario["at"]), reviewers[:2])
+
+    def _withdrawal_path(self, scenario):
+        unit = self.squad(scenario["town"])
+        return None if unit is None else self._withdrawal(unit, self.day(scenario["at"]))
+
+    def _open_reviewers(self) -> list[User]:
+        return [r for r in (self.staff.legal_reviewer, self.staff.town_reviewer) if r is not None]
+
+    def _open_start(self, scenario):
+        """Open cases are filed in the last weeks: working days after 20 days before the end."""
+        base = working_day(self.end - dt.timedelta(days=20), 0, hour=9)
+        return working_day(base, scenario["days_after_base"])
+
+    def _open_path(self, scenario):
+        """One open case stopped at ``stage``."""
+        unit = self.squad("武原街道")
+        reviewers = self._open_reviewers()
+        if unit is None or not reviewers:
+            return None
+        if "town" in scenario:
+            unit = self.squad(scenario["town"]) or unit
+        return self.open_case(
+            unit,
+            self._open_start(scenario),
+            scenario["title"],
+            scenario["matter"],
+            scenario["stage"],
+            reviewers,
+            fine=_amount(scenario.get("fine", "2000")),
+            party=self.party(scenario.get("party")),
+        )
+
+    def _open_fast_track_path(self, scenario):
+        unit = self.squad("武原街道")
+        reviewers = self._open_reviewers()
+        if unit is None or not reviewers:
+            return None
+        return self.open_fast_track(
+            unit, self._open_start(scenario), scenario["title"], scenario["stage"], reviewers
+        )
 
     def simple_case(self, unit, moment, code, fine, collected, title):
         case = yield from self.file(
@@ -636,8 +734,11 @@ class CaseDemo:
                 working_day(moment, 1, hour=16), services.close_case, case, by=responsible
             )
 
-    def fast_track_cases(self):
+    def _fast_track_path(self, scenario) -> list:
         """简案快办, most opened from demo events: about a week from filing to closing."""
+        return list(self.fast_track_cases(scenario["count"], scenario["direct"]))
+
+    def fast_track_cases(self, count: int, direct: dict):
         reviewers = [
             r
             for r in (
@@ -649,7 +750,7 @@ class CaseDemo:
             if r is not None
         ]
         planned = 0
-        for assignment in self.events_for(before=self.end - dt.timedelta(days=30), count=6):
+        for assignment in self.events_for(before=self.end - dt.timedelta(days=30), count=count):
             start = working_day(
                 max(assignment.accepted_at or assignment.issued_at, self.start), 1, hour=9
             )
@@ -658,18 +759,19 @@ class CaseDemo:
                     assignment, start, planned, reviewers[planned % len(reviewers)]
                 )
                 planned += 1
-        unit = self.squad("武原街道")
-        for index in range(planned, 6):  # a small demo has few events: file the rest directly
+        unit = self.squad(direct["town"])
+        for index in range(planned, count):  # a small demo has few events: file the rest directly
             if unit is not None:
                 yield self.fast_track_case(
                     None,
-                    self.day(0.08 + index * 0.13),
+                    self.day(direct["at"] + index * direct["every"]),
                     index,
                     reviewers[index % len(reviewers)],
                     unit=unit,
+                    direct=direct,
                 )
 
-    def fast_track_case(self, assignment, start, index, reviewer, *, unit=None):
+    def fast_track_case(self, assignment, start, index, reviewer, *, unit=None, direct=None):
         event = assignment.event if assignment else None
         unit = assignment.unit if assignment else unit
         party = self.people.enterprise() if index % 3 == 0 else self.people.person()
@@ -683,11 +785,7 @@ class CaseDemo:
             title, facts, code = f"{event.title[:30]}案", event.description[:500], event.matter.code
             violation = timezone.localtime(event.occurred_at or event.reported_at).date()
         else:
-            title, facts, code = (
-                "沿街店外经营案",
-                "当事人在店门外人行道摆放货架经营，占用人行道。",
-                "ZD-001",
-            )
+            title, facts, code = direct["title"], direct["facts"], direct["matter"]
             violation = timezone.localtime(start).date()
         case = yield from self.file(
             start,
@@ -894,17 +992,18 @@ class CaseDemo:
                 services.record_statement,
                 case,
                 by=lead,
-                content=statement[0],
-                review_note=statement[1],
-                adopted=statement[2],
+                content=statement["content"],
+                review_note=statement["review_note"],
+                adopted=statement["adopted"],
             )
         if outcome == Outcome.NO_PENALTY:
             decision = services.Decision(
                 outcome=outcome, reason=reason, no_penalty_ground=no_penalty_ground
             )
         else:
-            decided_fine = statement[3] if statement and len(statement) > 3 else fine
-            decided_outcome = statement[4] if statement and len(statement) > 4 else outcome
+            # A statement adopted may change the fine and the outcome.
+            decided_fine = _amount(statement["fine"]) if statement and "fine" in statement else fine
+            decided_outcome = Outcome(statement.get("outcome", outcome)) if statement else outcome
             decision = services.Decision(
                 outcome=decided_outcome, fine=decided_fine, reason=reason or "依法决定。"
             )
@@ -931,99 +1030,6 @@ class CaseDemo:
         yield from self.at(
             working_day(decide_day, 11, hour=16), services.close_case, case, by=responsible
         )
-
-    def ordinary_cases(self):
-        wuyuan, shendang, baibu = self.squad("武原街道"), self.squad("沈荡镇"), self.squad("百步镇")
-        if wuyuan:
-            yield self._ordinary(
-                self.day(0.05),
-                wuyuan,
-                title="餐饮店油烟净化设施未正常使用案",
-                facts="当事人经营的餐馆油烟净化设施长期未开启，油烟直排，周边居民多次投诉。",
-                codes=["DQ-001"],
-                party=self.people.enterprise(),
-                fine=Decimal("8000"),
-                reason="首次被查处，已整改，在裁量幅度内从轻。",
-                statement=(
-                    "当事人称净化设施故障待修，已于告知后更换。",
-                    "经复核，整改属实，但不影响违法事实认定，维持拟处罚意见。",
-                    False,
-                ),
-            )
-            yield self._ordinary(
-                self.day(0.25),
-                wuyuan,
-                title="露天烧烤案（减轻处罚）",
-                facts="当事人在禁止区域夜间露天烧烤食品。",
-                codes=["DQ-003"],
-                party=self.people.person(),
-                fine=Decimal("500"),
-                reason="当事人主动消除违法后果，积极配合调查。",
-                statement=(
-                    "当事人称系初次经营、经济困难，已主动停止并清理现场。",
-                    "经复核，当事人主动消除违法行为危害后果，依法减轻处罚。",
-                    True,
-                    Decimal("300"),
-                    Outcome.REDUCED_PENALTY,
-                ),
-            )
-            yield self._ordinary(
-                self.day(0.55),
-                wuyuan,
-                title="擅自堆放物料案（不予处罚）",
-                facts="当事人在人行道堆放装修物料，经责令后当日清理完毕。",
-                codes=["SR-010"],
-                party=self.people.person(),
-                fine=None,
-                outcome=Outcome.NO_PENALTY,
-                reason="违法行为轻微并及时改正，没有造成危害后果，依法不予处罚，并对当事人进行教育。",
-                no_penalty_ground=NoPenaltyGround.MINOR_CORRECTED,
-            )
-        if shendang:
-            yield self._ordinary(
-                self.day(0.35),
-                shendang,
-                title="社会生活噪声超标案",
-                facts="当事人经营的KTV夜间噪声超过排放标准，经监测超标。",
-                codes=["ZS-002"],
-                party=self.people.enterprise(),
-                fine=Decimal("6000"),
-                reason="超标幅度较小，首次违法。",
-                review_return=True,
-            )
-            yield self._ordinary(
-                self.day(0.62),
-                shendang,
-                title="初次违法不予处罚案",
-                facts="当事人在居民区使用高音喇叭招揽顾客，经劝导立即停止。",
-                codes=["ZS-003"],
-                party=self.people.person(),
-                fine=None,
-                outcome=Outcome.NO_PENALTY,
-                reason="初次违法且危害后果轻微并及时改正，依法不予处罚。",
-                no_penalty_ground=NoPenaltyGround.FIRST_MINOR,
-            )
-        if baibu:
-            yield self._ordinary(
-                self.day(0.45),
-                baibu,
-                title="焚烧塑料垃圾案（延期）",
-                facts="当事人在人口集中地区焚烧废塑料，产生有毒有害烟尘。",
-                codes=["DQ-005"],
-                party=self.people.enterprise(),
-                fine=Decimal("12000"),
-                reason="焚烧量较大，按裁量基准中档处罚。",
-                extension=True,
-                is_complex=True,
-            )
-
-    def hearing_case(self):
-        """A fine that gives the right to a hearing (Art. 63): the party asks for one, it is held, the
-        case is reviewed again jointly online (Art. 58 (2)), decided lower, paid late with the surcharge."""
-        unit = self.squad("武原街道")
-        if unit is None:
-            return None
-        return self._hearing_case(unit, self.day(0.3))
 
     def _hearing_case(self, unit, start):
         case = yield from self.file(
@@ -1143,18 +1149,6 @@ class CaseDemo:
             if working_day(late, 2) < self.end:
                 yield from self.at(working_day(late, 2), services.close_case, case, by=responsible)
 
-    def department_joint_review(self):
-        """County department: a complex case reviewed on site by reviewers of two units, decided by the
-        responsible persons together (Art. 57 ¶2)."""
-        unit = Unit.objects.filter(code="dept-zhzf").first()
-        # Reviewers of two units: the county bureau's legal reviewer and a town squad's.
-        reviewers = [
-            r for r in (self.staff.legal_reviewer, self.staff.town_reviewer, self.staff.lawyer) if r
-        ]
-        if unit is None or len(self.officers(unit)) < 2 or len(reviewers) < 2:
-            return None
-        return self._department_case(unit, self.day(0.4), reviewers[:2])
-
     def _department_case(self, unit, start, reviewers):
         case = yield from self.file(
             start,
@@ -1245,10 +1239,6 @@ class CaseDemo:
         )
         yield from self.at(working_day(deliberation, 9), services.close_case, case, by=responsible)
 
-    def withdrawal(self):
-        unit = self.squad("秦山街道")
-        return None if unit is None else self._withdrawal(unit, self.day(0.5))
-
     def _withdrawal(self, unit, start):
         case = yield from self.file(
             start,
@@ -1279,77 +1269,6 @@ class CaseDemo:
         )
 
     # --- one open case in every stage ---
-
-    def open_cases(self):
-        unit, other = self.squad("武原街道"), self.squad("沈荡镇") or self.squad("武原街道")
-        reviewers = [
-            r for r in (self.staff.legal_reviewer, self.staff.town_reviewer) if r is not None
-        ]
-        if unit is None or not reviewers:
-            return
-        base = working_day(self.end - dt.timedelta(days=20), 0, hour=9)
-        yield self.open_case(
-            unit, working_day(base, 12), "擅自占道经营案（立案）", "ZD-001", "filed", reviewers
-        )
-        yield self.open_case(
-            unit,
-            working_day(base, 9),
-            "沿街晾晒衣物案（调查中）",
-            "SR-003",
-            "investigating",
-            reviewers,
-        )
-        yield self.open_case(
-            other,
-            working_day(base, 7),
-            "装修垃圾乱倒案（案件审核）",
-            "SR-004",
-            "case_review",
-            reviewers,
-            fine=Decimal("1500"),
-        )
-        yield self.open_case(
-            unit,
-            working_day(base, 6),
-            "餐饮油烟扰民案（法制审核·云上联审）",
-            "DQ-001",
-            "legal_review",
-            reviewers,
-            fine=Decimal("6000"),
-        )
-        yield self.open_case(
-            unit,
-            working_day(base, 5),
-            "占道经营案（事先告知）",
-            "ZD-001",
-            "prior_notice",
-            reviewers,
-        )
-        yield self.open_case(
-            unit,
-            working_day(base, 2),
-            "夜间施工噪声案（陈述申辩）",
-            "ZS-001",
-            "statement",
-            reviewers,
-            fine=Decimal("20000"),
-            party=self.people.enterprise(),
-        )
-        yield self.open_case(
-            unit,
-            working_day(base, 0),
-            "露天焚烧垃圾案（听证）",
-            "DQ-005",
-            "hearing",
-            reviewers,
-            fine=Decimal("20000"),
-        )
-        for title, stage, offset in (
-            ("占道经营案（已决定）", "decided", 2),
-            ("占道经营案（已送达）", "served", 1),
-            ("占道经营案（执行中）", "executing", 0),
-        ):
-            yield self.open_fast_track(unit, working_day(base, offset), title, stage, reviewers)
 
     def open_case(
         self, unit, start, title, code, stage, reviewers, *, fine=Decimal("2000"), party=None
@@ -1513,7 +1432,34 @@ class CaseDemo:
             )
 
 
+CaseDemo.PATHS = {
+    "simple": CaseDemo._simple_path,
+    "fast_track": CaseDemo._fast_track_path,
+    "ordinary": CaseDemo._ordinary_path,
+    "hearing": CaseDemo._hearing_path,
+    "department_joint_review": CaseDemo._department_path,
+    "withdrawal": CaseDemo._withdrawal_path,
+    "open": CaseDemo._open_path,
+    "open_fast_track": CaseDemo._open_fast_track_path,
+}
+
+
+def load_scenarios(path: Path = SCENARIOS) -> list[dict]:
+    """The scenarios of the data file, in order."""
+    with path.open(encoding="utf-8") as fh:
+        return json.load(fh)["scenarios"]
+
+
+def _amount(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
 def load_demo_cases(
-    *, seed: int = 2026, more_plans: Callable[[CaseDemo], list] | None = None
+    *,
+    seed: int = 2026,
+    more_plans: Callable[[CaseDemo], list] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> DemoCasesResult:
-    return CaseDemo(seed=seed, more_plans=more_plans).run()
+    """Play the demo cases; ``progress`` (optional) is called with a short message now and then."""
+    with holding_reference_data():  # see events.demo.generate_demo_events
+        return CaseDemo(seed=seed, more_plans=more_plans).run(progress)

@@ -20,7 +20,11 @@ def cases(context: DemoContext) -> None:
     def more_plans(demo: CaseDemo) -> list:
         return [plan for plans in contributed for plan in plans(demo)]
 
-    result = load_demo_cases(seed=context.seed, more_plans=more_plans if contributed else None)
+    result = load_demo_cases(
+        seed=context.seed,
+        more_plans=more_plans if contributed else None,
+        progress=context.detail,
+    )
     context.logins.extend(result.logins)
     context.say(
         _("%(n)d penalty cases through the case services (%(procedures)s).")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from civicloop.core.reference_cache import remembered
 from civicloop.workcalendar.services import add_working_days, add_working_hours
 
 from .choices import DeadlineStage, DeadlineUnit, Span, Urgency
@@ -38,6 +39,13 @@ DEFAULT_RULES = (
 
 def rule_for(stage: str, *, urgency: str = "", span: str = "") -> DeadlineRule | None:
     """The most specific rule: exact urgency and span, then either, then neither."""
+    return remembered(
+        ("events.deadline_rule", stage, urgency, span),
+        lambda: _most_specific_rule(stage, urgency=urgency, span=span),
+    )
+
+
+def _most_specific_rule(stage: str, *, urgency: str, span: str) -> DeadlineRule | None:
     rules = DeadlineRule.objects.filter(stage=stage, urgency__in=[urgency, ""], span__in=[span, ""])
     best = None
     best_score = -1

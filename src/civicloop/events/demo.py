@@ -34,9 +34,11 @@ import time_machine
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from civicloop.core.errors import DomainError
 from civicloop.core.identifiers import id_number_check_char
+from civicloop.core.reference_cache import holding_reference_data
 from civicloop.matters.choices import HandlingLevel
 from civicloop.matters.models import Category, Matter
 from civicloop.notifications.models import Notification
@@ -67,6 +69,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_START = dt.datetime(2026, 1, 5, 8, 30)
 DEMO_END = dt.datetime(2026, 11, 30, 17, 30)
 SWEEP_EVERY = dt.timedelta(hours=1)
+PROGRESS_EVERY = 50  # events between two progress messages
 
 
 # --- categories ------------------------------------------------------------------
@@ -160,6 +163,7 @@ class Cast:
             user = users.setdefault(post.user_id, post.user)
             self.members.setdefault(post.unit_id, []).append((user, post.role))
         self.units = {u.code: u for u in Unit.objects.active().select_related("region")}
+        self.units_by_id = {u.pk: u for u in self.units.values()}
         self.by_kind_region: dict[tuple[str, str], Unit] = {}
         for unit in sorted(self.units.values(), key=lambda u: u.pk):
             self.by_kind_region.setdefault((unit.kind, unit.region.code), unit)
@@ -1100,6 +1104,11 @@ class DemoEvents:
                         if index == 0:
                             self._collect(plan)
                             events_done += 1
+                            if events_done % PROGRESS_EVERY == 0:
+                                self.progress(
+                                    _("%(done)d of %(total)d events reported…")
+                                    % {"done": events_done, "total": len(plans)}
+                                )
                         else:
                             step = plan.steps[index - 1]
                             getattr(self, "_do_" + step.action)(plan, **step.kwargs)
@@ -1213,7 +1222,7 @@ class DemoEvents:
         lead = event.lead_assignment()
         if lead is None:
             raise LookupError("no lead assignment")
-        return self._handler(plan, lead.unit)
+        return self._handler(plan, self.cast.units_by_id.get(lead.unit_id) or lead.unit)
 
     def _judge_reason(self, plan: Plan, category: Category) -> str:
         if plan.urgency == Urgency.URGENT:
@@ -1449,6 +1458,9 @@ def generate_demo_events(
     demo_usernames: set[str] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> DemoResult:
-    return DemoEvents(
-        count=count, seed=seed, demo_usernames=demo_usernames, progress=progress
-    ).run()
+    # The demo changes no calendar day, deadline rule, region or unit: their lookups are
+    # remembered for the whole run (see core.reference_cache).
+    with holding_reference_data():
+        return DemoEvents(
+            count=count, seed=seed, demo_usernames=demo_usernames, progress=progress
+        ).run()

@@ -45,6 +45,7 @@ def events(context: DemoContext) -> None:
         count=context.events,
         seed=context.seed,
         demo_usernames={login.username for login in context.logins},
+        progress=context.detail,
     )
     context.say(
         _("Created %(n)d events between %(start)s and %(end)s; %(escalated)d were escalated.")

@@ -22,6 +22,7 @@ from civicloop.core.errors import InvalidInput, NotPermitted
 from civicloop.core.identifiers import is_valid_id_number, is_valid_phone
 from civicloop.core.inputs import clean_text as _clean_text
 from civicloop.core.models import next_counter_value
+from civicloop.core.reference_cache import remembered
 from civicloop.matters.models import Category
 from civicloop.notifications.services import notify_units, notify_users
 from civicloop.org.choices import RegionLevel, Role, UnitKind
@@ -139,7 +140,10 @@ def _command_room(event: Event) -> Unit | None:
     town = event.region.town
     if town is None:
         return None
-    return Unit.objects.active().filter(kind=UnitKind.COMMAND_ROOM, region=town).first()
+    return remembered(
+        ("events.command_room", town.pk),
+        lambda: Unit.objects.active().filter(kind=UnitKind.COMMAND_ROOM, region=town).first(),
+    )
 
 
 def _dispatching_units(event: Event) -> list[Unit]:

@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from civicloop.core.errors import DomainError
+from civicloop.core.reference_cache import holding_reference_data
 from civicloop.events import services as event_services
 from civicloop.events.choices import Outcome, Rating, Source, Span, Urgency
 from civicloop.events.models import Event
@@ -272,7 +273,7 @@ def play_demo_hotspots(*, seed: int = 2026, now: dt.datetime | None = None) -> D
     if wuyuan is None or "street-vending" not in categories:
         player.result.skipped.append("no 武原街道 or no street-vending category")
         return player.result
-    with transaction.atomic():
+    with transaction.atomic(), holding_reference_data():  # see events.demo.generate_demo_events
         _recent_spike(player, wuyuan, categories["street-vending"], now)
         if ganpu is not None and "air-pollution" in categories:
             _old_spike(player, ganpu, categories["air-pollution"], now)

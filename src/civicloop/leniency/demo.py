@@ -16,6 +16,7 @@ People and facts are invented (valid identifiers); matters and statutes are real
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,6 +37,8 @@ from .models import AppliedItem, ButlerService, Commitment, CreditRepair, Lenien
 from .tasks import sweep
 
 DATA = Path(__file__).resolve().parent / "data"
+# The scenarios as data: which cases, commitments and butler services, when and where.
+SCENARIOS = DATA / "demo_scenarios.json"
 LIST_FILES = (("items.csv", dt.date(2024, 7, 1)), ("items-2026.csv", dt.date(2026, 3, 1)))
 
 
@@ -83,6 +86,8 @@ class LeniencyPlays:
         self.demo = demo
         self.rng = random.Random(4711)
         self.people = People(self.rng)
+        with SCENARIOS.open(encoding="utf-8") as fh:
+            self.data = json.load(fh)
 
     # --- helpers ---
 
@@ -449,77 +454,15 @@ class LeniencyPlays:
         """Compliance check-ups and tailored law sessions for enterprises, by squads and the bureau."""
         plan = [
             (
-                0.08,
-                "武原街道",
-                ServiceKind.CHECKUP,
-                "餐饮油烟治理、燃气使用安全、门前三包",
-                "油烟净化设施清洗记录不全；液化气钢瓶存放位置不当。",
-                "一周内补齐清洗台账，钢瓶移至通风处；下月回访。",
-                7,
-            ),
-            (
-                0.16,
-                "武原街道",
-                ServiceKind.LAW_SESSION,
-                "《行政处罚法》首违不罚与告知承诺、户外广告设置规定",
-                "",
-                "",
-                None,
-            ),
-            (
-                0.27,
-                "沈荡镇",
-                ServiceKind.CHECKUP,
-                "社会生活噪声、营业时间管理",
-                "夜间音响音量偏大，未安装限音设备。",
-                "两周内安装限音器并做降噪处理。",
-                14,
-            ),
-            (
-                0.36,
-                "百步镇",
-                ServiceKind.LAW_SESSION,
-                "建筑垃圾处置、施工扬尘防治、信用修复政策",
-                "",
-                "",
-                None,
-            ),
-            (
-                0.48,
-                "武原街道",
-                ServiceKind.CHECKUP,
-                "占道经营、店外堆放、垃圾分类",
-                "店外临时堆放货物，未划定经营区域。",
-                "当场整改；协助申请外摆经营备案。",
-                None,
-            ),
-            (
-                0.6,
-                "县综合行政执法局",
-                ServiceKind.LAW_SESSION,
-                "古树名木保护、绿化用地管理、施工许可",
-                "",
-                "",
-                None,
-            ),
-            (
-                0.72,
-                "沈荡镇",
-                ServiceKind.CHECKUP,
-                "消防通道、燃气安全、油烟排放",
-                "未发现违法问题，燃气报警器需更换电池。",
-                "提醒更换电池，纳入季度回访。",
-                30,
-            ),
-            (
-                0.85,
-                "百步镇",
-                ServiceKind.LAW_SESSION,
-                "行政处罚信息公示与信用修复、告知承诺制度",
-                "",
-                "",
-                None,
-            ),
+                row["at"],
+                row["unit"],
+                ServiceKind(row["kind"]),
+                row["topics"],
+                row["findings"],
+                row["follow_up"],
+                row["follow_up_days"],
+            )
+            for row in self.data["butler_services"]
         ]
         for fraction, unit_name, kind, topics, findings, follow_up, days in plan:
             unit = Unit.objects.filter(
@@ -551,92 +494,74 @@ class LeniencyPlays:
             )
 
     def plans(self) -> list:
-        demo = self.demo
-        wuyuan, shendang, baibu = demo.squad("武原街道"), demo.squad("沈荡镇"), demo.squad("百步镇")
+        """The scenarios of ``data/demo_scenarios.json`` in file order, the weekly sweep and the
+        butler services. Parties named in the file are drawn first (when their town exists),
+        the others in file order: the same seed gives the same demo."""
+        demo, data = self.demo, self.data
+        named = {
+            name: self.party(spec["kind"])
+            for name, spec in data["parties"].items()
+            if demo.squad(spec["town"]) is not None
+        }
         plans = []
-        if wuyuan is not None:
-            restaurant = self.people.enterprise()
-            plans += [
-                self.exemption(
-                    demo.day(0.1),
-                    wuyuan,
-                    title="流动摊贩占道经营案（首违不罚）",
-                    facts="当事人在健康路人行道摆摊售卖水果，占道约2平方米，经劝导当即撤离。",
-                    code="ZD-001",
-                    item="MF-ZD-001",
-                    party=self.people.person(),
-                    kept=True,
-                    check_note="回访检查，当事人已进入农贸市场固定摊位经营，未再占道。",
-                ),
-                self.exemption(
-                    demo.day(0.14),
-                    wuyuan,
-                    title="餐饮油烟净化设施未开启案（首违不罚）",
-                    facts="当事人经营的餐馆油烟净化设施未开启，经责令当日恢复运行。",
-                    code="DQ-001",
-                    item="MF-DQ-001",
-                    party=restaurant,
-                    kept=True,
-                    check_note="回访检查，油烟净化设施正常运行，清洗台账齐全。",
-                ),
-                self.second_violation(demo.day(0.42), wuyuan, party=restaurant),
-                self.exemption(
-                    demo.day(0.2),
-                    wuyuan,
-                    title="街道两侧堆放物料案（首违不罚）",
-                    facts="当事人在店门前人行道临时堆放装修材料，经责令次日清理。",
-                    code="SR-010",
-                    item="MF-SR-010",
-                    party=self.people.enterprise(),
-                    kept=False,
-                    check_note="回访发现当事人再次在人行道堆放建材，违反承诺。",
-                ),
-                self.reduced(demo.day(0.32), wuyuan),
-                self.waiting_notice(
-                    working_day(demo.end - dt.timedelta(days=4), 0, hour=10), wuyuan
-                ),
-            ]
-        if shendang is not None:
-            plans.append(
-                self.exemption(
-                    demo.day(0.3),
-                    shendang,
-                    title="高音喇叭招揽顾客案（首违不罚）",
-                    facts="当事人在商铺门口使用高音喇叭招揽顾客，经劝导立即停止。",
-                    code="ZS-003",
-                    item="MF-ZS-003",
-                    party=self.people.person(),
-                    kept=True,
-                    check_note="回访检查，已停止使用高音喇叭。",
-                )
-            )
-            plans.append(
-                self.lighter(
-                    demo.day(0.18),
-                    shendang,
-                    title="KTV社会生活噪声超标案（从轻处罚）",
-                    facts="当事人经营的KTV夜间噪声超标，经责令当晚整改。",
-                    code="ZS-002",
-                    item="CQ-ZS-002",
-                    fine=Decimal("5000"),
-                    reason="当事人及时整改、认错认罚，依本县从轻处罚清单在幅度内从轻处罚。",
-                )
-            )
-        if baibu is not None:
-            plans.append(
-                self.lighter(
-                    demo.day(0.06),
-                    baibu,
-                    title="店外占道经营案（从轻处罚）",
-                    facts="当事人在店门外人行道摆放货架经营，经责令当日恢复。",
-                    code="ZD-001",
-                    item="CQ-ZD-001",
-                    fine=Decimal("800"),
-                    reason="当事人及时改正、认错认罚，依本县从轻处罚清单从轻处罚。",
-                )
-            )
+        for scenario in data["scenarios"]:
+            unit = demo.squad(scenario["town"])
+            if unit is not None:
+                plans.append(self.PATHS[scenario["path"]](self, scenario, unit, named))
         plans += [self.weekly_sweep(), self.butler_services()]
         return plans
+
+    def party(self, kind: str):
+        return self.people.enterprise() if kind == "enterprise" else self.people.person()
+
+    def _party(self, scenario, named: dict):
+        kind = scenario["party"]
+        return named[kind[1:]] if kind.startswith("@") else self.party(kind)
+
+    def _exemption_path(self, scenario, unit, named):
+        return self.exemption(
+            self.demo.day(scenario["at"]),
+            unit,
+            title=scenario["title"],
+            facts=scenario["facts"],
+            code=scenario["matter"],
+            item=scenario["item"],
+            party=self._party(scenario, named),
+            kept=scenario["kept"],
+            check_note=scenario["check_note"],
+        )
+
+    def _second_violation_path(self, scenario, unit, named):
+        return self.second_violation(
+            self.demo.day(scenario["at"]), unit, party=self._party(scenario, named)
+        )
+
+    def _reduced_path(self, scenario, unit, named):
+        return self.reduced(self.demo.day(scenario["at"]), unit)
+
+    def _lighter_path(self, scenario, unit, named):
+        return self.lighter(
+            self.demo.day(scenario["at"]),
+            unit,
+            title=scenario["title"],
+            facts=scenario["facts"],
+            code=scenario["matter"],
+            item=scenario["item"],
+            fine=Decimal(scenario["fine"]),
+            reason=scenario["reason"],
+        )
+
+    def _waiting_notice_path(self, scenario, unit, named):
+        moment = self.demo.end - dt.timedelta(days=scenario["days_before_end"])
+        return self.waiting_notice(working_day(moment, 0, hour=scenario["hour"]), unit)
+
+    PATHS = {
+        "exemption": _exemption_path,
+        "second_violation": _second_violation_path,
+        "reduced": _reduced_path,
+        "lighter": _lighter_path,
+        "waiting_notice": _waiting_notice_path,
+    }
 
 
 def _scan(number: str):

@@ -15,6 +15,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core.upsert import KnownRows
+
 from .choices import QualificationKind, RegionLevel, Role, UnitKind
 from .divisions import load_county
 from .models import Post, Qualification, Region, Unit, User
@@ -71,38 +73,47 @@ def _phone(rng: random.Random) -> str:
 
 
 class _Staff:
-    """Creates staff quickly: every demo account shares one password hash."""
+    """Creates staff and units quickly: every demo account shares one password hash, the users
+    and units already there are read once (``KnownRows``) and the posts are inserted together
+    at the end (:meth:`save_posts`)."""
 
     def __init__(self, rng: random.Random):
         self.rng = rng
         self.password_hash = make_password(DEMO_PASSWORD)
         self.serial = 0
+        self.users = KnownRows(User.objects.all(), "username")
+        self.units = KnownRows(Unit.objects.all(), "code")
+        self.posts = set(
+            Post.objects.filter(is_active=True).values_list("user_id", "unit_id", "role")
+        )
+        self.staffed_units = {unit_id for _user, unit_id, _role in self.posts}
+        self.new_posts: list[Post] = []
 
     def person(self, username: str | None = None, full_name: str | None = None) -> User:
         self.serial += 1
         username = username or f"staff{self.serial:04d}"
-        user, _ = User.objects.update_or_create(
-            username=username,
-            defaults={
-                "full_name": full_name or _name(self.rng),
-                "phone": _phone(self.rng),
-                "password": self.password_hash,
-                "is_active": True,
-            },
-        )
-        return user
+        fields = {
+            "full_name": full_name or _name(self.rng),
+            "phone": _phone(self.rng),
+            "password": self.password_hash,
+            "is_active": True,
+        }
+        return self.users.update_or_create(username, fields)
 
-    def post(self, user: User, unit: Unit, role: str) -> Post:
-        post, _ = Post.objects.get_or_create(user=user, unit=unit, role=role, is_active=True)
-        return post
+    def post(self, user: User, unit: Unit, role: str) -> None:
+        key = (user.pk, unit.pk, role)
+        if key not in self.posts:
+            self.posts.add(key)
+            self.staffed_units.add(unit.pk)
+            self.new_posts.append(Post(user=user, unit=unit, role=role, is_active=True))
 
+    def save_posts(self) -> None:
+        Post.objects.bulk_create(self.new_posts)
+        self.new_posts = []
 
-def _unit(code: str, name: str, kind: str, region: Region, phone: str = "") -> Unit:
-    unit, _ = Unit.objects.update_or_create(
-        code=code,
-        defaults={"name": name, "kind": kind, "region": region, "phone": phone, "is_active": True},
-    )
-    return unit
+    def unit(self, code: str, name: str, kind: str, region: Region, phone: str = "") -> Unit:
+        fields = {"name": name, "kind": kind, "region": region, "phone": phone, "is_active": True}
+        return self.units.update_or_create(code, fields)
 
 
 @transaction.atomic
@@ -125,6 +136,7 @@ def load_haiyan_organisation(seed: int = 2024) -> list[DemoLogin]:
     admin.save(update_fields=["is_staff", "is_superuser"])
     logins.append(DemoLogin("admin", str(_("administrator")), "—", _("Django admin at /admin/")))
 
+    _unit = staff.unit
     centre = _unit(
         "county-centre", "海盐县社会治理中心", UnitKind.COUNTY_CENTRE, county, "0573-86120000"
     )
@@ -237,6 +249,9 @@ def load_haiyan_organisation(seed: int = 2024) -> list[DemoLogin]:
     # Village liaison stations and a 1+1+N team per grid. Red butlers and
     # professional grid workers are squad officers sunk to the village (下沉).
     demo_grid_done = False
+    grids: dict[int, list[Region]] = {}
+    for grid in Region.objects.filter(level=RegionLevel.GRID).order_by("code"):
+        grids.setdefault(grid.parent_id, []).append(grid)
     for village in (
         Region.objects.villages().filter(code__startswith=HAIYAN).select_related("parent")
     ):
@@ -247,10 +262,10 @@ def load_haiyan_organisation(seed: int = 2024) -> list[DemoLogin]:
             village,
             _duty_phone(rng),
         )
-        squad = Unit.objects.get(code=f"{village.code[:9]}-squad")
-        for grid in village.children.filter(level=RegionLevel.GRID):
+        squad = staff.units[f"{village.code[:9]}-squad"]
+        for grid in grids.get(village.pk, []):
             team = _unit(f"{grid.code}-team", f"{grid.name}队伍", UnitKind.GRID_TEAM, grid)
-            if Post.objects.filter(unit=team, is_active=True).exists():
+            if team.pk in staff.staffed_units:
                 continue
             if not demo_grid_done and village.parent.name == "武原街道":
                 red = demo("red_butler", "周红梅", team, Role.RED_BUTLER, grid.name)
@@ -279,6 +294,7 @@ def load_haiyan_organisation(seed: int = 2024) -> list[DemoLogin]:
             f"{town_code[:9]}-enterprise-station", name, UnitKind.ENTERPRISE_STATION, town
         )
         staff.post(staff.person(), station, Role.STATION_STAFF)
+    staff.save_posts()
     return logins
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from civicloop.core.upsert import KnownRows
+
 from .choices import RegionLevel
 from .geo import as_decimal, point_in_multipolygon
 from .models import Region
@@ -109,17 +111,18 @@ def load_county(county_code: str, *, grids_per_village: int = 1) -> dict[str, in
     outline = county_outline(county_code)
     points = town_points(county_code)
     counts = {"towns": 0, "villages": 0, "grids": 0}
+    regions = KnownRows(Region.objects.filter(code__startswith=county.code[:6]), "code")
 
-    county_region, _ = Region.objects.update_or_create(
-        code=pad12(county.code),
-        defaults={"name": county.name, "level": RegionLevel.COUNTY, "parent": None},
+    county_region = regions.update_or_create(
+        pad12(county.code),
+        {"name": county.name, "level": RegionLevel.COUNTY, "parent": None},
     )
     town_regions = {}
     for town in towns:
         point = points.get(town.code)
-        region, _ = Region.objects.update_or_create(
-            code=pad12(town.code),
-            defaults={
+        region = regions.update_or_create(
+            pad12(town.code),
+            {
                 "name": town.name,
                 "level": RegionLevel.TOWN,
                 "parent": county_region,
@@ -137,9 +140,9 @@ def load_county(county_code: str, *, grids_per_village: int = 1) -> dict[str, in
         town_region, town_point = town_regions[town_code]
         for index, village in enumerate(sorted(rows, key=lambda r: r.code)):
             point = _spread(town_point, index, len(rows), outline) if town_point else None
-            village_region, _ = Region.objects.update_or_create(
-                code=village.code,
-                defaults={
+            village_region = regions.update_or_create(
+                village.code,
+                {
                     "name": village.name,
                     "level": RegionLevel.VILLAGE,
                     "parent": town_region,
@@ -155,9 +158,9 @@ def load_county(county_code: str, *, grids_per_village: int = 1) -> dict[str, in
                     if point and grids_per_village > 1
                     else point
                 )
-                Region.objects.update_or_create(
-                    code=f"{village.code}{n:03d}",
-                    defaults={
+                regions.update_or_create(
+                    f"{village.code}{n:03d}",
+                    {
                         "name": f"{_short(village.name)}第{n}网格",
                         "level": RegionLevel.GRID,
                         "parent": village_region,

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.history import HistoryEntry
+from civicloop.core.reference_cache import remembered
 
 from .choices import (
     CODE_PREFIX_LENGTH,
@@ -103,7 +104,10 @@ class Region(models.Model):
         if length is None or len(self.code) < length:
             return None
         code = self.code[:length].ljust(12, "0")
-        return Region.objects.filter(code=code, level=level).first()
+        return remembered(
+            ("org.region", code, level),
+            lambda: Region.objects.filter(code=code, level=level).first(),
+        )
 
     @property
     def town(self) -> Region | None:

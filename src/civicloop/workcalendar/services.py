@@ -23,6 +23,8 @@ import holidays
 from django.conf import settings
 from django.utils import timezone
 
+from civicloop.core.reference_cache import holding_reference_data_now, remembered
+
 logger = logging.getLogger(__name__)
 
 
@@ -94,6 +96,13 @@ def _statutory_workday(day: dt.date) -> bool:
 def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
     from .models import CalendarDay
 
+    if holding_reference_data_now():
+        # A batch reads the (small) table once and picks the range from memory.
+        every = remembered(
+            "workcalendar.overrides",
+            lambda: dict(CalendarDay.objects.values_list("date", "is_workday")),
+        )
+        return {day: workday for day, workday in every.items() if start <= day <= end}
     return dict(
         CalendarDay.objects.filter(date__gte=start, date__lte=end).values_list("date", "is_workday")
     )
