@@ -6,7 +6,9 @@ Pages and the API both call :func:`perform`, so each transition is wired once.
 
 from __future__ import annotations
 
-from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from civicloop.core.errors import NotFound
 
 from . import services
 from .rules import Penalty
@@ -198,4 +200,4 @@ def perform(name: str, case, by, data: dict):
             return services.reject_extension(case, by=by, reason=reason)
         case "convert_to_ordinary":
             return services.convert_to_ordinary(case, by=by, reason=reason)
-    raise Http404
+    raise NotFound(_("There is no such action."))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from .errors import DomainError, NotPermitted
+from .errors import DomainError, NotFound, NotPermitted
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,8 @@ def service_form_view(
     request, *, form_class, form_kwargs: dict, perform_with, done, context: dict, template: str
 ):
     """GET shows the form; POST validates its shape, calls ``perform_with(cleaned_data)`` (one
-    service call) and returns ``done(result)``. A refusal is shown on the form, or as 403."""
+    service call) and returns ``done(result)``. A refusal is shown on the form, or as 403
+    (``NotPermitted``) or 404 (``NotFound``)."""
     status = 200
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, **form_kwargs)
@@ -58,6 +59,8 @@ def service_form_view(
         if form.is_valid():
             try:
                 result = perform_with(form.cleaned_data)
+            except NotFound as exc:
+                raise Http404(str(exc.message)) from exc
             except NotPermitted as exc:
                 return forbidden(request, exc.message)
             except DomainError as exc:

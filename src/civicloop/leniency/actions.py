@@ -4,9 +4,12 @@ call :func:`perform_commitment` / :func:`perform_repair`."""
 
 from __future__ import annotations
 
-from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from civicloop.core.errors import NotFound
 
 from . import services
+from .choices import CommitmentState
 
 
 def perform_commitment(name: str, commitment, by, data: dict):
@@ -25,12 +28,12 @@ def perform_commitment(name: str, commitment, by, data: dict):
             return services.record_check(
                 commitment,
                 by=by,
-                kept=data.get("result") == "kept",
+                kept=data.get("result") == CommitmentState.KEPT,
                 note=data.get("note", ""),
                 checked_at=data.get("checked_at"),
                 region=data.get("region"),
             )
-    raise Http404
+    raise NotFound(_("There is no such action."))
 
 
 def perform_repair(name: str, repair, by, data: dict):
@@ -49,4 +52,4 @@ def perform_repair(name: str, repair, by, data: dict):
             return services.approve_repair(repair, by=by, note=data.get("note", ""))
         case "refuse_repair":
             return services.refuse_repair(repair, by=by, reason=data.get("reason", ""))
-    raise Http404
+    raise NotFound(_("There is no such action."))

@@ -1,9 +1,7 @@
 """Background work of flexible enforcement. ``civicloop worker`` runs :func:`sweep` through
-``core.tasks.sweep_deadlines`` (``core.tasks.DEADLINE_SWEEPS``); the task runs it alone."""
+``core.tasks.sweep_deadlines`` (``core.tasks.DEADLINE_SWEEPS``)."""
 
 from __future__ import annotations
-
-from django_tasks import task
 
 
 def sweep() -> int:
@@ -12,8 +10,3 @@ def sweep() -> int:
     from .services import sweep_commitments
 
     return sweep_commitments() + sweep_credit_repairs()
-
-
-@task()
-def sweep_flexible_enforcement() -> int:
-    return sweep()

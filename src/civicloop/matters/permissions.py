@@ -82,19 +82,3 @@ def sees_town_records(user, town) -> bool:
     if is_assessor(user):
         return True
     return scope_of(user).covers_region_code(town.code)
-
-
-def towns_user_speaks_for(user):
-    from civicloop.org.models import Region
-
-    ids = [
-        p.unit.region_id
-        for p in _posts(user)
-        if (p.role == Role.DISPATCHER and p.unit.kind == UnitKind.COMMAND_ROOM)
-        or (
-            p.role == Role.LEADER
-            and p.unit.kind == UnitKind.LEADERSHIP
-            and p.unit.region.level == RegionLevel.TOWN
-        )
-    ]
-    return Region.objects.filter(pk__in=ids, level=RegionLevel.TOWN).order_by("code")
