@@ -19,7 +19,7 @@ from django.db.models import Q
 
 from civicloop.org.choices import Role, UnitKind
 
-from .choices import ApprovalKind, CaseState, ReviewState
+from .choices import ApprovalKind, ApprovalState, CaseState, ReviewState
 
 OFFICER_ROLES = frozenset({Role.ENFORCEMENT_OFFICER, Role.DEPARTMENT_OFFICER})
 CASE_UNIT_KINDS = frozenset({UnitKind.SQUAD, UnitKind.DEPARTMENT})
@@ -104,7 +104,7 @@ def case_actions(user, case, caps: frozenset[str] | None = None):
 
     caps = capacities(user, case) if caps is None else caps
     allowed = CASE_WORKFLOW.allowed(state=case.state, capacities=caps)
-    pending = {a.kind: a for a in case.approvals.filter(state="pending")}
+    pending = {a.kind: a for a in case.approvals.filter(state=ApprovalState.PENDING)}
     review = case.latest_review() if case.state == CaseState.LEGAL_REVIEW else None
     notice = (
         case.latest_notice()

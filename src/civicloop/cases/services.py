@@ -11,12 +11,13 @@ the commit. Pages, the API and the command line call these and nothing else.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,7 @@ from civicloop.core import uploads
 from civicloop.core.errors import InvalidInput, NotPermitted
 from civicloop.core.inputs import clean_text as _text
 from civicloop.core.inputs import past_moment as _aware
+from civicloop.core.transitions import ModelWorkflow
 from civicloop.events.models import Event
 from civicloop.matters.models import Matter
 from civicloop.notifications.services import notify_units, notify_users
@@ -97,66 +99,13 @@ MAX_TEXT = 5000
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _lock(case: Case) -> Case:
-    return (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("handling_unit__region", "current_notice")
-        .get(pk=case.pk)
-    )
-
-
-def _check(
-    case: Case, name: str, by: User | None, *, caps: Iterable[str] | None = None, reason: str = ""
-):
-    caps = frozenset(caps) if caps is not None else capacities(by, case)
-    transition = CASE_WORKFLOW.check(name, state=case.state, capacities=caps)
-    return transition, transition.clean_reason(reason)
-
-
-def _record(
-    case: Case,
-    action: str,
-    *,
-    by: User | None,
-    from_state: str,
-    to_state: str,
-    reason: str = "",
-    details: dict | None = None,
-) -> CaseHistory:
-    return CaseHistory.objects.create(
-        case=case,
-        actor=by,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        reason=reason,
-        details=details or {},
-    )
-
-
-def _move(
-    case: Case,
-    action: str,
-    to_state: str,
-    *,
-    by: User | None,
-    reason: str = "",
-    details: dict | None = None,
-    fields: Sequence[str] = (),
-) -> CaseHistory:
-    """Set the new state (with ``fields`` already set on the case), save, append history."""
-    from_state = case.state
-    case.state = to_state
-    case.save(update_fields=["state", "updated_at", *fields])
-    return _record(
-        case,
-        action,
-        by=by,
-        from_state=from_state,
-        to_state=to_state,
-        reason=reason,
-        details=details,
-    )
+CASE_FLOW = ModelWorkflow(
+    Case,
+    history=CaseHistory,
+    machine=CASE_WORKFLOW,
+    capacities=capacities,
+    related=("handling_unit__region", "current_notice"),
+)
 
 
 def _stay(
@@ -171,19 +120,13 @@ def _stay(
     """A transition that records without moving (evidence added, reviewers assigned…)."""
     if fields:
         case.save(update_fields=["updated_at", *fields])
-    return _record(
-        case,
-        action,
-        by=by,
-        from_state=case.state,
-        to_state=case.state,
-        reason=reason,
-        details=details,
+    return CASE_FLOW.record(
+        case, action, by=by, from_state=case.state, reason=reason, details=details
     )
 
 
 def _link(case: Case) -> str:
-    return f"/cases/{case.pk}/"
+    return reverse("cases:detail", args=[case.pk])
 
 
 def _handler_users(case: Case):
@@ -542,7 +485,7 @@ def file_case(
             dl.open_deadline(case, DeadlineKind.DECISION, now)
         if procedure == Procedure.FAST_TRACK:
             dl.open_deadline(case, DeadlineKind.FAST_TRACK, now)
-        _record(
+        CASE_FLOW.record(
             case,
             "file",
             by=by,
@@ -574,8 +517,8 @@ def file_case(
 @transaction.atomic
 def start_investigation(case: Case, *, by: User) -> Case:
     """调查取证 begins."""
-    case = _lock(case)
-    transition, _r = _check(case, "start_investigation", by)
+    case = CASE_FLOW.lock(case)
+    transition, _r = CASE_FLOW.check(case, "start_investigation", by)
     if case.procedure == Procedure.SIMPLE:
         raise InvalidInput(
             _(
@@ -583,7 +526,7 @@ def start_investigation(case: Case, *, by: User) -> Case:
                 "procedure first."
             )
         )
-    _move(case, transition.name, S.INVESTIGATING, by=by)
+    CASE_FLOW.move(case, transition.name, S.INVESTIGATING, by=by)
     return case
 
 
@@ -602,8 +545,8 @@ def add_evidence(
     for upload in checked:
         uploads.store(upload)
     with transaction.atomic():
-        case = _lock(case)
-        transition, _r = _check(case, "add_evidence", by)
+        case = CASE_FLOW.lock(case)
+        transition, _r = CASE_FLOW.check(case, "add_evidence", by)
         if kind not in EvidenceKind.values:
             raise InvalidInput(_("Choose the kind of evidence."), field="kind")
         description = _text(description, field="description", max_length=2000, required=True)
@@ -717,10 +660,10 @@ def _apply_findings(
 @transaction.atomic
 def conclude_investigation(case: Case, *, by: User, findings: Findings) -> Case:
     """调查终结: the facts and the proposal go to the responsible person's case review."""
-    case = _lock(case)
-    transition, _r = _check(case, "conclude_investigation", by)
+    case = CASE_FLOW.lock(case)
+    transition, _r = CASE_FLOW.check(case, "conclude_investigation", by)
     penalty, fields = _apply_findings(case, findings, now=timezone.now())
-    _move(
+    CASE_FLOW.move(
         case,
         transition.name,
         S.CASE_REVIEW,
@@ -744,8 +687,8 @@ def _open_review(case: Case, *, by: User, return_state: str = S.PRIOR_NOTICE) ->
 def conclude_fast_track(case: Case, *, by: User, findings: Findings) -> Case:
     """简案快办: investigation and case review in one step — only when every eligibility rule
     passes (``eligibility.py``); then legal review when required, else the prior notice."""
-    case = _lock(case)
-    transition, _r = _check(case, "conclude_fast_track", by)
+    case = CASE_FLOW.lock(case)
+    transition, _r = CASE_FLOW.check(case, "conclude_fast_track", by)
     now = timezone.now()
     penalty, fields = _apply_findings(case, findings, now=now)
     eligibility = fast_track_eligibility(case, penalty=penalty, parties=_parties(case))
@@ -756,7 +699,7 @@ def conclude_fast_track(case: Case, *, by: User, findings: Findings) -> Case:
         )
     reasons = rv.review_reasons(case)
     target = S.LEGAL_REVIEW if reasons else S.PRIOR_NOTICE
-    _move(
+    CASE_FLOW.move(
         case,
         transition.name,
         target,
@@ -777,13 +720,15 @@ def conclude_fast_track(case: Case, *, by: User, findings: Findings) -> Case:
 def approve_case_review(case: Case, *, by: User, note: str = "") -> Case:
     """案件审核 (Art. 57): the responsible person accepts the investigation's findings; the case
     goes to legal review when it requires one (Art. 58), else to the prior notice."""
-    case = _lock(case)
-    transition, note = _check(case, "approve_case_review", by, reason=note)
+    case = CASE_FLOW.lock(case)
+    transition, note = CASE_FLOW.check(case, "approve_case_review", by, reason=note)
     if case.handlers.filter(user=by).exists():
         raise NotPermitted(_("A handler of the case does not review it."))
     reasons = rv.review_reasons(case)
     target = S.LEGAL_REVIEW if reasons else S.PRIOR_NOTICE
-    _move(case, transition.name, target, by=by, reason=note, details={"review_reasons": reasons})
+    CASE_FLOW.move(
+        case, transition.name, target, by=by, reason=note, details={"review_reasons": reasons}
+    )
     if reasons:
         _open_review(case, by=by)
     _notify_handlers(case, verb="case_review", message=_("Case review of %(number)s approved"))
@@ -792,10 +737,12 @@ def approve_case_review(case: Case, *, by: User, note: str = "") -> Case:
 
 @transaction.atomic
 def return_case_review(case: Case, *, by: User, reason: str) -> Case:
-    case = _lock(case)
-    transition, reason = _check(case, "return_case_review", by, reason=reason)
+    case = CASE_FLOW.lock(case)
+    transition, reason = CASE_FLOW.check(case, "return_case_review", by, reason=reason)
     case.current_notice = None
-    _move(case, transition.name, S.INVESTIGATING, by=by, reason=reason, fields=["current_notice"])
+    CASE_FLOW.move(
+        case, transition.name, S.INVESTIGATING, by=by, reason=reason, fields=["current_notice"]
+    )
     _notify_handlers(
         case,
         verb="case_review",
@@ -832,8 +779,8 @@ def assign_reviewers(
     """Give the legal review to one reviewer, or several for a joint review online (云上联审)
     or on site (现场联审). Reviewers come from the roster (``review.py``) and never from the
     case's handlers."""
-    case = _lock(case)
-    transition, _r = _check(case, "assign_reviewers", by)
+    case = CASE_FLOW.lock(case)
+    transition, _r = CASE_FLOW.check(case, "assign_reviewers", by)
     review = _pending_review(case)
     if review.seats.exclude(opinion="").exists():
         raise InvalidInput(
@@ -911,8 +858,8 @@ def record_opinion(
     """A reviewer's opinion: approve, approve with changes, or return with reasons. Only a
     reviewer who may approve (``review.standing``) approves, never a handler of the case.
     When the last opinion is in, the outcome rule decides and the case moves on."""
-    case = _lock(case)
-    transition, _r = _check(case, "record_opinion", by)
+    case = CASE_FLOW.lock(case)
+    transition, _r = CASE_FLOW.check(case, "record_opinion", by)
     review = _pending_review(case)
     seat = review.seats.select_for_update().filter(reviewer=by).first()
     if seat is None:
@@ -982,7 +929,7 @@ def _conclude_review(case: Case, review: LegalReview, result: rv.Outcome) -> Non
     if result.state == ReviewState.APPROVED:
         target = review.return_state
         CASE_WORKFLOW.check("review_approved", state=case.state, capacities=SYSTEM)
-        _move(case, "review_approved", target, by=None, details=details)
+        CASE_FLOW.move(case, "review_approved", target, by=None, details=details)
         _notify_handlers(
             case, verb="legal_review", message=_("Legal review of %(number)s approved")
         )
@@ -990,7 +937,7 @@ def _conclude_review(case: Case, review: LegalReview, result: rv.Outcome) -> Non
         target = S.INVESTIGATING if result.return_to == ReturnTo.INVESTIGATING else S.CASE_REVIEW
         CASE_WORKFLOW.check("review_returned", state=case.state, capacities=SYSTEM)
         case.current_notice = None
-        _move(
+        CASE_FLOW.move(
             case,
             "review_returned",
             target,
@@ -1011,10 +958,10 @@ def _conclude_review(case: Case, review: LegalReview, result: rv.Outcome) -> Non
 def refer_to_legal_review(case: Case, *, by: User, reason: str) -> LegalReview:
     """Send a notified case to legal review (e.g. after a hearing, Art. 58 (2)); it comes back
     to the stage it left."""
-    case = _lock(case)
+    case = CASE_FLOW.lock(case)
     from_state = case.state
-    transition, reason = _check(case, "refer_to_legal_review", by, reason=reason)
-    _move(case, transition.name, S.LEGAL_REVIEW, by=by, reason=reason)
+    transition, reason = CASE_FLOW.check(case, "refer_to_legal_review", by, reason=reason)
+    CASE_FLOW.move(case, transition.name, S.LEGAL_REVIEW, by=by, reason=reason)
     return _open_review(case, by=by, return_state=from_state)
 
 
@@ -1050,8 +997,8 @@ def serve_notice(
     rights — statement and defence, and a hearing where Art. 63 gives one. ``penalty`` may
     adjust the proposal (e.g. the changes a review asked for). A written waiver given with
     the notice (fast track) is recorded with it."""
-    case = _lock(case)
-    transition, _r = _check(case, "serve_notice", by)
+    case = CASE_FLOW.lock(case)
+    transition, _r = CASE_FLOW.check(case, "serve_notice", by)
     if case.current_notice_id is not None:
         raise InvalidInput(_("The prior notice of this stage has been served already."))
     now = timezone.now()
@@ -1151,8 +1098,8 @@ def record_waiver(
     at: dt.datetime | None = None,
 ) -> PriorNotice:
     """The party gives up statement and defence and/or the hearing in writing (Art. 62)."""
-    case = _lock(case)
-    transition, _r = _check(case, "record_waiver", by)
+    case = CASE_FLOW.lock(case)
+    transition, _r = CASE_FLOW.check(case, "record_waiver", by)
     notice = _current_notice(case)
     at = _aware(at, field="at", now=timezone.now())
     if not statement and not hearing:
@@ -1195,8 +1142,8 @@ def record_statement(
 ) -> Statement:
     """陈述申辩 and its re-examination (复核, Art. 45): what the party said and whether its facts,
     reasons or evidence hold."""
-    case = _lock(case)
-    transition, _r = _check(case, "record_statement", by)
+    case = CASE_FLOW.lock(case)
+    transition, _r = CASE_FLOW.check(case, "record_statement", by)
     notice = _current_notice(case)
     received_at = _aware(received_at, field="received_at", now=timezone.now())
     if received_at < notice.served_at:
@@ -1212,7 +1159,7 @@ def record_statement(
         adopted=adopted,
         recorded_by=by,
     )
-    _move(
+    CASE_FLOW.move(
         case,
         transition.name,
         S.STATEMENT,
@@ -1230,8 +1177,8 @@ def record_statement(
 def request_hearing(case: Case, *, by: User, requested_at: dt.datetime | None = None) -> Hearing:
     """The party asks for a hearing: only where the notice gave the right (Art. 63), within
     5 working days of the notice (Art. 64 (1), Art. 85)."""
-    case = _lock(case)
-    transition, _r = _check(case, "request_hearing", by)
+    case = CASE_FLOW.lock(case)
+    transition, _r = CASE_FLOW.check(case, "request_hearing", by)
     notice = _current_notice(case)
     requested_at = _aware(requested_at, field="requested_at", now=timezone.now())
     if not notice.hearing_right:
@@ -1252,7 +1199,7 @@ def request_hearing(case: Case, *, by: User, requested_at: dt.datetime | None = 
             field="requested_at",
         )
     hearing = Hearing.objects.create(case=case, notice=notice, requested_at=requested_at)
-    _move(case, transition.name, S.HEARING, by=by, details={"hearing": hearing.pk})
+    CASE_FLOW.move(case, transition.name, S.HEARING, by=by, details={"hearing": hearing.pk})
     _notify_responsible(
         case, verb="hearing", message=_("The party of case %(number)s asked for a hearing")
     )
@@ -1281,8 +1228,8 @@ def schedule_hearing(
     """Art. 64: the party is told the time and place at least 7 working days before (2); the
     hearing is public unless it concerns state or commercial secrets or privacy (3); the
     host did not investigate the case (4)."""
-    case = _lock(case)
-    transition, _r = _check(case, "schedule_hearing", by)
+    case = CASE_FLOW.lock(case)
+    transition, _r = CASE_FLOW.check(case, "schedule_hearing", by)
     hearing = _current_hearing(case)
     if hearing.outcome:
         raise InvalidInput(_("The hearing has been recorded already."))
@@ -1340,8 +1287,8 @@ def hold_hearing(
 ) -> Hearing:
     """What happened: held (with the transcript), the party absent without good reason
     (deemed a waiver, Art. 64 (6)), or the request withdrawn."""
-    case = _lock(case)
-    transition, _r = _check(case, "hold_hearing", by)
+    case = CASE_FLOW.lock(case)
+    transition, _r = CASE_FLOW.check(case, "hold_hearing", by)
     hearing = _current_hearing(case)
     if hearing.outcome:
         raise InvalidInput(_("The hearing has been recorded already."))
@@ -1540,8 +1487,8 @@ def _after_service(case: Case, *, served_at: dt.datetime) -> None:
 def decide_case(case: Case, *, by: User, decision: Decision) -> Case:
     """决定 (Art. 57) by the responsible person, after every precondition of
     :func:`decision_checks`. Served at once when the party is present (Art. 61 ¶1)."""
-    case = _lock(case)
-    transition, _r = _check(case, "decide", by)
+    case = CASE_FLOW.lock(case)
+    transition, _r = CASE_FLOW.check(case, "decide", by)
     now = timezone.now()
     penalty = check_penalty(decision.penalty)
     decision_checks(case, decision, penalty, now=now)
@@ -1558,10 +1505,10 @@ def decide_case(case: Case, *, by: User, decision: Decision) -> Case:
     if decision.serve_on_the_spot:
         case.served_at, case.service_method = now, ServiceMethod.ON_THE_SPOT
         fields += ["served_at", "service_method"]
-        _move(case, transition.name, S.SERVED, by=by, details=details, fields=fields)
+        CASE_FLOW.move(case, transition.name, S.SERVED, by=by, details=details, fields=fields)
         _after_service(case, served_at=now)
     else:
-        _move(case, transition.name, S.DECIDED, by=by, details=details, fields=fields)
+        CASE_FLOW.move(case, transition.name, S.DECIDED, by=by, details=details, fields=fields)
         dl.open_deadline(case, DeadlineKind.SERVICE, now)
     _notify_handlers(case, verb="decided", message=_("Case %(number)s was decided"))
     return case
@@ -1587,8 +1534,8 @@ def decide_on_the_spot(case: Case, *, by: User, decision: SpotDecision) -> Case:
     to 200 yuan (citizen) / 3 000 yuan (organisation) (Art. 51); the party was told the facts,
     reasons and basis and heard (Art. 44, 45). A fine up to 100 yuan, or one that would be hard
     to collect later, may be collected on the spot against a receipt (Art. 68, 70)."""
-    case = _lock(case)
-    transition, _r = _check(case, "decide_on_the_spot", by)
+    case = CASE_FLOW.lock(case)
+    transition, _r = CASE_FLOW.check(case, "decide_on_the_spot", by)
     if case.procedure != Procedure.SIMPLE:
         raise InvalidInput(_("Only a simple-procedure case is decided on the spot."))
     now = timezone.now()
@@ -1646,7 +1593,7 @@ def decide_on_the_spot(case: Case, *, by: User, decision: SpotDecision) -> Case:
         )
         case.performed_at = now
         fields.append("performed_at")
-    _move(
+    CASE_FLOW.move(
         case,
         transition.name,
         S.SERVED,
@@ -1668,8 +1615,8 @@ def serve_decision(
     case: Case, *, by: User, method: str, served_at: dt.datetime | None = None, reason: str = ""
 ) -> Case:
     """送达: within 7 working days of the decision (Art. 61, Art. 85); a later service states why."""
-    case = _lock(case)
-    transition, reason = _check(case, "serve_decision", by, reason=reason)
+    case = CASE_FLOW.lock(case)
+    transition, reason = CASE_FLOW.check(case, "serve_decision", by, reason=reason)
     served_at = _aware(served_at, field="served_at", now=timezone.now())
     if method not in ServiceMethod.values or method == ServiceMethod.ON_THE_SPOT:
         raise InvalidInput(_("Choose how the decision reached the party."), field="method")
@@ -1683,7 +1630,7 @@ def serve_decision(
             field="reason",
         )
     case.served_at, case.service_method = served_at, method
-    _move(
+    CASE_FLOW.move(
         case,
         transition.name,
         S.SERVED,
@@ -1734,8 +1681,8 @@ def record_payment(
 ) -> Payment:
     """执行: a payment of the fine; after the 15 days of Art. 67 a surcharge of 3 % of the fine a
     day is due, at most the fine (Art. 72 (1)). The case is performed when all is paid."""
-    case = _lock(case)
-    transition, _r = _check(case, "record_payment", by)
+    case = CASE_FLOW.lock(case)
+    transition, _r = CASE_FLOW.check(case, "record_payment", by)
     if not case.fine_amount:
         raise InvalidInput(_("This decision has no fine to pay."))
     if case.performed_at is not None:
@@ -1777,7 +1724,7 @@ def record_payment(
         case.performed_at = timezone.now()
         fields.append("performed_at")
         dl.meet_deadlines(case, DeadlineKind.PAYMENT)
-    _move(
+    CASE_FLOW.move(
         case,
         transition.name,
         S.EXECUTING,
@@ -1802,8 +1749,8 @@ def close_case(
     """结案 by the responsible person: the decision is performed (nothing to pay, or paid in
     full), or — when the party does not pay — compulsory enforcement was applied for at the
     people's court (Art. 72 (4)), with the reason."""
-    case = _lock(case)
-    transition, reason = _check(case, "close", by, reason=reason)
+    case = CASE_FLOW.lock(case)
+    transition, reason = CASE_FLOW.check(case, "close", by, reason=reason)
     fields = []
     if case.fine_amount and case.performed_at is None:
         if court_enforcement_on is None or not reason:
@@ -1821,7 +1768,7 @@ def close_case(
     case.closed_at = timezone.now()
     fields.append("closed_at")
     dl.end_deadlines(case)
-    _move(
+    CASE_FLOW.move(
         case,
         transition.name,
         S.CLOSED,
@@ -1891,21 +1838,21 @@ def _decide_request(approval: CaseApproval, *, by: User, approve: bool, note: st
 @transaction.atomic
 def request_withdrawal(case: Case, *, by: User, reason: str) -> CaseApproval:
     """撤案 is asked for by a handler, with the reason (e.g. facts not established, not ours)."""
-    case = _lock(case)
-    transition, reason = _check(case, "request_withdrawal", by, reason=reason)
+    case = CASE_FLOW.lock(case)
+    transition, reason = CASE_FLOW.check(case, "request_withdrawal", by, reason=reason)
     return _request(case, ApprovalKind.WITHDRAWAL, by=by, transition=transition, reason=reason)
 
 
 @transaction.atomic
 def approve_withdrawal(case: Case, *, by: User, note: str = "") -> Case:
     """The responsible person approves the withdrawal — never the person who asked."""
-    case = _lock(case)
-    transition, note = _check(case, "approve_withdrawal", by, reason=note)
+    case = CASE_FLOW.lock(case)
+    transition, note = CASE_FLOW.check(case, "approve_withdrawal", by, reason=note)
     approval = _pending(case, ApprovalKind.WITHDRAWAL, by=by)
     _decide_request(approval, by=by, approve=True, note=note)
     case.withdrawn_at = timezone.now()
     dl.end_deadlines(case)
-    _move(
+    CASE_FLOW.move(
         case,
         transition.name,
         S.WITHDRAWN,
@@ -1920,8 +1867,8 @@ def approve_withdrawal(case: Case, *, by: User, note: str = "") -> Case:
 
 @transaction.atomic
 def reject_withdrawal(case: Case, *, by: User, reason: str) -> CaseApproval:
-    case = _lock(case)
-    transition, reason = _check(case, "reject_withdrawal", by, reason=reason)
+    case = CASE_FLOW.lock(case)
+    transition, reason = CASE_FLOW.check(case, "reject_withdrawal", by, reason=reason)
     approval = _pending(case, ApprovalKind.WITHDRAWAL, by=by)
     _decide_request(approval, by=by, approve=False, note=reason)
     _stay(case, transition.name, by=by, reason=reason, details={"approval": approval.pk})
@@ -1942,8 +1889,8 @@ def request_extension(
     otherwise; name the rule relied on and the days (at most CIVICLOOP_CASE_MAX_EXTENSION_DAYS)."""
     from django.conf import settings
 
-    case = _lock(case)
-    transition, reason = _check(case, "request_extension", by, reason=reason)
+    case = CASE_FLOW.lock(case)
+    transition, reason = CASE_FLOW.check(case, "request_extension", by, reason=reason)
     if case.active_deadline(DeadlineKind.DECISION) is None:
         raise InvalidInput(_("This case has no decision deadline to extend."))
     limit = settings.CIVICLOOP_CASE_MAX_EXTENSION_DAYS
@@ -1967,8 +1914,8 @@ def request_extension(
 def approve_extension(case: Case, *, by: User, note: str = "") -> CaseDeadline:
     """The responsible person approves the extension; the decision deadline moves later and the
     old one stays on record."""
-    case = _lock(case)
-    transition, note = _check(case, "approve_extension", by, reason=note)
+    case = CASE_FLOW.lock(case)
+    transition, note = CASE_FLOW.check(case, "approve_extension", by, reason=note)
     approval = _pending(case, ApprovalKind.EXTENSION, by=by)
     _decide_request(approval, by=by, approve=True, note=note)
     deadline = dl.extend_deadline(
@@ -2000,8 +1947,8 @@ def approve_extension(case: Case, *, by: User, note: str = "") -> CaseDeadline:
 
 @transaction.atomic
 def reject_extension(case: Case, *, by: User, reason: str) -> CaseApproval:
-    case = _lock(case)
-    transition, reason = _check(case, "reject_extension", by, reason=reason)
+    case = CASE_FLOW.lock(case)
+    transition, reason = CASE_FLOW.check(case, "reject_extension", by, reason=reason)
     approval = _pending(case, ApprovalKind.EXTENSION, by=by)
     _decide_request(approval, by=by, approve=False, note=reason)
     _stay(case, transition.name, by=by, reason=reason, details={"approval": approval.pk})
@@ -2012,8 +1959,8 @@ def reject_extension(case: Case, *, by: User, reason: str) -> CaseApproval:
 def convert_to_ordinary(case: Case, *, by: User, reason: str) -> Case:
     """A simple or fast-track case that no longer qualifies follows the ordinary procedure; the
     decision deadline counts from the filing (Art. 60)."""
-    case = _lock(case)
-    transition, reason = _check(case, "convert_to_ordinary", by, reason=reason)
+    case = CASE_FLOW.lock(case)
+    transition, reason = CASE_FLOW.check(case, "convert_to_ordinary", by, reason=reason)
     if case.procedure == Procedure.ORDINARY:
         raise InvalidInput(_("The case already follows the ordinary procedure."))
     before = case.procedure
@@ -2052,7 +1999,7 @@ def notify_deadline(deadline: CaseDeadline, *, overdue: bool, at: dt.datetime) -
         deadline.warned_at = at
         message = _("Case %(number)s: the %(kind)s deadline ends on %(date)s")
     deadline.save(update_fields=["warned_at", "overdue_notified_at"])
-    _record(
+    CASE_FLOW.record(
         case,
         "deadline_warning",
         by=None,

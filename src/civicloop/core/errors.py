@@ -46,3 +46,14 @@ class InvalidInput(DomainError):
 
     status_code = 400
     default_code = "invalid_input"
+
+
+class NotFound(DomainError):
+    """What was asked for does not exist here (e.g. an action the workflow does not have).
+
+    Pages answer 404 (``core.views.service_form_view``), the API ``not_found``
+    (``core.api.exception_handler``), like Django's ``Http404``, which services do not raise.
+    """
+
+    status_code = 404
+    default_code = "not_found"

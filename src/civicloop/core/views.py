@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from .errors import DomainError, NotPermitted
+from .errors import DomainError, NotFound, NotPermitted
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +68,8 @@ def service_form_view(request, *, form, perform_with, done, context: dict, templ
         if form.is_valid():
             try:
                 result = perform_with(form.cleaned_data)
+            except NotFound as exc:
+                raise Http404(str(exc.message)) from exc
             except NotPermitted as exc:
                 return forbidden(request, exc.message)
             except DomainError as exc:

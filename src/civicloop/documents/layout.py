@@ -43,6 +43,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_T
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
+from civicloop.cases.choices import PartyRole
 from civicloop.core.docx_pages import (
     Margins,
     Typeface,
@@ -52,6 +53,7 @@ from civicloop.core.docx_pages import (
     set_cell_text,
     style_run,
 )
+from civicloop.parties.choices import PartyKind
 
 from .choices import TITLES
 
@@ -101,7 +103,7 @@ def render_lines(snapshot: dict) -> list[str]:
     """The template of the snapshot's kind, rendered: one directive line per block."""
     data = _prepare(snapshot)
     parties = data.get("parties", [])
-    principals = [p for p in parties if p["role"] == "party"]
+    principals = [p for p in parties if p["role"] == PartyRole.PARTY]
     handlers = data.get("handlers", [])
     kinds = {p["kind"] for p in principals}
     context = {
@@ -109,12 +111,12 @@ def render_lines(snapshot: dict) -> list[str]:
         "title": TITLES[snapshot["kind"]],
         "br": PARAGRAPH_BREAK,
         "principals": principals,
-        "agents": [p for p in parties if p["role"] == "agent"],
+        "agents": [p for p in parties if p["role"] == PartyRole.AGENT],
         # How the documents address the party: 你 (a person), 你单位 (an organisation).
         "you": "你"
-        if kinds == {"person"}
+        if kinds == {PartyKind.PERSON}
         else "你单位"
-        if kinds == {"organisation"}
+        if kinds == {PartyKind.ORGANISATION}
         else "你（单位）",
         "party_names": "、".join(p["name"] for p in principals),
         "basis": "、".join(m["legal_basis"] for m in data.get("matters", [])),

@@ -19,6 +19,7 @@ from civicloop.cases.choices import FINISHED_STATES
 from civicloop.cases.models import Case, CaseHistory
 from civicloop.cases.numbering import next_number
 from civicloop.core.errors import InvalidInput, InvalidTransition, NotPermitted
+from civicloop.core.transitions import lock, record
 from civicloop.parties.models import Party
 from civicloop.privacy.services import record_personal_data_access
 
@@ -62,20 +63,26 @@ class DocumentFile:
 
 
 def _lock(case: Case) -> Case:
-    return (
-        Case.objects.select_for_update(of=("self",))
-        .select_related(
-            "handling_unit__region", "region", "event", "filed_by", "decided_by", "current_notice"
-        )
-        .get(pk=case.pk)
+    return lock(
+        case,
+        related=(
+            "handling_unit__region",
+            "region",
+            "event",
+            "filed_by",
+            "decided_by",
+            "current_notice",
+        ),
     )
 
 
 def _history(case: Case, action: str, *, by, details: dict) -> CaseHistory:
-    return CaseHistory.objects.create(
-        case=case,
-        actor=by,
-        action=action,
+    """A history row of a case that stays where it is (a document issued)."""
+    return record(
+        CaseHistory,
+        case,
+        action,
+        by=by,
         from_state=case.state,
         to_state=case.state,
         details=details,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,7 @@ from civicloop.core.identifiers import is_valid_id_number, is_valid_phone
 from civicloop.core.inputs import clean_text as _clean_text
 from civicloop.core.models import next_counter_value
 from civicloop.core.reference_cache import remembered
+from civicloop.core.transitions import ModelWorkflow, lock
 from civicloop.matters.models import Category
 from civicloop.notifications.services import notify_units, notify_users
 from civicloop.org.choices import RegionLevel, Role, UnitKind
@@ -63,41 +65,13 @@ MAX_DESCRIPTION = 5000
 # --- helpers -----------------------------------------------------------------
 
 
-def _lock(event: Event) -> Event:
-    return (
-        Event.objects.select_for_update(of=("self",))
-        .select_related("region", "category")
-        .get(pk=event.pk)
-    )
-
-
-def _check(
-    event: Event, name: str, by: User | None, *, caps: Iterable[str] | None = None, reason: str = ""
-):
-    caps = frozenset(caps) if caps is not None else capacities(by, event)
-    transition = EVENT_WORKFLOW.check(name, state=event.state, capacities=caps)
-    return transition, transition.clean_reason(reason)
-
-
-def _record(
-    event: Event,
-    action: str,
-    *,
-    by: User | None,
-    from_state: str,
-    to_state: str,
-    reason: str = "",
-    details: dict | None = None,
-) -> EventHistory:
-    return EventHistory.objects.create(
-        event=event,
-        actor=by,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        reason=reason,
-        details=details or {},
-    )
+EVENT_FLOW = ModelWorkflow(
+    Event,
+    history=EventHistory,
+    machine=EVENT_WORKFLOW,
+    capacities=capacities,
+    related=("region", "category"),
+)
 
 
 def _move(
@@ -110,30 +84,22 @@ def _move(
     details: dict | None = None,
     deadline_at: dt.datetime | None | bool = False,
 ) -> EventHistory:
-    """Set the new state (and deadline, unless ``False``), save, append history."""
-    from_state = event.state
-    event.state = to_state
-    fields = ["state", "updated_at"]
+    """``EVENT_FLOW.move`` that also sets the deadline (unless ``False``) and, on closing,
+    the closing time."""
+    fields = []
     if deadline_at is not False:
         event.deadline_at = deadline_at
         fields.append("deadline_at")
     if to_state == S.CLOSED:
         event.closed_at = timezone.now()
         fields.append("closed_at")
-    event.save(update_fields=fields)
-    return _record(
-        event,
-        action,
-        by=by,
-        from_state=from_state,
-        to_state=to_state,
-        reason=reason,
-        details=details,
+    return EVENT_FLOW.move(
+        event, action, to_state, by=by, reason=reason, details=details, fields=fields
     )
 
 
 def _link(event: Event) -> str:
-    return f"/events/{event.pk}/"
+    return reverse("events:detail", args=[event.pk])
 
 
 def _command_room(event: Event) -> Unit | None:
@@ -298,7 +264,7 @@ def create_event(
             deadline_at=deadline(DeadlineStage.JUDGE, now),
         )
         _attach(event, checked, stage=AttachmentStage.INTAKE, by=by)
-        _record(
+        EVENT_FLOW.record(
             event,
             "collect",
             by=by,
@@ -337,8 +303,8 @@ def judge_event(
     matter on the event's date. A new category that the current matter does not
     belong to clears the matter.
     """
-    event = _lock(event)
-    transition, reason = _check(event, "judge", by, reason=reason)
+    event = EVENT_FLOW.lock(event)
+    transition, reason = EVENT_FLOW.check(event, "judge", by, reason=reason)
     if urgency not in Urgency.values:
         raise InvalidInput(_("Choose urgent or general."), field="urgency")
     if span not in Span.values:
@@ -440,9 +406,9 @@ def dispatch_event(
     order (协同处置指令) of at least two sub-tasks, each with its own deadline; without
     ``subtasks`` the routing rules choose the units.
     """
-    event = _lock(event)
+    event = EVENT_FLOW.lock(event)
     caps = capacities(by, event)
-    transition, reason = _check(event, "dispatch", by, caps=caps, reason=reason)
+    transition, reason = EVENT_FLOW.check(event, "dispatch", by, caps=caps, reason=reason)
     suggested = route(event)
     now = timezone.now()
     if event.span == Span.MULTI:
@@ -569,8 +535,8 @@ def _lead(event: Event) -> Assignment:
 @transaction.atomic
 def accept_event(event: Event, *, by: User) -> Event:
     """签收 by the lead unit."""
-    event = _lock(event)
-    transition, _r = _check(event, "accept", by)
+    event = EVENT_FLOW.lock(event)
+    transition, _r = EVENT_FLOW.check(event, "accept", by)
     lead = _lead(event)
     now = timezone.now()
     lead.state, lead.accepted_at, lead.accepted_by = A.ACCEPTED, now, by
@@ -588,8 +554,8 @@ def accept_event(event: Event, *, by: User) -> Event:
 
 @transaction.atomic
 def start_handling(event: Event, *, by: User) -> Event:
-    event = _lock(event)
-    transition, _r = _check(event, "start", by)
+    event = EVENT_FLOW.lock(event)
+    transition, _r = EVENT_FLOW.check(event, "start", by)
     _move(event, transition.name, S.HANDLING, by=by)
     return event
 
@@ -597,8 +563,8 @@ def start_handling(event: Event, *, by: User) -> Event:
 @transaction.atomic
 def return_event(event: Event, *, by: User, reason: str) -> Event:
     """回退: the lead unit sends the event back to the dispatcher with a reason."""
-    event = _lock(event)
-    transition, reason = _check(event, "return", by, reason=reason)
+    event = EVENT_FLOW.lock(event)
+    transition, reason = EVENT_FLOW.check(event, "return", by, reason=reason)
     lead = _lead(event)
     lead.state, lead.return_reason = A.RETURNED, reason
     lead.save(update_fields=["state", "return_reason"])
@@ -627,8 +593,8 @@ def redispatch_event(
     event: Event, *, by: User, to_unit: Unit, reason: str, instruction: str = ""
 ) -> Event:
     """改派: take the event from its current unit and give it to another."""
-    event = _lock(event)
-    transition, reason = _check(event, "redispatch", by, reason=reason)
+    event = EVENT_FLOW.lock(event)
+    transition, reason = EVENT_FLOW.check(event, "redispatch", by, reason=reason)
     if event.span == Span.MULTI:
         raise InvalidInput(_("Change a coordination order through its sub-tasks."))
     old = _lead(event)
@@ -677,8 +643,8 @@ def submit_feedback(
     """处置反馈单: what was done, with photos."""
     checked = _prepare_uploads(attachments)
     with transaction.atomic():
-        event = _lock(event)
-        transition, _r = _check(event, "submit_feedback", by)
+        event = EVENT_FLOW.lock(event)
+        transition, _r = EVENT_FLOW.check(event, "submit_feedback", by)
         lead = _lead(event)
         feedback = _new_feedback(
             event, lead, by=by, outcome=outcome, measures=measures, checked=checked
@@ -724,7 +690,7 @@ def _reopen_work(
             ASSIGNMENT_WORKFLOW.check("reopen_subtask", state=sub.state, capacities=SYSTEM)
             sub.state, sub.done_at, sub.due_at = A.ACCEPTED, None, due
             sub.save(update_fields=["state", "done_at", "due_at"])
-            _record(
+            EVENT_FLOW.record(
                 event,
                 "reopen_subtask",
                 by=by,
@@ -759,8 +725,8 @@ def check_event(
     reopen_subtasks: Iterable[int] | None = None,
 ) -> Event:
     """核查: an independent check of the handling. Failing sends it back for rework (返工)."""
-    event = _lock(event)
-    transition, _r = _check(event, "check", by)
+    event = EVENT_FLOW.lock(event)
+    transition, _r = EVENT_FLOW.check(event, "check", by)
     notes = (notes or "").strip()
     if not passed and not notes:
         raise InvalidInput(_("Say what is not done when the check fails."), field="notes")
@@ -825,14 +791,14 @@ def rate_event(
     """满意度评价. The reporter rates on the public page (identified by the tracking
     code), or grid/station staff collect the form. "Dissatisfied" reopens the event
     for rework until the configured limit; after that the command room decides."""
-    event = _lock(event)
+    event = EVENT_FLOW.lock(event)
     if by is None:
         if not tracking_code or tracking_code != event.tracking_code:
             raise NotPermitted(_("The tracking code does not match this event."))
         caps, channel = frozenset({"reporter"}), RatingChannel.PUBLIC
     else:
         caps, channel = capacities(by, event), RatingChannel.STAFF
-    transition, _r = _check(event, "rate", by, caps=caps)
+    transition, _r = EVENT_FLOW.check(event, "rate", by, caps=caps)
     if rating not in Rating.values:
         raise InvalidInput(RATING_REFUSAL, field="rating")
     comment = _clean_text(
@@ -880,8 +846,8 @@ def rate_event(
 @transaction.atomic
 def rework_event(event: Event, *, by: User, reason: str) -> Event:
     """Send a rated event back for rework (e.g. after a dissatisfied rating past the limit)."""
-    event = _lock(event)
-    transition, reason = _check(event, "rework", by, reason=reason)
+    event = EVENT_FLOW.lock(event)
+    transition, reason = EVENT_FLOW.check(event, "rework", by, reason=reason)
     _reopen_work(event, by=by, reason=reason)
     _move(
         event,
@@ -912,8 +878,8 @@ def _close_duplicates(event: Event) -> None:
 def close_event(event: Event, *, by: User, reason: str = "") -> Event:
     """办结. Every sub-task of a coordination order must be done; closing without a
     rating, or over a dissatisfied one, needs a stated reason."""
-    event = _lock(event)
-    transition, reason = _check(event, "close", by, reason=reason)
+    event = EVENT_FLOW.lock(event)
+    transition, reason = EVENT_FLOW.check(event, "close", by, reason=reason)
     latest = event.latest_rating()
     if event.state == S.CHECKED or (latest and latest.rating == Rating.DISSATISFIED):
         if not reason:
@@ -945,8 +911,8 @@ def close_event(event: Event, *, by: User, reason: str = "") -> Event:
 @transaction.atomic
 def void_event(event: Event, *, by: User, reason: str) -> Event:
     """作废: an invalid report (spam, test, not a matter for us), with the reason."""
-    event = _lock(event)
-    transition, reason = _check(event, "void", by, reason=reason)
+    event = EVENT_FLOW.lock(event)
+    transition, reason = EVENT_FLOW.check(event, "void", by, reason=reason)
     _move(event, transition.name, S.VOIDED, by=by, reason=reason, deadline_at=None)
     return event
 
@@ -955,8 +921,8 @@ def void_event(event: Event, *, by: User, reason: str) -> Event:
 def merge_event(event: Event, *, into: Event, by: User, reason: str) -> Event:
     """Merge a duplicate report into its original. The duplicate stays visible,
     follows the original, and closes with it."""
-    event = _lock(event)
-    transition, reason = _check(event, "merge", by, reason=reason)
+    event = EVENT_FLOW.lock(event)
+    transition, reason = EVENT_FLOW.check(event, "merge", by, reason=reason)
     original = Event.objects.select_related("merged_into").get(pk=into.pk)
     seen = {event.pk}
     while original.state == S.MERGED and original.merged_into_id:
@@ -985,7 +951,7 @@ def merge_event(event: Event, *, into: Event, by: User, reason: str) -> Event:
         deadline_at=None,
         details={"into": original.number, "into_id": original.pk},
     )
-    _record(
+    EVENT_FLOW.record(
         original,
         "duplicate_merged",
         by=by,
@@ -998,7 +964,7 @@ def merge_event(event: Event, *, into: Event, by: User, reason: str) -> Event:
     for dup in Event.objects.select_for_update().filter(merged_into=event):
         dup.merged_into = original
         dup.save(update_fields=["merged_into"])
-        _record(
+        EVENT_FLOW.record(
             dup,
             "merge_followed",
             by=by,
@@ -1012,16 +978,16 @@ def merge_event(event: Event, *, into: Event, by: User, reason: str) -> Event:
 @transaction.atomic
 def park_event(event: Event, *, by: User, reason: str) -> Event:
     """挂账: cannot be solved now (e.g. awaits planning); kept open, off the clock."""
-    event = _lock(event)
-    transition, reason = _check(event, "park", by, reason=reason)
+    event = EVENT_FLOW.lock(event)
+    transition, reason = EVENT_FLOW.check(event, "park", by, reason=reason)
     _move(event, transition.name, S.PARKED, by=by, reason=reason, deadline_at=None)
     return event
 
 
 @transaction.atomic
 def resume_event(event: Event, *, by: User, reason: str = "") -> Event:
-    event = _lock(event)
-    transition, reason = _check(event, "resume", by, reason=reason)
+    event = EVENT_FLOW.lock(event)
+    transition, reason = EVENT_FLOW.check(event, "resume", by, reason=reason)
     due = deadline(DeadlineStage.HANDLE, timezone.now(), urgency=event.urgency, span=event.span)
     _move(event, transition.name, S.HANDLING, by=by, reason=reason, deadline_at=due)
     return event
@@ -1041,16 +1007,16 @@ def escalate_event(
 ) -> Event:
     """督办: push an overdue or stalled event up. Level 1 alerts the town command
     room and the county centre; level 2 and above also the leaders."""
-    event = _lock(event)
+    event = EVENT_FLOW.lock(event)
     caps = SYSTEM if automatic else capacities(by, event)
-    transition, reason = _check(event, "escalate", by, caps=caps, reason=reason)
+    transition, reason = EVENT_FLOW.check(event, "escalate", by, caps=caps, reason=reason)
     event.escalation_level += 1
     fields = ["escalation_level"]
     if automatic:
         event.escalated_deadline_at = event.deadline_at
         fields.append("escalated_deadline_at")
     event.save(update_fields=fields)
-    _record(
+    EVENT_FLOW.record(
         event,
         transition.name,
         by=by,
@@ -1099,7 +1065,7 @@ def escalate_overdue(*, at: dt.datetime | None = None) -> int:
         if event.escalated_deadline_at == event.deadline_at:
             continue
         with transaction.atomic():
-            fresh = _lock(event)
+            fresh = EVENT_FLOW.lock(event)
             if (
                 fresh.deadline_at is None
                 or fresh.deadline_at >= at
@@ -1143,13 +1109,8 @@ def escalate_overdue(*, at: dt.datetime | None = None) -> int:
 
 
 def _lock_assignment(assignment: Assignment) -> tuple[Assignment, Event]:
-    event = _lock(assignment.event)
-    assignment = (
-        Assignment.objects.select_for_update(of=("self",))
-        .select_related("unit")
-        .get(pk=assignment.pk)
-    )
-    return assignment, event
+    event = EVENT_FLOW.lock(assignment.event)
+    return lock(assignment, related=("unit",)), event
 
 
 def _check_subtask(assignment: Assignment, name: str, by: User, reason: str = ""):
@@ -1171,7 +1132,7 @@ def _subtask_record(
     reason: str = "",
     details: dict | None = None,
 ) -> None:
-    _record(
+    EVENT_FLOW.record(
         event,
         action,
         by=by,
@@ -1292,7 +1253,7 @@ def add_subtask(
     event: Event, *, by: User, unit: Unit, instruction: str = "", due_at: dt.datetime | None = None
 ) -> Assignment:
     """Add a unit to a running coordination order (e.g. after a sub-task was returned)."""
-    event = _lock(event)
+    event = EVENT_FLOW.lock(event)
     if "county_centre" not in capacities(by, event):
         raise NotPermitted(_("Only the county centre changes coordination orders."))
     if event.span != Span.MULTI or event.state not in (S.DISPATCHED, S.HANDLING):

@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.errors import InvalidInput, NotPermitted
+from civicloop.core.transitions import ModelWorkflow
 from civicloop.events import services as event_services
 from civicloop.events.choices import EventState
 from civicloop.events.models import Event
@@ -39,32 +41,17 @@ from .workflow import WARNING_WORKFLOW
 
 logger = logging.getLogger(__name__)
 
+WARNING_FLOW = ModelWorkflow(
+    Warning,
+    history=WarningHistory,
+    machine=WARNING_WORKFLOW,
+    capacities=warning_capacities,
+    related=("region",),
+)
+
 
 def warning_link(warning: Warning) -> str:
-    return f"/hotspots/warnings/{warning.pk}/"
-
-
-def _record(
-    warning: Warning,
-    action: str,
-    *,
-    by=None,
-    from_state: str = "",
-    to_state: str = "",
-    reason: str = "",
-    details: dict | None = None,
-    at: dt.datetime | None = None,
-) -> WarningHistory:
-    return WarningHistory.objects.create(
-        warning=warning,
-        actor=by,
-        action=action,
-        from_state=from_state,
-        to_state=to_state or warning.state,
-        reason=reason,
-        details=details or {},
-        at=at or timezone.now(),
-    )
+    return reverse("hotspots:warning", args=[warning.pk])
 
 
 # --- the spike scan ----------------------------------------------------------------------------
@@ -256,10 +243,10 @@ def _raise_or_extend(
             **_subject_fields(dimension, subject),
         )
         warning.evidence.set(events)
-        _record(
+        WARNING_FLOW.record(
             warning,
             "raise",
-            from_state="",
+            by=None,
             to_state=WarningState.OPEN,
             details=_test_details(test, window, events),
             at=warning.raised_at,
@@ -285,11 +272,11 @@ def _extend(
     warning.window_end = max(warning.window_end, window[1])
     warning.last_seen_at = timezone.now()
     warning.save(update_fields=["window_end", "last_seen_at"])
-    _record(
+    WARNING_FLOW.record(
         warning,
         "extend",
+        by=None,
         from_state=warning.state,
-        to_state=warning.state,
         details={**_test_details(test, window, events), "new_events": sorted(new)},
     )
     return "extended"
@@ -333,19 +320,10 @@ def _notify_raised(warning: Warning) -> None:
 # --- acting on a warning ------------------------------------------------------------------------
 
 
-def _lock(warning: Warning) -> Warning:
-    return (
-        Warning.objects.select_for_update(of=("self",)).select_related("region").get(pk=warning.pk)
-    )
-
-
 def _check(warning: Warning, name: str, by, reason: str):
     if by is None or not by.is_active:
         raise NotPermitted(_("Sign in with an active account to act on warnings."))
-    transition = WARNING_WORKFLOW.check(
-        name, state=warning.state, capacities=warning_capacities(by, warning)
-    )
-    reason = transition.clean_reason(reason)
+    transition, reason = WARNING_FLOW.check(warning, name, by, reason=reason)
     if len(reason) > 2000:
         raise InvalidInput(
             _("At most %(n)d characters are allowed (you gave %(m)d).")
@@ -358,19 +336,16 @@ def _check(warning: Warning, name: str, by, reason: str):
 @transaction.atomic
 def acknowledge_warning(warning: Warning, *, by, note: str = "") -> Warning:
     """The command room has seen the warning (and is looking into it)."""
-    warning = _lock(warning)
+    warning = WARNING_FLOW.lock(warning)
     transition, note = _check(warning, "acknowledge", by, note)
-    before = warning.state
-    warning.state = WarningState.ACKNOWLEDGED
     warning.acknowledged_at, warning.acknowledged_by = timezone.now(), by
-    warning.save(update_fields=["state", "acknowledged_at", "acknowledged_by"])
-    _record(
+    WARNING_FLOW.move(
         warning,
         transition.name,
+        WarningState.ACKNOWLEDGED,
         by=by,
-        from_state=before,
-        to_state=warning.state,
         reason=note,
+        fields=["acknowledged_at", "acknowledged_by"],
         at=warning.acknowledged_at,
     )
     return warning
@@ -379,19 +354,16 @@ def acknowledge_warning(warning: Warning, *, by, note: str = "") -> Warning:
 @transaction.atomic
 def close_warning(warning: Warning, *, by, reason: str) -> Warning:
     """Close the warning with what was found or done."""
-    warning = _lock(warning)
+    warning = WARNING_FLOW.lock(warning)
     transition, reason = _check(warning, "close", by, reason)
-    before = warning.state
-    warning.state = WarningState.CLOSED
     warning.closed_at, warning.closed_by = timezone.now(), by
-    warning.save(update_fields=["state", "closed_at", "closed_by"])
-    _record(
+    WARNING_FLOW.move(
         warning,
         transition.name,
+        WarningState.CLOSED,
         by=by,
-        from_state=before,
-        to_state=warning.state,
         reason=reason,
+        fields=["closed_at", "closed_by"],
         at=warning.closed_at,
     )
     return warning

@@ -61,6 +61,8 @@ class CommitmentState(models.TextChoices):
 
 
 OPEN_COMMITMENT_STATES = (CommitmentState.NOTIFIED, CommitmentState.COMMITTED, CommitmentState.DUE)
+# What the follow-up check found: the two states it leads to.
+CHECK_RESULTS = [(s.value, s.label) for s in (CommitmentState.KEPT, CommitmentState.BROKEN)]
 
 
 class RepairState(models.TextChoices):

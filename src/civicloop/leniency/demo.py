@@ -27,8 +27,8 @@ from django.utils import timezone
 from civicloop.cases import services as case_services
 from civicloop.cases.choices import EvidenceKind, NoPenaltyGround, Outcome, Procedure, ServiceMethod
 from civicloop.cases.demo import People, working_day
-from civicloop.org.choices import Role, UnitKind
-from civicloop.org.models import Unit, User
+from civicloop.org.choices import UnitKind
+from civicloop.org.models import Unit
 
 from . import services
 from .choices import Harm, RepairState, ServiceKind
@@ -580,7 +580,3 @@ def _scan(number: str):
 def case_plans(demo) -> list:
     """The scenarios for ``cases.demo.load_demo_cases(more_plans=case_plans)``."""
     return LeniencyPlays(demo).plans()
-
-
-def demo_logins() -> list:
-    return [u for u in User.objects.filter(posts__role=Role.CENTRE_OPERATOR)[:0]]

@@ -12,7 +12,7 @@ from civicloop.org.choices import RegionLevel
 from civicloop.org.models import Region, User
 from civicloop.parties.choices import PartyKind
 
-from .choices import Harm, ItemKind, LegalBasis, ServiceKind
+from .choices import CHECK_RESULTS, Harm, ItemKind, LegalBasis, ServiceKind
 from .conditions import KINDS
 
 
@@ -186,7 +186,7 @@ class CheckForm(forms.Form):
     result = forms.ChoiceField(
         label=_("result"),
         widget=forms.RadioSelect,
-        choices=[("kept", _("commitment kept")), ("broken", _("commitment broken"))],
+        choices=CHECK_RESULTS,
     )
     note = forms.CharField(
         label=_("what the check found"),

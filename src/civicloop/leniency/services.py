@@ -16,16 +16,17 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.cases.choices import Outcome
-from civicloop.cases.models import Case
 from civicloop.core import uploads
 from civicloop.core.errors import InvalidInput, NotPermitted
 from civicloop.core.inputs import clean_text as _text
 from civicloop.core.inputs import not_future as _not_future
 from civicloop.core.inputs import past_moment as _moment
+from civicloop.core.transitions import ModelWorkflow, lock, record
 from civicloop.events.choices import Source
 from civicloop.events.services import Location, create_event
 from civicloop.notifications.services import notify_units, notify_users
@@ -72,6 +73,21 @@ from .workflow import COMMITMENT_WORKFLOW, REPAIR_WORKFLOW
 
 SYSTEM = frozenset({"system"})
 MAX_TEXT = 5000
+
+COMMITMENT_FLOW = ModelWorkflow(
+    Commitment,
+    history=CommitmentHistory,
+    machine=COMMITMENT_WORKFLOW,
+    capacities=commitment_capacities,
+    related=("case", "party", "matter__category", "handling_unit__region"),
+)
+REPAIR_FLOW = ModelWorkflow(
+    CreditRepair,
+    history=CreditRepairHistory,
+    machine=REPAIR_WORKFLOW,
+    capacities=repair_capacities,
+    related=("case", "party", "handling_unit__region"),
+)
 SCAN_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/heic", "application/pdf"})
 # Which legal bases an item of each kind may rest on.
 BASES_OF_KIND = {
@@ -190,10 +206,6 @@ def check_maintainer(by: User | None, system: bool) -> None:
         )
 
 
-def _item_history(item: LeniencyItem, action: str, **fields) -> LeniencyItemHistory:
-    return _history(LeniencyItemHistory, {"item": item}, action, **fields)
-
-
 def check_new_item(*, code: str, matter, kind: str) -> str:
     code = (code or "").strip().upper()
     if not code:
@@ -237,7 +249,8 @@ def create_item(
     version = LeniencyItemVersion.objects.create(
         item=item, number=1, effective_from=effective_from, created_by=by, **cleaned
     )
-    _item_history(
+    record(
+        LeniencyItemHistory,
         item,
         "create",
         by=by,
@@ -293,7 +306,8 @@ def add_version(
     if not item.is_active:
         item.is_active = True
         item.save(update_fields=["is_active"])
-    _item_history(
+    record(
+        LeniencyItemHistory,
         item,
         "new_version",
         by=by,
@@ -330,7 +344,14 @@ def withdraw_item(
         latest.save(update_fields=["effective_to"])
     item.is_active = False
     item.save(update_fields=["is_active"])
-    _item_history(item, "withdraw", by=by, reason=reason, details={"last_day": _day(last_day)})
+    record(
+        LeniencyItemHistory,
+        item,
+        "withdraw",
+        by=by,
+        reason=reason,
+        details={"last_day": _day(last_day)},
+    )
     return item
 
 
@@ -349,12 +370,7 @@ class CircumstancesData:
 
 
 def _lock_case(case):
-
-    return (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("handling_unit__region")
-        .get(pk=case.pk)
-    )
+    return lock(case, related=("handling_unit__region",))
 
 
 @transaction.atomic
@@ -409,10 +425,11 @@ def record_circumstances(case, *, by: User, data: CircumstancesData) -> CaseCirc
             setattr(circumstances, key, value)
         circumstances.updated_at, circumstances.updated_by = now, by
         circumstances.save()
-    CaseCircumstancesHistory.objects.create(
-        circumstances=circumstances,
-        actor=by,
-        action="record",
+    record(
+        CaseCircumstancesHistory,
+        circumstances,
+        "record",
+        by=by,
         at=now,
         details={
             k: (_day(v) if isinstance(v, dt.date) else str(v) if isinstance(v, Decimal) else v)
@@ -505,57 +522,7 @@ def _outcome_label(outcome: str):
 
 
 def _commitment_link(commitment: Commitment) -> str:
-    return f"/leniency/commitments/{commitment.pk}/"
-
-
-def _history(
-    model,
-    owner: dict,
-    action: str,
-    *,
-    by: User | None,
-    from_state: str = "",
-    to_state: str = "",
-    reason: str = "",
-    details: dict | None = None,
-    at=None,
-):
-    """One history row of ``model`` for the record named in ``owner`` (e.g. ``{"repair": r}``)."""
-    return model.objects.create(
-        **owner,
-        actor=by,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        reason=reason,
-        details=details or {},
-        at=at or timezone.now(),
-    )
-
-
-def _commitment_history(commitment: Commitment, action: str, **fields) -> CommitmentHistory:
-    return _history(CommitmentHistory, {"commitment": commitment}, action, **fields)
-
-
-def _lock_commitment(commitment: Commitment) -> Commitment:
-    return (
-        Commitment.objects.select_for_update(of=("self",))
-        .select_related("case", "party", "matter__category", "handling_unit__region")
-        .get(pk=commitment.pk)
-    )
-
-
-def _check_commitment(
-    commitment: Commitment,
-    name: str,
-    by: User | None,
-    *,
-    reason: str = "",
-    caps: frozenset[str] | None = None,
-):
-    caps = caps if caps is not None else commitment_capacities(by, commitment)
-    transition = COMMITMENT_WORKFLOW.check(name, state=commitment.state, capacities=caps)
-    return transition, transition.clean_reason(reason)
+    return reverse("leniency:commitment", args=[commitment.pk])
 
 
 def follow_up_date(signed_on: dt.date, *, correction_due_on: dt.date | None = None) -> dt.date:
@@ -609,7 +576,7 @@ def serve_commitment_notice(
         notice_served_by=by,
         created_at=now,
     )
-    _commitment_history(
+    COMMITMENT_FLOW.record(
         commitment,
         "serve_notice",
         by=by,
@@ -655,13 +622,13 @@ def record_commitment(
     is scheduled (``follow_up_date``) and given to the handling unit."""
     # Refuse what is refused anyway before writing the file (files are stored before the
     # transaction, never inside one).
-    _check_commitment(commitment, "record_commitment", by)
+    COMMITMENT_FLOW.check(commitment, "record_commitment", by)
     _check_signed(commitment, text=text, signed_on=signed_on)
     checked = _check_scan(scan)
     name = _store_scan(checked)
     with transaction.atomic():
-        commitment = _lock_commitment(commitment)
-        transition, _r = _check_commitment(commitment, "record_commitment", by)
+        commitment = COMMITMENT_FLOW.lock(commitment)
+        transition, _r = COMMITMENT_FLOW.check(commitment, "record_commitment", by)
         text = _check_signed(commitment, text=text, signed_on=signed_on)
         circumstances = CaseCircumstances.objects.filter(case=commitment.case_id).first()
         due = follow_up_date(
@@ -681,7 +648,7 @@ def record_commitment(
         from_state = commitment.state
         commitment.state = CommitmentState.COMMITTED
         commitment.save()
-        _commitment_history(
+        COMMITMENT_FLOW.record(
             commitment,
             transition.name,
             by=by,
@@ -698,18 +665,11 @@ def record_commitment(
 
 @transaction.atomic
 def record_refusal(commitment: Commitment, *, by: User, reason: str) -> Commitment:
-    commitment = _lock_commitment(commitment)
-    transition, reason = _check_commitment(commitment, "record_refusal", by, reason=reason)
+    commitment = COMMITMENT_FLOW.lock(commitment)
+    transition, reason = COMMITMENT_FLOW.check(commitment, "record_refusal", by, reason=reason)
     reason = _text(reason, field="reason", max_length=2000, required=True)
-    from_state, commitment.state = commitment.state, CommitmentState.DECLINED
-    commitment.save(update_fields=["state"])
-    _commitment_history(
-        commitment,
-        transition.name,
-        by=by,
-        from_state=from_state,
-        to_state=commitment.state,
-        reason=reason,
+    COMMITMENT_FLOW.move(
+        commitment, transition.name, CommitmentState.DECLINED, by=by, reason=reason
     )
     return commitment
 
@@ -718,17 +678,15 @@ def record_refusal(commitment: Commitment, *, by: User, reason: str) -> Commitme
 def mark_follow_up_due(commitment: Commitment, *, at: dt.datetime | None = None) -> Commitment:
     """The system: the follow-up date has come — the handling unit (and the handlers) get a task."""
     at = at or timezone.now()
-    commitment = _lock_commitment(commitment)
-    transition, _r = _check_commitment(commitment, "follow_up_due", None, caps=SYSTEM)
-    from_state, commitment.state = commitment.state, CommitmentState.DUE
+    commitment = COMMITMENT_FLOW.lock(commitment)
+    transition, _r = COMMITMENT_FLOW.check(commitment, "follow_up_due", None, caps=SYSTEM)
     commitment.due_notified_at = at
-    commitment.save(update_fields=["state", "due_notified_at"])
-    _commitment_history(
+    COMMITMENT_FLOW.move(
         commitment,
         transition.name,
+        CommitmentState.DUE,
         by=None,
-        from_state=from_state,
-        to_state=commitment.state,
+        fields=["due_notified_at"],
         at=at,
         details={"follow_up_due_on": _day(commitment.follow_up_due_on)},
     )
@@ -813,8 +771,8 @@ def record_check(
 ) -> Commitment:
     """回访: the follow-up check. Kept → closed. Broken → the matter reopens as a new event
     (``create_event``), linked both ways; the note (what was found) is required."""
-    commitment = _lock_commitment(commitment)
-    transition, _r = _check_commitment(commitment, "record_check", by)
+    commitment = COMMITMENT_FLOW.lock(commitment)
+    transition, _r = COMMITMENT_FLOW.check(commitment, "record_check", by)
     now = timezone.now()
     checked_at = _moment(checked_at, field="checked_at", now=now)
     if commitment.signed_on and timezone.localtime(checked_at).date() < commitment.signed_on:
@@ -831,7 +789,7 @@ def record_check(
         commitment.reopened_event = event
         details["event"] = event.number
     commitment.save()
-    _commitment_history(
+    COMMITMENT_FLOW.record(
         commitment,
         transition.name,
         by=by,
@@ -847,26 +805,7 @@ def record_check(
 
 
 def _repair_link(repair: CreditRepair) -> str:
-    return f"/leniency/repairs/{repair.pk}/"
-
-
-def _repair_history(repair: CreditRepair, action: str, **fields) -> CreditRepairHistory:
-    return _history(CreditRepairHistory, {"repair": repair}, action, **fields)
-
-
-def _lock_repair(repair: CreditRepair) -> CreditRepair:
-    return (
-        CreditRepair.objects.select_for_update(of=("self",))
-        .select_related("case", "party", "handling_unit__region")
-        .get(pk=repair.pk)
-    )
-
-
-def _check_repair(repair: CreditRepair, name: str, by: User | None, *, reason: str = ""):
-    transition = REPAIR_WORKFLOW.check(
-        name, state=repair.state, capacities=repair_capacities(by, repair)
-    )
-    return transition, transition.clean_reason(reason)
+    return reverse("leniency:repair", args=[repair.pk])
 
 
 @transaction.atomic
@@ -889,7 +828,7 @@ def open_credit_repair(
         repairable_on=publication.repairable_on,
         notified_at=at,
     )
-    _repair_history(
+    REPAIR_FLOW.record(
         repair,
         "notify",
         by=None,
@@ -927,8 +866,8 @@ def record_contact(
     repair: CreditRepair, *, by: User, note: str, contacted_at: dt.datetime | None = None
 ) -> CreditRepair:
     """主动告知: the unit told the enterprise it may apply (how, when)."""
-    repair = _lock_repair(repair)
-    transition, _r = _check_repair(repair, "record_contact", by)
+    repair = REPAIR_FLOW.lock(repair)
+    transition, _r = REPAIR_FLOW.check(repair, "record_contact", by)
     repair.contact_note = _text(note, field="note", max_length=2000, required=True)
     repair.contacted_at = _moment(contacted_at, field="contacted_at", now=timezone.now())
     if repair.contacted_at < repair.notified_at:
@@ -936,7 +875,7 @@ def record_contact(
             _("The enterprise is told after the repair was found."), field="contacted_at"
         )
     repair.save(update_fields=["contact_note", "contacted_at"])
-    _repair_history(
+    REPAIR_FLOW.record(
         repair,
         transition.name,
         by=by,
@@ -952,8 +891,8 @@ def record_contact(
 def record_application(
     repair: CreditRepair, *, by: User, applied_on: dt.date, note: str = ""
 ) -> CreditRepair:
-    repair = _lock_repair(repair)
-    transition, _r = _check_repair(repair, "record_application", by)
+    repair = REPAIR_FLOW.lock(repair)
+    transition, _r = REPAIR_FLOW.check(repair, "record_application", by)
     if applied_on is None:
         raise InvalidInput(_("Give the date the enterprise applied."), field="applied_on")
     _not_future(applied_on, field="applied_on")
@@ -966,14 +905,12 @@ def record_application(
         applied_on,
         _text(note, field="note", max_length=2000),
     )
-    from_state, repair.state = repair.state, RepairState.APPLIED
-    repair.save(update_fields=["applied_on", "application_note", "state"])
-    _repair_history(
+    REPAIR_FLOW.move(
         repair,
         transition.name,
+        RepairState.APPLIED,
         by=by,
-        from_state=from_state,
-        to_state=repair.state,
+        fields=["applied_on", "application_note"],
         reason=repair.application_note,
         details={"applied_on": _day(applied_on)},
     )
@@ -982,18 +919,16 @@ def record_application(
 
 @transaction.atomic
 def check_materials(repair: CreditRepair, *, by: User, note: str) -> CreditRepair:
-    repair = _lock_repair(repair)
-    transition, _r = _check_repair(repair, "check_materials", by)
+    repair = REPAIR_FLOW.lock(repair)
+    transition, _r = REPAIR_FLOW.check(repair, "check_materials", by)
     repair.materials_note = _text(note, field="note", max_length=2000, required=True)
     repair.checked_at = timezone.now()
-    from_state, repair.state = repair.state, RepairState.CHECKED
-    repair.save(update_fields=["materials_note", "checked_at", "state"])
-    _repair_history(
+    REPAIR_FLOW.move(
         repair,
         transition.name,
+        RepairState.CHECKED,
         by=by,
-        from_state=from_state,
-        to_state=repair.state,
+        fields=["materials_note", "checked_at"],
         reason=repair.materials_note,
     )
     return repair
@@ -1001,17 +936,15 @@ def check_materials(repair: CreditRepair, *, by: User, note: str) -> CreditRepai
 
 @transaction.atomic
 def approve_repair(repair: CreditRepair, *, by: User, note: str = "") -> CreditRepair:
-    repair = _lock_repair(repair)
-    transition, _r = _check_repair(repair, "approve_repair", by)
+    repair = REPAIR_FLOW.lock(repair)
+    transition, _r = REPAIR_FLOW.check(repair, "approve_repair", by)
     repair.repaired_at, repair.decided_by = timezone.now(), by
-    from_state, repair.state = repair.state, RepairState.REPAIRED
-    repair.save(update_fields=["repaired_at", "decided_by", "state"])
-    _repair_history(
+    REPAIR_FLOW.move(
         repair,
         transition.name,
+        RepairState.REPAIRED,
         by=by,
-        from_state=from_state,
-        to_state=repair.state,
+        fields=["repaired_at", "decided_by"],
         reason=_text(note, field="note", max_length=2000),
     )
     notify_units(
@@ -1026,14 +959,17 @@ def approve_repair(repair: CreditRepair, *, by: User, note: str = "") -> CreditR
 
 @transaction.atomic
 def refuse_repair(repair: CreditRepair, *, by: User, reason: str) -> CreditRepair:
-    repair = _lock_repair(repair)
-    transition, reason = _check_repair(repair, "refuse_repair", by, reason=reason)
+    repair = REPAIR_FLOW.lock(repair)
+    transition, reason = REPAIR_FLOW.check(repair, "refuse_repair", by, reason=reason)
     repair.refusal_reason = _text(reason, field="reason", max_length=2000, required=True)
     repair.refused_at, repair.decided_by = timezone.now(), by
-    from_state, repair.state = repair.state, RepairState.REFUSED
-    repair.save(update_fields=["refusal_reason", "refused_at", "decided_by", "state"])
-    _repair_history(
-        repair, transition.name, by=by, from_state=from_state, to_state=repair.state, reason=reason
+    REPAIR_FLOW.move(
+        repair,
+        transition.name,
+        RepairState.REFUSED,
+        by=by,
+        fields=["refusal_reason", "refused_at", "decided_by"],
+        reason=reason,
     )
     return repair
 
@@ -1109,10 +1045,11 @@ def record_butler_service(*, by: User, party, data: ButlerServiceData) -> Butler
         recorded_by=by,
     )
     service.staff.set(staff)
-    ButlerServiceHistory.objects.create(
-        service=service,
-        actor=by,
-        action="record",
+    record(
+        ButlerServiceHistory,
+        service,
+        "record",
+        by=by,
         details={
             "kind": data.kind,
             "held_on": _day(data.held_on),

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from django_tasks import task
-
 
 def sweep() -> int:
     """Follow-up checks that have come due, then penalties that became repairable."""
@@ -12,8 +10,3 @@ def sweep() -> int:
     from .services import sweep_commitments
 
     return sweep_commitments() + sweep_credit_repairs()
-
-
-@task()
-def sweep_flexible_enforcement() -> int:
-    return sweep()

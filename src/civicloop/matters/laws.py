@@ -188,7 +188,3 @@ def cn_number(value: int) -> str:
         parts.append(digits[value])
     text = "".join(parts).replace("零零", "零")
     return text[1:] if text.startswith("一十") else text
-
-
-def article_number(value: int) -> str:
-    return f"第{cn_number(value)}条"

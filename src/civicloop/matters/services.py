@@ -19,12 +19,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core import uploads
 from civicloop.core.errors import InvalidInput, InvalidTransition, NotPermitted
 from civicloop.core.inputs import clean_text as _text
+from civicloop.core.transitions import ModelWorkflow, record
 from civicloop.matters.models import Category
 from civicloop.notifications.services import notify_units
 from civicloop.org.choices import RegionLevel, UnitKind
@@ -52,6 +54,22 @@ from .models import (
 )
 from .permissions import assessment_capacities, empowerment_capacities, is_county
 from .workflow import ASSESSMENT_WORKFLOW, REQUEST_WORKFLOW
+
+REQUEST_FLOW = ModelWorkflow(
+    EmpowermentRequest,
+    history=EmpowermentRequestHistory,
+    machine=REQUEST_WORKFLOW,
+    capacities=lambda by, request: empowerment_capacities(by, request.town),
+    related=("town", "matter"),
+)
+ASSESSMENT_FLOW = ModelWorkflow(
+    TownAssessment,
+    history=AssessmentHistory,
+    machine=ASSESSMENT_WORKFLOW,
+    # Assessors and the county act on every town's assessment.
+    capacities=lambda by, assessment: assessment_capacities(by),
+    related=("round", "town"),
+)
 
 MAX_TEXT = 5000
 MAX_FINE = Decimal("100000000")  # 1亿元: no statute in the catalog goes near it
@@ -81,7 +99,7 @@ def _county_centres():
 
 
 def _town_link(town: Region) -> str:
-    return f"/matters/towns/{town.code}/"
+    return reverse("matters:town", args=[town.code])
 
 
 # --- the catalog ----------------------------------------------------------------------
@@ -177,14 +195,6 @@ def _check_matter_fields(*, category: Category, department: Unit) -> None:
         raise InvalidInput(_("Choose a county department."), field="department")
 
 
-def _matter_history(
-    matter: Matter, action: str, *, by: User | None, reason: str = "", details: dict | None = None
-) -> MatterHistory:
-    return MatterHistory.objects.create(
-        matter=matter, actor=by, action=action, reason=reason, details=details or {}
-    )
-
-
 def _version_details(version: MatterVersion) -> dict:
     return {
         "version": version.pk,
@@ -232,7 +242,8 @@ def create_matter(
     version = MatterVersion.objects.create(
         matter=matter, effective_from=effective_from, created_by=by, note=note, **content.as_dict()
     )
-    _matter_history(
+    record(
+        MatterHistory,
         matter,
         "create",
         by=by,
@@ -282,7 +293,8 @@ def add_matter_version(
     if matter.name != content.name:
         matter.name = content.name
         matter.save(update_fields=["name"])
-    _matter_history(
+    record(
+        MatterHistory,
         matter,
         "new_version",
         by=by,
@@ -333,7 +345,8 @@ def change_matter(
     if not after:
         return matter
     matter.save(update_fields=list(after))
-    _matter_history(
+    record(
+        MatterHistory,
         matter,
         "change",
         by=by,
@@ -427,19 +440,6 @@ def _check_county(by: User | None, town: Region | None, *, system: bool) -> None
         )
 
 
-def _grant_history(
-    grant: EmpowermentGrant,
-    action: str,
-    *,
-    by: User | None,
-    reason: str = "",
-    details: dict | None = None,
-) -> EmpowermentGrantHistory:
-    return EmpowermentGrantHistory.objects.create(
-        grant=grant, actor=by, action=action, reason=reason, details=details or {}
-    )
-
-
 def _grant_details(grant: EmpowermentGrant) -> dict:
     return {
         "town": grant.town.code,
@@ -500,7 +500,9 @@ def _grant(
         request=request,
         created_by=by,
     )
-    _grant_history(grant, "grant", by=by, reason=reason, details=_grant_details(grant))
+    record(
+        EmpowermentGrantHistory, grant, "grant", by=by, reason=reason, details=_grant_details(grant)
+    )
     if not notify:
         return grant
     notify_units(
@@ -642,7 +644,8 @@ def _end_grant(grant, *, by, effective_to, reason, decision, stored, system) -> 
     grant.end_decision = decision
     grant.end_reason = reason
     grant.save(update_fields=["effective_to", "end_decision", "end_reason"])
-    _grant_history(
+    record(
+        EmpowermentGrantHistory,
         grant,
         "end",
         by=by,
@@ -670,26 +673,6 @@ def _end_grant(grant, *, by, effective_to, reason, decision, stored, system) -> 
 
 
 # --- empowerment requests (点单赋权) ------------------------------------------------
-
-
-def _request_history(
-    request: EmpowermentRequest,
-    action: str,
-    *,
-    by: User | None,
-    from_state: str,
-    reason: str = "",
-    details: dict | None = None,
-) -> EmpowermentRequestHistory:
-    return EmpowermentRequestHistory.objects.create(
-        request=request,
-        actor=by,
-        action=action,
-        from_state=from_state,
-        to_state=request.state,
-        reason=reason,
-        details=details or {},
-    )
 
 
 @transaction.atomic
@@ -738,7 +721,7 @@ def submit_request(
     request = EmpowermentRequest.objects.create(
         town=town, matter=matter, kind=kind, reason=reason, wanted_from=wanted_from, requested_by=by
     )
-    _request_history(
+    REQUEST_FLOW.record(
         request,
         "submit",
         by=by,
@@ -756,24 +739,9 @@ def submit_request(
         verb="empowerment_requested",
         message=_("%(town)s asks for %(code)s %(name)s"),
         params={"town": town.name, "code": matter.code, "name": matter.name},
-        link=f"/matters/requests/{request.pk}/",
+        link=reverse("matters:request", args=[request.pk]),
     )
     return request
-
-
-def _lock_request(request: EmpowermentRequest) -> EmpowermentRequest:
-    return (
-        EmpowermentRequest.objects.select_for_update(of=("self",))
-        .select_related("town", "matter")
-        .get(pk=request.pk)
-    )
-
-
-def _check_request(request: EmpowermentRequest, name: str, by: User, reason: str = ""):
-    transition = REQUEST_WORKFLOW.check(
-        name, state=request.state, capacities=empowerment_capacities(by, request.town)
-    )
-    return transition, transition.clean_reason(reason)
 
 
 def approve_request(
@@ -798,8 +766,8 @@ def approve_request(
 
 
 def _approve(request, *, by, decision, stored, effective_from, reason) -> EmpowermentGrant:
-    request = _lock_request(request)
-    transition, reason = _check_request(request, "approve", by, reason)
+    request = REQUEST_FLOW.lock(request)
+    transition, reason = REQUEST_FLOW.check(request, "approve", by, reason=reason)
     decision = _decision_row(decision, stored, by=by)
     effective_from = effective_from or request.wanted_from
     grant = _grant(
@@ -813,20 +781,15 @@ def _approve(request, *, by, decision, stored, effective_from, reason) -> Empowe
         reason=reason,
         request=request,
     )
-    from_state = request.state
-    request.state, request.decided_by, request.decided_at = (
-        RequestState.APPROVED,
-        by,
-        timezone.now(),
-    )
+    request.decided_by, request.decided_at = by, timezone.now()
     request.decision_reason = reason
-    request.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
-    _request_history(
+    REQUEST_FLOW.move(
         request,
         transition.name,
+        RequestState.APPROVED,
         by=by,
-        from_state=from_state,
         reason=reason,
+        fields=["decided_by", "decided_at", "decision_reason"],
         details={
             "grant": grant.pk,
             "effective_from": effective_from.isoformat(),
@@ -838,23 +801,24 @@ def _approve(request, *, by, decision, stored, effective_from, reason) -> Empowe
 
 @transaction.atomic
 def reject_request(request: EmpowermentRequest, *, by: User, reason: str) -> EmpowermentRequest:
-    request = _lock_request(request)
-    transition, reason = _check_request(request, "reject", by, reason)
-    from_state = request.state
-    request.state, request.decided_by, request.decided_at = (
-        RequestState.REJECTED,
-        by,
-        timezone.now(),
-    )
+    request = REQUEST_FLOW.lock(request)
+    transition, reason = REQUEST_FLOW.check(request, "reject", by, reason=reason)
+    request.decided_by, request.decided_at = by, timezone.now()
     request.decision_reason = reason
-    request.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
-    _request_history(request, transition.name, by=by, from_state=from_state, reason=reason)
+    REQUEST_FLOW.move(
+        request,
+        transition.name,
+        RequestState.REJECTED,
+        by=by,
+        reason=reason,
+        fields=["decided_by", "decided_at", "decision_reason"],
+    )
     notify_units(
         _command_rooms(request.town),
         verb="empowerment_rejected",
         message=_("The county did not grant %(code)s: %(reason)s"),
         params={"code": request.matter.code, "reason": reason},
-        link=f"/matters/requests/{request.pk}/",
+        link=reverse("matters:request", args=[request.pk]),
     )
     return request
 
@@ -863,12 +827,9 @@ def reject_request(request: EmpowermentRequest, *, by: User, reason: str) -> Emp
 def withdraw_request(
     request: EmpowermentRequest, *, by: User, reason: str = ""
 ) -> EmpowermentRequest:
-    request = _lock_request(request)
-    transition, reason = _check_request(request, "withdraw", by, reason)
-    from_state = request.state
-    request.state = RequestState.WITHDRAWN
-    request.save(update_fields=["state"])
-    _request_history(request, transition.name, by=by, from_state=from_state, reason=reason)
+    request = REQUEST_FLOW.lock(request)
+    transition, reason = REQUEST_FLOW.check(request, "withdraw", by, reason=reason)
+    REQUEST_FLOW.move(request, transition.name, RequestState.WITHDRAWN, by=by, reason=reason)
     return request
 
 
@@ -896,26 +857,6 @@ def clean_weights(weights: dict | None) -> dict[str, int]:
             field="weights",
         )
     return cleaned
-
-
-def _assessment_history(
-    assessment: TownAssessment,
-    action: str,
-    *,
-    by: User | None,
-    from_state: str = "",
-    reason: str = "",
-    details: dict | None = None,
-) -> AssessmentHistory:
-    return AssessmentHistory.objects.create(
-        assessment=assessment,
-        actor=by,
-        action=action,
-        from_state=from_state,
-        to_state=assessment.state,
-        reason=reason,
-        details=details or {},
-    )
 
 
 @transaction.atomic
@@ -948,7 +889,7 @@ def open_round(
             DimensionScore.objects.create(
                 assessment=assessment, dimension=dimension, weight=Decimal(weights[dimension])
             )
-        _assessment_history(
+        ASSESSMENT_FLOW.record(
             assessment, "open", by=by, details={"round": round_.pk, "town": town.code}
         )
         _prefill(assessment, by=by)
@@ -987,7 +928,7 @@ def _prefill(assessment: TownAssessment, *, by: User | None) -> None:
             "score": _money(indicator.score),
         }
     _update_total(assessment)
-    _assessment_history(
+    ASSESSMENT_FLOW.record(
         assessment, "prefill", by=by, from_state=assessment.state, details={"indicators": changes}
     )
 
@@ -996,14 +937,6 @@ def _update_total(assessment: TownAssessment) -> None:
     rows = list(assessment.scores.all())
     assessment.total = weighted_total([(r.weight, r.score) for r in rows])
     assessment.save(update_fields=["total"])
-
-
-def _lock_assessment(assessment: TownAssessment) -> TownAssessment:
-    return (
-        TownAssessment.objects.select_for_update(of=("self",))
-        .select_related("round", "town")
-        .get(pk=assessment.pk)
-    )
 
 
 def _check_draft_assessor(assessment: TownAssessment, by: User) -> None:
@@ -1018,7 +951,7 @@ def _check_draft_assessor(assessment: TownAssessment, by: User) -> None:
 @transaction.atomic
 def refresh_indicators(assessment: TownAssessment, *, by: User) -> TownAssessment:
     """Recompute the indicators from records (e.g. after late events were closed)."""
-    assessment = _lock_assessment(assessment)
+    assessment = ASSESSMENT_FLOW.lock(assessment)
     _check_draft_assessor(assessment, by)
     _prefill(assessment, by=by)
     return assessment
@@ -1040,7 +973,7 @@ def score_dimension(
         _check_and_store(attachments, field="attachments", folder="evidence") if attachments else []
     )
     with transaction.atomic():
-        assessment = _lock_assessment(assessment)
+        assessment = ASSESSMENT_FLOW.lock(assessment)
         _check_draft_assessor(assessment, by)
         if dimension not in Dimension.values:
             raise InvalidInput(_("Unknown dimension."), field="dimension")
@@ -1077,7 +1010,7 @@ def score_dimension(
                 uploaded_by=by,
             )
         _update_total(assessment)
-        _assessment_history(
+        ASSESSMENT_FLOW.record(
             assessment,
             "override" if overriding else "score",
             by=by,
@@ -1098,10 +1031,8 @@ def score_dimension(
 def submit_assessment(
     assessment: TownAssessment, *, by: User, comments: str | None = None
 ) -> TownAssessment:
-    assessment = _lock_assessment(assessment)
-    transition = ASSESSMENT_WORKFLOW.check(
-        "submit", state=assessment.state, capacities=assessment_capacities(by)
-    )
+    assessment = ASSESSMENT_FLOW.lock(assessment)
+    transition, _reason = ASSESSMENT_FLOW.check(assessment, "submit", by)
     missing = [Dimension(r.dimension).label for r in assessment.scores.all() if r.score is None]
     if missing:
         raise InvalidInput(
@@ -1111,19 +1042,14 @@ def submit_assessment(
         )
     if comments is not None:
         assessment.comments = _text(comments, field="comments", max_length=MAX_TEXT, required=False)
-    from_state = assessment.state
-    assessment.state, assessment.assessor, assessment.submitted_at = (
-        AssessmentState.SUBMITTED,
-        by,
-        timezone.now(),
-    )
-    assessment.save(update_fields=["state", "assessor", "submitted_at", "comments"])
+    assessment.assessor, assessment.submitted_at = by, timezone.now()
     _update_total(assessment)
-    _assessment_history(
+    ASSESSMENT_FLOW.move(
         assessment,
         transition.name,
+        AssessmentState.SUBMITTED,
         by=by,
-        from_state=from_state,
+        fields=["assessor", "submitted_at", "comments"],
         details={"total": _money(assessment.total)},
     )
     notify_units(
@@ -1135,20 +1061,22 @@ def submit_assessment(
             "town": assessment.town.name,
             "total": _money(assessment.total),
         },
-        link=f"/matters/assessments/{assessment.round_id}/towns/{assessment.town.code}/",
+        link=reverse("matters:assessment", args=[assessment.round_id, assessment.town.code]),
     )
     return assessment
 
 
 @transaction.atomic
 def reopen_assessment(assessment: TownAssessment, *, by: User, reason: str) -> TownAssessment:
-    assessment = _lock_assessment(assessment)
-    transition = ASSESSMENT_WORKFLOW.check(
-        "reopen", state=assessment.state, capacities=assessment_capacities(by)
+    assessment = ASSESSMENT_FLOW.lock(assessment)
+    transition, reason = ASSESSMENT_FLOW.check(assessment, "reopen", by, reason=reason)
+    assessment.submitted_at = None
+    ASSESSMENT_FLOW.move(
+        assessment,
+        transition.name,
+        AssessmentState.DRAFT,
+        by=by,
+        reason=reason,
+        fields=["submitted_at"],
     )
-    reason = transition.clean_reason(reason)
-    from_state = assessment.state
-    assessment.state, assessment.submitted_at = AssessmentState.DRAFT, None
-    assessment.save(update_fields=["state", "submitted_at"])
-    _assessment_history(assessment, transition.name, by=by, from_state=from_state, reason=reason)
     return assessment

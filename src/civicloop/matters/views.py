@@ -28,7 +28,7 @@ from civicloop.org.models import Region
 
 from . import forms, services
 from .assessment import DIMENSIONS
-from .choices import GrantKind
+from .choices import AssessmentState, GrantKind
 from .exporting import write_catalog_workbook
 from .filtersets import MatterFilterSet, RequestFilterSet
 from .models import (
@@ -453,7 +453,7 @@ def round_list(request):
         return forbidden(request, _("Assessment rounds are for assessors and the county."))
     rounds = AssessmentRound.objects.annotate(
         towns=Count("assessments"),
-        submitted=Count("assessments", filter=Q(assessments__state="submitted")),
+        submitted=Count("assessments", filter=Q(assessments__state=AssessmentState.SUBMITTED)),
     )
     return render(request, "matters/round_list.html", {"rounds": rounds})
 
@@ -527,7 +527,7 @@ def assessment_detail(request, pk, code):
     assessment = _assessment(request, pk, code)
     caps = assessment_capacities(request.user)
     scores = list(assessment.scores.prefetch_related("files").select_related("updated_by"))
-    editable = "assessor" in caps and assessment.state == "draft"
+    editable = "assessor" in caps and assessment.state == AssessmentState.DRAFT
     for row in scores:
         row.form = (
             forms.ScoreForm(

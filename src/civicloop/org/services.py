@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -55,12 +54,6 @@ def end_post(post: Post, *, by: User, reason: str = "", ended_on=None) -> Post:
         post=post, actor=by, action="end", from_state="active", to_state="ended", reason=reason
     )
     return post
-
-
-@dataclass(frozen=True)
-class GridTeamProblem:
-    unit: Unit
-    message: str
 
 
 def grid_team_problems(unit: Unit) -> list[str]:

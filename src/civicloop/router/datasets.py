@@ -1,5 +1,5 @@
 """Where training texts come from: message CSV files (the shipped starter data or
-a file given on the command line), the organisers' taxonomy, unlabelled messages.
+a file given on the command line) and the organisers' taxonomy.
 
 CSV files are read as UTF-8 (with or without BOM) or GB18030, the two encodings
 Chinese spreadsheets save; anything else is refused with a message that says what
@@ -24,7 +24,6 @@ from .learning import Corpus
 DATA_DIR = Path(__file__).resolve().parent / "data"
 STARTER_FILE = DATA_DIR / "labelled_train.csv"
 TAXONOMY_FILE = DATA_DIR / "taxonomy.csv"
-UNLABELLED_FILE = DATA_DIR / "unlabelled_messages.csv"
 
 ID_COLUMN = "留言编号"
 TITLE_COLUMN = "留言主题"
@@ -153,11 +152,3 @@ def taxonomy_corpus() -> Corpus:
         texts.append(f"{second}：{'、'.join(thirds)}")
         labels.append(first)
     return Corpus(texts, labels)
-
-
-@cache
-def unlabelled_texts() -> list[str]:
-    """Unlabelled messages for self-training (empty if the file is not shipped)."""
-    if not UNLABELLED_FILE.exists():
-        return []
-    return read_messages(UNLABELLED_FILE).texts()

@@ -200,10 +200,6 @@ def suggest(
         return None
 
 
-def latest_suggestion(event: Event) -> RoutingSuggestion | None:
-    return RoutingSuggestion.objects.latest_for(event)
-
-
 def choices_of(suggestion: RoutingSuggestion) -> list[Choice]:
     """The suggestion and its alternatives, resolved to categories and departments."""
 

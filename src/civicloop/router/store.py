@@ -25,6 +25,7 @@ from django.conf import settings
 from sklearn.pipeline import Pipeline
 
 from . import datasets, learning
+from .choices import ModelSource
 from .learning import Corpus, Recipe
 
 logger = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ def starter_training_set() -> tuple[Corpus, Corpus]:
 
 def training_set_of(model) -> tuple[Corpus, Corpus | None]:
     """The texts a model row was trained on (the starter's come from the shipped files)."""
-    if model.source == "starter":
+    if model.source == ModelSource.STARTER:
         return starter_training_set()
     data = model.get_training_data()
     if data is None:

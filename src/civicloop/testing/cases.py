@@ -19,8 +19,10 @@ from civicloop.cases.choices import (
     CaseSource,
     CaseState,
     EvidenceKind,
+    Opinion,
     Outcome,
     Procedure,
+    ReviewMode,
     ServiceMethod,
 )
 from civicloop.cases.models import Case
@@ -131,9 +133,12 @@ def review_to_notice(cw, case: Case, *, reviewer=None) -> Case:
         case = services.approve_case_review(case, by=cw.wuyuan_leader)
     if case.state == S.LEGAL_REVIEW:
         services.assign_reviewers(
-            case, by=cw.wuyuan_officer, reviewers=[reviewer or cw.legal_reviewer], mode="single"
+            case,
+            by=cw.wuyuan_officer,
+            reviewers=[reviewer or cw.legal_reviewer],
+            mode=ReviewMode.SINGLE,
         )
-        services.record_opinion(case, by=reviewer or cw.legal_reviewer, opinion="approve")
+        services.record_opinion(case, by=reviewer or cw.legal_reviewer, opinion=Opinion.APPROVE)
     case.refresh_from_db()
     return case
 

@@ -10,6 +10,7 @@ from civicloop.matters.choices import HandlingLevel
 from civicloop.matters.models import Category
 from civicloop.org.choices import QualificationKind, RegionLevel, Role, UnitKind
 from civicloop.org.models import Qualification, Region, Unit, User
+from civicloop.parties.choices import PartyKind
 from civicloop.parties.models import Party
 from civicloop.testing.matters import grant, make_matter
 
@@ -306,14 +307,14 @@ def equip_for_cases(world: World) -> World:
     world.users["wuyuan_leader"] = leader
     world.wuyuan_leadership = leadership
     world.person = Party.objects.create(
-        kind="person",
+        kind=PartyKind.PERSON,
         name="张三",
         id_number=PERSON_ID,
         phone="13912345678",
         address="海盐县武原街道百可社区健康路12号",
     )
     world.enterprise = Party.objects.create(
-        kind="organisation",
+        kind=PartyKind.ORGANISATION,
         name="海盐县百味餐饮有限公司",
         credit_code=ENTERPRISE_CODE,
         legal_representative="李四",

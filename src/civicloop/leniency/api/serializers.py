@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from civicloop.leniency.choices import (
+    CHECK_RESULTS,
     CommitmentState,
     Harm,
     ItemKind,
@@ -253,9 +254,7 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class CheckInputSerializer(serializers.Serializer):
-    result = serializers.ChoiceField(
-        choices=[("kept", _("commitment kept")), ("broken", _("commitment broken"))]
-    )
+    result = serializers.ChoiceField(choices=CHECK_RESULTS)
     note = serializers.CharField(
         required=False,
         allow_blank=True,

@@ -249,7 +249,7 @@ def test_a_commitment_needs_a_photo_or_pdf_and_a_date_and_a_bad_one_stores_nothi
 def test_nobody_but_the_worker_makes_a_check_due(lw, signed):
     cw = lw
     with at(MONDAY), pytest.raises(NotPermitted):
-        services._check_commitment(signed, "follow_up_due", cw.wuyuan_officer)
+        services.COMMITMENT_FLOW.check(signed, "follow_up_due", cw.wuyuan_officer)
 
 
 def test_the_commitment_pages_walk_the_same_path(lw, client, settings):

@@ -30,6 +30,7 @@ from civicloop.core.management.commandline import (
     format_table,
 )
 from civicloop.events.models import Event
+from civicloop.org.choices import RegionLevel
 from civicloop.org.models import Region
 
 from ... import conf, evaluation, services
@@ -147,7 +148,7 @@ class Command(LocalisedCommand):
     def _place(self, options) -> Region:
         code = options.get("town") or options.get("place")
         if not code:
-            place = Region.objects.filter(level="county").order_by("code").first()
+            place = Region.objects.filter(level=RegionLevel.COUNTY).order_by("code").first()
             if place is None:
                 raise CommandError(_("There is no county yet: load the organisation first."))
             return place
@@ -157,7 +158,7 @@ class Command(LocalisedCommand):
         place = Region.objects.filter(code=code).first()
         if place is None:
             raise CommandError(_("No place has the division code %(code)s.") % {"code": code})
-        if options.get("town") and place.level != "town":
+        if options.get("town") and place.level != RegionLevel.TOWN:
             raise CommandError(_("%(code)s is not a town.") % {"code": code})
         return place
 
