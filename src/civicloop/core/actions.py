@@ -12,12 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
+from .errors import NotFound
+
 # handler(target, by, data) -> whatever the service returns
 Handler = Callable[[Any, Any, dict], Any]
 
 
-class UnknownAction(LookupError):
-    """No action of this name: a programming error or a URL naming no action (pages answer 404)."""
+class UnknownAction(NotFound):
+    """No action of this name: a URL naming no action, so pages and API answer 404."""
 
 
 class Actions:
@@ -53,7 +57,7 @@ class Actions:
         try:
             handler = self._handlers[name]
         except KeyError:
-            raise UnknownAction(f"no {self.noun} action {name!r}") from None
+            raise UnknownAction(_("There is no such action.")) from None
         return handler(target, by, data or {})
 
 

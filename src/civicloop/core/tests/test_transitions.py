@@ -67,7 +67,7 @@ def test_a_record_without_a_move_keeps_the_state_on_both_sides(world):
 
 def test_an_unknown_action_is_not_found_for_services_and_the_api(world):
     with pytest.raises(NotFound):
-        case_actions.perform("no_such_action", None, world.grid_worker, {})
+        case_actions.CASE_ACTIONS.perform("no_such_action", None, by=world.grid_worker, data={})
     request = APIRequestFactory().post("/api/cases/1/no-such-action/")
     response = exception_handler(NotFound("There is no such action."), {"request": request})
     assert response.status_code == 404
