@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.events.forms import datetime_input
@@ -33,6 +34,7 @@ from .choices import (
 )
 from .hooks import decision_items
 from .permissions import OFFICER_ROLES, officer_units
+from .rules import SERVICE_WORKING_DAYS
 
 
 def date_input() -> forms.DateInput:
@@ -485,7 +487,7 @@ class ServeDecisionForm(ConfirmForm):
     )
     served_at = forms.DateTimeField(label=_("served at"), required=False, widget=datetime_input())
     reason = forms.CharField(
-        label=_("why late (after 7 working days)"),
+        label=format_lazy(_("why late (after {n} working days)"), n=SERVICE_WORKING_DAYS),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -7,10 +7,12 @@ express (periods, reviews, limits) are checked by the one service function of ea
 transition (``services.py``) and stated in docs/cases.md.
 """
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.workflow import StateMachine, Transition
 
+from . import rules
 from .choices import UNDECIDED_STATES as UNDECIDED
 from .choices import ApprovalState as AP
 from .choices import CaseState as S
@@ -174,7 +176,10 @@ CASE_WORKFLOW = StateMachine(
             (S.PRIOR_NOTICE, S.STATEMENT),
             (S.HEARING,),
             HANDLER,
-            description=_("Within 5 working days of the notice (Art. 64 (1), Art. 85)."),
+            description=format_lazy(
+                _("Within {n} working days of the notice (Art. 64 (1), Art. 85)."),
+                n=rules.HEARING_REQUEST_WORKING_DAYS,
+            ),
         ),
         Transition(
             "schedule_hearing",
@@ -182,9 +187,12 @@ CASE_WORKFLOW = StateMachine(
             (S.HEARING,),
             (),
             HANDLER,
-            description=_(
-                "Notified at least 7 working days before; hosted by someone who did "
-                "not investigate the case (Art. 64)."
+            description=format_lazy(
+                _(
+                    "Notified at least {n} working days before; hosted by someone who did "
+                    "not investigate the case (Art. 64)."
+                ),
+                n=rules.HEARING_NOTICE_WORKING_DAYS,
             ),
         ),
         Transition("hold_hearing", _("record the hearing"), (S.HEARING,), (), HANDLER),
@@ -216,7 +224,10 @@ CASE_WORKFLOW = StateMachine(
             (S.DECIDED,),
             (S.SERVED,),
             HANDLER,
-            description=_("送达 within 7 working days of the decision (Art. 61, Art. 85)."),
+            description=format_lazy(
+                _("送达 within {n} working days of the decision (Art. 61, Art. 85)."),
+                n=rules.SERVICE_WORKING_DAYS,
+            ),
         ),
         Transition(
             "record_payment",

@@ -8,6 +8,7 @@ what is allowed, by whom and when is decided by the service function each action
 
 from __future__ import annotations
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -25,6 +26,7 @@ from civicloop.cases.choices import (
     ReviewMode,
     ServiceMethod,
 )
+from civicloop.cases.rules import SERVICE_WORKING_DAYS
 from civicloop.cases.workflow import CASE_WORKFLOW
 from civicloop.org.models import Unit, User
 from civicloop.parties.api.serializers import PartyInputSerializer
@@ -272,7 +274,9 @@ class ServeDecisionActionSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
-        help_text=_("Required when served after 7 working days."),
+        help_text=format_lazy(
+            _("Required when served after {n} working days."), n=SERVICE_WORKING_DAYS
+        ),
     )
 
 
