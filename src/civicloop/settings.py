@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "civicloop.cases",
     "civicloop.leniency",
     "civicloop.documents",
+    "civicloop.assessment",
     "civicloop.site",
 ]
 
@@ -255,8 +256,8 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "civicloop.org.choices.UnitKind",
         "EmpowermentKindEnum": "civicloop.matters.choices.GrantKind",
         "EmpowermentRequestStateEnum": "civicloop.matters.choices.RequestState",
-        "AssessmentStateEnum": "civicloop.matters.choices.AssessmentState",
-        "AssessmentDimensionEnum": "civicloop.matters.choices.Dimension",
+        "AssessmentStateEnum": "civicloop.assessment.choices.AssessmentState",
+        "AssessmentDimensionEnum": "civicloop.assessment.choices.Dimension",
         "RegionLevelEnum": "civicloop.org.choices.RegionLevel",
         "ToolkitItemKindEnum": "civicloop.gridkit.choices.ItemKind",
         "ToolkitCardBasisEnum": "civicloop.gridkit.choices.CardBasis",

@@ -9,6 +9,7 @@ api_urlpatterns = [
     path("", include("civicloop.org.api.urls")),
     path("", include("civicloop.events.api.urls")),
     path("", include("civicloop.matters.api.urls")),
+    path("", include("civicloop.assessment.api.urls")),
     path("", include("civicloop.cases.api.urls")),
     path("", include("civicloop.documents.api.urls")),
     path("", include("civicloop.parties.api.urls")),
@@ -28,6 +29,8 @@ urlpatterns = [
     path("events/", include("civicloop.events.urls")),
     path("notifications/", include("civicloop.notifications.urls")),
     path("matters/", include("civicloop.matters.urls")),
+    # The assessment's pages stay where they were when it was part of matters.
+    path("matters/", include("civicloop.assessment.urls")),
     path("cases/", include("civicloop.cases.urls")),
     path("cases/<int:case_pk>/documents/", include("civicloop.documents.urls")),
     path("parties/", include("civicloop.parties.urls")),

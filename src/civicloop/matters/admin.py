@@ -8,10 +8,7 @@ from django.contrib import admin
 from civicloop.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import (
-    AssessmentHistory,
-    AssessmentRound,
     Category,
-    DimensionScore,
     EmpowermentDecision,
     EmpowermentGrant,
     EmpowermentGrantHistory,
@@ -20,7 +17,6 @@ from .models import (
     Matter,
     MatterHistory,
     MatterVersion,
-    TownAssessment,
 )
 
 
@@ -99,34 +95,3 @@ class RequestAdmin(ReadOnlyAdmin):
     list_display = ["town", "matter", "state", "wanted_from", "requested_by", "requested_at"]
     list_filter = ["state", "town"]
     inlines = [RequestHistoryInline]
-
-
-@admin.register(AssessmentRound)
-class RoundAdmin(ReadOnlyAdmin):
-    list_display = ["name", "period_start", "period_end"]
-
-
-class ScoreInline(ReadOnlyInline):
-    model = DimensionScore
-    fields = [
-        "dimension",
-        "weight",
-        "indicator_value",
-        "prefilled_score",
-        "score",
-        "override_reason",
-    ]
-    readonly_fields = fields
-
-
-class AssessmentHistoryInline(ReadOnlyInline):
-    model = AssessmentHistory
-    fields = ["at", "action", "from_state", "to_state", "actor", "reason", "details"]
-    readonly_fields = fields
-
-
-@admin.register(TownAssessment)
-class TownAssessmentAdmin(ReadOnlyAdmin):
-    list_display = ["round", "town", "state", "total"]
-    list_filter = ["round", "state"]
-    inlines = [ScoreInline, AssessmentHistoryInline]

@@ -19,6 +19,6 @@ class MattersConfig(AppConfig):
         registry.register_demo_step(
             "matters.requests",
             order=70,
-            title=_("Empowerment requests and the town assessment"),
-            run="civicloop.matters.demo_steps.requests_and_assessment",
+            title=_("Empowerment requests"),
+            run="civicloop.matters.demo_steps.requests",
         )

@@ -6,11 +6,7 @@ from django.utils.translation import gettext as _
 
 from civicloop.core.registry import DemoContext
 
-from .demo import (
-    load_demo_assessment,
-    load_demo_empowerment,
-    load_demo_requests,
-)
+from .demo import load_demo_empowerment, load_demo_requests
 
 
 def empowerment(context: DemoContext) -> None:
@@ -21,11 +17,7 @@ def empowerment(context: DemoContext) -> None:
     )
 
 
-def requests_and_assessment(context: DemoContext) -> None:
-    requests = load_demo_requests()
-    assessment = load_demo_assessment(seed=context.seed)
-    if requests or assessment:
-        context.say(
-            _("Added %(n)d empowerment requests and the assessment round “%(round)s”.")
-            % {"n": requests, "round": assessment or "—"}
-        )
+def requests(context: DemoContext) -> None:
+    added = load_demo_requests()
+    if added:
+        context.say(_("Added %(n)d empowerment requests.") % {"n": added})

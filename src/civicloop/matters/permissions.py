@@ -66,15 +66,6 @@ def empowerment_capacities(user, town) -> frozenset[str]:
     return frozenset(caps)
 
 
-def assessment_capacities(user) -> frozenset[str]:
-    caps = set()
-    if is_assessor(user):
-        caps.add("assessor")
-    if is_county(user):
-        caps.add("county")
-    return frozenset(caps)
-
-
 def sees_town_records(user, town) -> bool:
     """Requests, suggestions and assessment results of ``town``: the county, assessors,
     and staff whose area covers the town."""

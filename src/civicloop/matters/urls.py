@@ -1,4 +1,4 @@
-"""Pages of matters, empowerment and assessments (``matters:``)."""
+"""Pages of matters and empowerment (``matters:``)."""
 
 from django.urls import path
 
@@ -18,18 +18,4 @@ urlpatterns = [
     path("requests/", views.RequestListView.as_view(), name="requests"),
     path("requests/<int:pk>/", views.request_detail, name="request"),
     path("requests/<int:pk>/act/<slug:name>/", views.request_action, name="request-action"),
-    path("assessments/", views.round_list, name="rounds"),
-    path("assessments/new/", views.round_create, name="round-new"),
-    path("assessments/<int:pk>/", views.round_detail, name="round"),
-    path("assessments/<int:pk>/export.xlsx", views.round_export, name="round-export"),
-    path("assessments/<int:pk>/towns/<str:code>/", views.assessment_detail, name="assessment"),
-    path(
-        "assessments/<int:pk>/towns/<str:code>/score/<slug:dimension>/", views.score, name="score"
-    ),
-    path(
-        "assessments/<int:pk>/towns/<str:code>/act/<slug:name>/",
-        views.assessment_action,
-        name="assessment-action",
-    ),
-    path("evidence/<int:pk>/", views.evidence_file, name="evidence-file"),
 ]

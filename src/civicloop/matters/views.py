@@ -1,5 +1,5 @@
-"""Pages of the matter catalog, towns' empowerment, requests (点单赋权) and the
-third-party assessment (一镇一评估).
+"""Pages of the matter catalog, towns' empowerment and requests (点单赋权); the
+third-party assessment (一镇一评估) adds its section to the town page (``town_extensions``).
 
 Thin views: objects come from scoped querysets (``visible_to``) or published lists,
 every write is one call into ``services.py``, and the buttons shown are the
@@ -20,32 +20,26 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.downloads import XLSX, attachment_response
-from civicloop.core.errors import DomainError, NotPermitted
 from civicloop.core.listing import FilteredListView
 from civicloop.core.views import bind_form, forbidden, service_form_view
 from civicloop.org.choices import RegionLevel
 from civicloop.org.models import Region
 
 from . import forms, services
-from .assessment import DIMENSIONS
-from .choices import AssessmentState, GrantKind
+from .choices import GrantKind
 from .exporting import write_catalog_workbook
 from .filtersets import MatterFilterSet, RequestFilterSet
 from .models import (
-    AssessmentEvidence,
-    AssessmentRound,
     EmpowermentDecision,
     EmpowermentGrant,
     EmpowermentRequest,
     Matter,
-    TownAssessment,
     in_force_q,
 )
-from .permissions import assessment_capacities, empowerment_capacities, sees_town_records
-from .results import round_results, write_results_workbook
-from .suggestions import suggestions_for
+from .permissions import empowerment_capacities, sees_town_records
 from .timeline import holdings, town_timeline
-from .workflow import ASSESSMENT_WORKFLOW, REQUEST_WORKFLOW
+from .town_extensions import suggestions_for_town, town_sections_context
+from .workflow import REQUEST_WORKFLOW
 
 PAGE_SIZE = 30
 
@@ -191,7 +185,8 @@ def group_suggestions(suggestions) -> list[dict]:
 def town_page(request, code):
     """What a town holds on a day (today by default), base vs characteristic, with the legal
     basis and the decision; how that changed; and — for those who may see them — its
-    requests, assessment and the suggested adjustments."""
+    requests and what other apps add (``town_extensions``: the latest assessment and the
+    suggested adjustments)."""
     town = _town(code)
     user = request.user
     on = _date_param(request)
@@ -208,20 +203,13 @@ def town_page(request, code):
         "records": records,
     }
     if records:
-        context["suggestions"] = group_suggestions(suggestions_for(town, on=on))
+        context["suggestions"] = group_suggestions(suggestions_for_town(town, on=on))
         context["requests"] = list(
             EmpowermentRequest.objects.visible_to(user)
             .filter(town=town)
             .select_related("matter", "requested_by")[:20]
         )
-        context["assessment"] = (
-            TownAssessment.objects.visible_to(user)
-            .filter(town=town)
-            .select_related("round")
-            .prefetch_related("scores")
-            .order_by("-round__period_end", "-id")
-            .first()
-        )
+        context["town_sections"] = town_sections_context(request, town, on)
     return render(request, "matters/town.html", context)
 
 
@@ -437,196 +425,4 @@ def request_action(request, pk, name):
             "description": transition.description,
             "back": reverse("matters:request", args=[item.pk]),
         },
-    )
-
-
-# --- assessment (一镇一评估) --------------------------------------------------------------
-
-
-def _may_compare(user) -> bool:
-    return bool(assessment_capacities(user) & {"assessor", "county"})
-
-
-@login_required
-def round_list(request):
-    if not _may_compare(request.user):
-        return forbidden(request, _("Assessment rounds are for assessors and the county."))
-    rounds = AssessmentRound.objects.annotate(
-        towns=Count("assessments"),
-        submitted=Count("assessments", filter=Q(assessments__state=AssessmentState.SUBMITTED)),
-    )
-    return render(request, "matters/round_list.html", {"rounds": rounds})
-
-
-@login_required
-def round_create(request):
-    if not _may_compare(request.user):
-        return forbidden(request, _("Only assessors and the county open assessment rounds."))
-    form = bind_form(request, forms.RoundForm)
-
-    def perform(d):
-        return services.open_round(
-            by=request.user,
-            name=d["name"],
-            period_start=d["period_start"],
-            period_end=d["period_end"],
-            weights=form.weights(),
-        )
-
-    def done(round_):
-        messages.success(request, _("Round opened; indicators were pre-filled from records."))
-        return redirect("matters:round", pk=round_.pk)
-
-    return service_form_view(
-        request,
-        form=form,
-        perform_with=perform,
-        done=done,
-        template="matters/form.html",
-        context={"title": _("Open an assessment round"), "back": reverse("matters:rounds")},
-    )
-
-
-@login_required
-def round_detail(request, pk):
-    round_ = get_object_or_404(AssessmentRound, pk=pk)
-    if not _may_compare(request.user):
-        return forbidden(request, _("The comparison across towns is for assessors and the county."))
-    return render(
-        request,
-        "matters/round_results.html",
-        {
-            "round": round_,
-            "rows": round_results(round_),
-            "dimensions": DIMENSIONS,
-            "weights": [round_.weights.get(d, 0) for d in DIMENSIONS],
-        },
-    )
-
-
-@login_required
-def round_export(request, pk):
-    round_ = get_object_or_404(AssessmentRound, pk=pk)
-    if not _may_compare(request.user):
-        return forbidden(request, _("The comparison across towns is for assessors and the county."))
-    response = attachment_response(f"assessment-{round_.pk}.xlsx", XLSX)
-    write_results_workbook(round_, round_results(round_), response)
-    return response
-
-
-def _assessment(request, pk, code) -> TownAssessment:
-    return get_object_or_404(
-        TownAssessment.objects.visible_to(request.user).select_related("round", "town"),
-        round_id=pk,
-        town__code=code,
-    )
-
-
-@login_required
-def assessment_detail(request, pk, code):
-    assessment = _assessment(request, pk, code)
-    caps = assessment_capacities(request.user)
-    scores = list(assessment.scores.prefetch_related("files").select_related("updated_by"))
-    editable = "assessor" in caps and assessment.state == AssessmentState.DRAFT
-    for row in scores:
-        row.form = (
-            forms.ScoreForm(
-                prefix=row.dimension,
-                initial={
-                    "score": row.score,
-                    "reason": row.override_reason,
-                    "evidence": row.evidence,
-                    "comment": row.comment,
-                },
-            )
-            if editable
-            else None
-        )
-    return render(
-        request,
-        "matters/assessment_detail.html",
-        {
-            "assessment": assessment,
-            "scores": scores,
-            "editable": editable,
-            "actions": ASSESSMENT_WORKFLOW.allowed(state=assessment.state, capacities=caps),
-            "submit_form": forms.SubmitAssessmentForm(initial={"comments": assessment.comments}),
-            "history": list(assessment.history.select_related("actor").order_by("-at", "-id")),
-        },
-    )
-
-
-@login_required
-def score(request, pk, code, dimension):
-    assessment = _assessment(request, pk, code)
-    if request.method != "POST" or dimension not in DIMENSIONS:
-        raise Http404
-    form = forms.ScoreForm(request.POST, request.FILES, prefix=dimension)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.score_dimension(
-                assessment,
-                by=request.user,
-                dimension=dimension,
-                score=d["score"],
-                reason=d["reason"],
-                evidence=d["evidence"],
-                comment=d["comment"],
-                attachments=[d["attachments"]] if d["attachments"] else (),
-            )
-        except NotPermitted as exc:
-            return forbidden(request, exc.message)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Score saved."))
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect(reverse("matters:assessment", args=[pk, code]) + f"#dimension-{dimension}")
-
-
-@login_required
-def assessment_action(request, pk, code, name):
-    assessment = _assessment(request, pk, code)
-    if request.method != "POST":
-        raise Http404
-    try:
-        if name == "submit":
-            form = forms.SubmitAssessmentForm(request.POST)
-            form.is_valid()
-            services.submit_assessment(
-                assessment, by=request.user, comments=form.cleaned_data.get("comments")
-            )
-        elif name == "reopen":
-            services.reopen_assessment(
-                assessment, by=request.user, reason=request.POST.get("reason", "")
-            )
-        elif name == "refresh":
-            services.refresh_indicators(assessment, by=request.user)
-        else:
-            raise Http404
-    except NotPermitted as exc:
-        return forbidden(request, exc.message)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Done."))
-    return redirect("matters:assessment", pk=pk, code=code)
-
-
-@login_required
-def evidence_file(request, pk):
-    visible = TownAssessment.objects.visible_to(request.user)
-    item = get_object_or_404(
-        AssessmentEvidence.objects.filter(score__assessment__in=visible), pk=pk
-    )
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(
-        handle, content_type=item.content_type, as_attachment=True, filename=item.original_name
     )

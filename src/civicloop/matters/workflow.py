@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.workflow import StateMachine, Transition
 
-from .choices import AssessmentState as AS
 from .choices import RequestState as R
 
 ACTOR_LABELS = {
@@ -45,30 +44,5 @@ REQUEST_WORKFLOW = StateMachine(
             description=_("Say why, so the town can prepare a better request."),
         ),
         Transition("withdraw", _("withdraw"), (R.SUBMITTED,), (R.WITHDRAWN,), frozenset({"town"})),
-    ],
-)
-
-# 一镇一评估: the assessor scores a town and submits; a submitted assessment is reopened with a reason.
-ASSESSMENT_WORKFLOW = StateMachine(
-    states=AS,
-    initial=AS.DRAFT,
-    actor_labels=ACTOR_LABELS,
-    transitions=[
-        Transition(
-            "submit",
-            _("submit the assessment"),
-            (AS.DRAFT,),
-            (AS.SUBMITTED,),
-            frozenset({"assessor"}),
-            description=_("Every dimension needs a score; the total is then fixed."),
-        ),
-        Transition(
-            "reopen",
-            _("reopen the assessment"),
-            (AS.SUBMITTED,),
-            (AS.DRAFT,),
-            frozenset({"assessor", "county"}),
-            reason_required=True,
-        ),
     ],
 )

@@ -7,7 +7,5 @@ router.register("matters", views.MatterViewSet, basename="api-matter")
 router.register("empowerment-grants", views.GrantViewSet, basename="api-grant")
 router.register("empowerment-towns", views.TownEmpowermentViewSet, basename="api-empowerment-town")
 router.register("empowerment-requests", views.RequestViewSet, basename="api-empowerment-request")
-router.register("assessment-rounds", views.RoundViewSet, basename="api-assessment-round")
-router.register("town-assessments", views.TownAssessmentViewSet, basename="api-town-assessment")
 
 urlpatterns = router.urls

@@ -11,6 +11,24 @@ from django.db import migrations, models
 import civicloop.matters.models
 
 
+# The assessment models were created here and have since moved to the assessment app
+# (matters.0003, assessment.0001); these stand in for the callables they referred to then.
+def default_weights() -> dict[str, int]:
+    return {
+        "systems": 10,
+        "organisation": 10,
+        "supervision": 15,
+        "cases": 20,
+        "legal_review": 15,
+        "effect": 15,
+        "satisfaction": 15,
+    }
+
+
+def evidence_upload_to(instance, filename: str) -> str:
+    return f"matters/evidence/{filename}"
+
+
 class Migration(migrations.Migration):
     initial = True
 
@@ -36,7 +54,7 @@ class Migration(migrations.Migration):
                 (
                     "weights",
                     models.JSONField(
-                        default=civicloop.matters.models.default_weights,
+                        default=default_weights,
                         help_text="Weight of each dimension; they add up to 100.",
                         verbose_name="weights",
                     ),
@@ -188,7 +206,7 @@ class Migration(migrations.Migration):
                     "file",
                     models.FileField(
                         max_length=255,
-                        upload_to=civicloop.matters.models.evidence_upload_to,
+                        upload_to=evidence_upload_to,
                         verbose_name="file",
                     ),
                 ),

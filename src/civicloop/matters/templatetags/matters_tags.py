@@ -5,37 +5,36 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import AssessmentState, Dimension, RequestState
-from ..workflow import ASSESSMENT_WORKFLOW, REQUEST_WORKFLOW
+from ..choices import RequestState
+from ..workflow import REQUEST_WORKFLOW
 
 register = template.Library()
 
 ACTION_LABELS = {
     "matter": {"create": _("created"), "new_version": _("new version"), "change": _("changed")},
     "request": {"submit": _("requested"), **{t.name: t.label for t in REQUEST_WORKFLOW}},
-    "assessment": {
-        "open": _("round opened"),
-        "prefill": _("indicators computed from records"),
-        "score": _("scored"),
-        "override": _("computed score overridden"),
-        **{t.name: t.label for t in ASSESSMENT_WORKFLOW},
-    },
 }
-STATES = {"request": RequestState, "assessment": AssessmentState, "dimension": Dimension}
+STATES = {"request": RequestState}
 
 
-@register.filter
-def action_label(action: str, kind: str):
-    """A history row's action in words, e.g. ``{{ row.action|action_label:"request" }}``."""
-    return ACTION_LABELS.get(kind, {}).get(action, action)
+def register_label_filters(library: template.Library, action_labels: dict, states: dict) -> None:
+    """Add ``action_label`` and ``state_label`` to ``library``, reading these tables (the
+    assessment's template tags register the same two filters over its own tables)."""
+
+    @library.filter
+    def action_label(action: str, kind: str):
+        """A history row's action in words, e.g. ``{{ row.action|action_label:"request" }}``."""
+        return action_labels.get(kind, {}).get(action, action)
+
+    @library.filter
+    def state_label(value: str, kind: str):
+        choices = states.get(kind)
+        if not value or choices is None:
+            return value or "—"
+        try:
+            return choices(value).label
+        except ValueError:
+            return value
 
 
-@register.filter
-def state_label(value: str, kind: str):
-    states = STATES.get(kind)
-    if not value or states is None:
-        return value or "—"
-    try:
-        return states(value).label
-    except ValueError:
-        return value
+register_label_filters(register, ACTION_LABELS, STATES)

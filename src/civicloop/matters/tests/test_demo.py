@@ -1,5 +1,6 @@
 """The Haiyan demo of the matters app: catalog, base and characteristic grants, requests in
-every outcome, one assessment round, and events routed by the empowerment of their day."""
+every outcome, and events routed by the empowerment of their day (the assessment round:
+assessment/tests/test_demo.py)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,8 @@ from django.utils import timezone
 from civicloop.events.demo import load_categories
 from civicloop.events.demo_stories import play_demo_stories
 from civicloop.events.models import Event
-from civicloop.matters.demo import (
-    BASE_CODES,
-    load_demo_assessment,
-    load_demo_empowerment,
-    load_demo_requests,
-)
-from civicloop.matters.models import EmpowermentGrant, EmpowermentRequest, Matter, TownAssessment
+from civicloop.matters.demo import BASE_CODES, load_demo_empowerment, load_demo_requests
+from civicloop.matters.models import EmpowermentGrant, EmpowermentRequest, Matter
 from civicloop.org.demo import load_haiyan_organisation
 from civicloop.org.models import Region
 
@@ -34,8 +30,7 @@ def demo(db):
         load_demo_empowerment()
         load_demo_requests()
         stories = play_demo_stories()
-        round_ = load_demo_assessment()
-    return stories, round_
+    return stories
 
 
 def town(name):
@@ -71,7 +66,7 @@ def test_requests_in_every_outcome_with_their_history(demo):
 
 
 def test_scripted_events_follow_the_empowerment_of_their_day(demo):
-    stories, _round = demo
+    stories = demo
     assert stories == 10
 
     def lead(code, town_name, month):
@@ -88,29 +83,17 @@ def test_scripted_events_follow_the_empowerment_of_their_day(demo):
     assert lead("SY-001", "沈荡镇", 8) == ("330424101-squad", "closed")
 
 
-def test_one_assessment_round_with_every_town_scored_and_all_but_one_submitted(demo):
-    _stories, round_ = demo
-    assessments = TownAssessment.objects.filter(round=round_)
-    assert assessments.count() == 9
-    assert Counter(assessments.values_list("state", flat=True)) == {"submitted": 8, "draft": 1}
-    assert all(a.total is not None for a in assessments)
-    assert assessments.filter(history__action="override").exists()
-
-
 def test_running_the_demo_again_adds_nothing(demo):
     counts = (
         Matter.objects.count(),
         EmpowermentGrant.objects.count(),
         EmpowermentRequest.objects.count(),
-        TownAssessment.objects.count(),
     )
     with time_machine.travel(DEMO_NOW, tick=False):
         load_demo_empowerment()
         assert load_demo_requests() == 0
-        assert load_demo_assessment() is None
     assert counts == (
         Matter.objects.count(),
         EmpowermentGrant.objects.count(),
         EmpowermentRequest.objects.count(),
-        TownAssessment.objects.count(),
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.utils import translation
 
 import civicloop
-from civicloop.matters.workflow import ASSESSMENT_WORKFLOW, REQUEST_WORKFLOW
+from civicloop.matters.workflow import REQUEST_WORKFLOW
 
 DOCS = Path(civicloop.__file__).resolve().parents[2] / "docs" / "matters.md"
 
@@ -23,4 +23,3 @@ def test_the_documented_diagrams_are_the_ones_the_code_runs():
     text = DOCS.read_text(encoding="utf-8")
     with translation.override("en"):
         assert REQUEST_WORKFLOW.mermaid() in text
-        assert ASSESSMENT_WORKFLOW.mermaid() in text

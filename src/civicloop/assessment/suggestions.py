@@ -30,11 +30,13 @@ from django.utils.translation import gettext as _
 
 from civicloop.events.choices import EventState
 from civicloop.events.models import Event, EventHistory
+from civicloop.matters.choices import GrantKind
+from civicloop.matters.models import EmpowermentGrant, Matter
 from civicloop.org.models import Region
 
-from .choices import Dimension, GrantKind, SuggestionKind
+from .choices import Dimension, SuggestionKind
 from .indicators import period_bounds
-from .models import DimensionScore, EmpowermentGrant, Matter, TownAssessment
+from .models import DimensionScore, TownAssessment
 
 WINDOW_DAYS = 180
 GRANT_MIN_EVENTS = 5

@@ -35,8 +35,8 @@ from civicloop.events.choices import AssignmentState, EventState, Rating
 from civicloop.events.models import Assignment, Event, EventHistory, EventRating
 from civicloop.org.models import Region
 
-from .assessment import rate_score
 from .choices import Dimension
+from .scoring import rate_score
 
 FOUR_PLACES = Decimal("0.0001")
 

@@ -13,14 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from civicloop.assessment import services
+from civicloop.assessment.choices import DEFAULT_WEIGHTS, AssessmentState, Dimension
+from civicloop.assessment.models import TownAssessment
+from civicloop.assessment.results import round_results, write_results_workbook
+from civicloop.assessment.scoring import rank, rate_score, weighted_total
 from civicloop.core.errors import InvalidInput, InvalidTransition, NotPermitted
 from civicloop.events import services as events
 from civicloop.events.choices import EventState, Rating
-from civicloop.matters import services
-from civicloop.matters.assessment import rank, rate_score, weighted_total
-from civicloop.matters.choices import DEFAULT_WEIGHTS, AssessmentState, Dimension
-from civicloop.matters.models import TownAssessment
-from civicloop.matters.results import round_results, write_results_workbook
 from civicloop.testing.journeys import report, walk
 
 D = Dimension
@@ -247,20 +247,22 @@ def test_results_are_ranked_and_exported_to_excel(world, records, client):
         row=3, column=11
     ).value == 90
     client.force_login(world.centre)
-    response = client.get(reverse("matters:round-export", args=[round_.pk]))
+    response = client.get(reverse("assessment:round-export", args=[round_.pk]))
     assert response.status_code == 200 and response["Content-Type"].startswith(
         "application/vnd.openxml"
     )
-    page = client.get(reverse("matters:round", args=[round_.pk])).content.decode()
+    page = client.get(reverse("assessment:round", args=[round_.pk])).content.decode()
     assert page.index("澉浦镇") < page.index("武原街道")
     client.force_login(world.wuyuan_dispatcher)
-    assert client.get(reverse("matters:round", args=[round_.pk])).status_code == 403
+    assert client.get(reverse("assessment:round", args=[round_.pk])).status_code == 403
     # …but the town sees its own assessment, not the other town's.
     assert (
-        client.get(reverse("matters:assessment", args=[round_.pk, world.wuyuan.code])).status_code
+        client.get(
+            reverse("assessment:assessment", args=[round_.pk, world.wuyuan.code])
+        ).status_code
         == 200
     )
     assert (
-        client.get(reverse("matters:assessment", args=[round_.pk, world.ganpu.code])).status_code
+        client.get(reverse("assessment:assessment", args=[round_.pk, world.ganpu.code])).status_code
         == 404
     )

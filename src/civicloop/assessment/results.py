@@ -12,9 +12,9 @@ from openpyxl import Workbook
 
 from civicloop.core.spreadsheets import append_row
 
-from .assessment import DIMENSIONS, rank
 from .choices import Dimension
 from .models import AssessmentRound, TownAssessment
+from .scoring import DIMENSIONS, rank
 
 
 @dataclass

@@ -8,12 +8,13 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from civicloop.assessment import services
+from civicloop.assessment.choices import Dimension, SuggestionKind
+from civicloop.assessment.models import TownAssessment
+from civicloop.assessment.suggestions import GRANT_MIN_EVENTS, suggestions_for
 from civicloop.events import services as events
 from civicloop.events.choices import EventState
-from civicloop.matters import services
-from civicloop.matters.choices import Dimension, GrantKind, SuggestionKind
-from civicloop.matters.models import TownAssessment
-from civicloop.matters.suggestions import GRANT_MIN_EVENTS, suggestions_for
+from civicloop.matters.choices import GrantKind
 from civicloop.testing.journeys import report, walk
 from civicloop.testing.matters import grant, make_matter
 
