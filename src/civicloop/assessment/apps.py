@@ -20,7 +20,7 @@ class AssessmentConfig(AppConfig):
 
         # After matters' requests (order 70), before the cases (80).
         registry.register_demo_step(
-            "assessment",
+            "assessment.round",
             order=75,
             title=_("Town assessment"),
             run="civicloop.assessment.demo_steps.assessment",
