@@ -13,7 +13,7 @@ def render() -> str:
         [
             "Each row is a transition the services execute (`src/civicloop/cases/workflow.py`).",
             "Who may act is a *capacity* towards the particular case (`cases/permissions.py`); the",
-            "legal preconditions of each transition are in `cases/services.py` and [cases.md](cases.md).",
+            "legal preconditions of each transition are in `cases/services/` and [cases.md](cases.md).",
         ],
         [
             ("Case stages", CASE_WORKFLOW),

@@ -15,7 +15,7 @@ def render() -> str:
         [
             "Each row is a transition the services execute (`src/civicloop/leniency/workflow.py`).",
             "Who may act is a *capacity* towards the particular record (`leniency/permissions.py`); the",
-            "rules of each transition are in `leniency/services.py` and [leniency.md](leniency.md).",
+            "rules of each transition are in `leniency/services/` and [leniency.md](leniency.md).",
             "Regenerate with `civicloop leniency docs`.",
         ],
         [
