@@ -13,59 +13,6 @@ package exposes their public names, so callers import ``leniency.services`` as b
 
 from __future__ import annotations
 
-# The single services.py also exposed every name it imported (models, choices, helpers of
-# other apps). The imports down to the first ``from .<submodule>`` keep those names
-# importable from here, so the split changes nothing a caller can import.
-import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-
-from django.conf import settings
-from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone
-
-from civicloop.cases.choices import Outcome
-from civicloop.core import uploads
-from civicloop.core.errors import InvalidInput, NotPermitted
-from civicloop.core.transitions import ModelWorkflow, lock, record
-from civicloop.events.choices import Source
-from civicloop.events.services import Location, create_event
-from civicloop.notifications.services import notify_units, notify_users
-from civicloop.org.choices import RegionLevel
-from civicloop.org.models import Unit, User
-from civicloop.parties.models import Party
-from civicloop.parties.services import PartyData, find_or_create_party
-from civicloop.workcalendar.services import is_workday
-
-from ..choices import CommitmentState, Harm, ItemKind, LegalBasis, RepairState, ServiceKind
-from ..conditions import ConditionError, clean_conditions, parse_conditions
-from ..models import (
-    AppliedItem,
-    ButlerService,
-    ButlerServiceHistory,
-    CaseCircumstances,
-    CaseCircumstancesHistory,
-    Commitment,
-    CommitmentHistory,
-    CreditRepair,
-    CreditRepairHistory,
-    LeniencyItem,
-    LeniencyItemHistory,
-    LeniencyItemVersion,
-    commitment_scan_name,
-    item_code_validator,
-)
-from ..permissions import (
-    butler_units,
-    commitment_capacities,
-    may_maintain_list,
-    may_record_circumstances,
-    may_serve_commitment_notice,
-    repair_capacities,
-)
-from ..workflow import COMMITMENT_WORKFLOW, REPAIR_WORKFLOW
 from .applied import apply_items_to_decision
 from .base import (
     BASES_OF_KIND,
