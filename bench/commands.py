@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -116,7 +117,7 @@ def bench_ci(timeout: float) -> str:
         total = time.monotonic() - started
         if code != 0:
             raise SystemExit(f".ci/run failed (exit {code}) after {total:.0f} s")
-        marks = [(t, line.strip("= ").strip()) for t, line in output.lines if line.startswith("==")]
+        marks = [(t, line[3:].strip()) for t, line in output.lines if re.match(r"^== \S", line)]
         rows = []
         for (t, name), nxt in zip(marks, marks[1:] + [(total, "")], strict=True):
             rows.append(f"| {name} | {(nxt[0] - t) / 60:.1f} min |")

@@ -26,7 +26,7 @@ class CasesConfig(AppConfig):
             summary=True,
         )
         registry.register_deadline_sweep(
-            "cases.deadlines", "civicloop.cases.deadlines.sweep_case_deadlines", order=20
+            "cases.deadlines", "civicloop.cases.services.sweep_case_deadlines", order=20
         )
         registry.register_figures(*kpis.FIGURES)
         registry.register_workflow_document(

@@ -1,5 +1,5 @@
-"""Time limits of a case, counted as the law states them, and the sweep that warns
-before they expire.
+"""Time limits of a case, counted as the law states them (the sweep that warns before
+they expire is ``services.deadline_warnings.sweep_case_deadlines``).
 
 Counting (docs/cases.md):
 
@@ -18,16 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.conf import settings
-from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.workcalendar.services import add_working_days, is_workday
 
-from .choices import CaseState, Counting
+from .choices import Counting
 from .models import Case, CaseDeadline
-from .rules import AUTHORITY_DEADLINES, TIME_LIMITS
+from .rules import TIME_LIMITS
 
 logger = logging.getLogger(__name__)
 
@@ -118,46 +116,3 @@ def meet_deadlines(case: Case, *kinds: str, at: dt.datetime | None = None) -> No
 def end_deadlines(case: Case) -> None:
     """A withdrawn or closed case has no running limits."""
     case.deadlines.filter(is_active=True, met_at__isnull=True).update(is_active=False)
-
-
-# --- the sweep ------------------------------------------------------------------------------
-
-
-def _warning_window() -> dt.timedelta:
-    return dt.timedelta(days=settings.CIVICLOOP_CASE_DEADLINE_WARNING_DAYS)
-
-
-def sweep_case_deadlines(*, at: dt.datetime | None = None) -> int:
-    """Warn once before each deadline of the authority expires, and once when it has
-    passed: the handlers, the town command room of the handling unit (for a squad) and
-    the responsible leaders. Each warning is a history row. Returns how many were sent."""
-    from .services import notify_deadline
-
-    at = at or timezone.now()
-    due = (
-        CaseDeadline.objects.filter(
-            kind__in=AUTHORITY_DEADLINES,
-            is_active=True,
-            met_at__isnull=True,
-            due_at__lte=at + _warning_window(),
-        )
-        .exclude(case__state__in=[CaseState.CLOSED, CaseState.WITHDRAWN])
-        .filter(overdue_notified_at__isnull=True)
-    )
-    count = 0
-    for deadline in due.select_related("case").order_by("due_at", "id"):
-        overdue = deadline.due_at < at
-        if not overdue and deadline.warned_at is not None:
-            continue
-        with transaction.atomic():
-            fresh = CaseDeadline.objects.select_for_update().get(pk=deadline.pk)
-            if not fresh.is_active or fresh.met_at is not None:
-                continue
-            if overdue and fresh.overdue_notified_at is not None:
-                continue
-            if not overdue and fresh.warned_at is not None:
-                continue
-            with translation.override(settings.LANGUAGE_CODE):
-                notify_deadline(fresh, overdue=overdue, at=at)
-            count += 1
-    return count

@@ -70,8 +70,8 @@ from .choices import (
     ReturnTo,
     ServiceMethod,
 )
-from .deadlines import sweep_case_deadlines
 from .models import Case, DocumentNumberScheme
+from .services import sweep_case_deadlines
 
 DEMO_START = dt.datetime(2026, 1, 12, 9, 0)
 DEMO_END = dt.datetime(2026, 11, 30, 17, 30)

@@ -46,7 +46,8 @@ from .choices import (
     ReviewState,
     ServiceMethod,
 )
-from .rules import AUTHORITY_DEADLINES
+from .permissions import responsible_unit_q
+from .rules import AUTHORITY_DEADLINES, limitation_end
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -128,7 +129,6 @@ class CaseQuerySet(models.QuerySet):
     def needing_action_by(self, user) -> CaseQuerySet:
         """My case work: open cases I handle, cases awaiting my approval as the responsible
         person, and legal reviews waiting for my opinion."""
-        from .permissions import responsible_unit_q
 
         if not getattr(user, "is_authenticated", False):
             return self.none()
@@ -375,7 +375,6 @@ class Case(models.Model):
     @property
     def limitation_end(self):
         """Art. 36: last day on which the violation may still be discovered."""
-        from .rules import limitation_end
 
         return limitation_end(
             self.violation_ended_on or self.violation_date, five_years=self.limitation_five_years

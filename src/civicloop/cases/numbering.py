@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from civicloop.core.models import next_counter_value
 
+from .models import DocumentNumberScheme
+
 FILING_WORD = "立"
 
 
 def prefix_of(unit) -> str:
-    from .models import DocumentNumberScheme
 
     scheme = DocumentNumberScheme.objects.filter(unit=unit).first()
     return scheme.prefix if scheme else unit.name

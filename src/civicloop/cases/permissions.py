@@ -19,7 +19,8 @@ from django.db.models import Q
 
 from civicloop.org.choices import Role, UnitKind
 
-from .choices import ApprovalKind, ApprovalState, CaseState, ReviewState
+from .choices import ApprovalKind, ApprovalState, CaseState, Procedure, ReviewState
+from .workflow import CASE_WORKFLOW
 
 OFFICER_ROLES = frozenset({Role.ENFORCEMENT_OFFICER, Role.DEPARTMENT_OFFICER})
 CASE_UNIT_KINDS = frozenset({UnitKind.SQUAD, UnitKind.DEPARTMENT})
@@ -99,8 +100,6 @@ def case_actions(user, case, caps: frozenset[str] | None = None):
     request waits (and never by its requester), opinions only from a reviewer whose
     seat has none yet, the simple procedure's own path.
     """
-    from .choices import Procedure
-    from .workflow import CASE_WORKFLOW
 
     caps = capacities(user, case) if caps is None else caps
     allowed = CASE_WORKFLOW.allowed(state=case.state, capacities=caps)

@@ -45,6 +45,7 @@ from civicloop.org.models import Post, Qualification, User
 
 from .choices import (
     APPROVING_OPINIONS,
+    HearingOutcome,
     JointReviewRule,
     Opinion,
     Procedure,
@@ -61,7 +62,6 @@ REVIEWER_ROLES = (Role.LEGAL_REVIEWER, Role.LAWYER)
 
 def review_reasons(case, *, hearing_held: bool | None = None) -> list[str]:
     """Why ``case`` must be reviewed before its decision (empty: no review needed)."""
-    from .choices import HearingOutcome
 
     reasons = []
     if case.major_public_interest:
@@ -92,7 +92,6 @@ def needs_review(case) -> bool:
 def approved_review_covers_decision(case) -> bool:
     """Whether the latest legal review is approved and — when a hearing was held — was
     concluded after the hearing (the decision follows the hearing record, Art. 65)."""
-    from .choices import HearingOutcome
 
     review = (
         case.legal_reviews.filter(state__in=[ReviewState.APPROVED, ReviewState.RETURNED])

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from .services import sweep_case_deadlines as sweep
+
 
 @task()
 def sweep_case_deadlines() -> int:
     """Warn before each deadline of the authority expires, and once when it has passed."""
-    from .deadlines import sweep_case_deadlines as sweep
 
     return sweep()

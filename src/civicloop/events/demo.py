@@ -61,6 +61,7 @@ from .choices import (
     Urgency,
 )
 from .models import Assignment, Event
+from .routing import event_date
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -504,8 +505,6 @@ class DemoEvents:
         candidates = self.matters.get(category.pk)
         if not candidates:
             return None
-
-        from .routing import event_date
 
         on = event_date(Event.objects.only("occurred_at", "reported_at").get(pk=plan.event_id))
         held = set(Matter.objects.held_by(plan.town, on=on).values_list("pk", flat=True))

@@ -51,8 +51,6 @@ class EventQuerySet(models.QuerySet):
         queue shows exactly the events whose detail page will offer an action.
         """
 
-        from .choices import Span
-
         if not getattr(user, "is_authenticated", False):
             return self.none()
         q = Q(pk__in=[])

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from civicloop.org.choices import GRID_ROLES, Role, UnitKind
 
-from .choices import AssignmentKind, AssignmentState
+from . import workflow  # the table is read when asked, so a changed table is what counts
+from .choices import AssignmentKind, AssignmentState, EventState, Span
 
 COLLECTOR_ROLES = GRID_ROLES | {Role.STATION_STAFF}
 CONTACT_CAPACITIES = frozenset({"command_room", "county_centre", "handler"})
@@ -80,11 +81,9 @@ def event_actions(user, event, caps: frozenset[str] | None = None):
     order (multi-span) is dispatched by the county centre and changed through its
     sub-tasks, never re-dispatched as a whole.
     """
-    from .choices import Span
-    from .workflow import EVENT_WORKFLOW
 
     caps = capacities(user, event) if caps is None else caps
-    allowed = EVENT_WORKFLOW.allowed(state=event.state, capacities=caps)
+    allowed = workflow.EVENT_WORKFLOW.allowed(state=event.state, capacities=caps)
     if event.span == Span.MULTI:
         allowed = [
             t
@@ -96,7 +95,6 @@ def event_actions(user, event, caps: frozenset[str] | None = None):
 
 def may_add_subtask(user, event, caps: frozenset[str] | None = None) -> bool:
     """Whether ``user`` may add a unit to the event's running coordination order."""
-    from .choices import EventState, Span
 
     caps = capacities(user, event) if caps is None else caps
     return (

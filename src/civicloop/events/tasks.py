@@ -6,13 +6,14 @@ import logging
 
 from django_tasks import task
 
+from .services import escalate_overdue
+
 logger = logging.getLogger(__name__)
 
 
 @task()
 def sweep_deadlines() -> int:
     """Escalate (督办) everything whose deadline passed since the last sweep."""
-    from .services import escalate_overdue
 
     count = escalate_overdue()
     if count:

@@ -38,7 +38,8 @@ from civicloop.events.models import Event
 from civicloop.matters.models import Category, Matter
 
 from .choices import HandlerRule, ItemKind, Scenario
-from .routes import SCENARIOS
+from .directory import grid_units, unit_data
+from .routes import SCENARIOS, class_key, class_routes
 
 S = EventState
 
@@ -218,8 +219,6 @@ def build_flow() -> dict:
 
 def build_classes(grid, items: list[dict], *, on: dt.date) -> list[dict]:
     """One flowchart per matter class of the card, then one for events without a category."""
-
-    from .routes import class_key, class_routes
 
     charts = []
     for item in items:
@@ -476,9 +475,6 @@ def _assignment_state_label(value: str) -> str:
 def live_chart(grid, key: str) -> dict | None:
     """A class not in a version (not on the card): drawn now from today's rules, unsaved."""
     from django.utils import timezone
-
-    from .directory import grid_units, unit_data
-    from .routes import class_key
 
     kind, _sep, code = key.partition(":")
     if kind == ItemKind.MATTER:

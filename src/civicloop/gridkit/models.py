@@ -17,6 +17,7 @@ from civicloop.core.history import AppendOnlyQuerySet
 from civicloop.org.choices import RegionLevel
 from civicloop.org.models import Region
 
+from .choices import Part
 from .permissions import visible_grids_q
 
 
@@ -102,6 +103,5 @@ class ToolkitVersion(models.Model):
 
     @property
     def changed_part_labels(self) -> list[str]:
-        from .choices import Part
 
         return [str(Part(p).label) if p in Part.values else p for p in self.changed_parts]

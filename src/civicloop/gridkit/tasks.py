@@ -15,6 +15,8 @@ import logging
 from django.utils import timezone
 from django_tasks import task, task_backends
 
+from .services import refresh_toolkits as refresh
+
 logger = logging.getLogger(__name__)
 
 NIGHTLY_AT = dt.time(2, 0)
@@ -23,7 +25,6 @@ NIGHTLY_AT = dt.time(2, 0)
 @task()
 def refresh_toolkits() -> int:
     """Regenerate every grid's toolkit; returns the number of new versions."""
-    from .services import refresh_toolkits as refresh
 
     created = sum(1 for result in refresh() if result.created)
     if created:

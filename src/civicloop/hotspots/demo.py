@@ -40,6 +40,7 @@ from civicloop.org.models import Region, Unit, User
 from civicloop.org.services import short_region_name
 
 from . import services
+from .models import Warning
 
 logger = logging.getLogger(__name__)
 
@@ -340,7 +341,6 @@ def _old_spike(player: Player, town: Region, category: Category, now: dt.datetim
     tz = timezone.get_current_timezone()
     first = timezone.localtime(start, tz).date()
     dispatcher = _dispatcher(town)
-    from .models import Warning
 
     warning = None
     for day in [first + dt.timedelta(days=i) for i in range(4)]:

@@ -6,13 +6,14 @@ import logging
 
 from django_tasks import task
 
+from .services import scan_spikes
+
 logger = logging.getLogger(__name__)
 
 
 @task()
 def scan_hotspots() -> dict:
     """突发预警: test today's window of every place × subject; raise or extend warnings."""
-    from .services import scan_spikes
 
     report = scan_spikes()
     if report.raised or report.extended:

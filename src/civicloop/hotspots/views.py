@@ -28,7 +28,8 @@ from civicloop.events.models import Event
 from civicloop.events.permissions import event_actions
 
 from . import services
-from .analysis import TopReport, top_for_user
+from .analysis import TopReport, counted, top_for_user
+from .analysis import Window as Span
 from .choices import Dimension, WarningState
 from .exporting import write_top_workbook
 from .filtersets import WarningFilterSet
@@ -199,8 +200,6 @@ def history_rows(warning: Warning) -> list[dict]:
 
 def warning_series(warning: Warning, *, days_before: int | None = None) -> dict:
     """Daily counts of the warning's subject at its place over its baseline and window."""
-    from .analysis import Window as Span
-    from .analysis import counted
 
     baseline = int((warning.parameters or {}).get("baseline_days", 28))
     start = warning.window_start - dt.timedelta(days=days_before or baseline)

@@ -45,7 +45,7 @@ from civicloop.cases.choices import CaseState, NoPenaltyGround, Outcome, PartyRo
 from civicloop.cases.models import Case
 from civicloop.parties.choices import PartyKind
 
-from .choices import HARM_ORDER, Harm
+from .choices import HARM_ORDER, CommitmentState, Harm
 
 
 class ConditionError(ValueError):
@@ -82,6 +82,8 @@ class CaseContext:
 
     @classmethod
     def of(cls, case, *, today: dt.date | None = None) -> CaseContext:
+        # models.py imports this module (an item shows its conditions as text), so the
+        # models are looked up when a condition is evaluated, not when this is imported.
         from .models import CaseCircumstances
 
         return cls(
@@ -425,8 +427,7 @@ def _party_admits(_value, ctx: CaseContext, matter) -> tuple[bool | None, str]:
 
 
 def _no_broken_commitment(years: int, ctx: CaseContext, matter) -> tuple[bool | None, str]:
-    from .choices import CommitmentState
-    from .models import Commitment
+    from .models import Commitment  # see CaseContext.of
 
     start = years_before(ctx.violation_date, years)
     broken = list(

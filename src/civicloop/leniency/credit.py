@@ -38,6 +38,9 @@ from civicloop.cases.choices import Outcome, PartyRole, PenaltyKind
 from civicloop.cases.models import Case, CaseParty
 from civicloop.parties.choices import PartyKind
 
+from .models import CreditRepair
+from .services import open_credit_repair
+
 AMOUNT_KINDS = ("fine", "confiscation")
 PERIOD_KINDS = (*AMOUNT_KINDS, *PenaltyKind.values)
 
@@ -158,8 +161,6 @@ def repairable_penalties(*, on: dt.date) -> Iterator[tuple[object, object, Publi
     """(case, enterprise, publication) for every repairable penalty of an organisation that has
     no repair record yet."""
 
-    from .models import CreditRepair
-
     table = periods()
     shortest = min(p.minimum for p in table.values())
     longest = max(p.maximum for p in table.values())
@@ -193,7 +194,6 @@ def repairable_penalties(*, on: dt.date) -> Iterator[tuple[object, object, Publi
 
 def sweep_credit_repairs(*, at: dt.datetime | None = None) -> int:
     """Find every penalty that became repairable and tell its handling unit (once)."""
-    from .services import open_credit_repair
 
     at = at or timezone.now()
     count = 0

@@ -14,6 +14,7 @@ from civicloop.parties.choices import PartyKind
 
 from .choices import CHECK_RESULTS, Harm, ItemKind, LegalBasis, ServiceKind
 from .conditions import KINDS
+from .evaluation import evaluation_for_decision
 
 
 def date_input() -> forms.DateInput:
@@ -25,7 +26,6 @@ def leniency_item_choices(case) -> list[tuple[str, str]]:
     that apply first, each labelled with its status. Items that do not apply (yet) are offered
     too, so that ticking one is refused by ``apply_items_to_decision`` with the reason — never
     silently dropped (the evaluation may change between showing the form and sending it)."""
-    from .evaluation import evaluation_for_decision
 
     return [
         (

@@ -38,6 +38,7 @@ from .choices import (
     RepairState,
     ServiceKind,
 )
+from .conditions import format_conditions
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -198,7 +199,6 @@ class LeniencyItemVersion(models.Model):
         return self.effective_from <= on and (self.effective_to is None or self.effective_to >= on)
 
     def conditions_text(self) -> str:
-        from .conditions import format_conditions
 
         return format_conditions(self.conditions)
 

@@ -28,6 +28,8 @@ from civicloop.matters.permissions import is_county
 from civicloop.org.scope import scope_of
 from civicloop.parties.models import Party
 
+from .models import ButlerService
+
 
 def _authenticated(user) -> bool:
     return user is not None and getattr(user, "is_authenticated", False) and user.is_active
@@ -80,8 +82,6 @@ def sees_everything(user) -> bool:
 def may_see_enterprise(user, party) -> bool:
     """Whoever sees one of the enterprise's cases, or one of its butler services (or recorded
     the party); the county sees every enterprise."""
-
-    from .models import ButlerService
 
     if not _authenticated(user) or party.is_person:
         return False

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+from .credit import sweep_credit_repairs
+from .services import sweep_commitments
+
 
 def sweep() -> int:
     """Follow-up checks that have come due, then penalties that became repairable."""
-    from .credit import sweep_credit_repairs
-    from .services import sweep_commitments
 
     return sweep_commitments() + sweep_credit_repairs()

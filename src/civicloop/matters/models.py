@@ -24,6 +24,8 @@ from civicloop.org.models import Region, Unit
 from civicloop.org.scope import restrict
 
 from .choices import GrantKind, HandlingLevel, RequestState
+from .display import format_fine_range
+from .permissions import is_assessor
 
 matter_code_validator = RegexValidator(
     r"^[A-Z0-9][A-Z0-9-]{1,29}$",
@@ -287,7 +289,6 @@ class MatterVersion(models.Model):
 
     @property
     def fine_range_label(self) -> str:
-        from .display import format_fine_range
 
         return format_fine_range(self.fine_min, self.fine_max)
 
@@ -489,7 +490,6 @@ class EmpowermentRequestQuerySet(models.QuerySet):
     def visible_to(self, user) -> EmpowermentRequestQuerySet:
         """The county and assessors see every request; a town's staff see their town's;
         everyone the requests they filed."""
-        from .permissions import is_assessor
 
         if is_assessor(user):
             return self

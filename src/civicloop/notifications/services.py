@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from civicloop.org.models import User
 
 from .models import Notification
+from .tasks import deliver_notifications
 
 
 def render_message(message, params: dict | None = None) -> str:
@@ -49,7 +50,6 @@ def notify_units(
 
 
 def _enqueue_delivery(ids: list[int]) -> None:
-    from .tasks import deliver_notifications
 
     deliver_notifications.enqueue(ids)
 

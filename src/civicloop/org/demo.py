@@ -20,6 +20,7 @@ from civicloop.core.upsert import KnownRows
 from .choices import QualificationKind, RegionLevel, Role, UnitKind
 from .divisions import load_county
 from .models import Post, Qualification, Region, Unit, User
+from .services import short_region_name
 
 HAIYAN = "330424"
 DEMO_PASSWORD = "Haiyan@2026"
@@ -299,6 +300,5 @@ def load_haiyan_organisation(seed: int = 2024) -> list[DemoLogin]:
 
 
 def short(name: str) -> str:
-    from .services import short_region_name
 
     return short_region_name(name)

@@ -20,6 +20,7 @@ from civicloop.core.upsert import KnownRows
 from .choices import RegionLevel
 from .geo import as_decimal, point_in_multipolygon
 from .models import Region
+from .services import short_region_name
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -174,6 +175,5 @@ def load_county(county_code: str, *, grids_per_village: int = 1) -> dict[str, in
 
 
 def _short(name: str) -> str:
-    from .services import short_region_name
 
     return short_region_name(name)

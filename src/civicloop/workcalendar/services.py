@@ -25,6 +25,8 @@ from django.utils import timezone
 
 from civicloop.core.reference_cache import holding_reference_data_now, remembered
 
+from .models import CalendarDay
+
 logger = logging.getLogger(__name__)
 
 
@@ -94,7 +96,6 @@ def _statutory_workday(day: dt.date) -> bool:
 
 
 def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
-    from .models import CalendarDay
 
     if holding_reference_data_now():
         # A batch reads the (small) table once and picks the range from memory.

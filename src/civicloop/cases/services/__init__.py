@@ -25,7 +25,7 @@ from .approvals import (
     request_withdrawal,
 )
 from .base import CASE_FLOW, MAX_TEXT, SYSTEM, S, responsible_users
-from .deadline_warnings import notify_deadline
+from .deadline_warnings import notify_deadline, sweep_case_deadlines
 from .decision import (
     Decision,
     SpotDecision,
@@ -156,6 +156,7 @@ __all__ = [
     "money",
     "next_number",
     "notify_deadline",
+    "sweep_case_deadlines",
     "notify_units",
     "notify_users",
     "payment_due_on",

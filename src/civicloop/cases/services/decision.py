@@ -22,6 +22,7 @@ from ..choices import (
     DeadlineKind,
     Outcome,
     Procedure,
+    ReviewReason,
     ServiceMethod,
 )
 from ..hooks import decision_items
@@ -78,8 +79,6 @@ def decision_checks(case: Case, decision: Decision, penalty: Penalty, *, now: dt
     check_fine_in_range(penalty, _versions(case), reason=reason)
     reasons = rv.review_reasons(case)
     if reasons and not rv.approved_review_covers_decision(case):
-        from ..choices import ReviewReason
-
         raise InvalidInput(
             _(
                 "This case needs an approved legal review before the decision (Art. 58): %(reasons)s."

@@ -137,10 +137,10 @@ def test_the_sweep_warns_before_a_deadline_and_again_once_it_has_passed(case_wor
     service = case.active_deadline(DeadlineKind.SERVICE)
     assert service.due_at.date() == dt.date(2026, 6, 17)
     with at(day(2026, 6, 12, 9)):
-        assert dl.sweep_case_deadlines() == 0  # more than three days left
+        assert services.sweep_case_deadlines() == 0  # more than three days left
     with at(day(2026, 6, 15, 9)):
-        assert dl.sweep_case_deadlines() == 1
-        assert dl.sweep_case_deadlines() == 0  # once
+        assert services.sweep_case_deadlines() == 1
+        assert services.sweep_case_deadlines() == 0  # once
     assert users_notified() == {
         "wuyuan_officer",
         "wuyuan_officer2",
@@ -152,8 +152,8 @@ def test_the_sweep_warns_before_a_deadline_and_again_once_it_has_passed(case_wor
     assert warning.actor is None and warning.details["kind"] == DeadlineKind.SERVICE
     assert warning.details["overdue"] is False
     with at(day(2026, 6, 18, 9)):
-        assert dl.sweep_case_deadlines() == 1
-        assert dl.sweep_case_deadlines() == 0
+        assert services.sweep_case_deadlines() == 1
+        assert services.sweep_case_deadlines() == 0
     overdue = case.history.filter(action="deadline_warning").last()
     assert overdue.details["overdue"] is True
     from civicloop.cases.models import Case
@@ -173,10 +173,10 @@ def test_the_sweep_leaves_met_superseded_and_party_deadlines_alone(case_world):
             cw, file(cw)
         )  # the party's statement period is not the authority's deadline
     with at(day(2026, 6, 4, 9)):
-        assert dl.sweep_case_deadlines() == 0
+        assert services.sweep_case_deadlines() == 0
     CaseDeadline.objects.filter(case=case, kind=DeadlineKind.DECISION).update(is_active=False)
     with at(day(2026, 9, 30, 9)):
-        assert dl.sweep_case_deadlines() == 0
+        assert services.sweep_case_deadlines() == 0
 
 
 def test_the_workers_sweep_task_runs_the_case_sweep_too(case_world):
@@ -184,7 +184,7 @@ def test_the_workers_sweep_task_runs_the_case_sweep_too(case_world):
     from civicloop.site.tasks import sweep_deadlines
 
     assert deadline_sweeps.get("cases.deadlines").function == (
-        "civicloop.cases.deadlines.sweep_case_deadlines"
+        "civicloop.cases.services.sweep_case_deadlines"
     )
     with at(MONDAY):
         file(case_world)

@@ -11,6 +11,8 @@ from civicloop.org.api.serializers import RegionBriefSerializer, UserBriefSerial
 
 from ..choices import Dimension, Period, PlaceMatch, WarningState
 from ..models import DuplicateSuggestion, Warning, WarningHistory
+from ..permissions import warning_capacities
+from ..workflow import WARNING_WORKFLOW
 
 # --- analysis ------------------------------------------------------------------------------------
 
@@ -182,8 +184,6 @@ class WarningDetailSerializer(WarningSerializer):
         return EvidenceEventSerializer(events, many=True).data
 
     def get_allowed_actions(self, warning) -> list[str]:
-        from ..permissions import warning_capacities
-        from ..workflow import WARNING_WORKFLOW
 
         request = self.context.get("request")
         caps = warning_capacities(request.user, warning)

@@ -2,6 +2,8 @@
 
 from django import template
 
+from ..choices import WarningState
+from ..models import Warning
 from ..permissions import has_area
 
 register = template.Library()
@@ -15,8 +17,6 @@ def hotspots_nav_link(context):
     user = getattr(request, "user", None)
     if user is None or not has_area(user):
         return {"show": False}
-    from ..choices import WarningState
-    from ..models import Warning
 
     return {
         "show": True,

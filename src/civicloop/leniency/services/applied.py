@@ -12,10 +12,8 @@ from civicloop.cases.choices import Outcome
 from civicloop.core.errors import InvalidInput
 from civicloop.org.models import User
 
-from ..choices import (
-    ItemKind,
-    LegalBasis,
-)
+from ..choices import ItemKind, LegalBasis
+from ..evaluation import GROUNDS_OF_BASIS, OUTCOME_OF_KIND, evaluate_case
 from ..models import (
     AppliedItem,
 )
@@ -29,7 +27,6 @@ def apply_items_to_decision(
     matter), go with the decision's outcome (exemption → no penalty with an Art. 33 ground,
     reduction → reduced penalty, lighter → penalty) and *apply* — every condition met, as
     evaluated now. Any refusal rolls the whole decision back."""
-    from ..evaluation import GROUNDS_OF_BASIS, OUTCOME_OF_KIND, evaluate_case
 
     codes = list(dict.fromkeys(str(getattr(i, "code", i)).strip().upper() for i in items if i))
     if not codes:
