@@ -46,6 +46,7 @@ from civicloop.cases.models import Case
 from civicloop.parties.choices import PartyKind
 
 from .choices import HARM_ORDER, CommitmentState, Harm
+from .models import CaseCircumstances, Commitment
 
 
 class ConditionError(ValueError):
@@ -82,10 +83,6 @@ class CaseContext:
 
     @classmethod
     def of(cls, case, *, today: dt.date | None = None) -> CaseContext:
-        # models.py imports this module (an item shows its conditions as text), so the
-        # models are looked up when a condition is evaluated, not when this is imported.
-        from .models import CaseCircumstances
-
         return cls(
             case=case,
             parties=case.principal_parties(),
@@ -427,8 +424,6 @@ def _party_admits(_value, ctx: CaseContext, matter) -> tuple[bool | None, str]:
 
 
 def _no_broken_commitment(years: int, ctx: CaseContext, matter) -> tuple[bool | None, str]:
-    from .models import Commitment  # see CaseContext.of
-
     start = years_before(ctx.violation_date, years)
     broken = list(
         Commitment.objects.filter(

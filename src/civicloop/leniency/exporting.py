@@ -15,7 +15,7 @@ from openpyxl import Workbook
 
 from civicloop.core.spreadsheets import append_header, cell
 
-from .conditions import KINDS
+from .conditions import KINDS, format_conditions
 from .importing import COLUMNS
 from .models import LeniencyItem
 
@@ -86,7 +86,7 @@ def write_list_workbook(items, out: str | BinaryIO, *, on: dt.date | None = None
             "matter": item.matter.code,
             "kind": item.kind,
             "title": latest.title,
-            "conditions": latest.conditions_text(),
+            "conditions": format_conditions(latest.conditions),
             "legal_basis": latest.legal_basis,
             "basis_text": latest.basis_text,
             "document_number": latest.document_number,
@@ -104,7 +104,7 @@ def write_list_workbook(items, out: str | BinaryIO, *, on: dt.date | None = None
                 "effective_from": version.effective_from,
                 "effective_to": version.effective_to,
                 "title": version.title,
-                "conditions": version.conditions_text(),
+                "conditions": format_conditions(version.conditions),
                 "legal_basis": version.legal_basis,
                 "basis_text": version.basis_text,
                 "document_number": version.document_number,

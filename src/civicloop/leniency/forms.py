@@ -13,7 +13,7 @@ from civicloop.org.models import Region, User
 from civicloop.parties.choices import PartyKind
 
 from .choices import CHECK_RESULTS, Harm, ItemKind, LegalBasis, ServiceKind
-from .conditions import KINDS
+from .conditions import KINDS, format_conditions
 from .evaluation import evaluation_for_decision
 
 
@@ -80,7 +80,7 @@ class VersionForm(forms.Form):
             self.initial.update(
                 {
                     "title": version.title,
-                    "conditions": version.conditions_text(),
+                    "conditions": format_conditions(version.conditions),
                     "legal_basis": version.legal_basis,
                     "basis_text": version.basis_text,
                     "document_number": version.document_number,

@@ -38,7 +38,6 @@ from .choices import (
     RepairState,
     ServiceKind,
 )
-from .conditions import format_conditions
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -197,10 +196,6 @@ class LeniencyItemVersion(models.Model):
 
     def is_in_force(self, on: dt.date) -> bool:
         return self.effective_from <= on and (self.effective_to is None or self.effective_to >= on)
-
-    def conditions_text(self) -> str:
-
-        return format_conditions(self.conditions)
 
     def content(self) -> dict:
         """What a new version may change (compared on import)."""

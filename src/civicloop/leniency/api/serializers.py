@@ -16,6 +16,7 @@ from civicloop.leniency.choices import (
     RepairState,
     ServiceKind,
 )
+from civicloop.leniency.conditions import format_conditions
 from civicloop.leniency.models import (
     AppliedItem,
     ButlerService,
@@ -43,7 +44,7 @@ class LeniencyHistorySerializer(serializers.Serializer):
 
 
 class ItemVersionSerializer(serializers.ModelSerializer):
-    conditions_text = serializers.CharField(read_only=True)
+    conditions_text = serializers.SerializerMethodField()
     legal_basis = serializers.ChoiceField(choices=LegalBasis.choices)
 
     class Meta:
@@ -60,6 +61,9 @@ class ItemVersionSerializer(serializers.ModelSerializer):
             "document_number",
             "note",
         ]
+
+    def get_conditions_text(self, version: LeniencyItemVersion) -> str:
+        return format_conditions(version.conditions)
 
 
 class LeniencyItemSerializer(serializers.ModelSerializer):
