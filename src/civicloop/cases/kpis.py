@@ -3,7 +3,7 @@
 Every function takes a :class:`Period` (either end may be open: the whole database)
 and returns a JSON-ready value. :data:`FIGURES` names them, with their unit and definition,
 in the order reports show them; ``CasesConfig.ready()`` registers them in
-``core.registry.figures`` under the subject ``cases``, where the leniency app adds
+``core.figures.figures`` under the subject ``cases``, where the leniency app adds
 ``leniency_items`` and ``credit_repairs``. A new figure is one function and one line there.
 """
 
@@ -14,7 +14,7 @@ import datetime as dt
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from civicloop.core.registry import Figure, Period, figures
+from civicloop.core.figures import Figure, Period, figures
 
 from .choices import APPROVING_OPINIONS, Outcome, Procedure, ReviewState
 from .models import Case, LegalReview, ReviewSeat
@@ -102,6 +102,7 @@ FIGURES = (
         unit=_("days, by procedure"),
         compute=avg_closing_days,
         order=10,
+        regional=False,
     ),
     Figure(
         SUBJECT,
@@ -110,6 +111,7 @@ FIGURES = (
         unit=_("cases, by procedure"),
         compute=closed_cases,
         order=20,
+        regional=False,
     ),
     Figure(
         SUBJECT,
@@ -121,6 +123,7 @@ FIGURES = (
         unit=_("share (0–1)"),
         compute=qualified_review_share,
         order=30,
+        regional=False,
     ),
     Figure(
         SUBJECT,
@@ -129,6 +132,7 @@ FIGURES = (
         unit=_("decisions"),
         compute=no_penalty_decisions,
         order=40,
+        regional=False,
     ),
 )
 

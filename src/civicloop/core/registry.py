@@ -22,7 +22,6 @@ entry under a taken name is refused, so two apps cannot silently replace each ot
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
@@ -254,82 +253,6 @@ def register_worker_start(
     name: str, function: Callable[[], object] | str, *, order: int = 0
 ) -> WorkerStart:
     return worker_starts.add(WorkerStart(name=name, function=function, order=order))
-
-
-# --- figures (``civicloop kpi``, the cockpit) --------------------------------------------
-
-
-@dataclass(frozen=True)
-class Period:
-    """The period a figure is computed for: local dates, both ends inclusive, either open."""
-
-    start: dt.date | None = None
-    end: dt.date | None = None
-
-    def as_dict(self) -> dict:
-        return {
-            "from": self.start.isoformat() if self.start else None,
-            "to": self.end.isoformat() if self.end else None,
-        }
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A named figure (KPI) of a subject: ``compute(period)`` returns a JSON-ready value.
-
-    ``definition`` says what is counted (the full text is in docs/kpis.md); ``unit`` what the
-    value is in. A figure that can be broken down by place says ``regional`` and takes
-    ``region=`` (a ``Region`` or ``None`` for everywhere).
-    """
-
-    subject: str
-    name: str
-    definition: str | Promise
-    unit: str | Promise
-    compute: Callable[..., object] | str
-    order: int = 0
-    regional: bool = False
-
-    @property
-    def key(self) -> str:
-        return f"{self.subject}.{self.name}"
-
-    def value(self, period: Period, region: Any = None) -> object:
-        if region is not None:
-            if not self.regional:
-                raise ValueError(f"The figure {self.key} cannot be broken down by place.")
-            return resolve(self.compute)(period, region=region)
-        return resolve(self.compute)(period)
-
-
-class FigureRegistry(Registry[Figure]):
-    """Figures keyed ``subject.name``: two subjects may each have a figure called ``total``."""
-
-    def __init__(self, kind: str = "figure"):
-        super().__init__(kind, key=lambda figure: figure.key)
-
-    def subjects(self) -> list[str]:
-        return sorted({figure.subject for figure in self._entries.values()})
-
-    def of(self, subject: str) -> list[Figure]:
-        return [figure for figure in self if figure.subject == subject]
-
-    def report(self, subject: str, period: Period | None = None) -> dict:
-        """Every figure of the subject for the period, with the period itself."""
-        period = period or Period()
-        return {
-            "period": period.as_dict(),
-            **{figure.name: figure.value(period) for figure in self.of(subject)},
-        }
-
-
-figures = FigureRegistry()
-
-
-def register_figures(*items: Figure) -> None:
-    """Register figures declared as :class:`Figure` objects (an app's ``kpis.FIGURES``)."""
-    for item in items:
-        figures.add(item)
 
 
 # --- workflow documents (``civicloop workflow_docs``) ------------------------------------

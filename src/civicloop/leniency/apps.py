@@ -3,6 +3,7 @@ from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core import registry
+from civicloop.core.figures import register_figures
 
 
 class LeniencyConfig(AppConfig):
@@ -30,7 +31,7 @@ class LeniencyConfig(AppConfig):
         registry.register_deadline_sweep(
             "leniency.follow_ups", "civicloop.leniency.tasks.sweep", order=30
         )
-        registry.register_figures(*kpis.FIGURES)
+        register_figures(*kpis.FIGURES)
         registry.register_workflow_document(
             "docs/leniency-workflow.md", "civicloop.leniency.docs_workflow.render", order=30
         )

@@ -10,7 +10,7 @@ import datetime as dt
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.cases.kpis import SUBJECT as CASES
-from civicloop.core.registry import Figure, Period
+from civicloop.core.figures import Figure, Period
 
 from .models import AppliedItem, CreditRepair
 
@@ -45,6 +45,7 @@ FIGURES = (
         unit=_("items"),
         compute=leniency_items,
         order=50,
+        regional=False,
     ),
     Figure(
         CASES,
@@ -53,5 +54,6 @@ FIGURES = (
         unit=_("repairs"),
         compute=credit_repairs,
         order=60,
+        regional=False,
     ),
 )

@@ -15,7 +15,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from civicloop.core import registry
-from civicloop.core.registry import DemoStep, Figure, Period, Registry
+from civicloop.core import figures as figures_module
+from civicloop.core.figures import Figure, Period
+from civicloop.core.registry import DemoStep, Registry
 from civicloop.site import tasks as site_tasks
 from civicloop.site.management.commands import demo, workflow_docs
 from civicloop.site.management.commands.worker import intervals
@@ -55,21 +57,22 @@ def test_registering_the_same_step_again_is_harmless_as_django_may_run_ready_twi
 
 
 def test_figures_of_different_subjects_may_share_a_name_but_not_within_a_subject():
-    figures = registry.FigureRegistry("figure")
-    figures.add(Figure("cases", "total", definition="d", unit="cases", compute=lambda p: 1))
-    figures.add(Figure("events", "total", definition="d", unit="events", compute=lambda p: 2))
+    figures = figures_module.FigureRegistry("figure")
+    figures.add(Figure("cases", "total", definition="d", unit="cases", compute=lambda p, r: 1))
+    figures.add(Figure("events", "total", definition="d", unit="events", compute=lambda p, r: 2))
 
     with pytest.raises(ImproperlyConfigured, match="figure 'cases.total' is registered twice"):
-        figures.add(Figure("cases", "total", definition="e", unit="cases", compute=lambda p: 3))
+        figures.add(Figure("cases", "total", definition="e", unit="cases", compute=lambda p, r: 3))
     assert figures.report("events") == {"period": {"from": None, "to": None}, "total": 2}
 
 
-def test_a_figure_that_is_not_regional_refuses_a_breakdown_by_place():
-    figure = Figure("cases", "total", definition="d", unit="cases", compute=lambda p: 7)
+def test_a_figure_that_cannot_be_broken_down_by_place_has_no_value_for_a_place():
+    figure = Figure(
+        "cases", "total", definition="d", unit="cases", compute=lambda p: 7, regional=False
+    )
 
     assert figure.value(Period()) == 7
-    with pytest.raises(ValueError, match="cases.total cannot be broken down by place"):
-        figure.value(Period(), region=object())
+    assert figure.value(Period(), region=object()) is None
 
 
 def test_every_app_registers_its_pieces_at_start_up():
@@ -206,14 +209,14 @@ def test_kpi_without_a_subject_says_what_to_name(db):
 
 
 def test_a_figure_is_computed_for_the_period_it_is_given():
-    figures = registry.FigureRegistry("figure")
+    figures = figures_module.FigureRegistry("figure")
     figures.add(
         Figure(
             "demo",
             "days",
             definition="d",
             unit="days",
-            compute=lambda period: (period.end - period.start).days,
+            compute=lambda period, region: (period.end - period.start).days,
         )
     )
     assert figures.report("demo", Period(dt.date(2026, 1, 1), dt.date(2026, 1, 31)))["days"] == 30

@@ -1,7 +1,7 @@
 """``civicloop kpi SUBJECT [--from DATE] [--to DATE] [--json]``: the figures of a subject.
 ``civicloop kpi --list [SUBJECT]``: each figure's unit and definition.
 
-Each app registers its figures (``core.registry.register_figures``) in its ``AppConfig.ready()``;
+Each app registers its figures (``core.figures.register_figures``) in its ``AppConfig.ready()``;
 a subject's figures may come from several apps (``cases`` includes the leniency app's). Their
 full definitions are in docs/kpis.md. Without dates the whole database is counted.
 """
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicloop.core.management.commandline import LocalisedCommand, format_table
-from civicloop.core.registry import Period, figures
+from civicloop.core.figures import Period, figures
 
 
 def _date(value: str | None, name: str) -> dt.date | None:
