@@ -66,7 +66,9 @@ class Period:
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:
-        return cls(dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1]))
+        return cls(
+            dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+        )
 
     @property
     def bounded(self) -> bool:
@@ -104,9 +106,7 @@ class Period:
         if not self.bounded:
             return None
         end = self.end
-        if (end.month, end.day) == (2, 29) or (
-            self._is_whole_months() and end.month == 2
-        ):
+        if (end.month, end.day) == (2, 29) or (self._is_whole_months() and end.month == 2):
             end = dt.date(end.year - 1, 2, calendar.monthrange(end.year - 1, 2)[1])
         else:
             end = _shift_years(end, -1)

@@ -255,6 +255,39 @@ def register_worker_start(
     return worker_starts.add(WorkerStart(name=name, function=function, order=order))
 
 
+# --- landing pages (where ``/`` sends a signed-in person) -----------------------------------
+
+
+@dataclass(frozen=True)
+class LandingPage:
+    """A page some people land on after signing in: ``applies(user)`` says who. The first
+    that applies (by ``order``) wins; everyone else lands on the event work queue."""
+
+    name: str
+    url_name: str
+    applies: Callable[[Any], bool] | str
+    order: int = 0
+
+
+landing_pages: Registry[LandingPage] = Registry("landing page")
+
+
+def register_landing_page(
+    name: str, *, url_name: str, applies: Callable[[Any], bool] | str, order: int = 0
+) -> LandingPage:
+    return landing_pages.add(
+        LandingPage(name=name, url_name=url_name, applies=applies, order=order)
+    )
+
+
+def landing_page_for(user, default: str) -> str:
+    """The URL name ``user`` lands on."""
+    for page in landing_pages:
+        if resolve(page.applies)(user):
+            return page.url_name
+    return default
+
+
 # --- workflow documents (``civicloop workflow_docs``) ------------------------------------
 
 

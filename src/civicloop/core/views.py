@@ -10,13 +10,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from .errors import DomainError, NotFound, NotPermitted
+from .registry import landing_page_for
 
 logger = logging.getLogger(__name__)
 
 
 def home(request):
-    """Staff land on their work queue; everyone else on the sign-in page."""
-    return redirect("events:queue" if request.user.is_authenticated else "login")
+    """Staff land on the page registered for them (leaders on the cockpit), otherwise on their
+    work queue; everyone else on the sign-in page."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    return redirect(landing_page_for(request.user, default="events:queue"))
 
 
 @never_cache

@@ -80,18 +80,22 @@ def test_every_app_registers_its_pieces_at_start_up():
         "docs/event-workflow.md",
         "docs/case-workflow.md",
         "docs/leniency-workflow.md",
+        "docs/kpis.md",
     ]
     assert [s.name for s in registry.deadline_sweeps] == [
         "events.escalate_overdue",
         "cases.deadlines",
         "leniency.follow_ups",
     ]
-    assert "hotspots.scan" in {t.name for t in registry.periodic_tasks}
+    assert {"hotspots.scan", "cockpit.rollups"} <= {t.name for t in registry.periodic_tasks}
+    assert [page.name for page in registry.landing_pages] == ["cockpit"]
     assert "gridkit.nightly_refresh" in {s.name for s in registry.worker_starts}
     names = [s.name for s in registry.demo_steps]
     # The case demo plays the leniency app's cases, so the list is loaded before it.
     assert names.index("org.organisation") < names.index("events.events")
     assert names.index("leniency.items") < names.index("cases.cases")
+    # The cockpit's rollups summarise what every other step made.
+    assert names[-1] == "cockpit.rollups"
 
 
 def test_core_imports_no_app():

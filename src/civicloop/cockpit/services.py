@@ -1,0 +1,297 @@
+"""Reading figures for the cockpit and ``civicloop kpi``: a value with the previous period and
+the same period last year, from a baseline, the rollups or the records — and which.
+
+Order of sources for one figure, period and place:
+
+1. a **baseline** imported for exactly that period and place (历史基线: the years before the
+   system, or an official figure) — shown as such;
+2. the **rollups**, for a measured figure whose rollups cover the period and a place they hold
+   (everywhere, a county, a town) — unless ``exact`` asks for the records;
+3. the **records**, counted directly (``Figure.value``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from civicloop.core.figures import SHARE, Figure, Period, figures
+from civicloop.org.models import Region
+
+from . import rollups
+from .models import Baseline, Level
+
+BASELINE, ROLLUP, RECORDS = "baseline", "rollup", "records"
+
+SOURCE_LABELS = {
+    BASELINE: _("historical baseline"),
+    ROLLUP: _("records (pre-aggregated)"),
+    RECORDS: _("records"),
+}
+
+
+def is_share(figure: Figure) -> bool:
+    return bool(figure.measure is not None and figure.measure.kind == SHARE) or bool(
+        figure.extra.get("share")
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    """How a value moved against another: a relative change for counts and means, a
+    difference in percentage points for shares. ``good`` follows the figure's ``better``."""
+
+    amount: float
+    points: bool
+    good: bool | None
+
+    @property
+    def direction(self) -> str:
+        return "up" if self.amount > 0 else "down" if self.amount < 0 else "flat"
+
+    def __str__(self) -> str:
+        sign = "+" if self.amount > 0 else "−" if self.amount < 0 else "±"
+        if self.points:
+            return f"{sign}{abs(self.amount) * 100:.1f} " + str(_("pts"))
+        return f"{sign}{abs(self.amount) * 100:.1f}%"
+
+
+def change(figure: Figure, value, other) -> Change | None:
+    if not isinstance(value, int | float) or not isinstance(other, int | float):
+        return None
+    if is_share(figure):
+        amount, points = value - other, True
+    elif other == 0:
+        return None
+    else:
+        amount, points = (value - other) / other, False
+    good = None
+    if figure.better and amount:
+        good = (amount > 0) == (figure.better == "up")
+    return Change(amount=round(amount, 4), points=points, good=good)
+
+
+@dataclass
+class Reading:
+    """One figure for one period and place."""
+
+    figure: Figure
+    period: Period
+    region: Region | None
+    value: object
+    source: str
+    previous: object = None
+    previous_source: str = ""
+    last_year: object = None
+    last_year_source: str = ""
+    parts: list[tuple[str, object, Change | None]] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.figure.key
+
+    @property
+    def against_previous(self) -> Change | None:
+        return change(self.figure, self.value, self.previous)
+
+    @property
+    def against_last_year(self) -> Change | None:
+        return change(self.figure, self.value, self.last_year)
+
+    def records_url(self) -> str | None:
+        return self.figure.records_url(self.period, self.region)
+
+    def as_json(self) -> dict:
+        return {
+            "value": self.value,
+            "previous": self.previous,
+            "last_year": self.last_year,
+            "definition": str(self.figure.definition),
+        }
+
+
+def _baselines(keys: list[str], periods: list[Period], region: Region | None) -> dict:
+    bounded = [p for p in periods if p is not None and p.bounded]
+    if not bounded:
+        return {}
+    code = region.code if region is not None else ""
+    found: dict[tuple, dict[str, float]] = {}
+    rows = Baseline.objects.filter(
+        figure__in=keys,
+        region_code=code,
+        start__in=[p.start for p in bounded],
+        end__in=[p.end for p in bounded],
+    ).values_list("figure", "part", "start", "end", "value")
+    for key, part, start, end, value in rows:
+        found.setdefault((key, start, end), {})[part] = _plain(value)
+    return found
+
+
+def _plain(value: Decimal) -> float | int:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _baseline_value(figure: Figure, parts: dict[str, float]):
+    if "" in parts and len(parts) == 1:
+        return parts[""]
+    return {part: value for part, value in parts.items() if part}
+
+
+def _values(
+    selected: list[Figure], period: Period | None, region: Region | None, *, exact: bool
+) -> dict[str, tuple[object, str]]:
+    """``{key: (value, source)}`` for one period (``None``: no such period, e.g. the period
+    before an open one)."""
+    if period is None:
+        return {figure.key: (None, "") for figure in selected}
+    values: dict[str, tuple[object, str]] = {}
+    baselines = _baselines([f.key for f in selected], [period], region)
+    prefix = region.prefix if region is not None else None
+    rolled = [
+        f
+        for f in selected
+        if not exact
+        and f.measure is not None
+        and rollups.place_of(prefix) is not None
+        and rollups.covered(f.key, period)
+        and (f.key, period.start, period.end) not in baselines
+    ]
+    sums = rollups.totals([f.key for f in rolled], period, prefix) if rolled else {}
+    for figure in selected:
+        baseline = baselines.get((figure.key, period.start, period.end))
+        if baseline is not None:
+            values[figure.key] = (_baseline_value(figure, baseline), BASELINE)
+        elif figure in rolled:
+            values[figure.key] = (figure.measure.finish(sums.get(figure.key, {})), ROLLUP)
+        else:
+            values[figure.key] = (figure.value(period, region), RECORDS)
+    return values
+
+
+def select(subject: str | None = None, keys: list[str] | None = None) -> list[Figure]:
+    if keys is not None:
+        return [figures.get(key) for key in keys]
+    return figures.of(subject)
+
+
+def read(
+    period: Period,
+    region: Region | None = None,
+    *,
+    subject: str | None = None,
+    keys: list[str] | None = None,
+    exact: bool = False,
+) -> list[Reading]:
+    """Every selected figure for the period and place, with the previous period and the same
+    period last year."""
+    selected = select(subject, keys)
+    now = _values(selected, period, region, exact=exact)
+    before = _values(selected, period.previous(), region, exact=exact)
+    year_ago = _values(selected, period.last_year(), region, exact=exact)
+    readings = []
+    for figure in selected:
+        value, source = now[figure.key]
+        reading = Reading(
+            figure=figure,
+            period=period,
+            region=region,
+            value=value,
+            source=source,
+            previous=before[figure.key][0],
+            previous_source=before[figure.key][1],
+            last_year=year_ago[figure.key][0],
+            last_year_source=year_ago[figure.key][1],
+        )
+        if isinstance(value, dict):
+            last = reading.last_year if isinstance(reading.last_year, dict) else {}
+            reading.parts = [
+                (part, part_value, change(figure, part_value, last.get(part)))
+                for part, part_value in value.items()
+            ]
+        readings.append(reading)
+    return readings
+
+
+def report(
+    period: Period, region: Region | None = None, *, subject: str | None = None, exact=True
+) -> dict:
+    """The pinned JSON of ``civicloop kpi``: the period, the place and every figure."""
+    return {
+        "period": period.as_dict(),
+        "region": region.code if region is not None else None,
+        "figures": {
+            reading.key: reading.as_json()
+            for reading in read(period, region, subject=subject, exact=exact)
+        },
+    }
+
+
+# --- the ranking of towns, the map and the trend -------------------------------------------
+
+
+def places_below(region: Region | None) -> list[Region]:
+    """The places one level down: the towns of a county, the counties of everywhere, the
+    villages of a town."""
+    if region is None:
+        return list(Region.objects.filter(parent__isnull=True).order_by("code"))
+    return list(region.children.order_by("code"))
+
+
+def by_place(figure: Figure, period: Period, region: Region | None) -> list[tuple[Region, object]]:
+    """The figure for each place one level below ``region`` (ranking and map)."""
+    places = places_below(region)
+    if not places:
+        return []
+    level = {6: Level.COUNTY, 9: Level.TOWN}.get(len(places[0].prefix))
+    if figure.measure is not None and level is not None and rollups.covered(figure.key, period):
+        sums = rollups.totals_by_place(
+            figure.key, period, level, region.prefix if region is not None else ""
+        )
+        return [(place, figure.measure.finish(sums.get(place.prefix, {}))) for place in places]
+    return [(place, figure.value(period, place)) for place in places]
+
+
+def ranking(
+    figure: Figure, period: Period, region: Region | None
+) -> list[tuple[int, Region, object]]:
+    """Places ranked best first by the figure's ``better`` (largest first when it has none);
+    places without a value come last."""
+    rows = [(place, value) for place, value in by_place(figure, period, region)]
+    numeric = [(p, v) for p, v in rows if isinstance(v, int | float)]
+    empty = [(p, v) for p, v in rows if not isinstance(v, int | float)]
+    numeric.sort(key=lambda row: row[1], reverse=figure.better != "down")
+    return [(index + 1, place, value) for index, (place, value) in enumerate(numeric)] + [
+        (None, place, value) for place, value in empty
+    ]
+
+
+def trend(
+    figure: Figure, region: Region | None, *, end: dt.date, months: int = 24
+) -> list[tuple[dt.date, object]]:
+    """The figure month by month for the ``months`` months up to ``end``'s."""
+    last = rollups.month_start(end)
+    first = last
+    for _i in range(months - 1):
+        first = rollups.month_start(first - dt.timedelta(days=1))
+    span = Period(first, rollups.next_month(last) - dt.timedelta(days=1))
+    prefix = region.prefix if region is not None else None
+    if (
+        figure.measure is not None
+        and rollups.place_of(prefix) is not None
+        and rollups.covered(figure.key, span)
+    ):
+        sums = rollups.monthly(figure.key, first, last, prefix)
+        return [
+            (month, figure.measure.finish(sums.get(month, {})))
+            for month in rollups.months_between(first, last)
+        ]
+    return [
+        (
+            month,
+            figure.value(Period(month, rollups.next_month(month) - dt.timedelta(days=1)), region),
+        )
+        for month in rollups.months_between(first, last)
+    ]
