@@ -335,6 +335,7 @@ CIVICLOOP_MAX_UPLOADS_PER_EVENT = env_int("CIVICLOOP_MAX_UPLOADS_PER_EVENT", 9)
 CIVICLOOP_MAX_DISSATISFIED_REWORKS = env_int("CIVICLOOP_MAX_DISSATISFIED_REWORKS", 2)
 # How often `civicloop worker` sweeps deadlines (seconds).
 CIVICLOOP_DEADLINE_SWEEP_SECONDS = env_int("CIVICLOOP_DEADLINE_SWEEP_SECONDS", 60)
+CIVICLOOP_ROLLUP_SECONDS = env_int("CIVICLOOP_ROLLUP_SECONDS", 600)
 # Days a reporter has to rate before the command room may close unrated.
 CIVICLOOP_RATING_WINDOW_DAYS = env_int("CIVICLOOP_RATING_WINDOW_DAYS", 3)
 # Open311 GeoReport v2 (docs/open311.md): a domain-style jurisdiction_id accepted besides

@@ -22,9 +22,12 @@ class CockpitConfig(AppConfig):
         registry.register_periodic_task(
             "cockpit.rollups",
             task="civicloop.cockpit.tasks.refresh_rollups",
-            every=600,
-            option="rollups_every",
-            help=_("seconds between refreshes of the cockpit's figures (default 600)"),
+            every="civicloop.cockpit.tasks.refresh_seconds",
+            option="--rollups-every",
+            help=_(
+                "seconds between refreshes of the cockpit's figures; 0 turns them off "
+                "(default: CIVICLOOP_ROLLUP_SECONDS, 600)"
+            ),
         )
         registry.register_workflow_document(
             "docs/kpis.md", "civicloop.cockpit.kpis_doc.render", order=90

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
 from .models import RollupCoverage
 from .rollups import refresh_recent
+
+
+def refresh_seconds() -> int:
+    return int(getattr(settings, "CIVICLOOP_ROLLUP_SECONDS", 600))
 
 
 @task()
