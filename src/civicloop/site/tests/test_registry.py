@@ -14,8 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from civicloop.core import registry
 from civicloop.core import figures as figures_module
+from civicloop.core import registry
 from civicloop.core.figures import Figure, Period
 from civicloop.core.registry import DemoStep, Registry
 from civicloop.site import tasks as site_tasks
