@@ -345,14 +345,22 @@ def test_kpi_cases_prints_the_figures_as_json_for_a_period(case_world):
     out = io.StringIO()
     call_command("kpi", "cases", "--json", stdout=out)
     data = json.loads(out.getvalue())
-    assert data["avg_closing_days"] == {"simple": 0.0, "fast_track": None, "ordinary": 20.0}
-    assert data["qualified_review_share"] == 1.0 and data["no_penalty_decisions"] == 1
-    assert data["leniency_items"] == 0 and data["credit_repairs"] == 0
+    values = {key: figure["value"] for key, figure in data["figures"].items()}
+    assert values["cases.avg_closing_days"] == {"simple": 0.0, "fast_track": None, "ordinary": 20.0}
+    assert values["cases.qualified_review_share"] == 1.0
+    assert values["cases.no_penalty_decisions"] == 1
+    assert values["cases.leniency_items"] == 0 and values["cases.credit_repairs"] == 0
+    # The whole database has no period before it to compare with.
+    assert data["figures"]["cases.no_penalty_decisions"]["previous"] is None
     out = io.StringIO()
     call_command("kpi", "cases", "--json", "--from", "2026-07-01", "--to", "2026-07-31", stdout=out)
     data = json.loads(out.getvalue())
-    assert data["period"] == {"from": "2026-07-01", "to": "2026-07-31"}
-    assert data["avg_closing_days"]["simple"] is None and data["qualified_review_share"] is None
+    assert data["period"] == {"from": "2026-07-01", "to": "2026-07-31"} and data["region"] is None
+    figures = data["figures"]
+    assert figures["cases.avg_closing_days"]["value"]["simple"] is None
+    assert figures["cases.qualified_review_share"]["value"] is None
+    # June's cases are July's previous period.
+    assert figures["cases.avg_closing_days"]["previous"]["ordinary"] == 20.0
 
 
 def test_kpi_refuses_a_bad_date():

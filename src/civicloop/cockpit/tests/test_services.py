@@ -282,3 +282,10 @@ def test_kpi_writes_the_figures_to_excel(world, registry, two_years, tmp_path):
 def test_kpi_refuses_an_unknown_region(world, registry):
     with pytest.raises(Exception, match="999999"):
         call_command("kpi", "--region", "999999", stdout=io.StringIO())
+
+
+def test_kpi_refresh_rebuilds_the_rollups_the_cockpit_reads(world, registry, two_years):
+    out = io.StringIO()
+    call_command("kpi", "--refresh", "--from", "2025-01-01", "--to", "2026-12-31", stdout=out)
+    assert "2" in out.getvalue()
+    assert _by_key(services.read(Period.year(2026)))["t.events"].source == services.ROLLUP

@@ -21,7 +21,7 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from civicloop.cockpit import services
+from civicloop.cockpit import rollups, services
 from civicloop.cockpit.sheets import write_readings
 from civicloop.core.figures import Period, figures
 from civicloop.core.management.commandline import LocalisedCommand, format_table
@@ -75,6 +75,14 @@ class Command(LocalisedCommand):
             "--json", dest="as_json", action="store_true", help=gettext_lazy("print JSON")
         )
         parser.add_argument(
+            "--refresh",
+            action="store_true",
+            help=gettext_lazy(
+                "rebuild the cockpit's rollups: the months from --from to --to, or this year "
+                "and last"
+            ),
+        )
+        parser.add_argument(
             "--list",
             dest="list_figures",
             action="store_true",
@@ -91,8 +99,12 @@ class Command(LocalisedCommand):
         xlsx=None,
         as_json: bool = False,
         list_figures=False,
+        refresh=False,
         **options,
     ):
+        if refresh:
+            self._refresh(_date(start, "--from"), _date(end, "--to"))
+            return
         if list_figures:
             self._list(subject, as_json=as_json)
             return
@@ -130,6 +142,18 @@ class Command(LocalisedCommand):
         ]
         self.stdout.write(
             format_table([_("figure"), _("value"), _("previous"), _("last year")], rows)
+        )
+
+    def _refresh(self, start: dt.date | None, end: dt.date | None) -> None:
+        if start and end:
+            written = rollups.refresh(start, end)
+        elif start or end:
+            raise CommandError(_("Give both --from and --to, or neither."))
+        else:
+            written = rollups.refresh_recent(full=True)
+        self.stdout.write(
+            _("Rebuilt the rollups of %(figures)d figures: %(rows)d rows.")
+            % {"figures": len(written), "rows": sum(written.values())}
         )
 
     def _list(self, subject: str | None, *, as_json: bool) -> None:
