@@ -14,8 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from civicloop.core import registry
 from civicloop.core import figures as figures_module
+from civicloop.core import registry
 from civicloop.core.figures import Figure, Period
 from civicloop.core.registry import DemoStep, Registry
 from civicloop.site import tasks as site_tasks
@@ -178,7 +178,7 @@ def test_kpi_list_names_each_figure_with_its_unit_and_definition(db):
     out, _err = command("kpi", "--list", "cases")
 
     assert "qualified_review_share" in out and "share (0–1)" in out
-    assert "Credit repairs approved in the period." in out
+    assert "distinct enterprises (parties)" in out
 
     out, _err = command("kpi", "--list", "--json")
     listed = {f["name"]: f for f in json.loads(out)}
@@ -193,8 +193,11 @@ def test_kpi_cases_reports_the_leniency_apps_figures_too_in_the_same_order(db):
     assert list(data) == [
         "period",
         "avg_closing_days",
+        "avg_closing_days_overall",
         "closed_cases",
+        "filed_cases",
         "qualified_review_share",
+        "empowered_cases_decided",
         "no_penalty_decisions",
         "leniency_items",
         "credit_repairs",
