@@ -209,3 +209,18 @@ def test_every_case_figure_has_a_label_a_definition_a_direction_and_a_drill_down
         assert figure.label and len(str(figure.definition)) > 80, figure.key
         assert figure.records is not None and figure.regional, figure.key
         assert figure.better in ("up", "down", None), figure.key
+
+
+def test_the_api_lists_the_same_cases_with_the_same_filters(june, client):
+    client.force_login(june.users["centre"])
+
+    def numbers(**params):
+        response = client.get("/api/cases/", params)
+        assert response.status_code == 200
+        return {row["number"] for row in response.json()["results"]}
+
+    assert numbers(closed_after="2026-06-01", closed_before="2026-06-30") == {"A", "B", "C", "E"}
+    assert numbers(decided_after="2026-07-01", outcome=Outcome.NO_PENALTY) == {"J"}
+    assert numbers(procedure=[SIMPLE], region=june.wuyuan.code) == {"C"}
+    assert numbers(region=june.ganpu_village.code) == {"E"}
+    assert numbers(region="330424999000") == set()  # no such place: nothing, not everything
