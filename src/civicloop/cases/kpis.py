@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from civicloop.core.figures import COUNT, MEAN, SHARE, Figure, Measure, Period, figures
 
 from .choices import APPROVING_OPINIONS, CaseState, Outcome, Procedure, ReviewState
-from .models import Case, LegalReview, ReviewSeat
+from .models import Case, CaseQuerySet, LegalReview, ReviewSeat
 
 SUBJECT = "cases"
 PLACE = "place_code"  # annotated by Case.objects.with_place()
@@ -33,24 +33,24 @@ REVIEWED_PROCEDURES = tuple(p for p in Procedure.values if p != Procedure.SIMPLE
 # --- the rows each figure counts ---------------------------------------------------------------
 
 
-def cases() -> object:
+def cases() -> CaseQuerySet:
     return Case.objects.with_place()
 
 
-def closed_cases_rows() -> object:
+def closed_cases_rows() -> CaseQuerySet:
     """Closed cases (stage 结案); a withdrawn case is finished but not closed."""
     return Case.objects.with_place().filter(state=CaseState.CLOSED, closed_at__isnull=False)
 
 
-def no_penalty_rows() -> object:
+def no_penalty_rows() -> CaseQuerySet:
     return Case.objects.with_place().filter(outcome=Outcome.NO_PENALTY)
 
 
-def empowered_rows() -> object:
+def empowered_rows() -> CaseQuerySet:
     return Case.objects.with_place().empowered()
 
 
-def reviewed_empowered_rows() -> object:
+def reviewed_empowered_rows() -> CaseQuerySet:
     """Empowered cases outside the simple procedure, each annotated with ``qualified_review``:
     whether its approving legal review — the latest approved review concluded at or before the
     decision — has an approving opinion by a reviewer qualified on the day of the opinion."""
