@@ -182,7 +182,7 @@ def test_kpi_list_names_each_figure_with_its_unit_and_definition(db):
     out, _err = command("kpi", "--list", "cases")
 
     assert "qualified_review_share" in out and "share (0–1)" in out
-    assert "Credit repairs approved in the period." in out
+    assert "distinct enterprises (parties)" in out
 
     out, _err = command("kpi", "--list", "--json")
     listed = {f["name"]: f for f in json.loads(out)}
