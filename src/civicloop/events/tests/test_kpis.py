@@ -10,10 +10,12 @@ import pytest
 from django.urls import reverse
 
 from civicloop.core.figures import Period, figures
-from civicloop.events import kpis
+from civicloop.events import kpis, services
 from civicloop.events.choices import EventState, Source
 from civicloop.events.models import Event
+from civicloop.testing.cases import at
 from civicloop.testing.figures import march_2026
+from civicloop.testing.journeys import report, walk
 
 MARCH = Period.month(2026, 3)
 
@@ -180,3 +182,15 @@ def test_every_source_is_either_a_public_report_or_a_supervisors_finding():
     public, supervisors = set(kpis.PUBLIC_REPORT_SOURCES), set(kpis.SUPERVISOR_SOURCES)
     assert public | supervisors == set(Source.values)
     assert not public & supervisors
+
+
+@pytest.mark.django_db
+def test_an_event_returned_by_its_lead_unit_counts_as_rework(world):
+    june = Period.month(2026, 6)
+    with at(dt.datetime(2026, 6, 1, 9, 0)):
+        returned = walk(world, report(world), EventState.ACCEPTED)
+        services.return_event(returned, by=world.wuyuan_officer, reason="不属于本单位职责")
+        report(world)  # never dispatched: not in the base of the rates
+    assert value("events.collected", june) == 2
+    assert value("events.rework_rate", june) == 1.0
+    assert value("events.closing_rate", june) == 0.0
