@@ -37,6 +37,7 @@ urlpatterns = [
     path("leniency/", include("civicloop.leniency.urls")),
     path("hotspots/", include("civicloop.hotspots.urls")),
     path("gridkit/", include("civicloop.gridkit.urls")),
+    path("org/", include("civicloop.org.urls")),
     path("open311/v2/", include("civicloop.open311.urls")),
     path("", include((public_urlpatterns, "public"))),
 ]
