@@ -111,11 +111,12 @@ class BadGeometry(ValueError):
 
 def checked_area(geometry) -> BaseGeometry:
     """The shapely shape of a GeoJSON Polygon/MultiPolygon, or :class:`BadGeometry`."""
-    if not isinstance(geometry, dict) or geometry.get("type") not in AREA_TYPES:
-        kind = geometry.get("type") if isinstance(geometry, dict) else None
+    if not isinstance(geometry, dict) or not geometry.get("type"):
+        raise BadGeometry(_("the feature has no geometry"))
+    if geometry["type"] not in AREA_TYPES:
         raise BadGeometry(
             _("the geometry is a %(kind)s; only Polygon and MultiPolygon are areas")
-            % {"kind": kind or _("nothing")}
+            % {"kind": geometry["type"]}
         )
     try:
         geom = shape(geometry)
@@ -380,7 +381,11 @@ def import_boundaries(
     )
     planned: dict[int, tuple[Region, dict]] = {}
     for index, feature in enumerate(features, start=1):
-        properties = (feature or {}).get("properties") or {}
+        if not isinstance(feature, dict):
+            feature = {}
+        properties = feature.get("properties") or {}
+        if not isinstance(properties, dict):
+            properties = {}
         label = _feature_label(index, properties)
         region, problem = _match(properties, match=match, level=level, county=county)
         if region is None:
@@ -390,7 +395,7 @@ def import_boundaries(
             continue
         try:
             # Checked as given first, so a malformed geometry fails before conversion.
-            checked_area((feature or {}).get("geometry"))
+            checked_area(feature.get("geometry"))
             geom = checked_area(to_gcj02(feature["geometry"], datum))
         except BadGeometry as exc:
             report.errors.append(_("%(feature)s: %(problem)s") % {"feature": label, "problem": exc})

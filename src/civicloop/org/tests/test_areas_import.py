@@ -162,6 +162,11 @@ def test_an_unknown_code_is_reported_and_the_stored_area_kept(areas, tmp_path):
     assert stored(GANPU).geometry == square(120.86, 30.36, 0.05)
 
 
+def test_a_feature_without_geometry_is_reported(areas, tmp_path):
+    ok, _out, err = run(tmp_path, [feature(None, code=NANBEIHU)])
+    assert not ok and f"feature 1 ({NANBEIHU}): the feature has no geometry" in err
+
+
 def test_a_feature_without_code_or_an_unknown_name_is_reported(areas, tmp_path):
     ok, _out, err = run(tmp_path, [feature(square(120.88, 30.38))])
     assert not ok and "feature 1: it has no code property" in err
