@@ -1,9 +1,11 @@
 """Derived areas of the demo county, the map's endpoint and the base-map settings."""
 
+import io
 import json
 
 import pytest
 import shapely
+from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.urls import reverse
 from shapely.geometry import Point, box, shape
@@ -209,3 +211,12 @@ def test_the_include_renders_the_container_and_its_config(db, settings):
     assert '<script id="m-config" type="application/json">' in html
     assert "/org/areas.geojson?within=330424" in html
     assert "civicloop/regionmap.js" in html and "vendor/leaflet/leaflet.js" in html
+
+
+def test_importing_the_divisions_derives_the_areas(db):
+    call_command("import_divisions", county=HAIYAN, language="en", stdout=io.StringIO())
+    assert RegionArea.objects.filter(region__level=RegionLevel.TOWN).count() == 9
+    assert not RegionArea.objects.filter(
+        region__level=RegionLevel.VILLAGE, source=AreaSource.OFFICIAL
+    ).exists()
+    assert RegionArea.objects.get(region__code="330424000000").source == AreaSource.OFFICIAL
