@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from civicloop.core.management.commandline import LocalisedCommand, format_table
 from civicloop.site.simulate.calendar import FIRST_YEAR, LAST_YEAR
@@ -145,7 +145,11 @@ class Command(LocalisedCommand):
                 f"{report.rows / write_seconds:,.0f}" if write_seconds else "—",
             )
         )
-        self.stdout.write(format_table([_("table"), _("rows"), _("seconds"), _("rows/s")], rows))
+        self.stdout.write(
+            format_table(
+                [pgettext("database", "table"), _("rows"), _("seconds"), _("rows/s")], rows
+            )
+        )
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         self.stdout.write(
             _(
@@ -178,7 +182,7 @@ class Command(LocalisedCommand):
         )
 
     def _county(self, _what, plan, events, cases, seconds) -> None:
-        label = _("synthetic") if plan.synthetic else _("real")
+        label = pgettext("county", "synthetic") if plan.synthetic else pgettext("county", "real")
         self.stdout.write(
             "  "
             + _("%(code)s %(name)s (%(kind)s): %(events)d events, %(cases)d cases in %(s).1f s")
