@@ -299,7 +299,10 @@ def generate_events(
         checked_at=aware(check_at),
     )
     rated_share = np.array([RATED_SHARE[s] for s in sources])[source]
-    rated = np.flatnonzero(reached(RATE) & (rng.random(n) < rated_share))
+    # Closed events are rated when the reporter (or staff) gave a rating; an open event in
+    # the "rated" stage has its rating.
+    asked = (rng.random(n) < rated_share) | (still_open & (state == EventState.RATED.value))
+    rated = np.flatnonzero(reached(RATE) & asked)
     public = np.isin(source_values[rated], [Source.PUBLIC_PORTAL.value, Source.OPEN311.value])
     rating = np.array([r.value for r in RATINGS])[_pick(rng, RATINGS, RATING_SHARES, len(rated))]
     tables.add(
