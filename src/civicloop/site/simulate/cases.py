@@ -359,41 +359,52 @@ def generate_cases(
         recorded_at=aware(closed[paid]),
     )
 
-    _leniency(world, rng, tables, ids, outcome, is_decided, decided, lead)
+    _leniency(rng, tables, ids, outcome, is_decided, decided, lead, year)
     _credit_repairs(rng, tables, ids, party, org_case, is_closed & penalised, decided, unit,
                     lead, as_of, year)  # fmt: skip
 
 
-def _leniency(world, rng, tables, ids, outcome, is_decided, decided, lead) -> None:
-    """The "一免一减" item applied to each no-penalty or reduced decision, when the county's
-    list is loaded (``civicloop demo`` loads it); without a list, none."""
-    versions = {}
-    for version in LeniencyItemVersion.objects.select_related("item").order_by(
-        "item__code", "number"
-    ):
-        if version.item.is_active:
-            versions.setdefault(version.item.kind, []).append((version.item_id, version.pk))
+def _leniency(rng, tables, ids, outcome, is_decided, decided, lead, year) -> None:
+    """The "一免一减" item applied to each no-penalty or reduced decision — one of the items of
+    its kind whose version was in force on the decision day — when the list is loaded
+    (``civicloop demo`` loads it); without a list, none."""
+    versions: dict[str, list[tuple[int, int, dt.date, dt.date]]] = {}
+    for version in LeniencyItemVersion.objects.filter(item__is_active=True).select_related("item"):
+        versions.setdefault(version.item.kind, []).append(
+            (
+                version.item_id,
+                version.pk,
+                version.effective_from,
+                version.effective_to or dt.date.max,
+            )
+        )
     pairs = (
         (ItemKind.EXEMPTION, Outcome.NO_PENALTY),
         (ItemKind.REDUCED, Outcome.REDUCED_PENALTY),
     )
     for kind, case_outcome in pairs:
-        choices = versions.get(kind)
-        if not choices:
+        options = sorted(versions.get(kind, []))
+        if not options:
             continue
         chosen = np.flatnonzero(is_decided & (outcome == case_outcome.value))
-        pick = rng.integers(0, len(choices), len(chosen))
+        rows = []
+        for index, day in zip(chosen.tolist(), local_dates(decided[chosen], year), strict=True):
+            in_force = [o for o in options if o[2] <= day <= o[3]]
+            if in_force:
+                item, version, _start, _end = in_force[int(rng.integers(0, len(in_force)))]
+                rows.append((index, item, version))
+        picked = np.array([r[0] for r in rows], dtype=np.int64)
         tables.add(
             AppliedItem,
-            id=list(tables.ids(AppliedItem, len(chosen))),
-            case_id=ids[chosen].tolist(),
-            item_id=[choices[i][0] for i in pick.tolist()],
-            version_id=[choices[i][1] for i in pick.tolist()],
-            kind=[kind.value] * len(chosen),
-            outcome=[case_outcome.value] * len(chosen),
-            checks=[[]] * len(chosen),
-            applied_at=aware(decided[chosen]),
-            applied_by_id=lead[chosen].tolist(),
+            id=list(tables.ids(AppliedItem, len(rows))),
+            case_id=ids[picked].tolist(),
+            item_id=[r[1] for r in rows],
+            version_id=[r[2] for r in rows],
+            kind=[kind.value] * len(rows),
+            outcome=[case_outcome.value] * len(rows),
+            checks=[[]] * len(rows),
+            applied_at=aware(decided[picked]),
+            applied_by_id=lead[picked].tolist(),
         )
 
 

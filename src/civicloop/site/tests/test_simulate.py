@@ -18,12 +18,15 @@ from django.db.models import F
 from civicloop.cases.models import Case, CaseHandler, LegalReview
 from civicloop.events.choices import EventState, Source
 from civicloop.events.models import Assignment, Check, Event, EventRating, Feedback
+from civicloop.leniency.choices import ItemKind, LegalBasis
+from civicloop.leniency.models import AppliedItem, LeniencyItem, LeniencyItemVersion
 from civicloop.org.divisions import county_rows
 from civicloop.org.models import Region
 from civicloop.site.simulate.calendar import spread_over_year
 from civicloop.site.simulate.loader import simulate
 from civicloop.site.simulate.regions import JIAXING, county_world, plan_counties
 from civicloop.testing.journeys import report
+from civicloop.testing.matters import make_matter
 
 HAIYAN = "330424"
 
@@ -129,6 +132,33 @@ def test_a_database_with_real_events_is_refused_without_yes(world):
         run()
     run(yes=True)
     assert Event.objects.exclude(number__startswith="SIM").count() == 1
+
+
+@pytest.mark.django_db
+def test_no_penalty_decisions_apply_an_exemption_item_in_force_on_the_day(world):
+    matter = make_matter(world)
+    item = LeniencyItem.objects.create(code="MF-ZD-001", matter=matter, kind=ItemKind.EXEMPTION)
+    old = LeniencyItemVersion.objects.create(
+        item=item,
+        number=1,
+        effective_from=dt.date(2024, 7, 1),
+        effective_to=dt.date(2026, 2, 28),
+        title="首次占道经营，经劝导立即改正",
+        legal_basis=LegalBasis.ART33_MINOR,
+    )
+    LeniencyItemVersion.objects.create(
+        item=item,
+        number=2,
+        effective_from=dt.date(2026, 3, 1),
+        title="首次占道经营，经劝导立即改正",
+        legal_basis=LegalBasis.ART33_MINOR,
+    )
+    run(scale=0.05)
+    exempted = Case.objects.filter(outcome="no_penalty", decided_at__isnull=False)
+    assert exempted.exists()
+    applied = AppliedItem.objects.all()
+    assert sorted(a.case_id for a in applied) == sorted(exempted.values_list("pk", flat=True))
+    assert {a.version_id for a in applied} == {old.pk}
 
 
 def test_larger_scales_add_the_real_jiaxing_counties_then_synthetic_ones():
