@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
+from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -23,11 +24,13 @@ from django.utils import timezone
 
 from civicloop.core.figures import Figure, Period, figures
 
+from .baselines import import_baselines, read_baselines_file
 from .models import Grain, Level, Rollup, RollupCoverage
 
 logger = logging.getLogger(__name__)
 
 COUNTY_DIGITS = 6
+DEMO_BASELINES = Path(__file__).parent / "data" / "demo_baselines.csv"
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -130,6 +133,12 @@ def refresh_recent(today: dt.date | None = None, *, full: bool = False) -> dict[
 
 
 def demo_step(context) -> str:
+    """The demo's illustrative baselines for last year (marked as such in their source), then
+    the rollups of this year and last."""
+    table = read_baselines_file(DEMO_BASELINES)
+    imported = import_baselines(table, source=DEMO_BASELINES.name)
+    if imported.errors:
+        raise RuntimeError("; ".join(str(error) for error in imported.errors))
     written = refresh_recent(full=True)
     return f"{sum(written.values())} rollup rows for {len(written)} figures"
 

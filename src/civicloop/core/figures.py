@@ -358,7 +358,10 @@ class FigureRegistry(Registry[Figure]):
         return sorted({figure.subject for figure in self._entries.values()})
 
     def of(self, subject: str | None) -> list[Figure]:
-        return [figure for figure in self if subject is None or figure.subject == subject]
+        """A subject's figures in their order, or every figure subject by subject."""
+        if subject is not None:
+            return [figure for figure in self if figure.subject == subject]
+        return [figure for name in self.subjects() for figure in self.of(name)]
 
     def measured(self) -> list[Figure]:
         return [figure for figure in self if figure.measure is not None]
