@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.figures import SHARE, Figure, Period, figures
@@ -37,6 +38,22 @@ def is_share(figure: Figure) -> bool:
     return bool(figure.measure is not None and figure.measure.kind == SHARE) or bool(
         figure.extra.get("share")
     )
+
+
+SHARE_KIND, DAYS_KIND, NUMBER_KIND = "share", "days", "number"
+
+
+def value_kind(figure: Figure) -> str:
+    """How the figure's numbers read: a share (shown as a percentage), days (one decimal) or
+    a plain number. Days are recognised by the unit's English wording ("days, by procedure"),
+    which every figure counted in days uses; ``extra={"kind": ...}`` overrides."""
+    if figure.extra.get("kind"):
+        return figure.extra["kind"]
+    if is_share(figure):
+        return SHARE_KIND
+    with translation.override("en"):
+        unit = str(figure.unit).lower()
+    return DAYS_KIND if unit.startswith("day") or " days" in unit else NUMBER_KIND
 
 
 @dataclass(frozen=True)
