@@ -130,7 +130,7 @@ class BoardQuery(forms.Form):
             if start is None or end is None:
                 raise forms.ValidationError(_("Custom dates need both a start and an end date."))
             if end < start:
-                raise forms.ValidationError(_("The period ends before it starts."))
+                raise forms.ValidationError(_("The last day comes before the first day."))
             if (end - start).days >= MAX_CUSTOM_DAYS:
                 raise forms.ValidationError(
                     _("Custom dates may span at most three years."), code="too_long"

@@ -28,9 +28,9 @@ Patrol share March 2025: 2/3 = 66.67% (last year 100% → −33.3 pts).
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from urllib.parse import urlencode
 
-import pytest
 from django.db.models import Q
 from django.urls import reverse
 
@@ -86,13 +86,16 @@ PATROL_SHARE = Figure(
 TEST_FIGURES = (REPORTED, PATROL_SHARE)
 
 
-@pytest.fixture
-def test_figures():
+@contextmanager
+def registered_test_figures():
+    """The test figures in the registry, for the duration of the block."""
     for figure in TEST_FIGURES:
         figures.add(figure)
-    yield TEST_FIGURES
-    for figure in TEST_FIGURES:
-        figures.unregister(figure.key)
+    try:
+        yield TEST_FIGURES
+    finally:
+        for figure in TEST_FIGURES:
+            figures.unregister(figure.key)
 
 
 def _report(world, when, region, source=Source.GRID_PATROL):
@@ -108,9 +111,9 @@ def add_march_events(world) -> None:
     _report(world, dt.datetime(2024, 3, 10, 9, 0), world.wuyuan_grid)
 
 
-@pytest.fixture
-def march(world, test_figures):
-    """The world with the events above, the rollups built for 2024 and 2025."""
+def build_march(world):
+    """The events above, and the rollups built for 2024 and 2025 (register the figures
+    first)."""
     add_march_events(world)
     rollups.refresh(dt.date(2024, 1, 1), dt.date(2025, 12, 31), keys=[f.key for f in TEST_FIGURES])
     return world
