@@ -245,3 +245,68 @@ def test_the_definitions_page_lists_every_registered_figure(client, world, test_
 def test_a_card_links_its_definition_by_key(client, march):
     html = get(client, march.leader, **MARCH).content.decode()
     assert "/cockpit/definitions/#cockpit_test.reported" in card(html, "cockpit_test.reported")
+
+
+def test_a_value_from_a_baseline_is_marked_and_compared(client, march):
+    from django.utils import timezone
+
+    from civicloop.cockpit.models import Baseline
+
+    for start, end, value in (
+        (dt.date(2025, 3, 1), dt.date(2025, 3, 31), 40),
+        (dt.date(2024, 3, 1), dt.date(2024, 3, 31), 10),
+    ):
+        Baseline.objects.create(
+            figure="cockpit_test.reported",
+            region_code="330424000000",
+            start=start,
+            end=end,
+            value=value,
+            imported_at=timezone.now(),
+        )
+    html = get(client, march.leader, **MARCH).content.decode()
+    reported = card(html, "cockpit_test.reported")
+    assert value_link(reported)[1] == "40"
+    assert _("historical baseline") in reported
+    # 40 against last March's baseline of 10: +300.0%, red (fewer is better).
+    assert re.search(r'class="delta bad"[^>]*>[^<]*↑ \+300\.0%', reported)
+    # The share has no baseline: no mark.
+    assert (
+        _("historical baseline") not in card(html, "cockpit_test.patrol_share").split("<details")[0]
+    )
+
+
+def test_numbers_are_formatted_by_their_unit():
+    from civicloop.cockpit.services import DAYS_KIND, NUMBER_KIND, SHARE_KIND
+    from civicloop.cockpit.views import format_value
+
+    assert format_value(SHARE_KIND, 0.98114) == "98.11%"
+    assert format_value(DAYS_KIND, 10.04) == "10.0"
+    assert format_value(NUMBER_KIND, 45321) == "45,321"
+    assert format_value(NUMBER_KIND, None) == "—"
+
+
+def test_a_breakdown_figure_shows_a_table_of_its_parts(client, march):
+    from civicloop.core.figures import COUNT, Figure, Measure
+
+    from .test_views_support import _events
+
+    by_source = Figure(
+        "cockpit_test",
+        "by_source",
+        label="By source (test)",
+        definition="Events reported in the period, by source.",
+        unit="events, by source",
+        measure=Measure(rows=_events, date="reported_at", kind=COUNT, part="source"),
+        extra={"part_labels": {"grid_patrol": "网格巡查", "hotline": "12345热线"}},
+    )
+    figures.add(by_source)
+    try:
+        html = get(client, march.leader, **MARCH).content.decode()
+    finally:
+        figures.unregister(by_source.key)
+    parts = re.findall(
+        r'<th scope="row">([^<]+)</th>\s*<td class="cockpit-number">([^<]+)</td>',
+        card(html, "cockpit_test.by_source"),
+    )
+    assert parts == [("网格巡查", "2"), ("12345热线", "1")]
