@@ -347,6 +347,19 @@ CIVICLOOP_OPEN311_ENDPOINT_TYPE = env_str("CIVICLOOP_OPEN311_ENDPOINT_TYPE", "pr
 # URL template is set (e.g. https://tiles.example.gov.cn/{z}/{x}/{y}.png); its tiles must be
 # GCJ-02 like our points, or they will be offset by a few hundred metres.
 CIVICLOOP_MAP_TILE_URL = env_str("CIVICLOOP_MAP_TILE_URL", "")
+# Base map under the region maps (org/maps.py, docs/deployment.md "Maps"). Empty: no tiles,
+# the areas are drawn on white (works offline). A 天地图 tile template carries "{tk}", filled
+# from CIVICLOOP_BASEMAP_KEY. The datum is the tiles': 天地图 is CGCS2000 (= "wgs84" at map
+# scale), Amap-style tiles are "gcj02"; our GCJ-02 areas are converted to match.
+CIVICLOOP_BASEMAP_URL = env_str("CIVICLOOP_BASEMAP_URL", "")
+CIVICLOOP_BASEMAP_KEY = env_str("CIVICLOOP_BASEMAP_KEY", "")
+CIVICLOOP_BASEMAP_DATUM = env_str(
+    "CIVICLOOP_BASEMAP_DATUM", "wgs84" if CIVICLOOP_BASEMAP_URL else "gcj02"
+)
+if CIVICLOOP_BASEMAP_DATUM not in {"wgs84", "gcj02"}:
+    raise ImproperlyConfigured("CIVICLOOP_BASEMAP_DATUM must be wgs84 or gcj02")
+CIVICLOOP_BASEMAP_ATTRIBUTION = env_str("CIVICLOOP_BASEMAP_ATTRIBUTION", "")
+CIVICLOOP_BASEMAP_SUBDOMAINS = env_list("CIVICLOOP_BASEMAP_SUBDOMAINS", [])
 # The address citizens use, printed on the cards before the report path (e.g.
 # https://civicloop.haiyan.gov.cn); empty: the address of the request that made the page.
 CIVICLOOP_PUBLIC_URL = env_str("CIVICLOOP_PUBLIC_URL", "")

@@ -38,6 +38,7 @@ urlpatterns = [
     path("hotspots/", include("civicloop.hotspots.urls")),
     path("gridkit/", include("civicloop.gridkit.urls")),
     path("cockpit/", include("civicloop.cockpit.urls")),
+    path("org/", include("civicloop.org.urls")),
     path("open311/v2/", include("civicloop.open311.urls")),
     path("", include((public_urlpatterns, "public"))),
 ]

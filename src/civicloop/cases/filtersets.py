@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.org.choices import UnitKind
-from civicloop.org.models import Unit
+from civicloop.org.models import Region, Unit
 
 from .choices import CaseSource, CaseState, Outcome, Procedure
 from .models import Case
@@ -16,7 +16,7 @@ from .models import Case
 
 class CaseFilterSet(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(label=_("stage"), choices=CaseState.choices)
-    procedure = django_filters.ChoiceFilter(label=_("procedure"), choices=Procedure.choices)
+    procedure = django_filters.MultipleChoiceFilter(label=_("procedure"), choices=Procedure.choices)
     source = django_filters.ChoiceFilter(label=_("source"), choices=CaseSource.choices)
     handling_unit = django_filters.ModelChoiceFilter(
         label=_("handling unit"),
@@ -33,6 +33,21 @@ class CaseFilterSet(django_filters.FilterSet):
     )
     filed_before = django_filters.DateFilter(
         label=_("filed until"), field_name="filed_at", lookup_expr="date__lte"
+    )
+    decided_after = django_filters.DateFilter(
+        label=_("decided from"), field_name="decided_at", lookup_expr="date__gte"
+    )
+    decided_before = django_filters.DateFilter(
+        label=_("decided until"), field_name="decided_at", lookup_expr="date__lte"
+    )
+    closed_after = django_filters.DateFilter(
+        label=_("closed from"), field_name="closed_at", lookup_expr="date__gte"
+    )
+    closed_before = django_filters.DateFilter(
+        label=_("closed until"), field_name="closed_at", lookup_expr="date__lte"
+    )
+    region = django_filters.CharFilter(
+        label=_("place (division code)"), method="filter_region", max_length=15
     )
     q = django_filters.CharFilter(label=_("search"), method="filter_text")
 
@@ -53,6 +68,15 @@ class CaseFilterSet(django_filters.FilterSet):
             return queryset
         overdue = queryset.overdue(timezone.now())
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+    def filter_region(self, queryset, name, value):
+        """Cases placed in the region or below it — the place the figures count them under
+        (``Case.objects.within``). An unknown code matches nothing."""
+        value = value.strip()
+        if not value:
+            return queryset
+        region = Region.objects.filter(code=value).first()
+        return queryset.within(region) if region is not None else queryset.none()
 
     def filter_text(self, queryset, name, value):
         """Number, title, matter code, or a party's name or full identifier."""

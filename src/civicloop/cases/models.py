@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -96,6 +97,15 @@ class CaseQuerySet(models.QuerySet):
 
     def empowered(self) -> CaseQuerySet:
         return self.filter(is_empowered=True)
+
+    def with_place(self) -> CaseQuerySet:
+        """Annotate ``place_code``: the division code a case is counted under — the place of the
+        violation (``region``) when recorded, else the handling unit's area (figures, filters)."""
+        return self.annotate(place_code=Coalesce("region__code", "handling_unit__region__code"))
+
+    def within(self, region: Region) -> CaseQuerySet:
+        """Cases whose place lies in ``region`` or below it (by division-code prefix)."""
+        return self.with_place().filter(place_code__startswith=region.prefix)
 
     def decided_between(self, start=None, end=None) -> CaseQuerySet:
         """Cases whose decision was made on a local date in [start, end] (either may be open)."""

@@ -66,9 +66,17 @@ class CaseListView(FilteredListView):
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
-        state = filterset.form.fields["state"]
-        state.widget = CheckboxSelectMultiple(choices=state.choices)
-        for name in ("filed_after", "filed_before"):
+        for name in ("state", "procedure"):
+            field = filterset.form.fields[name]
+            field.widget = CheckboxSelectMultiple(choices=field.choices)
+        for name in (
+            "filed_after",
+            "filed_before",
+            "decided_after",
+            "decided_before",
+            "closed_after",
+            "closed_before",
+        ):
             filterset.form.fields[name].widget.input_type = "date"
         filterset.form.fields["q"].widget.attrs.setdefault("type", "search")
         return filterset
@@ -364,4 +372,9 @@ def figures(request):
         }
         for p in Procedure.values
     ]
-    return render(request, "cases/figures.html", {"data": data, "rows": rows, "period": period})
+    closed_total = sum(data["closed_cases"].values())
+    return render(
+        request,
+        "cases/figures.html",
+        {"data": data, "rows": rows, "period": period, "closed_total": closed_total},
+    )

@@ -20,6 +20,16 @@ class ReportFigure:
     compare: str  # "value": the figure itself; "last_year": its change against last year
     key: str
     filled_by: str
+    part: str = ""  # "" the value; a breakdown key; "*" the sum of the breakdown
+
+    def pick(self, value):
+        """The number the report quotes, from the figure's value."""
+        if not isinstance(value, dict):
+            return value
+        if self.part == "*":
+            numbers = [v for v in value.values() if isinstance(v, int | float)]
+            return sum(numbers) if numbers else None
+        return value.get(self.part)
 
     @property
     def figure(self) -> Figure | None:

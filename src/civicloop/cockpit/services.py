@@ -232,17 +232,12 @@ def read(
     return readings
 
 
-def report(
-    period: Period, region: Region | None = None, *, subject: str | None = None, exact=True
-) -> dict:
+def pinned(readings: list[Reading], period: Period, region: Region | None) -> dict:
     """The pinned JSON of ``civicloop kpi``: the period, the place and every figure."""
     return {
         "period": period.as_dict(),
         "region": region.code if region is not None else None,
-        "figures": {
-            reading.key: reading.as_json()
-            for reading in read(period, region, subject=subject, exact=exact)
-        },
+        "figures": {reading.key: reading.as_json() for reading in readings},
     }
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
+from django import forms
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,8 +12,11 @@ from civicloop.matters.models import Category
 from civicloop.org.choices import RegionLevel
 from civicloop.org.models import Region
 
-from .choices import EventState, Source, Span, Urgency
-from .models import Event
+from .choices import EventState, Outcome, Rating, Source, Span, Urgency
+from .kpis import dispatched, latest_outcome
+from .models import Event, EventRating
+
+DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class EventFilterSet(django_filters.FilterSet):
@@ -43,13 +47,47 @@ class EventFilterSet(django_filters.FilterSet):
     )
     urgency = django_filters.ChoiceFilter(label=_("urgency"), choices=Urgency.choices)
     span = django_filters.ChoiceFilter(label=_("span"), choices=Span.choices)
-    source = django_filters.ChoiceFilter(label=_("source"), choices=Source.choices)
+    # Several at once: the complaint channels together (信访投诉) are three sources.
+    source = django_filters.MultipleChoiceFilter(
+        label=_("source"), choices=Source.choices, widget=forms.CheckboxSelectMultiple
+    )
     overdue = django_filters.BooleanFilter(label=_("overdue"), method="filter_overdue")
     reported_after = django_filters.DateFilter(
         label=_("reported from"), field_name="reported_at", lookup_expr="date__gte"
     )
     reported_before = django_filters.DateFilter(
         label=_("reported until"), field_name="reported_at", lookup_expr="date__lte"
+    )
+    closed_after = django_filters.DateFilter(
+        label=_("closed from"), field_name="closed_at", lookup_expr="date__gte", widget=DATE
+    )
+    closed_before = django_filters.DateFilter(
+        label=_("closed until"), field_name="closed_at", lookup_expr="date__lte", widget=DATE
+    )
+    # Rating filters are one condition: a rating given in the date range with one of the values.
+    rated_after = django_filters.DateFilter(
+        label=_("rated from"), method="filter_rated", widget=DATE
+    )
+    rated_before = django_filters.DateFilter(
+        label=_("rated until"), method="filter_rated", widget=DATE
+    )
+    rating = django_filters.MultipleChoiceFilter(
+        label=_("rating given"),
+        choices=Rating.choices,
+        method="filter_rated",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    outcome = django_filters.ChoiceFilter(
+        label=_("latest feedback outcome"), choices=Outcome.choices, method="filter_outcome"
+    )
+    dispatched = django_filters.BooleanFilter(
+        label=_("dispatched to a unit"), method="filter_dispatched"
+    )
+    duplicate = django_filters.BooleanFilter(
+        label=_("merged duplicate"), field_name="merged_into", lookup_expr="isnull", exclude=True
+    )
+    code_prefix = django_filters.CharFilter(
+        label=_("division code starts with"), method="filter_code_prefix"
     )
     q = django_filters.CharFilter(label=_("search"), method="filter_text")
 
@@ -81,6 +119,43 @@ class EventFilterSet(django_filters.FilterSet):
         now = timezone.now()
         overdue = queryset.overdue(now)
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+    def filter_code_prefix(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(region__code__startswith=value)
+
+    def filter_rated(self, queryset, name, value):
+        data = self.form.cleaned_data
+        after, before, values = (
+            data.get("rated_after"),
+            data.get("rated_before"),
+            data.get("rating"),
+        )
+        if not (after or before or values):
+            return queryset
+        given = EventRating.objects.filter(event=OuterRef("pk"))
+        if after:
+            given = given.filter(rated_at__date__gte=after)
+        if before:
+            given = given.filter(rated_at__date__lte=before)
+        if values:
+            given = given.filter(rating__in=values)
+        # Called once per rating filter given; the condition is the same each time.
+        return queryset.filter(Exists(given))
+
+    def filter_outcome(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.annotate(latest_outcome=latest_outcome()).filter(latest_outcome=value)
+
+    def filter_dispatched(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(dispatched() if value else ~dispatched())
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

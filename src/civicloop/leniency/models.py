@@ -66,6 +66,11 @@ class LeniencyItemQuerySet(models.QuerySet):
             pk__in=LeniencyItemVersion.objects.filter(in_force_q(on)).values("item")
         )
 
+    def listed_on(self, on: dt.date) -> LeniencyItemQuerySet:
+        """Items with a version in force on ``on``, withdrawn or not since: what the list held
+        that day (a withdrawal ends the last version, so past days stay right)."""
+        return self.filter(pk__in=LeniencyItemVersion.objects.filter(in_force_q(on)).values("item"))
+
     def visible_to(self, user) -> LeniencyItemQuerySet:
         """The list is published (Art. 34 asks the same of discretion benchmarks): every
         signed-in member of staff reads it."""

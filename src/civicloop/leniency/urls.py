@@ -13,6 +13,7 @@ urlpatterns = [
     path("items/<str:code>/", views.item_detail, name="item"),
     path("items/<str:code>/new-version/", views.item_new_version, name="item_version"),
     path("items/<str:code>/withdraw/", views.item_withdraw, name="item_withdraw"),
+    path("applied/", views.applied_list, name="applied"),
     path("cases/<int:case_pk>/circumstances/", views.case_circumstances, name="circumstances"),
     path("cases/<int:case_pk>/commitments/new/", views.commitment_new, name="commitment_new"),
     path("commitments/", views.commitment_list, name="commitments"),

@@ -33,9 +33,22 @@ from . import forms, services
 from .actions import COMMITMENT_ACTIONS, REPAIR_ACTIONS
 from .enterprise import enterprise_history, find_enterprise
 from .exporting import export_items, write_list_workbook
-from .filtersets import ButlerServiceFilterSet, CommitmentFilterSet, ItemFilterSet, RepairFilterSet
+from .filtersets import (
+    AppliedItemFilterSet,
+    ButlerServiceFilterSet,
+    CommitmentFilterSet,
+    ItemFilterSet,
+    RepairFilterSet,
+)
 from .importing import Action, import_list, read_list
-from .models import ButlerService, CaseCircumstances, Commitment, CreditRepair, LeniencyItem
+from .models import (
+    AppliedItem,
+    ButlerService,
+    CaseCircumstances,
+    Commitment,
+    CreditRepair,
+    LeniencyItem,
+)
 from .permissions import (
     butler_units,
     commitment_capacities,
@@ -354,6 +367,25 @@ def commitment_new(request, case_pk):
             "subtitle": f"{case.number} {case.title}",
             "back": reverse("cases:detail", args=[case.pk]),
         },
+    )
+
+
+@login_required
+def applied_list(request):
+    """Applications of list items in decisions (the figure ``leniency.items_applied``)."""
+    applied = (
+        AppliedItem.objects.visible_to(request.user)
+        .filter(case__decided_at__isnull=False)
+        .select_related("case", "item", "version", "case__handling_unit")
+        .order_by("-case__decided_at", "item__code")
+    )
+    filterset = AppliedItemFilterSet(request.GET or None, queryset=applied)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else applied
+    page, query = _page(request, rows)
+    return render(
+        request,
+        "leniency/applied_list.html",
+        {"page_obj": page, "applied": page.object_list, "filterset": filterset, "query": query},
     )
 
 

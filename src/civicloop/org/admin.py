@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Post, PostHistory, Qualification, Region, Unit, User
+from civicloop.core.admin import ReadOnlyAdmin
+
+from .models import Post, PostHistory, Qualification, Region, RegionArea, Unit, User
 
 
 @admin.register(Region)
@@ -73,3 +75,13 @@ class PostHistoryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(RegionArea)
+class RegionAreaAdmin(ReadOnlyAdmin):
+    """Areas change only through ``org/areas.py`` (derive, import); the admin lists them."""
+
+    list_display = ["region", "source", "source_note", "updated_by", "updated_at"]
+    list_filter = ["source", "region__level"]
+    search_fields = ["region__code", "region__name"]
+    list_select_related = ["region", "updated_by"]

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core import registry
+from civicloop.core.figures import register_figures
 
 
 class OrgConfig(AppConfig):
@@ -10,6 +11,10 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
+        # The figures' module needs the models, which are loaded only once ready() runs.
+        from . import kpis
+
+        register_figures(*kpis.FIGURES)
         registry.register_demo_step(
             "org.organisation",
             order=10,

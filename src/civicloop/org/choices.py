@@ -80,3 +80,11 @@ ROLE_UNIT_KINDS: dict[str, frozenset[str]] = {
 class QualificationKind(models.TextChoices):
     LEGAL_PROFESSIONAL = "legal_professional", _("legal professional qualification")
     ENFORCEMENT_CERTIFICATE = "enforcement_certificate", _("administrative enforcement certificate")
+
+
+class AreaSource(models.TextChoices):
+    """Where a region's area (区域范围) comes from. Haiyan publishes no boundaries below
+    county level, so most areas are derived until someone imports official ones."""
+
+    DERIVED = "derived", _("derived (approximate)")
+    OFFICIAL = "official", _("official boundary")

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.history import HistoryEntry
@@ -16,6 +17,7 @@ from .choices import (
     CODE_PREFIX_LENGTH,
     GRID_ROLES,
     ROLE_UNIT_KINDS,
+    AreaSource,
     QualificationKind,
     RegionLevel,
     Role,
@@ -335,3 +337,48 @@ class PostHistory(HistoryEntry):
     class Meta(HistoryEntry.Meta):
         verbose_name = _("post history entry")
         verbose_name_plural = _("post history")
+
+
+class RegionArea(models.Model):
+    """A region's area on the map (区域范围): a GeoJSON Polygon or MultiPolygon in GCJ-02,
+    like every coordinate we store.
+
+    Below county level Haiyan publishes no boundaries, so areas start *derived*
+    (推算: Voronoi cells of the village points, see ``org/areas.py``) and are replaced by
+    *official* ones when someone imports them (``civicloop import boundaries``). Deriving
+    again never touches an official area.
+    """
+
+    region = models.OneToOneField(
+        Region, verbose_name=_("region"), on_delete=models.CASCADE, related_name="area"
+    )
+    geometry = models.JSONField(
+        _("geometry (GeoJSON, GCJ-02)"),
+        help_text=_(
+            "A GeoJSON Polygon or MultiPolygon; coordinates are GCJ-02 longitude, latitude."
+        ),
+    )
+    source = models.CharField(_("source"), max_length=10, choices=AreaSource.choices)
+    source_note = models.TextField(_("source note"), blank=True)
+    updated_by = models.ForeignKey(
+        "org.User",
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the system derived the area."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("region area")
+        verbose_name_plural = _("region areas")
+        ordering = ["region__code"]
+
+    def __str__(self) -> str:
+        return f"{self.region} ({self.get_source_display()})"
+
+    @property
+    def is_approximate(self) -> bool:
+        return self.source != AreaSource.OFFICIAL

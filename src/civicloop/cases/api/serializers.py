@@ -420,8 +420,11 @@ class ReviewerSerializer(serializers.Serializer):
 class FiguresSerializer(serializers.Serializer):
     period = serializers.DictField()
     avg_closing_days = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    avg_closing_days_overall = serializers.FloatField(allow_null=True)
     closed_cases = serializers.DictField(child=serializers.IntegerField())
+    filed_cases = serializers.DictField(child=serializers.IntegerField())
     qualified_review_share = serializers.FloatField(allow_null=True)
+    empowered_cases_decided = serializers.IntegerField()
     no_penalty_decisions = serializers.IntegerField()
     leniency_items = serializers.IntegerField()
     credit_repairs = serializers.IntegerField()

@@ -10,8 +10,7 @@ from civicloop.events import services as event_services
 from civicloop.events.models import Event
 from civicloop.hotspots.analysis import Window, period_window, top_for_user, top_subjects
 from civicloop.hotspots.choices import Dimension, Period
-
-from .helpers import local, report_at
+from civicloop.testing.events import local, report_at
 
 WEEK = Window(dt.date(2026, 6, 8), dt.date(2026, 6, 14))  # Monday to Sunday
 

@@ -11,8 +11,8 @@ from rest_framework.test import APIClient
 from civicloop.hotspots import services
 from civicloop.hotspots.choices import WarningState
 from civicloop.hotspots.models import DuplicateSuggestion
+from civicloop.testing.events import report_at, report_on_days
 
-from .helpers import report_at, report_on_days
 from .test_duplicates import BBQ, BBQ_AGAIN
 
 AT = dt.date(2026, 6, 15)

@@ -12,8 +12,7 @@ from openpyxl import load_workbook
 
 from civicloop import cli
 from civicloop.hotspots.models import Warning
-
-from .helpers import report_on_days
+from civicloop.testing.events import report_on_days
 
 AT = dt.date(2026, 6, 15)
 

@@ -15,9 +15,8 @@ from civicloop.hotspots import services
 from civicloop.hotspots.choices import PlaceMatch
 from civicloop.hotspots.duplicates import find_candidates
 from civicloop.hotspots.models import DuplicateSuggestion
+from civicloop.testing.events import report_at
 from civicloop.testing.journeys import walk
-
-from .helpers import report_at
 
 BBQ = (
     "百可小区北门烧烤店油烟扰民",

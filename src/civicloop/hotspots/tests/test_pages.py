@@ -16,8 +16,8 @@ from civicloop.events.choices import EventState
 from civicloop.hotspots import services
 from civicloop.hotspots.choices import WarningState
 from civicloop.hotspots.models import DuplicateSuggestion
+from civicloop.testing.events import local, report_at, report_on_days
 
-from .helpers import local, report_at, report_on_days
 from .test_duplicates import BBQ, BBQ_AGAIN
 
 AT = dt.date(2026, 6, 15)

@@ -14,8 +14,7 @@ from civicloop.hotspots.choices import Dimension, WarningState
 from civicloop.hotspots.models import Warning, WarningHistory
 from civicloop.notifications.models import Notification
 from civicloop.org.choices import RegionLevel
-
-from .helpers import local, report_at, report_on_days
+from civicloop.testing.events import local, report_at, report_on_days
 
 AT = dt.date(2026, 6, 15)
 

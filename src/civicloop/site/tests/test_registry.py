@@ -14,9 +14,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from civicloop.core import registry
 from civicloop.core import figures as figures_module
-from civicloop.core.figures import Figure, Period
+from civicloop.core import registry
+from civicloop.core.figures import Figure, Period, figures
 from civicloop.core.registry import DemoStep, Registry
 from civicloop.site import tasks as site_tasks
 from civicloop.site.management.commands import demo, workflow_docs
@@ -182,7 +182,7 @@ def test_kpi_list_names_each_figure_with_its_unit_and_definition(db):
     out, _err = command("kpi", "--list", "cases")
 
     assert "qualified_review_share" in out and "share (0–1)" in out
-    assert "Credit repairs approved in the period." in out
+    assert "distinct enterprises (parties)" in out
 
     out, _err = command("kpi", "--list", "--json")
     listed = {f["name"]: f for f in json.loads(out)}
@@ -190,26 +190,24 @@ def test_kpi_list_names_each_figure_with_its_unit_and_definition(db):
     assert listed["leniency_items"]["subject"] == "cases"
 
 
-def test_kpi_cases_reports_the_leniency_apps_figures_too_in_the_same_order(db):
+def test_kpi_cases_reports_the_leniency_apps_figures_too_in_the_registry_order(db):
     out, _err = command("kpi", "cases", "--json", "--from", "2026-01-01")
 
     data = json.loads(out)
-    assert list(data) == [
-        "period",
-        "avg_closing_days",
-        "closed_cases",
-        "qualified_review_share",
-        "no_penalty_decisions",
-        "leniency_items",
-        "credit_repairs",
-    ]
+    assert list(data) == ["period", "region", "figures"]
+    assert list(data["figures"]) == [figure.key for figure in figures.of("cases")]
+    assert {"cases.leniency_items", "cases.credit_repairs"} <= set(data["figures"])
     assert data["period"] == {"from": "2026-01-01", "to": None}
-    assert data["leniency_items"] == 0 and data["credit_repairs"] == 0
+    assert data["figures"]["cases.leniency_items"]["value"] == 0
 
 
-def test_kpi_without_a_subject_says_what_to_name(db):
-    with pytest.raises(CommandError, match="Name a subject"):
-        command("kpi")
+def test_kpi_without_a_subject_reports_every_registered_figure(db):
+    out, _err = command("kpi", "--json", "--from", "2026-01-01", "--to", "2026-03-31")
+
+    data = json.loads(out)
+    assert set(data["figures"]) == {figure.key for figure in figures}
+    for figure in data["figures"].values():
+        assert set(figure) == {"value", "previous", "last_year", "definition"}
 
 
 def test_a_figure_is_computed_for_the_period_it_is_given():

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicloop.core.management.commandline import LocalisedCommand
+from civicloop.org.areas import derive_areas
 from civicloop.org.divisions import load_county
 
 
@@ -40,6 +41,8 @@ class Command(LocalisedCommand):
             raise CommandError(_("Each village needs at least one grid."))
         try:
             counts = load_county(county, grids_per_village=grids_per_village)
+            # The villages' points may have moved: their derived areas follow them.
+            derive_areas(county)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(

@@ -1,9 +1,15 @@
-"""``civicloop kpi SUBJECT [--from DATE] [--to DATE] [--json]``: the figures of a subject.
-``civicloop kpi --list [SUBJECT]``: each figure's unit and definition.
+"""``civicloop kpi [SUBJECT] [--from DATE] [--to DATE] [--region CODE] [--json | --xlsx FILE]``:
+every registered figure (or a subject's) for a period and place, with the previous period and
+the same period last year. ``civicloop kpi --list [SUBJECT]``: each figure's unit and definition.
 
 Each app registers its figures (``core.figures.register_figures``) in its ``AppConfig.ready()``;
-a subject's figures may come from several apps (``cases`` includes the leniency app's). Their
-full definitions are in docs/kpis.md. Without dates the whole database is counted.
+their full definitions are in docs/kpis.md. Without dates the whole database is counted (and
+there is nothing to compare with). Values are counted from the records (the cockpit reads the
+same figures from its rollups); a historical baseline imported for exactly the period and place
+is used instead and the cockpit marks it.
+
+The JSON is pinned: ``{"period": {"from", "to"}, "region": CODE | null, "figures": {KEY:
+{"value", "previous", "last_year", "definition"}}}``, keys ``subject.name``.
 """
 
 from __future__ import annotations
@@ -15,8 +21,11 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from civicloop.core.management.commandline import LocalisedCommand, format_table
+from civicloop.cockpit import rollups, services
+from civicloop.cockpit.sheets import write_readings
 from civicloop.core.figures import Period, figures
+from civicloop.core.management.commandline import LocalisedCommand, format_table
+from civicloop.org.models import Region
 
 
 def _date(value: str | None, name: str) -> dt.date | None:
@@ -30,10 +39,14 @@ def _date(value: str | None, name: str) -> dt.date | None:
         ) from exc
 
 
+def _show(value) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, default=str)
+
+
 class Command(LocalisedCommand):
     help = gettext_lazy(
-        "Print the figures (KPIs) of a subject for a period: "
-        "civicloop kpi cases --json --from 2026-01-01."
+        "Print the figures (KPIs) for a period and place, with the previous period and last "
+        "year: civicloop kpi cases --json --from 2026-01-01 --to 2026-06-30 --region 330424."
     )
 
     def add_arguments(self, parser):
@@ -42,7 +55,15 @@ class Command(LocalisedCommand):
             "subject",
             nargs="?",
             choices=figures.subjects(),
-            help=gettext_lazy("what to report on"),
+            help=gettext_lazy("what to report on (default: every figure)"),
+        )
+        parser.add_argument(
+            "--region",
+            metavar="CODE",
+            help=gettext_lazy("a division code: the county, a town, a village or a grid"),
+        )
+        parser.add_argument(
+            "--xlsx", metavar="FILE", help=gettext_lazy("write the figures to an Excel file")
         )
         parser.add_argument(
             "--from", dest="start", metavar="DATE", help=gettext_lazy("first day (YYYY-MM-DD)")
@@ -54,6 +75,14 @@ class Command(LocalisedCommand):
             "--json", dest="as_json", action="store_true", help=gettext_lazy("print JSON")
         )
         parser.add_argument(
+            "--refresh",
+            action="store_true",
+            help=gettext_lazy(
+                "rebuild the cockpit's rollups: the months from --from to --to, or this year "
+                "and last"
+            ),
+        )
+        parser.add_argument(
             "--list",
             dest="list_figures",
             action="store_true",
@@ -61,28 +90,71 @@ class Command(LocalisedCommand):
         )
 
     def handle(
-        self, *args, subject, start, end, as_json: bool = False, list_figures=False, **options
+        self,
+        *args,
+        subject,
+        start,
+        end,
+        region=None,
+        xlsx=None,
+        as_json: bool = False,
+        list_figures=False,
+        refresh=False,
+        **options,
     ):
+        if refresh:
+            self._refresh(_date(start, "--from"), _date(end, "--to"))
+            return
         if list_figures:
             self._list(subject, as_json=as_json)
             return
-        if not subject:
-            raise CommandError(
-                _("Name a subject (%(subjects)s), or --list the figures.")
-                % {"subjects": ", ".join(figures.subjects())}
-            )
         start_date, end_date = _date(start, "--from"), _date(end, "--to")
         if start_date and end_date and end_date < start_date:
             raise CommandError(_("--to cannot be before --from."))
-        data = figures.report(subject, Period(start_date, end_date))
+        place = None
+        if region:
+            place = Region.objects.filter(code=region).first()
+            if place is None:
+                raise CommandError(
+                    _("No region has the division code %(code)s.") % {"code": region}
+                )
+        period = Period(start_date, end_date)
+        readings = services.read(period, place, subject=subject, exact=True)
+        if xlsx:
+            with open(xlsx, "wb") as fh:
+                write_readings(fh, readings, period=period, region=place)
+            self.stdout.write(
+                _("Wrote %(n)d figures to %(file)s.") % {"n": len(readings), "file": xlsx}
+            )
+            return
         if as_json:
+            data = services.pinned(readings, period, place)
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
             return
         rows = [
-            (name, json.dumps(value, ensure_ascii=False, default=str))
-            for name, value in data.items()
+            (
+                reading.key,
+                _show(reading.value),
+                _show(reading.previous),
+                _show(reading.last_year),
+            )
+            for reading in readings
         ]
-        self.stdout.write(format_table([_("figure"), _("value")], rows))
+        self.stdout.write(
+            format_table([_("figure"), _("value"), _("previous"), _("last year")], rows)
+        )
+
+    def _refresh(self, start: dt.date | None, end: dt.date | None) -> None:
+        if start and end:
+            written = rollups.refresh(start, end)
+        elif start or end:
+            raise CommandError(_("Give both --from and --to, or neither."))
+        else:
+            written = rollups.refresh_recent(full=True)
+        self.stdout.write(
+            _("Rebuilt the rollups of %(figures)d figures: %(rows)d rows.")
+            % {"figures": len(written), "rows": sum(written.values())}
+        )
 
     def _list(self, subject: str | None, *, as_json: bool) -> None:
         listed = [f for f in figures if subject is None or f.subject == subject]

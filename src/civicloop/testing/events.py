@@ -1,4 +1,4 @@
-"""Making events at given moments through the real intake service, for the hotspot tests."""
+"""Making events at given moments through the real intake service (hotspots, figures)."""
 
 from __future__ import annotations
 

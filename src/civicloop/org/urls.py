@@ -1,0 +1,10 @@
+"""Pages of the organisation (``org:``)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "org"
+urlpatterns = [
+    path("areas.geojson", views.areas, name="areas"),
+]

@@ -1,0 +1,52 @@
+"""The organisation's pages: the areas the region maps draw."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from .areas import Datum, feature_collection
+from .choices import RegionLevel
+from .divisions import pad12
+from .maps import basemap_config
+from .models import Region
+
+AREA_LEVELS = (RegionLevel.COUNTY, RegionLevel.TOWN, RegionLevel.VILLAGE)
+
+
+def _bad_request(message: str) -> JsonResponse:
+    return JsonResponse({"detail": message}, status=400)
+
+
+@login_required
+@require_GET
+def areas(request):
+    """``GET /org/areas.geojson?within=CODE&level=town|village[&datum=gcj02|wgs84]``.
+
+    The areas below ``within`` (default: the county), in the base map's datum unless
+    ``datum`` asks otherwise. Region shapes are not confidential, but only staff (people
+    holding a post) need them; the figures coloured onto them are scoped by their own views.
+    """
+    user = request.user
+    if not (user.is_staff or user.is_superuser or user.cached_posts()):
+        return JsonResponse({"detail": _("Only staff may see the region maps.")}, status=403)
+    code = request.GET.get("within") or settings.CIVICLOOP_COUNTY_CODE
+    if not code.isdigit() or len(code) not in (6, 9, 12):
+        return _bad_request(_("within must be a 6-, 9- or 12-digit division code."))
+    within = Region.objects.filter(code=pad12(code), level__in=AREA_LEVELS).first()
+    if within is None:
+        return JsonResponse(
+            {"detail": _("No region has the code %(code)s.") % {"code": code}}, status=404
+        )
+    level = request.GET.get("level") or None
+    if level is not None and level not in AREA_LEVELS:
+        return _bad_request(_("level must be county, town or village."))
+    datum = request.GET.get("datum") or basemap_config()["datum"]
+    if datum not in (Datum.GCJ02, Datum.WGS84):
+        return _bad_request(_("datum must be gcj02 or wgs84."))
+    response = JsonResponse(feature_collection(within, level=level, datum=datum))
+    response["Content-Type"] = "application/geo+json"
+    return response
