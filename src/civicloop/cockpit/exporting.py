@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from civicloop.core.figures import Figure
 from civicloop.core.spreadsheets import append_header, cell
 
-from .services import SHARE_KIND, SOURCE_LABELS, Reading, change, value_kind
+from .services import SHARE_KIND, SOURCE_LABELS, Reading, change, part_names, value_kind
 
 FIGURE_HEADERS = (
     (_("subject"), 16),
@@ -58,7 +58,7 @@ def _figure_rows(reading: Reading, subject_labels: Mapping[str, object]):
     if isinstance(reading.value, dict):
         previous = reading.previous if isinstance(reading.previous, dict) else {}
         last_year = reading.last_year if isinstance(reading.last_year, dict) else {}
-        names = figure.extra.get("part_labels", {})
+        names = part_names(figure)
         for part, value, _against_last_year in reading.parts:
             yield (
                 *common,

@@ -76,6 +76,22 @@ class Change:
         return f"{sign}{abs(self.amount) * 100:.1f}%"
 
 
+def part_names(figure: Figure) -> dict:
+    """The names of a breakdown's parts: ``extra["part_labels"]``, else the labels of the
+    choices of the field a measure breaks down by (a procedure, a source); a part without a
+    name keeps its key."""
+    names = dict(figure.extra.get("part_labels", {}))
+    measure = figure.measure
+    if names or measure is None or not measure.part:
+        return names
+    model, field_ = measure.queryset().model, None
+    for name in measure.part.split("__"):
+        field_ = model._meta.get_field(name)
+        if field_.is_relation:
+            model = field_.related_model
+    return {str(value): label for value, label in (getattr(field_, "choices", None) or ())}
+
+
 def change(figure: Figure, value, other) -> Change | None:
     if not isinstance(value, int | float) or not isinstance(other, int | float):
         return None

@@ -30,7 +30,15 @@ from .access import home_region, may_read, may_view_region, viewable_levels
 from .exporting import write_board_workbook
 from .forms import EVERYWHERE, PERIOD_KINDS, BoardQuery, period_label
 from .report import REPORT_FIGURES
-from .services import BASELINE, DAYS_KIND, SHARE_KIND, SOURCE_LABELS, Change, Reading
+from .services import (
+    BASELINE,
+    DAYS_KIND,
+    SHARE_KIND,
+    SOURCE_LABELS,
+    Change,
+    Reading,
+    part_names,
+)
 
 try:  # the region map lands with the maps work (org.maps); until then the page has no map
     from civicloop.org import maps as org_maps
@@ -142,7 +150,7 @@ class Card:
 
     @property
     def parts(self) -> list[Part]:
-        names = self.figure.extra.get("part_labels", {})
+        names = part_names(self.figure)
         return [
             Part(
                 name=str(names.get(part, part) or gettext("(none)")),
@@ -311,7 +319,7 @@ def _chart(figure: Figure, kind: str, points: list[tuple[dt.date, object]]) -> d
     values = [value for _month, value in points]
     if any(isinstance(value, dict) for value in values):
         parts = sorted({part for value in values if isinstance(value, dict) for part in value})
-        names = figure.extra.get("part_labels", {})
+        names = part_names(figure)
         series = [
             {
                 "name": str(names.get(part, part)),
@@ -336,10 +344,13 @@ def _report_rows(by_key: dict[str, Reading]) -> list[dict]:
         row = {"item": item, "figure": item.figure, "system": None, "delta": None}
         reading = by_key.get(item.key)
         if reading is not None:
+            # The report may quote one part of a breakdown (or its sum): item.pick says which.
+            value = item.pick(reading.value)
             if item.compare == "last_year":
-                row["delta"] = Delta(reading.against_last_year, "")
+                against = services.change(reading.figure, value, item.pick(reading.last_year))
+                row["delta"] = Delta(against, "")
             else:
-                row["system"] = format_value(services.value_kind(reading.figure), reading.value)
+                row["system"] = format_value(services.value_kind(reading.figure), value)
             row["url"] = reading.records_url()
         rows.append(row)
     return rows

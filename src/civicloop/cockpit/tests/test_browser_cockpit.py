@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from civicloop.events.tests.test_browser_journey import browser  # noqa: F401
+from civicloop.org.areas import derive_areas
 from civicloop.testing.factories import TEST_PASSWORD
 
 from .test_views_support import TEST_FIGURES, build_march, registered_test_figures
@@ -62,6 +63,7 @@ def test_a_leader_reads_the_cockpit_on_desktop_and_phone(
 
     world = build_world()
     build_march(world)
+    derive_areas("330424")  # the towns' approximate areas, for the map
     base = live_server.url
 
     desktop = sign_in_as_leader(browser, base, **DESKTOP)
@@ -90,6 +92,14 @@ def test_a_leader_reads_the_cockpit_on_desktop_and_phone(
     assert phone.locator('input[name="reported_after"]').input_value() == "2025-03-01"
     assert phone.locator('input[name="reported_before"]').input_value() == "2025-03-31"
     assert phone.locator("#event-table tbody tr[data-event]").count() == 3
+
+    # The map colours the towns by the charted figure; a click on one opens its cockpit.
+    desktop.goto(f"{base}/cockpit/?{MARCH}&figure=cockpit_test.reported")
+    desktop.wait_for_selector("#cockpit-map path.leaflet-interactive")
+    desktop.locator("#cockpit-map path.leaflet-interactive").first.click(force=True)
+    desktop.wait_for_url("**region=330424*")
+    desktop.go_back()
+    desktop.wait_for_selector("#cockpit-children")
 
     # A town in the breadcrumb's list opens that town's cockpit.
     desktop.click('#cockpit-children a[data-region="330424001000"]')
