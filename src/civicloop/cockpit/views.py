@@ -13,8 +13,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.template import TemplateDoesNotExist
-from django.template.loader import select_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -23,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from civicloop.core.downloads import XLSX, attachment_response
 from civicloop.core.figures import COUNT, Figure, Period, figures
 from civicloop.core.views import forbidden
+from civicloop.org import maps as org_maps
+from civicloop.org.choices import RegionLevel
 from civicloop.org.models import Region
 
 from . import rollups, services
@@ -40,12 +40,6 @@ from .services import (
     part_names,
 )
 
-try:  # the region map lands with the maps work (org.maps); until then the page has no map
-    from civicloop.org import maps as org_maps
-except ImportError:  # pragma: no cover - depends on which branches are merged
-    org_maps = None
-
-REGION_MAP_TEMPLATE = "includes/region_map.html"
 TREND_MONTHS = 24
 
 SUBJECT_LABELS = {
@@ -291,14 +285,13 @@ def _children(request, region: Region | None) -> list[dict]:
 
 
 def _map_context(request, board: Board, values: dict[str, float]) -> dict | None:
-    """The region map of the places one level down, when the map is installed."""
-    if org_maps is None or board.region is None:
+    """The region map (org.maps, includes/region_map.html) of the places one level down,
+    coloured by the charted figure; a village has no areas below it."""
+    if board.region is None:
         return None
-    try:
-        select_template([REGION_MAP_TEMPLATE])
-    except TemplateDoesNotExist:
-        return None
-    level = {"county": "town", "town": "village"}.get(board.region.level)
+    level = {RegionLevel.COUNTY: RegionLevel.TOWN, RegionLevel.TOWN: RegionLevel.VILLAGE}.get(
+        board.region.level
+    )
     if level is None:
         return None
     return org_maps.region_map(

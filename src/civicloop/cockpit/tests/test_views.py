@@ -313,3 +313,15 @@ def test_a_breakdown_figure_shows_a_table_of_its_parts(client, march):
     from civicloop.events.choices import Source
 
     assert parts == [(str(Source.GRID_PATROL.label), "2"), (str(Source.HOTLINE.label), "1")]
+
+
+def test_the_map_colours_the_towns_by_the_charted_figure(client, march):
+    response = get(client, march.leader, figure="cockpit_test.reported", **MARCH)
+    config = response.context["region_map"]["config"]
+    assert config["values"] == {"330424001000": 2, "330424105000": 1}
+    assert "within=330424000000" in config["areasUrl"] and "level=town" in config["areasUrl"]
+    assert "region={code}" in config["clickUrl"]
+    assert 'id="cockpit-map"' in response.content.decode()
+    # A village has no areas below it: no map.
+    response = get(client, march.leader, region="330424001001", **MARCH)
+    assert response.status_code == 200 and response.context["region_map"] is None
