@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.figures import SHARE, Figure, Period, figures
@@ -39,6 +40,22 @@ def is_share(figure: Figure) -> bool:
     )
 
 
+SHARE_KIND, DAYS_KIND, NUMBER_KIND = "share", "days", "number"
+
+
+def value_kind(figure: Figure) -> str:
+    """How the figure's numbers read: a share (shown as a percentage), days (one decimal) or
+    a plain number. Days are recognised by the unit's English wording ("days, by procedure"),
+    which every figure counted in days uses; ``extra={"kind": ...}`` overrides."""
+    if figure.extra.get("kind"):
+        return figure.extra["kind"]
+    if is_share(figure):
+        return SHARE_KIND
+    with translation.override("en"):
+        unit = str(figure.unit).lower()
+    return DAYS_KIND if unit.startswith("day") or " days" in unit else NUMBER_KIND
+
+
 @dataclass(frozen=True)
 class Change:
     """How a value moved against another: a relative change for counts and means, a
@@ -57,6 +74,22 @@ class Change:
         if self.points:
             return f"{sign}{abs(self.amount) * 100:.1f} " + str(_("pts"))
         return f"{sign}{abs(self.amount) * 100:.1f}%"
+
+
+def part_names(figure: Figure) -> dict:
+    """The names of a breakdown's parts: ``extra["part_labels"]``, else the labels of the
+    choices of the field a measure breaks down by (a procedure, a source); a part without a
+    name keeps its key."""
+    names = dict(figure.extra.get("part_labels", {}))
+    measure = figure.measure
+    if names or measure is None or not measure.part:
+        return names
+    model, field_ = measure.queryset().model, None
+    for name in measure.part.split("__"):
+        field_ = model._meta.get_field(name)
+        if field_.is_relation:
+            model = field_.related_model
+    return {str(value): label for value, label in (getattr(field_, "choices", None) or ())}
 
 
 def change(figure: Figure, value, other) -> Change | None:
