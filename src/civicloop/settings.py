@@ -185,7 +185,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "civicloop.org.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "events:queue"
+# "home" sends each person to their landing page (leaders: the cockpit; others: the queue).
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sign-in throttling (django-axes): lock an account+address pair after repeated failures.

@@ -138,6 +138,11 @@ class BoardQuery(forms.Form):
             data["the_period"] = Period(start, end)
         else:
             data["the_period"] = Period.year(year)
+        the_period = data["the_period"]
+        if kind != CUSTOM and the_period.start <= self.today < the_period.end:
+            # This year (quarter, month) so far: compared with the same days of the period
+            # before and of last year, not with their whole length.
+            data["the_period"] = Period(the_period.start, self.today)
         data["period"] = kind
         return data
 

@@ -19,16 +19,19 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from civicloop.core.figures import SHARE, Figure, Period, figures
+from civicloop.core.figures import COUNT, SHARE, SUM, Figure, Period, figures
 from civicloop.org.models import Region
 
 from . import rollups
 from .models import Baseline, Level
 
 BASELINE, ROLLUP, RECORDS = "baseline", "rollup", "records"
+BASELINE_PRORATED = "baseline_prorated"
+BASELINES = frozenset({BASELINE, BASELINE_PRORATED})
 
 SOURCE_LABELS = {
     BASELINE: _("historical baseline"),
+    BASELINE_PRORATED: _("historical baseline, prorated by days"),
     ROLLUP: _("records (pre-aggregated)"),
     RECORDS: _("records"),
 }
@@ -146,21 +149,70 @@ class Reading:
         }
 
 
-def _baselines(keys: list[str], periods: list[Period], region: Region | None) -> dict:
-    bounded = [p for p in periods if p is not None and p.bounded]
-    if not bounded:
+def _baselines(
+    selected: list[Figure], period: Period, region: Region | None
+) -> dict[str, tuple[dict[str, float], bool]]:
+    """``{key: ({part: value}, prorated)}`` for the figures with baselines for ``period``.
+
+    A baseline imported for exactly the period is used as it is. Otherwise, for a count or a
+    sum, baselines that together cover every day of the period without overlapping are spread
+    evenly over their days and summed (2025's yearly figure gives January–6 December 2025 as
+    340/365 of it) — marked as prorated; for a share or a mean, one baseline covering the whole
+    period gives its rate. Otherwise there is no baseline and the records count."""
+    if not period.bounded:
         return {}
     code = region.code if region is not None else ""
-    found: dict[tuple, dict[str, float]] = {}
+    by_figure: dict[str, dict[str, list[tuple[dt.date, dt.date, float]]]] = {}
     rows = Baseline.objects.filter(
-        figure__in=keys,
+        figure__in=[f.key for f in selected],
         region_code=code,
-        start__in=[p.start for p in bounded],
-        end__in=[p.end for p in bounded],
+        start__lte=period.end,
+        end__gte=period.start,
     ).values_list("figure", "part", "start", "end", "value")
     for key, part, start, end, value in rows:
-        found.setdefault((key, start, end), {})[part] = _plain(value)
+        by_figure.setdefault(key, {}).setdefault(part, []).append((start, end, _plain(value)))
+    found: dict[str, tuple[dict[str, float], bool]] = {}
+    for figure in selected:
+        parts = by_figure.get(figure.key)
+        if not parts:
+            continue
+        values: dict[str, float] = {}
+        prorated = False
+        for part, spans in parts.items():
+            value, estimated = _baseline_for(figure, spans, period)
+            if value is None:
+                break
+            values[part] = value
+            prorated = prorated or estimated
+        else:
+            found[figure.key] = (values, prorated)
     return found
+
+
+def _additive(figure: Figure) -> bool:
+    return figure.measure is not None and figure.measure.kind in {COUNT, SUM}
+
+
+def _baseline_for(figure: Figure, spans, period: Period) -> tuple[float | None, bool]:
+    for start, end, value in spans:
+        if (start, end) == (period.start, period.end):
+            return value, False
+    if not _additive(figure):
+        covering = [v for s, e, v in spans if s <= period.start and period.end <= e]
+        return (covering[0], True) if covering else (None, False)
+    # Each day takes its share of the shortest baseline that holds it, so monthly baselines
+    # win over a yearly one that overlaps them.
+    shortest = sorted(spans, key=lambda span: (span[1] - span[0], span[0]))
+    total = 0.0
+    for day in period.days():
+        span = next(((s, e, v) for s, e, v in shortest if s <= day <= e), None)
+        if span is None:
+            return None, False
+        start, end, value = span
+        total += value / ((end - start).days + 1)
+    if figure.measure.kind == COUNT:
+        total = round(total)
+    return total, True
 
 
 def _plain(value: Decimal) -> float | int:
@@ -181,7 +233,7 @@ def _values(
     if period is None:
         return {figure.key: (None, "") for figure in selected}
     values: dict[str, tuple[object, str]] = {}
-    baselines = _baselines([f.key for f in selected], [period], region)
+    baselines = _baselines(selected, period, region)
     prefix = region.prefix if region is not None else None
     rolled = [
         f
@@ -190,13 +242,14 @@ def _values(
         and f.measure is not None
         and rollups.place_of(prefix) is not None
         and rollups.covered(f.key, period)
-        and (f.key, period.start, period.end) not in baselines
+        and f.key not in baselines
     ]
     sums = rollups.totals([f.key for f in rolled], period, prefix) if rolled else {}
     for figure in selected:
-        baseline = baselines.get((figure.key, period.start, period.end))
-        if baseline is not None:
-            values[figure.key] = (_baseline_value(figure, baseline), BASELINE)
+        if figure.key in baselines:
+            parts, prorated = baselines[figure.key]
+            source = BASELINE_PRORATED if prorated else BASELINE
+            values[figure.key] = (_baseline_value(figure, parts), source)
         elif figure in rolled:
             values[figure.key] = (figure.measure.finish(sums.get(figure.key, {})), ROLLUP)
         else:

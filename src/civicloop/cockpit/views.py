@@ -31,7 +31,8 @@ from .exporting import write_board_workbook
 from .forms import EVERYWHERE, PERIOD_KINDS, BoardQuery, period_label
 from .report import REPORT_FIGURES
 from .services import (
-    BASELINE,
+    BASELINE_PRORATED,
+    BASELINES,
     DAYS_KIND,
     SHARE_KIND,
     SOURCE_LABELS,
@@ -136,7 +137,32 @@ class Card:
 
     @property
     def from_baseline(self) -> bool:
-        return self.reading.source == BASELINE
+        return bool(self.baseline_note)
+
+    @property
+    def baseline_note(self) -> str:
+        """Which of the numbers on the card are historical baselines, not records."""
+        reading = self.reading
+        which = [
+            label
+            for source, label in (
+                (reading.source, gettext("this period")),
+                (reading.previous_source, gettext("the previous period")),
+                (reading.last_year_source, gettext("the same period last year")),
+            )
+            if source in BASELINES
+        ]
+        if not which:
+            return ""
+        prorated = BASELINE_PRORATED in {
+            reading.source,
+            reading.previous_source,
+            reading.last_year_source,
+        }
+        text = gettext("historical baseline: %(which)s") % {"which": "、".join(which)}
+        if prorated:
+            text += gettext(" (prorated by days)")
+        return text
 
     @property
     def source_label(self) -> str:

@@ -96,7 +96,7 @@ def test_a_year_against_the_year_before_everywhere_and_in_a_town(
     assert str(events.against_last_year) == "−20.0%" and events.against_last_year.good is True
     hotline = county["t.hotline"]
     assert (hotline.value, hotline.last_year) == (0.25, 0.2)
-    assert hotline.against_last_year.points and str(hotline.against_last_year) == "+5.0 pts"
+    assert hotline.against_last_year.points and str(hotline.against_last_year) == "+5.0 个百分点"
     assert county["t.towns"].value == 1 and county["t.towns"].source == services.RECORDS
 
     wuyuan = _by_key(services.read(Period.year(2026), world.wuyuan))
@@ -289,3 +289,41 @@ def test_kpi_refresh_rebuilds_the_rollups_the_cockpit_reads(world, registry, two
     call_command("kpi", "--refresh", "--from", "2025-01-01", "--to", "2026-12-31", stdout=out)
     assert "2" in out.getvalue()
     assert _by_key(services.read(Period.year(2026)))["t.events"].source == services.ROLLUP
+
+
+def test_a_yearly_baseline_is_prorated_for_part_of_the_year_and_monthly_ones_win(
+    world, registry, two_years
+):
+    Baseline.objects.create(
+        figure="t.events",
+        start=D(2025, 1, 1),
+        end=D(2025, 12, 31),
+        value=365,
+        imported_at=local(D(2026, 1, 5)),
+    )
+    # The first 40 days of 2026 compare with the first 40 days of 2025: 40/365 of the year.
+    reading = _by_key(services.read(Period(D(2026, 1, 1), D(2026, 2, 9))))["t.events"]
+    assert (reading.last_year, reading.last_year_source) == (40, services.BASELINE_PRORATED)
+    # A monthly baseline for January is used for January, the year's days for the rest.
+    Baseline.objects.create(
+        figure="t.events",
+        start=D(2025, 1, 1),
+        end=D(2025, 1, 31),
+        value=100,
+        imported_at=local(D(2026, 1, 5)),
+    )
+    reading = _by_key(services.read(Period(D(2026, 1, 1), D(2026, 2, 9))))["t.events"]
+    assert reading.last_year == 100 + 9
+    # A share is not spread over days: only a baseline covering the whole period gives it.
+    Baseline.objects.create(
+        figure="t.hotline",
+        start=D(2025, 1, 1),
+        end=D(2025, 12, 31),
+        value="0.3",
+        imported_at=local(D(2026, 1, 5)),
+    )
+    hotline = _by_key(services.read(Period(D(2026, 1, 1), D(2026, 2, 9))))["t.hotline"]
+    assert (hotline.last_year, hotline.last_year_source) == (0.3, services.BASELINE_PRORATED)
+    # Before 2025 there is no baseline: the records count.
+    earlier = _by_key(services.read(Period(D(2025, 1, 1), D(2025, 2, 9))))["t.events"]
+    assert earlier.last_year_source == services.RECORDS

@@ -203,7 +203,10 @@ def test_the_default_period_is_this_calendar_year_to_date(client, world):
     with at(dt.datetime(2025, 6, 1, 10, 0)):
         response = get(client, world.leader)
     assert response.status_code == 200
-    assert response.context["board"].period == Period.year(2025)
+    # This year so far, so it compares with the same days of last year, not all of it.
+    board = response.context["board"]
+    assert board.period == Period(dt.date(2025, 1, 1), dt.date(2025, 6, 1))
+    assert board.period.last_year() == Period(dt.date(2024, 1, 1), dt.date(2024, 6, 1))
     expected = _("%(period)s (to date)") % {"period": _("year %(year)s") % {"year": 2025}}
     assert f'id="cockpit-period">{expected}<' in response.content.decode()
     # A past year is not "to date".
@@ -325,3 +328,17 @@ def test_the_map_colours_the_towns_by_the_charted_figure(client, march):
     # A village has no areas below it: no map.
     response = get(client, march.leader, region="330424001001", **MARCH)
     assert response.status_code == 200 and response.context["region_map"] is None
+
+
+def test_a_leader_signing_in_lands_on_the_cockpit_and_finds_it_in_the_menu(client, world):
+    world.leader.set_password("Pass-word-2026")
+    world.leader.save()
+    response = client.post(
+        "/login/", {"username": "leader", "password": "Pass-word-2026"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/cockpit/"
+    assert 'id="nav-cockpit"' in response.content.decode()
+    client.force_login(world.grid_worker)
+    queue = client.get(reverse("events:queue"))
+    assert queue.status_code == 200 and 'id="nav-queue"' in queue.content.decode()
+    assert 'id="nav-cockpit"' not in queue.content.decode()
