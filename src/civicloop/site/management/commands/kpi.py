@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicloop.cockpit import rollups, services
-from civicloop.cockpit.sheets import write_readings
+from civicloop.cockpit.exporting import write_board_workbook
 from civicloop.core.figures import Period, figures
 from civicloop.core.management.commandline import LocalisedCommand, format_table
 from civicloop.org.models import Region
@@ -122,7 +122,16 @@ class Command(LocalisedCommand):
         readings = services.read(period, place, subject=subject, exact=True)
         if xlsx:
             with open(xlsx, "wb") as fh:
-                write_readings(fh, readings, period=period, region=place)
+                where = place.full_name() if place is not None else _("everywhere")
+                span = "–".join(day.isoformat() if day else "…" for day in (start_date, end_date))
+                write_board_workbook(
+                    fh,
+                    readings=readings,
+                    subject_labels={},
+                    chosen=None,
+                    ranking=(),
+                    title=f"{where} {span}",
+                )
             self.stdout.write(
                 _("Wrote %(n)d figures to %(file)s.") % {"n": len(readings), "file": xlsx}
             )
