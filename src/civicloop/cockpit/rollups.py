@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -111,6 +112,7 @@ def refresh(start: dt.date, end: dt.date, keys: Iterable[str] | None = None) -> 
                 coverage.refreshed_at = now
                 coverage.save()
         written[figure.key] = len(rows)
+    forget_coverage()
     return written
 
 
@@ -154,13 +156,30 @@ def covered(key: str, period: Period) -> bool:
     return first <= period.start and period.end < next_month(last)
 
 
+# One page asks about the coverage of every figure for three periods: read it once and keep
+# it a few seconds (a refresh in this process forgets it at once; another process's refresh is
+# seen within COVERAGE_SECONDS, while the rows it rebuilt are already there).
+COVERAGE_SECONDS = 5.0
+_coverage_cache: tuple[float, dict[str, tuple[dt.date, dt.date]]] | None = None
+
+
+def forget_coverage() -> None:
+    global _coverage_cache
+    _coverage_cache = None
+
+
 def _coverage() -> dict[str, tuple[dt.date, dt.date]]:
-    return {
-        figure: (first, last)
-        for figure, first, last in RollupCoverage.objects.values_list(
-            "figure", "first_month", "last_month"
-        )
-    }
+    global _coverage_cache
+    now = time.monotonic()
+    if _coverage_cache is None or now - _coverage_cache[0] > COVERAGE_SECONDS:
+        spans = {
+            figure: (first, last)
+            for figure, first, last in RollupCoverage.objects.values_list(
+                "figure", "first_month", "last_month"
+            )
+        }
+        _coverage_cache = (now, spans)
+    return _coverage_cache[1]
 
 
 def refreshed_at() -> dt.datetime | None:

@@ -332,6 +332,11 @@ def by_place(figure: Figure, period: Period, region: Region | None) -> list[tupl
             figure.key, period, level, region.prefix if region is not None else ""
         )
         return [(place, figure.measure.finish(sums.get(place.prefix, {}))) for place in places]
+    if figure.measure is not None:
+        sums = figure.measure.totals_by_place(
+            period, region.prefix if region is not None else None, len(places[0].prefix)
+        )
+        return [(place, figure.measure.finish(sums.get(place.prefix, {}))) for place in places]
     return [(place, figure.value(period, place)) for place in places]
 
 
@@ -365,6 +370,12 @@ def trend(
         and rollups.covered(figure.key, span)
     ):
         sums = rollups.monthly(figure.key, first, last, prefix)
+        return [
+            (month, figure.measure.finish(sums.get(month, {})))
+            for month in rollups.months_between(first, last)
+        ]
+    if figure.measure is not None:
+        sums = figure.measure.totals_by_month(span, prefix)
         return [
             (month, figure.measure.finish(sums.get(month, {})))
             for month in rollups.months_between(first, last)

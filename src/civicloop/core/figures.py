@@ -28,7 +28,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Count, F, Q, Sum, Value
-from django.db.models.functions import Coalesce, Substr, TruncDate
+from django.db.models.functions import Coalesce, Substr, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.functional import Promise
 
@@ -227,6 +227,53 @@ class Measure:
             }
         row = queryset.aggregate(**self._aggregates())
         return {"": (_number(row["numerator"]), row["denominator"] or 0)}
+
+    def totals_by_place(
+        self, period: Period, within: str | None, digits: int
+    ) -> dict[str, dict[str, tuple[float, int]]]:
+        """``{place: {part: (numerator, denominator)}}`` straight from the records, the places
+        being the first ``digits`` digits of the division code (the villages of a town: 12) —
+        one query for a ranking or a map."""
+        keys = {"bucket_place": Substr(self.place, 1, digits)}
+        if self.part:
+            keys["bucket_part"] = F(self.part)
+        rows = (
+            self._filtered(period, within).values(**keys).order_by().annotate(**self._aggregates())
+        )
+        result: dict[str, dict[str, tuple[float, int]]] = {}
+        for row in rows:
+            part = str(row.get("bucket_part", "") or "")
+            result.setdefault(row["bucket_place"] or "", {})[part] = (
+                _number(row["numerator"]),
+                row["denominator"] or 0,
+            )
+        return result
+
+    def totals_by_month(
+        self, period: Period, within: str | None
+    ) -> dict[dt.date, dict[str, tuple[float, int]]]:
+        """``{first day of month: {part: (numerator, denominator)}}`` straight from the records
+        — one query for a trend."""
+        queryset = self._filtered(period, within)
+        field_ = _final_field(queryset.model, self.date)
+        zone = timezone.get_current_timezone()
+        month = (
+            TruncMonth(self.date, tzinfo=zone)
+            if isinstance(field_, models.DateTimeField)
+            else TruncMonth(self.date)
+        )
+        keys = {"bucket_month": month}
+        if self.part:
+            keys["bucket_part"] = F(self.part)
+        rows = queryset.values(**keys).order_by().annotate(**self._aggregates())
+        result: dict[dt.date, dict[str, tuple[float, int]]] = {}
+        for row in rows:
+            part = str(row.get("bucket_part", "") or "")
+            result.setdefault(_as_date(row["bucket_month"]), {})[part] = (
+                _number(row["numerator"]),
+                row["denominator"] or 0,
+            )
+        return result
 
     def buckets(self, period: Period) -> Iterator[Bucket]:
         """The measure's parts by local day, town (nine-digit prefix, '' without a place) and

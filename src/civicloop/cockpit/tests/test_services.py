@@ -148,6 +148,7 @@ def test_ranking_and_trend_read_the_same_numbers(world, registry, two_years):
     assert trend == {D(2025, 12, 1): 1, D(2026, 1, 1): 1, D(2026, 2, 1): 1, D(2026, 3, 1): 1}
     # Without rollups the same trend is counted from the records.
     RollupCoverage.objects.all().delete()
+    rollups.forget_coverage()
     assert dict(services.trend(figure, world.county, end=D(2026, 3, 31), months=4)) == trend
 
 
@@ -327,3 +328,15 @@ def test_a_yearly_baseline_is_prorated_for_part_of_the_year_and_monthly_ones_win
     # Before 2025 there is no baseline: the records count.
     earlier = _by_key(services.read(Period(D(2025, 1, 1), D(2025, 2, 9))))["t.events"]
     assert earlier.last_year_source == services.RECORDS
+
+
+def test_the_villages_of_a_town_are_ranked_from_the_records_in_one_query(
+    world, registry, two_years, django_assert_num_queries
+):
+    figure = registry.get("t.events")
+    with django_assert_num_queries(2):  # the villages, then one grouped count
+        ranked = services.ranking(figure, Period.year(2025), world.wuyuan)
+    assert [(place.name, value) for _rank, place, value in ranked] == [
+        (world.wuyuan_village2.name, 0),
+        (world.wuyuan_village.name, 4),
+    ]
