@@ -18,7 +18,8 @@ page: figures, comparisons, ranking, trend, map values, template):
 
 Each view is requested once to warm up, then ``--repeat`` times; p50/p95 in ms and the number of
 SQL statements of one request. ``--keep`` keeps the PostgreSQL database and ``--reuse`` measures
-an existing one without loading again. Results are printed and added to docs/benchmarks.md.
+an existing one (``--database NAME``) without loading again; the load rate is then the one
+``civicloop simulate`` printed when it was loaded. Results are printed and added to docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -177,13 +178,21 @@ def child(vendor: str, scale: float, year: int, repeat: int, reuse: bool) -> dic
     return result
 
 
-def run(vendor: str, scale: float, year: int, repeat: int, keep: bool, reuse: bool) -> dict:
+def run(
+    vendor: str,
+    scale: float,
+    year: int,
+    repeat: int,
+    keep: bool,
+    reuse: bool,
+    database: str | None = None,
+) -> dict:
     env = dict(os.environ)
     tmp = Path(tempfile.mkdtemp(prefix="bench-cockpit-"))
     env["CIVICLOOP_VAR_DIR"] = str(tmp)
     env["DEBUG"] = "0"
     env.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
-    name = f"bench_cockpit_s{str(scale).replace('.', '_')}"
+    name = database or f"bench_cockpit_s{str(scale).replace('.', '_')}"
     admin_url = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     if vendor == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
@@ -221,7 +230,7 @@ def run(vendor: str, scale: float, year: int, repeat: int, keep: bool, reuse: bo
         raise SystemExit(f"{vendor}: the benchmark failed (exit {completed.returncode})")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        if vendor == "postgres" and not keep:
+        if vendor == "postgres" and not keep and not reuse:
             subprocess.run(["psql", admin_url, "-qc", f"DROP DATABASE IF EXISTS {name}"])
 
 
@@ -258,6 +267,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument(
+        "--database", help="the PostgreSQL database to use (with --reuse: one already loaded)"
+    )
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -265,7 +277,7 @@ def main() -> None:
         result = child(args.child, args.scale, args.year, args.repeat, args.reuse)
         print(RESULT_PREFIX + json.dumps(result))
         return
-    result = run(args.db, args.scale, args.year, args.repeat, args.keep, args.reuse)
+    result = run(args.db, args.scale, args.year, args.repeat, args.keep, args.reuse, args.database)
     text = report([result])
     print(text)
     if not args.no_write:

@@ -13,6 +13,7 @@ from collections import defaultdict
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 
 from civicloop.cases.choices import CaseSource, CaseState, Opinion, Outcome, Procedure, ReviewState
 from civicloop.cases.models import Case, LegalReview, ReviewSeat
@@ -206,7 +207,10 @@ def test_each_figure_drills_down_to_the_cases_it_counts(june, client):
 
 def test_every_case_figure_has_a_label_a_definition_a_direction_and_a_drill_down(db):
     for figure in figures.of("cases"):
-        assert figure.label and len(str(figure.definition)) > 80, figure.key
+        # The English source: Chinese says the same in fewer characters.
+        with translation.override("en"):
+            assert len(str(figure.definition)) > 80, figure.key
+        assert figure.label, figure.key
         assert figure.records is not None and figure.regional, figure.key
         assert figure.better in ("up", "down", None), figure.key
 

@@ -35,7 +35,9 @@ def test_sign_in_page_is_in_chinese_by_default(client, db):
 def test_sign_in_with_good_credentials_lands_on_the_queue(world, client):
     response = client.post(reverse("login"), {"username": "grid_worker", "password": TEST_PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("events:queue")
+    # Home sends each person to their landing page: a grid worker's is the queue.
+    assert response["Location"] == reverse("home")
+    assert client.get(reverse("home"))["Location"] == reverse("events:queue")
     assert client.session[SESSION_KEY] == str(world.users["grid_worker"].pk)
 
 
