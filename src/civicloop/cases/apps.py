@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core import registry
-from civicloop.core.figures import register_figures
+from civicloop.core.figures import register_figures, register_subjects
 
 
 class CasesConfig(AppConfig):
@@ -29,6 +29,7 @@ class CasesConfig(AppConfig):
         registry.register_deadline_sweep(
             "cases.deadlines", "civicloop.cases.services.sweep_case_deadlines", order=20
         )
+        register_subjects(*kpis.SUBJECTS)
         register_figures(*kpis.FIGURES)
         registry.register_workflow_document(
             "docs/case-workflow.md", "civicloop.cases.docs_workflow.render", order=20

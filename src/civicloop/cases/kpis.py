@@ -18,7 +18,7 @@ from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterR
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from civicloop.core.figures import COUNT, MEAN, SHARE, Figure, Measure, Period, figures
+from civicloop.core.figures import COUNT, MEAN, SHARE, Figure, Measure, Period, Subject, figures
 
 from .choices import APPROVING_OPINIONS, CaseState, Outcome, Procedure, ReviewState
 from .models import Case, CaseQuerySet, LegalReview, ReviewSeat
@@ -289,3 +289,6 @@ FIGURES = (
 def report(period: Period | None = None, region=None) -> dict:
     """Every figure of penalty cases for the period (the other apps' too), with the period."""
     return figures.report(SUBJECT, period, region)
+
+
+SUBJECTS = (Subject("cases", _("Penalty cases"), order=40),)

@@ -16,7 +16,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.downloads import XLSX, attachment_response
 from civicloop.core.figures import COUNT, Figure, Period, figures
@@ -42,19 +41,6 @@ from .services import (
 )
 
 TREND_MONTHS = 24
-
-SUBJECT_LABELS = {
-    "events": _("Problems and events"),
-    "grid": _("Grid governance"),
-    "stations": _("Liaison stations"),
-    "org": _("Organisation"),
-    "cases": _("Penalty cases"),
-    "leniency": _("Leniency and credit repair"),
-    "inspections": _("Inspections"),
-    "supervision": _("Supervision by the dual leads"),
-    "scoring": _("Points and ratings of officers"),
-    "discretion": _("Discretion"),
-}
 
 
 # --- formatting ---------------------------------------------------------------------------
@@ -392,7 +378,7 @@ def board(request):
         cards = [card(r) for r in readings if r.figure.subject == subject and r.figure.cockpit]
         if cards:
             groups.append(
-                {"subject": subject, "label": SUBJECT_LABELS.get(subject, subject), "cards": cards}
+                {"subject": subject, "label": figures.subject_label(subject), "cards": cards}
             )
 
     chosen = board.chosen
@@ -466,7 +452,7 @@ def export(request):
     write_board_workbook(
         response,
         readings=readings,
-        subject_labels=SUBJECT_LABELS,
+        subject_labels={name: figures.subject_label(name) for name in figures.subjects()},
         chosen=board.chosen,
         ranking=ranking,
         title=f"{place} {label}",
@@ -481,7 +467,7 @@ def definitions(request):
     groups = [
         {
             "subject": subject,
-            "label": SUBJECT_LABELS.get(subject, subject),
+            "label": figures.subject_label(subject),
             "figures": figures.of(subject),
         }
         for subject in figures.subjects()

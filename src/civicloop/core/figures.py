@@ -395,6 +395,24 @@ class Figure:
         return resolve(self.records)(period, region)
 
 
+@dataclass(frozen=True)
+class Subject:
+    """What a group of figures is about (``events``, ``cases``): its name on the cockpit and
+    in reports, and where it stands among the others."""
+
+    name: str
+    label: str | Promise
+    order: int = 0
+
+
+subjects: Registry[Subject] = Registry("figure subject")
+
+
+def register_subjects(*items: Subject) -> None:
+    for item in items:
+        subjects.add(item)
+
+
 class FigureRegistry(Registry[Figure]):
     """Figures keyed ``subject.name``: two subjects may each have a figure called ``total``."""
 
@@ -402,7 +420,15 @@ class FigureRegistry(Registry[Figure]):
         super().__init__(kind, key=lambda figure: figure.key)
 
     def subjects(self) -> list[str]:
-        return sorted({figure.subject for figure in self._entries.values()})
+        """The subjects that have figures, in their registered order (unregistered last)."""
+        named = {figure.subject for figure in self._entries.values()}
+        ordered = [subject.name for subject in subjects if subject.name in named]
+        return ordered + sorted(named - set(ordered))
+
+    @staticmethod
+    def subject_label(name: str) -> str:
+        subject = subjects.find(name)
+        return str(subject.label) if subject is not None else name
 
     def of(self, subject: str | None) -> list[Figure]:
         """A subject's figures in their order, or every figure subject by subject."""

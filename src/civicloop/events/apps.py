@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core import registry
-from civicloop.core.figures import register_figures
+from civicloop.core.figures import register_figures, register_subjects
 
 
 class EventsConfig(AppConfig):
@@ -14,6 +14,7 @@ class EventsConfig(AppConfig):
         # The figures' module needs the models, which are loaded only once ready() runs.
         from . import kpis
 
+        register_subjects(*kpis.SUBJECTS)
         register_figures(*kpis.FIGURES)
         registry.register_demo_step(
             "events.categories",

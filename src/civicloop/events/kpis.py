@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from civicloop.core.figures import COUNT, SHARE, Figure, Measure, Period
+from civicloop.core.figures import COUNT, SHARE, Figure, Measure, Period, Subject
 
 from .choices import AssignmentKind, AssignmentState, EventState, Outcome, Rating, Source
 from .models import Assignment, Check, Event, EventRating, Feedback
@@ -443,3 +443,5 @@ FIGURES = (
         order=40,
     ),
 )
+
+SUBJECTS = (Subject("events", _("Problems and events"), order=10),)

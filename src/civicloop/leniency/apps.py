@@ -3,7 +3,7 @@ from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core import registry
-from civicloop.core.figures import register_figures
+from civicloop.core.figures import register_figures, register_subjects
 
 
 class LeniencyConfig(AppConfig):
@@ -31,6 +31,7 @@ class LeniencyConfig(AppConfig):
         registry.register_deadline_sweep(
             "leniency.follow_ups", "civicloop.leniency.tasks.sweep", order=30
         )
+        register_subjects(*kpis.SUBJECTS)
         register_figures(*kpis.FIGURES)
         registry.register_workflow_document(
             "docs/leniency-workflow.md", "civicloop.leniency.docs_workflow.render", order=30

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.cases.kpis import SUBJECT as CASES
-from civicloop.core.figures import COUNT, Figure, Measure, Period, figures
+from civicloop.core.figures import COUNT, Figure, Measure, Period, Subject, figures
 
 from .choices import RepairState
 from .models import AppliedItem, CreditRepair, LeniencyItem
@@ -255,3 +255,6 @@ FIGURES = (
 
 def report(period: Period | None = None, region=None) -> dict:
     return figures.report(SUBJECT, period, region)
+
+
+SUBJECTS = (Subject("leniency", _("Leniency and credit repair"), order=50),)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civicloop.core.figures import Figure, Period
+from civicloop.core.figures import Figure, Period, Subject
 
 from .choices import RegionLevel, Role, UnitKind
 from .models import Post, Region, Unit
@@ -164,4 +164,9 @@ FIGURES = (
         records=grids_url,
         order=10,
     ),
+)
+
+SUBJECTS = (
+    Subject("stations", _("Liaison stations"), order=30),
+    Subject("grid", _("Grid governance"), order=20),
 )

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 from django.db.models import Q
+from django.utils import translation
 
-from civicloop.core.figures import SHARE, Figure, Measure, Period
+from civicloop.core.figures import SHARE, Figure, Measure, Period, figures
 from civicloop.events.choices import Source
 from civicloop.events.models import Event
 from civicloop.testing.events import local, report_at
@@ -116,3 +117,10 @@ def test_the_buckets_by_day_and_town_add_up_to_the_value(world, march):
     assert {b.town for b in buckets} == {world.wuyuan.prefix, world.ganpu.prefix}
     totals = (sum(b.numerator for b in buckets), sum(b.denominator for b in buckets))
     assert measure.finish({"": totals}) == measure.finish(measure.totals(march)) == 0.25
+
+
+def test_each_subject_is_registered_by_its_app_with_a_name_and_a_place_in_the_order():
+    assert figures.subjects()[:5] == ["events", "grid", "stations", "cases", "leniency"]
+    with translation.override("zh-hans"):
+        assert figures.subject_label("cases") != "cases"
+    assert figures.subject_label("nothing.registered") == "nothing.registered"
