@@ -46,7 +46,7 @@ def render() -> str:
     with translation.override("en"):
         lines = [HEADER]
         for subject in figures.subjects():
-            lines.append(f"\n## `{subject}`\n")
+            lines.append(f"\n## {figures.subject_label(subject)} (`{subject}`)\n")
             lines.append("| key | name | unit | kind | definition |")
             lines.append("|---|---|---|---|---|")
             for figure in figures.of(subject):
