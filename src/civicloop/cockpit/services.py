@@ -357,33 +357,29 @@ def ranking(
 def trend(
     figure: Figure, region: Region | None, *, end: dt.date, months: int = 24
 ) -> list[tuple[dt.date, object]]:
-    """The figure month by month for the ``months`` months up to ``end``'s."""
+    """The figure month by month for the ``months`` months up to ``end``'s: from the rollups
+    for the months they cover, the records (one grouped query) for the others."""
     last = rollups.month_start(end)
     first = last
     for _i in range(months - 1):
         first = rollups.month_start(first - dt.timedelta(days=1))
-    span = Period(first, rollups.next_month(last) - dt.timedelta(days=1))
+    every = rollups.months_between(first, last)
     prefix = region.prefix if region is not None else None
-    if (
-        figure.measure is not None
-        and rollups.place_of(prefix) is not None
-        and rollups.covered(figure.key, span)
-    ):
-        sums = rollups.monthly(figure.key, first, last, prefix)
-        return [
-            (month, figure.measure.finish(sums.get(month, {})))
-            for month in rollups.months_between(first, last)
-        ]
-    if figure.measure is not None:
-        sums = figure.measure.totals_by_month(span, prefix)
-        return [
-            (month, figure.measure.finish(sums.get(month, {})))
-            for month in rollups.months_between(first, last)
-        ]
-    return [
-        (
-            month,
-            figure.value(Period(month, rollups.next_month(month) - dt.timedelta(days=1)), region),
-        )
-        for month in rollups.months_between(first, last)
+    if figure.measure is None:
+        return [(month, figure.value(_month(month), region)) for month in every]
+    covered = [
+        month
+        for month in every
+        if rollups.place_of(prefix) is not None and rollups.covered(figure.key, _month(month))
     ]
+    sums = rollups.monthly(figure.key, covered[0], covered[-1], prefix) if covered else {}
+    missing = [month for month in every if month not in set(covered)]
+    if missing:
+        span = Period(missing[0], _month(missing[-1]).end)
+        from_records = figure.measure.totals_by_month(span, prefix)
+        sums.update({month: from_records.get(month, {}) for month in missing})
+    return [(month, figure.measure.finish(sums.get(month, {}))) for month in every]
+
+
+def _month(month: dt.date) -> Period:
+    return Period(month, rollups.next_month(month) - dt.timedelta(days=1))

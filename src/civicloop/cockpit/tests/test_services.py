@@ -340,3 +340,18 @@ def test_the_villages_of_a_town_are_ranked_from_the_records_in_one_query(
         (world.wuyuan_village2.name, 0),
         (world.wuyuan_village.name, 4),
     ]
+
+
+def test_a_trend_reaching_before_the_rollups_counts_those_months_from_the_records(
+    world, registry, two_years
+):
+    rollups.refresh(D(2026, 1, 1), D(2026, 12, 31))
+    figure = registry.get("t.events")
+    trend = dict(services.trend(figure, world.county, end=D(2026, 3, 31), months=5))
+    assert trend == {
+        D(2025, 11, 1): 0,
+        D(2025, 12, 1): 1,
+        D(2026, 1, 1): 1,
+        D(2026, 2, 1): 1,
+        D(2026, 3, 1): 1,
+    }
