@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, Substr, TruncDate, TruncMonth
@@ -202,8 +203,25 @@ class Measure:
         if end is not None:
             queryset = queryset.filter(**{f"{self.date}__lt": end})
         if region_prefix:
-            queryset = queryset.filter(**{f"{self.place}__startswith": region_prefix})
+            queryset = queryset.filter(self._within(queryset.model, region_prefix))
         return queryset
+
+    def _within(self, model: type[models.Model], prefix: str) -> Q:
+        """Rows whose place starts with ``prefix``. When the code is a field of a related row
+        (``region__code``), the rows are matched by that row's key among the places under the
+        prefix — a handful of keys the database finds by index, where a prefix match on the
+        joined code would read every row of the period."""
+        relation, _sep, field_name = self.place.rpartition("__")
+        related = None
+        if relation:
+            try:
+                related = _final_field(model, relation).related_model
+            except FieldDoesNotExist:  # an annotation (e.g. a coalesced place): match the code
+                related = None
+        if related is None:
+            return Q(**{f"{self.place}__startswith": prefix})
+        places = related._default_manager.filter(**{f"{field_name}__startswith": prefix})
+        return Q(**{f"{relation}__in": places.values("pk")})
 
     def _aggregates(self) -> dict[str, Any]:
         if self.kind == COUNT:

@@ -228,6 +228,18 @@ class Writer:
                 cursor.execute(sql)
 
 
+def analyse() -> None:
+    """Bulk-loaded tables have no planner statistics until autovacuum comes round; without
+    them PostgreSQL plans a town's figures as if the events table held a few rows (seconds
+    instead of milliseconds), and SQLite picks the wrong index."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for model in MODELS:
+                cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+        elif connection.vendor == "sqlite":
+            cursor.execute("ANALYZE")
+
+
 def refresh_rollups(year: int) -> bool:
     """Build the cockpit's rollups for the year, when the cockpit app offers them."""
     try:
@@ -294,6 +306,7 @@ def simulate(
         if say:
             say("county", plan, events, cases, seconds)
     writer.reset_sequences()
+    analyse()
     rollups_started = time.perf_counter()
     if refresh_rollups(year):
         report.rollups_seconds = time.perf_counter() - rollups_started
