@@ -106,6 +106,11 @@ class Card:
         return format_value(self.kind, self.reading.value)
 
     @property
+    def unit(self) -> str:
+        """The unit beside the number; a share already reads as a percentage."""
+        return "" if self.kind == SHARE_KIND else str(self.figure.unit)
+
+    @property
     def previous_display(self) -> str:
         return format_value(self.kind, self.reading.previous)
 
