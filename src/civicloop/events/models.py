@@ -221,7 +221,12 @@ class Event(models.Model):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = ["-reported_at", "-id"]
-        indexes = [models.Index(fields=["state", "deadline_at"], name="event_state_deadline")]
+        indexes = [
+            models.Index(fields=["state", "deadline_at"], name="event_state_deadline"),
+            # A place's events of a period (figures of a town or a village, their ranking):
+            # chosen from EXPLAIN on a simulated province (docs/benchmarks.md).
+            models.Index(fields=["region", "reported_at"], name="event_region_reported"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
