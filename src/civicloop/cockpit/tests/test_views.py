@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from civicloop.cockpit import services
 from civicloop.cockpit.report import REPORT_FIGURES
 from civicloop.core.figures import Period, figures
 from civicloop.testing.cases import at
@@ -342,3 +343,10 @@ def test_a_leader_signing_in_lands_on_the_cockpit_and_finds_it_in_the_menu(clien
     queue = client.get(reverse("events:queue"))
     assert queue.status_code == 200 and 'id="nav-queue"' in queue.content.decode()
     assert 'id="nav-cockpit"' not in queue.content.decode()
+
+
+def test_the_parts_of_computed_figures_are_named_too(db):
+    with translation.override("zh-hans"):
+        assert str(services.part_names(figures.get("grid.sent_down"))["red_butler"]) == "红管家"
+        stations = services.part_names(figures.get("stations.stations"))
+        assert str(stations["enterprise_station"]) == "企业执法联络站"
