@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "civicloop.leniency",
     "civicloop.documents",
     "civicloop.assessment",
+    "civicloop.discretion",
     "civicloop.cockpit",
     "civicloop.site",
 ]

@@ -1,0 +1,69 @@
+"""``civicloop discretion scan --benchmark BENCH.csv --in CASES.csv --out FLAGS.csv``: the
+discretion risk scan over two self-contained files (columns pinned in docs/discretion.md)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from civicloop.core.management.commandline import LocalisedCommand, format_table
+from civicloop.discretion.scan import FLAG_ORDER, ScanError, run
+
+
+class Command(LocalisedCommand):
+    help = gettext_lazy(
+        "Penalty discretion (行政处罚裁量): scan decided penalties for 畸轻畸重 risks."
+    )
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{scan}")
+        scan = sub.add_parser(
+            "scan",
+            help=gettext_lazy(
+                "flag fines outside the statutory range or the tier's band, peer outliers and "
+                "the same facts fined differently; every row is checked first and nothing is "
+                "written if any row is bad"
+            ),
+        )
+        scan.add_argument(
+            "--benchmark",
+            required=True,
+            type=Path,
+            help=gettext_lazy("BENCH.csv: statutory ranges and tier bands per matter"),
+        )
+        scan.add_argument(
+            "--in",
+            dest="cases",
+            required=True,
+            type=Path,
+            help=gettext_lazy("CASES.csv: the decided cases"),
+        )
+        scan.add_argument(
+            "--out", required=True, type=Path, help=gettext_lazy("FLAGS.csv to write")
+        )
+
+    def handle(self, *args, subcommand, benchmark, cases, out, **options):
+        started = time.perf_counter()
+        try:
+            result = run(benchmark, cases, out)
+        except ScanError as exc:
+            raise CommandError(str(exc), returncode=1) from exc
+        if result.problems:
+            for problem in result.problems:
+                self.stderr.write("  " + str(problem))
+            raise CommandError(
+                _("Nothing was written: %(n)d problems in the input files.")
+                % {"n": len(result.problems)},
+                returncode=1,
+            )
+        rows = [(flag, result.flagged[flag]) for flag in FLAG_ORDER]
+        self.stdout.write(format_table([_("flag"), _("cases")], rows))
+        self.stdout.write(
+            _("Scanned %(n)d cases in %(seconds).1f s; wrote %(out)s.")
+            % {"n": result.rows, "seconds": time.perf_counter() - started, "out": out}
+        )
