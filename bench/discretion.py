@@ -26,6 +26,10 @@ import numpy as np
 from benchlib import machine, write_section
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from civicloop.discretion.scan import BENCH_COLUMNS, CASE_COLUMNS  # noqa: E402
+
 MARKER = "## Discretion scan (`bench/discretion.py`)"
 INTRO = """`civicloop discretion scan` over a synthetic cases file (fixed seed): reading and checking
 every row, the four flags, writing one output row per case. Most fact texts are unique; one case
@@ -41,19 +45,7 @@ def make_files(folder: Path, count: int) -> tuple[Path, Path]:
     matters = []
     with bench.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(
-            [
-                "matter_code",
-                "party_type",
-                "stat_min",
-                "stat_max",
-                "tier",
-                "tier_rank",
-                "band_min",
-                "band_max",
-                "conditions",
-            ]
-        )
+        writer.writerow(BENCH_COLUMNS)
         for m in range(72):
             for party, (low, high) in (("person", (200, 3000)), ("organisation", (10000, 50000))):
                 code = f"M-{m:03d}"
@@ -86,22 +78,7 @@ def make_files(folder: Path, count: int) -> tuple[Path, Path]:
     shared = rng.random(count) < 0.01
     with cases.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(
-            [
-                "case_id",
-                "matter_code",
-                "party_type",
-                "decided_on",
-                "town_code",
-                "tier_claimed",
-                "first_offence",
-                "prior_same_2y",
-                "corrected",
-                "reason_given",
-                "fine_yuan",
-                "facts",
-            ]
-        )
+        writer.writerow(CASE_COLUMNS)
         for i in range(count):
             code, party, low, high = matters[picks[i]]
             tier, a, b = TIERS[tiers[i]]
