@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from civicloop.core.figures import COUNT, SHARE, SUM, Figure, Period, figures
+from civicloop.core.figures import COUNT, SHARE, SUM, Figure, Period, figures, final_field
 from civicloop.org.models import Region
 
 from . import rollups
@@ -87,11 +87,7 @@ def part_names(figure: Figure) -> dict:
     measure = figure.measure
     if names or measure is None or not measure.part:
         return names
-    model, field_ = measure.queryset().model, None
-    for name in measure.part.split("__"):
-        field_ = model._meta.get_field(name)
-        if field_.is_relation:
-            model = field_.related_model
+    field_ = final_field(measure.queryset().model, measure.part)
     return {str(value): label for value, label in (getattr(field_, "choices", None) or ())}
 
 

@@ -140,7 +140,8 @@ COUNT, SHARE, MEAN, SUM = "count", "share", "mean", "sum"
 TOWN_DIGITS = 9
 
 
-def _final_field(model: type[models.Model], path: str) -> models.Field:
+def final_field(model: type[models.Model], path: str) -> models.Field:
+    """The field a lookup path (``event__region__code``) ends on."""
     field_ = None
     for name in path.split("__"):
         field_ = model._meta.get_field(name)
@@ -193,7 +194,7 @@ class Measure:
 
     def _filtered(self, period: Period, region_prefix: str | None) -> models.QuerySet:
         queryset = self.queryset()
-        field_ = _final_field(queryset.model, self.date)
+        field_ = final_field(queryset.model, self.date)
         if isinstance(field_, models.DateTimeField):
             start, end = period.moments()
         else:
@@ -215,7 +216,7 @@ class Measure:
         related = None
         if relation:
             try:
-                related = _final_field(model, relation).related_model
+                related = final_field(model, relation).related_model
             except FieldDoesNotExist:  # an annotation (e.g. a coalesced place): match the code
                 related = None
         if related is None:
@@ -233,18 +234,37 @@ class Measure:
             }
         return {"numerator": Sum(self.value), "denominator": Count("pk")}
 
+    def _grouped(
+        self, period: Period, within: str | None, **keys
+    ) -> Iterator[tuple[dict[str, Any], str, float, int]]:
+        """One grouped query: for each combination of ``keys`` (expressions) and the breakdown,
+        the key values, the part, the numerator and the denominator."""
+        queryset = self._filtered(period, within)
+        if self.part:
+            keys["bucket_part"] = F(self.part)
+        if not keys:
+            row = queryset.aggregate(**self._aggregates())
+            yield {}, "", _number(row["numerator"]), row["denominator"] or 0
+            return
+        for row in queryset.values(**keys).order_by().annotate(**self._aggregates()):
+            part = str(row.pop("bucket_part", "") or "")
+            numerator, denominator = _number(row.pop("numerator")), row.pop("denominator") or 0
+            yield row, part, numerator, denominator
+
+    def _truncated(self, truncate, model: type[models.Model]):
+        """The date field truncated to a day or month (local time for a date and time)."""
+        if isinstance(final_field(model, self.date), models.DateTimeField):
+            return truncate(self.date, tzinfo=timezone.get_current_timezone())
+        return truncate(self.date)
+
     def totals(
         self, period: Period, region_prefix: str | None = None
     ) -> dict[str, tuple[float, int]]:
         """``{part: (numerator, denominator)}`` straight from the records."""
-        queryset = self._filtered(period, region_prefix)
-        if self.part:
-            rows = queryset.values(key=F(self.part)).order_by().annotate(**self._aggregates())
-            return {
-                str(row["key"]): (_number(row["numerator"]), row["denominator"]) for row in rows
-            }
-        row = queryset.aggregate(**self._aggregates())
-        return {"": (_number(row["numerator"]), row["denominator"] or 0)}
+        return {
+            part: (numerator, denominator)
+            for _keys, part, numerator, denominator in self._grouped(period, region_prefix)
+        }
 
     def totals_by_place(
         self, period: Period, within: str | None, digits: int
@@ -252,19 +272,10 @@ class Measure:
         """``{place: {part: (numerator, denominator)}}`` straight from the records, the places
         being the first ``digits`` digits of the division code (the villages of a town: 12) —
         one query for a ranking or a map."""
-        keys = {"bucket_place": Substr(self.place, 1, digits)}
-        if self.part:
-            keys["bucket_part"] = F(self.part)
-        rows = (
-            self._filtered(period, within).values(**keys).order_by().annotate(**self._aggregates())
-        )
         result: dict[str, dict[str, tuple[float, int]]] = {}
-        for row in rows:
-            part = str(row.get("bucket_part", "") or "")
-            result.setdefault(row["bucket_place"] or "", {})[part] = (
-                _number(row["numerator"]),
-                row["denominator"] or 0,
-            )
+        rows = self._grouped(period, within, bucket_place=Substr(self.place, 1, digits))
+        for keys, part, numerator, denominator in rows:
+            result.setdefault(keys["bucket_place"] or "", {})[part] = (numerator, denominator)
         return result
 
     def totals_by_month(
@@ -272,51 +283,28 @@ class Measure:
     ) -> dict[dt.date, dict[str, tuple[float, int]]]:
         """``{first day of month: {part: (numerator, denominator)}}`` straight from the records
         — one query for a trend."""
-        queryset = self._filtered(period, within)
-        field_ = _final_field(queryset.model, self.date)
-        zone = timezone.get_current_timezone()
-        month = (
-            TruncMonth(self.date, tzinfo=zone)
-            if isinstance(field_, models.DateTimeField)
-            else TruncMonth(self.date)
-        )
-        keys = {"bucket_month": month}
-        if self.part:
-            keys["bucket_part"] = F(self.part)
-        rows = queryset.values(**keys).order_by().annotate(**self._aggregates())
+        month = self._truncated(TruncMonth, self.queryset().model)
         result: dict[dt.date, dict[str, tuple[float, int]]] = {}
-        for row in rows:
-            part = str(row.get("bucket_part", "") or "")
-            result.setdefault(_as_date(row["bucket_month"]), {})[part] = (
-                _number(row["numerator"]),
-                row["denominator"] or 0,
-            )
+        for keys, part, numerator, denominator in self._grouped(period, within, bucket_month=month):
+            result.setdefault(_as_date(keys["bucket_month"]), {})[part] = (numerator, denominator)
         return result
 
     def buckets(self, period: Period) -> Iterator[Bucket]:
         """The measure's parts by local day, town (nine-digit prefix, '' without a place) and
         breakdown, over the bounded ``period`` — what the cockpit's rollups store."""
-        queryset = self._filtered(period, None)
-        field_ = _final_field(queryset.model, self.date)
-        day = (
-            TruncDate(self.date, tzinfo=timezone.get_current_timezone())
-            if isinstance(field_, models.DateTimeField)
-            else F(self.date)
+        rows = self._grouped(
+            period,
+            None,
+            bucket_day=self._truncated(TruncDate, self.queryset().model),
+            bucket_town=Coalesce(Substr(self.place, 1, TOWN_DIGITS), Value("")),
         )
-        keys = {
-            "bucket_day": day,
-            "bucket_town": Coalesce(Substr(self.place, 1, TOWN_DIGITS), Value("")),
-        }
-        if self.part:
-            keys["bucket_part"] = F(self.part)
-        rows = queryset.values(**keys).order_by().annotate(**self._aggregates())
-        for row in rows:
+        for keys, part, numerator, denominator in rows:
             yield Bucket(
-                day=_as_date(row["bucket_day"]),
-                town=row["bucket_town"] or "",
-                part=str(row.get("bucket_part", "") or ""),
-                numerator=_number(row["numerator"]),
-                denominator=row["denominator"] or 0,
+                day=_as_date(keys["bucket_day"]),
+                town=keys["bucket_town"] or "",
+                part=part,
+                numerator=numerator,
+                denominator=denominator,
             )
 
     def finish(self, totals: dict[str, tuple[float, int]]) -> object:
