@@ -38,11 +38,14 @@ def signed_in(browser, base_url, username):  # noqa: F811
 
 
 def act(page, name, fill=None):
-    page.click(f"#action-{name}")
+    # Each click navigates: wait for the new page before looking for the form or state.
+    with page.expect_navigation():
+        page.click(f"#action-{name}")
     if page.locator("#action-form").count():
         if fill:
             fill(page)
-        page.click("#action-submit")
+        with page.expect_navigation():
+            page.click("#action-submit")
     page.wait_for_selector("#case-state")
     errors = page.locator(".errorlist, .form-errors")
     assert not errors.count(), errors.first.inner_text()

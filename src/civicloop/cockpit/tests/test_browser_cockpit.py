@@ -103,7 +103,7 @@ def test_a_leader_reads_the_cockpit_on_desktop_and_phone(
 
     # A town in the breadcrumb's list opens that town's cockpit.
     desktop.click('#cockpit-children a[data-region="330424001000"]')
-    desktop.wait_for_selector("#cockpit-place")
+    desktop.wait_for_url("**region=330424001000*")
     assert desktop.inner_text("#cockpit-place") == "武原街道"
     reported = desktop.locator('[data-figure="cockpit_test.reported"] .cockpit-value-link')
     assert reported.inner_text().strip() == "2"

@@ -66,11 +66,15 @@ def sign_in(browser, base_url, username, **context_options):
 
 
 def act(page, action, fill=None):
-    page.click(f'[data-action="{action}"]')
+    # Each click navigates (a link to the action's form, or a button that posts):
+    # wait for the new page, or the old page's elements would answer the checks below.
+    with page.expect_navigation():
+        page.click(f'[data-action="{action}"]')
     if page.locator("#action-form").count():
         if fill:
             fill(page)
-        page.click("#action-submit")
+        with page.expect_navigation():
+            page.click("#action-submit")
     page.wait_for_selector("#event-state")
 
 
