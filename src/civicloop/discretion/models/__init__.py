@@ -1,0 +1,11 @@
+"""Models of the discretion app, one module per area (benchmarks, assessments, risks,
+proceedings); this package re-exports them so Django and the app see one ``models``."""
+
+from .benchmarks import (  # noqa: F401
+    Benchmark,
+    BenchmarkHistory,
+    BenchmarkItem,
+    Factor,
+    FactorLevel,
+    Tier,
+)
