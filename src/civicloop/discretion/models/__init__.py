@@ -1,6 +1,7 @@
 """Models of the discretion app, one module per area (benchmarks, assessments, risks,
 proceedings); this package re-exports them so Django and the app see one ``models``."""
 
+from .assessments import AssessmentStage, DiscretionAssessment  # noqa: F401
 from .benchmarks import (  # noqa: F401
     Benchmark,
     BenchmarkHistory,
