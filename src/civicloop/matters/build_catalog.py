@@ -9,7 +9,10 @@ Run from the repository root::
 (with its ``db_index.sqlite3``) into ``data/laws/`` and writes
 ``data/laws/index.csv`` (title, version date, date in force, folder). The build
 then reads each cited article from those files, takes its exact text, works out
-the statutory fine range from the words of the law (``fines.py``) and writes
+the statutory fine ranges from the words of the law (``fines.py``: one per party
+type the article distinguishes, fixed amounts, multiples of a base; the
+``ranges`` column in the compact text of ``ranges.py``, and ``fine_min`` /
+``fine_max`` the widest of them) and writes
 ``data/catalog.csv``, which ``civicloop demo`` and a fresh installation load
 (``civicloop import matters``).
 
@@ -33,8 +36,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .fines import fine_range, passage
-from .laws import LAWS_DIR, LawError, cn_number, find_law
+from .fines import passage, statutory_ranges
+from .laws import LAWS_DIR, Article, LawError, cn_number, find_law
+from .ranges import StatutoryRange, format_ranges_text, widest
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CATALOG_PATH = DATA_DIR / "catalog.csv"
@@ -52,6 +56,7 @@ CATALOG_COLUMNS = [
     "clause",
     "fine_min",
     "fine_max",
+    "ranges",
     "effective_from",
     "article_text",
 ]
@@ -815,15 +820,8 @@ def build_rows(*, laws_dir: Path = LAWS_DIR) -> list[dict[str, str]]:
         plain = [p for p in article.paragraphs if not p.startswith(("（", "("))]
         if entry.item is not None:
             article.item(entry.item, paragraph=entry.paragraph)  # must exist
-        if entry.fine_paragraph is not None:
-            fine_text = article.paragraph(entry.fine_paragraph)
-        else:
-            fine_text = article.paragraph(entry.paragraph or 1)
-        try:
-            fine_text = passage(fine_text, start=entry.fine_start, end=entry.fine_end)
-        except ValueError as exc:
-            raise LawError(f"{entry.code}: {exc} in {law.title} {article.number}") from exc
-        fines = fine_range(fine_text)
+        ranges = entry_ranges(entry, article, where=law.title)
+        fine_min, fine_max = widest(ranges)
         rows.append(
             {
                 "code": entry.code,
@@ -835,14 +833,38 @@ def build_rows(*, laws_dir: Path = LAWS_DIR) -> list[dict[str, str]]:
                 "law_version": law.version.isoformat(),
                 "article": article.number,
                 "clause": clause_label(entry, len(plain)),
-                "fine_min": _yuan(fines.minimum),
-                "fine_max": _yuan(fines.maximum),
+                "fine_min": _yuan(fine_min),
+                "fine_max": _yuan(fine_max),
+                "ranges": format_ranges_text(ranges),
                 # The wording is in force since the law version took effect.
                 "effective_from": meta["in_force_from"] or meta["version"],
                 "article_text": article.text,
             }
         )
     return rows
+
+
+def fine_passage(entry: Entry, article: Article, *, where: str = "") -> str:
+    """The words of ``article`` that state ``entry``'s fine (its paragraph and anchors)."""
+    if entry.fine_paragraph is not None:
+        fine_text = article.paragraph(entry.fine_paragraph)
+    else:
+        fine_text = article.paragraph(entry.paragraph or 1)
+    try:
+        return passage(fine_text, start=entry.fine_start, end=entry.fine_end)
+    except ValueError as exc:
+        raise LawError(f"{entry.code}: {exc} in {where} {article.number}") from exc
+
+
+def entry_ranges(entry: Entry, article: Article, *, where: str = "") -> tuple[StatutoryRange, ...]:
+    return statutory_ranges(fine_passage(entry, article, where=where))
+
+
+def article_from_text(text: str) -> Article:
+    """The reverse of ``Article.text`` (as stored in ``MatterVersion.article_text``)."""
+    first, *rest = text.splitlines()
+    number, _sep, body = first.partition("\u3000")
+    return Article(number.strip(), [body.strip(), *(line.strip() for line in rest)])
 
 
 def _yuan(value) -> str:
