@@ -50,6 +50,7 @@ from civicloop.core.reference_cache import holding_reference_data
 from civicloop.events.choices import AssignmentKind, AssignmentState
 from civicloop.events.models import Assignment
 from civicloop.matters.models import Matter
+from civicloop.matters.ranges import range_for
 from civicloop.notifications.models import Notification
 from civicloop.org.choices import QualificationKind, RegionLevel, Role, UnitKind
 from civicloop.org.demo import GIVEN, SURNAMES, DemoLogin
@@ -778,10 +779,17 @@ class CaseDemo:
         fine = Decimal(self.rng.choice([500, 800, 1000, 1500, 2000]))
         if event is not None:
             version = event.matter.current_version(timezone.localtime(event.reported_at).date())
-            if version and version.fine_min and fine < version.fine_min:
-                fine = version.fine_min
-            if version and version.fine_max is not None and fine > version.fine_max:
-                fine = version.fine_max
+            rng = range_for(version, party.kind) if version else None
+            if rng is not None and rng.minimum and rng.minimum > 2000:
+                # The article sets an organisation's range above a fast-track fine (e.g.
+                # 大气污染防治法 Art. 119: 单位 1万–10万): this case's party is a person.
+                party = self.people.person()
+                rng = range_for(version, party.kind)
+            if rng is not None and not rng.is_multiple:
+                if rng.minimum and fine < rng.minimum:
+                    fine = rng.minimum
+                if rng.maximum is not None and fine > rng.maximum:
+                    fine = rng.maximum
             title, facts, code = f"{event.title[:30]}案", event.description[:500], event.matter.code
             violation = timezone.localtime(event.occurred_at or event.reported_at).date()
         else:

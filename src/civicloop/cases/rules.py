@@ -15,8 +15,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civicloop.core.errors import InvalidInput
+from civicloop.matters.ranges import ANY, range_for
 from civicloop.parties.choices import PartyKind
 
 from .choices import (
@@ -295,55 +297,102 @@ def is_heavier(decided: Penalty, notified: Penalty) -> bool:
 class FineRange:
     minimum: Decimal | None
     maximum: Decimal | None
+    # The party type the range is for when a matter's article distinguishes it (个人 / 单位);
+    # None when the range is the same for any party.
+    party_type: str | None = None
 
 
-def fine_range(versions: Sequence) -> FineRange:
+def principal_party_type(parties: Iterable) -> str | None:
+    """The kind (person / organisation) of the case's parties; None when there are none or
+    they are of both kinds (then the widest range of each matter applies)."""
+    kinds = {p.kind for p in parties}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def fine_range(versions: Sequence, party_type: str | None = None) -> FineRange:
     """The range of the matters' versions: the lowest minimum and the sum of the maxima
-    (several violations are each punished); open when any version states no amount."""
-    mins = [v.fine_min for v in versions if v.fine_min is not None]
-    maxes = [v.fine_max for v in versions]
+    (several violations are each punished); open when any version states no amount.
+
+    With ``party_type``, each version contributes the range its article states for that
+    party (``matters.ranges.range_for``: 个人 / 单位, else the one for any party); a version
+    that states no amount for that party (none at all, only a multiple of a base such as
+    违法所得, or “对个人依法处以罚款”) leaves the maximum open. Without it, each version's
+    widest range (``fine_min`` / ``fine_max``) applies."""
+    if party_type is None:
+        bounds = [(v.fine_min, v.fine_max) for v in versions]
+        distinguished = False
+    else:
+        bounds, distinguished = [], False
+        for version in versions:
+            rng = range_for(version, party_type)
+            if rng is None or rng.is_multiple:
+                bounds.append((None, None))
+            else:
+                bounds.append((rng.minimum, rng.maximum))
+                distinguished = distinguished or rng.party_type != ANY
+    mins = [low for low, _high in bounds if low is not None]
+    maxes = [high for _low, high in bounds]
     maximum = sum(maxes, ZERO) if maxes and all(m is not None for m in maxes) else None
-    return FineRange(min(mins) if mins else None, maximum)
+    return FineRange(min(mins) if mins else None, maximum, party_type if distinguished else None)
 
 
-def check_fine_in_range(penalty: Penalty, versions: Sequence, *, reason: str) -> None:
-    """A penalty's fine lies within the statutory range; a reduced penalty (减轻, Art. 32)
-    goes below the minimum and states why."""
+def _party_words(party_type: str) -> str:
+    if party_type == PartyKind.PERSON:
+        return str(pgettext_lazy("statutory range", "individual"))
+    return str(pgettext_lazy("statutory range", "organisation"))
+
+
+def check_fine_in_range(
+    penalty: Penalty, versions: Sequence, *, reason: str, party_type: str | None = None
+) -> None:
+    """A penalty's fine lies within the statutory range for the party type (person or
+    organisation, see :func:`fine_range`); a reduced penalty (减轻, Art. 32) goes below the
+    minimum and states why."""
     if penalty.outcome == Outcome.NO_PENALTY or penalty.fine is None:
         return
-    rng = fine_range(versions)
+    rng = fine_range(versions, party_type)
+    values = {"min": rng.minimum, "max": rng.maximum}
+    if rng.party_type:
+        values["party"] = _party_words(rng.party_type)
     if rng.maximum is not None and penalty.fine > rng.maximum:
-        raise InvalidInput(
-            _("The fine exceeds the statutory maximum of %(max)s yuan.") % {"max": rng.maximum},
-            field="fine",
-        )
+        if rng.party_type:
+            message = _("The fine exceeds the statutory maximum of %(max)s yuan for %(party)s.")
+        else:
+            message = _("The fine exceeds the statutory maximum of %(max)s yuan.")
+        raise InvalidInput(message % values, field="fine")
     if (
         penalty.outcome == Outcome.PENALTY
         and rng.minimum is not None
         and penalty.fine < rng.minimum
     ):
-        raise InvalidInput(
-            _(
-                "The fine is below the statutory minimum of %(min)s yuan; choose a reduced penalty and "
-                "give its ground (Art. 32)."
+        if rng.party_type:
+            message = _(
+                "The fine is below the statutory minimum of %(min)s yuan for %(party)s; choose "
+                "a reduced penalty and give its ground (Art. 32)."
             )
-            % {"min": rng.minimum},
-            field="fine",
-        )
+        else:
+            message = _(
+                "The fine is below the statutory minimum of %(min)s yuan; choose a reduced "
+                "penalty and give its ground (Art. 32)."
+            )
+        raise InvalidInput(message % values, field="fine")
     if penalty.outcome == Outcome.REDUCED_PENALTY:
         if not reason:
             raise InvalidInput(
                 _("Give the ground for reducing the penalty (Art. 32)."), field="reason"
             )
         if rng.minimum is not None and penalty.fine >= rng.minimum:
-            raise InvalidInput(
-                _(
-                    "A reduced penalty goes below the statutory minimum of %(min)s yuan; within the range "
-                    "it is an ordinary penalty."
+            if rng.party_type:
+                message = _(
+                    "A reduced penalty goes below the statutory minimum of %(min)s yuan for "
+                    "%(party)s; within the range it is an ordinary penalty."
                 )
-                % {"min": rng.minimum},
-                field="outcome",
-            )
+            else:
+                message = _(
+                    "A reduced penalty goes below the statutory minimum of %(min)s yuan; within "
+                    "the range it is an ordinary penalty."
+                )
+            raise InvalidInput(message % values, field="outcome")
 
 
 def check_no_penalty_ground(outcome: str, ground: str, reason: str) -> None:

@@ -41,6 +41,7 @@ from .models import (
     EmpowermentRequest,
     Matter,
 )
+from .ranges import ranges_of
 
 BASE_FROM = dt.date(2023, 7, 1)
 BASE_DECISION = (
@@ -199,6 +200,7 @@ def load_demo_empowerment() -> EmpowermentSummary:
                     article_text=version.article_text,
                     fine_min=version.fine_min,
                     fine_max=version.fine_max,
+                    ranges=tuple(ranges_of(version)),
                 ),
             )
     _mark_old_notifications_read()

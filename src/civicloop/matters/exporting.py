@@ -23,6 +23,7 @@ from civicloop.core.spreadsheets import append_header, cell
 
 from .importing import COLUMNS
 from .models import EmpowermentGrant, Matter, MatterVersion
+from .ranges import format_ranges_text, ranges_of
 
 # The first sheet's columns, in order (the minimum first).
 CATALOG_FIELDS = [
@@ -33,6 +34,7 @@ CATALOG_FIELDS = [
     "article",
     "fine_min",
     "fine_max",
+    "ranges",
     "category",
     "delegable",
     "law_version",
@@ -70,6 +72,7 @@ def _version_row(version: MatterVersion | None, matter: Matter, holding: int) ->
         "article": version.article if version else "",
         "fine_min": version.fine_min if version else None,
         "fine_max": version.fine_max if version else None,
+        "ranges": format_ranges_text(ranges_of(version)) if version else "",
         "category": matter.category.code,
         "delegable": "是" if matter.delegable else "否",
         "law_version": version.law_version if version else None,
@@ -89,7 +92,7 @@ def write_catalog_workbook(matters, target: BinaryIO | str, *, on: dt.date | Non
     matters = list(
         matters.select_related("category", "department")
         .with_version(on)
-        .prefetch_related("versions")
+        .prefetch_related("versions__statutory_ranges")
     )
     holding = Counter(EmpowermentGrant.objects.in_force(on=on).values_list("matter_id", flat=True))
     workbook = Workbook(write_only=True)
@@ -111,6 +114,7 @@ def write_catalog_workbook(matters, target: BinaryIO | str, *, on: dt.date | Non
         "clause",
         "fine_min",
         "fine_max",
+        "ranges",
         "note",
         "article_text",
     ]
@@ -120,10 +124,11 @@ def write_catalog_workbook(matters, target: BinaryIO | str, *, on: dt.date | Non
             values = {
                 "code": matter.code,
                 "effective_to": version.effective_to,
+                "ranges": format_ranges_text(ranges_of(version)),
                 **{
                     f: getattr(version, f)
                     for f in version_fields
-                    if f not in ("code", "effective_to")
+                    if f not in ("code", "effective_to", "ranges")
                 },
             }
             versions.append([cell(versions, values[f]) for f in version_fields])

@@ -9,7 +9,9 @@
    departments, the shipped statutes and the catalog as it is, and decides what the
    row means: a **new** matter, a **new version** (the wording, legal basis or fine
    range changed: the new version is in force from the row's ``effective_from`` or
-   the import's date, the old one ends the day before — nothing is overwritten), a
+   the import's date, the old one ends the day before — nothing is overwritten; the
+   ``ranges`` column, statutory ranges by party type in the compact text of
+   :mod:`ranges`, counts as part of the fine range), a
    **change** of category, department or delegability, or **unchanged**. Every
    problem is collected with its row number (as the spreadsheet shows it), column
    and a message.
@@ -54,6 +56,7 @@ from civicloop.org.models import Unit, User
 from . import services
 from .laws import LawError, shipped_law
 from .models import Matter, matter_code_validator
+from .ranges import parse_ranges_text
 
 MAX_ROWS = 5000
 
@@ -99,6 +102,16 @@ COLUMNS: tuple[Column, ...] = (
         "罚款上限",
         ("最高罚款", "罚款上限元"),
         gettext_lazy("statutory maximum fine in yuan; empty where none is stated"),
+    ),
+    Column(
+        "ranges",
+        "法定罚款幅度",
+        ("罚款幅度", "分类罚款幅度"),
+        gettext_lazy(
+            "statutory ranges by party type, e.g. person:200-3000;organisation:10000-50000, "
+            "any:-20000 (up to), any:50 (fixed), any:x1-x3@illegal_income(违法所得); empty: one "
+            "range for any party from the minimum and maximum fine"
+        ),
     ),
     Column(
         "category",
@@ -257,6 +270,7 @@ class RowChecker:
         law_version = cell("law_version", parse_date)
         fine_min = cell("fine_min", self._money)
         fine_max = cell("fine_max", self._money)
+        ranges = cell("ranges", self._ranges) or ()
         row.effective_from = cell("effective_from", parse_date) or self.effective_from
         row.note = cell_text(cells.get("note"))[:2000]
         article_text = cell_text(cells.get("article_text"))
@@ -295,6 +309,7 @@ class RowChecker:
                     law_version=law_version,
                     fine_min=fine_min,
                     fine_max=fine_max,
+                    ranges=ranges,
                 )
             )
         except DomainError as exc:
@@ -388,6 +403,20 @@ class RowChecker:
         except ValueError:
             raise CellError(
                 _("“%(value)s” is not an amount in yuan.") % {"value": cell_text(value)}
+            ) from None
+
+    @staticmethod
+    def _ranges(value: Any):
+        text = cell_text(value)
+        try:
+            return parse_ranges_text(text)
+        except ValueError as exc:
+            raise CellError(
+                _(
+                    "“%(value)s” is not a statutory range; write e.g. person:200-3000, "
+                    "organisation:10000-50000, any:-20000 or any:x1-x3@illegal_income."
+                )
+                % {"value": str(exc)}
             ) from None
 
     @staticmethod

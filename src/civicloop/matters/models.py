@@ -23,9 +23,10 @@ from civicloop.org.choices import RegionLevel, UnitKind
 from civicloop.org.models import Region, Unit
 from civicloop.org.scope import restrict
 
-from .choices import GrantKind, HandlingLevel, RequestState
-from .display import format_fine_range
+from .choices import BaseKind, GrantKind, HandlingLevel, PartyType, RequestState
+from .display import format_ranges
 from .permissions import is_assessor
+from .ranges import ranges_of
 
 matter_code_validator = RegexValidator(
     r"^[A-Z0-9][A-Z0-9-]{1,29}$",
@@ -138,7 +139,7 @@ class MatterQuerySet(models.QuerySet):
     def with_version(self, on: dt.date | None = None) -> MatterQuerySet:
         """Prefetch the version in force on ``on``: read it with ``matter.current_version(on)``."""
         on = _today(on)
-        versions = MatterVersion.objects.filter(in_force_q(on))
+        versions = MatterVersion.objects.filter(in_force_q(on)).prefetch_related("statutory_ranges")
         return self.prefetch_related(
             models.Prefetch("versions", queryset=versions, to_attr="prefetched_versions")
         ).annotate(version_on=models.Value(on, output_field=models.DateField()))
@@ -288,9 +289,15 @@ class MatterVersion(models.Model):
         return f"《{self.law}》{self.article}{self.clause}"
 
     @property
-    def fine_range_label(self) -> str:
+    def ranges(self) -> list:
+        """The statutory ranges (``matters.ranges.ranges_of``)."""
+        return ranges_of(self)
 
-        return format_fine_range(self.fine_min, self.fine_max)
+    @property
+    def fine_range_label(self) -> str:
+        """The statutory ranges by party type (“个人 200 – 3,000 元；单位 …”); prefetch
+        ``statutory_ranges`` when showing many versions."""
+        return format_ranges(ranges_of(self))
 
     def content(self) -> dict:
         """What a new version may change (compared on import)."""
@@ -303,7 +310,83 @@ class MatterVersion(models.Model):
             "article_text": self.article_text,
             "fine_min": self.fine_min,
             "fine_max": self.fine_max,
+            "ranges": tuple(ranges_of(self)),
         }
+
+
+class StatutoryRange(models.Model):
+    """One statutory range of a matter version for a party type (个人 / 单位 / 不分), read from
+    the article's words: an amount range in yuan (a fixed amount has minimum = maximum; an
+    empty minimum is a ceiling only) or multiples of a base (违法所得 …).
+
+    Rows belong to their version and are never changed on their own: a different range is a
+    new version, so cases keep the ranges they were decided under. ``civicloop.matters.ranges``
+    reads them as dataclasses."""
+
+    version = models.ForeignKey(
+        MatterVersion,
+        verbose_name=_("matter version"),
+        on_delete=models.CASCADE,
+        related_name="statutory_ranges",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    party_type = models.CharField(_("party type"), max_length=12, choices=PartyType.choices)
+    minimum = models.DecimalField(
+        _("minimum (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    maximum = models.DecimalField(
+        _("maximum (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    base_kind = models.CharField(
+        _("multiple of"), max_length=20, choices=BaseKind.choices, blank=True
+    )
+    base_text = models.CharField(
+        _("base as worded"), max_length=100, blank=True, help_text=_("e.g. 违法所得")
+    )
+    multiple_min = models.DecimalField(
+        _("minimum multiple"), max_digits=10, decimal_places=4, null=True, blank=True
+    )
+    multiple_max = models.DecimalField(
+        _("maximum multiple"), max_digits=10, decimal_places=4, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("statutory range")
+        verbose_name_plural = _("statutory ranges")
+        ordering = ["version", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(base_kind="")
+                    & Q(maximum__isnull=False)
+                    & Q(multiple_min__isnull=True, multiple_max__isnull=True)
+                    & (Q(minimum__isnull=True) | Q(minimum__lte=models.F("maximum")))
+                )
+                | (
+                    ~Q(base_kind="")
+                    & Q(multiple_max__isnull=False)
+                    & Q(minimum__isnull=True, maximum__isnull=True)
+                    & (Q(multiple_min__isnull=True) | Q(multiple_min__lte=models.F("multiple_max")))
+                ),
+                name="matters_statutory_range_amount_or_multiple",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.get_party_type_display()}"
+
+    def as_range(self):
+        from .ranges import StatutoryRange as Range
+
+        return Range(
+            self.party_type,
+            self.minimum,
+            self.maximum,
+            base_kind=self.base_kind,
+            multiple_min=self.multiple_min,
+            multiple_max=self.multiple_max,
+            base_text=self.base_text,
+        )
 
 
 class MatterHistory(HistoryEntry):

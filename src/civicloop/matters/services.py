@@ -34,6 +34,7 @@ from civicloop.org.choices import RegionLevel, UnitKind
 from civicloop.org.models import Region, Unit, User
 
 from .choices import GrantKind, RequestState
+from .display import format_fine_range
 from .models import (
     EmpowermentDecision,
     EmpowermentGrant,
@@ -46,7 +47,18 @@ from .models import (
     article_validator,
     matter_code_validator,
 )
+from .models import StatutoryRange as StatutoryRangeRow
 from .permissions import empowerment_capacities, is_county
+from .ranges import (
+    ANY,
+    BASE_KINDS,
+    PARTY_TYPES,
+    StatutoryRange,
+    canonical,
+    format_ranges_text,
+    ranges_of,
+    widest,
+)
 from .workflow import REQUEST_WORKFLOW
 
 REQUEST_FLOW = ModelWorkflow(
@@ -103,9 +115,49 @@ class VersionData:
     law_version: dt.date | None = None
     fine_min: Decimal | None = None
     fine_max: Decimal | None = None
+    # The statutory ranges by party type (matters.ranges.StatutoryRange); empty: one range
+    # for any party from fine_min / fine_max.
+    ranges: tuple[StatutoryRange, ...] = ()
 
     def as_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def version_fields(self) -> dict:
+        """The MatterVersion fields (the ranges are rows of their own)."""
+        return {k: v for k, v in self.as_dict().items() if k != "ranges"}
+
+
+MAX_MULTIPLE = Decimal("1000")
+
+
+def clean_ranges(ranges) -> tuple[StatutoryRange, ...]:
+    """Check statutory ranges; raise InvalidInput(field="ranges")."""
+    for rng in ranges:
+        if rng.party_type not in PARTY_TYPES:
+            raise InvalidInput(
+                _("A range is for a person, an organisation or any party."), field="ranges"
+            )
+        if rng.is_multiple:
+            if rng.base_kind not in BASE_KINDS:
+                raise InvalidInput(
+                    _("“%(kind)s” is not a base a fine may be a multiple of.")
+                    % {"kind": rng.base_kind},
+                    field="ranges",
+                )
+            low, high = rng.multiple_min, rng.multiple_max
+            limit = MAX_MULTIPLE
+        else:
+            low, high = rng.minimum, rng.maximum
+            limit = MAX_FINE
+        if high is None:
+            raise InvalidInput(_("Every range needs its maximum."), field="ranges")
+        if any(v is not None and (v < 0 or v > limit) for v in (low, high)):
+            raise InvalidInput(_("A range's bounds are out of bounds."), field="ranges")
+        if low is not None and low > high:
+            raise InvalidInput(_("A range's minimum is larger than its maximum."), field="ranges")
+        if rng.is_multiple and (rng.minimum is not None or rng.maximum is not None):
+            raise InvalidInput(_("A multiple of a base has no amount in yuan."), field="ranges")
+    return canonical(ranges)
 
 
 def clean_version_data(data: VersionData) -> VersionData:
@@ -131,6 +183,24 @@ def clean_version_data(data: VersionData) -> VersionData:
         raise InvalidInput(_("Give the maximum fine too (or leave both empty)."), field="fine_max")
     if fine_min is not None and fine_max is not None and fine_min > fine_max:
         raise InvalidInput(_("The minimum fine is larger than the maximum."), field="fine_min")
+    ranges = clean_ranges(data.ranges)
+    if ranges:
+        # fine_min / fine_max stay the widest, for lists and old readers; they follow the
+        # ranges, and a different pair given with them is a contradiction, not a choice.
+        low, high = widest(ranges)
+        if fine_min is None and fine_max is None:
+            fine_min, fine_max = low, high
+        elif (fine_min, fine_max) != (low, high):
+            raise InvalidInput(
+                _(
+                    "The minimum and maximum fine must be the widest of the ranges by party "
+                    "(%(range)s); leave them empty to have them worked out."
+                )
+                % {"range": format_fine_range(low, high)},
+                field="fine_max",
+            )
+    elif fine_max is not None:
+        ranges = (StatutoryRange(ANY, fine_min, fine_max),)
     return VersionData(
         name=name,
         law=law,
@@ -140,7 +210,27 @@ def clean_version_data(data: VersionData) -> VersionData:
         law_version=data.law_version,
         fine_min=fine_min,
         fine_max=fine_max,
+        ranges=ranges,
     )
+
+
+def _create_version(matter: Matter, content: VersionData, **extra) -> MatterVersion:
+    version = MatterVersion.objects.create(matter=matter, **extra, **content.version_fields())
+    StatutoryRangeRow.objects.bulk_create(
+        StatutoryRangeRow(
+            version=version,
+            position=position,
+            party_type=rng.party_type,
+            minimum=rng.minimum,
+            maximum=rng.maximum,
+            base_kind=rng.base_kind,
+            base_text=rng.base_text,
+            multiple_min=rng.multiple_min,
+            multiple_max=rng.multiple_max,
+        )
+        for position, rng in enumerate(content.ranges)
+    )
+    return version
 
 
 def parse_money(value) -> Decimal | None:
@@ -191,6 +281,7 @@ def _version_details(version: MatterVersion) -> dict:
         "clause": version.clause,
         "fine_min": _money(version.fine_min),
         "fine_max": _money(version.fine_max),
+        "ranges": format_ranges_text(ranges_of(version)),
     }
 
 
@@ -225,8 +316,8 @@ def create_matter(
         department=department,
         delegable=bool(delegable),
     )
-    version = MatterVersion.objects.create(
-        matter=matter, effective_from=effective_from, created_by=by, note=note, **content.as_dict()
+    version = _create_version(
+        matter, content, effective_from=effective_from, created_by=by, note=note
     )
     record(
         MatterHistory,
@@ -273,8 +364,8 @@ def add_matter_version(
     ):
         latest.effective_to = effective_from - dt.timedelta(days=1)
         latest.save(update_fields=["effective_to"])
-    version = MatterVersion.objects.create(
-        matter=matter, effective_from=effective_from, created_by=by, note=note, **content.as_dict()
+    version = _create_version(
+        matter, content, effective_from=effective_from, created_by=by, note=note
     )
     if matter.name != content.name:
         matter.name = content.name

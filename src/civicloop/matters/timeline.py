@@ -47,9 +47,9 @@ def holdings(town: Region, *, on: dt.date) -> dict[str, list[Holding]]:
     )
     versions = {
         v.matter_id: v
-        for v in MatterVersion.objects.in_force(on=on).filter(
-            matter__in=[g.matter_id for g in grants]
-        )
+        for v in MatterVersion.objects.in_force(on=on)
+        .filter(matter__in=[g.matter_id for g in grants])
+        .prefetch_related("statutory_ranges")
     }
     result: dict[str, list[Holding]] = {GrantKind.BASE: [], GrantKind.CHARACTERISTIC: []}
     for grant in grants:

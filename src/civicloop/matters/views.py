@@ -120,7 +120,9 @@ def matter_detail(request, code):
             "matter": matter,
             "on": on,
             "version": matter.current_version(on),
-            "versions": list(matter.versions.order_by("-effective_from")),
+            "versions": list(
+                matter.versions.order_by("-effective_from").prefetch_related("statutory_ranges")
+            ),
             "holders": list(holders),
             "history": list(matter.history.select_related("actor").order_by("-at", "-id")),
         },

@@ -116,7 +116,12 @@ def _penalty_details(penalty: Penalty) -> dict:
 
 
 def _versions(case: Case) -> list:
-    return [link.version for link in case.matter_links.select_related("version")]
+    return [
+        link.version
+        for link in case.matter_links.select_related("version").prefetch_related(
+            "version__statutory_ranges"
+        )
+    ]
 
 
 def _parties(case: Case) -> list:

@@ -39,6 +39,7 @@ from ..rules import (
     check_penalty,
     is_heavier,
     money,
+    principal_party_type,
 )
 from .base import CASE_FLOW, S, _notify_handlers, _parties, _penalty_details, _versions
 from .notice import _notice_penalty
@@ -76,7 +77,9 @@ def decision_checks(case: Case, decision: Decision, penalty: Penalty, *, now: dt
     """
     reason = decision.reason
     check_no_penalty_ground(penalty.outcome, decision.no_penalty_ground, reason)
-    check_fine_in_range(penalty, _versions(case), reason=reason)
+    check_fine_in_range(
+        penalty, _versions(case), reason=reason, party_type=principal_party_type(_parties(case))
+    )
     reasons = rv.review_reasons(case)
     if reasons and not rv.approved_review_covers_decision(case):
         raise InvalidInput(
@@ -268,7 +271,9 @@ def decide_on_the_spot(case: Case, *, by: User, decision: SpotDecision) -> Case:
     )
     check_on_the_spot(penalty, _parties(case))
     reason = _text(decision.reason, field="reason")
-    check_fine_in_range(penalty, _versions(case), reason=reason)
+    check_fine_in_range(
+        penalty, _versions(case), reason=reason, party_type=principal_party_type(_parties(case))
+    )
     if not decision.party_informed:
         raise InvalidInput(
             _(

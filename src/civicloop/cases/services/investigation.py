@@ -35,6 +35,7 @@ from ..rules import (
     check_fine_in_range,
     check_penalty,
     money,
+    principal_party_type,
 )
 from .base import (
     CASE_FLOW,
@@ -146,7 +147,9 @@ def _apply_findings(
 ) -> tuple[Penalty, list[str]]:
     penalty = check_penalty(findings.penalty)
     reason = _text(findings.reason, field="reason")
-    check_fine_in_range(penalty, _versions(case), reason=reason)
+    check_fine_in_range(
+        penalty, _versions(case), reason=reason, party_type=principal_party_type(_parties(case))
+    )
     if penalty.outcome == Outcome.NO_PENALTY and not reason:
         raise InvalidInput(_("Give the reasons for giving no penalty."), field="reason")
     case.facts = _text(findings.facts, field="facts", required=True)

@@ -32,6 +32,7 @@ from ..rules import (
     check_penalty,
     hearing_grounds,
     money,
+    principal_party_type,
 )
 from .base import CASE_FLOW, S, _notify_responsible, _parties, _penalty_details, _stay, _versions
 
@@ -82,7 +83,12 @@ def serve_notice(
                 tuple(penalty.kinds),
             )
         )
-        check_fine_in_range(penalty, _versions(case), reason=case.proposal_reason)
+        check_fine_in_range(
+            penalty,
+            _versions(case),
+            reason=case.proposal_reason,
+            party_type=principal_party_type(_parties(case)),
+        )
         case.proposed_outcome, case.proposed_fine = penalty.outcome, penalty.fine
         case.proposed_confiscation, case.proposed_penalties = (
             penalty.confiscation,

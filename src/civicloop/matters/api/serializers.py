@@ -21,7 +21,7 @@ from civicloop.org.api.serializers import (  # noqa: F401
 from civicloop.org.choices import RegionLevel
 from civicloop.org.models import Region
 
-from ..choices import GrantKind
+from ..choices import GrantKind, PartyType
 from ..models import (
     EmpowermentDecision,
     EmpowermentGrant,
@@ -39,12 +39,41 @@ def _user(context):
     return getattr(request, "user", None)
 
 
+class StatutoryRangeSerializer(serializers.Serializer):
+    """One statutory range (``matters.ranges.StatutoryRange``): an amount in yuan, or
+    multiples of a base."""
+
+    party_type = serializers.ChoiceField(choices=PartyType.choices, read_only=True)
+    minimum = serializers.DecimalField(
+        max_digits=12, decimal_places=2, allow_null=True, read_only=True
+    )
+    maximum = serializers.DecimalField(
+        max_digits=12, decimal_places=2, allow_null=True, read_only=True
+    )
+    base_kind = serializers.CharField(
+        read_only=True, help_text=_("empty for an amount; illegal_income, … for a multiple")
+    )
+    base_text = serializers.CharField(read_only=True, help_text=_("the base as the law words it"))
+    multiple_min = serializers.DecimalField(
+        max_digits=10, decimal_places=4, allow_null=True, read_only=True
+    )
+    multiple_max = serializers.DecimalField(
+        max_digits=10, decimal_places=4, allow_null=True, read_only=True
+    )
+
+
 class MatterVersionSerializer(serializers.ModelSerializer):
     """A wording of the matter with its legal basis, in force from … until … (inclusive)."""
 
     legal_basis = serializers.CharField(
         read_only=True, help_text=_("《statute》article and clause")
     )
+    ranges = StatutoryRangeSerializer(
+        many=True,
+        read_only=True,
+        help_text=_("statutory ranges by party type; fine_min / fine_max are the widest"),
+    )
+    fine_range_label = serializers.CharField(read_only=True)
 
     class Meta:
         model = MatterVersion
@@ -60,6 +89,8 @@ class MatterVersionSerializer(serializers.ModelSerializer):
             "article_text",
             "fine_min",
             "fine_max",
+            "ranges",
+            "fine_range_label",
             "note",
         ]
 

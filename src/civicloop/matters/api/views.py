@@ -85,7 +85,7 @@ class MatterViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         queryset = Matter.objects.select_related("category", "department").order_by("code")
         if self.action == "retrieve":
-            return queryset.prefetch_related("versions")
+            return queryset.prefetch_related("versions__statutory_ranges")
         return queryset.filter(is_active=True).with_version(timezone.localdate())
 
     def get_serializer_class(self):
