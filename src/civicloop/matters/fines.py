@@ -141,6 +141,8 @@ MULTIPLE_RE = re.compile(
     rf"|(?P<ceiling>{_TERM})以下"
     rf"|(?P<fixed>{_TERM}))的?罚款"
 )
+# 处 as the verb “impose”, not in 处置 / 处理 / 处分 (“处置费用” is a base).
+_VERB_RE = re.compile(r"处(?![置理分])")
 _DELIMITERS = "，,；;。：:\n"
 PERSON_WORDS = ("个人", "公民", "自然人")
 ORGANISATION_WORDS = ("单位", "法人", "组织")
@@ -196,8 +198,8 @@ def party_at(text: str, position: int) -> str:
 def _base(text: str, start: int) -> tuple[str, str]:
     """The base a multiple at ``start`` is of: the words after 处 / 处以 in its clause."""
     clause = text[_clause_start(text, start) : start]
-    verb = clause.rfind("处")
-    base = clause[verb + 1 :] if verb >= 0 else clause
+    verbs = list(_VERB_RE.finditer(clause))
+    base = clause[verbs[-1].end() :] if verbs else clause
     base = base.removeprefix("以").strip()
     for words, kind in BASE_KIND_WORDS:
         if words in base:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from civicloop.matters import services
 from civicloop.matters.choices import GrantKind
 from civicloop.matters.models import EmpowermentGrant, Matter
+from civicloop.matters.ranges import parse_ranges_text
 
 ARTICLE_TEXT = (
     "第四十二条　违反本条例第二十七条规定，或者有下列行为之一的，由市政工程行政主管部门或者其他有关部门"
@@ -25,7 +26,11 @@ def content(
     fine_min=None,
     fine_max: Decimal | int | None = 20000,
     clause: str = "",
+    ranges: str = "",
 ) -> services.VersionData:
+    """A version's content; ``ranges`` in the catalog's compact text
+    (``person:200-3000;organisation:10000-50000``) sets ranges by party type (then give
+    fine_max=None: the widest is worked out)."""
     return services.VersionData(
         name=name,
         law=law,
@@ -35,6 +40,7 @@ def content(
         law_version=dt.date(2019, 3, 24),
         fine_min=Decimal(fine_min) if fine_min is not None else None,
         fine_max=Decimal(fine_max) if fine_max is not None else None,
+        ranges=parse_ranges_text(ranges),
     )
 
 
