@@ -152,7 +152,12 @@ def clean_ranges(ranges) -> tuple[StatutoryRange, ...]:
         if high is None:
             raise InvalidInput(_("Every range needs its maximum."), field="ranges")
         if any(v is not None and (v < 0 or v > limit) for v in (low, high)):
-            raise InvalidInput(_("A range's bounds are out of bounds."), field="ranges")
+            raise InvalidInput(
+                _(
+                    "A range's amounts lie between 0 and 100,000,000 yuan, its multiples between 0 and 1,000."
+                ),
+                field="ranges",
+            )
         if low is not None and low > high:
             raise InvalidInput(_("A range's minimum is larger than its maximum."), field="ranges")
         if rng.is_multiple and (rng.minimum is not None or rng.maximum is not None):
