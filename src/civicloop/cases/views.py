@@ -189,7 +189,10 @@ def detail_queryset(user):
         .prefetch_related(
             Prefetch("party_links", queryset=CaseParty.objects.select_related("party")),
             Prefetch(
-                "matter_links", queryset=CaseMatter.objects.select_related("matter", "version")
+                "matter_links",
+                queryset=CaseMatter.objects.select_related("matter", "version").prefetch_related(
+                    "version__statutory_ranges"
+                ),
             ),
             Prefetch("handlers", queryset=CaseHandler.objects.select_related("user")),
             Prefetch(

@@ -31,6 +31,7 @@ class VersionInline(ReadOnlyInline):
         "clause",
         "fine_min",
         "fine_max",
+        "fine_range_label",
     ]
     readonly_fields = fields
 

@@ -58,6 +58,10 @@ class CaseMatterSerializer(serializers.ModelSerializer):
     fine_max = serializers.DecimalField(
         source="version.fine_max", max_digits=12, decimal_places=2, allow_null=True
     )
+    fine_range_label = serializers.CharField(
+        source="version.fine_range_label",
+        help_text=_("the statutory ranges by party type of the version the case is under"),
+    )
     version_from = serializers.DateField(source="version.effective_from")
 
     class Meta:
@@ -69,6 +73,7 @@ class CaseMatterSerializer(serializers.ModelSerializer):
             "article_text",
             "fine_min",
             "fine_max",
+            "fine_range_label",
             "version_from",
         ]
 
