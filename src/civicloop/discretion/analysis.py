@@ -123,9 +123,7 @@ def enterprise_penalties(cases=None, filters: Filters | None = None):
         cases = cases.filter(decided_at__lt=dt.datetime.combine(after, dt.time.min, zone))
     if filters.unit is not None:
         cases = cases.filter(handling_unit=filters.unit)
-    cases = cases.annotate(
-        place_code=Coalesce("region__code", "handling_unit__region__code")
-    )
+    cases = cases.annotate(place_code=Coalesce("region__code", "handling_unit__region__code"))
     if filters.town is not None:
         cases = cases.filter(place_code__startswith=filters.town.prefix)
     return cases
@@ -199,9 +197,7 @@ def by_band(cases) -> list[Row]:
     result = []
     for band in [Band(NO_FINE, None, None), *bands()]:
         row = counted.get(band.index, {"cases": 0, "fines": None})
-        result.append(
-            Row(str(band.index), band.label, row["cases"], row["fines"] or Decimal("0"))
-        )
+        result.append(Row(str(band.index), band.label, row["cases"], row["fines"] or Decimal("0")))
     return result
 
 

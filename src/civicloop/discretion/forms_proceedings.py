@@ -33,7 +33,9 @@ class ChallengeForm(forms.Form):
     )
     decided_on = forms.DateField(label=_("decided on"), widget=date_input(), required=False)
     document_number = forms.CharField(label=_("document number"), max_length=80, required=False)
-    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(
+        label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)

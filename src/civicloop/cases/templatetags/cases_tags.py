@@ -10,8 +10,8 @@ from django.utils.safestring import mark_safe
 
 from civicloop.cases.hooks import case_panels as registered_panels
 from civicloop.cases.models import Case
-from civicloop.core.registry import resolve
 from civicloop.cases.permissions import officer_units
+from civicloop.core.registry import resolve
 
 register = template.Library()
 logger = logging.getLogger(__name__)

@@ -7,61 +7,190 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_document_prefix_unique'),
-        ('discretion', '0002_assessment'),
-        ('parties', '0001_parties'),
+        ("cases", "0002_document_prefix_unique"),
+        ("discretion", "0002_assessment"),
+        ("parties", "0001_parties"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LegalChallenge',
+            name="LegalChallenge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('reconsideration', 'administrative reconsideration (行政复议)'), ('litigation', 'administrative litigation, first instance (行政诉讼一审)'), ('appeal', 'administrative litigation, appeal (行政诉讼二审)')], max_length=20, verbose_name='kind')),
-                ('body', models.CharField(help_text='复议机关 or 人民法院, e.g. 海盐县人民政府 / 海盐县人民法院.', max_length=120, verbose_name='reconsideration body or court')),
-                ('filed_on', models.DateField(db_index=True, verbose_name='filed on')),
-                ('accepted_on', models.DateField(blank=True, null=True, verbose_name='accepted on')),
-                ('decided_on', models.DateField(blank=True, db_index=True, null=True, verbose_name='decided on')),
-                ('outcome', models.CharField(choices=[('pending', 'pending'), ('upheld', 'upheld (维持)'), ('varied', 'varied (变更)'), ('revoked', 'revoked (撤销)'), ('confirmed_unlawful', 'confirmed unlawful (确认违法)'), ('ordered_to_act', 'ordered to act (责令履行)'), ('dismissed', 'dismissed (驳回)'), ('withdrawn', 'withdrawn (撤回)'), ('settled', 'settled (调解/和解)')], db_index=True, default='pending', max_length=20, verbose_name='outcome')),
-                ('document_number', models.CharField(blank=True, help_text='The number of the reconsideration decision or judgment.', max_length=80, verbose_name='document number')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('applicant', models.ForeignKey(blank=True, help_text="The party who applied or sued (one of the case's parties).", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='parties.party', verbose_name='applicant')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='legal_challenges', to='cases.case', verbose_name='case')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("reconsideration", "administrative reconsideration (行政复议)"),
+                            (
+                                "litigation",
+                                "administrative litigation, first instance (行政诉讼一审)",
+                            ),
+                            ("appeal", "administrative litigation, appeal (行政诉讼二审)"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "body",
+                    models.CharField(
+                        help_text="复议机关 or 人民法院, e.g. 海盐县人民政府 / 海盐县人民法院.",
+                        max_length=120,
+                        verbose_name="reconsideration body or court",
+                    ),
+                ),
+                ("filed_on", models.DateField(db_index=True, verbose_name="filed on")),
+                (
+                    "accepted_on",
+                    models.DateField(blank=True, null=True, verbose_name="accepted on"),
+                ),
+                (
+                    "decided_on",
+                    models.DateField(
+                        blank=True, db_index=True, null=True, verbose_name="decided on"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("pending", "pending"),
+                            ("upheld", "upheld (维持)"),
+                            ("varied", "varied (变更)"),
+                            ("revoked", "revoked (撤销)"),
+                            ("confirmed_unlawful", "confirmed unlawful (确认违法)"),
+                            ("ordered_to_act", "ordered to act (责令履行)"),
+                            ("dismissed", "dismissed (驳回)"),
+                            ("withdrawn", "withdrawn (撤回)"),
+                            ("settled", "settled (调解/和解)"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=20,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "document_number",
+                    models.CharField(
+                        blank=True,
+                        help_text="The number of the reconsideration decision or judgment.",
+                        max_length=80,
+                        verbose_name="document number",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="recorded at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "applicant",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The party who applied or sued (one of the case's parties).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="parties.party",
+                        verbose_name="applicant",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="legal_challenges",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reconsideration or lawsuit',
-                'verbose_name_plural': 'reconsiderations and lawsuits',
-                'ordering': ['case', 'filed_on', 'id'],
+                "verbose_name": "reconsideration or lawsuit",
+                "verbose_name_plural": "reconsiderations and lawsuits",
+                "ordering": ["case", "filed_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='LegalChallengeHistory',
+            name="LegalChallengeHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=40, verbose_name='action')),
-                ('from_state', models.CharField(blank=True, max_length=30, verbose_name='from state')),
-                ('to_state', models.CharField(blank=True, max_length=30, verbose_name='to state')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='at')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('details', models.JSONField(blank=True, default=dict, verbose_name='details')),
-                ('actor', models.ForeignKey(blank=True, help_text='Empty when the system acted (deadline sweep) or a member of the public.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
-                ('challenge', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='history', to='discretion.legalchallenge', verbose_name='reconsideration or lawsuit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=40, verbose_name="action")),
+                (
+                    "from_state",
+                    models.CharField(blank=True, max_length=30, verbose_name="from state"),
+                ),
+                ("to_state", models.CharField(blank=True, max_length=30, verbose_name="to state")),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="at"
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("details", models.JSONField(blank=True, default=dict, verbose_name="details")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty when the system acted (deadline sweep) or a member of the public.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
+                (
+                    "challenge",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="history",
+                        to="discretion.legalchallenge",
+                        verbose_name="reconsideration or lawsuit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'history of a reconsideration or lawsuit',
-                'verbose_name_plural': 'history of reconsiderations and lawsuits',
-                'ordering': ['at', 'id'],
-                'abstract': False,
+                "verbose_name": "history of a reconsideration or lawsuit",
+                "verbose_name_plural": "history of reconsiderations and lawsuits",
+                "ordering": ["at", "id"],
+                "abstract": False,
             },
         ),
         migrations.AddConstraint(
-            model_name='legalchallenge',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome', 'pending'), ('decided_on__isnull', False), _connector='OR'), name='discretion_challenge_decided_on_with_outcome'),
+            model_name="legalchallenge",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("outcome", "pending"), ("decided_on__isnull", False), _connector="OR"
+                ),
+                name="discretion_challenge_decided_on_with_outcome",
+            ),
         ),
     ]

@@ -149,7 +149,10 @@ def test_the_page_shows_each_table_with_its_chart(world, client):
 def test_the_page_counts_only_the_cases_one_may_see(world, client):
     client.force_login(world.ganpu_officer)  # sees 澉浦's squad cases: E3
     page = client.get("/discretion/analysis/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert '<tr data-key="ZD-002"><td>ZD-002 对擅自挖掘城市道路的行政处罚</td><td class="number">1<' in page
+    assert (
+        '<tr data-key="ZD-002"><td>ZD-002 对擅自挖掘城市道路的行政处罚</td><td class="number">1<'
+        in page
+    )
 
 
 def test_the_export_holds_the_tables_and_the_conditions(world, client):
