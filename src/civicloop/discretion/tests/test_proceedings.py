@@ -255,3 +255,20 @@ def test_the_pages_refuse_those_who_may_not_record(case_world, case, client):
     assert client.post(url, outcome).status_code == 404
     assert LegalChallenge.objects.get().outcome == ChallengeOutcome.PENDING
     assert LegalChallenge.objects.count() == 1
+
+
+def test_a_failing_case_panel_is_left_out_and_the_page_still_shows(case_world, case, client):
+    """The generic hook (cases/hooks.py ``case_panels``) the challenges panel is registered in."""
+    from civicloop.cases.hooks import CasePanel, case_panels
+
+    def broken(request, case):
+        raise RuntimeError("a panel's bug")
+
+    case_panels.add(CasePanel("test.broken", "discretion/proceeding_panel.html", broken, order=1))
+    try:
+        client.force_login(case_world.wuyuan_officer)
+        response = client.get(f"/cases/{case.pk}/")
+    finally:
+        case_panels.unregister("test.broken")
+    assert response.status_code == 200
+    assert response.content.decode().count('id="case-challenges"') == 1  # ours, not the broken one
