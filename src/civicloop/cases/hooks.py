@@ -7,12 +7,18 @@
   :meth:`DecisionItems.apply` inside its transaction (a refusal rolls the decision back).
 * :data:`civicloop.cases.kpis.FIGURES` — case figures counted by other apps
   (``leniency_items``, ``credit_repairs``).
+* :data:`case_panels` — sections other apps add to the case page (e.g. the discretion app's
+  reconsideration and litigation records). ``{% case_panels case %}`` (cases_tags) renders
+  each registered :class:`CasePanel` by ``order``: its ``context(request, case)`` gives the data
+  (``None``: nothing to show) and its ``template`` is rendered with that data plus ``case``.
+  A panel that fails is logged and left out: it must never stop anyone seeing the case.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Protocol
 
 from civicloop.core.registry import Registry
@@ -37,3 +43,17 @@ class DecisionItems(Protocol):
 
 
 decision_items: Registry[DecisionItems] = Registry("items a penalty decision may apply")
+
+
+@dataclass(frozen=True)
+class CasePanel:
+    """A section on the case page: ``context(request, case)`` (or its dotted path) returns the
+    template's data, or ``None`` to show nothing."""
+
+    name: str
+    template: str
+    context: Callable[..., dict | None] | str
+    order: int = 0
+
+
+case_panels: Registry[CasePanel] = Registry("panel on the case page")

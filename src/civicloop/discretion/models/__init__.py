@@ -10,3 +10,10 @@ from .benchmarks import (  # noqa: F401
     FactorLevel,
     Tier,
 )
+from .proceedings import (  # noqa: F401
+    LOST_OUTCOMES,
+    ChallengeKind,
+    ChallengeOutcome,
+    LegalChallenge,
+    LegalChallengeHistory,
+)
