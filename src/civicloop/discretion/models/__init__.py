@@ -10,3 +10,4 @@ from .benchmarks import (  # noqa: F401
     FactorLevel,
     Tier,
 )
+from .risks import REVIEWED_STATES, RiskFlag, RiskFlagHistory, RiskKind, RiskState  # noqa: F401
