@@ -36,30 +36,34 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
 
 from civicloop.cases.choices import PartyRole
 from civicloop.cases.models import Case, CaseMatter, CaseParty
 from civicloop.cases.review import reviewer_posts
 from civicloop.core.errors import InvalidInput
 from civicloop.core.inputs import clean_text
+from civicloop.core.spreadsheets import append_header, append_row
 from civicloop.core.transitions import ModelWorkflow
 from civicloop.core.workflow import StateMachine, Transition
 from civicloop.matters.models import MatterVersion
 from civicloop.matters.ranges import range_for
 from civicloop.org.choices import RegionLevel
+from civicloop.org.models import Region
 from civicloop.org.scope import scope_of
 
 from .models import (
     DiscretionAssessment,
     RiskFlag,
     RiskFlagHistory,
+    RiskKind,
     RiskState,
 )
 from .scan import Finding, FlagRows, find_flags
@@ -468,3 +472,62 @@ def sweep(*, since: dt.date | None = None, at: dt.datetime | None = None) -> Swe
         dict(RiskFlag.objects.open().values_list("kind").order_by().annotate(n=Count("pk")))
     )
     return report
+
+
+# --- the Excel export -----------------------------------------------------------------------
+
+
+def town_names() -> dict[str, str]:
+    """Town names by the nine digits of their division code (a flag's town is its case's)."""
+    return {code[:9]: name for code, name in Region.objects.towns().values_list("code", "name")}
+
+
+EXPORT_COLUMNS = (
+    (_("case number"), 24),
+    (_("kind"), 22),
+    (_("state"), 10),
+    (_("town"), 12),
+    (_("fine (yuan)"), 12),
+    (_("expected minimum"), 12),
+    (_("expected maximum"), 12),
+    (_("evidence"), 50),
+    (_("found at"), 17),
+    (_("reviewed by"), 12),
+    (_("reviewed at"), 17),
+    (_("review note"), 40),
+    (_("amount corrected (yuan)"), 14),
+)
+
+
+def write_flags_workbook(flags, out: str | BinaryIO) -> int:
+    """One row per flag (``flags`` annotated with ``place_code``, as ``visible_flags``)."""
+    towns = town_names()
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_t("risk flags"))
+    append_header(
+        sheet, [label for label, _w in EXPORT_COLUMNS], widths=[w for _l, w in EXPORT_COLUMNS]
+    )
+    count = 0
+    for flag in flags.select_related("case", "reviewed_by").iterator(chunk_size=500):
+        append_row(
+            sheet,
+            [
+                flag.case.number,
+                RiskKind(flag.kind),
+                RiskState(flag.state),
+                towns.get((flag.place_code or "")[:9], ""),
+                flag.fine,
+                flag.expected_min,
+                flag.expected_max,
+                flag.evidence_text,
+                flag.found_at,
+                str(flag.reviewed_by or ""),
+                flag.reviewed_at,
+                flag.review_note,
+                flag.amount_corrected,
+            ],
+            wrap=None,
+        )
+        count += 1
+    workbook.save(out)
+    return count
