@@ -41,7 +41,7 @@ from typing import Any, BinaryIO
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
@@ -463,7 +463,7 @@ def sweep(*, since: dt.date | None = None, at: dt.datetime | None = None) -> Swe
                 "resolve",
                 S.RESOLVED,
                 by=None,
-                reason=_t("The sweep no longer finds this risk."),
+                reason=gettext("The sweep no longer finds this risk."),
                 fields=["resolved_at"],
                 at=now,
             )
@@ -503,7 +503,7 @@ def write_flags_workbook(flags, out: str | BinaryIO) -> int:
     """One row per flag (``flags`` annotated with ``place_code``, as ``visible_flags``)."""
     towns = town_names()
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_t("risk flags"))
+    sheet = workbook.create_sheet(gettext("risk flags"))
     append_header(
         sheet, [label for label, _w in EXPORT_COLUMNS], widths=[w for _l, w in EXPORT_COLUMNS]
     )

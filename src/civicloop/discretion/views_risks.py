@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.downloads import XLSX, attachment_response
@@ -87,7 +87,7 @@ def _filtered(request):
 @login_required
 def risk_list(request):
     if not may_see_flags(request.user):
-        return forbidden(request, _t("Only legal reviewers and leaders see discretion risks."))
+        return forbidden(request, gettext("Only legal reviewers and leaders see discretion risks."))
     filterset, rows = _filtered(request)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     towns = town_names()
@@ -110,10 +110,10 @@ def risk_list(request):
 @login_required
 def risk_export(request):
     if not may_see_flags(request.user):
-        return forbidden(request, _t("Only legal reviewers and leaders see discretion risks."))
+        return forbidden(request, gettext("Only legal reviewers and leaders see discretion risks."))
     _filterset, rows = _filtered(request)
     response = attachment_response(
-        _t("discretion-risks-%(day)s.xlsx") % {"day": timezone.localdate().isoformat()},
+        gettext("discretion-risks-%(day)s.xlsx") % {"day": timezone.localdate().isoformat()},
         XLSX,
         private=True,
     )
@@ -148,8 +148,8 @@ def risk_detail(request, pk):
 
 def _timeline(flag: RiskFlag) -> list[dict]:
     labels = {
-        "find": _t("found by the sweep"),
-        "update": _t("evidence updated by the sweep"),
+        "find": gettext("found by the sweep"),
+        "update": gettext("evidence updated by the sweep"),
         **{t.name: str(t.label) for t in REVIEW},
     }
     states = dict(RiskState.choices)
@@ -158,7 +158,7 @@ def _timeline(flag: RiskFlag) -> list[dict]:
             "at": entry.at,
             "action": entry.action,
             "label": labels.get(entry.action, entry.action),
-            "actor": entry.actor or _t("the risk sweep"),
+            "actor": entry.actor or gettext("the risk sweep"),
             "changed": entry.from_state != entry.to_state,
             "from_label": states.get(entry.from_state, ""),
             "to_label": states.get(entry.to_state, ""),
@@ -196,7 +196,7 @@ def risk_review(request, pk):
     flag = _flag(request, pk)
     actions = REVIEW.allowed(state=flag.state, capacities=capacities(request.user, flag))
     if not actions:
-        return forbidden(request, _t("You may not review this risk flag now."))
+        return forbidden(request, gettext("You may not review this risk flag now."))
     return service_form_view(
         request,
         form=bind_form(request, ReviewForm, actions=actions),
