@@ -16,6 +16,12 @@ class DiscretionConfig(AppConfig):
 
         register_subjects(*kpis.SUBJECTS)
         register_figures(*kpis.FIGURES)
+        registry.register_demo_step(
+            "discretion.risks",
+            order=110,
+            title=_("Discretion risk sweep"),
+            run="civicloop.discretion.tasks.demo_step",
+        )
         registry.register_periodic_task(
             "discretion.risks",
             "civicloop.discretion.tasks.sweep_risks",

@@ -407,7 +407,7 @@ def sweep(*, since: dt.date | None = None, at: dt.datetime | None = None) -> Swe
 
     with transaction.atomic():
         latest: dict[tuple[int, str], RiskFlag] = {}
-        existing = RiskFlag.objects.select_for_update().order_by("id")
+        existing = RiskFlag.objects.select_for_update(of=("self",)).order_by("id")
         if since is not None:
             existing = existing.filter(
                 Q(case_id__in=swept) | Q(state=S.OPEN) & ~Q(case__decided_at__date__lt=since)
@@ -519,7 +519,7 @@ def write_flags_workbook(flags, out: str | BinaryIO) -> int:
                 flag.fine,
                 flag.expected_min,
                 flag.expected_max,
-                flag.evidence_text,
+                flag.evidence_shown,
                 flag.found_at,
                 str(flag.reviewed_by or ""),
                 flag.reviewed_at,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from .risks import sweep
@@ -33,3 +34,13 @@ def sweep_risks() -> dict:
         "updated": report.updated,
         "resolved": report.resolved,
     }
+
+
+def demo_step(context) -> None:
+    """``civicloop demo``: sweep the demo's decided cases, so the review queue and the cockpit's
+    discretion figures have something to show."""
+    report = sweep()
+    context.say(
+        _("Discretion risk sweep: %(cases)d decided cases, %(found)d risk flags found.")
+        % {"cases": report.cases, "found": report.total_found}
+    )

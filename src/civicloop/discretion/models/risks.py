@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.history import HistoryEntry
 
+from ..scan import Finding
 from .benchmarks import MONEY
 
 
@@ -129,6 +130,15 @@ class RiskFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} · {self.get_kind_display()}"
+
+    @property
+    def evidence_shown(self) -> str:
+        """The evidence in the reader's language, from the figures (``evidence_text`` keeps it
+        in the language the sweep ran in)."""
+        try:
+            return Finding(self.kind, self.evidence).text()
+        except (KeyError, TypeError, ValueError):
+            return self.evidence_text
 
     @property
     def is_open(self) -> bool:

@@ -66,7 +66,7 @@ def test_the_detail_shows_the_evidence_and_the_case(client, case_world, flags):
     response = client.get(reverse("discretion:risk", args=[flag.pk]))
     html = response.content.decode()
     assert response.status_code == 200
-    assert flag.evidence_text in html
+    assert flag.evidence_shown in html and flag.evidence_shown == flag.evidence_text
     assert reverse("cases:detail", args=[flag.case.pk]) in html
     # Leaders see but do not review.
     assert 'id="flag-review"' not in html
