@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -107,3 +108,17 @@ def test_the_figures_drill_down_to_the_flags_behind_them(client, case_world, fla
     client.force_login(case_world.leader)
     url = figures.get("discretion.risks_found").records_url(Period(), case_world.wuyuan)
     assert listed(client.get(url)) == {flags["wuyuan"].pk, flags["explained"].pk}
+
+
+def test_the_navigation_link_and_the_case_panel_show_to_those_who_see_flags(rf, case_world, flags):
+    page = Template("{% load risk_tags %}{% risk_nav_link %}{% case_risk_flags case %}")
+
+    def render(user):
+        request = rf.get("/")
+        request.user = user
+        return page.render(Context({"request": request, "case": flags["wuyuan"].case}))
+
+    html = render(case_world.wuyuan_reviewer)
+    assert 'id="open-risks">1<' in html and f'data-flag="{flags["wuyuan"].pk}"' in html
+    assert 'id="open-risks">2<' in render(case_world.leader)
+    assert render(case_world.wuyuan_officer).strip() == ""
