@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core import registry
+from civicloop.core.figures import register_figures, register_subjects
+
 
 class DiscretionConfig(AppConfig):
     name = "civicloop.discretion"
@@ -11,10 +14,11 @@ class DiscretionConfig(AppConfig):
         # Imported here, not at the top: they import models, which are not loaded yet when
         # Django imports this module.
         from civicloop.cases.hooks import CasePanel, case_panels
-        from civicloop.core.figures import register_figures
 
-        from . import proceedings_kpis
+        from . import kpis, proceedings_kpis
 
+        register_subjects(*kpis.SUBJECTS)
+        register_figures(*kpis.FIGURES)
         register_figures(*proceedings_kpis.FIGURES)
         case_panels.add(
             CasePanel(
@@ -23,4 +27,20 @@ class DiscretionConfig(AppConfig):
                 context="civicloop.discretion.views_proceedings.case_panel",
                 order=50,
             )
+        )
+        registry.register_demo_step(
+            "discretion.risks",
+            order=110,
+            title=_("Discretion risk sweep"),
+            run="civicloop.discretion.tasks.demo_step",
+        )
+        registry.register_periodic_task(
+            "discretion.risks",
+            "civicloop.discretion.tasks.sweep_risks",
+            every="civicloop.discretion.tasks.sweep_seconds",
+            option="--risk-sweep-every",
+            help=_(
+                "seconds between discretion risk sweeps; 0 turns them off "
+                "(default: CIVICLOOP_DISCRETION_SWEEP_SECONDS, 86400)"
+            ),
         )

@@ -19,6 +19,9 @@ The flags, each with its evidence:
   the same once numbers, spaces and punctuation are removed, and whose fines differ by
   :data:`FINE_RATIO` times or more: the lowest and the highest of such a group are flagged (and
   every case at least that far from the other end).
+
+The rules are :func:`find_flags` over :class:`FlagRows`; the database sweep
+(``discretion.risks``) calls the same function on decided cases.
 """
 
 from __future__ import annotations
@@ -271,48 +274,140 @@ def _groups(keys: Iterable[tuple]) -> dict[tuple, list[int]]:
     return groups
 
 
-def _fmt(amount: float) -> str:
+def _fmt(amount: float | None) -> str:
+    if amount is None:
+        return "—"
     return f"{amount:.2f}".rstrip("0").rstrip(".")
 
 
-def scan(
-    cases: Cases, benchmarks
-) -> tuple[list[list[str]], list[tuple[float, float]], list[list[str]]]:
-    """Per case: its flags, the expected band (the claimed tier's) and the evidence."""
-    n = len(cases.ids)
-    flags: list[list[str]] = [[] for _ in range(n)]
-    evidence: list[list[str]] = [[] for _ in range(n)]
-    expected: list[tuple[float, float]] = []
-    fines = np.asarray(cases.fine, dtype=float)
-    for i in range(n):
-        benchmark = _benchmark_for(benchmarks, cases.matter[i], cases.party[i])
-        tier = benchmark.tiers[cases.tier[i]]
-        expected.append((tier.band_min, tier.band_max))
-        fine = cases.fine[i]
-        if not benchmark.stat_min <= fine <= benchmark.stat_max:
-            flags[i].append(OUTSIDE_STATUTORY_RANGE)
-            evidence[i].append(
-                _("fine %(fine)s outside the statutory %(low)s–%(high)s")
-                % {
-                    "fine": _fmt(fine),
-                    "low": _fmt(benchmark.stat_min),
-                    "high": _fmt(benchmark.stat_max),
-                }
+# --- the flag rules: one core for the file scan and the database sweep -----------------------
+
+
+@dataclass
+class FlagRows:
+    """What the four rules read, one entry per case, in columns.
+
+    The file scan fills it from CASES.csv and BENCH.csv, the database sweep
+    (``discretion.risks``) from decided cases and their calculator records; both then call
+    :func:`find_flags`, so a case is judged the same way wherever it comes from.
+
+    ``group`` is the matter and party type (peers and same facts are compared within it);
+    ``tier`` the tier claimed or assessed ("" for none: such cases are peers of each other
+    only); a ``None`` bound is one that is not known (no range or band is checked against it).
+    """
+
+    group: list[tuple] = field(default_factory=list)
+    tier: list[str] = field(default_factory=list)
+    fine: list[float] = field(default_factory=list)
+    stat_min: list[float | None] = field(default_factory=list)
+    stat_max: list[float | None] = field(default_factory=list)
+    band_min: list[float | None] = field(default_factory=list)
+    band_max: list[float | None] = field(default_factory=list)
+    reason: list[bool] = field(default_factory=list)
+    facts: list[str] = field(default_factory=list)
+
+    def add(
+        self,
+        *,
+        group: tuple,
+        tier: str,
+        fine: float,
+        stat: tuple[float | None, float | None],
+        band: tuple[float | None, float | None],
+        reason: bool,
+        facts: str,
+    ) -> None:
+        self.group.append(group)
+        self.tier.append(tier)
+        self.fine.append(fine)
+        self.stat_min.append(stat[0])
+        self.stat_max.append(stat[1])
+        self.band_min.append(band[0])
+        self.band_max.append(band[1])
+        self.reason.append(reason)
+        self.facts.append(facts)
+
+    def __len__(self) -> int:
+        return len(self.fine)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One flag on one case with its evidence (numbers; ``other`` is the row index of the case
+    at the other end of a same-facts group)."""
+
+    kind: str
+    evidence: dict
+
+    def text(self) -> str:
+        e = self.evidence
+        if self.kind == OUTSIDE_STATUTORY_RANGE:
+            return _("fine %(fine)s outside the statutory %(low)s–%(high)s") % {
+                "fine": _fmt(e["fine"]),
+                "low": _fmt(e["stat_min"]),
+                "high": _fmt(e["stat_max"]),
+            }
+        if self.kind == OUTSIDE_TIER_BAND:
+            return _(
+                "fine %(fine)s outside the %(tier)s band %(low)s–%(high)s without a reason"
+            ) % {
+                "fine": _fmt(e["fine"]),
+                "tier": e["tier"],
+                "low": _fmt(e["band_min"]),
+                "high": _fmt(e["band_max"]),
+            }
+        if self.kind == PEER_OUTLIER:
+            return _("robust z %(z)s against %(n)d peers (median %(median)s)") % {
+                "z": "∞" if e["z"] is None else f"{e['z']:.1f}",
+                "n": e["peers"],
+                "median": _fmt(e["median"]),
+            }
+        return _("%(n)d cases with the same facts fined %(low)s–%(high)s") % {
+            "n": e["cases"],
+            "low": _fmt(e["low"]),
+            "high": _fmt(e["high"]),
+        }
+
+
+def find_flags(rows: FlagRows) -> list[list[Finding]]:
+    """The findings of each row, in :data:`FLAG_ORDER`."""
+    n = len(rows)
+    found: list[list[Finding]] = [[] for _ in range(n)]
+    fines = np.asarray(rows.fine, dtype=float)
+    columns = zip(
+        rows.fine,
+        rows.stat_min,
+        rows.stat_max,
+        rows.tier,
+        rows.band_min,
+        rows.band_max,
+        rows.reason,
+        strict=True,
+    )
+    for i, (fine, stat_min, stat_max, tier, band_min, band_max, reason) in enumerate(columns):
+        if (stat_min is not None and fine < stat_min) or (stat_max is not None and fine > stat_max):
+            found[i].append(
+                Finding(
+                    OUTSIDE_STATUTORY_RANGE,
+                    {"fine": fine, "stat_min": stat_min, "stat_max": stat_max},
+                )
             )
-        if not tier.band_min <= fine <= tier.band_max and not cases.reason[i]:
-            flags[i].append(OUTSIDE_TIER_BAND)
-            evidence[i].append(
-                _("fine %(fine)s outside the %(tier)s band %(low)s–%(high)s without a reason")
-                % {
-                    "fine": _fmt(fine),
-                    "tier": tier.name,
-                    "low": _fmt(tier.band_min),
-                    "high": _fmt(tier.band_max),
-                }
+        if (
+            tier
+            and not reason
+            and (
+                (band_min is not None and fine < band_min)
+                or (band_max is not None and fine > band_max)
+            )
+        ):
+            found[i].append(
+                Finding(
+                    OUTSIDE_TIER_BAND,
+                    {"fine": fine, "tier": tier, "band_min": band_min, "band_max": band_max},
+                )
             )
 
-    peers = _groups(zip(cases.matter, cases.party, cases.tier, strict=True))
-    for members in peers.values():
+    for members in _groups(zip(rows.group, rows.tier, strict=True)).values():
         if len(members) < MIN_PEERS:
             continue
         index = np.asarray(members)
@@ -322,38 +417,80 @@ def scan(
         if mad > 0:
             z = np.abs(group - median) / (MAD_SCALE * mad)
             outliers = index[z >= OUTLIER_Z]
-            scores = z[z >= OUTLIER_Z]
+            scores = z[z >= OUTLIER_Z].tolist()
         else:
+            # Every peer but the outliers fined alike: any other fine stands out infinitely.
             outliers = index[group != median]
-            scores = np.full(len(outliers), np.inf)
-        for i, score in zip(outliers.tolist(), scores.tolist(), strict=True):
-            flags[i].append(PEER_OUTLIER)
-            evidence[i].append(
-                _("robust z %(z)s against %(n)d peers (median %(median)s)")
-                % {
-                    "z": "∞" if score == np.inf else f"{score:.1f}",
-                    "n": len(members),
-                    "median": _fmt(median),
-                }
+            scores = [None] * len(outliers)
+        for i, score in zip(outliers.tolist(), scores, strict=True):
+            found[i].append(
+                Finding(
+                    PEER_OUTLIER,
+                    {
+                        "fine": rows.fine[i],
+                        "median": median,
+                        "mad": mad,
+                        "z": score,
+                        "peers": len(members),
+                    },
+                )
             )
 
-    same = _groups(zip(cases.matter, cases.party, map(normalise_facts, cases.facts), strict=True))
-    for (_matter, _party, text), members in same.items():
+    same = _groups(zip(rows.group, map(normalise_facts, rows.facts), strict=True))
+    for (_group, text), members in same.items():
         if len(members) < 2 or not text:
             continue
         group = fines[members]
-        low, high = float(group.min()), float(group.max())
+        lowest, highest = int(group.argmin()), int(group.argmax())
+        low, high = float(group[lowest]), float(group[highest])
         if low * FINE_RATIO > high or high == 0:
             continue
         for i in members:
-            fine = cases.fine[i]
-            if fine * FINE_RATIO <= high or fine >= low * FINE_RATIO:
-                flags[i].append(SAME_FACTS_DIFFERENT_FINE)
-                evidence[i].append(
-                    _("%(n)d cases with the same facts fined %(low)s–%(high)s")
-                    % {"n": len(members), "low": _fmt(low), "high": _fmt(high)}
+            fine = rows.fine[i]
+            # The case it is compared with: the other end of the group.
+            if fine * FINE_RATIO <= high:
+                other = members[highest]
+            elif fine >= low * FINE_RATIO:
+                other = members[lowest]
+            else:
+                continue
+            found[i].append(
+                Finding(
+                    SAME_FACTS_DIFFERENT_FINE,
+                    {
+                        "fine": fine,
+                        "cases": len(members),
+                        "low": low,
+                        "high": high,
+                        "other": other,
+                        "other_fine": rows.fine[other],
+                    },
                 )
-    return flags, expected, evidence
+            )
+    return found
+
+
+def scan(cases: Cases, benchmarks) -> tuple[list[list[Finding]], list[tuple[float, float]]]:
+    """Per case: its findings and the expected band (the claimed tier's)."""
+    # Column by column: what a million rows need (a call per row would double the time).
+    benches = [
+        _benchmark_for(benchmarks, matter, party)
+        for matter, party in zip(cases.matter, cases.party, strict=True)
+    ]
+    tiers = [bench.tiers[tier] for bench, tier in zip(benches, cases.tier, strict=True)]
+    expected = [(tier.band_min, tier.band_max) for tier in tiers]
+    rows = FlagRows(
+        group=list(zip(cases.matter, cases.party, strict=True)),
+        tier=cases.tier,
+        fine=cases.fine,
+        stat_min=[bench.stat_min for bench in benches],
+        stat_max=[bench.stat_max for bench in benches],
+        band_min=[tier.band_min for tier in tiers],
+        band_max=[tier.band_max for tier in tiers],
+        reason=cases.reason,
+        facts=cases.facts,
+    )
+    return find_flags(rows), expected
 
 
 def run(benchmark_path: Path, cases_path: Path, out_path: Path) -> ScanResult:
@@ -367,16 +504,23 @@ def run(benchmark_path: Path, cases_path: Path, out_path: Path) -> ScanResult:
     result.rows = len(cases.ids) + len(problems)
     if result.problems:
         return result
-    flags, expected, evidence = scan(cases, benchmarks)
+    found, expected = scan(cases, benchmarks)
     with out_path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(FLAG_COLUMNS)
-        for case_id, case_flags, (low, high), notes in zip(
-            cases.ids, flags, expected, evidence, strict=True
-        ):
+        for case_id, findings, (low, high) in zip(cases.ids, found, expected, strict=True):
+            if not findings:
+                writer.writerow([case_id, "", _fmt(low), _fmt(high), ""])
+                continue
             writer.writerow(
-                [case_id, ";".join(case_flags), _fmt(low), _fmt(high), "; ".join(notes)]
+                [
+                    case_id,
+                    ";".join(finding.kind for finding in findings),
+                    _fmt(low),
+                    _fmt(high),
+                    "; ".join(finding.text() for finding in findings),
+                ]
             )
-            for flag in case_flags:
-                result.flagged[flag] += 1
+            for finding in findings:
+                result.flagged[finding.kind] += 1
     return result

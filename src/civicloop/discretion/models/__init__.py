@@ -17,3 +17,4 @@ from .proceedings import (  # noqa: F401
     LegalChallenge,
     LegalChallengeHistory,
 )
+from .risks import REVIEWED_STATES, RiskFlag, RiskFlagHistory, RiskKind, RiskState  # noqa: F401

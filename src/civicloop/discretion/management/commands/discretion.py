@@ -1,8 +1,12 @@
 """``civicloop discretion scan --benchmark BENCH.csv --in CASES.csv --out FLAGS.csv``: the
-discretion risk scan over two self-contained files (columns pinned in docs/discretion.md)."""
+discretion risk scan over two self-contained files (columns pinned in docs/discretion.md).
+
+``civicloop discretion sweep [--since DATE]``: the same rules over the decided cases in the
+database, writing risk flags for the review queue (what the worker runs daily)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 
@@ -11,7 +15,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicloop.core.management.commandline import LocalisedCommand, format_table
+from civicloop.discretion.risks import sweep
 from civicloop.discretion.scan import FLAG_ORDER, ScanError, run
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            _("--since must be a date (YYYY-MM-DD), not “%(text)s”.") % {"text": text}
+        ) from None
 
 
 class Command(LocalisedCommand):
@@ -21,7 +35,7 @@ class Command(LocalisedCommand):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{scan}")
+        sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{scan,sweep}")
         scan = sub.add_parser(
             "scan",
             help=gettext_lazy(
@@ -47,7 +61,51 @@ class Command(LocalisedCommand):
             "--out", required=True, type=Path, help=gettext_lazy("FLAGS.csv to write")
         )
 
-    def handle(self, *args, subcommand, benchmark, cases, out, **options):
+        sweep_parser = sub.add_parser(
+            "sweep",
+            help=gettext_lazy(
+                "flag the risks of the decided cases in the database for the review queue; "
+                "flags that still hold are updated, open ones no longer found are resolved"
+            ),
+        )
+        sweep_parser.add_argument(
+            "--since",
+            type=str,
+            default=None,
+            metavar="YYYY-MM-DD",
+            help=gettext_lazy(
+                "only cases decided on or after this date get flags written (peers are all "
+                "decided cases)"
+            ),
+        )
+
+    def handle(self, *args, subcommand, **options):
+        if subcommand == "sweep":
+            return self.sweep(options["since"])
+        return self.scan(options["benchmark"], options["cases"], options["out"])
+
+    def sweep(self, since: str | None) -> None:
+        day = _date(since) if since else None
+        report = sweep(since=day)
+        rows = [(flag, report.found[flag], report.open_by_kind[flag]) for flag in FLAG_ORDER]
+        self.stdout.write(format_table([_("flag"), _("new"), _("open")], rows))
+        self.stdout.write(
+            _(
+                "Swept %(cases)d decided cases (%(skipped)d without a matter or party type "
+                "skipped): %(found)d flags found, %(updated)d updated, %(resolved)d no longer "
+                "found. Run %(run)s."
+            )
+            % {
+                "cases": report.cases,
+                "skipped": report.skipped,
+                "found": report.total_found,
+                "updated": report.updated,
+                "resolved": report.resolved,
+                "run": report.run,
+            }
+        )
+
+    def scan(self, benchmark, cases, out) -> None:
         started = time.perf_counter()
         try:
             result = run(benchmark, cases, out)
