@@ -32,7 +32,7 @@ from civicloop.matters.permissions import is_county
 from civicloop.matters.ranges import range_for
 from civicloop.org.choices import RegionLevel, Role
 
-from .choices import BandKind, BenchmarkStatus, ItemMethod
+from .choices import BandKind, BenchmarkStatus, ItemMethod, PartyType
 from .models import Benchmark, BenchmarkHistory, BenchmarkItem, Factor, FactorLevel, Tier
 
 HUNDRED = Decimal(100)
@@ -210,7 +210,10 @@ def _unit_word(bounds: Bounds) -> str:
 
 
 def _item_name(item) -> str:
-    return _("item %(code)s (%(party)s)") % {"code": item.code, "party": item.party_type}
+    return _("item %(code)s (%(party)s)") % {
+        "code": item.code,
+        "party": PartyType(item.party_type).label,
+    }
 
 
 def _tier_name(tier) -> str:
@@ -237,12 +240,14 @@ def check_within_law(items, *, matters: dict, on: dt.date) -> list[str]:
                     )
                     continue
             if tier.band_kind == BandKind.SHARE_OF_RANGE:
-                for bound in (tier.band_min, tier.band_max):
-                    if bound is not None and not (0 <= bound <= HUNDRED):
-                        problems.append(
-                            _("%(item)s, %(tier)s: %(value)s is not a percentage of the statutory range (0–100).")
-                            % {"item": _item_name(item), "tier": _tier_name(tier), "value": _fmt(bound)}
-                        )
+                bad = [b for b in (tier.band_min, tier.band_max) if b is not None and not 0 <= b <= HUNDRED]
+                for bound in bad:
+                    problems.append(
+                        _("%(item)s, %(tier)s: %(value)s is not a percentage of the statutory range (0–100).")
+                        % {"item": _item_name(item), "tier": _tier_name(tier), "value": _fmt(bound)}
+                    )
+                if bad:
+                    continue
                 if stat[1] is None:
                     problems.append(
                         _("%(item)s, %(tier)s: the band is a percentage of the statutory range, but the item states no statutory maximum.")
