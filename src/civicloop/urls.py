@@ -35,6 +35,7 @@ urlpatterns = [
     path("cases/<int:case_pk>/documents/", include("civicloop.documents.urls")),
     path("parties/", include("civicloop.parties.urls")),
     path("leniency/", include("civicloop.leniency.urls")),
+    path("discretion/", include("civicloop.discretion.urls")),
     path("hotspots/", include("civicloop.hotspots.urls")),
     path("gridkit/", include("civicloop.gridkit.urls")),
     path("cockpit/", include("civicloop.cockpit.urls")),
