@@ -18,4 +18,6 @@ def starter_benchmarks(context: DemoContext) -> None:
             % {"items": items}
         )
     else:
-        context.detail(_("The starter discretion benchmark exists (%(items)d items).") % {"items": items})
+        context.detail(
+            _("The starter discretion benchmark exists (%(items)d items).") % {"items": items}
+        )

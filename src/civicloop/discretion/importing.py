@@ -61,7 +61,9 @@ PARTY_TYPES = choice_lookup(
         "any": ["不分", "全部", "所有", ""],
     },
 )
-METHODS = choice_lookup(ItemMethod, {"tiers": ["档次", "分档", "档次表"], "factors": ["因素", "权重", "裁量因素"]})
+METHODS = choice_lookup(
+    ItemMethod, {"tiers": ["档次", "分档", "档次表"], "factors": ["因素", "权重", "裁量因素"]}
+)
 BAND_KINDS = choice_lookup(
     BandKind,
     {
@@ -84,7 +86,11 @@ BASE_KINDS = choice_lookup(
 )
 STATUSES = choice_lookup(
     BenchmarkStatus,
-    {"starter": ["初始", "起步", "待采用"], "adopted": ["已采用", "施行", "现行"], "repealed": ["废止", "已废止"]},
+    {
+        "starter": ["初始", "起步", "待采用"],
+        "adopted": ["已采用", "施行", "现行"],
+        "repealed": ["废止", "已废止"],
+    },
 )
 LEVELS = choice_lookup(
     IssuerLevel,
@@ -110,7 +116,10 @@ class Problem:
         if not self.sheet:
             return self.message
         if not self.row:
-            return _("Sheet “%(sheet)s”: %(message)s") % {"sheet": self.sheet, "message": self.message}
+            return _("Sheet “%(sheet)s”: %(message)s") % {
+                "sheet": self.sheet,
+                "message": self.message,
+            }
         return _("Sheet “%(sheet)s”, row %(row)d, column “%(column)s”: %(message)s") % {
             "sheet": self.sheet,
             "row": self.row,
@@ -192,13 +201,16 @@ def _problems(check: RowCheck, sheet: str) -> list[Problem]:
 def _choice(check: RowCheck, name: str, lookup, accepted: str, *, default: str = "") -> str:
     if is_blank(check.cells.get(name)):
         return default
-    return check.cell(
-        name,
-        parse_choice,
-        lookup,
-        message=_("Unknown value “%(value)s”; write one of: %(accepted)s.")
-        % {"value": check.text(name), "accepted": accepted},
-    ) or default
+    return (
+        check.cell(
+            name,
+            parse_choice,
+            lookup,
+            message=_("Unknown value “%(value)s”; write one of: %(accepted)s.")
+            % {"value": check.text(name), "accepted": accepted},
+        )
+        or default
+    )
 
 
 def _yes_no_or_empty(value: Any) -> bool | None:
@@ -273,8 +285,7 @@ def parse_item_rows(
                 value = check.text(name)
                 if value and value != RowCheck(0, first_row[key]).text(name):
                     check.fail(
-                        name,
-                        _("Differs from the item's first row; write the item's columns once.")
+                        name, _("Differs from the item's first row; write the item's columns once.")
                     )
         previous_key = key
         if any(not is_blank(cells.get(name)) for name in TIER_LEVEL):
@@ -382,8 +393,13 @@ def parse_header(
             if normalise_header(row[0]) in ("字段", "field"):
                 continue
             problems.append(
-                Problem(sheet, index, str(row[0]), _("Unknown field. Accepted: %(names)s.")
-                % {"names": "、".join(h for _f, h in HEADER_FIELDS)})
+                Problem(
+                    sheet,
+                    index,
+                    str(row[0]),
+                    _("Unknown field. Accepted: %(names)s.")
+                    % {"names": "、".join(h for _f, h in HEADER_FIELDS)},
+                )
             )
             continue
         values[name] = row[1] if len(row) > 1 else None
@@ -409,7 +425,9 @@ def parse_header(
         except Exception as exc:  # CellError
             fail(name, getattr(exc, "message", str(exc)))
             result[name] = None
-    if result.get("effective_from") is None and "effective_from" not in {p.column for p in problems}:
+    if result.get("effective_from") is None and "effective_from" not in {
+        p.column for p in problems
+    }:
         fail("effective_from", _("This field is required."))
     for name, lookup_, accepted, default in (
         ("status", STATUSES, "starter/adopted/repealed", BenchmarkStatus.ADOPTED),
@@ -418,14 +436,19 @@ def parse_header(
         text = check.text(name)
         found = lookup_.get(re.sub(r"[\s/／·\-_]", "", text).lower()) if text else default
         if found is None:
-            fail(name, _("Unknown value “%(value)s”; write one of: %(accepted)s.") % {"value": text, "accepted": accepted})
+            fail(
+                name,
+                _("Unknown value “%(value)s”; write one of: %(accepted)s.")
+                % {"value": text, "accepted": accepted},
+            )
         result[name] = found or default
     region_text = check.text("region")
     result["region"] = None
     if region_text:
-        region = Region.objects.filter(code=region_text).first() or Region.objects.filter(
-            name=region_text
-        ).first()
+        region = (
+            Region.objects.filter(code=region_text).first()
+            or Region.objects.filter(name=region_text).first()
+        )
         if region is None:
             fail("region", _("No area with code or name “%(value)s”.") % {"value": region_text})
         result["region"] = region
@@ -440,7 +463,11 @@ def parse_header(
                 found = found.filter(version=int(match.group(2)))
             superior = found.order_by("-version").first()
         if superior is None:
-            fail("superior", _("No benchmark “%(value)s” (write its code, or code v2 for a version).") % {"value": superior_text})
+            fail(
+                "superior",
+                _("No benchmark “%(value)s” (write its code, or code v2 for a version).")
+                % {"value": superior_text},
+            )
         result["superior"] = superior
     version = check.text("version")
     result["version"] = None
@@ -523,7 +550,9 @@ def import_workbook(data: bytes, *, name: str = "benchmark.xlsx", by=None) -> Re
     if not result.ok:
         return result
     try:
-        result.benchmark = services.create_version(result.spec, by=by, action="imported", reason=name)
+        result.benchmark = services.create_version(
+            result.spec, by=by, action="imported", reason=name
+        )
     except InvalidInput as exc:
         result.problems = [Problem("", 0, "", line) for line in str(exc.message).split("\n")]
     return result

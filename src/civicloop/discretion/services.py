@@ -163,8 +163,10 @@ def tier_bounds(tier, item, stat: tuple) -> Bounds | None:
         span = high - low
 
         def at(percent):
-            return None if percent is None else (low + span * percent / HUNDRED).quantize(
-                Decimal("0.01")
+            return (
+                None
+                if percent is None
+                else (low + span * percent / HUNDRED).quantize(Decimal("0.01"))
             )
 
         return Bounds("yuan", at(tier.band_min), at(tier.band_max))
@@ -176,7 +178,9 @@ def item_bounds(item, stat: tuple) -> list[Bounds]:
     found = []
     if stat[0] is not None or stat[1] is not None:
         found.append(Bounds("yuan", stat[0], stat[1]))
-    if item.base_kind and (item.base_multiple_min is not None or item.base_multiple_max is not None):
+    if item.base_kind and (
+        item.base_multiple_min is not None or item.base_multiple_max is not None
+    ):
         found.append(
             Bounds("multiple", item.base_multiple_min, item.base_multiple_max, item.base_kind)
         )
@@ -230,7 +234,9 @@ def check_within_law(items, *, matters: dict, on: dt.date) -> list[str]:
             if tier.band_min is not None and tier.band_max is not None:
                 if tier.band_min > tier.band_max:
                     problems.append(
-                        _("%(item)s, %(tier)s: the band minimum %(low)s is above its maximum %(high)s.")
+                        _(
+                            "%(item)s, %(tier)s: the band minimum %(low)s is above its maximum %(high)s."
+                        )
                         % {
                             "item": _item_name(item),
                             "tier": _tier_name(tier),
@@ -240,17 +246,25 @@ def check_within_law(items, *, matters: dict, on: dt.date) -> list[str]:
                     )
                     continue
             if tier.band_kind == BandKind.SHARE_OF_RANGE:
-                bad = [b for b in (tier.band_min, tier.band_max) if b is not None and not 0 <= b <= HUNDRED]
+                bad = [
+                    b
+                    for b in (tier.band_min, tier.band_max)
+                    if b is not None and not 0 <= b <= HUNDRED
+                ]
                 for bound in bad:
                     problems.append(
-                        _("%(item)s, %(tier)s: %(value)s is not a percentage of the statutory range (0–100).")
+                        _(
+                            "%(item)s, %(tier)s: %(value)s is not a percentage of the statutory range (0–100)."
+                        )
                         % {"item": _item_name(item), "tier": _tier_name(tier), "value": _fmt(bound)}
                     )
                 if bad:
                     continue
                 if stat[1] is None:
                     problems.append(
-                        _("%(item)s, %(tier)s: the band is a percentage of the statutory range, but the item states no statutory maximum.")
+                        _(
+                            "%(item)s, %(tier)s: the band is a percentage of the statutory range, but the item states no statutory maximum."
+                        )
                         % {"item": _item_name(item), "tier": _tier_name(tier)}
                     )
                     continue
@@ -266,9 +280,13 @@ def check_within_law(items, *, matters: dict, on: dt.date) -> list[str]:
                         continue
                     problems.append(
                         (
-                            _("%(item)s, %(tier)s: the band minimum %(value)s %(unit)s is below the statutory minimum %(limit)s.")
+                            _(
+                                "%(item)s, %(tier)s: the band minimum %(value)s %(unit)s is below the statutory minimum %(limit)s."
+                            )
                             if which == "min"
-                            else _("%(item)s, %(tier)s: the band maximum %(value)s %(unit)s is above the statutory maximum %(limit)s.")
+                            else _(
+                                "%(item)s, %(tier)s: the band maximum %(value)s %(unit)s is above the statutory maximum %(limit)s."
+                            )
                         )
                         % {
                             "item": _item_name(item),
@@ -294,9 +312,7 @@ def _superior_items(superior: Benchmark) -> dict[tuple[str, str], BenchmarkItem]
     return found
 
 
-def check_within_superior(
-    items, superior: Benchmark, *, matters: dict, on: dt.date
-) -> list[str]:
+def check_within_superior(items, superior: Benchmark, *, matters: dict, on: dt.date) -> list[str]:
     """Each band of ``items`` inside the superior's band of the same rank (or its item's range).
 
     Items are matched by matter when both name one, else by code; by party type, falling back
@@ -340,9 +356,13 @@ def check_within_superior(
                 for which, value, limit in _outside(bounds, outer):
                     problems.append(
                         (
-                            _("%(item)s, %(tier)s: the band minimum %(value)s %(unit)s is below %(where)s (minimum %(limit)s); a lower body may narrow the superior benchmark, never widen it.")
+                            _(
+                                "%(item)s, %(tier)s: the band minimum %(value)s %(unit)s is below %(where)s (minimum %(limit)s); a lower body may narrow the superior benchmark, never widen it."
+                            )
                             if which == "min"
-                            else _("%(item)s, %(tier)s: the band maximum %(value)s %(unit)s is above %(where)s (maximum %(limit)s); a lower body may narrow the superior benchmark, never widen it.")
+                            else _(
+                                "%(item)s, %(tier)s: the band maximum %(value)s %(unit)s is above %(where)s (maximum %(limit)s); a lower body may narrow the superior benchmark, never widen it."
+                            )
                         )
                         % {
                             "item": _item_name(item),
@@ -381,10 +401,18 @@ def check_items(items: list[ItemSpec]) -> list[str]:
                 % {"item": _item_name(item)}
             )
         seen.add(key)
-        if item.stat_min is not None and item.stat_max is not None and item.stat_min > item.stat_max:
+        if (
+            item.stat_min is not None
+            and item.stat_max is not None
+            and item.stat_min > item.stat_max
+        ):
             problems.append(
                 _("%(item)s: the statutory minimum %(low)s is above the maximum %(high)s.")
-                % {"item": _item_name(item), "low": _fmt(item.stat_min), "high": _fmt(item.stat_max)}
+                % {
+                    "item": _item_name(item),
+                    "low": _fmt(item.stat_min),
+                    "high": _fmt(item.stat_max),
+                }
             )
         if item.method == ItemMethod.FACTORS:
             if item.start_percent is None:
@@ -428,7 +456,9 @@ def validate(spec: BenchmarkSpec) -> list[str]:
 
 
 @transaction.atomic
-def create_version(spec: BenchmarkSpec, *, by=None, action: str = "imported", reason: str = "") -> Benchmark:
+def create_version(
+    spec: BenchmarkSpec, *, by=None, action: str = "imported", reason: str = ""
+) -> Benchmark:
     """Store ``spec`` as the next version of its code. The version in force before it ends the
     day before the new one starts. Refused (nothing stored) when any check fails."""
     _require(by)
@@ -436,14 +466,13 @@ def create_version(spec: BenchmarkSpec, *, by=None, action: str = "imported", re
     if problems:
         raise InvalidInput("\n".join(problems), field="items")
     latest = (
-        Benchmark.objects.select_for_update()
-        .filter(code=spec.code)
-        .order_by("-version")
-        .first()
+        Benchmark.objects.select_for_update().filter(code=spec.code).order_by("-version").first()
     )
     if latest is not None and spec.effective_from <= latest.effective_from:
         raise InvalidInput(
-            _("Version %(v)d of %(code)s is in force from %(date)s; a new version must start later.")
+            _(
+                "Version %(v)d of %(code)s is in force from %(date)s; a new version must start later."
+            )
             % {"v": latest.version, "code": spec.code, "date": latest.effective_from},
             field="effective_from",
         )
@@ -492,7 +521,10 @@ def _supersede(old: Benchmark, new: Benchmark, by) -> None:
             action="superseded",
             from_state=previous.status,
             to_state=previous.status,
-            details={"by_version": new.version, "effective_until": previous.effective_until.isoformat()},
+            details={
+                "by_version": new.version,
+                "effective_until": previous.effective_until.isoformat(),
+            },
         )
 
 

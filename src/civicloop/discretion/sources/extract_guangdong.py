@@ -46,6 +46,13 @@ NUM = r"(\d+(?:\.\d+)?)"
 BAND_RANGE = re.compile(NUM + r"(万)?元?以上" + NUM + r"(万)?元以下")
 BAND_UPPER = re.compile(NUM + r"(万)?元以下")
 BAND_FIXED = re.compile(NUM + r"(万)?元")
+MULTIPLE = re.compile(
+    r"(总投资额|违法所得|货值金额|货值|所收费用|直接经济损失|处置费用)的?"
+    + NUM
+    + r"倍(?:以上"
+    + NUM
+    + r"倍以下)?"
+)
 BASES = (
     ("总投资额", "total_investment"),
     ("违法所得", "illegal_income"),
@@ -145,7 +152,7 @@ def weighted(rows) -> tuple[Decimal | None, list[tuple[str, str, Decimal]]]:
             in_table = True
             continue
         if cells[0] in ("违反条款", "处罚依据", "备注"):
-            in_table = cells[0] == "备注" and False
+            in_table = False
             continue
         if not in_table:
             continue
@@ -183,8 +190,6 @@ def tier_rows(rows) -> tuple[list[str], list[list[str]]]:
             continue
         if len(cells) != len(header):
             continue
-        if previous and cells[0] == "" and all(c in ("", None) for c in cells[:-1]) is False:
-            pass
         filled = [
             (c if c not in (None,) else (previous[i] if i < len(previous) else ""))
             for i, c in enumerate(cells)
@@ -193,14 +198,21 @@ def tier_rows(rows) -> tuple[list[str], list[list[str]]]:
         if previous and all(c == "" for c in cells[:2]) and sum(1 for c in cells if c) <= 2:
             if data:
                 data[-1] = [
-                    (a + b) if b and i >= 2 else a for i, (a, b) in enumerate(zip(data[-1], filled))
+                    (a + b) if b and i >= 2 else a
+                    for i, (a, b) in enumerate(zip(data[-1], filled, strict=True))
                 ]
                 previous = data[-1]
                 continue
-        filled = [f if f else (previous[i] if previous and i < 2 else f) for i, f in enumerate(filled)]
+        filled = [
+            f if f else (previous[i] if previous and i < 2 else f) for i, f in enumerate(filled)
+        ]
         data.append(filled)
         previous = filled
     return header, data
+
+
+def base_kind_of(words: str) -> str:
+    return next((kind for text, kind in BASES if text in words or words in text), "other")
 
 
 def base_of(formula: str) -> tuple[str, Decimal | None, Decimal | None]:
@@ -273,8 +285,15 @@ def extract_clb(path: Path) -> tuple[list[dict], list[dict]]:
         header, data = tier_rows(rows)
         amount_col = next((i for i, h in enumerate(header) if "罚款" in h), len(header) - 1)
         rank = 0
+        base_kind = ""
+        first = len(items)
         for row in data:
             band = parse_band(row[amount_col]) if amount_col >= 0 else None
+            kind = "amount" if band else "none"
+            if band is None and (multiple := MULTIPLE.search(clean(row[amount_col]))):
+                words, low, high = multiple.groups()
+                base_kind = base_kind or base_kind_of(words)
+                band, kind = (Decimal(low), Decimal(high or low)), "multiple"
             rank += 1
             conditions = "；".join(c for i, c in enumerate(row) if 0 < i < amount_col and c)
             others = "；".join(
@@ -287,12 +306,14 @@ def extract_clb(path: Path) -> tuple[list[dict], list[dict]]:
                     "tier_rank": rank,
                     "tier_label": f"第{rank}档",
                     "conditions": conditions,
-                    "band_kind": "amount" if band else "none",
+                    "band_kind": kind,
                     "band_min": band[0] if band else None,
                     "band_max": band[1] if band else None,
                     "standard": row[amount_col] + (f"（{others}）" if others else ""),
                 }
             )
+        for row in items[first:]:
+            row["base_kind"] = base_kind
         if not data:
             items.append({**common, "method": "tiers"})
     return items, factors

@@ -38,7 +38,10 @@ def world():
     return build_world()
 
 
-def item(code="X-1", *, party="any", stat=(D(1000), D(10000)), tiers=None, **kwargs):
+RANGE = (D(1000), D(10000))
+
+
+def item(code="X-1", *, party="any", stat=RANGE, tiers=None, **kwargs):
     return ItemSpec(
         code=code,
         violation="违法行为",
@@ -121,7 +124,9 @@ def test_share_of_range_is_converted_to_yuan():
         tiers=[TierSpec(1, "一般处罚", band_kind="share", band_min=D(40), band_max=D(60))]
     )
     assert services.validate(spec([shares])) == []
-    too_much = item(tiers=[TierSpec(1, "一般处罚", band_kind="share", band_min=D(40), band_max=D(101))])
+    too_much = item(
+        tiers=[TierSpec(1, "一般处罚", band_kind="share", band_min=D(40), band_max=D(101))]
+    )
     assert services.validate(spec([too_much])) == [
         "item X-1 (any party), tier 1 “一般处罚”: 101 is not a percentage of the statutory "
         "range (0–100)."
@@ -157,19 +162,32 @@ def test_a_lower_body_may_narrow_never_widen(world):
     extra = item(tiers=[TierSpec(4, "特别严重", band_min=D(9000), band_max=D(10000))])
     assert services.validate(spec([extra], code="t3", superior=city)) == []
     # An item the superior does not cover is limited only by its own statutory range.
-    other = item("Y-9", stat=(D(0), D(50000)), tiers=[TierSpec(1, "一般处罚", band_min=D(0), band_max=D(50000))])
+    other = item(
+        "Y-9",
+        stat=(D(0), D(50000)),
+        tiers=[TierSpec(1, "一般处罚", band_min=D(0), band_max=D(50000))],
+    )
     assert services.validate(spec([other], code="t4", superior=city)) == []
 
 
 def test_superior_in_percent_of_the_same_range(world):
     city = services.create_version(
-        spec([item(tiers=[TierSpec(1, "一般处罚", band_kind="share", band_min=D(40), band_max=D(60))])])
+        spec(
+            [
+                item(
+                    tiers=[
+                        TierSpec(1, "一般处罚", band_kind="share", band_min=D(40), band_max=D(60))
+                    ]
+                )
+            ]
+        )
     )
     inside = item(tiers=[TierSpec(1, "一般处罚", band_min=D(4600), band_max=D(6400))])
     outside = item(tiers=[TierSpec(1, "一般处罚", band_min=D(4600), band_max=D(6500))])
     assert services.validate(spec([inside], code="t", superior=city)) == []
-    assert "band maximum 6500 yuan is above the superior's tier 1 “一般处罚” (maximum 6400)" in (
-        services.validate(spec([outside], code="t", superior=city))[0]
+    assert (
+        "band maximum 6500 yuan is above the superior's tier 1 “一般处罚” (maximum 6400)"
+        in (services.validate(spec([outside], code="t", superior=city))[0])
     )
 
 
@@ -204,7 +222,9 @@ def weighted():
         start_percent=D(20),
         formula_note="罚款金额＝裁量百分值总和×建设项目总投资额×5%",
         factors=[
-            FactorSpec("建设项目地点", [("一般区域", D(0)), ("限批区", D(6)), ("饮用水水源保护区", D(15))]),
+            FactorSpec(
+                "建设项目地点", [("一般区域", D(0)), ("限批区", D(6)), ("饮用水水源保护区", D(15))]
+            ),
             FactorSpec("配合执法调查情况", [("配合调查", D(0)), ("不配合调查", D(5))]),
         ],
     )
@@ -215,9 +235,32 @@ def repeat_item():
         "X-2",
         party="organisation",
         tiers=[
-            TierSpec(1, "从轻处罚", "首次且及时改正", band_min=D(1000), band_max=D(2000), first_offence=True, corrected=True),
-            TierSpec(2, "一般处罚", band_kind="share", band_min=D(40), band_max=D(60), max_prior_offences=0),
-            TierSpec(3, "从重处罚", "两年内第2次", band_min=D(6000), band_max=D(10000), min_prior_offences=1, standard="处六千元以上一万元以下罚款"),
+            TierSpec(
+                1,
+                "从轻处罚",
+                "首次且及时改正",
+                band_min=D(1000),
+                band_max=D(2000),
+                first_offence=True,
+                corrected=True,
+            ),
+            TierSpec(
+                2,
+                "一般处罚",
+                band_kind="share",
+                band_min=D(40),
+                band_max=D(60),
+                max_prior_offences=0,
+            ),
+            TierSpec(
+                3,
+                "从重处罚",
+                "两年内第2次",
+                band_min=D(6000),
+                band_max=D(10000),
+                min_prior_offences=1,
+                standard="处六千元以上一万元以下罚款",
+            ),
             TierSpec(4, "不予处罚", band_kind="none"),
         ],
     )
@@ -261,7 +304,12 @@ def _workbook(items_rows, factor_rows=(), header=None) -> bytes:
     book = Workbook()
     head = book.active
     head.title = "基准"
-    for row in header or [("代码", "t"), ("名称", "测试"), ("制定机关", "县局"), ("施行日期", "2026-01-01")]:
+    for row in header or [
+        ("代码", "t"),
+        ("名称", "测试"),
+        ("制定机关", "县局"),
+        ("施行日期", "2026-01-01"),
+    ]:
         head.append(row)
     sheet = book.create_sheet("事项与档次")
     sheet.append([h for _f, h in ITEM_FIELDS])
@@ -279,9 +327,32 @@ def _workbook(items_rows, factor_rows=(), header=None) -> bytes:
 
 def test_bad_rows_are_reported_by_sheet_row_and_column_and_nothing_is_written():
     rows = [
-        {"code": "A-1", "violation": "甲", "stat_min": 0, "stat_max": 1000, "tier_rank": 1, "tier_label": "一般", "band_min": 0, "band_max": "一千"},
-        {"code": "A-1", "tier_rank": 2, "tier_label": "从重", "band_min": 500, "band_max": 1000, "party_type": "单位"},
-        {"code": "A-2", "violation": "乙", "party_type": "机关", "tier_rank": 1, "tier_label": "一般", "band_kind": "金额"},
+        {
+            "code": "A-1",
+            "violation": "甲",
+            "stat_min": 0,
+            "stat_max": 1000,
+            "tier_rank": 1,
+            "tier_label": "一般",
+            "band_min": 0,
+            "band_max": "一千",
+        },
+        {
+            "code": "A-1",
+            "tier_rank": 2,
+            "tier_label": "从重",
+            "band_min": 500,
+            "band_max": 1000,
+            "party_type": "单位",
+        },
+        {
+            "code": "A-2",
+            "violation": "乙",
+            "party_type": "机关",
+            "tier_rank": 1,
+            "tier_label": "一般",
+            "band_kind": "金额",
+        },
     ]
     result = import_workbook(_workbook(rows, [("A-9", "", "地点", "一般", "5%")]))
     assert result.benchmark is None
@@ -299,7 +370,16 @@ def test_bad_rows_are_reported_by_sheet_row_and_column_and_nothing_is_written():
 
 def test_a_band_outside_the_law_in_a_workbook_stores_nothing():
     rows = [
-        {"code": "A-1", "violation": "甲", "stat_min": 100, "stat_max": 1000, "tier_rank": 1, "tier_label": "一般", "band_min": 100, "band_max": 1200},
+        {
+            "code": "A-1",
+            "violation": "甲",
+            "stat_min": 100,
+            "stat_max": 1000,
+            "tier_rank": 1,
+            "tier_label": "一般",
+            "band_min": 100,
+            "band_max": 1200,
+        },
     ]
     result = import_workbook(_workbook(rows))
     assert [str(p) for p in result.problems] == [
@@ -311,9 +391,20 @@ def test_a_band_outside_the_law_in_a_workbook_stores_nothing():
 
 def test_weighted_factors_and_chinese_choice_words():
     rows = [
-        {"code": "G-1", "violation": "甲", "method": "因素", "base_kind": "违法所得", "start_percent": 20, "cap_percent": 100},
+        {
+            "code": "G-1",
+            "violation": "甲",
+            "method": "因素",
+            "base_kind": "违法所得",
+            "start_percent": 20,
+            "cap_percent": 100,
+        },
     ]
-    result = import_workbook(_workbook(rows, [("G-1", "不分", "地点", "一般区域", 0), ("G-1", "", "地点", "敏感区", "6%")]))
+    result = import_workbook(
+        _workbook(
+            rows, [("G-1", "不分", "地点", "一般区域", 0), ("G-1", "", "地点", "敏感区", "6%")]
+        )
+    )
     assert result.problems == []
     got = result.benchmark.items.get()
     assert (got.method, got.base_kind, got.start_percent) == ("factors", "illegal_income", 20)

@@ -97,10 +97,16 @@ def test_import_a_new_version_and_adopt(client, world, benchmark):
     response = client.post(reverse("discretion:benchmark_import"), {"file": upload})
     assert response.status_code == 302
     assert response["Location"] == reverse("discretion:benchmark", args=["demo", 2])
-    response = client.post(reverse("discretion:benchmark_adopt", args=["demo", 2]), {"reason": "县局采用"})
+    response = client.post(
+        reverse("discretion:benchmark_adopt", args=["demo", 2]), {"reason": "县局采用"}
+    )
     assert Benchmark.objects.get(version=2).status == "adopted"
     history = Benchmark.objects.get(version=2).history.last()
-    assert (history.action, history.actor, history.reason) == ("adopted", world.legal_reviewer, "县局采用")
+    assert (history.action, history.actor, history.reason) == (
+        "adopted",
+        world.legal_reviewer,
+        "县局采用",
+    )
 
 
 def test_a_bad_workbook_shows_its_problems(client, world):

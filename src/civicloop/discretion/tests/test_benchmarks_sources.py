@@ -41,7 +41,13 @@ def test_jiangmen_item_tier_by_tier(jm):
         (1, "第1档", "无生产、经营污染物排放", None, Decimal("10000")),
         (2, "第2档", "有生产、经营污染物排放", Decimal("10000"), Decimal("20000")),
         (3, "第3档", "发现有超标排放污染物的", Decimal("20000"), Decimal("40000")),
-        (4, "第4档", "造成较大以上突发环境事件或其他严重后果的", Decimal("40000"), Decimal("50000")),
+        (
+            4,
+            "第4档",
+            "造成较大以上突发环境事件或其他严重后果的",
+            Decimal("40000"),
+            Decimal("50000"),
+        ),
     ]
 
 
@@ -68,9 +74,13 @@ def test_jiangmen_repeat_offences_against_the_file(jm):
     rows = list(csv.DictReader(open(jiangmen.DATA, encoding="utf-8-sig")))
     repeat = [r for r in rows if "两年内第" in r["circumstance"]]
     assert repeat
-    row = next(r for r in repeat if "两年内第3次" in r["circumstance"] and "以上" not in r["circumstance"])
+    row = next(
+        r for r in repeat if "两年内第3次" in r["circumstance"] and "以上" not in r["circumstance"]
+    )
     tier = Tier.objects.get(
-        item__benchmark=jm, item__code=f"JM-{row['item_no']}", conditions=row["circumstance"].strip()
+        item__benchmark=jm,
+        item__code=f"JM-{row['item_no']}",
+        conditions=row["circumstance"].strip(),
     )
     assert (tier.min_prior_offences, tier.max_prior_offences) == (2, 2)
     assert jiangmen.prior_offences("两年内第3次以上") == (2, None)
@@ -82,11 +92,17 @@ def test_jiangmen_repeat_offences_against_the_file(jm):
 
 def test_band_parsing():
     assert jiangmen.parse_band("责令改正，处十二万以上十五万元以下罚款") == (
-        "amount", "", Decimal("120000"), Decimal("150000")
+        "amount",
+        "",
+        Decimal("120000"),
+        Decimal("150000"),
     )
     assert jiangmen.parse_band("处所收费用三倍的罚款") == ("multiple", "other", 3, 3)
     assert jiangmen.parse_band("并处违法所得三倍以上五倍以下罚款") == (
-        "multiple", "illegal_income", 3, 5
+        "multiple",
+        "illegal_income",
+        3,
+        5,
     )
     assert jiangmen.parse_band("每个因子超标每0.5倍增加一万元")[0] == "none"
 

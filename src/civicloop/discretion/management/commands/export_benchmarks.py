@@ -20,7 +20,9 @@ class Command(LocalisedCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("code", help=gettext_lazy("the benchmark's code"))
-        parser.add_argument("--number", dest="number", type=int, help=gettext_lazy("default: the latest"))
+        parser.add_argument(
+            "--number", dest="number", type=int, help=gettext_lazy("default: the latest")
+        )
         parser.add_argument("--out", required=True, help=gettext_lazy("the .xlsx file to write"))
 
     def handle(self, *args, code, number, out, **options):

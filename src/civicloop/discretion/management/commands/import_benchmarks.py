@@ -31,8 +31,12 @@ class Command(LocalisedCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("file", nargs="?", help=gettext_lazy("the .xlsx workbook"))
-        parser.add_argument("--as", dest="username", metavar="USERNAME", help=gettext_lazy("who imports"))
-        parser.add_argument("--jiangmen", action="store_true", help=gettext_lazy("load the 江门 tier table"))
+        parser.add_argument(
+            "--as", dest="username", metavar="USERNAME", help=gettext_lazy("who imports")
+        )
+        parser.add_argument(
+            "--jiangmen", action="store_true", help=gettext_lazy("load the 江门 tier table")
+        )
         parser.add_argument(
             "--guangdong",
             action="store_true",
@@ -41,13 +45,17 @@ class Command(LocalisedCommand):
         parser.add_argument(
             "--starter",
             action="store_true",
-            help=gettext_lazy("make the starter benchmark for Haiyan's catalogue from the stated rule"),
+            help=gettext_lazy(
+                "make the starter benchmark for Haiyan's catalogue from the stated rule"
+            ),
         )
         parser.add_argument(
             "--effective-from", metavar="DATE", help=gettext_lazy("start date (default: today)")
         )
 
-    def handle(self, *args, file, username, jiangmen, guangdong, starter, effective_from, **options):
+    def handle(
+        self, *args, file, username, jiangmen, guangdong, starter, effective_from, **options
+    ):
         actor = actor_from_username(username) if username else None
         try:
             start = parse_date(effective_from) if effective_from else timezone.localdate()
@@ -60,7 +68,9 @@ class Command(LocalisedCommand):
                 benchmark, created = starter_module.load_starter(on=start, by=actor)
                 self._done(benchmark, created)
             if jiangmen:
-                self._done(services.create_version(jiangmen_source.benchmark_spec(start), by=actor), True)
+                self._done(
+                    services.create_version(jiangmen_source.benchmark_spec(start), by=actor), True
+                )
             if guangdong:
                 source = guangdong_source
                 self._done(services.create_version(source.table_spec(start), by=actor), True)
@@ -71,7 +81,9 @@ class Command(LocalisedCommand):
             return
         path = Path(file)
         if not path.is_file():
-            raise CommandError(_("The file %(path)s does not exist.") % {"path": path}, returncode=1)
+            raise CommandError(
+                _("The file %(path)s does not exist.") % {"path": path}, returncode=1
+            )
         try:
             result = import_workbook(path.read_bytes(), name=path.name, by=actor)
         except SpreadsheetError as exc:
