@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
 
 from civicloop.discretion import services
+from civicloop.discretion.exporting import write_workbook
+from civicloop.discretion.importing import read_workbook
 from civicloop.discretion.models import Benchmark, BenchmarkItem, FactorLevel, Tier
 from civicloop.discretion.sources import guangdong, jiangmen
 
@@ -179,3 +182,11 @@ def test_guangdong_imports(gd_items):
     assert first.first_offence is True and first.corrected is True
     assert "（1）属于首次违法；" in first.conditions
     assert Benchmark.objects.count() == 2
+
+
+def test_the_jiangmen_table_round_trips_through_our_workbook(jm):
+    out = io.BytesIO()
+    write_workbook(jm, out)
+    result = read_workbook(out.getvalue())
+    assert result.problems == []
+    assert result.spec == services.spec_of(jm)
