@@ -32,7 +32,7 @@ from civicloop.matters.permissions import is_county
 from civicloop.matters.ranges import range_for
 from civicloop.org.choices import RegionLevel, Role
 
-from .choices import BandKind, BenchmarkStatus, ItemMethod, PartyType
+from .choices import LEVEL_RANK, BandKind, BenchmarkStatus, IssuerLevel, ItemMethod, PartyType
 from .models import Benchmark, BenchmarkHistory, BenchmarkItem, Factor, FactorLevel, Tier
 
 HUNDRED = Decimal(100)
@@ -158,7 +158,8 @@ def tier_bounds(tier, item, stat: tuple) -> Bounds | None:
     if kind == BandKind.SHARE_OF_RANGE:
         low, high = stat
         if high is None:
-            return None
+            # No statutory maximum to convert with: compare in percent of the same range.
+            return Bounds("percent", tier.band_min, tier.band_max)
         low = low or Decimal(0)
         span = high - low
 
@@ -207,6 +208,8 @@ def _outside(inner: Bounds, outer: Bounds) -> list[tuple[str, Decimal | None, De
 
 
 def _unit_word(bounds: Bounds) -> str:
+    if bounds.unit == "percent":
+        return _("% of the statutory range")
     return _("yuan") if bounds.unit == "yuan" else _("times the base")
 
 
@@ -269,7 +272,7 @@ def check_within_law(items, *, matters: dict, on: dt.date) -> list[str]:
                     )
                     continue
             bounds = tier_bounds(tier, item, stat)
-            if bounds is None:
+            if bounds is None or bounds.unit == "percent":
                 continue
             reduced = any(word in tier.label for word in REDUCED_WORDS)
             for outer in ranges:
@@ -444,11 +447,36 @@ def _linked_matters(spec: BenchmarkSpec) -> dict[str, Matter]:
     return {m.code: m for m in Matter.objects.filter(code__in=codes)}
 
 
+def check_superior(spec: BenchmarkSpec) -> list[str]:
+    """The superior is in force and issued at the same level or above (a town's benchmark may
+    implement the county's, not the other way round)."""
+    superior = spec.superior
+    problems = []
+    if superior.status == BenchmarkStatus.REPEALED:
+        problems.append(
+            _("The superior benchmark %(superior)s is repealed.") % {"superior": superior}
+        )
+    if LEVEL_RANK[superior.issuer_level] > LEVEL_RANK[spec.issuer_level]:
+        problems.append(
+            _(
+                "The superior benchmark %(superior)s is issued at %(theirs)s level, below this "
+                "one's (%(ours)s)."
+            )
+            % {
+                "superior": superior,
+                "theirs": superior.get_issuer_level_display(),
+                "ours": IssuerLevel(spec.issuer_level).label,
+            }
+        )
+    return problems
+
+
 def validate(spec: BenchmarkSpec) -> list[str]:
     matters = _linked_matters(spec)
     problems = check_items(spec.items)
     problems += check_within_law(spec.items, matters=matters, on=spec.effective_from)
     if spec.superior is not None:
+        problems += check_superior(spec)
         problems += check_within_superior(
             spec.items, spec.superior, matters=matters, on=spec.effective_from
         )

@@ -191,6 +191,36 @@ def test_superior_in_percent_of_the_same_range(world):
     )
 
 
+def test_share_bands_need_a_statutory_maximum_and_compare_with_the_superior_in_yuan():
+    share = [TierSpec(1, "一般处罚", band_kind="share", band_min=D(40), band_max=D(60))]
+    assert services.validate(spec([item(stat=(None, None), tiers=share)])) == [
+        "item X-1 (any party), tier 1 “一般处罚”: the band is a percentage of the statutory "
+        "range, but the item states no statutory maximum."
+    ]
+    city = services.create_version(spec([item(stat=(D(0), D(100)), tiers=share)], code="city"))
+    wider = [TierSpec(1, "一般处罚", band_kind="share", band_min=D(30), band_max=D(60))]
+    lower = spec([item(stat=(D(0), D(100)), tiers=wider)], code="t", superior=city)
+    assert services.validate(lower) == [
+        "item X-1 (any party), tier 1 “一般处罚”: the band minimum 30 yuan is below the "
+        "superior's tier 1 “一般处罚” (minimum 40); a lower body may narrow the superior "
+        "benchmark, never widen it."
+    ]
+
+
+def test_the_superior_is_in_force_and_above(world):
+    county = services.create_version(spec([item()], code="county", level="county"))
+    assert services.validate(spec([item()], code="town", level="town", superior=county)) == []
+    assert services.validate(spec([item()], code="prov", level="province", superior=county)) == [
+        "The superior benchmark county 裁量基准（county v1） is issued at county level, below "
+        "this one's (province)."
+    ]
+    services.repeal(county, reason="废止")
+    county.refresh_from_db()
+    assert services.validate(spec([item()], code="town", level="town", superior=county)) == [
+        "The superior benchmark county 裁量基准（county v1） is repealed."
+    ]
+
+
 def test_adopt_and_repeal(world):
     benchmark = services.create_version(spec([item()], status="starter"))
     assert benchmark.is_starter
