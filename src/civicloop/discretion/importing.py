@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 
 from civicloop.core.errors import InvalidInput
 from civicloop.core.spreadsheets import (
+    CellError,
     RowCheck,
     SpreadsheetError,
     choice_lookup,
@@ -242,7 +243,9 @@ def parse_item_rows(
             check.fail("code", _("Write the item code."))
             problems += _problems(check, sheet)
             continue
-        party = _choice(check, "party_type", PARTY_TYPES, PARTY_NAMES, default="any")
+        # A tier row that leaves the party type empty continues the item above it.
+        inherited = previous_key[1] if previous_key and previous_key[0] == code else "any"
+        party = _choice(check, "party_type", PARTY_TYPES, PARTY_NAMES, default=inherited)
         key = (code, party)
         item = items.get(key)
         if item is None:
@@ -419,15 +422,13 @@ def parse_header(
         fail("code", _("Use letters, digits and hyphens only (e.g. haiyan-starter)."))
     result["document_number"] = check.text("document_number")
     result["source"] = check.text("source")
-    for name, parse in (("effective_from", parse_date), ("effective_until", parse_date)):
+    for name in ("effective_from", "effective_until"):
         try:
-            result[name] = parse(values.get(name))
-        except Exception as exc:  # CellError
-            fail(name, getattr(exc, "message", str(exc)))
-            result[name] = None
-    if result.get("effective_from") is None and "effective_from" not in {
-        p.column for p in problems
-    }:
+            result[name] = parse_date(values.get(name))
+        except CellError as exc:
+            fail(name, exc.message)
+            result[name] = False  # reported; not “missing” as well
+    if result["effective_from"] is None:
         fail("effective_from", _("This field is required."))
     for name, lookup_, accepted, default in (
         ("status", STATUSES, "starter/adopted/repealed", BenchmarkStatus.ADOPTED),
@@ -474,8 +475,8 @@ def parse_header(
     if version:
         try:
             result["version"] = parse_int(values.get("version"), low=1)
-        except Exception as exc:
-            fail("version", getattr(exc, "message", str(exc)))
+        except CellError as exc:
+            fail("version", exc.message)
     return result
 
 

@@ -209,7 +209,7 @@ def _outside(inner: Bounds, outer: Bounds) -> list[tuple[str, Decimal | None, De
 
 def _unit_word(bounds: Bounds) -> str:
     if bounds.unit == "percent":
-        return _("% of the statutory range")
+        return _("percent of the statutory range")
     return _("yuan") if bounds.unit == "yuan" else _("times the base")
 
 

@@ -489,3 +489,48 @@ def test_commands_export_and_import(world, tmp_path):
     book.save(out)
     call_command("import_benchmarks", str(out))
     assert list(Benchmark.objects.filter(code="city").values_list("version", flat=True)) == [2, 1]
+
+
+def test_header_problems_name_the_field_row():
+    rows = [
+        {"code": "A-1", "violation": "甲", "tier_rank": 1, "tier_label": "一般", "band_kind": "无"}
+    ]
+    header = [
+        ("字段", "值"),
+        ("代码", "t 1"),
+        ("名称", "测试"),
+        ("制定机关", "县局"),
+        ("施行日期", "明年"),
+        ("上级基准", "nowhere v3"),
+        ("层级", "村"),
+    ]
+    result = import_workbook(_workbook(rows, header=header))
+    assert [str(p) for p in result.problems] == [
+        "Sheet “基准”, row 2, column “代码”: Use letters, digits and hyphens only (e.g. "
+        "haiyan-starter).",
+        "Sheet “基准”, row 5, column “施行日期”: “明年” is not a date (write e.g. 2026-07-01).",
+        "Sheet “基准”, row 7, column “层级”: Unknown value “村”; write one of: "
+        "province/city/county/town（省/市/县/乡镇）.",
+        "Sheet “基准”, row 6, column “上级基准”: No benchmark “nowhere v3” (write its code, or "
+        "code v2 for a version).",
+    ]
+
+
+def test_tier_rows_without_a_party_type_continue_the_item_above():
+    rows = [
+        {
+            "code": "A-1",
+            "party_type": "个人",
+            "violation": "甲",
+            "stat_max": 1000,
+            "tier_rank": 1,
+            "tier_label": "从轻",
+            "band_max": 200,
+        },
+        {"code": "A-1", "tier_rank": 2, "tier_label": "一般", "band_min": 400, "band_max": 600},
+    ]
+    result = import_workbook(_workbook(rows))
+    assert result.problems == []
+    got = result.benchmark.items.get()
+    assert got.party_type == "person"
+    assert [t.label for t in got.tiers.all()] == ["从轻", "一般"]
