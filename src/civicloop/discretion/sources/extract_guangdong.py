@@ -139,11 +139,24 @@ def item_text(rows, label: str) -> str:
     return ""
 
 
-def weighted(rows) -> tuple[Decimal | None, list[tuple[str, str, Decimal]]]:
-    start = None
-    levels: list[tuple[str, str, Decimal]] = []
+def _percent_cells(cells, after: int = -1) -> list[tuple[int, Decimal]]:
+    return [
+        (j, Decimal(m.group(1)))
+        for j, c in enumerate(cells)
+        if j > after and c and (m := PERCENT.match(c))
+    ]
+
+
+def weighted(rows) -> tuple[list[tuple[int, str, Decimal]], list[tuple[str, str, dict]]]:
+    """The scenarios (column, label, 裁量起点) and the factor levels (factor, level,
+    {column: weight}) of a weighted-factor table. Most tables have one start percentage; some
+    give one per scenario in columns under a two-row heading (限期内改正 / 逾期未改正, 对单位 /
+    对个人), each an item of its own."""
+    scenarios: list[tuple[int, str, Decimal]] = []
+    levels: list[tuple[str, str, dict]] = []
     factor = ""
     in_table = False
+    pending: list[list[tuple[int, str]]] | None = None
     for row in rows:
         cells = [clean(c) if c is not None else None for c in row]
         if not cells:
@@ -154,23 +167,54 @@ def weighted(rows) -> tuple[Decimal | None, list[tuple[str, str, Decimal]]]:
         if cells[0] in ("违反条款", "处罚依据", "备注"):
             in_table = False
             continue
-        if not in_table:
+        if not in_table or not any(cells):
             continue
-        filled = [c for c in cells if c]
-        if not filled:
+        if "裁量起点" in cells:
+            at = cells.index("裁量起点")
+            found = _percent_cells(cells, at)
+            if found:
+                scenarios += [(j, "", start) for j, start in found]
+            else:
+                pending = [[(j, c) for j, c in enumerate(cells) if j > at and c]]
             continue
-        weight = PERCENT.match(filled[-1])
-        if cells[0] == "裁量起点" and weight:
-            start = Decimal(weight.group(1))
+        if pending is not None:
+            # A row of the heading may already give some columns their start percentage
+            # (对个人 25 %) while it names the sub-headings of the others.
+            found = _percent_cells(cells)
+            for j, start in found:
+                parts = []
+                for heading in pending:
+                    left = [label for k, label in heading if k <= j]
+                    # “/” marks a column without a sub-heading.
+                    if left and left[-1] != "/" and left[-1] not in parts:
+                        parts.append(left[-1])
+                scenarios.append((j, "·".join(parts), start))
+            labels = [(j, c) for j, c in enumerate(cells) if c and not PERCENT.match(c)]
+            if labels:
+                pending.append(labels)
+            else:
+                pending = None
             continue
-        if not weight or len(filled) < 2:
+        found = _percent_cells(cells)
+        if not found:
             continue
-        index = max(i for i, c in enumerate(cells) if c)
-        level = cells[index - 1] if index >= 1 else ""
-        if index >= 2 and cells[index - 2] and index - 2 >= 1:
-            factor = cells[index - 2]
-        levels.append((factor, level or "", Decimal(weight.group(1))))
-    return start, levels
+        # The level is the nearest text left of the first weight, the factor (when the row
+        # starts one) the text left of that; merged cells may leave empty cells between.
+        named = [j for j in range(1, found[0][0]) if cells[j]]
+        level = cells[named[-1]] if named else ""
+        if len(named) >= 2:
+            factor = cells[named[-2]]
+        levels.append((factor, level, dict(found)))
+    # The notes list one formula per scenario in the order of the columns.
+    return sorted(scenarios), levels
+
+
+def party_of(label: str) -> str:
+    if "个人" in label:
+        return "person"
+    if "单位" in label or "企业" in label:
+        return "organisation"
+    return "any"
 
 
 def tier_rows(rows) -> tuple[list[str], list[list[str]]]:
@@ -216,12 +260,16 @@ def base_kind_of(words: str) -> str:
 
 
 def base_of(formula: str) -> tuple[str, Decimal | None, Decimal | None]:
-    """(base kind, share of the base at 100 %, amount base) from “裁量百分值总和×…”."""
+    """(base kind, multiple of the base at 100 %, amount base) from “裁量百分值总和×…”."""
+    tail = formula.split("总和", 1)[-1]
     for words, kind in BASES:
-        if words in formula:
-            share = re.search(r"[×x]\s*(\d+(?:\.\d+)?)\s*[%％]", formula)
-            return kind, (Decimal(share.group(1)) / 100 if share else Decimal(1)), None
-    if match := re.search(r"总和\s*[×x]\s*(\d+(?:\.\d+)?)\s*(万)?元?", formula):
+        if words in tail:
+            if share := re.search(r"[×x]\s*(\d+(?:\.\d+)?)\s*[%％]", tail):
+                return kind, Decimal(share.group(1)) / 100, None
+            if times := re.search(r"[×x]\s*(\d+(?:\.\d+)?)\s*倍", tail):
+                return kind, Decimal(times.group(1)), None
+            return kind, Decimal(1), None
+    if match := re.search(r"^\s*[×x]\s*(\d+(?:\.\d+)?)\s*(万)?元?", tail):
         return "statutory_maximum", None, yuan(match.group(1), match.group(2))
     return "other", None, None
 
@@ -253,34 +301,50 @@ def extract_clb(path: Path) -> tuple[list[dict], list[dict]]:
             "stat_max": stated.maximum,
             "note": note,
         }
-        start, levels = weighted(rows)
-        if start is not None and levels:
-            formula = ""
-            if match := re.search(r"罚款金额\s*[＝=]\s*([^。；]+)", note):
-                formula = "罚款金额＝" + match.group(1)
-            kind, share, amount = base_of(formula)
-            items.append(
-                {
-                    **common,
-                    "method": "factors",
-                    "base_kind": kind,
-                    "base_multiple_max": share,
-                    "stat_max": amount if amount is not None else common["stat_max"],
-                    "start_percent": start,
-                    "cap_percent": Decimal(100),
-                    "formula_note": formula,
-                }
-            )
-            for factor, level, weight in levels:
-                factors.append(
+        scenarios, levels = weighted(rows)
+        if scenarios and levels:
+            formulas = [
+                "罚款金额＝" + m.group(1)
+                for m in re.finditer(r"罚款金额\s*[＝=]\s*([^。；;\n]+)", note)
+            ]
+            parties = [party_of(label) for _j, label, _s in scenarios]
+            seen_party: dict[str, int] = {}
+            for index, (column, label, start) in enumerate(scenarios):
+                party = parties[index]
+                seen_party[party] = seen_party.get(party, 0) + 1
+                code = item_code
+                if parties.count(party) > 1:
+                    code = f"{item_code}-{seen_party[party]}"
+                formula = formulas[index] if len(formulas) == len(scenarios) else ""
+                if not formula and formulas:
+                    formula = formulas[0]
+                kind, share, amount = base_of(formula)
+                items.append(
                     {
-                        "code": item_code,
-                        "party_type": "any",
-                        "factor": factor,
-                        "level": level,
-                        "weight_percent": weight,
+                        **common,
+                        "code": code,
+                        "party_type": party,
+                        "violation": title + (f"（{label}）" if label else ""),
+                        "method": "factors",
+                        "base_kind": kind,
+                        "base_multiple_max": share,
+                        "stat_max": amount if amount is not None else common["stat_max"],
+                        "start_percent": start,
+                        "cap_percent": Decimal(100),
+                        "formula_note": formula,
                     }
                 )
+                for factor, level, weights in levels:
+                    factors.append(
+                        {
+                            "code": code,
+                            "party_type": party,
+                            "factor": factor,
+                            "level": level,
+                            # A level with one weight applies it in every scenario column.
+                            "weight_percent": weights.get(column, next(iter(weights.values()))),
+                        }
+                    )
             continue
         header, data = tier_rows(rows)
         amount_col = next((i for i, h in enumerate(header) if "罚款" in h), len(header) - 1)
@@ -363,9 +427,10 @@ def write(path: Path, fields: list[str], rows: list[dict], *, once: tuple[str, .
         previous = None
         for row in rows:
             out = {k: ("" if row.get(k) is None else row.get(k)) for k in fields}
-            if previous is not None and row.get("code") == previous:
+            key = (row.get("code"), row.get("party_type"))
+            if previous is not None and key == previous:
                 out.update({k: "" for k in once})
-            previous = row.get("code")
+            previous = key
             writer.writerow(out)
 
 

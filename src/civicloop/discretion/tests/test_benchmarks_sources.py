@@ -116,11 +116,40 @@ def gd_items():
 
 
 def test_guangdong_counts(gd_items):
-    # 275 numbered violations; six of them (§2.5, 2.7, 2.8, 3.2, 3.4, 3.5) have two
-    # sub-standards (§x.y.1 / §x.y.2), each its own item.
-    assert len(gd_items) == 281
-    assert sum(1 for i in gd_items if i.method == "factors") == 33
-    assert sum(len(i.tiers) for i in gd_items) == 1676
+    # 275 numbered violations. Six (§2.5, 2.7, 2.8, 3.2, 3.4, 3.5) have two sub-standards
+    # (§x.y.1 / §x.y.2) and §8.17 is printed twice; weighted tables with one start percentage
+    # per scenario (限期内改正 / 逾期未改正, 对单位 / 对个人) give one item per scenario.
+    assert len(gd_items) == 296
+    assert len({i.code for i in gd_items}) == 294
+    assert sum(1 for i in gd_items if i.method == "factors") == 58
+    assert sum(len(f.levels) for i in gd_items for f in i.factors) == 1082
+    assert sum(len(i.tiers) for i in gd_items) == 1510
+
+
+def test_guangdong_scenarios_by_party_type(gd_items):
+    # §4.27: 对单位 start 25 %, ×200万; 对个人 start 10 %, ×50万; the same factor levels.
+    found = {(i.code, i.party_type): i for i in gd_items}
+    unit, person = found["GD-4.27", "organisation"], found["GD-4.27", "person"]
+    assert (unit.start_percent, unit.stat_max) == (25, Decimal("2000000"))
+    assert unit.formula_note == "罚款金额＝对单位的裁量百分值总和×200万"
+    assert (person.start_percent, person.stat_max) == (10, Decimal("500000"))
+    assert person.formula_note == "罚款金额＝对个人的裁量百分值总和×50万"
+    assert [f.name for f in person.factors][:2] == [
+        "涉及量",
+        "涉案危险废物收集、贮存、利用、处置情况",
+    ]
+    assert person.factors[1].levels == [
+        ("暂未处置", 0),
+        ("资源化综合利用", 6),
+        ("通过焚烧等方式处理处置", 11),
+        ("非法倾倒、填埋", 32),
+    ]
+    # §1.6: 限期内改正 25 % ×20万, 逾期未改正 20 % ×100万 (both for any party).
+    within, late = found["GD-1.6-1", "any"], found["GD-1.6-2", "any"]
+    assert within.violation.endswith("（限期内改正）") and within.start_percent == 25
+    assert within.stat_max == Decimal("200000")
+    assert late.violation.endswith("（逾期未改正）") and late.start_percent == 20
+    assert late.stat_max == Decimal("1000000")
 
 
 def test_guangdong_weighted_item_factor_by_factor(gd_items):
@@ -172,8 +201,8 @@ def test_guangdong_tier_table_item(gd_items):
 
 def test_guangdong_imports(gd_items):
     table = services.create_version(guangdong.table_spec(START))
-    assert table.items.count() == 281
-    assert FactorLevel.objects.filter(factor__item__benchmark=table).count() == 533
+    assert table.items.count() == 296
+    assert FactorLevel.objects.filter(factor__item__benchmark=table).count() == 1082
     assert not BenchmarkItem.objects.filter(benchmark=table, matter__isnull=False).exists()
     listed = services.create_version(guangdong.no_penalty_spec(START))
     assert listed.items.count() == 20
