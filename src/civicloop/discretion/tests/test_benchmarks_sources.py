@@ -9,6 +9,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from civicloop.discretion import services
 from civicloop.discretion.exporting import write_workbook
@@ -219,3 +220,25 @@ def test_the_jiangmen_table_round_trips_through_our_workbook(jm):
     result = read_workbook(out.getvalue())
     assert result.problems == []
     assert result.spec == services.spec_of(jm)
+
+
+def test_the_command_loads_the_shipped_tables():
+    out = io.StringIO()
+    call_command(
+        "import_benchmarks",
+        "--jiangmen",
+        "--guangdong",
+        "--effective-from",
+        "2021-03-01",
+        stdout=out,
+    )
+    assert sorted(Benchmark.objects.values_list("code", "version")) == [
+        ("guangdong-eco-2021", 1),
+        ("guangdong-no-penalty-2021", 1),
+        ("jiangmen-eco-2020", 1),
+    ]
+    assert Benchmark.objects.get(code="jiangmen-eco-2020").effective_from == START
+    with pytest.raises(CommandError):
+        # The same start again: a new version must start later; nothing more is stored.
+        call_command("import_benchmarks", "--jiangmen", "--effective-from", "2021-03-01")
+    assert Benchmark.objects.count() == 3
