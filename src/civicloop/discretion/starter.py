@@ -158,11 +158,23 @@ def county_region() -> Region | None:
     return Region.objects.filter(level=RegionLevel.COUNTY).order_by("code").first()
 
 
-def load_starter(*, region: Region | None = None, on: dt.date | None = None, by=None):
-    """Create the starter benchmark unless one exists; (benchmark, created)."""
+def load_starter(
+    *, region: Region | None = None, on: dt.date | None = None, by=None, refresh: bool = False
+):
+    """Create the starter benchmark unless one exists; (benchmark, created).
+
+    With ``refresh``, a starter not yet adopted gets a new version from ``on`` when the
+    catalogue's ranges changed (e.g. a range split by party type); an adopted one is the
+    county's and is left alone.
+    """
+    on = on or timezone.localdate()
     existing = Benchmark.objects.filter(code=CODE).order_by("-version").first()
     if existing is not None:
-        return existing, False
-    region = region or county_region()
-    spec = starter_spec(region=region, on=on or timezone.localdate())
+        if not refresh or existing.status != BenchmarkStatus.STARTER:
+            return existing, False
+        spec = starter_spec(region=existing.region or region or county_region(), on=on)
+        if spec.items == services.spec_of(existing).items:
+            return existing, False
+        return services.create_version(spec, by=by, action="starter", reason=RULE_TEXT), True
+    spec = starter_spec(region=region or county_region(), on=on)
     return services.create_version(spec, by=by, action="starter", reason=RULE_TEXT), True

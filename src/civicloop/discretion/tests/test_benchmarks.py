@@ -472,10 +472,21 @@ def test_starter_rule(world):
     assert [(t.label, t.band_min, t.band_max) for t in by_code["FJ-001"].tiers.all()] == [
         ("一般处罚", 50, 50)
     ]
-    # Loading again keeps the one there; adopting it is recorded.
+    # Loading again keeps the one there; a refresh makes a new version only on a change.
+    later = dt.date(2026, 3, 1)
     assert starter.load_starter(region=world.county, on=START) == (benchmark, False)
-    services.adopt(benchmark, by=world.centre)
-    assert benchmark.history.last().action == "adopted"
+    assert starter.load_starter(on=later, refresh=True) == (benchmark, False)
+    make_matter(world, "ZD-004", fine_max=500)
+    second, created = starter.load_starter(on=later, refresh=True)
+    assert created and second.version == 2 and second.is_starter
+    assert second.items.filter(code="ZD-004").exists()
+    benchmark.refresh_from_db()
+    assert benchmark.effective_until == dt.date(2026, 2, 28)
+    # Once adopted it is the county's: a refresh leaves it alone.
+    services.adopt(second, by=world.centre)
+    assert second.history.last().action == "adopted"
+    make_matter(world, "ZD-005", fine_max=800)
+    assert starter.load_starter(on=dt.date(2026, 4, 1), refresh=True) == (second, False)
 
 
 def test_commands_export_and_import(world, tmp_path):

@@ -46,7 +46,8 @@ class Command(LocalisedCommand):
             "--starter",
             action="store_true",
             help=gettext_lazy(
-                "make the starter benchmark for Haiyan's catalogue from the stated rule"
+                "make the starter benchmark for Haiyan's catalogue from the stated rule (a new "
+                "version when the catalogue's ranges changed and it is not adopted yet)"
             ),
         )
         parser.add_argument(
@@ -65,7 +66,7 @@ class Command(LocalisedCommand):
             raise CommandError(_("Name a workbook, or --jiangmen, --guangdong or --starter."))
         try:
             if starter:
-                benchmark, created = starter_module.load_starter(on=start, by=actor)
+                benchmark, created = starter_module.load_starter(on=start, by=actor, refresh=True)
                 self._done(benchmark, created)
             if jiangmen:
                 self._done(
