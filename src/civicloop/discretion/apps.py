@@ -44,3 +44,9 @@ class DiscretionConfig(AppConfig):
                 "(default: CIVICLOOP_DISCRETION_SWEEP_SECONDS, 86400)"
             ),
         )
+        registry.register_demo_step(
+            "discretion.starter_benchmarks",
+            order=85,
+            title=_("Starter discretion benchmarks"),
+            run="civicloop.discretion.demo_steps.starter_benchmarks",
+        )

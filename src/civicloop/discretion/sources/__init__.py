@@ -1,0 +1,1 @@
+"""Converters of other issuers' published benchmarks into Civicloop's benchmark rows."""
