@@ -28,6 +28,14 @@ class DiscretionConfig(AppConfig):
                 order=50,
             )
         )
+        case_panels.add(
+            CasePanel(
+                name="discretion.risks",
+                template="discretion/risk_case_panel.html",
+                context="civicloop.discretion.views_risks.case_panel",
+                order=45,
+            )
+        )
         registry.register_demo_step(
             "discretion.risks",
             order=110,

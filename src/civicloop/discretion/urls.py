@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from . import views_benchmarks
+from . import views_benchmarks, views_home
 from .views_risks import risk_urlpatterns
 
 app_name = "discretion"
 urlpatterns = [
+    path("", views_home.home, name="home"),
     path("benchmarks/", views_benchmarks.benchmark_list, name="benchmarks"),
     path("benchmarks/import/", views_benchmarks.benchmark_import, name="benchmark_import"),
     path(

@@ -215,3 +215,12 @@ risk_urlpatterns = [
     path("risks/<int:pk>/", risk_detail, name="risk"),
     path("risks/<int:pk>/review/", risk_review, name="risk_review"),
 ]
+
+
+def case_panel(request, case) -> dict | None:
+    """The case page's section: the case's risk flags the viewer may see (nothing otherwise)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not may_see_flags(user):
+        return None
+    flags = list(visible_flags(user).filter(case=case).order_by("-found_at", "-id"))
+    return {"flags": flags} if flags else None

@@ -1,6 +1,6 @@
 """Template helpers of the discretion risk queue for other pages: the navigation link (with the
 number of open flags the viewer may see) and a case page's risk flags. Wired by one line in the
-page's template (``{% load risk_tags %}{% risk_nav_link %}`` / ``{% case_risk_flags case %}``)."""
+page's template (``{% load risk_tags %}{% discretion_nav_link %}`` / ``{% case_risk_flags case %}``)."""
 
 from __future__ import annotations
 
@@ -19,10 +19,13 @@ def _user(context):
 
 
 @register.inclusion_tag("discretion/risk_nav_link.html", takes_context=True)
-def risk_nav_link(context):
+def discretion_nav_link(context):
+    """The 执法裁量 link for signed-in staff, with the open flags the viewer may review."""
     user = _user(context)
-    if user is None or not may_see_flags(user):
+    if user is None:
         return {"show": False}
+    if not may_see_flags(user):
+        return {"show": True, "open": 0}
     return {"show": True, "open": visible_flags(user).filter(state=RiskState.OPEN).count()}
 
 

@@ -110,8 +110,8 @@ def test_the_figures_drill_down_to_the_flags_behind_them(client, case_world, fla
     assert listed(client.get(url)) == {flags["wuyuan"].pk, flags["explained"].pk}
 
 
-def test_the_navigation_link_and_the_case_panel_show_to_those_who_see_flags(rf, case_world, flags):
-    page = Template("{% load risk_tags %}{% risk_nav_link %}{% case_risk_flags case %}")
+def test_the_navigation_badge_and_the_case_panel_show_flags_to_those_who_see_them(rf, case_world, flags):
+    page = Template("{% load risk_tags %}{% discretion_nav_link %}{% case_risk_flags case %}")
 
     def render(user):
         request = rf.get("/")
@@ -121,4 +121,7 @@ def test_the_navigation_link_and_the_case_panel_show_to_those_who_see_flags(rf, 
     html = render(case_world.wuyuan_reviewer)
     assert 'id="open-risks">1<' in html and f'data-flag="{flags["wuyuan"].pk}"' in html
     assert 'id="open-risks">2<' in render(case_world.leader)
-    assert render(case_world.wuyuan_officer).strip() == ""
+    # An officer has the link to the discretion pages but no flag count and no flags.
+    officer = render(case_world.wuyuan_officer)
+    assert 'id="nav-discretion"' in officer
+    assert "open-risks" not in officer and "data-flag" not in officer
