@@ -41,6 +41,7 @@ def findings(data: dict) -> services.Findings:
         needs_collective_deliberation=data.get("needs_collective_deliberation", False),
         other_hearing_ground=data.get("other_hearing_ground", ""),
         fast_track_consent_at=data.get("fast_track_consent_at"),
+        inputs=data,
     )
 
 
@@ -175,6 +176,7 @@ def _decide(case, by, data):
             collective_deliberation_on=data.get("collective_deliberation_on"),
             serve_on_the_spot=data.get("serve_on_the_spot", False),
             leniency_items=data.get("leniency_items") or (),
+            inputs=data,
         ),
     )
 

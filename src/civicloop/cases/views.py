@@ -36,6 +36,7 @@ from .eligibility import fast_track_eligibility
 from .exporting import write_cases_workbook
 from .filtersets import CaseFilterSet
 from .models import Case, CaseHandler, CaseMatter, CaseParty, LegalReview, ReviewSeat
+from .panels import DETAIL, panels_context
 from .permissions import CONTACT_CAPACITIES, capacities, case_actions, officer_units
 from .rules import Penalty, hearing_grounds
 from .timeline import case_timeline
@@ -235,7 +236,7 @@ def detail_context(request, case: Case) -> dict:
         "statements": list(case.statements.select_related("recorded_by")),
         "hearings": list(case.hearings.select_related("host")),
         "reviews": list(case.legal_reviews.all()),
-        "review_reasons": [rv.ReviewReason(r).label for r in rv.review_reasons(case)],
+        "review_reasons": [rv.reason_label(r) for r in rv.review_reasons(case)],
         "approvals": list(case.approvals.select_related("requested_by", "decided_by")),
         "deadlines": list(case.deadlines.order_by("-is_active", "due_at", "id")),
         "payments": list(case.payments.select_related("recorded_by")),
@@ -252,6 +253,7 @@ def detail_context(request, case: Case) -> dict:
         "timeline": case_timeline(case),
         "now": now,
         "DeadlineKind": DeadlineKind,
+        **panels_context(request, case, DETAIL),
     }
 
 
@@ -318,6 +320,7 @@ def case_action(request, pk, name):
     }
     if name == "conclude_fast_track":
         context["eligibility"] = fast_track_eligibility(case)
+    context.update(panels_context(request, case, name))
     return _form_view(
         request,
         form=bind_form(

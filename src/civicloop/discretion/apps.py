@@ -24,3 +24,6 @@ class DiscretionConfig(AppConfig):
                 order=50,
             )
         )
+        from . import case_hooks
+
+        case_hooks.register()
