@@ -122,6 +122,18 @@ class Result:
             return ""
         return format_fine_range(self.band_min, self.band_max)
 
+    def statutory_text(self) -> str:
+        rng = self.statutory
+        if rng is None:
+            return ""
+        if rng.is_multiple:
+            return _("%(min)s – %(max)s times the %(base)s") % {
+                "min": yuan(rng.multiple_min),
+                "max": yuan(rng.multiple_max),
+                "base": BaseKind(rng.base_kind).label if rng.base_kind in BaseKind.values else "",
+            }
+        return format_fine_range(rng.minimum, rng.maximum)
+
     def contains(self, fine: Decimal | None) -> bool:
         """Whether ``fine`` (None or 0: no fine) lies in the band; True when there is none."""
         if not self.has_band:
