@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from civicloop.cases import review as rv
 from civicloop.cases import services
-from civicloop.cases.choices import CaseState, Outcome, ServiceMethod
+from civicloop.cases.choices import CaseState, Outcome, Procedure, ServiceMethod
 from civicloop.cases.rules import Penalty, hearing_grounds
 from civicloop.core.errors import InvalidInput
 from civicloop.discretion import assessing
@@ -296,3 +296,27 @@ def test_the_api_takes_the_reason_as_a_fine_check_input(cw):
         Decimal("2500"),
         False,
     )
+
+
+@pytest.mark.parametrize(
+    ("fine", "inputs", "state"),
+    [(1500, {}, S.PRIOR_NOTICE), (800, {assessing.REASON: "当事人已主动消除影响"}, S.LEGAL_REVIEW)],
+)
+def test_the_fast_track_goes_to_legal_review_only_when_the_fine_leaves_the_band(
+    cw, fine, inputs, state
+):
+    with at(MONDAY):
+        case = investigate(
+            cw,
+            file(
+                cw, procedure=Procedure.FAST_TRACK, party_admits=True, fast_track_consent_at=MONDAY
+            ),
+        )
+        services.conclude_fast_track(
+            case,
+            by=cw.wuyuan_officer,
+            findings=findings(fine=fine, inputs={**NOT_CORRECTED, **inputs}),
+        )
+    case.refresh_from_db()
+    assert case.state == state
+    assert rows(case)[-1].outside_band is (state == S.LEGAL_REVIEW)
