@@ -12,7 +12,6 @@
   what it found and refuses with ``InvalidInput``.
 * :data:`review_reasons` — reasons for legal review other apps add (:class:`ReviewReasonRule`);
   ``review.review_reasons`` lists the code of each that applies, ``review.reason_label`` names it.
-* ``cases.panels.case_panels`` — panels other apps show on a case's pages.
 * :data:`civicloop.cases.kpis.FIGURES` — case figures counted by other apps
   (``leniency_items``, ``credit_repairs``).
 * :data:`case_panels` — sections other apps add to the case page (e.g. the discretion app's
@@ -20,6 +19,9 @@
   each registered :class:`CasePanel` by ``order``: its ``context(request, case)`` gives the data
   (``None``: nothing to show) and its ``template`` is rendered with that data plus ``case``.
   A panel that fails is logged and left out: it must never stop anyone seeing the case.
+  A panel's ``pages`` name where it shows: :data:`DETAIL` (the case page) and/or the names of
+  case actions whose form shows it (``{% case_panels case transition.name %}``), e.g. the
+  discretion calculator on the decision form.
 """
 
 from __future__ import annotations
@@ -62,6 +64,12 @@ class CasePanel:
     template: str
     context: Callable[..., dict | None] | str
     order: int = 0
+    # DETAIL and/or names of case actions whose form shows the panel.
+    pages: frozenset[str] = frozenset({"detail"})
+
+
+# The case page, for ``CasePanel.pages``; action forms are named by their transition.
+DETAIL = "detail"
 
 
 case_panels: Registry[CasePanel] = Registry("panel on the case page")

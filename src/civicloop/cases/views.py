@@ -36,7 +36,6 @@ from .eligibility import fast_track_eligibility
 from .exporting import write_cases_workbook
 from .filtersets import CaseFilterSet
 from .models import Case, CaseHandler, CaseMatter, CaseParty, LegalReview, ReviewSeat
-from .panels import DETAIL, panels_context
 from .permissions import CONTACT_CAPACITIES, capacities, case_actions, officer_units
 from .rules import Penalty, hearing_grounds
 from .timeline import case_timeline
@@ -253,7 +252,6 @@ def detail_context(request, case: Case) -> dict:
         "timeline": case_timeline(case),
         "now": now,
         "DeadlineKind": DeadlineKind,
-        **panels_context(request, case, DETAIL),
     }
 
 
@@ -320,7 +318,6 @@ def case_action(request, pk, name):
     }
     if name == "conclude_fast_track":
         context["eligibility"] = fast_track_eligibility(case)
-    context.update(panels_context(request, case, name))
     return _form_view(
         request,
         form=bind_form(

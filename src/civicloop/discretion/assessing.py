@@ -315,14 +315,14 @@ class BandCheck:
 # --- what pages and documents show ---------------------------------------------------------------
 
 
-def panel(request, case, page: str) -> dict | None:
+def panel(request, case) -> dict | None:
     """The calculator on the case's pages: the latest assessment, and on the forms the result
     for the facts known now."""
     row = latest(case)
     live = assess(case, inputs_of(row), on=timezone.localdate())
     if live is None and row is None:
         return None
-    return {"row": row, "live": live, "page": page}
+    return {"row": row, "live": live}
 
 
 def document_block(case) -> dict | None:

@@ -130,7 +130,8 @@ class Result:
             return _("%(min)s – %(max)s times the %(base)s") % {
                 "min": yuan(rng.multiple_min),
                 "max": yuan(rng.multiple_max),
-                "base": BaseKind(rng.base_kind).label if rng.base_kind in BaseKind.values else "",
+                "base": rng.base_text
+                or (BaseKind(rng.base_kind).label if rng.base_kind in BaseKind.values else ""),
             }
         return format_fine_range(rng.minimum, rng.maximum)
 

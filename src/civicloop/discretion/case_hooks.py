@@ -1,12 +1,11 @@
-"""What the discretion app adds to penalty cases through ``cases.hooks`` and ``cases.panels``
-(core/registry.py); :func:`register` runs from ``DiscretionConfig.ready()``, so cases never
-imports discretion."""
+"""What the discretion calculator adds to penalty cases through ``cases.hooks`` (core/registry.py);
+:func:`register` runs from ``DiscretionConfig.ready()``, so cases never imports discretion."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from civicloop.cases import hooks, panels
+from civicloop.cases import hooks
 
 from .assessing import BandCheck, outside_band, panel
 
@@ -22,9 +21,14 @@ def register() -> None:
             applies=outside_band,
         )
     )
-    panels.register_case_panel(
-        "discretion_panel",
-        context=panel,
-        template="discretion/_case_panel.html",
-        pages=[panels.DETAIL, "conclude_investigation", "conclude_fast_track", "decide"],
+    hooks.case_panels.add(
+        hooks.CasePanel(
+            name="discretion.calculator",
+            template="discretion/_case_panel.html",
+            context=panel,
+            order=40,
+            pages=frozenset(
+                {hooks.DETAIL, "conclude_investigation", "conclude_fast_track", "decide"}
+            ),
+        )
     )
