@@ -24,6 +24,12 @@ def _penalty(data: dict) -> Penalty:
     )
 
 
+def _inputs(data: dict) -> dict:
+    """The inputs of the registered fine checks (``hooks.fine_checks``): a form's own fields,
+    or the API's ``fine_check_inputs``."""
+    return {**data, **(data.get("fine_check_inputs") or {})}
+
+
 def findings(data: dict) -> services.Findings:
     return services.Findings(
         facts=data["facts"],
@@ -41,6 +47,7 @@ def findings(data: dict) -> services.Findings:
         needs_collective_deliberation=data.get("needs_collective_deliberation", False),
         other_hearing_ground=data.get("other_hearing_ground", ""),
         fast_track_consent_at=data.get("fast_track_consent_at"),
+        inputs=_inputs(data),
     )
 
 
@@ -175,6 +182,7 @@ def _decide(case, by, data):
             collective_deliberation_on=data.get("collective_deliberation_on"),
             serve_on_the_spot=data.get("serve_on_the_spot", False),
             leniency_items=data.get("leniency_items") or (),
+            inputs=_inputs(data),
         ),
     )
 

@@ -32,7 +32,7 @@ from .choices import (
     ReviewMode,
     ServiceMethod,
 )
-from .hooks import decision_items
+from .hooks import DECISION, PROPOSAL, decision_items, fine_check_fields
 from .permissions import OFFICER_ROLES, officer_units
 from .rules import SERVICE_WORKING_DAYS
 
@@ -260,6 +260,8 @@ class FindingsForm(ConfirmForm):
                 self.fields["penalties"].initial = case.proposed_penalties
             if case.procedure != Procedure.FAST_TRACK:
                 del self.fields["fast_track_consent"]
+        # The inputs of the checks other apps make of the proposed fine (hooks.fine_checks).
+        self.fields.update(fine_check_fields(case, PROPOSAL) if case is not None else {})
 
     def clean(self):
         data = super().clean()
@@ -445,6 +447,7 @@ class DecideForm(ConfirmForm):
             self.fields["reason"].initial = case.proposal_reason
             if not case.needs_collective_deliberation:
                 del self.fields["collective_deliberation_on"]
+            self.fields.update(fine_check_fields(case, DECISION))
 
 
 class SpotDecisionForm(ConfirmForm):

@@ -10,7 +10,9 @@ and how the opinions of a joint review make its outcome. Stated once, here.
 5. local rule: is decided by a town squad under delegated powers (``is_empowered``),
    unless it is decided on the spot under the simple procedure (Art. 51 leaves no
    time for a review; such decisions are reported to the authority, Art. 52 ¶3).
-   Setting ``CIVICLOOP_REVIEW_ALL_EMPOWERED_CASES`` turns the rule off.
+   Setting ``CIVICLOOP_REVIEW_ALL_EMPOWERED_CASES`` turns the rule off;
+6. a reason another app registers in ``hooks.review_reasons`` (e.g. the discretion app:
+   the fine lies outside the benchmark's recommended band).
 
 **Who reviews** (:func:`reviewer_roster`) — staff holding an active post as legal
 reviewer (法制审核员) or squad lawyer (驻队律师), in any unit: joint reviews draw
@@ -43,6 +45,7 @@ from django.utils.translation import gettext_lazy as _
 from civicloop.org.choices import QualificationKind, Role
 from civicloop.org.models import Post, Qualification, User
 
+from . import hooks
 from .choices import (
     APPROVING_OPINIONS,
     HearingOutcome,
@@ -82,7 +85,16 @@ def review_reasons(case, *, hearing_held: bool | None = None) -> list[str]:
         and case.procedure != Procedure.SIMPLE
     ):
         reasons.append(ReviewReason.EMPOWERED_TOWN)
+    reasons.extend(rule.code for rule in hooks.review_reasons if case.pk and rule.applies(case))
     return reasons
+
+
+def reason_label(code: str):
+    """The label of a review reason: one of ``ReviewReason``, else a registered rule's."""
+    if code in ReviewReason.values:
+        return ReviewReason(code).label
+    rule = hooks.review_reasons.find(code)
+    return rule.label if rule is not None else code
 
 
 def needs_review(case) -> bool:

@@ -235,7 +235,7 @@ def detail_context(request, case: Case) -> dict:
         "statements": list(case.statements.select_related("recorded_by")),
         "hearings": list(case.hearings.select_related("host")),
         "reviews": list(case.legal_reviews.all()),
-        "review_reasons": [rv.ReviewReason(r).label for r in rv.review_reasons(case)],
+        "review_reasons": [rv.reason_label(r) for r in rv.review_reasons(case)],
         "approvals": list(case.approvals.select_related("requested_by", "decided_by")),
         "deadlines": list(case.deadlines.order_by("-is_active", "due_at", "id")),
         "payments": list(case.payments.select_related("recorded_by")),

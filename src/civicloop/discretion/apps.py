@@ -58,3 +58,6 @@ class DiscretionConfig(AppConfig):
             title=_("Starter discretion benchmarks"),
             run="civicloop.discretion.demo_steps.starter_benchmarks",
         )
+        from . import case_hooks
+
+        case_hooks.register()

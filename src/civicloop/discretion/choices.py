@@ -71,3 +71,19 @@ class TierLabel(models.TextChoices):
     LIGHTER = "从轻处罚", "从轻处罚"
     ORDINARY = "一般处罚", "一般处罚"
     HEAVIER = "从重处罚", "从重处罚"
+
+
+class Consequences(models.TextChoices):
+    """The harmful consequences of the violation as the handlers find them (危害后果)."""
+
+    MINOR = "minor", _("minor (轻微)")
+    ORDINARY = "ordinary", _("ordinary (一般)")
+    SERIOUS = "serious", _("serious (严重)")
+
+
+class LeniencyOutcome(models.TextChoices):
+    """What a "一免一减" item applied to the case does (flexible enforcement)."""
+
+    EXEMPTION = "exemption", _("exemption (免罚)")
+    REDUCED = "reduced", _("reduced penalty (减轻)")
+    LIGHTER = "lighter", _("lighter penalty (从轻)")

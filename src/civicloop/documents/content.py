@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from civicloop.cases.choices import DeadlineKind, PartyRole, ReviewState
 from civicloop.cases.rules import PAYMENT_DAYS
+from civicloop.discretion.assessing import document_block
 
 from .availability import Slot, decision_kind, subject_pk
 from .choices import DocumentKind
@@ -350,6 +351,23 @@ def _decision(case, slot: Slot, number_of: NumberOf) -> dict:
         "orders": orders,
         "evidence": _evidence(case),
         "rights": _rights(),
+        # Only when there is one, so a decision without a benchmark keeps its snapshot (and hash).
+        **_discretion(case),
+    }
+
+
+def _discretion(case) -> dict:
+    """The discretion benchmark's tier and band the decision rests on, and the reason for
+    leaving the band (国办发〔2022〕27号: the decision states them)."""
+    block = document_block(case)
+    if block is None:
+        return {}
+    return {
+        "discretion": {
+            **block,
+            "band_min": _money(block["band_min"]),
+            "band_max": _money(block["band_max"]),
+        }
     }
 
 

@@ -71,6 +71,7 @@ TERMS: dict[str, dict[str, str]] = {
         "complex": "案件情况疑难复杂、涉及多个法律关系（第五十八条第一款第（三）项）",
         "other_law": "法律、法规规定应当进行法制审核（第五十八条第一款第（四）项）",
         "empowered_town": "乡镇（街道）依赋权作出的行政处罚（本县规定）",
+        "outside_discretion_band": "拟作出的罚款超出行政处罚裁量基准的建议区间",
     },
     "hearing_outcome": {
         "held": "已举行",

@@ -146,6 +146,16 @@ class FindingsActionSerializer(serializers.Serializer):
     needs_collective_deliberation = serializers.BooleanField(required=False, default=False)
     other_law_review_basis = serializers.CharField(required=False, allow_blank=True, default="")
     other_hearing_ground = serializers.CharField(required=False, allow_blank=True, default="")
+    fine_check_inputs = serializers.DictField(
+        required=False,
+        default=dict,
+        help_text=_(
+            "Inputs of the checks other apps make of the fine, by their form field names, e.g. "
+            "the discretion benchmark's discretion_corrected (yes/no), discretion_consequences "
+            "(minor/ordinary/serious), discretion_cooperative, discretion_base and "
+            "discretion_reason (why the fine leaves the recommended band)."
+        ),
+    )
 
 
 class NoteActionSerializer(serializers.Serializer):
@@ -249,6 +259,16 @@ class DecideActionSerializer(serializers.Serializer):
         help_text=_(
             "Codes of the 一免一减 items the decision applies; each must apply to the case "
             "(GET /api/case-leniency/{case}/)."
+        ),
+    )
+    fine_check_inputs = serializers.DictField(
+        required=False,
+        default=dict,
+        help_text=_(
+            "Inputs of the checks other apps make of the fine, by their form field names, e.g. "
+            "the discretion benchmark's discretion_corrected (yes/no), discretion_consequences "
+            "(minor/ordinary/serious), discretion_cooperative, discretion_base and "
+            "discretion_reason (why the fine leaves the recommended band)."
         ),
     )
 

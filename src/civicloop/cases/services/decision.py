@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
@@ -22,10 +22,9 @@ from ..choices import (
     DeadlineKind,
     Outcome,
     Procedure,
-    ReviewReason,
     ServiceMethod,
 )
-from ..hooks import decision_items
+from ..hooks import DECISION, decision_items, run_fine_checks
 from ..models import (
     Case,
     Payment,
@@ -59,6 +58,8 @@ class Decision:
     serve_on_the_spot: bool = False
     # Codes of the "一免一减" items the decision applies (flexible enforcement, docs/leniency.md).
     leniency_items: Sequence[str] = ()
+    # The inputs of the registered fine checks (``hooks.fine_checks``), by form field name.
+    inputs: Mapping[str, object] = field(default_factory=dict)
 
     @property
     def penalty(self) -> Penalty:
@@ -70,9 +71,13 @@ class Decision:
         )
 
 
-def decision_checks(case: Case, decision: Decision, penalty: Penalty, *, now: dt.datetime) -> None:
+def decision_checks(
+    case: Case, decision: Decision, penalty: Penalty, *, now: dt.datetime, by: User | None = None
+) -> None:
     """The legal preconditions of a decision, in one place (each names its article).
 
+    The fine checks other apps register (``hooks.fine_checks``: the discretion benchmark's band)
+    run before the legal review is required, since leaving the band is itself a reason for one.
     The 一免一减 items a decision applies are checked next, by :func:`_apply_leniency`.
     """
     reason = decision.reason
@@ -80,13 +85,22 @@ def decision_checks(case: Case, decision: Decision, penalty: Penalty, *, now: dt
     check_fine_in_range(
         penalty, _versions(case), reason=reason, party_type=principal_party_type(_parties(case))
     )
+    run_fine_checks(
+        case,
+        stage=DECISION,
+        penalty=penalty,
+        inputs=decision.inputs,
+        applied={"leniency_items": list(decision.leniency_items)},
+        by=by,
+        at=now,
+    )
     reasons = rv.review_reasons(case)
     if reasons and not rv.approved_review_covers_decision(case):
         raise InvalidInput(
             _(
                 "This case needs an approved legal review before the decision (Art. 58): %(reasons)s."
             )
-            % {"reasons": "；".join(str(ReviewReason(r).label) for r in reasons)}
+            % {"reasons": "；".join(str(rv.reason_label(r)) for r in reasons)}
         )
     decision_deadline = case.active_deadline(DeadlineKind.DECISION)
     if decision_deadline is not None and decision_deadline.due_at < now:
@@ -216,7 +230,7 @@ def decide_case(case: Case, *, by: User, decision: Decision) -> Case:
     transition, _r = CASE_FLOW.check(case, "decide", by)
     now = timezone.now()
     penalty = check_penalty(decision.penalty)
-    decision_checks(case, decision, penalty, now=now)
+    decision_checks(case, decision, penalty, now=now, by=by)
     applied = _apply_leniency(case, decision, penalty, by=by, now=now)
     fields = _write_decision(case, penalty, decision, by=by, now=now)
     dl.meet_deadlines(case, DeadlineKind.DECISION, DeadlineKind.FAST_TRACK, at=now)

@@ -4,8 +4,8 @@ fast track."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
@@ -25,6 +25,7 @@ from ..choices import (
     Procedure,
 )
 from ..eligibility import fast_track_eligibility
+from ..hooks import PROPOSAL, run_fine_checks
 from ..models import (
     Case,
     Evidence,
@@ -131,6 +132,8 @@ class Findings:
     needs_collective_deliberation: bool = False
     other_hearing_ground: str = ""
     fast_track_consent_at: dt.datetime | None = None
+    # The inputs of the registered fine checks (``hooks.fine_checks``), by form field name.
+    inputs: Mapping[str, object] = field(default_factory=dict)
 
     @property
     def penalty(self) -> Penalty:
@@ -143,13 +146,17 @@ class Findings:
 
 
 def _apply_findings(
-    case: Case, findings: Findings, *, now: dt.datetime
+    case: Case, findings: Findings, *, now: dt.datetime, by: User | None = None
 ) -> tuple[Penalty, list[str]]:
+    """Check the findings and set them on the case (saved by the caller's move). The fine checks
+    other apps register run here, so what they record (the discretion assessment) is there when
+    the caller asks whether the case needs legal review."""
     penalty = check_penalty(findings.penalty)
     reason = _text(findings.reason, field="reason")
     check_fine_in_range(
         penalty, _versions(case), reason=reason, party_type=principal_party_type(_parties(case))
     )
+    run_fine_checks(case, stage=PROPOSAL, penalty=penalty, inputs=findings.inputs, by=by, at=now)
     if penalty.outcome == Outcome.NO_PENALTY and not reason:
         raise InvalidInput(_("Give the reasons for giving no penalty."), field="reason")
     case.facts = _text(findings.facts, field="facts", required=True)
@@ -199,7 +206,7 @@ def conclude_investigation(case: Case, *, by: User, findings: Findings) -> Case:
     """调查终结: the facts and the proposal go to the responsible person's case review."""
     case = CASE_FLOW.lock(case)
     transition, _r = CASE_FLOW.check(case, "conclude_investigation", by)
-    penalty, fields = _apply_findings(case, findings, now=timezone.now())
+    penalty, fields = _apply_findings(case, findings, now=timezone.now(), by=by)
     CASE_FLOW.move(
         case,
         transition.name,
@@ -227,7 +234,7 @@ def conclude_fast_track(case: Case, *, by: User, findings: Findings) -> Case:
     case = CASE_FLOW.lock(case)
     transition, _r = CASE_FLOW.check(case, "conclude_fast_track", by)
     now = timezone.now()
-    penalty, fields = _apply_findings(case, findings, now=now)
+    penalty, fields = _apply_findings(case, findings, now=now, by=by)
     eligibility = fast_track_eligibility(case, penalty=penalty, parties=_parties(case))
     if not eligibility.eligible:
         raise InvalidInput(

@@ -8,6 +8,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from civicloop.cases.hooks import DETAIL
 from civicloop.cases.hooks import case_panels as registered_panels
 from civicloop.cases.models import Case
 from civicloop.cases.permissions import officer_units
@@ -33,11 +34,14 @@ def event_cases(context, event):
 
 
 @register.simple_tag(takes_context=True)
-def case_panels(context, case):
-    """On the case page: the sections other apps registered (cases/hooks.py ``case_panels``)."""
+def case_panels(context, case, page: str = DETAIL):
+    """On the case page (or an action's form, ``page`` = its name): the sections other apps
+    registered for it (cases/hooks.py ``case_panels``)."""
     request = context.get("request")
     parts = []
     for panel in registered_panels:
+        if page not in panel.pages:
+            continue
         try:
             data = resolve(panel.context)(request, case)
             if data is None:

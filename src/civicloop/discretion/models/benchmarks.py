@@ -23,7 +23,16 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.history import HistoryEntry
 
-from ..choices import BandKind, BaseKind, BenchmarkStatus, IssuerLevel, ItemMethod, PartyType
+from ..choices import (
+    BandKind,
+    BaseKind,
+    BenchmarkStatus,
+    Consequences,
+    IssuerLevel,
+    ItemMethod,
+    LeniencyOutcome,
+    PartyType,
+)
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 PERCENT = {"max_digits": 7, "decimal_places": 3}
@@ -242,6 +251,17 @@ class Tier(models.Model):
     )
     max_prior_offences = models.PositiveSmallIntegerField(
         _("at most this many prior offences in two years"), null=True, blank=True
+    )
+    consequences = models.CharField(
+        _("consequences"), max_length=10, choices=Consequences.choices, blank=True
+    )
+    cooperative = models.BooleanField(_("the party cooperated"), null=True, blank=True)
+    leniency = models.CharField(
+        _("“一免一减” outcome"),
+        max_length=10,
+        choices=LeniencyOutcome.choices,
+        blank=True,
+        help_text=_("The tier of cases where a “一免一减” item of this kind applies."),
     )
     standard = models.TextField(
         _("penalty standard"), blank=True, help_text=_("The issuer's words for the penalty.")
