@@ -110,7 +110,9 @@ def test_the_figures_drill_down_to_the_flags_behind_them(client, case_world, fla
     assert listed(client.get(url)) == {flags["wuyuan"].pk, flags["explained"].pk}
 
 
-def test_the_navigation_badge_and_the_case_panel_show_flags_to_those_who_see_them(rf, case_world, flags):
+def test_the_navigation_badge_and_the_case_panel_show_flags_to_those_who_see_them(
+    rf, case_world, flags
+):
     page = Template("{% load risk_tags %}{% discretion_nav_link %}{% case_risk_flags case %}")
 
     def render(user):
