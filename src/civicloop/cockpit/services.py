@@ -157,7 +157,7 @@ def _baselines(
     period gives its rate. Otherwise there is no baseline and the records count."""
     if not period.bounded:
         return {}
-    code = region.code if region is not None else ""
+    code = region.code if region is not None else _everywhere_code()
     by_figure: dict[str, dict[str, list[tuple[dt.date, dt.date, float]]]] = {}
     rows = Baseline.objects.filter(
         figure__in=[f.key for f in selected],
@@ -183,6 +183,14 @@ def _baselines(
         else:
             found[figure.key] = (values, prorated)
     return found
+
+
+def _everywhere_code() -> str:
+    """The code baselines for "everywhere" are filed under: the one top region (the county) of
+    an installation that has one — ``civicloop kpi`` without ``--region`` reads the county's
+    baselines — else ""."""
+    roots = list(Region.objects.filter(parent=None).values_list("code", flat=True)[:2])
+    return roots[0] if len(roots) == 1 else ""
 
 
 def _additive(figure: Figure) -> bool:

@@ -255,6 +255,9 @@ class Measure:
         """The date field truncated to a day or month (local time for a date and time)."""
         if isinstance(final_field(model, self.date), models.DateTimeField):
             return truncate(self.date, tzinfo=timezone.get_current_timezone())
+        if truncate is TruncDate:
+            # A date is its own day; TruncDate expects a date and time (SQLite's cast fails).
+            return F(self.date)
         return truncate(self.date)
 
     def totals(

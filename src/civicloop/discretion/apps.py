@@ -58,6 +58,12 @@ class DiscretionConfig(AppConfig):
             title=_("Starter discretion benchmarks"),
             run="civicloop.discretion.demo_steps.starter_benchmarks",
         )
+        registry.register_demo_step(
+            "discretion.challenges",
+            order=112,
+            title=_("Reconsiderations and lawsuits"),
+            run="civicloop.discretion.demo_steps.challenges",
+        )
         from . import case_hooks
 
         case_hooks.register()

@@ -21,3 +21,53 @@ def starter_benchmarks(context: DemoContext) -> None:
         context.detail(
             _("The starter discretion benchmark exists (%(items)d items).") % {"items": items}
         )
+
+
+def challenges(context: DemoContext) -> None:
+    """Two challenges of demo decisions: a reconsideration the 复议机关 upheld, and a lawsuit still
+    pending — so the challenge panel, the list and the cockpit's figure have records."""
+    import datetime as dt
+
+    from civicloop.cases.choices import Outcome
+    from civicloop.cases.models import Case
+    from civicloop.org.models import User
+
+    from .models import ChallengeKind, ChallengeOutcome, LegalChallenge
+    from .proceedings import record_challenge
+
+    if LegalChallenge.objects.exists():
+        context.detail(_("Challenges of decisions exist already."))
+        return
+    by = User.objects.filter(username="legal_reviewer").first()
+    decided = list(
+        Case.objects.filter(outcome=Outcome.PENALTY, fine_amount__gt=0)
+        .exclude(decided_at=None)
+        .order_by("decided_at", "pk")[:2]
+    )
+    if by is None or len(decided) < 2:
+        context.detail(_("No decided cases to challenge."))
+        return
+    today = dt.date.today()
+    first, second = decided
+    filed = min(first.decided_at.date() + dt.timedelta(days=20), today)
+    ruled = filed + dt.timedelta(days=45)
+    record_challenge(
+        first,
+        by=by,
+        kind=ChallengeKind.RECONSIDERATION,
+        body=_("Haiyan County People's Government"),
+        filed_on=filed,
+        accepted_on=filed,
+        outcome=ChallengeOutcome.UPHELD if ruled <= today else ChallengeOutcome.PENDING,
+        decided_on=ruled if ruled <= today else None,
+        note=_("Demo record."),
+    )
+    record_challenge(
+        second,
+        by=by,
+        kind=ChallengeKind.LITIGATION,
+        body=_("Haiyan County People's Court"),
+        filed_on=min(second.decided_at.date() + dt.timedelta(days=30), today),
+        note=_("Demo record."),
+    )
+    context.say(_("Recorded 2 challenges of demo decisions (1 reconsideration, 1 lawsuit)."))

@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from civicloop.matters.display import format_range
 from civicloop.matters.models import Matter
 from civicloop.matters.ranges import StatutoryRange, ranges_of
 from civicloop.org.choices import RegionLevel
@@ -122,10 +124,17 @@ def starter_spec(*, region: Region, on: dt.date) -> BenchmarkSpec:
     items = []
     for matter in Matter.objects.active().with_version(on).order_by("code"):
         version = matter.current_version(on)
-        for rng in ranges_of(version):
+        # One item per party type (the benchmark's key): an amount range before a multiple; an
+        # article with several bases for one party (森林法 Art. 74: 恢复费用 or 林木价值) keeps
+        # the first, and the item's note names the others for the county to settle.
+        ranges = sorted(ranges_of(version), key=lambda r: r.is_multiple)
+        for party_type in dict.fromkeys(r.party_type for r in ranges):
+            same = [r for r in ranges if r.party_type == party_type]
+            rng = same[0]
             tiers = tiers_for(rng)
             if not tiers:
                 continue
+            others = "；".join(format_range(r) for r in same[1:])
             items.append(
                 ItemSpec(
                     code=matter.code,
@@ -139,6 +148,9 @@ def starter_spec(*, region: Region, on: dt.date) -> BenchmarkSpec:
                     base_multiple_min=rng.multiple_min,
                     base_multiple_max=rng.multiple_max,
                     tiers=tiers,
+                    note=(_("The article also states: %(others)s") % {"others": others})
+                    if others
+                    else "",
                 )
             )
     return BenchmarkSpec(

@@ -164,6 +164,9 @@ def test_a_baseline_for_last_year_replaces_the_records_and_is_marked(world, regi
     reading = _by_key(services.read(Period.year(2026), world.county))["t.events"]
     assert (reading.last_year, reading.last_year_source) == (10, services.BASELINE)
     assert str(reading.against_last_year) == "−60.0%"
+    # "Everywhere" (``civicloop kpi`` without --region) is the county of a one-county installation.
+    everywhere = _by_key(services.read(Period.year(2026), None))["t.events"]
+    assert (everywhere.last_year, everywhere.last_year_source) == (10, services.BASELINE)
     # Another place, or another period, is still counted from the records.
     assert _by_key(services.read(Period.year(2026), world.wuyuan))["t.events"].last_year == 4
     assert _by_key(services.read(Period.month(2026, 2), world.county))["t.events"].value == 1

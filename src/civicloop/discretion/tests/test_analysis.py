@@ -74,7 +74,7 @@ def test_only_penalty_decisions_against_an_organisation_count(world):
 
 def test_bands_include_their_lower_edge(world):
     assert table(result().bands) == [
-        ("no fine", 1, Decimal("0")),  # E5
+        ("无罚款", 1, Decimal("0")),  # E5
         ("<1千", 1, Decimal("999.99")),  # E1
         ("1千–1万", 1, Decimal("1000")),  # E2: exactly 1 000 yuan
         ("1万–5万", 1, Decimal("10000")),  # E3: exactly 10 000 yuan
@@ -86,7 +86,7 @@ def test_bands_include_their_lower_edge(world):
 def test_the_band_edges_are_a_setting(world, settings):
     settings.CIVICLOOP_DISCRETION_AMOUNT_BANDS = [5000]
     assert table(result().bands) == [
-        ("no fine", 1, Decimal("0")),
+        ("无罚款", 1, Decimal("0")),
         ("<5千", 2, Decimal("1999.99")),
         ("≥5千", 2, Decimal("210000")),
     ]

@@ -130,3 +130,13 @@ def test_the_drill_down_lists_the_challenges_counted(world, client):
     assert page.count("data-challenge=") == 2
     url = figures.get("discretion.reconsiderations_and_suits").records_url(Q1, world.ganpu)
     assert client.get(url).content.decode().count("data-challenge=") == 1
+
+
+def test_the_cockpit_rollups_bucket_challenges_by_the_day_they_were_filed(world):
+    # The rollups group a date field by its own day (a date is no date and time to truncate).
+    measure = figures.get("discretion.reconsiderations_and_suits").measure
+    buckets = list(measure.buckets(Q1))
+    assert sum(b.numerator for b in buckets) == value("reconsiderations_and_suits") == 4
+    assert sorted(b.day for b in buckets) == [
+        dt.date(2026, 1, 5), dt.date(2026, 2, 1), dt.date(2026, 2, 20), dt.date(2026, 3, 31),
+    ]  # fmt: skip

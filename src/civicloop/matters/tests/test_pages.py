@@ -120,7 +120,9 @@ def test_the_catalog_page_costs_a_fixed_number_of_queries(
     for n in range(10):
         make_matter(world, f"XX-{n:03d}", name=f"事项{n}")
     client.force_login(world.grid_worker)
-    with django_assert_max_num_queries(12):
+    # 13: the statutory ranges come in one prefetch; the navigation's discretion link reads the
+    # viewer's reviewer posts once. Neither grows with the number of matters.
+    with django_assert_max_num_queries(13):
         assert client.get(reverse("matters:catalog")).status_code == 200
 
 

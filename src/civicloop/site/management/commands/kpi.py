@@ -150,7 +150,7 @@ class Command(LocalisedCommand):
             for reading in readings
         ]
         self.stdout.write(
-            format_table([_("figure"), _("value"), _("previous"), _("last year")], rows)
+            format_table([_("figure"), _("value"), _("previous period"), _("last year")], rows)
         )
 
     def _refresh(self, start: dt.date | None, end: dt.date | None) -> None:
