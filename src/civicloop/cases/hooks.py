@@ -78,6 +78,9 @@ case_panels: Registry[CasePanel] = Registry("panel on the case page")
 # The two moments a fine is set: the investigation's proposal and the decision.
 PROPOSAL = "proposal"
 DECISION = "decision"
+# 当场处罚 (simple procedure): no legal review in its flow, so a check may refuse outright what
+# it would otherwise send to review.
+ON_THE_SPOT = "on_the_spot"
 
 
 class FineCheck(Protocol):

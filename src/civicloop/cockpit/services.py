@@ -157,16 +157,22 @@ def _baselines(
     period gives its rate. Otherwise there is no baseline and the records count."""
     if not period.bounded:
         return {}
-    code = region.code if region is not None else _everywhere_code()
-    by_figure: dict[str, dict[str, list[tuple[dt.date, dt.date, float]]]] = {}
+    # Everywhere: baselines filed for no place, else those of the installation's one county.
+    codes = [region.code] if region is not None else ["", *_everywhere_codes()]
+    by_code: dict[str, dict[str, dict[str, list[tuple[dt.date, dt.date, float]]]]] = {}
     rows = Baseline.objects.filter(
         figure__in=[f.key for f in selected],
-        region_code=code,
+        region_code__in=codes,
         start__lte=period.end,
         end__gte=period.start,
-    ).values_list("figure", "part", "start", "end", "value")
-    for key, part, start, end, value in rows:
-        by_figure.setdefault(key, {}).setdefault(part, []).append((start, end, _plain(value)))
+    ).values_list("region_code", "figure", "part", "start", "end", "value")
+    for code, key, part, start, end, value in rows:
+        spans = by_code.setdefault(key, {}).setdefault(code, {}).setdefault(part, [])
+        spans.append((start, end, _plain(value)))
+    by_figure = {
+        key: next(places[code] for code in codes if code in places)
+        for key, places in by_code.items()
+    }
     found: dict[str, tuple[dict[str, float], bool]] = {}
     for figure in selected:
         parts = by_figure.get(figure.key)
@@ -185,12 +191,11 @@ def _baselines(
     return found
 
 
-def _everywhere_code() -> str:
-    """The code baselines for "everywhere" are filed under: the one top region (the county) of
-    an installation that has one — ``civicloop kpi`` without ``--region`` reads the county's
-    baselines — else ""."""
+def _everywhere_codes() -> list[str]:
+    """The one top region (the county) of an installation that has one: ``civicloop kpi``
+    without ``--region`` then reads the county's baselines."""
     roots = list(Region.objects.filter(parent=None).values_list("code", flat=True)[:2])
-    return roots[0] if len(roots) == 1 else ""
+    return roots if len(roots) == 1 else []
 
 
 def _additive(figure: Figure) -> bool:

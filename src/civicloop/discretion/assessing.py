@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
+from types import SimpleNamespace
 
 from django import forms
 from django.utils import timezone
@@ -18,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicloop.cases.choices import Outcome, PartyRole
-from civicloop.cases.hooks import PROPOSAL
+from civicloop.cases.hooks import ON_THE_SPOT, PROPOSAL
 from civicloop.core.errors import InvalidInput
 from civicloop.core.inputs import clean_text
+from civicloop.matters.display import format_fine_range
 
 from . import calculator as calc
 from .choices import Consequences, ItemMethod, LeniencyOutcome, PartyType
@@ -186,9 +188,11 @@ def record(
     applied: Iterable[str] = (),
     by=None,
     at: dt.datetime | None = None,
+    on_the_spot: bool = False,
 ) -> DiscretionAssessment | None:
     """Assess the fine of a proposal or decision and record it; refuse a fine outside the
-    recommended band without a written reason."""
+    recommended band without a written reason — and on the spot, where no legal review
+    follows, at all."""
     at = at or timezone.now()
     leniency = LENIENCY_OF_OUTCOME.get(outcome, "") if list(applied) else ""
     result = assess(case, inputs, on=timezone.localdate(at), leniency=leniency)
@@ -199,18 +203,36 @@ def record(
     # No penalty rests on its own legal ground (Art. 33), checked by the case; it does not leave
     # a band.
     outside = outcome != Outcome.NO_PENALTY and not result.contains(fine)
-    if outside and not reason:
+    # A starter band is a percentage of the statutory range, made without the simple
+    # procedure's small fines in mind: on the spot it advises, and the departure is recorded
+    # without a reason, so the sweep flags it for review; a band the county adopted binds.
+    advisory = (
+        outside and on_the_spot and result.item is not None and result.item.benchmark.is_starter
+    )
+    shown = {
+        "fine": calc.yuan(fine or Decimal("0")),
+        "tier": result.tier_label or "—",
+        "band": result.band_text(),
+    }
+    if outside and on_the_spot and not advisory:
+        raise InvalidInput(
+            _(
+                "The fine of %(fine)s yuan lies outside the band the discretion benchmark "
+                "recommends for “%(tier)s” (%(band)s). Leaving the band needs a written reason "
+                "and legal review, which an on-the-spot decision does not have: fine within the "
+                "band, or handle the case under the ordinary procedure."
+            )
+            % shown,
+            field="fine",
+        )
+    if outside and not reason and not advisory:
         raise InvalidInput(
             _(
                 "The fine of %(fine)s yuan lies outside the band the discretion benchmark "
                 "recommends for “%(tier)s” (%(band)s); give the reason for leaving it. The case "
                 "then needs legal review."
             )
-            % {
-                "fine": calc.yuan(fine or Decimal("0")),
-                "tier": result.tier_label or "—",
-                "band": result.band_text(),
-            },
+            % shown,
             field=REASON,
         )
     statutory = result.statutory
@@ -303,6 +325,7 @@ class BandCheck:
         record(
             case,
             stage=AssessmentStage.PROPOSAL if stage == PROPOSAL else AssessmentStage.DECISION,
+            on_the_spot=stage == ON_THE_SPOT,
             outcome=penalty.outcome,
             fine=penalty.fine,
             inputs=inputs,
@@ -319,10 +342,28 @@ def panel(request, case) -> dict | None:
     """The calculator on the case's pages: the latest assessment, and on the forms the result
     for the facts known now."""
     row = latest(case)
+    decided = latest(case, AssessmentStage.DECISION) if case.decided_at else None
+    if decided is not None:
+        # A decided case shows what was assessed at its decision, under the benchmark then in
+        # force — not what today's benchmark would say.
+        return {"row": row, "live": as_recorded(decided)}
     live = assess(case, inputs_of(row), on=timezone.localdate())
     if live is None and row is None:
         return None
     return {"row": row, "live": live}
+
+
+def as_recorded(row: DiscretionAssessment) -> SimpleNamespace:
+    """A recorded assessment in the shape the panel shows a live result."""
+    has_band = row.band_min is not None or row.band_max is not None
+    has_range = row.stat_min is not None or row.stat_max is not None
+    return SimpleNamespace(
+        benchmark=row.item.benchmark if row.item_id else None,
+        tier_label=row.tier_label,
+        band_text=format_fine_range(row.band_min, row.band_max) if has_band else "",
+        statutory_text=format_fine_range(row.stat_min, row.stat_max) if has_range else "",
+        lines=[line for line in row.explanation.splitlines() if line.strip()],
+    )
 
 
 def document_block(case) -> dict | None:

@@ -24,7 +24,7 @@ from ..choices import (
     Procedure,
     ServiceMethod,
 )
-from ..hooks import DECISION, decision_items, run_fine_checks
+from ..hooks import DECISION, ON_THE_SPOT, decision_items, run_fine_checks
 from ..models import (
     Case,
     Payment,
@@ -296,6 +296,7 @@ def decide_on_the_spot(case: Case, *, by: User, decision: SpotDecision) -> Case:
             ),
             field="party_informed",
         )
+    run_fine_checks(case, stage=ON_THE_SPOT, penalty=penalty, by=by, at=now)
     collected = decision.collected_on_the_spot and penalty.fine_or_zero > 0
     if collected:
         if not decision.receipt_number.strip():

@@ -20,8 +20,15 @@ from civicloop.cases.rules import Penalty, hearing_grounds
 from civicloop.core.errors import InvalidInput
 from civicloop.discretion import assessing
 from civicloop.discretion.case_hooks import OUTSIDE_BAND
-from civicloop.discretion.choices import LeniencyOutcome
-from civicloop.discretion.models import AssessmentStage, DiscretionAssessment
+from civicloop.discretion.choices import BenchmarkStatus, LeniencyOutcome
+from civicloop.discretion.models import (
+    AssessmentStage,
+    Benchmark,
+    DiscretionAssessment,
+    RiskFlag,
+    RiskKind,
+)
+from civicloop.discretion.risks import sweep
 from civicloop.discretion.tests import factory as f
 from civicloop.documents import services as documents
 from civicloop.documents.choices import DocumentKind
@@ -320,3 +327,69 @@ def test_the_fast_track_goes_to_legal_review_only_when_the_fine_leaves_the_band(
     case.refresh_from_db()
     assert case.state == state
     assert rows(case)[-1].outside_band is (state == S.LEGAL_REVIEW)
+
+
+def test_a_decided_case_shows_the_band_of_its_decision_not_of_a_later_benchmark(cw, client):
+    case = to_decision(cw, propose(cw, 3000))
+    with at(MONDAY + dt.timedelta(hours=2)):
+        case = decide(cw, case, inputs=NOT_CORRECTED)
+    # A town benchmark (in force since 2024 like the county's, added after the decision) narrows 一般处罚 to 2 000–4 000: the decided case
+    # still shows the county's 1 000–5 000 it was decided under.
+    later = f.item(f.benchmark(cw.wuyuan, code="wuyuan"), cw.town_matter)
+    f.tier(later, 1, "一般处罚", (2000, 4000))
+    client.force_login(cw.wuyuan_leader)
+    with translation.override("en"):
+        page = client.get(
+            reverse("cases:detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+    assert 'id="discretion-band">1,000 – 5,000' in page
+    assert "2,000 – 4,000" not in page
+
+
+def spot(cw, fine):
+    with at(MONDAY):
+        case = file(cw, procedure=Procedure.SIMPLE)
+        return services.decide_on_the_spot(
+            case,
+            by=cw.wuyuan_officer,
+            decision=services.SpotDecision(
+                outcome=Outcome.PENALTY, fine=Decimal(fine), reason="占道经营", party_informed=True
+            ),
+        )
+
+
+def test_an_on_the_spot_fine_inside_the_band_is_decided_and_assessed(cw):
+    # A town benchmark whose band lies under the 200-yuan limit of 当场处罚 for a citizen;
+    # 200 is its upper edge.
+    owner = f.item(f.benchmark(cw.wuyuan, code="wuyuan-spot"), cw.town_matter)
+    f.tier(owner, 1, "一般处罚", (50, 200))
+    case = spot(cw, "200")
+    assert case.state == S.SERVED
+    row = DiscretionAssessment.objects.get(case=case)
+    assert (row.stage, row.tier_label, row.outside_band) == (
+        AssessmentStage.DECISION,
+        "一般处罚",
+        False,
+    )
+
+
+def test_an_on_the_spot_fine_outside_the_band_is_refused_and_nothing_is_decided(cw):
+    owner = f.item(f.benchmark(cw.wuyuan, code="wuyuan-spot"), cw.town_matter)
+    f.tier(owner, 1, "一般处罚", (50, 200))
+    with pytest.raises(InvalidInput) as refused:
+        spot(cw, "30")
+    assert refused.value.field == "fine"
+    assert "普通程序" in str(refused.value.message)
+    assert not DiscretionAssessment.objects.exists()
+
+
+def test_a_starter_band_advises_on_the_spot_and_the_departure_is_recorded(cw):
+    # The county's benchmark, not yet adopted: 一般处罚 1 000–5 000 is far above a spot fine.
+    Benchmark.objects.update(status=BenchmarkStatus.STARTER)
+    case = spot(cw, "30")
+    assert case.state == S.SERVED
+    row = DiscretionAssessment.objects.get(case=case)
+    assert row.outside_band and not row.reason
+    # The sweep puts the departure in front of a legal reviewer.
+    sweep()
+    assert RiskFlag.objects.filter(case=case, kind=RiskKind.OUTSIDE_TIER_BAND).exists()
