@@ -10,6 +10,7 @@ from .starter import load_starter
 
 
 def starter_benchmarks(context: DemoContext) -> None:
+    reference_tables(context)
     benchmark, created = load_starter()
     items = benchmark.items.count()
     if created:
@@ -71,3 +72,29 @@ def challenges(context: DemoContext) -> None:
         note=_("Demo record."),
     )
     context.say(_("Recorded 2 challenges of demo decisions (1 reconsideration, 1 lawsuit)."))
+
+
+def reference_tables(context: DemoContext) -> None:
+    """Other issuers' published tables, kept for reference as their own catalogues (no region):
+    江门's tier table and 广东's weighted-factor table and no-penalty list — what the importer
+    reads and what an adopted county benchmark may look like."""
+    import datetime as dt
+
+    from .models import Benchmark
+    from .services import create_version
+    from .sources import guangdong, jiangmen
+
+    specs = (
+        (jiangmen.benchmark_spec, dt.date(2020, 3, 1)),
+        (guangdong.table_spec, dt.date(2021, 3, 1)),
+        (guangdong.no_penalty_spec, dt.date(2021, 3, 1)),
+    )
+    for make, start in specs:
+        spec = make(start)
+        if Benchmark.objects.filter(code=spec.code).exists():
+            continue
+        benchmark = create_version(spec, by=None)
+        context.detail(
+            _("Imported %(title)s for reference: %(items)d items.")
+            % {"title": benchmark.title, "items": benchmark.items.count()}
+        )

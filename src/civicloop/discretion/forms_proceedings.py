@@ -23,7 +23,10 @@ def date_input() -> forms.DateInput:
 class ChallengeForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=ChallengeKind.choices)
     applicant = forms.ModelChoiceField(
-        label=_("applicant"), queryset=Party.objects.none(), required=False
+        label=_("applicant"),
+        queryset=Party.objects.none(),
+        required=False,
+        empty_label=_("not named"),
     )
     body = forms.CharField(label=_("reconsideration body or court"), max_length=120)
     filed_on = forms.DateField(label=_("filed on"), widget=date_input())
@@ -61,6 +64,7 @@ class AnalysisFilterForm(forms.Form):
         label=_("town"),
         queryset=Region.objects.filter(level=RegionLevel.TOWN).order_by("code"),
         required=False,
+        empty_label=_("all"),
     )
     unit = forms.ModelChoiceField(
         label=_("handling unit"),
@@ -68,6 +72,7 @@ class AnalysisFilterForm(forms.Form):
             "kind", "code"
         ),
         required=False,
+        empty_label=_("all"),
     )
 
     def clean(self):

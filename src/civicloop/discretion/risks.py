@@ -45,7 +45,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
-from civicloop.cases.choices import PartyRole
+from civicloop.cases.choices import Outcome, PartyRole
 from civicloop.cases.models import Case, CaseMatter, CaseParty
 from civicloop.cases.review import reviewer_posts
 from civicloop.core.errors import InvalidInput
@@ -299,7 +299,7 @@ def decided_cases() -> list[CaseFacts]:
     cases = list(
         Case.objects.filter(decided_at__isnull=False, fine_amount__isnull=False)
         .order_by("decided_at", "pk")
-        .values_list("pk", "number", "decided_at", "fine_amount", "facts")
+        .values_list("pk", "number", "decided_at", "fine_amount", "facts", "outcome")
     )
     ids = [row[0] for row in cases]
     matters: dict[int, tuple[int, int]] = {}
@@ -324,7 +324,7 @@ def decided_cases() -> list[CaseFacts]:
     versions = MatterVersion.objects.in_bulk({v for _m, v in matters.values()})
 
     result = []
-    for pk, number, decided_at, fine, facts in cases:
+    for pk, number, decided_at, fine, facts, outcome in cases:
         assessment = assessments.get(pk)
         link = matters.get(pk)
         matter_id = assessment.matter_id if assessment else (link[0] if link else None)
@@ -339,6 +339,10 @@ def decided_cases() -> list[CaseFacts]:
             statutory = range_for(versions.get(link[1]), party)
             if statutory is not None and not statutory.is_multiple:
                 stat = (statutory.minimum, statutory.maximum)
+        if outcome == Outcome.REDUCED_PENALTY:
+            # 减轻处罚 goes below the statutory minimum by law (Art. 32), on a ground the case
+            # states and checks; only the maximum still binds.
+            stat = (None, stat[1])
         result.append(
             CaseFacts(
                 pk=pk,

@@ -34,8 +34,13 @@ def home(request):
         "discretion/home.html",
         {
             "benchmarks": Benchmark.objects.in_force(today)
+            .filter(region__isnull=False)
             .select_related("region")
             .order_by("status", "code"),
+            # Other issuers' tables kept for reference apply nowhere here.
+            "references": Benchmark.objects.in_force(today)
+            .filter(region__isnull=True)
+            .order_by("code"),
             "flags": flags,
             "challenges": challenges,
             "year": today.year,

@@ -34,10 +34,17 @@ PAGE_SIZE = 50
 
 
 class RiskFlagFilterSet(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(label=_("kind"), choices=RiskKind.choices)
-    state = django_filters.ChoiceFilter(label=_("state"), choices=RiskState.choices)
+    kind = django_filters.ChoiceFilter(
+        label=_("kind"), choices=RiskKind.choices, empty_label=_("all")
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("state"), choices=RiskState.choices, empty_label=_("all")
+    )
     town = django_filters.ModelChoiceFilter(
-        label=_("town"), queryset=Region.objects.towns().order_by("code"), method="filter_town"
+        label=_("town"),
+        queryset=Region.objects.towns().order_by("code"),
+        method="filter_town",
+        empty_label=_("all"),
     )
     region = django_filters.CharFilter(
         label=_("place of the case (division code)"), method="filter_region", max_length=15

@@ -12,6 +12,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from civicloop.cases.choices import Outcome
+from civicloop.cases.models import Case
 from civicloop.core.errors import InvalidInput, InvalidTransition, NotPermitted
 from civicloop.core.figures import Period, figures
 from civicloop.discretion.models import RiskFlag, RiskFlagHistory, RiskState
@@ -46,6 +48,17 @@ def test_a_fine_outside_the_statutory_range_of_the_decided_version_is_flagged(ca
     with translation.override("en"):
         assert flag.evidence_shown == "fine 3001 outside the statutory 200–3000"
     assert flag.evidence_shown == flag.evidence_text != "fine 3001 outside the statutory 200–3000"
+
+
+def test_a_reduced_penalty_goes_below_the_minimum_but_never_above_the_maximum(case_world):
+    matter = dq005(case_world)
+    below = decided(case_world, matter, 150, facts="减轻甲")
+    above = decided(case_world, matter, 3001, facts="减轻乙")
+    # 减轻处罚 (Art. 32): below the statutory minimum on a stated ground, which is lawful.
+    Case.objects.filter(pk__in=[below.pk, above.pk]).update(outcome=Outcome.REDUCED_PENALTY)
+    sweep()
+    assert kinds(below) == set()
+    assert kinds(above) == {"outside_statutory_range"}
 
 
 def test_the_calculators_statutory_range_comes_before_the_catalogs(case_world):
