@@ -350,7 +350,11 @@ def panel(request, case) -> dict | None:
     live = assess(case, inputs_of(row), on=timezone.localdate())
     if live is None and row is None:
         return None
-    return {"row": row, "live": live}
+    proposed = case.proposed_fine if case.proposed_outcome != Outcome.NO_PENALTY else None
+    leaves = (
+        live is not None and live.has_band and proposed is not None and not live.contains(proposed)
+    )
+    return {"row": row, "live": live, "proposed_outside": proposed if leaves else None}
 
 
 def as_recorded(row: DiscretionAssessment) -> SimpleNamespace:

@@ -264,6 +264,15 @@ def test_the_decision_page_shows_tier_band_statutory_range_and_why(cw, client):
     detail = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert 'id="discretion-tier">一般处罚<' in detail
     assert 'id="discretion-recorded"' in detail
+    assert "discretion-proposed-outside" not in detail  # 3 000 lies inside 1 000–5 000
+
+
+def test_the_case_page_warns_when_the_proposed_fine_lies_outside_the_band(cw, client):
+    case = propose(cw, 8000, **{assessing.REASON: REASON})
+    client.force_login(cw.wuyuan_leader)
+    detail = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert 'id="discretion-proposed-outside"' in detail
+    assert "拟罚款 8000.00 元不在该建议区间内" in detail
 
 
 def test_the_form_refusal_lands_on_the_reason_field(cw, client):
