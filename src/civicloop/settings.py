@@ -332,6 +332,8 @@ CIVICLOOP_COUNTY_CODE = env_str("CIVICLOOP_COUNTY_CODE", "330424")
 # Upload limits for event photos and attachments.
 CIVICLOOP_MAX_UPLOAD_BYTES = env_int("CIVICLOOP_MAX_UPLOAD_MB", 10) * 1024 * 1024
 CIVICLOOP_MAX_UPLOADS_PER_EVENT = env_int("CIVICLOOP_MAX_UPLOADS_PER_EVENT", 9)
+# Pixels a photo may have (a 200-megapixel phone photo passes; a decompression bomb does not).
+CIVICLOOP_MAX_IMAGE_PIXELS = env_int("CIVICLOOP_MAX_IMAGE_PIXELS", 200_000_000)
 # After this many dissatisfied ratings the event no longer reopens by itself;
 # the command room decides (close with a stated reason, or rework).
 CIVICLOOP_MAX_DISSATISFIED_REWORKS = env_int("CIVICLOOP_MAX_DISSATISFIED_REWORKS", 2)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -139,11 +140,27 @@ def check_uploads(files, *, field: str = "attachments") -> list[CheckedUpload]:
 
 
 def _verify_image(name: str, data: bytes, *, field: str) -> None:
+    """A photo that decodes, within the pixel limit: a few bytes may claim 30 000 × 30 000
+    pixels (a decompression bomb), which would take gigabytes to decode."""
     from PIL import Image, UnidentifiedImageError
 
+    limit = settings.CIVICLOOP_MAX_IMAGE_PIXELS
+    too_large = InvalidInput(
+        _("“%(name)s” has more pixels than a photo may have (%(mp)d million at most).")
+        % {"name": name, "mp": limit // 1_000_000},
+        field=field,
+    )
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
+        with warnings.catch_warnings():
+            # Pillow only warns between its limit and twice it; here any excess refuses.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+                if width * height > limit:
+                    raise too_large
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise too_large from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise InvalidInput(
             _("“%(name)s” is a damaged image.") % {"name": name}, field=field

@@ -175,3 +175,22 @@ def test_the_public_endpoints_are_throttled_per_address(world, settings):
     assert response.status_code == 429 and not Event.objects.exists()
     other = APIClient(REMOTE_ADDR="203.0.113.10")
     assert other.get("/api/public/track/NOSUCHCODE/").status_code == 404
+
+
+def test_a_decompression_bomb_through_the_public_api_is_a_400_on_its_field(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .test_intake import bomb_png
+
+    response = APIClient().post(
+        "/api/public/reports/",
+        {
+            "description": "南北湖景区停车场有人乱收费",
+            "address": "澉浦镇南北湖村",
+            "attachments": [SimpleUploadedFile("bomb.png", bomb_png())],
+        },
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert "bomb.png" in response.json()["errors"]["attachments"][0]
+    assert not Event.objects.exists()

@@ -135,3 +135,44 @@ def test_inactive_category_is_refused(world):
     with pytest.raises(InvalidInput) as exc:
         record(world, category=world.food_safety)
     assert exc.value.field == "category"
+
+
+def bomb_png(width: int = 30_000, height: int = 30_000) -> bytes:
+    """A PNG of a few dozen bytes whose header claims ``width`` × ``height`` pixels."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00"))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_a_photo_claiming_900_million_pixels_is_refused_and_nothing_is_stored(world):
+    bomb = SimpleUploadedFile("bomb.png", bomb_png())
+    assert len(bomb_png()) < 100
+    with pytest.raises(InvalidInput) as exc:
+        record(world, attachments=[bomb])
+    assert exc.value.field == "attachments" and "bomb.png" in str(exc.value)
+    assert Event.objects.count() == 0 and Attachment.objects.count() == 0
+
+
+@override_settings(CIVICLOOP_MAX_IMAGE_PIXELS=1_000_000)
+def test_the_pixel_limit_is_a_setting_and_its_edge_passes(world):
+    def photo(name, size):
+        data = io.BytesIO()
+        Image.new("RGB", size, "orange").save(data, "PNG")
+        return SimpleUploadedFile(name, data.getvalue())
+
+    with pytest.raises(InvalidInput) as exc:
+        record(world, attachments=[photo("over.png", (1001, 1000))])
+    assert "over.png" in str(exc.value)
+    event = record(world, attachments=[photo("edge.png", (1000, 1000))])
+    assert event.attachments.count() == 1

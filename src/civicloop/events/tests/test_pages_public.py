@@ -201,3 +201,21 @@ def test_public_pages_are_throttled_per_address(world, client, settings):
         == 429
     )
     assert Event.objects.count() == 1
+
+
+def test_a_decompression_bomb_on_the_public_page_is_a_clean_400_and_stores_nothing(world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .test_intake import bomb_png
+
+    response = client.post(
+        reverse("public:report"),
+        {
+            "description": "小区门口下水道堵塞，污水外溢",
+            "region": world.wuyuan_village.pk,
+            "attachments": SimpleUploadedFile("bomb.png", bomb_png()),
+        },
+    )
+    assert response.status_code == 400
+    assert "bomb.png" in str(response.context["form"].errors["attachments"])
+    assert not Event.objects.exists()
