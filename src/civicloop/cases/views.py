@@ -100,8 +100,7 @@ class CaseExportView(CaseListView):
         return scoped_cases(self.request.user)  # exporting.py loads what its columns need
 
     def get(self, request, *args, **kwargs):
-        filterset = self.get_filterset(self.get_filterset_class())
-        cases = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        cases = self.filtered_rows()
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response = attachment_response(f"cases-{stamp}.xlsx", XLSX)
         write_cases_workbook(cases, response)

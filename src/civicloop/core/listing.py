@@ -23,3 +23,11 @@ class FilteredListView(LoginRequiredMixin, FilterView):
         context["query"] = query.urlencode()
         context["filtered"] = bool(query)
         return context
+
+    def filtered_rows(self):
+        """The rows the list shows, unpaginated (for an export): every row when nothing is
+        filtered, none when a filter is invalid — as the list page decides."""
+        filterset = self.get_filterset(self.get_filterset_class())
+        if not filterset.is_bound or filterset.is_valid() or not self.get_strict():
+            return filterset.qs
+        return filterset.queryset.none()

@@ -94,8 +94,7 @@ class CatalogView(FilteredListView):
 
 class CatalogExportView(CatalogView):
     def get(self, request, *args, **kwargs):
-        filterset = self.get_filterset(self.get_filterset_class())
-        matters = filterset.qs if filterset.is_valid() else Matter.objects.none()
+        matters = self.filtered_rows()
         response = attachment_response(f"matters-{timezone.localdate():%Y%m%d}.xlsx", XLSX)
         write_catalog_workbook(
             Matter.objects.filter(pk__in=matters.values("pk")).order_by("code"), response

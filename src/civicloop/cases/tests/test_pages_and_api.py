@@ -63,6 +63,15 @@ def test_the_list_filters_and_exports_what_it_shows_with_parties_masked(case_wor
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][0] == fast.number and rows[1][7] == "张*"
+    # Nothing filtered: every case the list shows (it used to be the header row alone).
+    everything = client.get("/cases/export.xlsx")
+    numbers = {row[0] for row in load_workbook(io.BytesIO(everything.content)).active.iter_rows(
+        min_row=2, values_only=True
+    )}  # fmt: skip
+    assert numbers == {fast.number, ordinary.number}
+    # An invalid filter exports nothing rather than everything.
+    invalid = client.get("/cases/export.xlsx", {"filed_after": "not a date"})
+    assert load_workbook(io.BytesIO(invalid.content)).active.max_row == 1
 
 
 def test_the_list_page_costs_a_fixed_number_of_queries(

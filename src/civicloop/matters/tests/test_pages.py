@@ -256,3 +256,25 @@ def test_the_town_page_costs_the_same_number_of_queries_however_many_matters_it_
     for n in range(3, 15):
         grant(world, make_matter(world, f"AA-{n:03d}", name=f"事项{n}"))
     assert count() == few
+
+
+def test_the_catalog_export_without_a_filter_holds_every_matter_the_page_lists(
+    world, catalog, client
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    make_matter(world, "XX-900", name="导出事项甲")
+    make_matter(world, "XX-901", name="导出事项乙")
+    client.force_login(world.grid_worker)
+    listed = client.get(reverse("matters:catalog")).content.decode()
+    book = load_workbook(io.BytesIO(client.get(reverse("matters:export")).content))
+    codes = {
+        row[0]
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+        if row and row[0]
+    }
+    assert {"XX-900", "XX-901"} <= codes
+    assert all(code in listed for code in ("XX-900", "XX-901"))
