@@ -199,6 +199,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# The sign-in lockout counts by the same client address as the rate limits.
+AXES_CLIENT_IP_CALLABLE = "civicloop.core.api.client_ip"
+# Proxies in front of Civicloop whose X-Forwarded-For is trusted (nginx alone: 1). With 0 the
+# connection's address is the client's and the header, which any client can set, is ignored.
+CIVICLOOP_TRUSTED_PROXIES = env_int("CIVICLOOP_TRUSTED_PROXIES", 0)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

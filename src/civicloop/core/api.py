@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -194,9 +195,21 @@ ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
 
 
 def client_ip(request) -> str | None:
-    """The client's address as the server sees it (behind a proxy, the proxy sets REMOTE_ADDR
-    through gunicorn's forwarded-allow-ips)."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address, for rate limits, sign-in lockouts and access logs.
+
+    With ``CIVICLOOP_TRUSTED_PROXIES`` = 0 (no proxy) it is the connection's address; a client
+    may send any ``X-Forwarded-For`` it likes, so the header is never read then. Behind N
+    trusted proxies, each appended the address it received the request from: the client is the
+    N-th address from the right; whatever a client put further left is ignored."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = settings.CIVICLOOP_TRUSTED_PROXIES
+    if proxies <= 0:
+        return remote
+    header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = [part.strip() for part in header.split(",") if part.strip()]
+    if not forwarded:
+        return remote
+    return forwarded[-min(proxies, len(forwarded))]
 
 
 class PublicRateThrottle(AnonRateThrottle):
@@ -211,3 +224,7 @@ class PublicRateThrottle(AnonRateThrottle):
     def get_rate(self) -> str:
         # Read the settings now rather than at import, so a changed setting applies.
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope) or self.fallback_rate
+
+    def get_ident(self, request) -> str:
+        # DRF's own reading trusts X-Forwarded-For unless NUM_PROXIES is set: one rule here.
+        return client_ip(request) or "unknown"

@@ -72,6 +72,22 @@ def test_sign_in_is_locked_after_five_failures_and_the_page_says_for_how_long(
     assert SESSION_KEY not in client.session
 
 
+def test_a_rotating_x_forwarded_for_does_not_reset_the_sign_in_lockout(world, client, settings):
+    # The lockout counts by core.api.client_ip (AXES_CLIENT_IP_CALLABLE), as the rate limits do.
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    url = reverse("login")
+    answers = [
+        client.post(
+            url,
+            {"username": "grid_worker", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"101.{n}.0.1",  # public addresses, as an attacker sends
+        ).status_code
+        for n in range(4)
+    ]
+    assert answers == [200, 200, 429, 429]
+
+
 def test_lockout_page_follows_the_users_language(world, client, settings):
     settings.AXES_ENABLED = True
     settings.AXES_FAILURE_LIMIT = 1

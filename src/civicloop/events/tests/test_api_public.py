@@ -194,3 +194,35 @@ def test_a_decompression_bomb_through_the_public_api_is_a_400_on_its_field(world
     assert response.status_code == 400
     assert "bomb.png" in response.json()["errors"]["attachments"][0]
     assert not Event.objects.exists()
+
+
+def test_a_rotating_x_forwarded_for_does_not_escape_the_rate_limit(world, settings):
+    """The attack: 35 reports in a minute against 30/min, each with a new X-Forwarded-For."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"public": "3/minute"},
+    }
+    client = APIClient(REMOTE_ADDR="203.0.113.9")
+    answers = [
+        client.get("/api/public/track/NOSUCHCODE/", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code
+        for n in range(5)
+    ]
+    assert answers == [404, 404, 404, 429, 429]
+
+
+def test_behind_a_trusted_proxy_the_client_is_the_address_the_proxy_saw(world, settings):
+    settings.CIVICLOOP_TRUSTED_PROXIES = 1
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"public": "3/minute"},
+    }
+    proxy = APIClient(REMOTE_ADDR="127.0.0.1")  # nginx: every request comes from it
+
+    def track(forwarded):
+        return proxy.get("/api/public/track/NOSUCHCODE/", HTTP_X_FORWARDED_FOR=forwarded)
+
+    # What the client wrote left of the proxy's entry changes nothing.
+    answers = [track(f"10.0.0.{n}, 198.51.100.7").status_code for n in range(4)]
+    assert answers == [404, 404, 404, 429]
+    # Another client behind the same proxy has its own count.
+    assert track("198.51.100.8").status_code == 404
