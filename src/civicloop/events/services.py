@@ -27,7 +27,7 @@ from civicloop.core.reference_cache import remembered
 from civicloop.core.transitions import ModelWorkflow, lock
 from civicloop.matters.models import Category
 from civicloop.notifications.services import notify_units, notify_users
-from civicloop.org.choices import RegionLevel, Role, UnitKind
+from civicloop.org.choices import CODE_PREFIX_LENGTH, RegionLevel, Role, UnitKind
 from civicloop.org.geo import as_decimal, wgs84_to_gcj02
 from civicloop.org.models import Region, Unit, User
 from civicloop.org.services import resolve_location
@@ -391,6 +391,14 @@ def _issue(
 
 
 @transaction.atomic
+def _serves_the_town_of(unit: Unit, event: Event) -> bool:
+    """Whether ``unit`` is a county-level unit or one of the event's own town."""
+    if event.region_id is None or unit.region.level == RegionLevel.COUNTY:
+        return True
+    town = CODE_PREFIX_LENGTH[RegionLevel.TOWN]
+    return unit.region.code[:town] == event.region.code[:town]
+
+
 def dispatch_event(
     event: Event,
     *,
@@ -477,6 +485,16 @@ def dispatch_event(
         raise InvalidInput(
             _("Give a reason for sending it somewhere other than the suggested unit."),
             field="reason",
+        )
+    if overridden and "county_centre" not in caps and not _serves_the_town_of(lead_unit, event):
+        # Another town's units answer to that town: the county centre sends work across towns
+        # (or the routing rules do, which the override is not).
+        raise NotPermitted(
+            _(
+                "%(unit)s serves another town. Only the county centre sends an event to another "
+                "town's units; ask it to, or choose a unit of this town or of the county."
+            )
+            % {"unit": lead_unit.name}
         )
     lead = _issue(
         event, unit=lead_unit, kind=AssignmentKind.LEAD, by=by, instruction=instruction, now=now

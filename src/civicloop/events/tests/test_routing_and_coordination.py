@@ -63,6 +63,23 @@ def test_sending_elsewhere_than_the_rules_suggest_needs_a_reason(world):
     assert details["overridden"] is True and details["suggested"] == world.wuyuan_squad.code
 
 
+def test_a_town_may_not_send_its_event_to_another_towns_squad_but_the_county_centre_may(world):
+    event = judged(world)
+    with pytest.raises(NotPermitted) as refused:
+        services.dispatch_event(
+            event, by=world.wuyuan_dispatcher, to_unit=world.ganpu_squad, reason="澉浦人手多"
+        )
+    assert "澉浦镇综合行政执法队" in str(refused.value.message)
+    assert event.assignments.count() == 0
+    event.refresh_from_db()
+    assert event.state == S.JUDGED
+    # The county centre coordinates across towns.
+    event = services.dispatch_event(
+        event, by=world.centre, to_unit=world.ganpu_squad, reason="武原执法队全员在外"
+    )
+    assert event.lead_assignment().unit == world.ganpu_squad
+
+
 def test_dispatching_an_ungraded_event_is_impossible(world):
     with pytest.raises(InvalidTransition):
         services.dispatch_event(report(world), by=world.wuyuan_dispatcher)
