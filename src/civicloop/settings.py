@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_tasks",
     "django_tasks_db",
@@ -257,6 +258,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "REST API of Civicloop: organisation, events and the closed event loop.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the installed drf-spectacular-sidecar, served as our static files — no
+    # CDN (an intranet reaches none) and no unpinned script.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Choice sets whose field names repeat across models ("state", "kind") need names.
     "ENUM_NAME_OVERRIDES": {

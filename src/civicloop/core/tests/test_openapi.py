@@ -105,3 +105,7 @@ def test_the_api_docs_page_renders():
     assert response.status_code == 200
     assert b"swagger" in response.content.lower()
     assert b"/api/schema/" in response.content
+    # Its script and styles are our static files: no CDN, nothing unpinned.
+    page = response.content.decode()
+    assert "cdn" not in page.lower() and "https://" not in page
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
