@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from civicloop.core import views as core_views
 from civicloop.events.urls import public_urlpatterns
 
 # One API root; each app contributes its routes from ``<app>/api/urls.py``.
@@ -24,6 +25,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/", core_views.api_root, name="api-root"),
     path("api/", include(api_urlpatterns)),
     path("", include("civicloop.core.urls")),
     path("events/", include("civicloop.events.urls")),

@@ -81,3 +81,17 @@ def service_form_view(request, *, form, perform_with, done, context: dict, templ
             else:
                 return done(result)
     return render(request, template, {**context, "form": form}, status=status)
+
+
+def api_root(request):
+    """/api/: where the API is described (the README points here)."""
+    from django.http import JsonResponse
+    from django.urls import reverse
+
+    return JsonResponse(
+        {
+            "schema": request.build_absolute_uri(reverse("schema")),
+            "docs": request.build_absolute_uri(reverse("api-docs")),
+            "open311": request.build_absolute_uri("/open311/v2/discovery.json"),
+        }
+    )

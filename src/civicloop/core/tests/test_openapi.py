@@ -109,3 +109,10 @@ def test_the_api_docs_page_renders():
     page = response.content.decode()
     assert "cdn" not in page.lower() and "https://" not in page
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
+
+
+@pytest.mark.django_db
+def test_the_api_root_says_where_the_schema_and_docs_are():
+    body = APIClient().get("/api/").json()
+    assert body["schema"].endswith("/api/schema/") and body["docs"].endswith("/api/docs/")
+    assert APIClient().get(body["docs"]).status_code == 200
