@@ -135,6 +135,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A lost database connection answers 503 with Retry-After (core/middleware.py).
+    "civicloop.core.middleware.DatabaseUnavailable",
     # Must be last: it inspects the response of failed sign-ins.
     "axes.middleware.AxesMiddleware",
 ]

@@ -46,3 +46,6 @@ urlpatterns = [
     path("open311/v2/", include("civicloop.open311.urls")),
     path("", include((public_urlpatterns, "public"))),
 ]
+
+handler404 = "civicloop.core.views.handler404"
+handler500 = "civicloop.core.views.handler500"

@@ -10,6 +10,7 @@ Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` and each field's length its form's or s
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterator
 
@@ -17,6 +18,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+logger = logging.getLogger(__name__)
 UNUSABLE = re.compile("[\x00\ud800-\udfff]")
 API_PREFIXES = ("/api/", "/open311/")
 
@@ -66,3 +68,30 @@ class RefuseUnusableText:
                 return JsonResponse({"detail": message, "code": "invalid_text"}, status=400)
             return render(request, "400.html", {"message": message}, status=400)
         return self.get_response(request)
+
+
+class DatabaseUnavailable:
+    """A lost database connection (a restart, a failover) answers 503 with ``Retry-After``:
+    the client may try again, which a 500 does not say."""
+
+    RETRY_AFTER_SECONDS = 5
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.warning("database unavailable: %s", exception)
+        message = _("The database is not reachable for a moment. Try again in a few seconds.")
+        if request.path_info.startswith(API_PREFIXES):
+            response = JsonResponse({"detail": message, "code": "unavailable"}, status=503)
+        else:
+            response = render(request, "503.html", {"message": message}, status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        return response

@@ -95,3 +95,37 @@ def api_root(request):
             "open311": request.build_absolute_uri("/open311/v2/discovery.json"),
         }
     )
+
+
+# --- errors: JSON under the API, pages elsewhere -----------------------------------------------
+
+
+def _is_api(request) -> bool:
+    from .middleware import API_PREFIXES
+
+    return request.path_info.startswith(API_PREFIXES)
+
+
+def handler404(request, exception=None):
+    if _is_api(request):
+        from django.http import JsonResponse
+        from django.utils.translation import gettext as _
+
+        return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def handler500(request):
+    if _is_api(request):
+        from django.http import JsonResponse
+        from django.utils.translation import gettext as _
+
+        return JsonResponse(
+            {"detail": _("The server failed to answer. Try again later."), "code": "server_error"},
+            status=500,
+        )
+    from django.views.defaults import server_error
+
+    return server_error(request)
