@@ -207,6 +207,8 @@ AXES_CLIENT_IP_CALLABLE = "civicloop.core.api.client_ip"
 # Proxies in front of Civicloop whose X-Forwarded-For is trusted (nginx alone: 1). With 0 the
 # connection's address is the client's and the header, which any client can set, is ignored.
 CIVICLOOP_TRUSTED_PROXIES = env_int("CIVICLOOP_TRUSTED_PROXIES", 0)
+# Hours an API token lasts; it also ends on a password change, a web sign-out and revocation.
+CIVICLOOP_API_TOKEN_HOURS = env_int("CIVICLOOP_API_TOKEN_HOURS", 24 * 7)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -243,7 +245,7 @@ if env_bool("BEHIND_TLS_PROXY", False):
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "civicloop.org.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -11,8 +11,13 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_out
+
         # The figures' module needs the models, which are loaded only once ready() runs.
         from . import kpis
+
+        # Signing out of the web ends the user's API tokens too.
+        user_logged_out.connect(end_tokens_on_sign_out, dispatch_uid="org.end_tokens")
 
         register_subjects(*kpis.SUBJECTS)
         register_figures(*kpis.FIGURES)
@@ -22,3 +27,10 @@ class OrgConfig(AppConfig):
             title=_("The Haiyan organisation"),
             run="civicloop.org.demo_steps.organisation",
         )
+
+
+def end_tokens_on_sign_out(sender, request, user, **kwargs):
+    if user is not None:
+        from .tokens import revoke
+
+        revoke(user)

@@ -221,6 +221,15 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    def save(self, *args, **kwargs):
+        password_changed = self._password is not None  # set_password() was called
+        super().save(*args, **kwargs)
+        if password_changed:
+            # A new password ends the API tokens issued under the old one.
+            from .tokens import revoke
+
+            revoke(self)
+
     def active_posts(self):
         return self.posts.filter(is_active=True).select_related("unit", "unit__region")
 

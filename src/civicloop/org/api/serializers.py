@@ -116,3 +116,6 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text=_("Send it as `Authorization: Token <token>`."))
+    expires_at = serializers.DateTimeField(
+        help_text=_("It ends then, or earlier on a password change, a sign-out or revocation.")
+    )

@@ -6,12 +6,13 @@ from django.contrib.auth import authenticate, user_logged_in
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, viewsets
-from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from civicloop.core.api import error_responses
+from civicloop.org import tokens
 from civicloop.org.models import Region, Unit
 
 from .filtersets import RegionFilterSet, UnitFilterSet
@@ -46,7 +47,6 @@ class ObtainTokenView(APIView):
     Django request is handed to ``authenticate`` so axes sees the client's address.
     """
 
-    authentication_classes: list = []
     permission_classes = [AllowAny]
 
     @extend_schema(
@@ -74,8 +74,31 @@ class ObtainTokenView(APIView):
             raise InvalidCredentials()
         # A token is a sign-in: record it (last login, axes access log and reset).
         user_logged_in.send(sender=user.__class__, request=http_request, user=user)
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token = tokens.issue(user)
+        return Response({"token": token.key, "expires_at": tokens.expires_at(token)})
+
+    @extend_schema(
+        operation_id="auth_token_destroy",
+        tags=["auth"],
+        request=None,
+        responses={204: None, **error_responses(401)},
+        summary=_("Revoke your API tokens"),
+    )
+    def delete(self, request):
+        tokens.revoke(request.user)
+        return Response(status=204)
+
+    # Anyone may ask for a token; revoking one needs the token (or a session) itself.
+    def _revoking(self) -> bool:
+        return self.request is not None and self.request.method == "DELETE"
+
+    def get_authenticators(self):
+        if self._revoking():
+            return [auth() for auth in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
+        return []
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self._revoking() else [AllowAny()]
 
 
 class MeView(APIView):
