@@ -7,4 +7,5 @@ from . import views
 app_name = "org"
 urlpatterns = [
     path("areas.geojson", views.areas, name="areas"),
+    path("api-tokens/", views.api_tokens, name="api-tokens"),
 ]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -50,3 +52,21 @@ def areas(request):
     response = JsonResponse(feature_collection(within, level=level, datum=datum))
     response["Content-Type"] = "application/geo+json"
     return response
+
+
+@login_required
+def api_tokens(request):
+    """The signed-in user's API token: when it was issued and ends, and a button to revoke it."""
+    from rest_framework.authtoken.models import Token
+
+    from . import tokens
+
+    if request.method == "POST":
+        if tokens.revoke(request.user):
+            messages.success(request, _("Your API token was revoked."))
+        return redirect("org:api-tokens")
+    rows = [
+        {"created": token.created, "expires": tokens.expires_at(token), "key": token.key[:6]}
+        for token in Token.objects.filter(user=request.user)
+    ]
+    return render(request, "org/api_tokens.html", {"tokens": rows})

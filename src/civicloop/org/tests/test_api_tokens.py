@@ -58,3 +58,13 @@ def test_a_token_revokes_itself_through_the_api(world):
     assert signed(token).get("/api/me/").status_code == 401
     # Revoking needs a token or a session: anyone else is refused.
     assert APIClient().delete("/api/auth/token/").status_code == 401
+
+
+def test_the_account_page_lists_the_token_and_revokes_it(world, client):
+    token = get_token("wuyuan_dispatcher").json()["token"]
+    client.force_login(world.wuyuan_dispatcher)
+    page = client.get(reverse("org:api-tokens")).content.decode()
+    assert f"<code>{token[:6]}…</code>" in page and token not in page  # never shown whole
+    client.post(reverse("org:api-tokens"))
+    assert signed(token).get("/api/me/").status_code == 401
+    assert 'id="no-api-tokens"' in client.get(reverse("org:api-tokens")).content.decode()
