@@ -390,7 +390,6 @@ def _issue(
     )
 
 
-@transaction.atomic
 def _serves_the_town_of(unit: Unit, event: Event) -> bool:
     """Whether ``unit`` is a county-level unit or one of the event's own town."""
     if event.region_id is None or unit.region.level == RegionLevel.COUNTY:
@@ -399,6 +398,7 @@ def _serves_the_town_of(unit: Unit, event: Event) -> bool:
     return unit.region.code[:town] == event.region.code[:town]
 
 
+@transaction.atomic
 def dispatch_event(
     event: Event,
     *,
