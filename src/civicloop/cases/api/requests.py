@@ -67,6 +67,20 @@ def user_field(**kwargs) -> serializers.SlugRelatedField:
     )
 
 
+def fine_check_inputs_field() -> serializers.DictField:
+    """Inputs of the fine checks other apps register (``cases.hooks.fine_checks``)."""
+    return serializers.DictField(
+        required=False,
+        default=dict,
+        help_text=_(
+            "Inputs of the checks other apps make of the fine, by their form field names, e.g. "
+            "the discretion benchmark's discretion_corrected (yes/no), discretion_consequences "
+            "(minor/ordinary/serious), discretion_cooperative, discretion_base and "
+            "discretion_reason (why the fine leaves the recommended band)."
+        ),
+    )
+
+
 def optional_datetime(help_text=None) -> serializers.DateTimeField:
     return serializers.DateTimeField(
         required=False, allow_null=True, default=None, help_text=help_text or _("Default: now.")
@@ -146,16 +160,7 @@ class FindingsActionSerializer(serializers.Serializer):
     needs_collective_deliberation = serializers.BooleanField(required=False, default=False)
     other_law_review_basis = serializers.CharField(required=False, allow_blank=True, default="")
     other_hearing_ground = serializers.CharField(required=False, allow_blank=True, default="")
-    fine_check_inputs = serializers.DictField(
-        required=False,
-        default=dict,
-        help_text=_(
-            "Inputs of the checks other apps make of the fine, by their form field names, e.g. "
-            "the discretion benchmark's discretion_corrected (yes/no), discretion_consequences "
-            "(minor/ordinary/serious), discretion_cooperative, discretion_base and "
-            "discretion_reason (why the fine leaves the recommended band)."
-        ),
-    )
+    fine_check_inputs = fine_check_inputs_field()
 
 
 class NoteActionSerializer(serializers.Serializer):
@@ -261,16 +266,7 @@ class DecideActionSerializer(serializers.Serializer):
             "(GET /api/case-leniency/{case}/)."
         ),
     )
-    fine_check_inputs = serializers.DictField(
-        required=False,
-        default=dict,
-        help_text=_(
-            "Inputs of the checks other apps make of the fine, by their form field names, e.g. "
-            "the discretion benchmark's discretion_corrected (yes/no), discretion_consequences "
-            "(minor/ordinary/serious), discretion_cooperative, discretion_base and "
-            "discretion_reason (why the fine leaves the recommended band)."
-        ),
-    )
+    fine_check_inputs = fine_check_inputs_field()
 
 
 class SpotDecisionActionSerializer(serializers.Serializer):
