@@ -158,6 +158,7 @@ def test_received_requests_are_read_only_in_the_admin_with_personal_data_masked(
 
 # --- rate limits -------------------------------------------------------------------------------
 
+
 # The counters run in fixed one-minute windows, so each test starts at the top of a minute on a
 # stopped clock: a run that crosses a minute boundary on the real clock would reset the count.
 @pytest.fixture
