@@ -25,3 +25,31 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- background work that finishes (core/taskqueue.py) --------------------------------------
+# (imported here, not at the top, so this block merges as one piece)
+from .models import TaskRecovery, WorkerHeartbeat  # noqa: E402
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(ReadOnlyAdmin):
+    list_display = ("worker_id", "host", "pid", "started_at", "beat_at", "stopped_at")
+    list_filter = ("host",)
+    search_fields = ("worker_id", "host")
+
+
+@admin.register(TaskRecovery)
+class TaskRecoveryAdmin(ReadOnlyAdmin):
+    list_display = (
+        "at",
+        "action",
+        "task_path",
+        "attempt",
+        "task_result",
+        "retry_result",
+        "worker_id",
+    )
+    list_filter = ("action", "task_path")
+    search_fields = ("task_path", "task_result", "retry_result", "worker_id")
+    date_hierarchy = "at"
