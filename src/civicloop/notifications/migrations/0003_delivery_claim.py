@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_initial'),
+        ("notifications", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notification',
-            name='delivery_claim',
-            field=models.CharField(blank=True, max_length=64, verbose_name='claimed for delivery by'),
+            model_name="notification",
+            name="delivery_claim",
+            field=models.CharField(
+                blank=True, max_length=64, verbose_name="claimed for delivery by"
+            ),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='delivery_claimed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='claimed for delivery at'),
+            model_name="notification",
+            name="delivery_claimed_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="claimed for delivery at"
+            ),
         ),
     ]
