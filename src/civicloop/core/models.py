@@ -38,7 +38,7 @@ class WorkerHeartbeat(models.Model):
     it holds RUNNING while its beats have stopped was lost with it (core/taskqueue.py)."""
 
     worker_id = models.CharField(_("worker id"), max_length=64, unique=True)
-    host = models.CharField(_("host"), max_length=255, blank=True)
+    host = models.CharField(_("host name"), max_length=255, blank=True)
     pid = models.PositiveIntegerField(_("process id"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     beat_at = models.DateTimeField(_("last beat"), default=timezone.now, db_index=True)

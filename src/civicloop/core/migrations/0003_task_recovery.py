@@ -7,52 +7,107 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WorkerHeartbeat',
+            name="WorkerHeartbeat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('worker_id', models.CharField(max_length=64, unique=True, verbose_name='worker id')),
-                ('host', models.CharField(blank=True, max_length=255, verbose_name='host')),
-                ('pid', models.PositiveIntegerField(blank=True, null=True, verbose_name='process id')),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='started at')),
-                ('beat_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='last beat')),
-                ('stopped_at', models.DateTimeField(blank=True, null=True, verbose_name='stopped at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "worker_id",
+                    models.CharField(max_length=64, unique=True, verbose_name="worker id"),
+                ),
+                ("host", models.CharField(blank=True, max_length=255, verbose_name="host name")),
+                (
+                    "pid",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="process id"),
+                ),
+                (
+                    "started_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="started at"
+                    ),
+                ),
+                (
+                    "beat_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="last beat"
+                    ),
+                ),
+                (
+                    "stopped_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="stopped at"),
+                ),
             ],
             options={
-                'verbose_name': 'worker heartbeat',
-                'verbose_name_plural': 'worker heartbeats',
-                'ordering': ['-beat_at'],
+                "verbose_name": "worker heartbeat",
+                "verbose_name_plural": "worker heartbeats",
+                "ordering": ["-beat_at"],
             },
         ),
         migrations.CreateModel(
-            name='TaskRecovery',
+            name="TaskRecovery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=40, verbose_name='action')),
-                ('from_state', models.CharField(blank=True, max_length=30, verbose_name='from state')),
-                ('to_state', models.CharField(blank=True, max_length=30, verbose_name='to state')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='at')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('details', models.JSONField(blank=True, default=dict, verbose_name='details')),
-                ('task_path', models.CharField(max_length=255, verbose_name='task')),
-                ('task_result', models.UUIDField(db_index=True, verbose_name='lost task result')),
-                ('retry_result', models.UUIDField(blank=True, db_index=True, null=True, verbose_name='retry task result')),
-                ('worker_id', models.CharField(blank=True, max_length=64, verbose_name='worker id')),
-                ('attempt', models.PositiveSmallIntegerField(verbose_name='attempt')),
-                ('actor', models.ForeignKey(blank=True, help_text='Empty when the system acted (deadline sweep) or a member of the public.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=40, verbose_name="action")),
+                (
+                    "from_state",
+                    models.CharField(blank=True, max_length=30, verbose_name="from state"),
+                ),
+                ("to_state", models.CharField(blank=True, max_length=30, verbose_name="to state")),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="at"
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("details", models.JSONField(blank=True, default=dict, verbose_name="details")),
+                ("task_path", models.CharField(max_length=255, verbose_name="task")),
+                ("task_result", models.UUIDField(db_index=True, verbose_name="lost task result")),
+                (
+                    "retry_result",
+                    models.UUIDField(
+                        blank=True, db_index=True, null=True, verbose_name="retry task result"
+                    ),
+                ),
+                (
+                    "worker_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="worker id"),
+                ),
+                ("attempt", models.PositiveSmallIntegerField(verbose_name="attempt")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty when the system acted (deadline sweep) or a member of the public.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'task recovery',
-                'verbose_name_plural': 'task recoveries',
-                'ordering': ['at', 'id'],
-                'abstract': False,
+                "verbose_name": "task recovery",
+                "verbose_name_plural": "task recoveries",
+                "ordering": ["at", "id"],
+                "abstract": False,
             },
         ),
     ]
