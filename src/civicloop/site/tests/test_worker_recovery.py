@@ -9,6 +9,8 @@ beating, runs it again, and every notification is pushed exactly once.
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import os
 import signal
 import sqlite3
@@ -18,9 +20,17 @@ import time
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 import civicloop
+from civicloop.core.models import TaskRecovery, WorkerHeartbeat
+from civicloop.core.taskqueue import WORKER_LOST
+from civicloop.notifications.models import Notification
+from civicloop.notifications.tasks import deliver_notifications
+from civicloop.testing.factories import UserFactory
 
 LOG = "CIVICLOOP_TEST_PUSH_LOG"
 PAUSE_BEFORE = "CIVICLOOP_TEST_PUSH_PAUSE_BEFORE"
@@ -114,14 +124,6 @@ def _wait_for(condition, process: subprocess.Popen, *, seconds: float, what: str
 def test_a_worker_killed_mid_delivery_loses_no_notification_and_pushes_none_twice(
     settings, tmp_path
 ):
-    from django_tasks_db.models import DBTaskResult
-
-    from civicloop.core.models import TaskRecovery
-    from civicloop.core.taskqueue import WORKER_LOST
-    from civicloop.notifications.models import Notification
-    from civicloop.notifications.tasks import deliver_notifications
-    from civicloop.testing.factories import UserFactory
-
     settings.TASKS = DB_TASKS
     users = [UserFactory() for _ in range(59)]
     ids = [
@@ -174,3 +176,24 @@ def test_a_worker_killed_mid_delivery_loses_no_notification_and_pushes_none_twic
     assert (recovery.action, recovery.attempt, recovery.actor) == ("retry", 1, None)
     retry = DBTaskResult.objects.get(pk=recovery.retry_result)
     assert retry.status == "SUCCESSFUL" and retry.return_value == 53
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_starting_runs_again_what_a_killed_worker_left_running(settings):
+    settings.TASKS = DB_TASKS
+    settings.CIVICLOOP_NOTIFICATION_PUSH = ""
+    user = UserFactory()
+    ids = [Notification.objects.create(recipient=user, verb="t", message="m").pk for _ in range(3)]
+    task = deliver_notifications.enqueue(ids)
+    # A worker claimed it, then was killed: its last beat is older than the lease.
+    long_ago = timezone.now() - dt.timedelta(seconds=settings.CIVICLOOP_TASK_LEASE_SECONDS + 60)
+    DBTaskResult.objects.get(pk=task.id).claim("killed-worker")
+    WorkerHeartbeat.objects.create(worker_id="killed-worker", beat_at=long_ago, started_at=long_ago)
+
+    call_command("worker", once=True, language="en", stdout=io.StringIO())
+
+    assert DBTaskResult.objects.get(pk=task.id).status == "FAILED"
+    recovery = TaskRecovery.objects.get(task_result=task.id)
+    assert DBTaskResult.objects.get(pk=recovery.retry_result).status == "SUCCESSFUL"
+    assert not Notification.objects.undelivered().exists()
+    assert WorkerHeartbeat.objects.exclude(worker_id="killed-worker").get().stopped_at is not None
