@@ -67,9 +67,15 @@ def beat_seconds() -> float:
 # --- heartbeats ------------------------------------------------------------------------------
 
 
+# Heartbeats of workers gone this long are deleted when a worker starts (the recoveries they led
+# to are kept in TaskRecovery).
+KEEP_HEARTBEATS = dt.timedelta(days=30)
+
+
 def start_worker(worker_id: str, *, now: dt.datetime | None = None) -> WorkerHeartbeat:
     """Record a worker starting (before it claims its first task)."""
     now = now or timezone.now()
+    WorkerHeartbeat.objects.filter(beat_at__lt=now - KEEP_HEARTBEATS).delete()
     heartbeat, _created = WorkerHeartbeat.objects.update_or_create(
         worker_id=worker_id,
         defaults={
@@ -167,9 +173,15 @@ def recover_stale_tasks(*, now: dt.datetime | None = None) -> list[TaskRecovery]
     written. Several workers may sweep at once: each lost task is recovered by one of them."""
     now = now or timezone.now()
     limit = max_retries()
-    beats = {h.worker_id: h for h in WorkerHeartbeat.objects.all()}
+    stale = stale_running_tasks(now=now)
+    if not stale:
+        return []
+    beats = {
+        h.worker_id: h
+        for h in WorkerHeartbeat.objects.filter(worker_id__in={_last_worker(r) for r in stale})
+    }
     recoveries = []
-    for result in stale_running_tasks(now=now):
+    for result in stale:
         worker_id = _last_worker(result)
         heartbeat = beats.get(worker_id)
         attempt = _attempt_of(result.id) + 1

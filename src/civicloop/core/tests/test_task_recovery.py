@@ -184,7 +184,13 @@ def test_recovery_rows_are_append_only():
 
 @pytest.mark.django_db
 def test_a_worker_records_its_start_its_beats_and_its_stop():
+    heartbeat("gone-long-ago", beat_at=NOW - dt.timedelta(days=31))
+    heartbeat("gone-lately", beat_at=NOW - dt.timedelta(days=29))
     row = start_worker("worker-b", now=NOW)
+    assert set(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == {
+        "gone-lately",
+        "worker-b",
+    }
     assert row.pid and row.host and row.beat_at == NOW and row.stopped_at is None
 
     beat("worker-b", now=NOW + dt.timedelta(seconds=30))
