@@ -12,6 +12,8 @@ import pytest
 from openpyxl import Workbook
 from rest_framework.test import APIClient
 
+from civicloop.core.errors import InvalidInput
+from civicloop.core.models import CounterReservation, ReservationState
 from civicloop.events import services
 from civicloop.events.importing import import_events, read_table
 from civicloop.events.models import Event
@@ -47,6 +49,7 @@ def start_paused_import(monkeypatch, world, path, **options):
 
 def test_an_intake_during_a_long_import_is_not_kept_waiting(monkeypatch, tmp_path):
     world = build_world()
+    earlier = report(world, description="导入之前的一条线索")  # the day's counter exists
     pause, job = start_paused_import(monkeypatch, world, workbook(tmp_path / "bulk.xlsx", 5))
     try:
         with lock_timeout(3):
@@ -56,9 +59,13 @@ def test_an_intake_during_a_long_import_is_not_kept_waiting(monkeypatch, tmp_pat
         result = job.join()
 
     assert result.stored and len(result.created) == 5
-    numbers = [e.number for e in result.created] + [event.number]
-    assert len(set(numbers)) == 6
-    assert Event.objects.count() == 6
+    numbers = [earlier.number] + [e.number for e in result.created] + [event.number]
+    assert len(set(numbers)) == 7
+    assert Event.objects.count() == 7
+    # The import's numbers are one block, reserved before the intake drew its own.
+    assert numbers == sorted(numbers)
+    reservation = CounterReservation.objects.get()
+    assert reservation.state == ReservationState.USED and reservation.used == 5
 
 
 def test_an_api_intake_during_a_long_import_is_answered(monkeypatch, tmp_path):
@@ -86,3 +93,36 @@ def test_an_api_intake_during_a_long_import_is_answered(monkeypatch, tmp_path):
     assert result.stored and len(result.created) == 3
     numbers = {e.number for e in result.created} | {response.json()["number"]}
     assert len(numbers) == 4
+
+
+def test_a_refused_row_after_an_intake_still_rolls_the_whole_import_back(monkeypatch, tmp_path):
+    world = build_world()
+    pause, job = start_paused_import(monkeypatch, world, workbook(tmp_path / "bulk.xlsx", 4))
+    real = services.create_event  # the pausing wrapper
+    import_calls = []
+
+    def refuses_third(**kwargs):
+        if kwargs.get("number"):  # the import's rows (an intake passes no number)
+            import_calls.append(kwargs["number"])
+            if len(import_calls) == 2:  # rows 2, 3, …: refuse the third
+                raise InvalidInput("第三行被拒绝", field="reporter_name")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "create_event", refuses_third)
+    try:
+        with lock_timeout(3):
+            event = report(world, description="导入进行中上报的线索")
+    finally:
+        pause.release()
+        result = job.join()
+
+    assert not result.stored and result.created == []
+    assert list(Event.objects.values_list("number", flat=True)) == [event.number]
+    reservation = CounterReservation.objects.get()
+    assert reservation.state == ReservationState.UNUSED and reservation.used == 0
+    assert reservation.note  # why the numbers were not used
+    reserved = {services.event_number(reservation.key, v) for v in reservation.values}
+    assert event.number not in reserved
+    # The numbers of the rolled-back rows are never handed out again.
+    again = report(world, description="导入失败之后的线索")
+    assert again.number not in reserved and again.number > max(reserved)
