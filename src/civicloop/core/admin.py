@@ -31,6 +31,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 # --- counter reservations: read only, they explain gaps in number series to auditors ---
 
+
 @admin.register(CounterReservation)
 class CounterReservationAdmin(ReadOnlyAdmin):
     list_display = (

@@ -36,8 +36,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicloop.core.errors import DomainError
-from civicloop.core.models import reserve_counter_values, settle_counter_reservation
 from civicloop.core.identifiers import is_valid_id_number, is_valid_phone
+from civicloop.core.models import reserve_counter_values, settle_counter_reservation
 from civicloop.core.spreadsheets import (
     CellError,
     Column,

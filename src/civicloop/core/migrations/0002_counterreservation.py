@@ -7,34 +7,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CounterReservation',
+            name="CounterReservation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(db_index=True, max_length=60, verbose_name='key')),
-                ('first', models.PositiveBigIntegerField(verbose_name='first value')),
-                ('last', models.PositiveBigIntegerField(verbose_name='last value')),
-                ('purpose', models.CharField(max_length=200, verbose_name='purpose')),
-                ('reserved_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='reserved at')),
-                ('state', models.CharField(choices=[('open', 'reserved, not settled yet'), ('used', 'all used'), ('partly', 'partly used'), ('unused', 'none used')], default='open', max_length=10, verbose_name='state')),
-                ('used', models.PositiveBigIntegerField(blank=True, help_text='How many values, from the first, were used; the others were not.', null=True, verbose_name='values used')),
-                ('settled_at', models.DateTimeField(blank=True, null=True, verbose_name='settled at')),
-                ('note', models.TextField(blank=True, help_text='Why values were not used.', verbose_name='note')),
-                ('reserved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reserved by')),
-                ('settled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='settled by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(db_index=True, max_length=60, verbose_name="key")),
+                ("first", models.PositiveBigIntegerField(verbose_name="first value")),
+                ("last", models.PositiveBigIntegerField(verbose_name="last value")),
+                ("purpose", models.CharField(max_length=200, verbose_name="purpose")),
+                (
+                    "reserved_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="reserved at"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "reserved, not settled yet"),
+                            ("used", "all used"),
+                            ("partly", "partly used"),
+                            ("unused", "none used"),
+                        ],
+                        default="open",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "used",
+                    models.PositiveBigIntegerField(
+                        blank=True,
+                        help_text="How many values, from the first, were used; the others were not.",
+                        null=True,
+                        verbose_name="values used",
+                    ),
+                ),
+                (
+                    "settled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="settled at"),
+                ),
+                (
+                    "note",
+                    models.TextField(
+                        blank=True, help_text="Why values were not used.", verbose_name="note"
+                    ),
+                ),
+                (
+                    "reserved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reserved by",
+                    ),
+                ),
+                (
+                    "settled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="settled by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'counter reservation',
-                'verbose_name_plural': 'counter reservations',
-                'ordering': ['-reserved_at', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('first__lte', models.F('last'))), name='core_counterreservation_first_lte_last')],
+                "verbose_name": "counter reservation",
+                "verbose_name_plural": "counter reservations",
+                "ordering": ["-reserved_at", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("first__lte", models.F("last"))),
+                        name="core_counterreservation_first_lte_last",
+                    )
+                ],
             },
         ),
     ]
