@@ -120,3 +120,26 @@ def test_an_import_inside_a_transaction_is_refused_before_storing_anything(world
             import_events(table, actor=world.wuyuan_dispatcher)
 
     assert not Event.objects.exists() and not CounterReservation.objects.exists()
+
+
+def test_an_import_stopped_by_an_unexpected_error_records_its_block_unused(
+    world, tmp_path, monkeypatch
+):
+    real = services.create_event
+    calls = []
+
+    def breaks(**kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "create_event", breaks)
+    table = read_table(write_xlsx(tmp_path / "events.xlsx", GOOD_ROWS))
+
+    with pytest.raises(RuntimeError):
+        import_events(table, actor=world.wuyuan_dispatcher)
+
+    assert not Event.objects.exists()
+    reservation = CounterReservation.objects.get()
+    assert reservation.state == ReservationState.UNUSED and reservation.note
