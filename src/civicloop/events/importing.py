@@ -37,7 +37,11 @@ from django.utils.translation import gettext_lazy
 
 from civicloop.core.errors import DomainError
 from civicloop.core.identifiers import is_valid_id_number, is_valid_phone
-from civicloop.core.models import reserve_counter_values, settle_counter_reservation
+from civicloop.core.models import (
+    CounterReservation,
+    reserve_counter_values,
+    settle_counter_reservation,
+)
 from civicloop.core.spreadsheets import (
     CellError,
     Column,
@@ -636,7 +640,7 @@ def import_events(
         numbers = [services.event_number(key, value) for value in reservation.values]
     else:
         numbers = []
-    stored = False
+    outcome = "failed"  # until the transaction has committed or was rolled back on purpose
     try:
         with transaction.atomic():
             for row in good:
@@ -654,33 +658,42 @@ def import_events(
                     row.errors.append(RowError(row.row, header, "", str(exc.message)))
             if dry_run or (not skip_bad_rows and any(not r.ok for r in rows)):
                 raise _RollBack
-        stored = True
+        outcome = "stored"
     except _RollBack:
-        pass
+        outcome = "rolled back"
     finally:
         if reservation is not None:
-            _settle(reservation, used=len(created) if stored else 0, rows=rows, by=actor)
-    if not stored:
+            _settle(reservation, outcome=outcome, used=len(created), rows=rows, by=actor)
+    if outcome != "stored":
         return ImportResult(rows=rows, created=created if dry_run else [], stored=False)
     return ImportResult(rows=rows, created=created, stored=True)
 
 
-def _settle(reservation, *, used: int, rows: list[CheckedRow], by: User) -> None:
-    """Record which reserved numbers the import used and why the others were not."""
-    refused = sum(1 for row in rows if row.errors)
+def _settle(
+    reservation: CounterReservation,
+    *,
+    outcome: str,
+    used: int,
+    rows: list[CheckedRow],
+    by: User,
+) -> None:
+    """Record how many reserved numbers the import used (none unless it was stored) and
+    why the others were not."""
+    if outcome != "stored":
+        used = 0
     with translation.override(settings.LANGUAGE_CODE):
         if used == reservation.count:
             note = ""
-        elif used == 0 and refused:
-            note = _(
-                "Nothing was imported: %(n)d rows were refused, so the whole file was rolled back."
-            ) % {"n": refused}
-        elif used == 0:
-            note = _("Nothing was imported: the import stopped with an error.")
-        else:
+        elif outcome == "stored":
             note = _("%(n)d rows were refused while storing and skipped.") % {
                 "n": reservation.count - used
             }
+        elif outcome == "rolled back":
+            note = _(
+                "Nothing was imported: %(n)d rows were refused, so the whole file was rolled back."
+            ) % {"n": sum(1 for row in rows if row.errors)}
+        else:
+            note = _("Nothing was imported: the import stopped with an error.")
     try:
         settle_counter_reservation(reservation, used=used, by=by, note=note)
     except Exception:  # the import's outcome stands; the reservation stays open, visibly

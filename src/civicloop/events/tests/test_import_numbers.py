@@ -32,6 +32,12 @@ def refusing_row(monkeypatch, n: int):
     monkeypatch.setattr(services, "create_event", refuses)
 
 
+@pytest.fixture
+def english_notes(settings):
+    """Reservation notes are written in the deployment's language: English here, to read them."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def numbers_of(reservation: CounterReservation) -> list[str]:
     return [services.event_number(reservation.key, v) for v in reservation.values]
 
@@ -54,7 +60,7 @@ def test_an_import_numbers_its_events_from_one_reserved_block(world, tmp_path):
 
 
 def test_a_refused_row_rolls_everything_back_and_the_block_is_recorded_unused(
-    world, tmp_path, monkeypatch
+    world, tmp_path, monkeypatch, english_notes
 ):
     refusing_row(monkeypatch, 3)
 
@@ -65,14 +71,16 @@ def test_a_refused_row_rolls_everything_back_and_the_block_is_recorded_unused(
     reservation = CounterReservation.objects.get()
     assert reservation.state == ReservationState.UNUSED and reservation.used == 0
     assert list(reservation.unused_values) == list(reservation.values)
-    assert reservation.note
+    assert reservation.note == (
+        "Nothing was imported: 1 rows were refused, so the whole file was rolled back."
+    )
     # The rolled-back numbers are a gap for ever: the next intake comes after them.
     monkeypatch.undo()
     assert report(world).number not in numbers_of(reservation)
 
 
 def test_skipping_a_refused_row_leaves_only_the_end_of_the_block_unused(
-    world, tmp_path, monkeypatch
+    world, tmp_path, monkeypatch, english_notes
 ):
     refusing_row(monkeypatch, 2)
 
@@ -86,7 +94,7 @@ def test_skipping_a_refused_row_leaves_only_the_end_of_the_block_unused(
     assert stored == numbers_of(reservation)[:3]  # the next row took the refused row's number
     assert reservation.state == ReservationState.PARTLY and reservation.used == 3
     assert list(reservation.unused_values) == [reservation.last]
-    assert reservation.note
+    assert reservation.note == "1 rows were refused while storing and skipped."
 
 
 def test_a_dry_run_uses_no_real_number(world, tmp_path):
@@ -123,7 +131,7 @@ def test_an_import_inside_a_transaction_is_refused_before_storing_anything(world
 
 
 def test_an_import_stopped_by_an_unexpected_error_records_its_block_unused(
-    world, tmp_path, monkeypatch
+    world, tmp_path, monkeypatch, english_notes
 ):
     real = services.create_event
     calls = []
@@ -142,4 +150,23 @@ def test_an_import_stopped_by_an_unexpected_error_records_its_block_unused(
 
     assert not Event.objects.exists()
     reservation = CounterReservation.objects.get()
-    assert reservation.state == ReservationState.UNUSED and reservation.note
+    assert reservation.state == ReservationState.UNUSED
+    assert reservation.note == "Nothing was imported: the import stopped with an error."
+
+
+def test_skipping_every_row_the_service_refuses_leaves_the_whole_block_unused(
+    world, tmp_path, monkeypatch, english_notes
+):
+    def refuses(**kwargs):
+        raise InvalidInput("refused by the service", field="reporter_name")
+
+    monkeypatch.setattr(services, "create_event", refuses)
+
+    error, _out, _err = run_import(
+        write_xlsx(tmp_path / "events.xlsx", GOOD_ROWS), skip_bad_rows=True
+    )
+
+    assert error is None and not Event.objects.exists()
+    reservation = CounterReservation.objects.get()
+    assert reservation.state == ReservationState.UNUSED and reservation.used == 0
+    assert reservation.note == "2 rows were refused while storing and skipped."
