@@ -43,7 +43,10 @@ def start_paused_import(monkeypatch, world, path, **options):
     pause = pause_after(monkeypatch, services, "create_event", calls=1)
     table = read_table(path)
     job = in_background(lambda: import_events(table, actor=world.wuyuan_dispatcher, **options))
-    assert pause.reached.wait(30), "the import did not reach its first row"
+    if not pause.reached.wait(30):
+        pause.release()
+        job.join()  # raises the import's own error, if that is why
+        pytest.fail("the import did not reach its first row")
     return pause, job
 
 
