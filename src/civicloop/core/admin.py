@@ -4,6 +4,8 @@ leave no history row)."""
 
 from django.contrib import admin
 
+from .models import CounterReservation
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request, obj=None):
@@ -25,6 +27,40 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- counter reservations: read only, they explain gaps in number series to auditors ---
+
+
+@admin.register(CounterReservation)
+class CounterReservationAdmin(ReadOnlyAdmin):
+    list_display = (
+        "key",
+        "first",
+        "last",
+        "state",
+        "used",
+        "purpose",
+        "reserved_by",
+        "reserved_at",
+        "settled_at",
+    )
+    list_filter = ("state",)
+    search_fields = ("key", "purpose", "note")
+    date_hierarchy = "reserved_at"
+    readonly_fields = (
+        "key",
+        "first",
+        "last",
+        "purpose",
+        "reserved_by",
+        "reserved_at",
+        "state",
+        "used",
+        "settled_by",
+        "settled_at",
+        "note",
+    )
 
 
 # --- background work that finishes (core/taskqueue.py) --------------------------------------
