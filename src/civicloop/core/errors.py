@@ -14,7 +14,7 @@ from http import HTTPStatus
 
 from django.http import JsonResponse
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DomainError(Exception):
@@ -76,19 +76,19 @@ PROBLEM_TYPE = "about:blank"
 # With "about:blank" the title is the status's phrase (RFC 9457 §4.2.1), here in the
 # request's language.
 STATUS_TITLES = {
-    400: _("Bad request"),
-    401: _("Not authenticated"),
-    403: _("Forbidden"),
-    404: _("Not found"),
-    405: _("Method not allowed"),
-    406: _("Not acceptable"),
-    409: _("Conflict"),
-    413: _("Content too large"),
-    415: _("Unsupported media type"),
-    422: _("Unprocessable content"),
-    429: _("Too many requests"),
-    500: _("Internal server error"),
-    503: _("Service unavailable"),
+    400: pgettext_lazy("HTTP status", "Bad request"),
+    401: pgettext_lazy("HTTP status", "Not authenticated"),
+    403: pgettext_lazy("HTTP status", "Forbidden"),
+    404: pgettext_lazy("HTTP status", "Not found"),
+    405: pgettext_lazy("HTTP status", "Method not allowed"),
+    406: pgettext_lazy("HTTP status", "Not acceptable"),
+    409: pgettext_lazy("HTTP status", "Conflict"),
+    413: pgettext_lazy("HTTP status", "Content too large"),
+    415: pgettext_lazy("HTTP status", "Unsupported media type"),
+    422: pgettext_lazy("HTTP status", "Unprocessable content"),
+    429: pgettext_lazy("HTTP status", "Too many requests"),
+    500: pgettext_lazy("HTTP status", "Internal server error"),
+    503: pgettext_lazy("HTTP status", "Service unavailable"),
 }
 
 

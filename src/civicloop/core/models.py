@@ -1,5 +1,6 @@
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Counter(models.Model):
@@ -36,7 +37,7 @@ class IdempotencyKey(models.Model):
     scope = models.CharField(
         _("sent by"), max_length=100, help_text=_("user:<id>, open311:<client id> or anonymous")
     )
-    method = models.CharField(_("method"), max_length=10)
+    method = models.CharField(pgettext_lazy("HTTP request", "method"), max_length=10)
     path = models.CharField(_("path"), max_length=500)
     key = models.CharField(_("key"), max_length=255)
     fingerprint = models.CharField(
