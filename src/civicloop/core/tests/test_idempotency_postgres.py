@@ -22,6 +22,16 @@ from civicloop.testing.world import build_world
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
+
+@pytest.fixture(autouse=True)
+def _reconnect_before_the_flush(transactional_db):
+    """A test that kills its connection and fails leaves it dead; the table flush after the
+    test needs a live one, or the next tests find this one's rows."""
+    yield
+    if connection.connection is not None and not connection.is_usable():
+        connection.close()
+
+
 GOOD = {"source": "grid_patrol", "description": "路灯不亮", "region": "330424001001001"}
 KEY = "0f7c2d4e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"
 
