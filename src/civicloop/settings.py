@@ -478,3 +478,21 @@ if CIVICLOOP_TASK_MAX_RETRIES < 0:
 # Delivery of notifications beyond the web inbox (SMS, 浙政钉): the dotted path of a callable
 # `push(notification)`; empty: the web inbox only. See docs/deployment.md.
 CIVICLOOP_NOTIFICATION_PUSH = env_str("CIVICLOOP_NOTIFICATION_PUSH", "")
+
+# --- idem: idempotent POST requests, API errors as problem details (docs/api.md) ---
+# How long the first answer to a POST with an Idempotency-Key (or a page's submission token) is
+# kept for retries; the worker purges older keys every hour.
+CIVICLOOP_IDEMPOTENCY_KEY_HOURS = env_int("CIVICLOOP_IDEMPOTENCY_KEY_HOURS", 24)
+if CIVICLOOP_IDEMPOTENCY_KEY_HOURS < 1:
+    raise ImproperlyConfigured("CIVICLOOP_IDEMPOTENCY_KEY_HOURS must be at least 1")
+# Every REST API POST with an Idempotency-Key runs once (core/idempotency.py); after the
+# authentication middleware (it needs the session's user), before the database-outage answer.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("civicloop.core.middleware.DatabaseUnavailable"),
+    "civicloop.core.idempotency.IdempotentRequests",
+)
+# The OpenAPI document declares the Idempotency-Key header on every POST operation.
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "civicloop.core.api.declare_idempotency_key",
+]

@@ -47,5 +47,7 @@ urlpatterns = [
     path("", include((public_urlpatterns, "public"))),
 ]
 
+handler400 = "civicloop.core.views.handler400"
+handler403 = "civicloop.core.views.handler403"
 handler404 = "civicloop.core.views.handler404"
 handler500 = "civicloop.core.views.handler500"

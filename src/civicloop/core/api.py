@@ -22,30 +22,35 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .actions import Actions
-from .errors import DomainError
+from .errors import DomainError, problem
+from .idempotency import HEADER
 from .workflow import StateMachine
 
 
 def exception_handler(exc, context):
     """DRF's handler, plus domain errors and Django validation errors.
 
-    Shape: ``{"detail": "...", "code": "...", "errors": {"field": ["..."]}}``.
+    Shape: a problem details object (RFC 9457, :func:`core.errors.problem`):
+    ``{"type": "about:blank", "title": "...", "status": 400, "detail": "...", "code": "...",
+    "errors": {"field": ["..."]}}``.
     """
     if isinstance(exc, DomainError):
-        body = {"detail": str(exc.message), "code": exc.code}
-        if exc.field:
-            body["errors"] = {exc.field: [str(exc.message)]}
-        return Response(body, status=exc.status_code)
+        errors = {exc.field: [str(exc.message)]} if exc.field else None
+        return Response(
+            problem(exc.status_code, exc.message, exc.code, errors=errors),
+            status=exc.status_code,
+        )
     if isinstance(exc, DjangoValidationError):
         errors = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
         return Response(
-            {
-                "detail": "; ".join(str(m) for ms in errors.values() for m in ms),
-                "code": "invalid",
-                "errors": errors,
-            },
+            problem(
+                status.HTTP_400_BAD_REQUEST,
+                "; ".join(str(m) for ms in errors.values() for m in ms),
+                "invalid",
+                errors=errors,
+            ),
             status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, Http404):
@@ -60,12 +65,11 @@ def exception_handler(exc, context):
         errors = data if isinstance(data, dict) else {"non_field_errors": data}
         first = next(iter(errors.values()), [""])
         message = first[0] if isinstance(first, list) and first else str(first)
-        response.data = {"detail": str(message), "code": "invalid", "errors": errors}
+        response.data = problem(response.status_code, str(message), "invalid", errors=errors)
     elif isinstance(data, dict) and "detail" in data:
-        response.data = {
-            "detail": str(data["detail"]),
-            "code": getattr(data["detail"], "code", "error"),
-        }
+        response.data = problem(
+            response.status_code, str(data["detail"]), getattr(data["detail"], "code", "error")
+        )
     return response
 
 
@@ -73,8 +77,15 @@ def exception_handler(exc, context):
 
 
 class ErrorSerializer(serializers.Serializer):
-    """What every refusal looks like (see :func:`exception_handler`)."""
+    """What every refusal looks like: RFC 9457 problem details (see :func:`exception_handler`)."""
 
+    type = serializers.CharField(
+        help_text=_("The problem type (RFC 9457): “about:blank”, the status code says it all.")
+    )
+    title = serializers.CharField(
+        help_text=_("The status code's phrase, in the request's language.")
+    )
+    status = serializers.IntegerField(help_text=_("The HTTP status code, repeated."))
     detail = serializers.CharField(help_text=_("A message for people, in the request's language."))
     code = serializers.CharField(
         help_text=_(
@@ -228,3 +239,42 @@ class PublicRateThrottle(AnonRateThrottle):
     def get_ident(self, request) -> str:
         # DRF's own reading trusts X-Forwarded-For unless NUM_PROXIES is set: one rule here.
         return client_ip(request) or "unknown"
+
+
+# --- idempotent POST requests in the OpenAPI document ----------------------------------
+
+
+def declare_idempotency_key(result, generator, request, public):
+    """drf-spectacular post-processing hook: every POST operation takes the optional
+    ``Idempotency-Key`` header (``core/idempotency.py``) and may answer 409 and 422 for it."""
+    parameter = {
+        "in": "header",
+        "name": HEADER,
+        "required": False,
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+        "description": str(
+            _(
+                "A unique value of your choosing (e.g. a UUID). Sent again with the same request "
+                "(after a timeout or a lost answer), it returns the first answer — marked "
+                "Idempotent-Replayed: true — instead of doing the work twice. Kept for %(hours)d "
+                "hours."
+            )
+            % {"hours": settings.CIVICLOOP_IDEMPOTENCY_KEY_HOURS}
+        ),
+    }
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    answers = {
+        "409": _("A request with this Idempotency-Key is still running; retry in a moment."),
+        "422": _("This Idempotency-Key was already used for a different request."),
+    }
+    for operations in result.get("paths", {}).values():
+        post = operations.get("post")
+        if post is None:
+            continue
+        parameters = post.setdefault("parameters", [])
+        if not any(p.get("in") == "header" and p.get("name") == HEADER for p in parameters):
+            parameters.append(parameter)
+        responses = post.setdefault("responses", {})
+        for code, description in answers.items():
+            responses.setdefault(code, {"description": str(description), "content": error})
+    return result

@@ -14,9 +14,10 @@ import logging
 import re
 from collections.abc import Iterator
 
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from .errors import problem_response
 
 logger = logging.getLogger(__name__)
 UNUSABLE = re.compile("[\x00\ud800-\udfff]")
@@ -65,7 +66,7 @@ class RefuseUnusableText:
                 "a surrogate pair). Remove it and send again."
             )
             if request.path_info.startswith(API_PREFIXES):
-                return JsonResponse({"detail": message, "code": "invalid_text"}, status=400)
+                return problem_response(400, message, "invalid_text")
             return render(request, "400.html", {"message": message}, status=400)
         return self.get_response(request)
 
@@ -88,10 +89,20 @@ class DatabaseUnavailable:
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
         logger.warning("database unavailable: %s", exception)
-        message = _("The database is not reachable for a moment. Try again in a few seconds.")
-        if request.path_info.startswith(API_PREFIXES):
-            response = JsonResponse({"detail": message, "code": "unavailable"}, status=503)
-        else:
-            response = render(request, "503.html", {"message": message}, status=503)
-        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
-        return response
+        return unavailable_response(request)
+
+
+def unavailable_message() -> str:
+    return _("The database is not reachable for a moment. Try again in a few seconds.")
+
+
+def unavailable_response(request):
+    """503 with ``Retry-After``: JSON problem details under the API, a page (that needs no
+    database) elsewhere."""
+    message = unavailable_message()
+    if request.path_info.startswith(API_PREFIXES):
+        response = problem_response(503, message, "unavailable")
+    else:
+        response = render(request, "503.html", {"message": message}, status=503)
+    response["Retry-After"] = str(DatabaseUnavailable.RETRY_AFTER_SECONDS)
+    return response

@@ -7,9 +7,11 @@ import logging
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
-from .errors import DomainError, NotFound, NotPermitted
+from .errors import DomainError, NotFound, NotPermitted, problem_response
 from .registry import landing_page_for
 
 logger = logging.getLogger(__name__)
@@ -106,26 +108,34 @@ def _is_api(request) -> bool:
     return request.path_info.startswith(API_PREFIXES)
 
 
+def handler400(request, exception=None):
+    """A request Django refuses before any view (e.g. a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``)."""
+    if _is_api(request):
+        return problem_response(
+            400,
+            gettext("The request could not be understood. Check it and send it again."),
+            "invalid",
+        )
+    return defaults.bad_request(request, exception)
+
+
+def handler403(request, exception=None):
+    if _is_api(request):
+        return problem_response(
+            403, gettext("You do not have permission to perform this action."), "permission_denied"
+        )
+    return defaults.permission_denied(request, exception)
+
+
 def handler404(request, exception=None):
     if _is_api(request):
-        from django.http import JsonResponse
-        from django.utils.translation import gettext as _
-
-        return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
-    from django.views.defaults import page_not_found
-
-    return page_not_found(request, exception)
+        return problem_response(404, gettext("Not found."), "not_found")
+    return defaults.page_not_found(request, exception)
 
 
 def handler500(request):
     if _is_api(request):
-        from django.http import JsonResponse
-        from django.utils.translation import gettext as _
-
-        return JsonResponse(
-            {"detail": _("The server failed to answer. Try again later."), "code": "server_error"},
-            status=500,
+        return problem_response(
+            500, gettext("The server failed to answer. Try again later."), "server_error"
         )
-    from django.views.defaults import server_error
-
-    return server_error(request)
+    return defaults.server_error(request)

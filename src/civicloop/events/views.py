@@ -26,6 +26,7 @@ from django.views.generic import DetailView
 
 from civicloop.core.api import PublicRateThrottle, client_ip
 from civicloop.core.errors import DomainError, InvalidInput, NotPermitted
+from civicloop.core.idempotency import once_per_submission
 from civicloop.core.listing import FilteredListView
 from civicloop.core.views import bind_form, forbidden, form_error, service_form_view
 from civicloop.org.scope import scope_of
@@ -513,14 +514,19 @@ def throttled(request):
     return response
 
 
+@once_per_submission
 def public_report(request):
-    """A citizen reports on the public portal and receives a tracking code."""
+    """A citizen reports on the public portal and receives a tracking code.
+
+    The answer is the receipt itself, not a redirect to it: with the form's submission token,
+    a double click or a browser's retry gets this same receipt (core/idempotency.py), even
+    when the first answer — and the session cookie it set — never arrived."""
     if request.method == "POST" and (refused := throttled(request)):
         return refused
 
     def done(event):
         request.session[PUBLIC_CODE_SESSION_KEY] = event.tracking_code
-        return redirect("public:report-done")
+        return render(request, "events/public/report_done.html", {"code": event.tracking_code})
 
     return service_form_view(
         request,

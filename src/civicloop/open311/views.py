@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
+from civicloop.core import idempotency
 from civicloop.core.errors import DomainError
 
 from . import catalogue, services
@@ -100,6 +101,21 @@ class RequestsView(Open311View):
         return self.render("service_requests", request_records(query.events()))
 
     def post(self, request):
+        # With an Idempotency-Key header, a retry (the answer was lost) gets the first answer
+        # and makes no second event; the key is the client's own (core/idempotency.py).
+        return idempotency.run_once(
+            request,
+            scope=f"open311:{self.client.pk}",
+            key=request.headers.get(idempotency.HEADER),
+            respond=lambda: self.create(request),
+            refuse=self.refuse,
+        )
+
+    def refuse(self, request, status: int, message, code: str) -> HttpResponse:
+        """A refusal of the idempotency layer in the spec's error format."""
+        return error_response(self.fmt, Open311Error(status, message))
+
+    def create(self, request) -> HttpResponse:
         submission = services.read_submission(request.POST, request.FILES)
         link = services.submit_request(client=self.client, submission=submission)
         with public_language():

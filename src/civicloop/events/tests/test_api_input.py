@@ -22,7 +22,8 @@ def client_for(user, language: str = "zh-hans") -> APIClient:
 def assert_field_errors(response, *fields: str) -> dict:
     assert response.status_code == 400, response.content
     body = response.json()
-    assert set(body) == {"detail", "code", "errors"}
+    assert set(body) == {"type", "title", "status", "detail", "code", "errors"}
+    assert body["status"] == 400
     assert body["detail"] and isinstance(body["code"], str)
     assert set(body["errors"]) == set(fields)
     for messages in body["errors"].values():
