@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import sys
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -12,6 +13,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from .errors import DomainError, NotFound, NotPermitted, problem_response
+from .middleware import unavailable_response
 from .registry import landing_page_for
 
 logger = logging.getLogger(__name__)
@@ -134,6 +136,11 @@ def handler404(request, exception=None):
 
 
 def handler500(request):
+    # A lost database raised outside a view (in a middleware: the session, the token lookup,
+    # the idempotency key's commit) reaches here rather than DatabaseUnavailable: it is still a
+    # 503 with Retry-After, so the client retries (with its Idempotency-Key) instead of giving up.
+    if isinstance(sys.exc_info()[1], (InterfaceError, OperationalError)):
+        return unavailable_response(request)
     if _is_api(request):
         return problem_response(
             500, gettext("The server failed to answer. Try again later."), "server_error"

@@ -35,6 +35,18 @@ def test_a_lost_database_answers_503_with_retry_after_as_json_on_the_api(world, 
     assert response.json()["code"] == "unavailable"
 
 
+def test_a_database_lost_outside_the_view_is_a_503_too(world, monkeypatch):
+    # The bench's PostgreSQL restart: an API intake with an Idempotency-Key failed in the
+    # middleware (before any view) and answered 500, so the client gave up instead of retrying.
+    monkeypatch.setattr("civicloop.core.idempotency.api_scope", _database_gone)
+    client = APIClient(raise_request_exception=False)
+    response = client.post(
+        "/api/public/reports/", {}, format="json", HTTP_IDEMPOTENCY_KEY="lost-db-1"
+    )
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert response.json()["code"] == "unavailable"
+
+
 def test_a_lost_database_answers_a_503_page_that_needs_no_database(world, monkeypatch):
     monkeypatch.setattr("civicloop.events.views._tracked", _database_gone)
     client = Client(raise_request_exception=False)

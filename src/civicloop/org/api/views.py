@@ -48,6 +48,9 @@ class ObtainTokenView(APIView):
     """
 
     permission_classes = [AllowAny]
+    # The answer is a credential: never kept for an Idempotency-Key replay (a retry simply asks
+    # again; the same token comes back while it lasts) nor by any cache on the way.
+    idempotency_exempt = True
 
     @extend_schema(
         operation_id="auth_token_create",
@@ -75,7 +78,10 @@ class ObtainTokenView(APIView):
         # A token is a sign-in: record it (last login, axes access log and reset).
         user_logged_in.send(sender=user.__class__, request=http_request, user=user)
         token = tokens.issue(user)
-        return Response({"token": token.key, "expires_at": tokens.expires_at(token)})
+        return Response(
+            {"token": token.key, "expires_at": tokens.expires_at(token)},
+            headers={"Cache-Control": "no-store"},
+        )
 
     @extend_schema(
         operation_id="auth_token_destroy",

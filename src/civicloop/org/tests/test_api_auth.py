@@ -29,6 +29,16 @@ def test_a_token_is_issued_for_the_right_password_and_signs_requests(world):
     assert world.wuyuan_dispatcher.last_login is not None
 
 
+def test_a_token_answer_is_never_stored_for_a_replay_or_by_a_cache(world):
+    from civicloop.core.models import IdempotencyKey
+
+    response = get_token("wuyuan_dispatcher", HTTP_IDEMPOTENCY_KEY="token-once-1")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    assert "Idempotent-Replayed" not in response
+    assert not IdempotencyKey.objects.exists()
+
+
 @pytest.mark.parametrize(
     "username, password", [("wuyuan_dispatcher", "wrong-Passw0rd"), ("nobody", "x")]
 )
