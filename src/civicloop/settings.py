@@ -464,3 +464,8 @@ CIVICLOOP_CREDIT_REPAIR_PERIODS = env_str(
     "lower_qualification=12/36,revoke_licence=12/36,restrict_business=12/36,order_closure=12/36,"
     "restrict_practice=12/36",
 )
+
+# --- ops: backup and restore (docs/deployment.md, "Backup and restore") ---
+# Folder of the PostgreSQL client programs (pg_dump, pg_restore) for `civicloop backup` and
+# `civicloop restore`; empty: found on PATH. Their version must be at least the server's.
+PG_BIN_DIR = env_str("PG_BIN_DIR", "")
