@@ -92,6 +92,7 @@ class Cluster:
         self.bin_dir = bin_dir
         self.data = folder / "pgdata"
         self.logfile = folder / "postgres.log"
+        self.output = folder.parent / "pg_ctl.log"
         self.port = free_port()
         self.as_postgres = os.geteuid() == 0  # initdb refuses root
         folder.mkdir(parents=True, exist_ok=True)
@@ -102,7 +103,17 @@ class Cluster:
         command = [str(self.bin_dir / args[0]), *args[1:]]
         if self.as_postgres:
             command = ["runuser", "-u", "postgres", "--", *command]
-        return subprocess.run(command, check=check, capture_output=True, text=True, cwd="/")
+        # Output to a file, not a pipe: a postmaster started by pg_ctl would hold a pipe open.
+        with self.output.open("a+") as out:
+            start = out.tell()
+            done = subprocess.run(
+                command, stdin=subprocess.DEVNULL, stdout=out, stderr=out, cwd="/", check=False
+            )
+            out.seek(start)
+            text = out.read()
+        if check and done.returncode:
+            raise RuntimeError(f"{args[0]} failed:\n{text[-3000:]}")
+        return subprocess.CompletedProcess(command, done.returncode, text, "")
 
     @property
     def url(self) -> str:
@@ -136,7 +147,17 @@ class Cluster:
 
     def restart(self) -> None:
         self.run(
-            "pg_ctl", "-D", str(self.data), "-m", "fast", "-o", self._options(), "-w", "restart"
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.logfile),
+            "-m",
+            "fast",
+            "-o",
+            self._options(),
+            "-w",
+            "restart",
         )
 
     def stop(self) -> None:
@@ -786,6 +807,8 @@ def main() -> None:
         parser.error(f"--duration must be between 0 and {MAX_DURATION:g} seconds")
     if not 1 <= args.clients <= MAX_CLIENTS:
         parser.error(f"--clients must be between 1 and {MAX_CLIENTS}")
+    # A terminated run still stops its servers and its cluster (the finally blocks).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     result = run(args)
     text = report(result, args)
     print("\n" + text)
