@@ -272,14 +272,25 @@ class Site:
     def start_worker(self) -> None:
         logfile = self.folder / f"worker-{len(self.worker_logs) + 1}.log"
         self.worker_logs.append(logfile)
-        env = dict(self.env, CIVICLOOP_LOG_LEVEL="INFO")
+        env = dict(self.env, CIVICLOOP_LOG_LEVEL="INFO", PYTHONUNBUFFERED="1")
         self.worker = subprocess.Popen(
-            [CIVICLOOP, "worker", "--interval", "0.5"],
+            [CIVICLOOP, "worker", "--interval", "0.5", "--language", "en"],
             env=env,
             stdout=logfile.open("w"),
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+
+    def wait_for_worker(self, timeout: float = 180.0) -> None:
+        """Until the worker says it started (importing the site takes a while on a busy machine)."""
+        logfile = self.worker_logs[-1]
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if "Civicloop worker started" in logfile.read_text(encoding="utf-8", errors="replace"):
+                return
+            if self.worker.poll() is not None:
+                raise RuntimeError(f"civicloop worker exited: see {logfile}")
+            time.sleep(0.2)
 
     def kill_worker(self) -> int:
         pid = self.worker.pid
@@ -498,10 +509,10 @@ def count_database(url: str, run_id: str, worker_logs: list[Path]) -> dict:
             "SELECT COUNT(*) FROM notifications_notification WHERE delivered_at IS NULL"
         ).fetchone()[0]
         running = con.execute(
-            "SELECT COUNT(*) FROM django_tasks_db_dbtaskresult WHERE status = 'RUNNING'"
+            "SELECT COUNT(*) FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING'"
         ).fetchone()[0]
         failed_tasks = con.execute(
-            "SELECT COUNT(*) FROM django_tasks_db_dbtaskresult WHERE status = 'FAILED'"
+            "SELECT COUNT(*) FROM django_tasks_database_dbtaskresult WHERE status = 'FAILED'"
         ).fetchone()[0]
         events = con.execute("SELECT COUNT(*) FROM events_event").fetchone()[0]
     logged = collections.Counter()
@@ -622,6 +633,7 @@ def run(args) -> dict:
         secrets = json.loads(site.civicloop("shell", "-c", SETUP).strip().splitlines()[-1])
         site.start_server()
         site.start_worker()
+        site.wait_for_worker()
         run_id = uuid.uuid4().hex[:8]
         # warm-up: each gunicorn worker imports the site on its first request
         warm = Client(0, site.port, secrets, Recorder(time.perf_counter()), args, run_id)
