@@ -574,13 +574,23 @@ def summarise(recorder: Recorder, counted: dict, faults: dict, elapsed: float) -
     lost = acknowledged_missing + exhausted_missing
     duplicated = {m: n for m, n in per_marker.items() if n > 1}
     retried = [m for m, e in markers.items() if e["attempts"] > 1]
+    # Retries after an answer that does not say whether the first attempt was stored.
+    ambiguous = [
+        m
+        for m in retried
+        if any(not o.isdigit() or o in {"500", "502", "504"} for o in markers[m]["outcomes"][:-1])
+    ]
     unknown = [m for m in per_marker if m not in markers]
+
+    # Each fault's failures: those ending after it and before the next fault that fails
+    # requests (the task worker's kill fails none), at most 120 s later.
+    starts = sorted(faults[k] for k in ("restart_at", "kill_web_at") if k in faults)
 
     def recovery(at: float | None) -> dict:
         if at is None:
             return {}
-        failures = sorted(r for r in rows if not r[3].startswith(("2", "3", "4")) and r[2] >= at)
-        failures = [r for r in failures if r[2] <= at + 120]
+        until = min([t for t in starts if t > at] + [at + 120])
+        failures = [r for r in rows if not r[3].startswith(("2", "3", "4")) and at <= r[2] < until]
         if not failures:
             return {"failures": 0}
         first_fail = min(r[2] for r in failures)
@@ -604,12 +614,14 @@ def summarise(recorder: Recorder, counted: dict, faults: dict, elapsed: float) -
         "exhausted_missing": len(exhausted_missing),
         "refused": len(refused),
         "retried": len(retried),
+        "ambiguous_retries": len(ambiguous),
         "lost": sorted(lost),
         "acknowledged_missing": len(acknowledged_missing),
         "refused_outcomes": dict(collections.Counter(markers[m]["outcomes"][-1] for m in refused)),
         "duplicated": duplicated,
         "unknown_markers": unknown,
         "restart": recovery(faults.get("restart_at")),
+        "kill_web": recovery(faults.get("kill_web_at")),
         "faults": faults,
         **{k: v for k, v in counted.items() if k != "per_marker"},
     }
@@ -736,7 +748,8 @@ def report(result: dict, args) -> str:
         "",
         f"Result: {verdict}. {result['markers']} intakes with a marker: "
         f"{result['acknowledged']} acknowledged, {result['retried']} needed a retry (same "
-        f"Idempotency-Key), {result['exhausted']} given up after {args.retries} retries "
+        f"Idempotency-Key; {result['ambiguous_retries']} of them after a lost connection or a "
+        f"500, where the first attempt may have been stored), {result['exhausted']} given up after {args.retries} retries "
         f"({result['exhausted_missing']} of them not stored), {result['refused']} refused "
         f"({refused}); lost {len(result['lost'])} ({result['acknowledged_missing']} acknowledged, "
         f"{result['exhausted_missing']} given up), duplicated {len(result['duplicated'])}; event numbers used "
@@ -767,12 +780,27 @@ def report(result: dict, args) -> str:
         )
     elif "restart_at" in faults:
         lines.append("Restart: no request failed.")
+    kill_web = result["kill_web"]
+    if kill_web.get("failures"):
+        statuses = ", ".join(f"{s}×{n}" for s, n in sorted(kill_web["statuses"].items()))
+        lines.append(
+            f"\nKilled gunicorn worker: {kill_web['failures']} requests failed ({statuses}), "
+            f"recovered {seconds(kill_web['recovered_after'])} after the first failure."
+        )
+    elif "kill_web_at" in faults:
+        lines.append("\nKilled gunicorn worker: no request failed.")
     lines.append("")
     lines.append(
         f"Background work: {result['notifications']} notifications, {result['undelivered']} "
         f"undelivered after {args.drain:g} s of draining, {result['delivered_twice']} delivered "
         f"more than once (of {result['delivered_logged']} deliveries logged); task results still "
         f"RUNNING: {result['running_tasks']}, FAILED: {result['failed_tasks']}."
+        + (
+            " A task result left RUNNING is the killed worker's: until stale tasks are retried "
+            "(issue 14, finding 8), the notifications it held stay undelivered."
+            if result["running_tasks"]
+            else ""
+        )
     )
     if result["duplicated"]:
         sample = ", ".join(f"{m}×{n}" for m, n in list(result["duplicated"].items())[:5])
