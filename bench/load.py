@@ -796,8 +796,9 @@ def report(result: dict, args) -> str:
         f"more than once (of {result['delivered_logged']} deliveries logged); task results still "
         f"RUNNING: {result['running_tasks']}, FAILED: {result['failed_tasks']}."
         + (
-            " A task result left RUNNING is the killed worker's: until stale tasks are retried "
-            "(issue 14, finding 8), the notifications it held stay undelivered."
+            " A task result left RUNNING is the killed worker's, never retried until stale tasks "
+            "are detected (issue 14, finding 8); a notification it had not yet marked delivered "
+            "would stay undelivered."
             if result["running_tasks"]
             else ""
         )

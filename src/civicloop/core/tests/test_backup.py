@@ -85,6 +85,12 @@ def test_sqlite_backup_restores_into_a_new_file_with_the_same_counts_and_history
     restored = backups.read_database(backups.database_settings(f"sqlite:///{target}"))
     assert restored["history"] == manifest["history"]
     assert restored["tables"] == manifest["tables"]
+    # A database named by --database-url (not the site's) is backed up the same way.
+    again = tmp_path / "again.bak"
+    command("backup", str(again), database_url=f"sqlite:///{target}")
+    second = json.loads(backups.manifest_path(again).read_text())
+    assert second["history"] == manifest["history"]
+    assert second["tables"] == manifest["tables"]
 
 
 def test_restore_refuses_a_target_that_is_not_empty_and_leaves_it_as_it_was(loop_world, tmp_path):
