@@ -496,3 +496,8 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "civicloop.core.api.declare_idempotency_key",
 ]
+
+# --- ops: backup and restore (docs/deployment.md, "Backup and restore") ---
+# Folder of the PostgreSQL client programs (pg_dump, pg_restore) for `civicloop backup` and
+# `civicloop restore`; empty: found on PATH. Their version must be at least the server's.
+PG_BIN_DIR = env_str("PG_BIN_DIR", "")
