@@ -464,3 +464,11 @@ CIVICLOOP_CREDIT_REPAIR_PERIODS = env_str(
     "lower_qualification=12/36,revoke_licence=12/36,restrict_business=12/36,order_closure=12/36,"
     "restrict_practice=12/36",
 )
+
+# --- audit: the tamper-evident audit trail (docs/security.md, "Audit trail") ---------------
+# Key of the history rows' MACs and hash chains: a random value of 32+ characters kept apart
+# from the database (CIVICLOOP_AUDIT_KEY_FILE reads it from a file). Empty: derived from
+# SECRET_KEY (`check --deploy` warns). Rotate with `civicloop audit rekey`.
+CIVICLOOP_AUDIT_KEY = env_str("CIVICLOOP_AUDIT_KEY", "")
+# Seconds between the worker's seals of newly committed history rows into the chains (0: off).
+CIVICLOOP_AUDIT_SEAL_SECONDS = env_int("CIVICLOOP_AUDIT_SEAL_SECONDS", 60)

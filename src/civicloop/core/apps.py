@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,19 @@ class CoreConfig(AppConfig):
     name = "civicloop.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from . import audit, registry
+
+        checks.register(audit.check_audit_key, checks.Tags.security, deploy=True)
+        # Links the history rows committed since the last run into each table's hash chain.
+        registry.register_periodic_task(
+            "core.audit_seal",
+            task="civicloop.core.audit.seal_history",
+            every="civicloop.core.audit.seal_seconds",
+            option="--seal-every",
+            help=_(
+                "seconds between seals of the audit trail (history hash chains); 0 turns "
+                "them off (default: CIVICLOOP_AUDIT_SEAL_SECONDS, 60)"
+            ),
+        )
