@@ -204,7 +204,7 @@ def seal_history() -> dict:
 class Finding:
     """One thing wrong with a history table."""
 
-    kind: str  # changed | no_mac | copy | removed | moved | head_altered | head_missing | anchor
+    kind: str  # changed, no_mac, copy, removed, moved, head_altered, head_missing, head_mismatch, anchor
     model: str
     row_id: int | None = None
     seq: int | None = None
@@ -236,6 +236,9 @@ class Finding:
             ),
             "head_altered": _("%(model)s: the chain head does not match its MAC (altered)."),
             "head_missing": _("%(model)s: rows are sealed but the chain head is missing."),
+            "head_mismatch": _(
+                "%(model)s: the chain head does not match the row at position %(seq)s."
+            ),
             "anchor": _(
                 "%(model)s: position %(seq)s no longer has the hash recorded earlier (the "
                 "chain was rewritten from there)."
@@ -343,7 +346,7 @@ def verify_table(
         elif head.seq > last:
             report.add(Finding("removed", label, seq=last + 1, other=head.seq))
         elif head.seq and hash_at.get(head.seq) != head.chain_hash:
-            report.add(Finding("moved", label, seq=head.seq))
+            report.add(Finding("head_mismatch", label, seq=head.seq))
     for seq, recorded in sorted(anchors.items()):
         if hash_at.get(seq) != recorded:
             report.add(Finding("anchor", label, seq=seq))
