@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.conf import settings
 from django.core import checks
-from django.db import models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -90,9 +90,33 @@ def models_named(labels: Sequence[str]) -> list[type[HistoryEntry]]:
 
 
 def _rows(model: type[HistoryEntry]) -> models.QuerySet:
-    """A plain queryset: sealing and re-keying write the audit columns, which the
-    append-only manager refuses for everyone else."""
+    """A plain queryset (the append-only manager refuses updates)."""
     return models.QuerySet(model=model)
+
+
+def _write(
+    model: type[HistoryEntry],
+    rows: Sequence[HistoryEntry],
+    names: Sequence[str],
+    *,
+    using: str = DEFAULT_DB_ALIAS,
+) -> None:
+    """Store the audit columns ``names`` of ``rows``: one parameterised UPDATE per row sent
+    with ``executemany`` (pipelined by psycopg), far quicker than ``bulk_update``'s CASE
+    expressions on thousands of rows. Only sealing and re-keying write these columns."""
+    opts = model._meta
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    columns = [opts.get_field(name).column for name in names]
+    statement = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(opts.db_table),
+        ", ".join(f"{quote(column)} = %s" for column in columns),
+        quote(opts.pk.column),
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            statement, [[getattr(row, name) for name in names] + [row.pk] for row in rows]
+        )
 
 
 # --- links and heads -------------------------------------------------------------------------
@@ -172,7 +196,7 @@ def seal(model: type[HistoryEntry], *, batch_size: int = BATCH_SIZE) -> int:
                 seq += 1
                 previous = chain_link(key, table, previous, seq, row.pk, row.row_mac)
                 row.chain_seq, row.chain_hash = seq, previous
-            _rows(model).bulk_update(batch, ["chain_seq", "chain_hash"])
+            _write(model, batch, ["chain_seq", "chain_hash"])
             _set_head(head, key, seq, previous)
         total += len(batch)
         if len(batch) < batch_size:
@@ -433,14 +457,14 @@ def _rekey_table(model: type[HistoryEntry], old_key: bytes, new_key: bytes, batc
             row.row_mac = compute_row_mac(row, new_key)
             previous = chain_link(new_key, table, previous, row.chain_seq, row.pk, row.row_mac)
             row.chain_hash, seq = previous, row.chain_seq
-        _rows(model).bulk_update(batch, ["row_mac", "chain_hash"])
+        _write(model, batch, ["row_mac", "chain_hash"])
         count += len(batch)
     unsealed = _rows(model).filter(chain_seq__isnull=True).order_by("pk")
     last_id = 0
     while batch := list(unsealed.filter(pk__gt=last_id)[:batch_size]):
         for row in batch:
             row.row_mac = compute_row_mac(row, new_key)
-        _rows(model).bulk_update(batch, ["row_mac"])
+        _write(model, batch, ["row_mac"])
         last_id = batch[-1].pk
         count += len(batch)
     _set_head(head, new_key, seq, previous)
@@ -450,16 +474,26 @@ def _rekey_table(model: type[HistoryEntry], old_key: bytes, new_key: bytes, batc
 # --- migrations: rows written before the audit columns ---------------------------------------
 
 
-def fill_row_macs(apps_, app_label: str, model_name: str, batch_size: int = BATCH_SIZE) -> None:
+def fill_row_macs(
+    apps_,
+    app_label: str,
+    model_name: str,
+    *,
+    using: str = DEFAULT_DB_ALIAS,
+    batch_size: int = BATCH_SIZE,
+) -> int:
     """Give the rows of a history table written before tamper evidence existed a nonce and
-    a MAC (the ``*_audit_chain`` migrations); the worker's seal then chains them."""
+    a MAC (the ``*_audit_chain`` migrations); the worker's seal then chains them. How many."""
     model = apps_.get_model(app_label, model_name)
-    rows = models.QuerySet(model=model).filter(row_mac="").order_by("pk")
-    while batch := list(rows[:batch_size]):
+    rows = models.QuerySet(model=model, using=using).filter(row_mac="").order_by("pk")
+    count, last = 0, 0
+    while batch := list(rows.filter(pk__gt=last)[:batch_size]):
         for row in batch:
             row.row_nonce = new_row_nonce()
             row.row_mac = compute_row_mac(row)
-        models.QuerySet(model=model).bulk_update(batch, ["row_nonce", "row_mac"])
+        _write(model, batch, ["row_nonce", "row_mac"], using=using)
+        count, last = count + len(batch), batch[-1].pk
+    return count
 
 
 # --- deployment check ------------------------------------------------------------------------

@@ -10,7 +10,7 @@ def fill(apps, schema_editor):
     # Rows written before tamper evidence get their nonce and MAC now; the worker's seal
     # (or `civicloop audit seal`) then links them into the chain.
     for name in ("baselinehistory",):
-        fill_row_macs(apps, "cockpit", name)
+        fill_row_macs(apps, "cockpit", name, using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):

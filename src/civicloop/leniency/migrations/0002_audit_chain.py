@@ -16,7 +16,7 @@ def fill(apps, schema_editor):
         "creditrepairhistory",
         "leniencyitemhistory",
     ):
-        fill_row_macs(apps, "leniency", name)
+        fill_row_macs(apps, "leniency", name, using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):
