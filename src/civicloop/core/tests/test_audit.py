@@ -328,7 +328,7 @@ def test_verify_names_an_unknown_table(db):
     assert status == 1 and "“events.Event” is not a history table" in out
 
 
-def test_verify_messages_are_translated(world):
+def test_verify_names_the_row_in_the_site_language_too(world):
     rows = event_rows(world, 1)
     sql("UPDATE {table} SET reason = 'x' WHERE id = %s", [rows[0].pk])
     out = StringIO()
