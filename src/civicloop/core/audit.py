@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -49,6 +50,8 @@ from .history import (
     using_audit_key,
 )
 from .models import AuditChainHead, AuditTrailHistory
+
+logger = logging.getLogger("civicloop.audit")
 
 # Rows linked (or re-keyed) per transaction: the head's lock is held for one batch only.
 BATCH_SIZE = 1000
@@ -217,8 +220,19 @@ def seal_seconds() -> int:
 
 @task()
 def seal_history() -> dict:
-    """The worker's periodic seal (``CIVICLOOP_AUDIT_SEAL_SECONDS``)."""
-    return {label: count for label, count in seal_all().items() if count}
+    """The worker's periodic seal (``CIVICLOOP_AUDIT_SEAL_SECONDS``). A table whose chain
+    head is damaged is logged and left unsealed; the others are sealed all the same."""
+    result: dict = {}
+    for model in history_models():
+        try:
+            count = seal(model)
+        except AuditTrailDamaged as exc:
+            logger.error("%s", exc)
+            result.setdefault("damaged", []).append(model._meta.label)
+            continue
+        if count:
+            result[model._meta.label] = count
+    return result
 
 
 # --- verifying -------------------------------------------------------------------------------

@@ -247,6 +247,11 @@ def test_a_tampered_chain_head_stops_sealing_and_is_reported(world):
     with pytest.raises(audit.AuditTrailDamaged):
         audit.seal(EventHistory)
     assert ("head_altered", None, None) in findings()
+    # The worker's seal logs it and still seals the other tables.
+    AuditTrailHistory.objects.create(action="note")
+    result = audit.seal_history.call()
+    assert result["damaged"] == ["events.EventHistory"]
+    assert result["core.AuditTrailHistory"] == 1
 
 
 # --- rotating the key --------------------------------------------------------------------------
