@@ -501,3 +501,11 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
 # Folder of the PostgreSQL client programs (pg_dump, pg_restore) for `civicloop backup` and
 # `civicloop restore`; empty: found on PATH. Their version must be at least the server's.
 PG_BIN_DIR = env_str("PG_BIN_DIR", "")
+
+# --- audit: the tamper-evident audit trail (docs/security.md, "Audit trail") ---------------
+# Key of the history rows' MACs and hash chains: a random value of 32+ characters kept apart
+# from the database (CIVICLOOP_AUDIT_KEY_FILE reads it from a file). Empty: derived from
+# SECRET_KEY (`check --deploy` warns). Rotate with `civicloop audit rekey`.
+CIVICLOOP_AUDIT_KEY = env_str("CIVICLOOP_AUDIT_KEY", "")
+# Seconds between the worker's seals of newly committed history rows into the chains (0: off).
+CIVICLOOP_AUDIT_SEAL_SECONDS = env_int("CIVICLOOP_AUDIT_SEAL_SECONDS", 60)

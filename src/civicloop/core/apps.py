@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 from . import registry
@@ -10,10 +11,24 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from . import audit
+
         registry.register_periodic_task(
             "core.idempotency_purge",
             "civicloop.core.tasks.purge_idempotency_keys",
             every="civicloop.core.idempotency.purge_seconds",
             option="--idempotency-purge-every",
             help=_("seconds between purges of expired idempotency keys; 0 turns them off (3600)"),
+        )
+        checks.register(audit.check_audit_key, checks.Tags.security, deploy=True)
+        # Links the history rows committed since the last run into each table's hash chain.
+        registry.register_periodic_task(
+            "core.audit_seal",
+            task="civicloop.core.audit.seal_history",
+            every="civicloop.core.audit.seal_seconds",
+            option="--seal-every",
+            help=_(
+                "seconds between seals of the audit trail (history hash chains); 0 turns "
+                "them off (default: CIVICLOOP_AUDIT_SEAL_SECONDS, 60)"
+            ),
         )

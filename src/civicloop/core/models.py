@@ -271,3 +271,34 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.method} {self.path} {self.key}"
+
+
+# --- the audit trail (core/audit.py, docs/security.md "Audit trail") -------------------------
+
+
+class AuditChainHead(models.Model):
+    """The end of one history table's hash chain (审计链头): the last sealed position and its
+    hash, with a MAC of its own. It shows rows removed from the end of the chain, and its row
+    lock serialises sealers (only sealers: inserting history rows never touches it)."""
+
+    table = models.CharField(_("table"), max_length=100, unique=True)
+    seq = models.PositiveBigIntegerField(_("last position"), default=0)
+    chain_hash = models.CharField(_("chain hash"), max_length=64)
+    head_mac = models.CharField(_("MAC"), max_length=64)
+    sealed_at = models.DateTimeField(_("sealed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain heads")
+
+    def __str__(self) -> str:
+        return f"{self.table}@{self.seq}"
+
+
+class AuditTrailHistory(HistoryEntry):
+    """What was done to the audit trail itself (审计日志操作记录), e.g. a key rotation
+    (``civicloop audit rekey``); chained and verified like every history table."""
+
+    class Meta(HistoryEntry.Meta):
+        verbose_name = _("audit trail history entry")
+        verbose_name_plural = _("audit trail history")
