@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -148,7 +149,11 @@ def throttled_message(until: dt.datetime | None) -> str:
     if until is None:
         return _("Too many wrong codes. Wait a moment and try again.")
     seconds = max(1, int((until - timezone.now()).total_seconds() + 0.999))
-    return _("Too many wrong codes. Try again in %(seconds)s seconds.") % {"seconds": seconds}
+    return ngettext(
+        "Too many wrong codes. Try again in %(seconds)s second.",
+        "Too many wrong codes. Try again in %(seconds)s seconds.",
+        seconds,
+    ) % {"seconds": seconds}
 
 
 def check_api_sign_in(user, code, *, request=None) -> None:
