@@ -333,3 +333,20 @@ def test_a_malformed_code_is_refused_on_the_page_without_a_sign_in(world, code):
     response = client.post("/login/code/", {"code": code})
     assert response.status_code in (400, 429)
     assert SESSION_KEY not in client.session
+
+
+def test_the_command_line_removes_a_lost_second_factor_and_records_it(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    give_device(world.admin)
+    out = StringIO()
+    call_command("remove_second_factor", "admin", reason="手机丢失", language="en", stdout=out)
+    assert "was removed" in out.getvalue()
+    assert not TOTPDevice.objects.filter(user=world.admin).exists()
+    row = SecondFactorHistory.objects.get(user=world.admin)
+    assert (row.action, row.actor, row.reason) == (Action.REMOVED, None, "手机丢失")
+    with pytest.raises(CommandError):
+        call_command("remove_second_factor", "admin", reason="again", language="en")
