@@ -13,6 +13,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import LoginView
+from django.db import InterfaceError, OperationalError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -185,19 +186,28 @@ class SessionIdleTimeout:
         self.get_response = get_response
 
     def __call__(self, request):
+        try:
+            self.check(request)
+        except (OperationalError, InterfaceError):
+            # The database is away: the view answers 503 (core.middleware.DatabaseUnavailable),
+            # which a failure here, before any view, would turn into a 500.
+            pass
+        return self.get_response(request)
+
+    def check(self, request) -> None:
         minutes = settings.CIVICLOOP_SESSION_IDLE_MINUTES
         session = getattr(request, "session", None)
-        if minutes > 0 and session is not None and session.get(BACKEND_SESSION_KEY):
-            now = time.time()
-            last_seen = session.get(LAST_SEEN_KEY)
-            if last_seen is not None and now - last_seen > minutes * 60:
-                session.flush()
-                request.user = AnonymousUser()
-                messages.info(
-                    request,
-                    _("You were signed out after %(minutes)s minutes without activity.")
-                    % {"minutes": minutes},
-                )
-            elif last_seen is None or now - last_seen >= LAST_SEEN_GRANULARITY:
-                session[LAST_SEEN_KEY] = now
-        return self.get_response(request)
+        if minutes <= 0 or session is None or not session.get(BACKEND_SESSION_KEY):
+            return
+        now = time.time()
+        last_seen = session.get(LAST_SEEN_KEY)
+        if last_seen is not None and now - last_seen > minutes * 60:
+            session.flush()
+            request.user = AnonymousUser()
+            messages.info(
+                request,
+                _("You were signed out after %(minutes)s minutes without activity.")
+                % {"minutes": minutes},
+            )
+        elif last_seen is None or now - last_seen >= LAST_SEEN_GRANULARITY:
+            session[LAST_SEEN_KEY] = now

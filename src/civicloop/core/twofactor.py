@@ -23,7 +23,7 @@ from base64 import b32encode
 import segno
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -281,13 +281,14 @@ class RequireSecondFactor:
         self.get_response = get_response
 
     def __call__(self, request):
-        if (
-            policy() == ALL
-            and request.user.is_authenticated
-            and not request.path_info.startswith(OPEN_PATHS)
-            and not is_verified(request)
-        ):
-            return self.refuse(request)
+        if policy() == ALL and not request.path_info.startswith(OPEN_PATHS):
+            try:
+                unverified = request.user.is_authenticated and not is_verified(request)
+            except (OperationalError, InterfaceError):
+                # The database is away: the view (which needs it for the user too) answers 503.
+                unverified = False
+            if unverified:
+                return self.refuse(request)
         return self.get_response(request)
 
     def refuse(self, request):

@@ -83,3 +83,22 @@ def test_an_idle_session_ends_without_ending_the_api_token(world, clock, setting
     assert client.get("/events/").status_code == 302
     api = APIClient(HTTP_AUTHORIZATION=f"Token {token}")
     assert api.get("/api/me/").status_code == 200
+
+
+def test_a_lost_database_still_answers_503_for_a_signed_in_session(world, monkeypatch, settings):
+    """The idle check reads the session before any view: a lost database must not turn the
+    503 of core.middleware.DatabaseUnavailable into a 500 there."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import OperationalError
+
+    settings.CIVICLOOP_REQUIRE_2FA = "all"  # its check reads the user before any view too
+    client = Client(raise_request_exception=False)
+    client.force_login(world.wuyuan_dispatcher)
+
+    def gone(self):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(SessionStore, "load", gone)
+    response = client.get("/events/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
