@@ -91,6 +91,7 @@ def test_a_lost_database_still_answers_503_for_a_signed_in_session(world, monkey
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import OperationalError
 
+    settings.CIVICLOOP_SESSION_IDLE_MINUTES = 30
     settings.CIVICLOOP_REQUIRE_2FA = "all"  # its check reads the user before any view too
     client = Client(raise_request_exception=False)
     client.force_login(world.wuyuan_dispatcher)
