@@ -478,6 +478,20 @@ CIVICLOOP_CREDIT_REPAIR_PERIODS = env_str(
     "restrict_practice=12/36",
 )
 
+# --- tasks: background work that finishes (docs/deployment.md "Worker: lease and retries") ---
+# A RUNNING task whose worker has not beaten its heartbeat for this many seconds is taken as lost
+# (the worker was killed) and run again; every worker beats every quarter of it.
+CIVICLOOP_TASK_LEASE_SECONDS = env_int("CIVICLOOP_TASK_LEASE_SECONDS", 120)
+if CIVICLOOP_TASK_LEASE_SECONDS < 2:
+    raise ImproperlyConfigured("CIVICLOOP_TASK_LEASE_SECONDS must be at least 2")
+# How many times a lost task is run again before it is left failed (each time a TaskRecovery row).
+CIVICLOOP_TASK_MAX_RETRIES = env_int("CIVICLOOP_TASK_MAX_RETRIES", 3)
+if CIVICLOOP_TASK_MAX_RETRIES < 0:
+    raise ImproperlyConfigured("CIVICLOOP_TASK_MAX_RETRIES must be 0 or more")
+# Delivery of notifications beyond the web inbox (SMS, 浙政钉): the dotted path of a callable
+# `push(notification)`; empty: the web inbox only. See docs/deployment.md.
+CIVICLOOP_NOTIFICATION_PUSH = env_str("CIVICLOOP_NOTIFICATION_PUSH", "")
+
 # --- secure: second factor, Content-Security-Policy, TLS, idle sessions (docs/security.md) ---
 # Who must pass a second factor (TOTP, django-otp): "admin" — everyone who opens /admin/;
 # "all" — every signed-in session (they set one up at /account/two-factor/ first); "none" —

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import twofactor
-from .models import SecondFactorHistory
+from .models import CounterReservation, SecondFactorHistory
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -31,6 +31,68 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- counter reservations: read only, they explain gaps in number series to auditors ---
+
+
+@admin.register(CounterReservation)
+class CounterReservationAdmin(ReadOnlyAdmin):
+    list_display = (
+        "key",
+        "first",
+        "last",
+        "state",
+        "used",
+        "purpose",
+        "reserved_by",
+        "reserved_at",
+        "settled_at",
+    )
+    list_filter = ("state",)
+    search_fields = ("key", "purpose", "note")
+    date_hierarchy = "reserved_at"
+    readonly_fields = (
+        "key",
+        "first",
+        "last",
+        "purpose",
+        "reserved_by",
+        "reserved_at",
+        "state",
+        "used",
+        "settled_by",
+        "settled_at",
+        "note",
+    )
+
+
+# --- background work that finishes (core/taskqueue.py) --------------------------------------
+# (imported here, not at the top, so this block merges as one piece)
+from .models import TaskRecovery, WorkerHeartbeat  # noqa: E402
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(ReadOnlyAdmin):
+    list_display = ("worker_id", "host", "pid", "started_at", "beat_at", "stopped_at")
+    list_filter = ("host",)
+    search_fields = ("worker_id", "host")
+
+
+@admin.register(TaskRecovery)
+class TaskRecoveryAdmin(ReadOnlyAdmin):
+    list_display = (
+        "at",
+        "action",
+        "task_path",
+        "attempt",
+        "task_result",
+        "retry_result",
+        "worker_id",
+    )
+    list_filter = ("action", "task_path")
+    search_fields = ("task_path", "task_result", "retry_result", "worker_id")
+    date_hierarchy = "at"
 
 
 # --- second factors (core/twofactor.py) ---------------------------------------------------------

@@ -22,19 +22,26 @@ are what people type into Chinese spreadsheets.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicloop.core.errors import DomainError
 from civicloop.core.identifiers import is_valid_id_number, is_valid_phone
+from civicloop.core.models import (
+    CounterReservation,
+    reserve_counter_values,
+    settle_counter_reservation,
+)
 from civicloop.core.spreadsheets import (
     CellError,
     Column,
@@ -62,6 +69,8 @@ from civicloop.org.services import resolve_location, short_region_name
 from . import services
 from .choices import Source
 from .models import Event
+
+logger = logging.getLogger(__name__)
 
 MAX_ROWS = 20000
 # How far (km) a given point may lie from the named place before we suspect a typo.
@@ -580,30 +589,112 @@ class _RollBack(Exception):
     pass
 
 
+# A dry run stores nothing, so it draws no real numbers: its rows get placeholders, unique
+# to the run so that two dry runs at once do not wait for each other on the unique index.
+DRY_RUN_PREFIX = "DRY-"
+
+
+def dry_run_numbers(count: int) -> list[str]:
+    run = secrets.token_hex(4)
+    return [f"{DRY_RUN_PREFIX}{run}-{i:05d}" for i in range(1, count + 1)]
+
+
 def import_events(
-    table: Table, *, actor: User, skip_bad_rows: bool = False, dry_run: bool = False
+    table: Table,
+    *,
+    actor: User,
+    skip_bad_rows: bool = False,
+    dry_run: bool = False,
+    source_name: str = "",
 ) -> ImportResult:
     """Check every row, then store the good ones through ``create_event`` in one
-    transaction. Without ``skip_bad_rows`` any bad row means nothing is stored."""
+    transaction. Without ``skip_bad_rows`` any bad row means nothing is stored.
+
+    The event numbers are reserved before that transaction, in a short one of their own
+    (``core.models.reserve_counter_values``), so the import never holds the day's number
+    counter and every other intake goes on while it runs (issue 14, finding 4). Afterwards
+    the reservation is settled: the numbers of refused or rolled-back rows are recorded as
+    unused, so an auditor sees why the day's series has a gap. Therefore this must be
+    called outside any transaction (``MustRunOutsideTransaction`` otherwise): only the
+    ``import events`` command calls it; a page or API endpoint that imports must not be
+    wrapped in a transaction (ATOMIC_REQUESTS, an idempotency wrapper) — inside one the
+    reservation would not commit at once and intake would wait again."""
     check_actor(actor)
     rows = check_rows(table, actor=actor)
     created: list[Event] = []
     if any(not r.ok for r in rows) and not skip_bad_rows:
         return ImportResult(rows=rows, created=[], stored=False)
+    good = [row for row in rows if row.ok]
+    reservation = None
+    if dry_run:
+        numbers = dry_run_numbers(len(good))
+    elif good:
+        key = services.event_number_key(timezone.now())
+        with translation.override(settings.LANGUAGE_CODE):
+            purpose = _("Import of %(n)d events from %(file)s by %(user)s") % {
+                "n": len(good),
+                "file": source_name or "—",
+                "user": actor.username,
+            }
+        reservation = reserve_counter_values(key, len(good), by=actor, purpose=purpose)
+        numbers = [services.event_number(key, value) for value in reservation.values]
+    else:
+        numbers = []
+    outcome = "failed"  # until the transaction has committed or was rolled back on purpose
     try:
         with transaction.atomic():
-            for row in rows:
-                if not row.ok:
-                    continue
+            for row in good:
                 try:
                     with transaction.atomic():
-                        created.append(services.create_event(by=actor, **row.kwargs))
+                        # Numbers go to stored rows in order: a refused row's number goes
+                        # to the next row, so unused numbers are the end of the block.
+                        event = services.create_event(
+                            by=actor, number=numbers[len(created)], **row.kwargs
+                        )
+                    created.append(event)
                 except DomainError as exc:
                     column = COLUMNS_BY_FIELD.get(FIELD_TO_COLUMN.get(exc.field or "", ""))
                     header = table.headers.get(column.field, column.header) if column else "—"
                     row.errors.append(RowError(row.row, header, "", str(exc.message)))
             if dry_run or (not skip_bad_rows and any(not r.ok for r in rows)):
                 raise _RollBack
+        outcome = "stored"
     except _RollBack:
-        return ImportResult(rows=rows, created=[] if not dry_run else created, stored=False)
+        outcome = "rolled back"
+    finally:
+        if reservation is not None:
+            _settle(reservation, outcome=outcome, used=len(created), rows=rows, by=actor)
+    if outcome != "stored":
+        return ImportResult(rows=rows, created=created if dry_run else [], stored=False)
     return ImportResult(rows=rows, created=created, stored=True)
+
+
+def _settle(
+    reservation: CounterReservation,
+    *,
+    outcome: str,
+    used: int,
+    rows: list[CheckedRow],
+    by: User,
+) -> None:
+    """Record how many reserved numbers the import used (none unless it was stored) and
+    why the others were not."""
+    if outcome != "stored":
+        used = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        if used == reservation.count:
+            note = ""
+        elif outcome == "stored":
+            note = _("%(n)d rows were refused while storing and skipped.") % {
+                "n": reservation.count - used
+            }
+        elif outcome == "rolled back":
+            note = _(
+                "Nothing was imported: %(n)d rows were refused, so the whole file was rolled back."
+            ) % {"n": sum(1 for row in rows if row.errors)}
+        else:
+            note = _("Nothing was imported: the import stopped with an error.")
+    try:
+        settle_counter_reservation(reservation, used=used, by=by, note=note)
+    except Exception:  # the import's outcome stands; the reservation stays open, visibly
+        logger.exception("could not settle %s (%d used)", reservation, used)

@@ -156,9 +156,19 @@ def _prepare_uploads(files) -> list[uploads.CheckedUpload]:
     return checked
 
 
+def event_number_key(at: dt.datetime) -> str:
+    """The counter of the event numbers of ``at``'s local day (one series per day)."""
+    return "event:" + timezone.localtime(at).strftime("%Y%m%d")
+
+
+def event_number(key: str, value: int) -> str:
+    """``E`` + the day + the value of the day's counter, e.g. E2026030100042."""
+    return f"E{key.removeprefix('event:')}{value:05d}"
+
+
 def new_event_number(at: dt.datetime) -> str:
-    day = timezone.localtime(at).strftime("%Y%m%d")
-    return f"E{day}{next_counter_value('event:' + day):05d}"
+    key = event_number_key(at)
+    return event_number(key, next_counter_value(key))
 
 
 # --- intake ------------------------------------------------------------------
@@ -189,8 +199,15 @@ def create_event(
     reporter_address: str = "",
     is_anonymous: bool = False,
     attachments=(),
+    number: str | None = None,
 ) -> Event:
-    """Record a new event (民情收集单). ``by`` is None only for public sources."""
+    """Record a new event (民情收集单). ``by`` is None only for public sources.
+
+    ``number`` is for batches only: a number the batch reserved beforehand
+    (``core.models.reserve_counter_values`` with ``event_number_key``/``event_number``), so
+    that its long transaction never holds the day's counter. Without it the next number
+    is drawn from the counter, whose row lock is held to the end of this (short)
+    transaction."""
     if source not in Source.values:
         raise InvalidInput(_("Unknown source."), field="source")
     if by is None and source not in PUBLIC_SOURCES:
@@ -244,7 +261,7 @@ def create_event(
 
     with transaction.atomic():
         event = Event.objects.create(
-            number=new_event_number(now),
+            number=number or new_event_number(now),
             source=source,
             title=title,
             description=description,

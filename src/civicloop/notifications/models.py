@@ -16,7 +16,8 @@ class Notification(models.Model):
     """A message to one staff member (待办提醒): new work, a warning, an escalation.
 
     Rows are written in the same transaction as the change they announce; delivery
-    beyond the web inbox (SMS, 浙政钉) happens afterwards in a background task.
+    beyond the web inbox (SMS, 浙政钉) happens afterwards in a background task, at most once
+    per notification (notifications/delivery.py).
     """
 
     recipient = models.ForeignKey(
@@ -30,6 +31,10 @@ class Notification(models.Model):
     link = models.CharField(_("link"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    # The task delivering it (its task result id) claims it first, so it is pushed at most once
+    # (notifications/delivery.py).
+    delivery_claim = models.CharField(_("claimed for delivery by"), max_length=64, blank=True)
+    delivery_claimed_at = models.DateTimeField(_("claimed for delivery at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
@@ -42,3 +47,9 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def delivery_key(self) -> str:
+        """The same for every attempt to deliver this notification: a push gateway that drops a
+        message whose key it has seen makes a push repeated after a crash harmless."""
+        return f"civicloop-notification-{self.pk}"

@@ -1,25 +1,32 @@
-"""Background delivery of notifications (django-tasks, database backend)."""
+"""Background delivery of notifications (django-tasks, database backend).
+
+Both tasks may run more than once over the same rows (a retry after a killed worker, the
+periodic sweep): :mod:`.delivery` claims each notification first, so it is pushed at most once.
+"""
 
 from __future__ import annotations
 
-import logging
-
-from django.utils import timezone
 from django_tasks import task
 
-from .models import Notification
+from civicloop.core.taskqueue import lease_seconds
 
-logger = logging.getLogger(__name__)
+from .delivery import deliver, undelivered_ids
 
 
-@task()
-def deliver_notifications(ids: list[int]) -> int:
-    """Deliver inbox rows. The web inbox needs nothing more; a county that wires an
-    SMS or 浙政钉 gateway does it here, outside any database transaction."""
-    delivered = 0
-    for notification in Notification.objects.filter(pk__in=ids, delivered_at__isnull=True):
-        logger.info("notify %s: %s", notification.recipient_id, notification.message)
-        notification.delivered_at = timezone.now()
-        notification.save(update_fields=["delivered_at"])
-        delivered += 1
-    return delivered
+@task(takes_context=True)
+def deliver_notifications(context, ids: list[int]) -> int:
+    """Deliver inbox rows. The web inbox needs nothing more; a county that wires an SMS or
+    浙政钉 gateway names its push in ``CIVICLOOP_NOTIFICATION_PUSH`` (called here, outside
+    any database transaction)."""
+    return deliver(ids, token=str(context.task_result.id))
+
+
+@task(takes_context=True)
+def redeliver_notifications(context) -> int:
+    """The sweep (every lease, from ``civicloop worker``): deliver what is still undelivered a
+    lease after it was written and no running task holds."""
+    return deliver(undelivered_ids(), token=str(context.task_result.id))
+
+
+def redeliver_seconds() -> int:
+    return lease_seconds()

@@ -49,7 +49,13 @@ class Command(LocalisedCommand):
         path = Path(file)
         try:
             table = read_table(path)
-            result = import_events(table, actor=actor, skip_bad_rows=skip_bad_rows, dry_run=dry_run)
+            result = import_events(
+                table,
+                actor=actor,
+                skip_bad_rows=skip_bad_rows,
+                dry_run=dry_run,
+                source_name=path.name,
+            )
         except SpreadsheetError as exc:
             if report:
                 write_error_report(report, [RowError(0, "", path.name, exc.message)])

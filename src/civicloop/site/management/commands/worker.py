@@ -20,6 +20,11 @@ Beside the sweep, the long-running worker enqueues each app's periodic tasks
 way: never while another run of it is waiting or running. At start it calls each app's
 start-up function (``core.registry.worker_starts``; e.g. making sure the nightly
 grid-toolkit refresh is queued).
+
+A worker killed mid-task loses nothing (``core/taskqueue.py``): each worker records a
+heartbeat when it starts and beats it every quarter of ``CIVICLOOP_TASK_LEASE_SECONDS`` from a
+thread beside the tasks; at start and at every beat it sweeps for RUNNING tasks whose worker has
+stopped beating for the lease and queues them again (up to ``CIVICLOOP_TASK_MAX_RETRIES``).
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ from django_tasks_db.models import DBTaskResult
 
 from civicloop.core.management.commandline import LocalisedCommand
 from civicloop.core.registry import periodic_tasks, resolve, worker_starts
+from civicloop.core.taskqueue import Heartbeat, recover_stale_tasks, start_worker, stop_worker
 
 from ...tasks import sweep_deadlines
 
@@ -148,6 +154,7 @@ class Command(LocalisedCommand):
             )
             return
 
+        worker_id = get_random_string(32)
         worker = Worker(
             queue_names=["*"],
             interval=interval,
@@ -155,9 +162,30 @@ class Command(LocalisedCommand):
             backend_name="default",
             startup_delay=not once,
             max_tasks=None,
-            worker_id=get_random_string(32),
+            worker_id=worker_id,
             excluded_queue_names=[],
         )
+        # Beat before claiming anything, and run again what killed workers left RUNNING.
+        start_worker(worker_id)
+        recover_stale_tasks()
+        heartbeat = Heartbeat(worker_id)
+        heartbeat.start()
+        try:
+            self._work(
+                worker,
+                once=once,
+                sweep_every=sweep_every,
+                keep_days=keep_results_days,
+                options=options,
+            )
+        finally:
+            heartbeat.stop()
+            try:
+                stop_worker(worker_id)
+            except Exception:  # the database may be gone; the lease tells the others anyway
+                logger.exception("could not record the worker stopping")
+
+    def _work(self, worker, *, once, sweep_every, keep_days, options):
         if once:
             enqueued = enqueue_sweep(every=sweep_every)
             worker.run()
@@ -175,7 +203,7 @@ class Command(LocalisedCommand):
         stop = threading.Event()
         scheduler = threading.Thread(
             target=self._schedule,
-            args=(stop, sweep_every, keep_results_days, intervals(options)),
+            args=(stop, sweep_every, keep_days, intervals(options)),
             daemon=True,
             name="civicloop-sweep-scheduler",
         )
