@@ -21,10 +21,12 @@ def world(db):
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(tmp_path, settings):
-    """Each test: its own media folder, no sign-in throttling (one test turns it on),
-    tasks run at once, an empty cache."""
+    """Each test: its own media folder, no sign-in throttling (one test turns it on), no idle
+    sign-out (test_session_idle.py turns it on), tasks run at once, an empty cache."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.AXES_ENABLED = False
+    # No idle sign-out: tests travel in time between requests (test_session_idle.py turns it on).
+    settings.CIVICLOOP_SESSION_IDLE_MINUTES = 0
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Each test starts with an empty cache (throttle counters live there).
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -87,7 +87,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "t
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site asks for a verified second factor (core/twofactor.py, docs/security.md).
+    "civicloop.core.apps.TwoFactorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -102,6 +103,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "civicloop.core",
     "civicloop.workcalendar",
     "civicloop.org",
@@ -133,7 +137,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A session idle longer than CIVICLOOP_SESSION_IDLE_MINUTES is signed out (core/signin.py).
+    "civicloop.core.signin.SessionIdleTimeout",
+    # CIVICLOOP_REQUIRE_2FA=all: a session without a verified second factor reaches only the
+    # pages that set one up (core/twofactor.py).
+    "civicloop.core.twofactor.RequireSecondFactor",
+    # Content-Security-Policy header (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A lost database connection answers 503 with Retry-After (core/middleware.py).
     "civicloop.core.middleware.DatabaseUnavailable",
@@ -509,3 +522,73 @@ PG_BIN_DIR = env_str("PG_BIN_DIR", "")
 CIVICLOOP_AUDIT_KEY = env_str("CIVICLOOP_AUDIT_KEY", "")
 # Seconds between the worker's seals of newly committed history rows into the chains (0: off).
 CIVICLOOP_AUDIT_SEAL_SECONDS = env_int("CIVICLOOP_AUDIT_SEAL_SECONDS", 60)
+
+# --- secure: second factor, Content-Security-Policy, TLS, idle sessions (docs/security.md) ---
+# Who must pass a second factor (TOTP, django-otp): "admin" — everyone who opens /admin/;
+# "all" — every signed-in session (they set one up at /account/two-factor/ first); "none" —
+# nobody must, but who has set one up is still asked for the code at sign-in.
+CIVICLOOP_REQUIRE_2FA = env_str("CIVICLOOP_REQUIRE_2FA", "admin")
+if CIVICLOOP_REQUIRE_2FA not in {"admin", "all", "none"}:
+    raise ImproperlyConfigured("CIVICLOOP_REQUIRE_2FA must be admin, all or none")
+# The name the authenticator app shows beside the account.
+OTP_TOTP_ISSUER = env_str("CIVICLOOP_OTP_ISSUER", "Civicloop")
+# Wrong codes: each one doubles the wait before the next try (1, 2, 4 … seconds).
+OTP_TOTP_THROTTLE_FACTOR = 1
+# A signed-in session without a request for this many minutes is signed out (0: never).
+CIVICLOOP_SESSION_IDLE_MINUTES = env_int("CIVICLOOP_SESSION_IDLE_MINUTES", 30)
+
+# TLS: nginx terminates it (docs/deployment.md, "TLS and nginx"); set all of these in production.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# The load balancer's health check may stay on plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+
+def _tile_sources(template: str, subdomains: list[str]) -> list[str]:
+    """The origins a tile URL template (``https://t{s}.example/{z}/{x}/{y}.png``) loads from."""
+    from urllib.parse import urlsplit
+
+    if not template:
+        return []
+    parts = urlsplit(template)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ImproperlyConfigured(f"tile URL {template!r} must start with http:// or https://")
+    hosts = [parts.netloc]
+    if "{s}" in parts.netloc:
+        hosts = [parts.netloc.replace("{s}", s) for s in (subdomains or ["a", "b", "c"])]
+    return [f"{parts.scheme}://{host}" for host in hosts]
+
+
+# Content-Security-Policy (django-csp 4): scripts only from our own static files — no inline
+# script, no eval, no other origin; styles from our own files too (scripts may still set
+# element.style); images also as data: URIs (the enrolment QR code, Leaflet) and from the
+# configured map tile servers. Reports go to CIVICLOOP_CSP_REPORT_URI when set.
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [
+            SELF,
+            "data:",
+            *_tile_sources(CIVICLOOP_MAP_TILE_URL, []),
+            *_tile_sources(CIVICLOOP_BASEMAP_URL, CIVICLOOP_BASEMAP_SUBDOMAINS),
+        ],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+if env_str("CIVICLOOP_CSP_REPORT_URI", ""):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = env_str("CIVICLOOP_CSP_REPORT_URI")
+# Swagger UI asks no outside validator (it would load an image from another origin).
+SPECTACULAR_SETTINGS["SWAGGER_UI_SETTINGS"] = {"deepLinking": True, "validatorUrl": None}

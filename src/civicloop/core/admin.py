@@ -2,9 +2,13 @@
 workflows: the admin shows those records and never edits them (a change made there would
 leave no history row)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import CounterReservation
+from . import twofactor
+from .models import CounterReservation, SecondFactorHistory
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -89,3 +93,43 @@ class TaskRecoveryAdmin(ReadOnlyAdmin):
     list_filter = ("action", "task_path")
     search_fields = ("task_path", "task_result", "retry_result", "worker_id")
     date_hierarchy = "at"
+
+
+# --- second factors (core/twofactor.py) ---------------------------------------------------------
+# django-otp's own admin shows and edits the secret; ours shows who has one and removes it
+# through the one service, which records who removed it.
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+
+
+@admin.action(
+    description=gettext_lazy("Remove the second factor (lost phone): sign-in asks for none"),
+    permissions=["remove"],
+)
+def remove_second_factor(modeladmin, request, queryset):
+    users = {device.user for device in queryset.select_related("user")}
+    for user in users:
+        twofactor.remove_devices(user, by=request.user, request=request, reason="admin")
+    modeladmin.message_user(
+        request, _("Second factors removed: %(count)s.") % {"count": len(users)}, messages.SUCCESS
+    )
+
+
+@admin.register(TOTPDevice)
+class SecondFactorAdmin(ReadOnlyAdmin):
+    list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
+    list_filter = ("confirmed",)
+    search_fields = ("user__username",)
+    fields = ("user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count")
+    actions = [remove_second_factor]
+
+    def has_remove_permission(self, request):
+        return request.user.is_superuser
+
+
+@admin.register(SecondFactorHistory)
+class SecondFactorHistoryAdmin(ReadOnlyAdmin):
+    list_display = ("at", "user", "action", "actor", "reason")
+    list_filter = ("action",)
+    search_fields = ("user__username",)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
@@ -32,3 +33,10 @@ class CoreConfig(AppConfig):
                 "them off (default: CIVICLOOP_AUDIT_SEAL_SECONDS, 60)"
             ),
         )
+
+
+class TwoFactorAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin whose site asks for a verified second factor (core/twofactor.py)."""
+
+    default = False  # "civicloop.core" is CoreConfig; this one is named in INSTALLED_APPS
+    default_site = "civicloop.core.twofactor.TwoFactorAdminSite"

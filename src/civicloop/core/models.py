@@ -302,3 +302,20 @@ class AuditTrailHistory(HistoryEntry):
     class Meta(HistoryEntry.Meta):
         verbose_name = _("audit trail history entry")
         verbose_name_plural = _("audit trail history")
+
+
+class SecondFactorHistory(HistoryEntry):
+    """What happened to a person's second factor (二次认证记录): set up, removed, a sign-in that
+    passed it or a wrong code. ``actor`` is who acted (an administrator may remove someone
+    else's; empty for the command line), ``user`` whose factor it is."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="second_factor_history",
+    )
+
+    class Meta(HistoryEntry.Meta):
+        verbose_name = _("second factor history")
+        verbose_name_plural = _("second factor history")

@@ -16,6 +16,7 @@ from django.test import Client
 from civicloop.core.errors import InvalidInput
 from civicloop.open311 import services
 from civicloop.open311.models import Open311Client
+from civicloop.testing.twofactor import sign_in_verified
 
 from .conftest import body, error_descriptions, noise_request
 
@@ -96,7 +97,8 @@ def test_a_client_needs_a_name_and_a_sensible_rate_limit(county):
 @pytest.fixture
 def admin_client(county):
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(county.admin)
+    # The admin needs a session that passed the second factor (core/twofactor.py).
+    sign_in_verified(client, county.admin)
     return client
 
 

@@ -112,6 +112,14 @@ class MeSerializer(serializers.ModelSerializer):
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=12,
+        help_text=_(
+            "The code of the user's authenticator app; needed when the account has a second factor."
+        ),
+    )
 
 
 class TokenSerializer(serializers.Serializer):

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from civicloop.core import twofactor
 from civicloop.core.api import error_responses
 from civicloop.org import tokens
 from civicloop.org.models import Region, Unit
@@ -44,7 +45,9 @@ class ObtainTokenView(APIView):
     """Exchange a username and password for an API token.
 
     Failures count towards the same lockout as the web sign-in (django-axes): the
-    Django request is handed to ``authenticate`` so axes sees the client's address.
+    Django request is handed to ``authenticate`` so axes sees the client's address. An
+    account with a second factor also sends the current code of its authenticator app as
+    ``otp``.
     """
 
     permission_classes = [AllowAny]
@@ -56,7 +59,7 @@ class ObtainTokenView(APIView):
         operation_id="auth_token_create",
         tags=["auth"],
         request=TokenRequestSerializer,
-        responses={200: TokenSerializer, **error_responses(400, 429)},
+        responses={200: TokenSerializer, **error_responses(400, 403, 429)},
         summary=_("Get an API token"),
     )
     def post(self, request):
@@ -75,6 +78,11 @@ class ObtainTokenView(APIView):
                 http_request.axes_locked_out = False
                 raise SignInLocked()
             raise InvalidCredentials()
+        # The second factor, when the account has one (core/twofactor.py): 400 without or with
+        # a wrong code, 429 after too many wrong codes in a row.
+        twofactor.check_api_sign_in(
+            user, serializer.validated_data.get("otp"), request=http_request
+        )
         # A token is a sign-in: record it (last login, axes access log and reset).
         user_logged_in.send(sender=user.__class__, request=http_request, user=user)
         token = tokens.issue(user)

@@ -107,14 +107,21 @@
       legend = L.control({ position: "bottomright" });
       legend.onAdd = function () {
         var div = L.DomUtil.create("div", "civicloop-regionmap-legend");
-        var rows = [];
-        if (options.valueLabel) rows.push("<div><strong>" + escape(options.valueLabel) + "</strong></div>");
+        if (options.valueLabel) {
+          var title = L.DomUtil.create("strong", "", L.DomUtil.create("div", "", div));
+          title.textContent = options.valueLabel;
+        }
+        // Built element by element: a style="" attribute in HTML would be refused by the
+        // Content-Security-Policy, setting element.style is not.
+        function row(colour, text) {
+          var line = L.DomUtil.create("div", "", div);
+          L.DomUtil.create("i", "", line).style.background = colour;
+          line.appendChild(document.createTextNode(text));
+        }
         (colours ? colours.breaks : []).forEach(function (b) {
-          var range = b.from === b.to ? format(b.from) : format(b.from) + " – " + format(b.to);
-          rows.push('<div><i style="background:' + b.colour + '"></i>' + escape(range) + "</div>");
+          row(b.colour, b.from === b.to ? format(b.from) : format(b.from) + " – " + format(b.to));
         });
-        rows.push('<div><i style="background:' + NO_DATA + '"></i>' + escape(labels.noData) + "</div>");
-        div.innerHTML = rows.join("");
+        row(NO_DATA, labels.noData);
         return div;
       };
       legend.addTo(map);

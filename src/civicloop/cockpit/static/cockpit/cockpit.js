@@ -34,7 +34,7 @@
     var format = formatter(data);
     var chart = window.echarts.init(element);
     chart.setOption({
-      tooltip: { trigger: "axis", valueFormatter: format },
+      tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: format },
       legend: { type: "scroll", top: 0 },
       grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: data.months, axisLabel: { hideOverlap: true } },

@@ -12,7 +12,7 @@
     var cases = horizontal ? table.cases.slice().reverse() : table.cases;
     var fines = horizontal ? table.fines.slice().reverse() : table.fines;
     return {
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", renderMode: "richText" },
       legend: { top: 0 },
       grid: { left: horizontal ? 160 : 48, right: 56, top: 32, bottom: 40 },
       xAxis: horizontal ? [values, { type: "value", show: false }] : category,

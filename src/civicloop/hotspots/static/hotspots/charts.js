@@ -5,7 +5,7 @@
 
   function topOption(data) {
     return {
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", renderMode: "richText" },
       legend: { type: "scroll", top: 0 },
       grid: { left: 40, right: 16, top: 36, bottom: 40 },
       xAxis: { type: "category", data: data.buckets },
@@ -19,7 +19,7 @@
   function barsOption(data) {
     var bars = data.bars;
     return {
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      tooltip: { trigger: "axis", renderMode: "richText", axisPointer: { type: "shadow" } },
       legend: { top: 0 },
       grid: { left: 110, right: 16, top: 32, bottom: 24 },
       xAxis: { type: "value", minInterval: 1 },
@@ -35,7 +35,7 @@
     var start = data.days.indexOf(data.window_start);
     var end = data.days.indexOf(data.window_end);
     return {
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", renderMode: "richText" },
       legend: { top: 0 },
       grid: { left: 36, right: 16, top: 32, bottom: 40 },
       xAxis: { type: "category", data: data.days },
