@@ -464,3 +464,12 @@ CIVICLOOP_CREDIT_REPAIR_PERIODS = env_str(
     "lower_qualification=12/36,revoke_licence=12/36,restrict_business=12/36,order_closure=12/36,"
     "restrict_practice=12/36",
 )
+
+# --- crypt: personal data encrypted at rest (docs/security.md "Personal data at rest") ---------
+# Fernet keys (`civicloop encryption generate-key`), separated by commas, spaces or lines: the
+# first encrypts, every one decrypts (rotation). Better from a file: CIVICLOOP_FIELD_KEYS_FILE.
+# Empty: a key derived from SECRET_KEY (development; `check --deploy` warns, crypto.W001).
+CIVICLOOP_FIELD_KEYS = env_str("CIVICLOOP_FIELD_KEYS", "")
+# The key of the digests (blind index) that find a party by ID number, at least 32 characters
+# (`civicloop encryption generate-key --index`); or CIVICLOOP_FIELD_INDEX_KEY_FILE.
+CIVICLOOP_FIELD_INDEX_KEY = env_str("CIVICLOOP_FIELD_INDEX_KEY", "")

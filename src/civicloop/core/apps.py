@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "civicloop.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from . import crypto
+
+        crypto.register_checks()
