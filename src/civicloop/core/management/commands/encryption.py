@@ -102,7 +102,7 @@ class Command(LocalisedCommand):
                     else:
                         label = kid
                     rows.append([column, label, str(count)])
-        self.stdout.write(format_table([_("column"), _("key"), _("values")], rows))
+        self.stdout.write(format_table([_("column"), _("key id"), _("values stored")], rows))
         if unknown:
             raise CommandError(
                 _(
