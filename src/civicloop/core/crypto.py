@@ -584,22 +584,28 @@ def rewrite_all(
 
 def key_usage(spec: EncryptedColumns, *, using: str = "default") -> dict[str, dict[str, int]]:
     """For each encrypted field: how many stored values each key id made ("" = empty,
-    "plain" = not encrypted)."""
+    "plain" = not encrypted), counted by the database from the values' key-id prefixes."""
     from django.db import connections
 
     connection = connections[using]
     qn = connection.ops.quote_name
     usage: dict[str, dict[str, int]] = {}
     for field in spec.encrypted:
+        column, table = qn(field.column), qn(spec.model._meta.db_table)
         counts: dict[str, int] = {}
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {qn(field.column)} FROM {qn(spec.model._meta.db_table)}")
-            for (stored,) in cursor:
-                if stored is None or stored == "":
+            cursor.execute(
+                f"SELECT SUBSTR({column}, 1, 9), COUNT(*) FROM {table} "
+                f"WHERE {column} IS NOT NULL GROUP BY SUBSTR({column}, 1, 9)"
+            )
+            for prefix, count in cursor.fetchall():
+                if prefix == "":
                     kid = ""
+                elif re.fullmatch(r"[0-9a-f]{8}\$", prefix):
+                    kid = prefix[:8]
                 else:
-                    kid = stored_key_id(stored if isinstance(stored, str) else "") or "plain"
-                counts[kid] = counts.get(kid, 0) + 1
+                    kid = "plain"
+                counts[kid] = counts.get(kid, 0) + count
         usage[field.name] = counts
     return usage
 

@@ -90,6 +90,8 @@ class Command(LocalisedCommand):
         for spec in crypto.encrypted_models():
             for field, counts in crypto.key_usage(spec).items():
                 column = f"{spec.label}.{field}"
+                if not counts:
+                    rows.append([column, "", "0"])
                 for kid, count in sorted(counts.items()):
                     if kid == "":
                         label = _("(empty)")
