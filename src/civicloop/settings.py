@@ -592,3 +592,12 @@ if env_str("CIVICLOOP_CSP_REPORT_URI", ""):
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = env_str("CIVICLOOP_CSP_REPORT_URI")
 # Swagger UI asks no outside validator (it would load an image from another origin).
 SPECTACULAR_SETTINGS["SWAGGER_UI_SETTINGS"] = {"deepLinking": True, "validatorUrl": None}
+
+# --- crypt: personal data encrypted at rest (docs/security.md "Personal data at rest") ---------
+# Fernet keys (`civicloop encryption generate-key`), separated by commas, spaces or lines: the
+# first encrypts, every one decrypts (rotation). Better from a file: CIVICLOOP_FIELD_KEYS_FILE.
+# Empty: a key derived from SECRET_KEY (development; `check --deploy` warns, crypto.W001).
+CIVICLOOP_FIELD_KEYS = env_str("CIVICLOOP_FIELD_KEYS", "")
+# The key of the digests (blind index) that find a party by ID number, at least 32 characters
+# (`civicloop encryption generate-key --index`); or CIVICLOOP_FIELD_INDEX_KEY_FILE.
+CIVICLOOP_FIELD_INDEX_KEY = env_str("CIVICLOOP_FIELD_INDEX_KEY", "")

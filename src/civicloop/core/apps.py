@@ -12,7 +12,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import audit
+        from . import audit, crypto
+
+        crypto.register_checks()
 
         registry.register_periodic_task(
             "core.idempotency_purge",

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core.crypto import EncryptedJSONField
 from civicloop.core.history import AppendOnlyQuerySet
 
 from .choices import TITLES, DocumentKind, FileFormat
@@ -91,7 +92,8 @@ class DocumentVersion(models.Model):
     )
     number = models.PositiveIntegerField(_("version"))
     content_hash = models.CharField(_("content hash (SHA-256)"), max_length=64)
-    snapshot = models.JSONField(_("data snapshot"))
+    # Names, ID numbers and phones of the parties: encrypted at rest (core/crypto.py).
+    snapshot = EncryptedJSONField(_("data snapshot"))
     generated_at = models.DateTimeField(_("generated at"), default=timezone.now)
     generated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core.crypto import EncryptedCharField
 from civicloop.core.history import HistoryEntry
 from civicloop.matters.models import Category
 from civicloop.org.choices import GRID_ROLES, Role, UnitKind
@@ -177,8 +178,9 @@ class Event(models.Model):
     )
     # Personal data of the reporter: shown masked; see privacy/.
     reporter_name = models.CharField(_("reporter name"), max_length=60, blank=True)
-    reporter_phone = models.CharField(_("reporter phone"), max_length=20, blank=True)
-    reporter_id_number = models.CharField(_("reporter ID number"), max_length=18, blank=True)
+    # Encrypted at rest (core/crypto.py): read whole, never searched.
+    reporter_phone = EncryptedCharField(_("reporter phone"), max_length=20, blank=True)
+    reporter_id_number = EncryptedCharField(_("reporter ID number"), max_length=18, blank=True)
     reporter_address = models.CharField(_("reporter address"), max_length=200, blank=True)
     is_anonymous = models.BooleanField(
         _("anonymous to the public"),

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.admin import ReadOnlyAdmin
+from civicloop.core.crypto import normalise_phone
 
 from .models import Post, PostHistory, Qualification, Region, RegionArea, Unit, User
 
@@ -38,7 +39,8 @@ class QualificationInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "full_name", "phone", "is_active", "is_staff"]
-    search_fields = ["username", "full_name", "phone"]
+    # The phone is encrypted: found by the whole number (its digest), see get_search_results.
+    search_fields = ["username", "full_name"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("full_name", "phone", "email")}),
@@ -52,6 +54,12 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
     inlines = [PostInline, QualificationInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if normalise_phone(search_term):
+            found |= queryset.filter(phone=search_term)
+        return found, may_have_duplicates
 
 
 @admin.register(Unit)

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core.crypto import DigestField, EncryptedCharField
 from civicloop.core.history import HistoryEntry
 from civicloop.core.reference_cache import remembered
 
@@ -189,7 +190,7 @@ class Unit(models.Model):
         unique=True,
         help_text=_("Short stable identifier, e.g. dept-scjg or 330424105-squad."),
     )
-    phone = models.CharField(_("duty phone"), max_length=30, blank=True)
+    phone = EncryptedCharField(_("duty phone"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -211,7 +212,9 @@ class User(AbstractUser):
     """A person who signs in: staff of any unit (工作人员). Citizens do not have accounts."""
 
     full_name = models.CharField(_("full name"), max_length=60)
-    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    # Encrypted at rest; the digest finds a staff member by the whole number (admin search).
+    phone = EncryptedCharField(_("mobile phone"), max_length=20, blank=True)
+    phone_digest = DigestField(_("mobile phone digest"), source="phone", normalise="phone")
 
     class Meta:
         verbose_name = _("staff member")

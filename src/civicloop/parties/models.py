@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core.crypto import DigestField, EncryptedCharField
 from civicloop.core.history import HistoryEntry
 from civicloop.privacy.masking import mask_address, mask_id_number, mask_name, mask_phone
 
@@ -54,7 +55,8 @@ class Party(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=PartyKind.choices)
     name = models.CharField(_("name"), max_length=120)
-    id_number = models.CharField(
+    # Encrypted at rest; found and kept unique through its digest (core/crypto.py).
+    id_number = EncryptedCharField(
         _("resident ID number"),
         max_length=18,
         blank=True,
@@ -62,6 +64,7 @@ class Party(models.Model):
             "People: the 18-character resident ID number (GB 11643, check digit validated)."
         ),
     )
+    id_number_digest = DigestField(_("resident ID number digest"), source="id_number")
     credit_code = models.CharField(
         _("unified social credit code"),
         max_length=18,
@@ -76,7 +79,7 @@ class Party(models.Model):
         blank=True,
         help_text=_("Organisations: the legal representative or person in charge."),
     )
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=20, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
@@ -97,8 +100,8 @@ class Party(models.Model):
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["id_number"],
-                condition=~Q(id_number=""),
+                fields=["id_number_digest"],
+                condition=~Q(id_number_digest=""),
                 name="parties_party_unique_id_number",
             ),
             models.UniqueConstraint(

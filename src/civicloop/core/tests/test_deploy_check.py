@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 import civicloop
 
 SRC = Path(civicloop.__file__).resolve().parents[1]
@@ -20,6 +22,12 @@ TLS_SETTINGS = (
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD",
 )
+
+
+def throwaway_key(setting: str) -> str:
+    if setting == "CIVICLOOP_FIELD_KEYS_FILE":
+        return Fernet.generate_key().decode()
+    return secrets.token_urlsafe(48)
 
 
 def production_env(tmp_path, *, without=()) -> dict[str, str]:
@@ -33,6 +41,11 @@ def production_env(tmp_path, *, without=()) -> dict[str, str]:
     values.pop("SECRET_KEY_FILE")
     values["SECRET_KEY"] = secrets.token_urlsafe(64)
     values["CIVICLOOP_VAR_DIR"] = str(tmp_path / "var")
+    # The other key files: throwaway keys of the right kind in files of their own.
+    for name in [name for name in values if name.endswith("_FILE")]:
+        key_file = tmp_path / name.lower()
+        key_file.write_text(throwaway_key(name), encoding="utf-8")
+        values[name] = str(key_file)
     for name in without:
         values.pop(name)
     # Nothing of the test run's own environment (DEBUG, DATABASE_URL …) leaks in.

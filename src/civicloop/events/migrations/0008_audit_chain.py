@@ -15,7 +15,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0006_event_region_reported"),
+        ("events", "0007_encrypt_personal_data"),
     ]
 
     operations = [

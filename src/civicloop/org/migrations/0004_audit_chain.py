@@ -15,7 +15,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("org", "0002_region_area"),
+        ("org", "0003_encrypt_personal_data"),
     ]
 
     operations = [

@@ -15,7 +15,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("parties", "0001_parties"),
+        ("parties", "0002_encrypt_personal_data"),
     ]
 
     operations = [

@@ -31,6 +31,7 @@ from civicloop.cases.models import (
     Payment,
     ReviewSeat,
 )
+from civicloop.core.crypto import DigestField, EncryptedCharField, EncryptedJSONField
 from civicloop.events.models import Assignment, Check, Event, EventRating, Feedback
 from civicloop.leniency.models import AppliedItem, CreditRepair
 
@@ -211,6 +212,14 @@ class Writer:
         for i, name in enumerate(names):
             if isinstance(fields[name], models.JSONField):
                 columns[i] = [json.dumps(v, ensure_ascii=False) for v in columns[i]]
+        # COPY bypasses the fields: personal data is encrypted and its digests computed here.
+        plain = {name: list(column) for name, column in zip(names, columns, strict=True)}
+        for i, name in enumerate(names):
+            field = fields[name]
+            if isinstance(field, EncryptedCharField | EncryptedJSONField):
+                columns[i] = [field.get_db_prep_save(v, connection) for v in columns[i]]
+            elif isinstance(field, DigestField) and field.source_attname() in plain:
+                columns[i] = [field.digest(v) for v in plain[field.source_attname()]]
         quote = connection.ops.quote_name
         sql = "COPY {} ({}) FROM STDIN".format(
             quote(model._meta.db_table), ", ".join(quote(fields[n].column) for n in names)
