@@ -90,7 +90,9 @@ def _build() -> dict:
     closed = walk(world, report(world, description="澉浦镇垃圾乱堆放"), EventState.CLOSED)
     events = [collected, dispatched, closed]
     case = case_steps.investigate(world, case_steps.file(world))
-    document_services.issue_document(case, kind=DocumentKind.FILING_APPROVAL, by=world.wuyuan_officer)
+    document_services.issue_document(
+        case, kind=DocumentKind.FILING_APPROVAL, by=world.wuyuan_officer
+    )
     assessment_services.open_round(
         by=world.centre,
         name="2026年第一季度",
