@@ -1,6 +1,7 @@
 """Days no record can bear (year 1, year 9999 …) are refused on their field with 400 by every
 date and date-time field — API bodies, list filters and pages — before a service converts them
-to local midnights in UTC and overflows (found by fuzzing the API: a 500)."""
+to local midnights in UTC and overflows. Fuzzing the API found such 500s (an assessment round's
+period, the case figures); list filters used to accept such days silently and now say so."""
 
 from __future__ import annotations
 
