@@ -13,6 +13,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.forms import CheckboxSelectMultiple
 from django.http import FileResponse, Http404
@@ -22,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.downloads import XLSX, attachment_response
+from civicloop.core.inputs import date_in_range
 from civicloop.core.listing import FilteredListView
 from civicloop.core.views import bind_form, forbidden
 from civicloop.core.views import service_form_view as _form_view
@@ -354,9 +356,11 @@ def reviewers(request):
 def _date_param(request, name: str) -> dt.date | None:
     raw = request.GET.get(name) or ""
     try:
-        return dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
+        day = dt.date.fromisoformat(raw) if raw else None
+        date_in_range(day)  # year 9999 overflowed in the period's bounds (a 500)
+    except (ValueError, ValidationError):
         return None
+    return day
 
 
 @login_required

@@ -36,6 +36,23 @@ class CoreConfig(AppConfig):
             ),
         )
 
+        # Every date and date-time field refuses days no record can bear (core.inputs): the
+        # fields' class-wide default validators, so that the pages, the list filters (their form
+        # fields) and the API refuse them alike, whichever app declares the field.
+        from django import forms
+        from rest_framework import serializers
+
+        from .inputs import date_in_range
+
+        for field in (
+            forms.DateField,
+            forms.DateTimeField,
+            serializers.DateField,
+            serializers.DateTimeField,
+        ):
+            if date_in_range not in field.default_validators:
+                field.default_validators = [*field.default_validators, date_in_range]
+
 
 class TwoFactorAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin whose site asks for a verified second factor (core/twofactor.py)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,11 @@ from .errors import InvalidInput
 MAX_TEXT = 5000
 # A time "now" from a phone or a clerk's PC may run a little ahead of the server's clock.
 CLOCK_TOLERANCE = dt.timedelta(minutes=5)
+# The days a record of the county can bear. Outside them a date is a typo or a probe, and the
+# arithmetic done on it (its local midnight in UTC, the day after a period, a time limit of
+# years) would leave the range of Python's dates: an OverflowError, a 500 instead of a 400.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2999, 12, 31)
 
 
 def clean_text(
@@ -47,3 +53,18 @@ def not_future(day: dt.date | None, *, field: str) -> None:
     """Refuse a date after today (local)."""
     if day is not None and day > timezone.localdate():
         raise InvalidInput(_("This date cannot be in the future."), field=field)
+
+
+def date_in_range(value: dt.date | dt.datetime | None) -> None:
+    """Refuse a day outside ``EARLIEST_DATE`` … ``LATEST_DATE``.
+
+    The default validator of every date and date-time field — pages' forms, list filters and
+    API serializers alike (installed by ``CoreConfig.ready``) — so no such day reaches a
+    service or a query."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if isinstance(day, dt.date) and not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValidationError(
+            _("Give a date between %(earliest)s and %(latest)s.")
+            % {"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
+            code="date_out_of_range",
+        )

@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.downloads import XLSX, attachment_response
+from civicloop.core.inputs import date_in_range
 from civicloop.core.listing import FilteredListView
 from civicloop.core.views import bind_form, forbidden, service_form_view
 from civicloop.org.choices import RegionLevel
@@ -48,8 +50,10 @@ def _date_param(request, name: str = "on") -> dt.date:
     raw = request.GET.get(name)
     if raw:
         try:
-            return dt.date.fromisoformat(raw)
-        except ValueError:
+            day = dt.date.fromisoformat(raw)
+            date_in_range(day)  # year 9999 overflowed in the holdings' date bounds (a 500)
+            return day
+        except (ValueError, ValidationError):
             pass
     return timezone.localdate()
 

@@ -10,8 +10,11 @@ import datetime as dt
 import math
 import re
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from civicloop.core.inputs import date_in_range
 
 # The w3 note's profile of ISO 8601 (complete date, or date and time with a time zone).
 _W3_DATETIME = re.compile(
@@ -37,17 +40,24 @@ def w3_datetime(value: str, *, name: str, end_of_day: bool = False) -> dt.dateti
             _("%(name)s needs a time zone (Z or an offset such as +08:00).") % {"name": name}
         )
     try:
-        if match["time"] is None:
-            day = dt.date.fromisoformat(match["date"])
-            return timezone.make_aware(
-                dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min)
-            )
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        day = dt.date.fromisoformat(match["date"])
+        moment = (
+            dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            if match["time"] is not None
+            else None
+        )
     except ValueError as exc:  # 2024-02-30, 25:00 …
         raise ValueError(
             _("%(name)s is not a valid date and time (got “%(value)s”).")
             % {"name": name, "value": value}
         ) from exc
+    try:
+        date_in_range(day)  # 9999-12-31 overflowed in the query's bounds (a 500)
+    except ValidationError as exc:
+        raise ValueError(exc.messages[0]) from None
+    if moment is not None:
+        return moment
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min))
 
 
 def coordinate(value: str, *, name: str, limit: float) -> float:

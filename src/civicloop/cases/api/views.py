@@ -9,6 +9,7 @@ calls exactly one service function (``cases.actions.CASE_ACTIONS``).
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.utils.cache import patch_cache_control
@@ -37,6 +38,7 @@ from civicloop.cases.models import (
 )
 from civicloop.cases.workflow import CASE_WORKFLOW
 from civicloop.core.api import ActionViewSetMixin, error_responses, transition_endpoint
+from civicloop.core.inputs import date_in_range
 from civicloop.events.models import Event
 from civicloop.matters.models import Matter
 from civicloop.org.models import User
@@ -374,4 +376,8 @@ class FiguresView(APIView):
                 raise exceptions.ValidationError(
                     {name: [_("Give a date like 2026-01-31.")]}
                 ) from exc
+            try:
+                date_in_range(dates[name])  # year 9999 overflowed in the period's bounds
+            except DjangoValidationError as exc:
+                raise exceptions.ValidationError({name: exc.messages}) from exc
         return Response(kpis.report(kpis.Period(dates["from"], dates["to"])))

@@ -390,6 +390,22 @@ def test_the_figures_page_and_endpoint_show_average_days_by_procedure(case_world
     assert client.get("/api/case-figures/", {"from": "x"}).status_code == 400
 
 
+@pytest.mark.parametrize(
+    "query, field",
+    [({"to": "9999-12-31"}, "to"), ({"from": "9999-12-30", "to": "9999-12-31"}, "from")],
+)
+def test_case_figures_for_a_day_beyond_any_record_are_refused_not_a_server_error(
+    case_world, client, query, field
+):
+    # Found by fuzzing the API: the period's end in year 9999 overflowed (OverflowError, a 500).
+    client.force_login(case_world.centre)
+    response = client.get("/api/case-figures/", query)
+    assert response.status_code == 400
+    assert response.json()["errors"] == {field: ["请填写1900-01-01至2999-12-31之间的日期。"]}
+    # The page ignores a date it cannot use, as it ignores a malformed one.
+    assert client.get("/cases/figures/", query).status_code == 200
+
+
 def test_the_case_figures_cost_a_fixed_number_of_queries(case_world, django_assert_max_num_queries):
     from civicloop.cases.kpis import Period, report
     from civicloop.core.figures import figures

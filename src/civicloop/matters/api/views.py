@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
@@ -20,9 +21,11 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
 from civicloop.core.api import error_responses
+from civicloop.core.inputs import date_in_range
 from civicloop.org.choices import RegionLevel
 from civicloop.org.models import Region
 
@@ -191,6 +194,10 @@ class TownEmpowermentViewSet(viewsets.ReadOnlyModelViewSet):
             from rest_framework.exceptions import ValidationError
 
             raise ValidationError({"on": [_("Write the date as YYYY-MM-DD.")]}) from None
+        try:
+            date_in_range(on)  # year 9999 overflowed in the holdings' date bounds (a 500)
+        except DjangoValidationError as exc:
+            raise DRFValidationError({"on": exc.messages}) from None
         held = holdings(town, on=on)
         records = sees_town_records(request.user, town)
         data = {

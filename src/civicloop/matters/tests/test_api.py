@@ -168,3 +168,19 @@ def test_a_towns_empowerment_over_the_api_shows_suggestions_only_to_those_who_se
     earlier = api(world.centre).get(url, {"on": (TODAY - dt.timedelta(days=11)).isoformat()}).json()
     assert earlier["base"] == []
     assert api(world.centre).get(url, {"on": "yesterday"}).status_code == 400
+
+
+def test_a_towns_empowerment_on_a_day_beyond_any_record_is_refused_not_a_server_error(
+    world, matter, client
+):
+    # Found by fuzzing the API: on=9999-12-31 overflowed in the holdings' date bounds (a 500).
+    grant(world, matter, start=TODAY - dt.timedelta(days=10))
+    response = api(world.centre).get(
+        f"/api/empowerment-towns/{world.wuyuan.code}/", {"on": "9999-12-31"}
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"on": ["请填写1900-01-01至2999-12-31之间的日期。"]}
+    # The town's page shows today instead, as it does for a malformed date.
+    client.force_login(world.centre)
+    page = client.get(f"/matters/towns/{world.wuyuan.code}/", {"on": "9999-12-31"})
+    assert page.status_code == 200

@@ -241,6 +241,8 @@ def test_an_attribute_time_in_the_future_is_400(county, api_key, o311):
         ),
         ({"start_date": "2024-01-01T00:00:00Z", "end_date": "2024-05-01T00:00:00Z"}, "90 days"),
         ({"status": "open,pending"}, "open or closed"),
+        # Found by fuzzing: a bare 9999-12-31 overflowed in the query's bounds (a 500).
+        ({"start_date": "9999-12-31"}, "between 1900-01-01 and 2999-12-31"),
     ],
 )
 @pytest.mark.parametrize("fmt", FORMATS)
