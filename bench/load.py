@@ -27,8 +27,9 @@ deliver what is queued, then the database is counted:
 
 * **lost**: a marker whose intake was acknowledged (201), or retried until the client gave up,
   with no event; **duplicated**: a marker with more than one event;
-* notifications: undelivered at the end, and delivered more than once (the worker's
-  ``notify <recipient>: <message>`` log lines against the rows);
+* notifications: undelivered at the end, and pushed more than once to the gateway
+  (``bench/loadpush.py`` logs every push); the worker's lease is 10 s here, so the killed
+  worker's task is found lost and run again within the drain;
 * task results still RUNNING (a killed worker's), event numbers used twice;
 * throughput, p50/p95 per kind, errors by status, and the recovery time of the restart: from the
   first failed request to the first success of a request started after it.
@@ -68,7 +69,6 @@ GRID = "330424001001001"  # a grid of 武原街道
 MAX_DURATION = 900.0
 MAX_CLIENTS = 16
 MARKER_RE = re.compile(r"【LOAD (\w+) (\w+)】")
-NOTIFY_RE = re.compile(r" civicloop\.notifications\.tasks notify (\d+): (.*)$")
 WEIGHTS = {"intake": 5, "public": 1, "dispatch": 2, "list": 2, "cockpit": 1}
 
 
@@ -203,6 +203,13 @@ print(json.dumps({
 """
 
 
+LEASE_SECONDS = 10
+
+
+def push_log(var_dir: Path) -> Path:
+    return var_dir / "pushed.log"
+
+
 def site_env(url: str, var_dir: Path) -> dict:
     env = dict(os.environ)
     env.update(
@@ -215,9 +222,17 @@ def site_env(url: str, var_dir: Path) -> dict:
         CIVICLOOP_LOG_LEVEL="WARNING",
         DEBUG="0",
         SECRET_KEY="load-benchmark-" + uuid.uuid4().hex,
+        # A short lease, so that the task of the killed worker is found lost and run again
+        # within the drain (production: 120 s).
+        CIVICLOOP_TASK_LEASE_SECONDS=str(LEASE_SECONDS),
+        # Notifications go through a gateway that logs each push (bench/loadpush.py).
+        CIVICLOOP_NOTIFICATION_PUSH="loadpush.push",
+        CIVICLOOP_LOAD_PUSH_LOG=str(push_log(var_dir)),
     )
-    # The site's own src first when this checkout is not the installed one.
-    env["PYTHONPATH"] = str(REPO / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    # The site's own src first when this checkout is not the installed one; bench/ for the gateway.
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(REPO / "src"), str(REPO / "bench"), env.get("PYTHONPATH", "")]
+    )
     return env
 
 
@@ -484,7 +499,7 @@ class Client:
 # --- counting ---------------------------------------------------------------------------------
 
 
-def count_database(url: str, run_id: str, worker_logs: list[Path]) -> dict:
+def count_database(url: str, run_id: str, pushed: Path) -> dict:
     import psycopg
 
     with psycopg.connect(url) as con:
@@ -515,33 +530,43 @@ def count_database(url: str, run_id: str, worker_logs: list[Path]) -> dict:
             "SELECT COUNT(*) FROM django_tasks_database_dbtaskresult WHERE status = 'FAILED'"
         ).fetchone()[0]
         events = con.execute("SELECT COUNT(*) FROM events_event").fetchone()[0]
-    logged = collections.Counter()
-    for path in worker_logs:
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-            match = NOTIFY_RE.search(line)
-            if match:
-                logged[(match.group(1), match.group(2))] += 1
-    twice = sum(max(0, n - rows.get(k, 0)) for k, n in logged.items())
+        task_recoveries = con.execute("SELECT COUNT(*) FROM core_taskrecovery").fetchone()[0]
+    pushes = collections.Counter()
+    keys: dict[str, set[str]] = collections.defaultdict(set)
+    if pushed.exists():
+        for line in pushed.read_text().splitlines():
+            pk, _, key = line.partition(" ")
+            if pk:
+                pushes[pk] += 1
+                keys[pk].add(key)
+    twice = sum(1 for n in pushes.values() if n > 1)
+    twice_other_key = sum(1 for pk, n in pushes.items() if n > 1 and len(keys[pk]) > 1)
     return {
         "per_marker": per_marker,
         "events": events,
         "numbers_twice": numbers_twice,
         "notifications": notifications,
         "undelivered": undelivered,
-        "delivered_logged": sum(logged.values()),
+        "delivered_logged": sum(pushes.values()),
         "delivered_twice": twice,
+        "delivered_twice_other_key": twice_other_key,
+        "task_recoveries": task_recoveries,
         "running_tasks": running,
         "failed_tasks": failed_tasks,
     }
 
 
-def undelivered_now(url: str) -> int:
+def unfinished_now(url: str) -> int:
+    """Notifications not delivered yet plus tasks queued or running (-1: no answer)."""
     import psycopg
 
     try:
         with psycopg.connect(url, connect_timeout=5) as con:
             return con.execute(
-                "SELECT COUNT(*) FROM notifications_notification WHERE delivered_at IS NULL"
+                "SELECT (SELECT COUNT(*) FROM notifications_notification"
+                " WHERE delivered_at IS NULL) + (SELECT COUNT(*) FROM"
+                " django_tasks_database_dbtaskresult WHERE status IN ('READY', 'RUNNING')"
+                " AND task_path LIKE 'civicloop.notifications.%')"
             ).fetchone()[0]
     except psycopg.Error:
         return -1
@@ -700,10 +725,10 @@ def run(args) -> dict:
         elapsed = time.perf_counter() - t0
         log(f"load done ({len(recorder.rows)} requests); letting the worker drain …")
         deadline = time.perf_counter() + args.drain
-        while time.perf_counter() < deadline and undelivered_now(cluster.url) != 0:
+        while time.perf_counter() < deadline and unfinished_now(cluster.url) != 0:
             time.sleep(1)
         site.stop()
-        counted = count_database(cluster.url, run_id, site.worker_logs)
+        counted = count_database(cluster.url, run_id, push_log(folder / "var"))
         result = summarise(recorder, counted, faults, elapsed)
         result["pg_version"] = cluster.version()
         return result
@@ -792,13 +817,21 @@ def report(result: dict, args) -> str:
     lines.append("")
     lines.append(
         f"Background work: {result['notifications']} notifications, {result['undelivered']} "
-        f"undelivered after {args.drain:g} s of draining, {result['delivered_twice']} delivered "
-        f"more than once (of {result['delivered_logged']} deliveries logged); task results still "
-        f"RUNNING: {result['running_tasks']}, FAILED: {result['failed_tasks']}."
+        f"undelivered after the drain (up to {args.drain:g} s), {result['delivered_twice']} pushed "
+        f"more than once (of {result['delivered_logged']} pushes to the gateway), "
+        f"{result['delivered_twice_other_key']} of them under another delivery key; task results "
+        f"still RUNNING: {result['running_tasks']}, FAILED: {result['failed_tasks']}; lost tasks "
+        f"run again: {result['task_recoveries']} (`TaskRecovery` rows)."
         + (
-            " A task result left RUNNING is the killed worker's, never retried until stale tasks "
-            "are detected (issue 14, finding 8); a notification it had not yet marked delivered "
-            "would stay undelivered."
+            " A notification pushed twice under the same key is one whose push was accepted but "
+            "not yet marked delivered when its worker was killed: the retry pushes it again with "
+            "the same delivery key, which the gateway uses to show it once (docs/deployment.md)."
+            if result["delivered_twice"]
+            else ""
+        )
+        + (
+            " A task result still RUNNING at the end was not found lost within the drain "
+            f"(the bench's lease is {LEASE_SECONDS} s)."
             if result["running_tasks"]
             else ""
         )
@@ -819,8 +852,9 @@ and the cockpit, from several client threads against `civicloop serve` (gunicorn
 `civicloop worker` on a PostgreSQL cluster of the script's own, with a PostgreSQL restart, a
 killed `civicloop worker` and a killed gunicorn worker in the middle. Afterwards every marker is
 looked up: **lost** = acknowledged (or retried until the client gave up) but not stored;
-**duplicated** = stored more than once. Notifications delivered more than once are counted from
-the worker's delivery log. Latencies are of successful requests; the recovery time runs from the
+**duplicated** = stored more than once. Notifications go to a gateway that logs every push
+(`bench/loadpush.py`, with the notification's delivery key), and the worker's lease is 10 s so the
+killed worker's task is found lost and run again within the drain. Latencies are of successful requests; the recovery time runs from the
 first failed request after the restart to the first success of a request started after it."""
 
 
@@ -836,7 +870,7 @@ def main() -> None:
     parser.add_argument("--kill-at", type=float, default=0.55, help="fraction; 0: no kill")
     parser.add_argument("--kill-web-at", type=float, default=0.75, help="fraction; 0: no kill")
     parser.add_argument(
-        "--drain", type=float, default=30.0, help="seconds for the worker to finish"
+        "--drain", type=float, default=180.0, help="seconds for the worker to finish"
     )
     parser.add_argument("--pg-bin", type=Path, default=None)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
