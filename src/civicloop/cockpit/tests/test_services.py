@@ -288,6 +288,14 @@ def test_kpi_refuses_an_unknown_region(world, registry):
         call_command("kpi", "--region", "999999", stdout=io.StringIO())
 
 
+@pytest.mark.parametrize("option, day", [("--to", "9999-12-31"), ("--from", "0001-01-01")])
+def test_kpi_refuses_a_day_out_of_range_with_a_message(world, registry, option, day):
+    # Year 9999 overflowed in the period's bounds: a traceback instead of a message.
+    with pytest.raises(CommandError, match=f"{option}: 请填写1900-01-01至2999-12-31之间的日期"):
+        with translation.override("zh-hans"):
+            call_command("kpi", option, day, stdout=io.StringIO())
+
+
 def test_kpi_refresh_rebuilds_the_rollups_the_cockpit_reads(world, registry, two_years):
     out = io.StringIO()
     call_command("kpi", "--refresh", "--from", "2025-01-01", "--to", "2026-12-31", stdout=out)

@@ -15,7 +15,13 @@ from civicloop.matters.choices import GrantKind, RequestState
 from civicloop.matters.models import EmpowermentGrant, EmpowermentRequest
 from civicloop.testing.matters import grant, make_matter
 
-TODAY = timezone.localdate()
+
+def today():
+    # Read when the test runs, not when the module is collected: a run that crosses
+    # midnight (Asia/Shanghai) would otherwise compare with yesterday.
+    return timezone.localdate()
+
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -44,7 +50,7 @@ def catalog(world):
         world,
         extra,
         town=world.ganpu,
-        start=TODAY - dt.timedelta(days=30),
+        start=today() - dt.timedelta(days=30),
         kind=GrantKind.CHARACTERISTIC,
     )
     return base, extra, kept
@@ -71,7 +77,7 @@ def test_the_town_page_shows_base_and_characteristic_matters_with_legal_basis_an
 
 def test_the_town_page_shows_what_was_held_on_an_earlier_date(world, catalog, client):
     client.force_login(world.centre)
-    earlier = (TODAY - dt.timedelta(days=31)).isoformat()
+    earlier = (today() - dt.timedelta(days=31)).isoformat()
     page = client.get(
         reverse("matters:town", args=[world.ganpu.code]), {"on": earlier}
     ).content.decode()
@@ -87,7 +93,7 @@ def test_every_signed_in_member_of_staff_reads_the_catalog_and_holdings_but_not_
         town=world.ganpu,
         matter=make_matter(world, "ZD-009", name="测试事项"),
         by=world.ganpu_dispatcher,
-        wanted_from=TODAY,
+        wanted_from=today(),
         reason="申请",
     )
     client.force_login(world.wuyuan_dispatcher)
@@ -129,7 +135,7 @@ def test_the_catalog_page_costs_a_fixed_number_of_queries(
 def test_a_town_requests_on_the_page_and_the_county_approves_with_a_decision_file(
     world, catalog, client
 ):
-    wanted = TODAY + dt.timedelta(days=7)
+    wanted = today() + dt.timedelta(days=7)
     client.force_login(world.wuyuan_dispatcher)
     form_url = reverse("matters:request-new", args=[world.wuyuan.code])
     assert "LY-006" in client.get(form_url).content.decode()
@@ -176,7 +182,7 @@ def test_a_rejection_without_reason_stays_on_the_form(world, catalog, client):
         town=world.wuyuan,
         matter=catalog[1],
         by=world.wuyuan_dispatcher,
-        wanted_from=TODAY,
+        wanted_from=today(),
         reason="申请",
     )
     client.force_login(world.leader)
@@ -192,7 +198,7 @@ def test_requests_are_hidden_from_other_towns(world, catalog, client):
         town=world.wuyuan,
         matter=catalog[1],
         by=world.wuyuan_dispatcher,
-        wanted_from=TODAY,
+        wanted_from=today(),
         reason="申请",
     )
     client.force_login(world.ganpu_dispatcher)
@@ -215,10 +221,10 @@ def test_the_county_ends_a_grant_on_the_page(world, catalog, client):
     client.force_login(world.ganpu_dispatcher)
     assert client.get(url).status_code == 403
     client.force_login(world.centre)
-    response = client.post(url, {"effective_to": TODAY.isoformat(), "reason": "评估后收回"})
+    response = client.post(url, {"effective_to": today().isoformat(), "reason": "评估后收回"})
     assert response.status_code == 302
     held.refresh_from_db()
-    assert held.effective_to == TODAY and held.history.filter(action="end").exists()
+    assert held.effective_to == today() and held.history.filter(action="end").exists()
 
 
 def test_the_judged_event_page_links_its_matter(world, catalog, client):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from civicloop.cockpit import rollups, services
 from civicloop.cockpit.exporting import write_board_workbook
 from civicloop.core.figures import Period, figures
+from civicloop.core.inputs import date_in_range
 from civicloop.core.management.commandline import LocalisedCommand, format_table
 from civicloop.org.models import Region
 
@@ -32,11 +34,17 @@ def _date(value: str | None, name: str) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError as exc:
         raise CommandError(
             _("%(option)s must be a date like 2026-01-31.") % {"option": name}
         ) from exc
+    # The same bounds as every date field of the pages and the API (year 9999 overflowed).
+    try:
+        date_in_range(day)
+    except ValidationError as exc:
+        raise CommandError(f"{name}: {exc.messages[0]}") from exc
+    return day
 
 
 def _show(value) -> str:
