@@ -135,7 +135,16 @@ def load_haiyan_organisation(seed: int = 2024) -> list[DemoLogin]:
     admin = staff.person("admin", "系统管理员")
     admin.is_staff = admin.is_superuser = True
     admin.save(update_fields=["is_staff", "is_superuser"])
-    logins.append(DemoLogin("admin", str(_("administrator")), "—", _("Django admin at /admin/")))
+    logins.append(
+        DemoLogin(
+            "admin",
+            str(_("administrator")),
+            "—",
+            _(
+                "Django admin at /admin/; the first visit sets up a second factor (an authenticator app)"
+            ),
+        )
+    )
 
     _unit = staff.unit
     centre = _unit(
