@@ -34,14 +34,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import dj_database_url
-from django.apps import apps
 from django.conf import settings
 from django.db import connections
 from django.db.utils import load_backend
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .history import HistoryEntry
+from .audit import history_models
 
 MANIFEST_FORMAT = 1
 MANIFEST_SUFFIX = ".manifest.json"
@@ -134,10 +133,9 @@ def run_pg(args: list[str], settings_dict: dict) -> None:
 def history_tables() -> dict[str, tuple[str, list[str]]]:
     """Every history table: ``{table: (primary key column, [columns])}``."""
     tables = {}
-    for model in apps.get_models():
-        if issubclass(model, HistoryEntry) and not model._meta.proxy:
-            columns = [f.column for f in model._meta.concrete_fields]
-            tables[model._meta.db_table] = (model._meta.pk.column, columns)
+    for model in history_models():
+        columns = [f.column for f in model._meta.concrete_fields]
+        tables[model._meta.db_table] = (model._meta.pk.column, columns)
     return dict(sorted(tables.items()))
 
 
