@@ -123,6 +123,9 @@ INSTALLED_APPS = [
     "civicloop.documents",
     "civicloop.assessment",
     "civicloop.discretion",
+    "civicloop.inspections",
+    "civicloop.scoring",
+    "civicloop.supervision",
     "civicloop.cockpit",
     "civicloop.site",
 ]
