@@ -182,18 +182,32 @@ class _Instance:
                 )
                 continue
             free = [i for i in holders if task.subject_id not in i.conflicts]
-            if len(free) < needed(task):
+            if len(holders) < needed(task):
                 problems.append(
                     _(
-                        "Task %(task)s needs %(n)d inspectors holding “%(qualification)s” but only "
-                        "%(free)d of the %(holders)d who hold it have no conflict with subject %(subject)s (回避)."
+                        "Task %(task)s needs %(n)d inspectors holding “%(qualification)s” but "
+                        "only %(holders)d (with capacity) hold it."
                     )
                     % {
                         **name,
                         "n": needed(task),
                         "qualification": task.qualification,
-                        "free": len(free),
                         "holders": len(holders),
+                    }
+                )
+            elif len(free) < needed(task):
+                problems.append(
+                    _(
+                        "Task %(task)s needs %(n)d inspectors holding “%(qualification)s”; "
+                        "%(holders)d hold it but %(conflicts)d of them must step aside for "
+                        "subject %(subject)s (回避)."
+                    )
+                    % {
+                        **name,
+                        "n": needed(task),
+                        "qualification": task.qualification,
+                        "holders": len(holders),
+                        "conflicts": len(holders) - len(free),
                     }
                 )
         return problems
