@@ -245,47 +245,52 @@ class _Loads:
 # --- greedy --------------------------------------------------------------------------------
 
 
-def _team(instance: _Instance, loads: _Loads, subject_id, tasks, day) -> list[str] | None:
+def _team(loads: _Loads, eligible: list[InspectorRow], tasks, day) -> list[str] | None:
+    """The smallest team the greedy finds among ``eligible`` (free on ``day``) that holds every
+    merged task's qualification often enough; None when there is none."""
     remaining: dict[str, int] = {}
     for task in tasks:
         remaining[task.qualification] = max(remaining.get(task.qualification, 0), needed(task))
     depts = {t.dept_code for t in tasks}
+    # (qualifications, tie-break key, id) — the tie-break does not change while the team forms.
     candidates = [
-        i
-        for i in instance.eligible(subject_id, remaining)
+        (
+            i.qualifications,
+            (
+                i.dept_code not in depts,
+                loads.day_of[(i.inspector_id, day)],
+                loads.total[i.inspector_id],
+                i.inspector_id,
+            ),
+            i.inspector_id,
+        )
+        for i in eligible
         if loads.day_of[(i.inspector_id, day)] < i.max_visits_per_day
     ]
     team: list[str] = []
-    while any(remaining.values()):
+    wanted = {q for q, n in remaining.items() if n}
+    while wanted:
         best, best_key = None, None
-        for inspector in candidates:
-            covers = sum(1 for q, n in remaining.items() if n and q in inspector.qualifications)
-            if not covers:
-                continue
-            key = (
-                -covers,
-                inspector.dept_code not in depts,
-                loads.day_of[(inspector.inspector_id, day)],
-                loads.total[inspector.inspector_id],
-                inspector.inspector_id,
-            )
-            if best_key is None or key < best_key:
-                best, best_key = inspector, key
+        for index, (qualifications, tie, _id) in enumerate(candidates):
+            covers = len(qualifications & wanted)
+            if covers and (best_key is None or (-covers, tie) < best_key):
+                best, best_key = index, (-covers, tie)
         if best is None:
             return None
-        team.append(best.inspector_id)
-        candidates.remove(best)
-        for q in remaining:
-            if remaining[q] and q in best.qualifications:
-                remaining[q] -= 1
+        qualifications, _tie, inspector_id = candidates.pop(best)
+        team.append(inspector_id)
+        for q in qualifications & wanted:
+            remaining[q] -= 1
+        wanted = {q for q, n in remaining.items() if n}
     return sorted(team)
 
 
 def _place(instance, loads, subject_id, tasks) -> _Draft | None:
     low = max(t.earliest.toordinal() for t in tasks)
     high = min(t.latest.toordinal() for t in tasks)
+    eligible = instance.eligible(subject_id, {t.qualification for t in tasks})
     for day in sorted(range(low, high + 1), key=lambda d: (loads.visits_on[d], d)):
-        team = _team(instance, loads, subject_id, tasks, day)
+        team = _team(loads, eligible, tasks, day)
         if team is not None:
             draft = _Draft(day, subject_id, list(tasks), team)
             loads.add(draft)
