@@ -102,7 +102,7 @@ def test_draw_writes_the_pinned_columns_and_prints_seed_hash_and_version(files, 
         inspectors = inspector_ids.split(";")
         assert len(inspectors) == 2
         assert not (subject_id == "S1" and "I1" in inspectors)
-    assert "2026-Q2" in printed and "civicloop-draw-1" in printed
+    assert "随机种子 2026-Q2" in printed and "算法 civicloop-draw-1" in printed
     first = out.read_bytes()
     run(*args)
     assert out.read_bytes() == first
@@ -130,7 +130,7 @@ def test_plan_writes_the_pinned_columns_with_joint_visits(files, tmp_path):
     assert "I1" not in joint[4].split(";") and joint[5] == "SCJ"
     assert "2026-04-01" <= visits["T3"][1] <= "2026-04-05"
     assert "I6" not in visits["T4"][4]
-    assert "4" in printed and "3" in printed
+    assert "4 项任务合并为 3 次检查（下界 3" in printed
 
 
 def test_plan_with_window_days_keeps_far_apart_tasks_separate(files, tmp_path):
@@ -228,7 +228,7 @@ def test_an_infeasible_plan_names_the_task_and_writes_nothing(files, tmp_path):
             "--out",
             str(out),
         )
-    assert "T5" in str(caught.value) and "特种设备" in str(caught.value)
+    assert "任务 T5" in str(caught.value) and "“特种设备”资格" in str(caught.value)
     assert not out.exists()
 
 
