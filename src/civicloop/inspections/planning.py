@@ -46,6 +46,8 @@ from .drawing import MIN_OFFICERS_PER_VISIT, InspectorRow, SubjectRow
 CP_WHOLE_LIMIT = 60_000
 # A per-subject repair model above this size is skipped (the greedy's visits stay).
 CP_SUBJECT_LIMIT = 40_000
+# A repair that also re-plans the subjects competing for the same inspectors stays below this.
+CP_NEIGHBOURHOOD_LIMIT = 120_000
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,10 @@ class _Instance:
             if inspector.max_visits_per_day > 0:
                 for qualification in inspector.qualifications:
                     self.holders[qualification].append(inspector)
+        # Visits per day the holders of a qualification can make together.
+        self.capacity: Counter = Counter()
+        for qualification, holders in self.holders.items():
+            self.capacity[qualification] = sum(i.max_visits_per_day for i in holders)
         self.by_subject: dict[str, list[TaskRow]] = defaultdict(list)
         for task in self.tasks:
             self.by_subject[task.subject_id].append(task)
@@ -230,15 +236,19 @@ class _Draft:
 
 
 class _Loads:
-    def __init__(self):
+    def __init__(self, instance: _Instance):
+        self.qualifications = {k: i.qualifications for k, i in instance.inspectors.items()}
         self.day_of: Counter = Counter()  # (inspector, day) → visits
         self.total: Counter = Counter()  # inspector → visits
         self.visits_on: Counter = Counter()  # day → visits
+        self.used: Counter = Counter()  # (qualification, day) → visits made by its holders
 
     def add(self, draft: _Draft, sign: int = 1) -> None:
         for inspector_id in draft.team:
             self.day_of[(inspector_id, draft.day)] += sign
             self.total[inspector_id] += sign
+            for qualification in self.qualifications[inspector_id]:
+                self.used[(qualification, draft.day)] += sign
         self.visits_on[draft.day] += sign
 
 
@@ -288,8 +298,15 @@ def _team(loads: _Loads, eligible: list[InspectorRow], tasks, day) -> list[str] 
 def _place(instance, loads, subject_id, tasks) -> _Draft | None:
     low = max(t.earliest.toordinal() for t in tasks)
     high = min(t.latest.toordinal() for t in tasks)
-    eligible = instance.eligible(subject_id, {t.qualification for t in tasks})
-    for day in sorted(range(low, high + 1), key=lambda d: (loads.visits_on[d], d)):
+    wanted = {t.qualification for t in tasks}
+    eligible = instance.eligible(subject_id, wanted)
+
+    def busy(day):
+        # The day whose needed qualifications have the most capacity left goes first.
+        share = max(loads.used[(q, day)] / instance.capacity[q] for q in wanted)
+        return (share, loads.visits_on[day], day)
+
+    for day in sorted(range(low, high + 1), key=busy):
         team = _team(loads, eligible, tasks, day)
         if team is not None:
             draft = _Draft(day, subject_id, list(tasks), team)
@@ -299,7 +316,7 @@ def _place(instance, loads, subject_id, tasks) -> _Draft | None:
 
 
 def _greedy(instance: _Instance, groups: dict[str, list[list[TaskRow]]]):
-    loads = _Loads()
+    loads = _Loads(instance)
     drafts: dict[str, list[_Draft]] = defaultdict(list)
     failed: dict[str, list[TaskRow]] = defaultdict(list)
     queue = [(subject_id, group) for subject_id, gs in groups.items() for group in gs]
@@ -490,37 +507,86 @@ def plan_visits(
             optimal = status == "OPTIMAL" or count(solved) == lower_bound
     else:
         solver_name = "greedy+cp-sat"
-        todo = sorted(
-            (s for s in instance.by_subject if failed.get(s) or len(drafts[s]) > len(groups[s])),
-            key=lambda s: (not failed.get(s), s),
-        )
-        for subject_id in todo:
-            left = time_limit_seconds - (time.monotonic() - started)
-            if left <= 0.5:
-                break
-            if _cp_size(instance, [subject_id]) > CP_SUBJECT_LIMIT:
-                continue
-            for draft in drafts.get(subject_id, []):
-                loads.add(draft, -1)
-            status, solved = _cp_solve(
-                instance,
-                [subject_id],
-                lambda i, d: instance.inspectors[i].max_visits_per_day - loads.day_of[(i, d)],
-                None if failed.get(subject_id) else {subject_id: drafts[subject_id]},
-                min(left, 5.0),
-            )
-            if solved is not None and (
-                failed.get(subject_id) or len(solved[subject_id]) < len(drafts[subject_id])
-            ):
-                drafts[subject_id] = solved[subject_id]
-                failed.pop(subject_id, None)
-            for draft in drafts.get(subject_id, []):
-                loads.add(draft)
+        _repair(instance, groups, drafts, failed, loads, started + time_limit_seconds)
         optimal = not failed and count(drafts) == lower_bound
     if failed:
         raise PlanningError(_capacity_problems(failed, proven=False))
     visits = _visits(drafts)
     return PlanResult(visits, lower_bound, len(instance.tasks), solver_name, optimal)
+
+
+def _repair(instance, groups, drafts, failed, loads, deadline) -> None:
+    """CP-SAT on one subject at a time against the other visits' loads: first the subjects the
+    greedy could not place (alone, then with the subjects competing for the same inspectors
+    in the same days), then those with more visits than their bound. Changes ``drafts``,
+    ``failed`` and ``loads`` in place; stops at ``deadline``."""
+
+    def residual(inspector_id, day):
+        return (
+            instance.inspectors[inspector_id].max_visits_per_day - loads.day_of[(inspector_id, day)]
+        )
+
+    def attempt(subject_ids, must_place: bool) -> bool:
+        left = deadline - time.monotonic()
+        if left <= 0.5:
+            return False
+        released = [d for s in subject_ids for d in drafts.get(s, [])]
+        for draft in released:
+            loads.add(draft, -1)
+        _status, solved = _cp_solve(
+            instance,
+            subject_ids,
+            residual,
+            {s: drafts.get(s, []) for s in subject_ids},
+            min(left, 5.0),
+        )
+        better = solved is not None and (
+            must_place or sum(len(solved[s]) for s in subject_ids) < len(released)
+        )
+        if better:
+            for s in subject_ids:
+                drafts[s] = solved[s]
+                failed.pop(s, None)
+        for s in subject_ids:
+            for draft in drafts.get(s, []):
+                loads.add(draft)
+        if not better:
+            return False
+        return True
+
+    for subject_id in sorted(failed):
+        if _cp_size(instance, [subject_id]) <= CP_SUBJECT_LIMIT and attempt([subject_id], True):
+            continue
+        neighbours = _competitors(instance, drafts, failed[subject_id], subject_id)
+        chosen = [subject_id]
+        for other in neighbours:
+            if _cp_size(instance, [*chosen, other]) > CP_NEIGHBOURHOOD_LIMIT:
+                break
+            chosen.append(other)
+        if len(chosen) > 1:
+            attempt(chosen, True)
+    for subject_id in sorted(instance.by_subject):
+        if subject_id not in failed and len(drafts[subject_id]) > len(groups[subject_id]):
+            if _cp_size(instance, [subject_id]) <= CP_SUBJECT_LIMIT:
+                attempt([subject_id], False)
+
+
+def _competitors(instance, drafts, tasks, subject_id) -> list[str]:
+    """Subjects whose visits use holders of the tasks' qualifications on days of their windows,
+    the most such visits first."""
+    wanted = {t.qualification for t in tasks}
+    low = min(t.earliest.toordinal() for t in tasks)
+    high = max(t.latest.toordinal() for t in tasks)
+    counts: Counter = Counter()
+    for other, others in drafts.items():
+        if other == subject_id:
+            continue
+        for draft in others:
+            if low <= draft.day <= high and any(
+                instance.inspectors[i].qualifications & wanted for i in draft.team
+            ):
+                counts[other] += 1
+    return sorted(counts, key=lambda s: (-counts[s], s))
 
 
 def _capacity_problems(failed: dict[str, list[TaskRow]], *, proven: bool) -> list[str]:

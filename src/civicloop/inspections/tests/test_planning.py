@@ -9,6 +9,7 @@ from collections import Counter
 
 import pytest
 
+from civicloop.inspections import planning
 from civicloop.inspections.drawing import InspectorRow, SubjectRow
 from civicloop.inspections.planning import (
     PlanningError,
@@ -333,3 +334,29 @@ def test_with_a_second_pair_of_inspectors_the_split_tasks_merge_again():
     result = plan_visits(SUBJECTS, tasks, inspectors)
     assert_valid(result, SUBJECTS, tasks, inspectors)
     assert len(result.visits) == result.lower_bound == 2 and result.optimal
+
+
+def test_large_instances_are_repaired_subject_by_subject_within_every_constraint(monkeypatch):
+    # Too large for one model: the greedy's plan is repaired by CP-SAT subject by subject (and
+    # with the subjects competing for the same inspectors); the bound is then not proven tight.
+    monkeypatch.setattr(planning, "CP_WHOLE_LIMIT", 0)
+    tasks = [
+        task("A", "S1", start=0, end=1),
+        task("B", "S1", start=1, end=2),
+        task("C", "S2", start=1, end=1),
+    ]
+    inspectors = [inspector("I1", per_day=1), inspector("I2", per_day=1)]
+    result = plan_visits(SUBJECTS, tasks, inspectors)
+    assert_valid(result, SUBJECTS, tasks, inspectors)
+    assert result.solver == "greedy+cp-sat" and len(result.visits) == 3 and not result.optimal
+    planned = 0
+    for seed in range(25):
+        tasks, inspectors, window_days = _random_instance(seed)
+        try:
+            result = plan_visits(SUBJECTS, tasks, inspectors, window_days=window_days)
+        except PlanningError as exc:
+            assert all(any(t.task_id in p for t in tasks) for p in exc.problems)
+            continue
+        planned += 1
+        assert_valid(result, SUBJECTS, tasks, inspectors, window_days)
+    assert planned >= 5
