@@ -15,6 +15,8 @@ Pure Python: no models, no database. The pages and the batch command both call :
   the order of the input rows or on Python's ``random`` module, so anyone holding the published
   seed, the inputs and this algorithm version can recompute the draw.
 * At least :data:`MIN_OFFICERS_PER_VISIT` inspectors per subject (行政处罚法 Art. 42).
+* Rotation (轮换): with ``recent`` (subject → last time's inspectors) those inspectors come after
+  every other eligible one for that subject.
 """
 
 from __future__ import annotations
@@ -106,16 +108,18 @@ def _canonical(subjects, inspectors, ratios, params) -> bytes:
             for i in inspectors
         ),
         "ratios": {str(k): str(_ratio(v).normalize()) for k, v in sorted(ratios.items())},
-        "params": {
-            key: (
-                {str(k): int(v) for k, v in sorted(value.items())}
-                if isinstance(value, Mapping)
-                else value
-            )
-            for key, value in sorted(params.items())
-        },
+        "params": {key: _plain(value) for key, value in sorted(params.items())},
     }
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _plain(value):
+    """A parameter as JSON: mappings by key, other iterables (sets, tuples) as sorted lists."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in sorted(value.items())}
+    if isinstance(value, (set, frozenset, tuple, list)):
+        return sorted(_plain(v) for v in value)
+    return value
 
 
 def inputs_hash(subjects, inspectors, ratios, **params) -> str:
@@ -147,8 +151,13 @@ def draw(
     inspectors_per_subject: int = MIN_OFFICERS_PER_VISIT,
     qualification: str | None = None,
     minimum_per_stratum: Mapping[str, int] | None = None,
+    recent: Mapping[str, Iterable[str]] | None = None,
 ) -> DrawResult:
+    """Draw the subjects and their inspectors (see the module doc). ``recent`` maps a subject
+    id to the inspectors who checked it last time: rotation (轮换) puts them after every other
+    eligible inspector, so they return only when the pool is too small without them."""
     subjects = sorted(subjects, key=lambda s: s.subject_id)
+    recent = {str(k): sorted(set(v)) for k, v in (recent or {}).items() if v}
     inspectors = sorted(inspectors, key=lambda i: i.inspector_id)
     minimum_per_stratum = dict(minimum_per_stratum or {})
     seed = str(seed)
@@ -181,6 +190,8 @@ def draw(
         params["qualification"] = qualification
     if minimum_per_stratum:
         params["minimum_per_stratum"] = minimum_per_stratum
+    if recent:
+        params["recent"] = dict(sorted(recent.items()))
     digest = inputs_hash(subjects, inspectors, ratios, **params)
     key = hashlib.sha256("|".join((ALGORITHM_VERSION, seed, digest)).encode()).hexdigest()
 
@@ -229,8 +240,10 @@ def draw(
                     "conflicts": len(pool) - len(eligible),
                 }
             )
+        last_time = set(recent.get(subject.subject_id, ()))
         eligible.sort(
             key=lambda i: (
+                i.inspector_id in last_time,
                 load[i.inspector_id],
                 _rank(key, subject.subject_id, i.inspector_id),
             )

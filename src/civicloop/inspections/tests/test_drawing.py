@@ -174,3 +174,19 @@ def test_a_subject_listed_twice_is_refused():
     with pytest.raises(DrawError) as caught:
         draw([*subjects, subjects[0]], inspectors_of(4), ratios={"A": 1}, seed=1)
     assert "A000" in str(caught.value)
+
+
+def test_rotation_puts_last_times_inspectors_after_everyone_else():
+    subjects = subjects_of({"A": 1})
+    inspectors = inspectors_of(4)
+    first = draw(subjects, inspectors, ratios={"A": 1}, seed=1).picks[0].inspector_ids
+    rotated = draw(subjects, inspectors, ratios={"A": 1}, seed=1, recent={"A000": first})
+    assert set(rotated.picks[0].inspector_ids).isdisjoint(first)
+    assert rotated.inputs_hash != draw(subjects, inspectors, ratios={"A": 1}, seed=1).inputs_hash
+
+
+def test_rotation_gives_way_when_the_pool_is_too_small_without_last_times_inspectors():
+    subjects = subjects_of({"A": 1})
+    inspectors = inspectors_of(3)
+    result = draw(subjects, inspectors, ratios={"A": 1}, seed=1, recent={"A000": ["I00", "I01"]})
+    assert "I02" in result.picks[0].inspector_ids and len(result.picks[0].inspector_ids) == 2
