@@ -152,8 +152,10 @@ class _Instance:
         for qualification, holders in self.holders.items():
             self.capacity[qualification] = sum(i.max_visits_per_day for i in holders)
         self.by_subject: dict[str, list[TaskRow]] = defaultdict(list)
+        self.by_qualification: dict[str, list[TaskRow]] = defaultdict(list)
         for task in self.tasks:
             self.by_subject[task.subject_id].append(task)
+            self.by_qualification[task.qualification].append(task)
 
     def check(self) -> list[str]:
         problems: list[str] = []
@@ -500,7 +502,8 @@ def plan_visits(
         )
         if status == "INFEASIBLE":
             raise PlanningError(
-                _capacity_problems(failed, proven=True) or [_("No plan meets every constraint.")]
+                _capacity_problems(failed, proven=True, instance=instance)
+                or [_("No plan meets every constraint.")]
             )
         if solved is not None and (failed or count(solved) <= count(drafts)):
             drafts, failed, solver_name = solved, {}, "cp-sat"
@@ -510,7 +513,7 @@ def plan_visits(
         _repair(instance, groups, drafts, failed, loads, started + time_limit_seconds)
         optimal = not failed and count(drafts) == lower_bound
     if failed:
-        raise PlanningError(_capacity_problems(failed, proven=False))
+        raise PlanningError(_capacity_problems(failed, proven=False, instance=instance))
     visits = _visits(drafts)
     return PlanResult(visits, lower_bound, len(instance.tasks), solver_name, optimal)
 
@@ -589,7 +592,29 @@ def _competitors(instance, drafts, tasks, subject_id) -> list[str]:
     return sorted(counts, key=lambda s: (-counts[s], s))
 
 
-def _capacity_problems(failed: dict[str, list[TaskRow]], *, proven: bool) -> list[str]:
+def _overload(instance: _Instance, task: TaskRow) -> tuple[int, int] | None:
+    """(visits needed, visits possible) when the holders of the task's qualification cannot
+    staff the tasks that must be visited inside its window — a proof that no plan exists:
+    every subject's tasks with that qualification and a window inside this one need at least
+    as many visits as their pairwise incompatible tasks (each with its own number of holders),
+    and the holders make at most ``days × their daily capacity`` visits. None otherwise."""
+    low, high = task.earliest, task.latest
+    inside: dict[str, list[TaskRow]] = defaultdict(list)
+    for t in instance.by_qualification[task.qualification]:
+        if low <= t.earliest and t.latest <= high:
+            inside[t.subject_id].append(t)
+    demand = sum(
+        needed(group[0])
+        for tasks in inside.values()
+        for group in group_tasks(tasks, instance.window_days)
+    )
+    supply = ((high - low).days + 1) * instance.capacity[task.qualification]
+    return (demand, supply) if demand > supply else None
+
+
+def _capacity_problems(
+    failed: dict[str, list[TaskRow]], *, proven: bool, instance: _Instance
+) -> list[str]:
     problems = []
     for subject_id in sorted(failed):
         for task in sorted(failed[subject_id], key=lambda t: t.task_id):
@@ -601,11 +626,21 @@ def _capacity_problems(failed: dict[str, list[TaskRow]], *, proven: bool) -> lis
                 "latest": task.latest,
                 "n": needed(task),
             }
-            if proven:
+            overload = _overload(instance, task)
+            if overload is not None:
+                message = _(
+                    "Task %(task)s (subject %(subject)s): from %(earliest)s to %(latest)s the "
+                    "tasks needing “%(qualification)s” need at least %(demand)d inspector-visits "
+                    "but its holders can make at most %(supply)d; no plan exists. Widen the "
+                    "windows or add inspectors."
+                )
+                params.update(demand=overload[0], supply=overload[1])
+            elif proven:
                 message = _(
                     "Task %(task)s (subject %(subject)s): on every day from %(earliest)s to "
                     "%(latest)s the inspectors holding “%(qualification)s” without a conflict are "
-                    "already fully booked; no plan can give it %(n)d of them (proven by the solver)."
+                    "fully booked by the other visits, and the solver proved that no plan meets "
+                    "every constraint. %(n)d of them are needed."
                 )
             else:
                 message = _(

@@ -197,7 +197,10 @@ def test_capacity_exactly_filled_is_accepted_and_one_more_task_is_refused():
         plan_visits(SUBJECTS, tasks, inspectors)
     (problem,) = caught.value.problems
     assert any(tid in problem for tid in ("T1", "T2", "T3"))
-    assert "2026-03-02" in problem
+    # Three visits of two holders each (6 inspector-visits) against 2 × 2 possible: proven.
+    assert (
+        "2026-03-02" in problem and "至少需要 6 人次" in problem and "最多只能出 4 人次" in problem
+    )
 
 
 def test_an_inspector_with_no_capacity_is_never_planned():
