@@ -363,3 +363,20 @@ def test_large_instances_are_repaired_subject_by_subject_within_every_constraint
         planned += 1
         assert_valid(result, SUBJECTS, tasks, inspectors, window_days)
     assert planned >= 5
+
+
+def test_when_the_greedy_staffs_itself_into_a_corner_the_solver_finds_the_plan():
+    # Same day, one visit each: the greedy gives Q the lowest ids (I1, I2) and leaves Z, which
+    # needs 消防, only I4; CP-SAT gives Q I2 and I3 instead.
+    tasks = [task("Q", "S1", start=0, end=0), task("Z", "S2", start=0, end=0, qualification="消防")]
+    inspectors = [
+        inspector("I1", ("食品", "消防"), per_day=1),
+        inspector("I2", per_day=1),
+        inspector("I3", per_day=1),
+        inspector("I4", ("消防",), per_day=1),
+    ]
+    result = plan_visits(SUBJECTS, tasks, inspectors)
+    assert_valid(result, SUBJECTS, tasks, inspectors)
+    assert result.solver == "cp-sat" and result.optimal
+    by_task = {v.task_ids: v.inspector_ids for v in result.visits}
+    assert by_task == {("Q",): ("I2", "I3"), ("Z",): ("I1", "I4")}
