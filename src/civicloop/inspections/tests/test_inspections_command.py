@@ -247,3 +247,50 @@ def test_a_ratio_that_is_not_a_grade_and_a_number_is_refused(files, tmp_path):
             "--out",
             str(tmp_path / "d.csv"),
         )
+
+
+def test_bad_inspector_rows_name_their_line(files, tmp_path):
+    inspectors = "\n".join(
+        [INSPECTOR_HEADER, "I1,SCJ,食品,,2", "I1,SCJ,食品,,2", "I3,SCJ,,,2", "I4,SCJ,食品,,两次"]
+    )
+    out = tmp_path / "draw.csv"
+    with pytest.raises(CommandError) as caught:
+        run(
+            "draw",
+            "--subjects",
+            files("s.csv", subjects_csv()),
+            "--inspectors",
+            files("i.csv", inspectors),
+            "--ratio",
+            "A=1",
+            "--seed",
+            "1",
+            "--out",
+            str(out),
+        )
+    message = str(caught.value)
+    assert "第 3 行“inspector_id”列" in message and "第 2 行使用" in message
+    assert "第 4 行“qualifications”列" in message
+    assert "第 5 行“max_visits_per_day”列" in message
+    assert not out.exists()
+
+
+def test_chinese_headers_are_read_too(files, tmp_path):
+    subjects = subjects_csv().replace(
+        SUBJECT_HEADER, "主体编号,统一社会信用代码,名称,行业,乡镇代码,风险等级,地址"
+    )
+    out = tmp_path / "draw.csv"
+    run(
+        "draw",
+        "--subjects",
+        files("s.csv", subjects),
+        "--inspectors",
+        files("i.csv", INSPECTORS),
+        "--ratio",
+        "D=1",
+        "--seed",
+        "1",
+        "--out",
+        str(out),
+    )
+    assert [r[:2] for r in read_output(out)[1:]] == [["S7", "D"], ["S8", "D"]]
