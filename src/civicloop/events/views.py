@@ -29,6 +29,7 @@ from civicloop.core.errors import DomainError, InvalidInput, NotPermitted
 from civicloop.core.idempotency import once_per_submission
 from civicloop.core.listing import FilteredListView
 from civicloop.core.views import bind_form, forbidden, form_error, service_form_view
+from civicloop.core.workqueue import work_queue
 from civicloop.org.scope import scope_of
 from civicloop.privacy.masking import (
     mask_address,
@@ -90,6 +91,8 @@ def queue(request):
             Event.objects.filter(reported_by=user).select_related(*LIST_RELATED)[:10]
         ),
         "notifications": list(user.notifications.unread()[:10]),
+        # The rest of the one work queue (core/workqueue.py): approvals, reviews, requests…
+        "other_work": [c for c in work_queue(user).counts if c.name != "events"],
     }
     return render(request, "events/queue.html", context)
 

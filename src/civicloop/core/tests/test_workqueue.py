@@ -102,3 +102,18 @@ def test_events_waiting_for_dispatch_rank_by_their_deadline_and_urgency_is_shown
     urgent = next(i for i in items if i.url == reverse("events:detail", args=[second.pk]))
     assert urgent.urgency == "紧急"
     assert "待派遣" in str(urgent.state) or "派遣" in str(urgent.state)
+
+
+def test_the_event_queue_points_to_the_rest_of_the_leaders_work(world, client):
+    matter_services.submit_request(
+        town=world.wuyuan,
+        matter=make_matter(world),
+        by=world.wuyuan_dispatcher,
+        reason="辖区占道经营问题多发，执法队已配备人员。",
+        wanted_from=timezone.localdate() + dt.timedelta(days=10),
+    )
+    client.force_login(world.leader)
+    html = client.get(reverse("events:queue")).content.decode()
+    assert 'id="queue-other-work"' in html and "点单赋权申请 1" in html
+    client.force_login(world.ganpu_dispatcher)
+    assert 'id="queue-other-work"' not in client.get(reverse("events:queue")).content.decode()
