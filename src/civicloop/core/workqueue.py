@@ -110,14 +110,17 @@ def _rank(item: WorkItem) -> tuple:
     return (due is None, due or dt.datetime.max.replace(tzinfo=dt.UTC), not item.urgency)
 
 
-def work_queue(user, *, at: dt.datetime | None = None) -> WorkQueue:
-    """Everything waiting for ``user`` from every registered provider, ranked by deadline."""
+def work_queue(user, *, at: dt.datetime | None = None, exclude: Iterable[str] = ()) -> WorkQueue:
+    """Everything waiting for ``user`` from every registered provider (but those named in
+    ``exclude``), ranked by deadline."""
     at = at or timezone.now()
     items: list[WorkItem] = []
     counts: list[KindCount] = []
     if not getattr(user, "is_authenticated", False):
         return WorkQueue()
     for provider in work_providers:
+        if provider.name in exclude:
+            continue
         found = list(resolve(provider.items_for)(user))[:ITEMS_PER_PROVIDER]
         if not found:
             continue

@@ -92,7 +92,7 @@ def queue(request):
         ),
         "notifications": list(user.notifications.unread()[:10]),
         # The rest of the one work queue (core/workqueue.py): approvals, reviews, requests…
-        "other_work": [c for c in work_queue(user).counts if c.name != "events"],
+        "other_work": work_queue(user, exclude={"events"}).counts,
     }
     return render(request, "events/queue.html", context)
 
