@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core import registry
+from civicloop.core.navigation import register_nav_entry
 
 
 class MattersConfig(AppConfig):
@@ -10,6 +11,9 @@ class MattersConfig(AppConfig):
     verbose_name = _("Enforcement matters and empowerment")
 
     def ready(self) -> None:
+        register_nav_entry(
+            "matters", label=_("Matters"), url_name="matters:catalog", order=60, office_only=True
+        )
         registry.register_demo_step(
             "matters.empowerment",
             order=30,

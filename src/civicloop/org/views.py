@@ -15,7 +15,7 @@ from .choices import RegionLevel
 from .divisions import pad12
 from .geo import wgs84_to_gcj02
 from .locating import locate_point
-from .maps import basemap_config
+from .maps import basemap_config, in_basemap_datum
 from .models import Region
 
 AREA_LEVELS = (RegionLevel.COUNTY, RegionLevel.TOWN, RegionLevel.VILLAGE)
@@ -83,7 +83,8 @@ def locate(request):
         return JsonResponse(
             {"found": False, "detail": _("This point lies outside every area of the county.")}
         )
-    return JsonResponse(place.as_json())
+    # The marker goes where the place was found, in the base map's datum.
+    return JsonResponse({**place.as_json(), "point": in_basemap_datum(lng, lat)})
 
 
 @login_required
