@@ -45,7 +45,7 @@ def test_grid_worker_reports_with_photo_map_tap_and_text_on_a_phone(browser, liv
 
     world = build_world()
     _areas(world)
-    for i in range(12):  # a busy worker: the home page still fits
+    for i in range(12):  # a busy day: the home pages still fit
         report(world, description=f"第{i + 1}处井盖缺失，存在安全隐患")
     base = live_server.url
 
@@ -74,6 +74,12 @@ def test_grid_worker_reports_with_photo_map_tap_and_text_on_a_phone(browser, liv
     page.click("#intake-submit")
     number = page.inner_text("#event-number").strip()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # The dispatcher's home (twelve reports wait for judgement) fits too: ten cards a page.
+    dispatcher = sign_in(browser, base, "wuyuan_dispatcher", **PHONE)
+    assert dispatcher.locator("#queue .event-card").count() == 10
+    height = dispatcher.evaluate("document.documentElement.scrollHeight")
+    assert height <= 3 * 844, f"the dispatcher's home page is {height} px tall"
 
     event = Event.objects.get(number=number)
     assert event.region == world.wuyuan_grid

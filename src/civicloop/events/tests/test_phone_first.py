@@ -124,3 +124,33 @@ def test_office_staff_see_cases_and_matters_in_the_navigation(world, client):
     page = client.get(reverse("events:queue")).content.decode()
     assert 'id="nav-cases"' in page
     assert 'id="nav-matters"' in page
+
+
+def _map_points(page: str) -> list[dict]:
+    import json
+    import re
+
+    config = re.search(r'id="events-map-config"[^>]*>(.*?)</script>', page, re.S).group(1)
+    return json.loads(config)["points"]
+
+
+def test_the_events_map_shows_the_points_of_the_events_the_user_may_see(world, client):
+    def at(by, region, lng, lat):
+        return services.create_event(
+            by=by,
+            source=Source.GRID_PATROL,
+            description="垃圾乱堆放",
+            location=services.Location(region=region, latitude=lat, longitude=lng, datum="gcj02"),
+        )
+
+    mine = at(world.grid_worker, world.wuyuan_grid, 120.946, 30.527)
+    other = at(world.ganpu_grid_worker, world.ganpu_grid, 120.885, 30.385)
+    client.force_login(world.users["wuyuan_dispatcher"])
+    page = client.get(reverse("events:map")).content.decode()
+    titles = [p["title"] for p in _map_points(page)]
+    assert any(t.startswith(mine.number) for t in titles)
+    assert not any(t.startswith(other.number) for t in titles)
+    assert "leaflet-heat.js" in page
+    client.force_login(world.users["centre"])
+    page = client.get(reverse("events:map")).content.decode()
+    assert len(_map_points(page)) == 2

@@ -83,7 +83,7 @@
       if (config.mode === "show" && config.point) {
         map.setView(L.latLng(config.point[1], config.point[0]), 15);
       } else if (config.mode === "points" && config.points.length) {
-        map.fitBounds(L.latLngBounds(config.points.map(function (p) { return [p.lat, p.lng]; })).pad(0.1));
+        map.fitBounds(L.latLngBounds(config.points.map(function (p) { return [p.lat, p.lng]; })).pad(0.1), { maxZoom: 14 });
       } else if (layer) {
         map.fitBounds(layer.getBounds(), { padding: [12, 12] });
       } else if (areaLayer && areaLayer.getLayers().length) {
