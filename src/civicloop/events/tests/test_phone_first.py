@@ -154,3 +154,22 @@ def test_the_events_map_shows_the_points_of_the_events_the_user_may_see(world, c
     client.force_login(world.users["centre"])
     page = client.get(reverse("events:map")).content.decode()
     assert len(_map_points(page)) == 2
+
+
+def test_the_api_accepts_and_starts_in_one_call_with_both_history_rows(world):
+    from rest_framework.test import APIClient
+
+    event = walk(world, report(world), EventState.DISPATCHED)
+    client = APIClient()
+    client.force_authenticate(world.wuyuan_officer)
+    response = client.post(f"/api/events/{event.pk}/accept-and-start/", {}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["state"] == EventState.HANDLING
+    actions = list(EventHistory.objects.filter(event=event).values_list("action", flat=True))
+    assert actions[-2:] == ["accept", "start"]
+    client.force_authenticate(world.ganpu_officer)
+    event = walk(world, report(world), EventState.DISPATCHED)
+    response = client.post(f"/api/events/{event.pk}/accept-and-start/", {}, format="json")
+    assert response.status_code in (403, 404)
+    event.refresh_from_db()
+    assert event.state == EventState.DISPATCHED
