@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from .areas import Datum
+from .choices import CODE_PREFIX_LENGTH, RegionLevel
 from .geo import gcj02_to_wgs84
 
 
@@ -95,9 +96,10 @@ def in_basemap_datum(longitude, latitude) -> list[float] | None:
 
 def _area_scope(region) -> tuple[str, str]:
     """The areas drawn behind a place: the villages of its town (or the towns of the county)."""
-    if region is None or region.level == "county":
-        return "", "town"
-    return region.code[:9].ljust(12, "0"), "village"
+    if region is None or region.level == RegionLevel.COUNTY:
+        return "", RegionLevel.TOWN
+    town_length = CODE_PREFIX_LENGTH[RegionLevel.TOWN]
+    return region.code[:town_length].ljust(12, "0"), RegionLevel.VILLAGE
 
 
 def place_map(
@@ -121,9 +123,11 @@ def place_map(
     within, level = _area_scope(region)
     if mode == PlaceMapMode.PICK:
         # A tap may land anywhere in the county: every village's area is drawn.
-        within, level = "", "village"
-    highlight = region.code[:12] if region is not None and region.level != "county" else ""
-    if region is not None and region.level == "grid":
+        within, level = "", RegionLevel.VILLAGE
+    highlight = (
+        region.code[:12] if region is not None and region.level != RegionLevel.COUNTY else ""
+    )
+    if region is not None and region.level == RegionLevel.GRID:
         highlight = region.parent.code if region.parent_id else ""
     basemap = basemap_config()
     return {
