@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from civicloop.core import registry
 from civicloop.core.figures import register_figures, register_subjects
 from civicloop.core.workqueue import register_work_provider
+from civicloop.core.navigation import register_nav_entry
 
 
 class CasesConfig(AppConfig):
@@ -12,6 +13,9 @@ class CasesConfig(AppConfig):
     verbose_name = _("Penalty cases")
 
     def ready(self) -> None:
+        register_nav_entry(
+            "cases", label=_("Cases"), url_name="cases:list", order=70, office_only=True
+        )
         # Imported here, not at the top: it imports models, which are not loaded yet when
         # Django imports this module.
         from . import party_links

@@ -184,6 +184,8 @@ def _merge(event, by, data):
 
 EVENT_ACTIONS.add("accept", without_input(services.accept_event))
 EVENT_ACTIONS.add("start", without_input(services.start_handling))
+# Both at once (签收并处置), offered wherever "accept" is: two transitions, two history rows.
+EVENT_ACTIONS.add("accept_and_start", without_input(services.accept_and_start))
 for _name, _service in {
     "return": services.return_event,
     "rework": services.rework_event,

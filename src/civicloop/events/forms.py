@@ -158,28 +158,45 @@ class LocationFields(forms.Form):
     longitude = forms.FloatField(
         required=False, widget=forms.HiddenInput, min_value=-180, max_value=180
     )
+    # The datum of the point: "wgs84" from the phone's GPS, the base map's from a map tap.
+    datum = forms.ChoiceField(
+        required=False,
+        widget=forms.HiddenInput,
+        choices=[("wgs84", "WGS-84"), ("gcj02", "GCJ-02")],
+    )
 
 
 class IntakeForm(LocationFields):
-    """民情收集单: what grid and liaison-station staff record on patrol or at the desk."""
+    """民情收集单: what grid and liaison-station staff record on patrol or at the desk.
+
+    Camera first: the photo, the place (a tap on the map) and the text are what a grid
+    worker gives; the description is the one field the form itself requires (the service
+    requires a place it can work out). Everything else has a default or is optional and
+    comes last: the source (from the person's post), the title (from the description),
+    the reporter's details."""
 
     field_order = [
-        "source",
-        "title",
-        "description",
-        "category",
+        "attachments",
         "region",
         "address",
+        "description",
+        "category",
+        "title",
+        "source",
         "occurred_at",
         "reporter_name",
         "reporter_phone",
         "reporter_id_number",
         "reporter_address",
         "is_anonymous",
-        "attachments",
     ]
 
-    source = forms.ChoiceField(label=_("source"), choices=STAFF_SOURCES)
+    source = forms.ChoiceField(
+        label=_("source"),
+        choices=STAFF_SOURCES,
+        required=False,
+        help_text=_("Set from your post; change it for a call or a visit."),
+    )
     title = forms.CharField(
         label=_("title"),
         max_length=120,
@@ -194,6 +211,14 @@ class IntakeForm(LocationFields):
         queryset=active_categories(),
         required=False,
         empty_label=_("— not sure —"),
+        help_text=_("Suggested from the text; the command room confirms it."),
+        widget=forms.Select(
+            attrs={
+                "data-suggest-from": "id_description",
+                "data-suggest-note": "category-suggested",
+                "data-suggest-message": _("Suggested: %s"),
+            }
+        ),
     )
     occurred_at = forms.DateTimeField(
         label=_("occurred at"), required=False, widget=datetime_input()
@@ -216,10 +241,14 @@ class IntakeForm(LocationFields):
         label=_("keep the reporter anonymous to the public"), required=False
     )
     attachments = MultipleFileField(
-        label=_("photos and attachments"),
+        label=_("take or choose photos"),
         widget=MultipleFileInput(attrs={"accept": "image/*,.pdf,.docx,.xlsx,.mp4"}),
         help_text=_("Photos (JPG, PNG, WEBP, HEIC), PDF, Word, Excel or MP4."),
     )
+
+    def clean_source(self) -> str:
+        # Not asked of the grid worker: the default of the post (the form's initial value).
+        return self.cleaned_data.get("source") or self.initial.get("source") or Source.HOTLINE
 
 
 class PublicReportForm(LocationFields):

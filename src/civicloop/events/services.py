@@ -24,6 +24,7 @@ from civicloop.core.identifiers import is_valid_id_number, is_valid_phone
 from civicloop.core.inputs import clean_text as _clean_text
 from civicloop.core.models import next_counter_value
 from civicloop.core.reference_cache import remembered
+from civicloop.core.text import headline
 from civicloop.core.transitions import ModelWorkflow, lock
 from civicloop.matters.models import Category
 from civicloop.notifications.services import notify_units, notify_users, text_person
@@ -222,7 +223,7 @@ def create_event(
     )
     title = _clean_text(title, field="title", max_length=MAX_TITLE, required=False)
     if not title:
-        title = description.splitlines()[0][:40]
+        title = headline(description)
     reporter_name = _clean_text(reporter_name, field="reporter_name", max_length=60, required=False)
     reporter_phone = (reporter_phone or "").strip().replace(" ", "")
     if reporter_phone and not is_valid_phone(reporter_phone):
@@ -632,6 +633,15 @@ def start_handling(event: Event, *, by: User) -> Event:
     transition, _r = EVENT_FLOW.check(event, "start", by)
     _move(event, transition.name, S.HANDLING, by=by)
     return event
+
+
+@transaction.atomic
+def accept_and_start(event: Event, *, by: User) -> Event:
+    """签收并处置: the lead unit accepts and starts handling in one step (on the phone, at
+    the place). Both moves are checked and recorded as they are when done one by one, so
+    the history shows "accept" and then "start" and each deadline rule sees its own step."""
+    event = accept_event(event, by=by)
+    return start_handling(event, by=by)
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.forms import CheckboxSelectMultiple
 from django.http import FileResponse, Http404, HttpResponse
@@ -30,6 +31,7 @@ from civicloop.core.idempotency import once_per_submission
 from civicloop.core.listing import FilteredListView
 from civicloop.core.views import bind_form, forbidden, form_error, service_form_view
 from civicloop.core.workqueue import work_queue
+from civicloop.org.maps import PlaceMapMode, in_basemap_datum, place_map
 from civicloop.org.scope import scope_of
 from civicloop.privacy.masking import (
     mask_address,
@@ -41,7 +43,7 @@ from civicloop.privacy.masking import (
 
 from . import actions, forms, routing, services
 from .actions import EVENT_ACTIONS, SUBTASK_ACTIONS
-from .choices import AssignmentKind, AttachmentStage, EventState, Span
+from .choices import AssignmentKind, AttachmentStage, EventState, Source, Span
 from .exporting import write_events_workbook
 from .filtersets import EventFilterSet
 from .links import tracking_address
@@ -64,6 +66,7 @@ ACTION_TEMPLATE = "events/action_form.html"
 # Everything a row of a list needs, so a page of events costs one query.
 LIST_RELATED = ("category", "region__parent__parent__parent")
 PAGE_SIZE = 25
+QUEUE_PAGE_SIZE = 10
 
 
 def scoped_events(user):
@@ -83,16 +86,18 @@ def queue(request):
         .needing_action_by(user)
         .order_by(F("deadline_at").asc(nulls_last=True), "-reported_at")
     )
-    shown = list(waiting[:100])
+    # A page that fits a phone: ten cards at a time, the rest one tap away.
+    page = Paginator(waiting, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "waiting": shown,
-        "waiting_total": len(shown) if len(shown) < 100 else waiting.count(),
+        "waiting": list(page.object_list),
+        "page_obj": page,
+        "waiting_total": page.paginator.count,
         "my_reports": list(
-            Event.objects.filter(reported_by=user).select_related(*LIST_RELATED)[:10]
+            Event.objects.filter(reported_by=user).select_related(*LIST_RELATED)[:5]
         ),
-        "notifications": list(user.notifications.unread()[:10]),
         # The rest of the one work queue (core/workqueue.py): approvals, reviews, requests…
         "other_work": work_queue(user, exclude={"events"}).counts,
+        "notifications": list(user.notifications.unread()[:5]),
     }
     return render(request, "events/queue.html", context)
 
@@ -152,6 +157,48 @@ class EventExportView(EventListView):
         # One export format for the web and `civicloop export events` (personal data masked).
         write_events_workbook(events, response)
         return response
+
+
+MAP_POINTS = 2000
+
+
+class EventMapView(EventListView):
+    """The filtered events on a map (heat layer + a dot each), the same filters as the list;
+    the most recent ``MAP_POINTS`` events that have a map point."""
+
+    template_name = "events/event_map.html"
+
+    def get(self, request, *args, **kwargs):
+        events = self.filtered_rows().filter(latitude__isnull=False, longitude__isnull=False)
+        rows = list(
+            events.order_by("-reported_at").values_list(
+                "pk", "number", "title", "longitude", "latitude"
+            )[:MAP_POINTS]
+        )
+        points = []
+        for pk, number, title, lng, lat in rows:
+            point = in_basemap_datum(lng, lat)
+            points.append(
+                {
+                    "lng": point[0],
+                    "lat": point[1],
+                    "title": f"{number} {title}",
+                    "url": reverse("events:detail", args=[pk]),
+                }
+            )
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {
+            "filter": self.get_filterset(self.get_filterset_class()),
+            "query": query.urlencode(),
+            "filtered": bool(query),
+            "shown": len(points),
+            "limit": MAP_POINTS,
+            "place_map": place_map(
+                mode=PlaceMapMode.POINTS, points=points, element_id="events-map"
+            ),
+        }
+        return render(request, self.template_name, context)
 
 
 # --- detail ----------------------------------------------------------------------------
@@ -221,6 +268,13 @@ def detail_context(request, event: Event, *, revealed: dict | None = None) -> di
         "merged_into_number": merged_into_number,
         "duplicates": list(
             Event.objects.visible_to(user).filter(merged_into=event).order_by("reported_at")
+        ),
+        # The point and the area it lies in, instead of raw coordinates.
+        "place_map": place_map(
+            mode=PlaceMapMode.SHOW,
+            region=event.region,
+            point=in_basemap_datum(event.longitude, event.latitude),
+            element_id="event-map",
         ),
         # Lazy: computed (and recorded as shown) only where a template shows it.
         **panels_context(request, event, DETAIL),
@@ -292,12 +346,25 @@ def event_create(request):
         messages.success(request, _("Event %(number)s recorded.") % {"number": event.number})
         return redirect("events:receipt", pk=event.pk)
 
+    picker = place_map(
+        mode=PlaceMapMode.PICK,
+        region=region,
+        element_id="intake-map",
+        fields={
+            "latitude": "id_latitude",
+            "longitude": "id_longitude",
+            "datum": "id_datum",
+            "region": "id_region",
+            "status": "place-found",
+        },
+    )
     return service_form_view(
         request,
         form=bind_form(request, forms.IntakeForm, initial=initial),
         perform_with=lambda data: actions.record_event(by=user, data=data),
         done=done,
-        context={},
+        # Field staff report on the spot; the desk (hotline, visits) needs the reporter's details.
+        context={"place_map": picker, "more_open": initial["source"] == Source.HOTLINE},
         template="events/event_form.html",
     )
 
@@ -448,6 +515,25 @@ def judge_and_dispatch(request, pk):
         context=context,
         template="events/judge_dispatch_form.html",
     )
+@require_POST
+def accept_and_start(request, pk):
+    """签收并处置: one button for the lead unit where "accept" is on offer (two moves, two
+    history rows, through ``actions`` → ``services.accept_and_start``)."""
+    event = get_object_or_404(scoped_events(request.user), pk=pk)
+    accept = EVENT_WORKFLOW["accept"]
+    caps = capacities(request.user, event)
+    if "accept" not in {t.name for t in event_actions(request.user, event, caps)}:
+        can_act = bool(accept.actors & caps) and event.state not in accept.sources
+        return _unavailable(
+            request, event, accept, can_act=can_act, state_label_text=event.get_state_display()
+        )
+    try:
+        EVENT_ACTIONS.perform("accept_and_start", event, by=request.user, data={})
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Accepted; handling has started."))
+    return redirect("events:detail", pk=event.pk)
 
 
 def _dispatch(request, event, transition):

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.core import registry
 from civicloop.core.workqueue import register_work_provider
+from civicloop.core.navigation import register_nav_entry
 
 
 class MattersConfig(AppConfig):
@@ -16,6 +17,9 @@ class MattersConfig(AppConfig):
             label=_("empowerment requests"),
             items_for="civicloop.matters.workitems.items_for",
             order=40,
+        )
+        register_nav_entry(
+            "matters", label=_("Matters"), url_name="matters:catalog", order=60, office_only=True
         )
         registry.register_demo_step(
             "matters.empowerment",
