@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.core import registry
 from civicloop.core.figures import register_figures, register_subjects
-from civicloop.core.workqueue import register_work_provider
 from civicloop.core.navigation import register_nav_entry
+from civicloop.core.workqueue import register_work_provider
 
 
 class EventsConfig(AppConfig):

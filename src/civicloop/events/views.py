@@ -515,6 +515,8 @@ def judge_and_dispatch(request, pk):
         context=context,
         template="events/judge_dispatch_form.html",
     )
+
+
 @require_POST
 def accept_and_start(request, pk):
     """签收并处置: one button for the lead unit where "accept" is on offer (two moves, two

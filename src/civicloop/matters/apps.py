@@ -2,8 +2,8 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core import registry
-from civicloop.core.workqueue import register_work_provider
 from civicloop.core.navigation import register_nav_entry
+from civicloop.core.workqueue import register_work_provider
 
 
 class MattersConfig(AppConfig):
