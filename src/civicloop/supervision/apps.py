@@ -21,6 +21,25 @@ class SupervisionConfig(AppConfig):
         registry.register_workflow_document(
             "docs/supervision-workflow.md", "civicloop.supervision.docs_workflow.render", order=60
         )
+        # After the events and cases: the ranking reads their records.
+        registry.register_demo_step(
+            "supervision.records",
+            order=120,
+            title=_("Leadership supervision"),
+            run="civicloop.supervision.demo_steps.supervision",
+            summary=True,
+        )
+        registry.register_home_panel(
+            "supervision.duties",
+            applies="civicloop.supervision.panels.applies",
+            render="civicloop.supervision.panels.render",
+            order=10,
+        )
+        registry.register_deadline_sweep(
+            "supervision.summons",
+            "civicloop.supervision.services.suggest_last_month",
+            order=90,
+        )
         registry.register_deadline_sweep(
             "supervision.action_items", "civicloop.supervision.services.mark_overdue_action_items"
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _g
@@ -537,3 +538,13 @@ def follow_up_summons(summons: Summons, *, by: User, improved: bool, notes: str)
         details={"improved": improved, "evidence": summons.follow_up_evidence},
     )
     return summons
+
+
+def suggest_last_month(today: dt.date | None = None) -> int:
+    """The worker's sweep: the 约谈 suggestions of the month that ended, once a day (the
+    ranking is computed from the records, so the sweep does not repeat it every run)."""
+    today = today or timezone.localdate()
+    month = previous_month(month_start(today))
+    if not cache.add(f"supervision.suggested.{month:%Y-%m}.{today:%Y%m%d}", 1, 60 * 60 * 24):
+        return 0
+    return len(suggest_summonses(month))

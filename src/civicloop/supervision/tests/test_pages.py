@@ -63,3 +63,16 @@ def test_the_duties_page_shows_the_field_visit_due(client, sv):
     client.force_login(sv.leader)
     page = client.get("/supervision/").content.decode()
     assert 'id="duty-field-visit"' in page and "/cockpit/" in page
+
+
+def test_a_leader_finds_their_duties_on_the_cockpit_they_land_on(client, sv):
+    services.record_summons(
+        by=sv.wuyuan_leader, unit=sv.wuyuan_squad, month=MARCH, reason="群众反映推诿"
+    )
+    client.force_login(sv.wuyuan_leader)
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0].startswith("/cockpit/")
+    page = response.content.decode()
+    assert 'id="leader-duties"' in page and sv.wuyuan_squad.name in page
+    client.force_login(sv.wuyuan_dispatcher)
+    assert 'id="leader-duties"' not in client.get("/cockpit/").content.decode()
