@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from civicloop.org.choices import Role, UnitKind
+from civicloop.supervision import services
 from civicloop.testing.factories import PostFactory, UnitFactory, UserFactory
 
 from . import records
@@ -29,3 +30,22 @@ def march(sv):
     """March 2026: 武原's squad leaves work overdue and returns one event twice; 澉浦's squad
     finishes on time with a satisfied rating (records.py)."""
     return records.bad_and_good_month(sv, dt.date(2026, 3, 1))
+
+
+@pytest.fixture
+def groups(sv):
+    county = services.create_group(
+        by=sv.leader,
+        name="县社会治理双牵头领导小组",
+        region=sv.county,
+        party_lead=sv.leader,
+        government_lead=sv.wuyuan_leader,
+    )
+    town = services.create_group(
+        by=sv.wuyuan_leader,
+        name="武原街道双牵头领导小组",
+        region=sv.wuyuan,
+        party_lead=sv.wuyuan_leader,
+        government_lead=sv.leader,
+    )
+    return county, town

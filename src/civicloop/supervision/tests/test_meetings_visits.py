@@ -11,25 +11,6 @@ from civicloop.testing.cases import at
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def groups(sv):
-    county = services.create_group(
-        by=sv.leader,
-        name="县社会治理双牵头领导小组",
-        region=sv.county,
-        party_lead=sv.leader,
-        government_lead=sv.wuyuan_leader,
-    )
-    town = services.create_group(
-        by=sv.wuyuan_leader,
-        name="武原街道双牵头领导小组",
-        region=sv.wuyuan,
-        party_lead=sv.wuyuan_leader,
-        government_lead=sv.leader,
-    )
-    return county, town
-
-
 def test_a_meeting_records_its_decisions_as_action_items_with_history(sv, groups):
     _county, town = groups
     with at(dt.datetime(2026, 3, 5, 15)):
