@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from civicloop.core.errors import InvalidInput, NotPermitted
 from civicloop.core.inputs import clean_text
 from civicloop.core.transitions import ModelWorkflow
+from civicloop.notifications.services import notify_units
 from civicloop.org.choices import RegionLevel, Role
 from civicloop.org.models import Unit, User
 
@@ -191,6 +193,13 @@ def add_action_item(
         "create",
         by=by,
         details={"owner_unit": owner_unit.code, "due_on": due_on.isoformat()},
+    )
+    notify_units(
+        [owner_unit],
+        verb="action_item",
+        message=_("Decision of “%(meeting)s” for your unit, due %(due)s: %(text)s"),
+        params={"meeting": meeting.title, "due": due_on.isoformat(), "text": text[:60]},
+        link=reverse("supervision:complete-item", args=[item.pk]),
     )
     return item
 
@@ -448,6 +457,16 @@ def schedule_summons(
         details={
             "scheduled_for": scheduled_for.isoformat(),
             "conducted_by": conducted_by.pk,
+        },
+    )
+    notify_units(
+        [summons.unit],
+        verb="summons",
+        message=_("Your unit is summoned (约谈) on %(when)s at %(place)s by %(body)s"),
+        params={
+            "when": timezone.localtime(scheduled_for).strftime("%Y-%m-%d %H:%M"),
+            "place": summons.place,
+            "body": summons.body,
         },
     )
     return summons

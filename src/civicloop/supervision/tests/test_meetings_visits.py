@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from civicloop.core.errors import InvalidInput, NotPermitted
+from civicloop.notifications.models import Notification
 from civicloop.supervision import duties, services
 from civicloop.supervision.choices import ActionItemState, VisitKind
 from civicloop.supervision.models import ActionItem, Meeting, Visit
@@ -30,6 +31,9 @@ def test_a_meeting_records_its_decisions_as_action_items_with_history(sv, groups
     item = meeting.action_items.get()
     assert item.state == ActionItemState.OPEN
     assert item.history.get().action == "create"
+    # The owner unit is told, with the way to record it done.
+    told = Notification.objects.get(recipient=sv.wuyuan_officer, verb="action_item")
+    assert told.link == f"/supervision/items/{item.pk}/complete/"
     # The sweep on the due date leaves it; the day after, it is overdue.
     assert services.mark_overdue_action_items(dt.date(2026, 3, 31)) == 0
     assert services.mark_overdue_action_items(dt.date(2026, 4, 1)) == 1
