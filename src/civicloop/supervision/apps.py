@@ -41,5 +41,7 @@ class SupervisionConfig(AppConfig):
             order=90,
         )
         registry.register_deadline_sweep(
-            "supervision.action_items", "civicloop.supervision.services.mark_overdue_action_items"
+            "supervision.action_items",
+            "civicloop.supervision.services.mark_overdue_action_items",
+            order=40,
         )
