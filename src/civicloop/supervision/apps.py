@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.core import registry
 from civicloop.core.figures import register_figures, register_subjects
+from civicloop.core.workqueue import register_work_provider
 
 
 class SupervisionConfig(AppConfig):
@@ -28,6 +29,18 @@ class SupervisionConfig(AppConfig):
             title=_("Leadership supervision"),
             run="civicloop.supervision.demo_steps.supervision",
             summary=True,
+        )
+        register_work_provider(
+            "supervision_summons",
+            label=_("summonses (约谈)"),
+            items_for="civicloop.supervision.workitems.summonses_for",
+            order=60,
+        )
+        register_work_provider(
+            "supervision_decisions",
+            label=_("decisions of meetings"),
+            items_for="civicloop.supervision.workitems.action_items_for",
+            order=70,
         )
         registry.register_home_panel(
             "supervision.duties",

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from civicloop.core.errors import InvalidInput, NotPermitted
+from civicloop.core.workqueue import work_queue
 from civicloop.notifications.models import Notification
 from civicloop.supervision import duties, services
 from civicloop.supervision.choices import ActionItemState, VisitKind
@@ -168,3 +169,28 @@ def test_a_leader_sees_their_duties_this_month(sv, groups):
     assert mine["field_visit_due"] is True and mine["field_visits"] == 0
     assert [m.title for m in mine["meetings"]] == ["专题会"]
     assert [s.unit for s in mine["summonses"]] == [sv.wuyuan_squad]
+
+
+def test_decisions_and_summonses_wait_in_the_work_queue_of_who_acts_on_them(sv, groups):
+    _county, town = groups
+    meeting = services.record_meeting(
+        by=sv.wuyuan_leader, group=town, title="专题会", held_on=dt.date(2026, 3, 5)
+    )
+    services.add_action_item(
+        meeting,
+        by=sv.wuyuan_leader,
+        text="清理主街占道",
+        owner_unit=sv.wuyuan_squad,
+        due_on=dt.date(2026, 3, 31),
+    )
+    services.record_summons(
+        by=sv.wuyuan_leader, unit=sv.wuyuan_squad, month=dt.date(2026, 3, 1), reason="推诿"
+    )
+    officer = work_queue(sv.wuyuan_officer)
+    [decision] = officer.of_kind("supervision_decisions")
+    assert "清理主街占道" in decision.title and decision.url.endswith("/complete/")
+    assert officer.of_kind("supervision_summons") == []
+    leader = work_queue(sv.wuyuan_leader)
+    assert len(leader.of_kind("supervision_summons")) == 1
+    assert len(leader.of_kind("supervision_decisions")) == 1
+    assert work_queue(sv.ganpu_officer).of_kind("supervision_decisions") == []
