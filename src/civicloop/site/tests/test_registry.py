@@ -80,12 +80,15 @@ def test_every_app_registers_its_pieces_at_start_up():
         "docs/event-workflow.md",
         "docs/case-workflow.md",
         "docs/leniency-workflow.md",
+        "docs/supervision-workflow.md",
         "docs/kpis.md",
     ]
     assert [s.name for s in registry.deadline_sweeps] == [
         "events.escalate_overdue",
         "cases.deadlines",
         "leniency.follow_ups",
+        "supervision.action_items",
+        "supervision.summons",
     ]
     assert {"hotspots.scan", "cockpit.rollups"} <= {t.name for t in registry.periodic_tasks}
     assert [page.name for page in registry.landing_pages] == ["cockpit"]
