@@ -4,7 +4,8 @@ ratings, 12 grade promotions, 4 promoted to section level". ``ScoringConfig.read
 :data:`FIGURES`.
 
 Patrol visits and activities are additive measures (placed where they happened). Staff counts
-are stock figures (active posts on the period's last day); the points distribution, ratings and
+(every role; grid staff by post — ``org``'s ``grid.sent_down`` counts the red butlers and
+professional grid workers) are stock figures (active posts on the period's last day); the points distribution, ratings and
 promotions are computed from the ledger and the outcomes recorded, placed by the person's post.
 """
 
@@ -69,10 +70,6 @@ def staff_by_post(period: Period, region=None) -> dict:
     return dict(Counter(kind for kind, _user in rows))
 
 
-def grid_staff(period: Period, region=None) -> int:
-    return _posts(period, region).filter(role__in=GRID_ROLES).values("user").distinct().count()
-
-
 def _scored_people(period: Period, region) -> set[int]:
     roles = scored_roles(Versions())
     return set(_posts(period, region).filter(role__in=roles).values_list("user", flat=True))
@@ -130,20 +127,6 @@ def _worklog_url(period: Period, region=None) -> str:
 
 
 FIGURES = (
-    Figure(
-        SUBJECT,
-        "grid_staff",
-        label=_("Grid staff"),
-        definition=_(
-            "The number of distinct people holding an active grid post (red butler, professional "
-            "or part-time grid worker, volunteer) on the period's last day (today for an open "
-            "period), in grid teams within the region."
-        ),
-        unit=_("people"),
-        compute=grid_staff,
-        better="up",
-        order=10,
-    ),
     Figure(
         SUBJECT,
         "staff_by_role",
