@@ -21,6 +21,9 @@ class ScoringConfig(AppConfig):
         registry.register_landing_page(
             "scoring.grid_home", url_name="scoring:home", applies=access.is_grid_worker, order=20
         )
+        registry.register_workflow_document(
+            "docs/scoring-workflow.md", "civicloop.scoring.docs_workflow.render", order=40
+        )
         registry.register_demo_step(
             "scoring.points",
             order=960,

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ActivityKind(models.TextChoices):
@@ -47,7 +48,7 @@ class GradeMethod(models.TextChoices):
 
 
 class AppealState(models.TextChoices):
-    FILED = "filed", _("filed")
+    FILED = "filed", pgettext_lazy("appeal", "filed")
     UPHELD = "upheld", _("upheld")
     REJECTED = "rejected", _("rejected")
 
