@@ -17,7 +17,7 @@ from civicloop.org.choices import GRID_ROLES, RegionLevel
 from civicloop.org.models import Region
 from civicloop.org.scope import scope_of
 
-from .choices import ActivityKind
+from .choices import ActivityKind, Grade, OutcomeKind
 
 
 def places_of(user):
@@ -126,3 +126,17 @@ class DecisionForm(forms.Form):
     decision = forms.CharField(
         label=_("reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class OutcomeForm(forms.Form):
+    person = forms.IntegerField(widget=forms.HiddenInput)
+    kind = forms.ChoiceField(label=_("kind"), choices=OutcomeKind.choices)
+    year = forms.IntegerField(widget=forms.HiddenInput, min_value=2000, max_value=2999)
+    quarter = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=4)
+    grade = forms.ChoiceField(
+        label=_("rating"), choices=[("", "—"), *Grade.choices], required=False
+    )
+    total = forms.DecimalField(
+        widget=forms.HiddenInput, required=False, max_digits=8, decimal_places=2
+    )
+    note = forms.CharField(label=_("note"), required=False, max_length=2000)

@@ -247,10 +247,9 @@ def _number(value, *, field: str) -> float:
     return float(number)
 
 
-def add_rule_version(
+def check_rule_version(
     *,
-    by: User | None,
-    effective_from: dt.date,
+    effective_from: dt.date | None,
     base_scores: dict,
     points: dict,
     activity_points: dict | None = None,
@@ -258,13 +257,8 @@ def add_rule_version(
     grade_cutoffs: dict | None = None,
     note: str = "",
     ruleset: RuleSet | None = None,
-) -> RuleVersion:
-    """A new version of the rules, in force from ``effective_from`` for records earned from
-    that day on. Earlier records keep their points; recompute to apply it."""
-    if ruleset is None:
-        ruleset, _created = RuleSet.objects.get_or_create(
-            code="county", defaults={"name": str(_("County scoring rules"))}
-        )
+) -> dict:
+    """The fields of a new rule version, checked (``InvalidInput`` on the first bad one)."""
     if effective_from is None:
         raise InvalidInput(_("Give the date the rules take effect."), field="effective_from")
     unknown_roles = set(base_scores) - set(Role.values)
@@ -273,15 +267,12 @@ def add_rule_version(
             _("Unknown roles: %(roles)s.") % {"roles": "、".join(sorted(unknown_roles))},
             field="base_scores",
         )
-    unknown_items = set(points) - set(PointItem.values)
-    if unknown_items or PointItem.APPEAL_ADJUSTMENT in points:
+    unknown_items = (set(points) - set(PointItem.values)) | (
+        {PointItem.APPEAL_ADJUSTMENT} & set(points)
+    )
+    if unknown_items:
         raise InvalidInput(
-            _("Unknown point items: %(items)s.")
-            % {
-                "items": "、".join(
-                    sorted(unknown_items | ({PointItem.APPEAL_ADJUSTMENT} & set(points)))
-                )
-            },
+            _("Unknown point items: %(items)s.") % {"items": "、".join(sorted(unknown_items))},
             field="points",
         )
     activity_points = activity_points or {}
@@ -308,21 +299,38 @@ def add_rule_version(
             raise InvalidInput(
                 _("The threshold of a better rating must not be lower."), field="grade_cutoffs"
             )
-    if RuleVersion.objects.filter(ruleset=ruleset, effective_from=effective_from).exists():
+    if (
+        ruleset is not None
+        and RuleVersion.objects.filter(ruleset=ruleset, effective_from=effective_from).exists()
+    ):
         raise InvalidInput(_("A version already takes effect on that day."), field="effective_from")
-    return RuleVersion.objects.create(
-        ruleset=ruleset,
-        effective_from=effective_from,
-        base_scores={k: _number(v, field="base_scores") for k, v in base_scores.items()},
-        points={k: _number(v, field="points") for k, v in points.items()},
-        activity_points={
+    return {
+        "effective_from": effective_from,
+        "base_scores": {k: _number(v, field="base_scores") for k, v in base_scores.items()},
+        "points": {k: _number(v, field="points") for k, v in points.items()},
+        "activity_points": {
             k: _number(v, field="activity_points") for k, v in activity_points.items()
         },
-        grade_method=grade_method,
-        grade_cutoffs=cutoffs,
-        note=clean_text(note, field="note", max_length=2000),
-        created_by=by,
+        "grade_method": grade_method,
+        "grade_cutoffs": cutoffs,
+        "note": clean_text(note, field="note", max_length=2000),
+    }
+
+
+def county_ruleset() -> RuleSet:
+    ruleset, _created = RuleSet.objects.get_or_create(
+        code="county", defaults={"name": str(_("County scoring rules"))}
     )
+    return ruleset
+
+
+def add_rule_version(*, by: User | None, ruleset: RuleSet | None = None, **fields) -> RuleVersion:
+    """A new version of the rules (fields: ``check_rule_version``), in force from
+    ``effective_from`` for records earned from that day on. Earlier records keep their points;
+    the next recomputation applies it."""
+    ruleset = ruleset or county_ruleset()
+    checked = check_rule_version(ruleset=ruleset, **fields)
+    return RuleVersion.objects.create(ruleset=ruleset, created_by=by, **checked)
 
 
 # --- appeals --------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ urlpatterns = [
     path("points/", views.my_points, name="mine"),
     path("points/<int:entry_pk>/appeal/", views.appeal_new, name="appeal-new"),
     path("ranking/", views.ranking, name="ranking"),
+    path("outcomes/new/", views.outcome_new, name="outcome-new"),
     path("export.xlsx", views.export, name="export"),
     path("appeals/", views.appeals, name="appeals"),
     path("appeals/<int:pk>/", views.appeal_detail, name="appeal"),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicloop.core.downloads import XLSX
-from civicloop.core.errors import InvalidInput
+from civicloop.core.errors import DomainError, InvalidInput
 from civicloop.core.idempotency import once_per_submission
 from civicloop.core.views import bind_form, forbidden, service_form_view
 from civicloop.org.choices import RegionLevel
@@ -20,10 +20,11 @@ from civicloop.org.models import Region
 from . import access, services
 from .choices import AppealState
 from .exporting import annual_workbook
-from .forms import ActivityForm, AppealForm, DecisionForm, VisitForm
-from .models import Activity, Appeal, PatrolVisit, PointEntry
+from .forms import ActivityForm, AppealForm, DecisionForm, OutcomeForm, VisitForm
+from .models import Activity, Appeal, Outcome, PatrolVisit, PointEntry
 from .standings import ScorePeriod, earned_totals, standings
 from .tracing import trace
+from .workflow import APPEAL_WORKFLOW
 
 
 def _period(request) -> ScorePeriod:
@@ -191,11 +192,61 @@ def ranking(request):
     prefixes = access.supervised_prefixes(request.user)
     if prefixes is not None:
         towns = [t for t in towns if any(t.code.startswith(p[:9]) for p in prefixes)]
+    outcomes = (
+        Outcome.objects.visible_to(request.user)
+        .filter(year=period.year)
+        .select_related("person", "recorded_by")
+    )
+    if period.quarter:
+        outcomes = outcomes.filter(quarter=period.quarter) | outcomes.filter(
+            quarter__isnull=True, year=period.year
+        )
     return render(
         request,
         "scoring/ranking.html",
-        {"period": period, "rows": rows, "town": town, "towns": towns},
+        {
+            "period": period,
+            "rows": rows,
+            "town": town,
+            "towns": towns,
+            "outcomes": outcomes[:200],
+            "outcome_kinds": OutcomeForm.base_fields["kind"].choices,
+        },
     )
+
+
+@login_required
+def outcome_new(request):
+    """Record a rating given or a promotion from the ranking (who and when are kept)."""
+    if request.method != "POST":
+        return redirect("scoring:ranking")
+    form = OutcomeForm(request.POST)
+    back = request.POST.get("next") or reverse("scoring:ranking")
+    if not back.startswith("/"):
+        back = reverse("scoring:ranking")
+    if not form.is_valid():
+        messages.error(request, _("The outcome could not be recorded: check the form."))
+        return redirect(back)
+    data = form.cleaned_data
+    person = access.visible_people(request.user).filter(pk=data["person"]).first()
+    if person is None:
+        return forbidden(request, _("Supervisors record the outcomes of the staff they oversee."))
+    try:
+        services.record_outcome(
+            by=request.user,
+            person=person,
+            kind=data["kind"],
+            year=data["year"],
+            quarter=data.get("quarter"),
+            grade=data.get("grade") or "",
+            total=data.get("total"),
+            note=data.get("note", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Outcome recorded."))
+    return redirect(back)
 
 
 @login_required
@@ -247,6 +298,15 @@ def appeals(request):
     )
 
 
+def _action_label(action: str) -> str:
+    if action == "file":
+        return _("appeal filed")
+    try:
+        return str(APPEAL_WORKFLOW[action].label)
+    except KeyError:
+        return action
+
+
 @login_required
 def appeal_detail(request, pk):
     appeal = get_object_or_404(
@@ -257,7 +317,9 @@ def appeal_detail(request, pk):
     form = bind_form(request, DecisionForm) if may_decide else None
     context = {
         "appeal": appeal,
-        "history": appeal.history.select_related("actor"),
+        "history": [
+            (row, _action_label(row.action)) for row in appeal.history.select_related("actor")
+        ],
         "trace": trace(appeal.entry) if appeal.entry else None,
         "may_decide": may_decide and appeal.state == AppealState.FILED,
     }

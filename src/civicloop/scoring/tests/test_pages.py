@@ -125,3 +125,49 @@ def test_the_figures_count_visits_activities_and_points(world, rules, visit):
     roles = figures.get("scoring.staff_by_role").value(q1, world.ganpu)
     assert roles["professional_grid_worker"] == 1 and roles["red_butler"] == 1
     assert PointEntry.objects.count() == 2
+
+
+def test_an_appeal_filed_and_decided_on_the_pages_leaves_its_history(world, rules, visit, client):
+    visit(local(dt.date(2026, 2, 3)))
+    ledger.recompute()
+    entry = PointEntry.objects.get()
+    client.force_login(world.grid_worker)
+    response = client.post(reverse("scoring:appeal-new", args=[entry.pk]), {"reason": "漏记一次"})
+    appeal_url = response["Location"]
+    client.force_login(world.wuyuan_dispatcher)
+    assert 'id="decision-form"' in client.get(appeal_url).content.decode()
+    response = client.post(appeal_url, {"upheld": "1", "points": "2", "decision": "核实属实"})
+    assert response.status_code == 302
+    page = client.get(appeal_url).content.decode()
+    assert 'data-action="uphold"' in page and "支持申诉" in page
+    assert PointEntry.objects.filter(item="appeal_adjustment").get().points == 1
+
+
+def test_a_supervisor_records_a_quarter_rating_from_the_ranking(world, rules, client):
+    from civicloop.scoring.models import Outcome
+
+    client.force_login(world.wuyuan_dispatcher)
+    page = client.get(reverse("scoring:ranking") + "?period=2026Q1").content.decode()
+    assert 'class="inline-form outcome-form"' in page
+    client.post(
+        reverse("scoring:outcome-new"),
+        {
+            "person": world.grid_worker.pk,
+            "kind": "rating",
+            "year": 2026,
+            "quarter": 1,
+            "grade": "good",
+            "total": "100",
+            "next": "/scoring/ranking/?period=2026Q1",
+        },
+    )
+    client.post(
+        reverse("scoring:outcome-new"),
+        {"person": world.ganpu_grid_worker.pk, "kind": "promotion", "year": 2026},
+    )
+    outcome = Outcome.objects.get()
+    assert (outcome.person, outcome.recorded_by, outcome.grade) == (
+        world.grid_worker,
+        world.wuyuan_dispatcher,
+        "good",
+    )
