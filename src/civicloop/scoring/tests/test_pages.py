@@ -48,6 +48,10 @@ def test_logging_a_visit_on_the_page_stores_it_once_per_client_key(world, client
     visit = PatrolVisit.objects.get()
     assert first["Location"] == again["Location"] == reverse("scoring:visit", args=[visit.pk])
     assert visit.latitude is not None and float(visit.latitude) != 30.52  # stored as GCJ-02
+    worklog = client.get(reverse("scoring:worklog")).content.decode()
+    assert reverse("scoring:visit", args=[visit.pk]) in worklog
+    client.force_login(world.ganpu_grid_worker)
+    assert client.get(reverse("scoring:visit", args=[visit.pk])).status_code == 404
 
 
 def test_a_visit_outside_ones_area_is_refused_in_chinese_and_nothing_is_stored(world, client):
