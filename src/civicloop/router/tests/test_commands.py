@@ -185,7 +185,16 @@ def test_training_from_a_csv_without_labels_is_refused(transactional_db, tmp_pat
 
 def test_evaluate_prints_cross_validated_accuracy_macro_f1_and_each_label(db, small_csv, capsys):
     call_command(
-        "router", "evaluate", "--csv", str(small_csv), "--folds", "3", "--baseline", language="en"
+        "router",
+        "evaluate",
+        "--csv",
+        str(small_csv),
+        "--folds",
+        "3",
+        "--repeat",
+        "1",
+        "--baseline",
+        language="en",
     )
     out = capsys.readouterr().out
     assert "3-fold cross-validation" in out and "accuracy" in out and "macro-F1" in out
