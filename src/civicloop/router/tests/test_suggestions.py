@@ -113,6 +113,10 @@ def test_a_street_vending_report_is_offered_as_street_vending_with_one_click_cho
     assert f'id="accept-suggestion" data-fill-category="{street_vending.pk}"' in page
     assert "县综合行政执法局" in page and "摆摊" in page
     assert "该标签没有对应的事件类别" not in page
+    # No codes or hashes to read: the model is named by its source and date, its version
+    # only in an attribute.
+    assert page.count(small_model.version) == 1
+    assert f'data-model-version="{small_model.version}"' in page
     # The classes' own categories follow as one-click choices, each a county category.
     choices = re.findall(r'data-fill-category="(\d+)"', page)
     assert len(choices) >= 2 and len(set(choices)) == len(choices)
