@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.core import registry
 from civicloop.core.figures import register_figures, register_subjects
+from civicloop.core.workqueue import register_work_provider
 
 
 class CasesConfig(AppConfig):
@@ -31,6 +32,18 @@ class CasesConfig(AppConfig):
         )
         register_subjects(*kpis.SUBJECTS)
         register_figures(*kpis.FIGURES)
+        register_work_provider(
+            "case_approvals",
+            label=_("case approvals"),
+            items_for="civicloop.cases.workitems.approvals_for",
+            order=20,
+        )
+        register_work_provider(
+            "legal_reviews",
+            label=_("legal reviews"),
+            items_for="civicloop.cases.workitems.reviews_for",
+            order=30,
+        )
         registry.register_workflow_document(
             "docs/case-workflow.md", "civicloop.cases.docs_workflow.render", order=20
         )

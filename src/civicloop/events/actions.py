@@ -97,6 +97,22 @@ def _judge(event, by, data):
     )
 
 
+@EVENT_ACTIONS.register("judge_and_dispatch")
+def _judge_and_dispatch(event, by, data):
+    return services.judge_and_dispatch_event(
+        event,
+        by=by,
+        urgency=data["urgency"],
+        span=data["span"],
+        reason=data.get("reason", ""),
+        category=data.get("category"),
+        matter=data.get("matter"),
+        to_unit=data.get("unit"),
+        dispatch_reason=data.get("dispatch_reason", ""),
+        instruction=data.get("instruction", ""),
+    )
+
+
 @EVENT_ACTIONS.register("dispatch")
 def _dispatch(event, by, data):
     # Always a list: a coordination order without rows is refused by the service (after it

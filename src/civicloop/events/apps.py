@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.core import registry
 from civicloop.core.figures import register_figures, register_subjects
+from civicloop.core.workqueue import register_work_provider
 
 
 class EventsConfig(AppConfig):
@@ -16,6 +17,9 @@ class EventsConfig(AppConfig):
 
         register_subjects(*kpis.SUBJECTS)
         register_figures(*kpis.FIGURES)
+        register_work_provider(
+            "events", label=_("events"), items_for="civicloop.events.workitems.items_for", order=10
+        )
         registry.register_demo_step(
             "events.categories",
             order=20,

@@ -29,14 +29,22 @@ from civicloop.core.errors import DomainError, InvalidInput, NotPermitted
 from civicloop.core.idempotency import once_per_submission
 from civicloop.core.listing import FilteredListView
 from civicloop.core.views import bind_form, forbidden, form_error, service_form_view
+from civicloop.core.workqueue import work_queue
 from civicloop.org.scope import scope_of
-from civicloop.privacy.masking import mask_address, mask_id_number, mask_name, mask_phone
+from civicloop.privacy.masking import (
+    mask_address,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    mask_text,
+)
 
 from . import actions, forms, routing, services
 from .actions import EVENT_ACTIONS, SUBTASK_ACTIONS
 from .choices import AssignmentKind, AttachmentStage, EventState, Span
 from .exporting import write_events_workbook
 from .filtersets import EventFilterSet
+from .links import tracking_address
 from .models import Event
 from .panels import DETAIL, panels_context
 from .permissions import (
@@ -83,6 +91,8 @@ def queue(request):
             Event.objects.filter(reported_by=user).select_related(*LIST_RELATED)[:10]
         ),
         "notifications": list(user.notifications.unread()[:10]),
+        # The rest of the one work queue (core/workqueue.py): approvals, reviews, requests…
+        "other_work": work_queue(user, exclude={"events"}).counts,
     }
     return render(request, "events/queue.html", context)
 
@@ -295,7 +305,11 @@ def event_create(request):
 @login_required
 def event_receipt(request, pk):
     event = get_object_or_404(scoped_events(request.user), pk=pk)
-    return render(request, "events/receipt.html", {"event": event})
+    return render(
+        request,
+        "events/receipt.html",
+        {"event": event, "tracking_address": tracking_address(event.tracking_code, request)},
+    )
 
 
 # --- actions -------------------------------------------------------------------------
@@ -390,6 +404,52 @@ def event_action(request, pk, name):
     )
 
 
+@login_required
+def judge_and_dispatch(request, pk):
+    """研判并派遣 on one page, for the command room and the county centre: the grading, then
+    the unit — the suggested ones first, only those within the dispatcher's reach."""
+    event = get_object_or_404(scoped_events(request.user), pk=pk)
+    judge, dispatch = EVENT_WORKFLOW["judge"], EVENT_WORKFLOW["dispatch"]
+    caps = capacities(request.user, event)
+    if "judge" not in {t.name for t in event_actions(request.user, event, caps)} or not (
+        dispatch.actors & caps
+    ):
+        can_act = bool(judge.actors & caps) and event.state not in judge.sources
+        return _unavailable(
+            request, event, judge, can_act=can_act, state_label_text=event.get_state_display()
+        )
+    suggested = routing.suggested_units(event, preview=True)
+    context = {
+        "event": event,
+        "transition": {"name": "judge_and_dispatch", "label": _("judge and dispatch")},
+        "suggested_units": suggested,
+        "action_url": reverse("events:judge-dispatch", args=[event.pk]),
+    }
+    context.update(panels_context(request, event, "judge"))
+
+    def done(_result):
+        messages.success(request, _("Done: %(action)s.") % {"action": _("judge and dispatch")})
+        return redirect("events:detail", pk=event.pk)
+
+    return service_form_view(
+        request,
+        form=bind_form(
+            request,
+            forms.JudgeDispatchForm,
+            event=event,
+            user=request.user,
+            transition=judge,
+            suggested_units=suggested,
+        ),
+        perform_with=lambda data: EVENT_ACTIONS.perform(
+            "judge_and_dispatch", event, by=request.user, data=data
+        ),
+        done=done,
+        context=context,
+        template="events/judge_dispatch_form.html",
+    )
+
+
 def _dispatch(request, event, transition):
     """派遣: the routing suggestion, or another unit with a reason; for multi-span events
     the county centre's coordination order with one row per unit."""
@@ -401,6 +461,8 @@ def _dispatch(request, event, transition):
     kwargs = {"event": event, "user": request.user, "transition": transition}
     if multi:
         kwargs["suggested_units"] = list(suggestion.subtasks) if suggestion else []
+    if not multi and suggestion is not None:
+        kwargs["suggested_units"] = [u for u in [suggestion.lead, *suggestion.assist] if u]
     form = bind_form(
         request, forms.CoordinationOrderForm if multi else forms.DispatchForm, **kwargs
     )
@@ -526,7 +588,14 @@ def public_report(request):
 
     def done(event):
         request.session[PUBLIC_CODE_SESSION_KEY] = event.tracking_code
-        return render(request, "events/public/report_done.html", {"code": event.tracking_code})
+        return render(
+            request,
+            "events/public/report_done.html",
+            {
+                "code": event.tracking_code,
+                "tracking_address": tracking_address(event.tracking_code, request),
+            },
+        )
 
     return service_form_view(
         request,
@@ -542,7 +611,11 @@ def public_report_done(request):
     code = request.session.get(PUBLIC_CODE_SESSION_KEY)
     if not code:
         return redirect("public:report")
-    return render(request, "events/public/report_done.html", {"code": code})
+    return render(
+        request,
+        "events/public/report_done.html",
+        {"code": code, "tracking_address": tracking_address(code, request)},
+    )
 
 
 def track(request):
@@ -574,6 +647,36 @@ def _progress_of(event: Event) -> Event:
     return shown
 
 
+# The handler's feedback is shown to the reporter once the handling has been checked.
+OUTCOME_SHOWN_STATES = frozenset({EventState.CHECKED, EventState.RATED, EventState.CLOSED})
+
+
+def public_feedback(event: Event, shown: Event) -> list[dict]:
+    """What was done (处置反馈), for the reporter: each feedback's unit, outcome, measures with
+    personal data masked (privacy.masking.mask_text) and its photos — never who wrote it."""
+    if shown.state not in OUTCOME_SHOWN_STATES:
+        return []
+    names = [event.reporter_name, shown.reporter_name]
+    rows = []
+    for feedback in shown.feedbacks.select_related("assignment__unit").prefetch_related(
+        "attachments"
+    ):
+        rows.append(
+            {
+                "unit": feedback.assignment.unit.name,
+                "outcome": feedback.get_outcome_display(),
+                "measures": mask_text(feedback.measures, names=names),
+                "at": feedback.submitted_at,
+                "photos": [
+                    reverse("public:photo", args=[event.tracking_code, a.pk])
+                    for a in feedback.attachments.all()
+                    if a.is_image
+                ],
+            }
+        )
+    return rows
+
+
 def _track_page(request, event: Event, *, rating_form=None, status=200):
     shown = _progress_of(event)
     if rating_form is None and event.state == EventState.CHECKED:
@@ -583,6 +686,7 @@ def _track_page(request, event: Event, *, rating_form=None, status=200):
         "shown": shown,
         "place": (shown.region.town or shown.region).name,
         "timeline": public_timeline(shown),
+        "feedback": public_feedback(event, shown),
         "rating_form": rating_form if event.state == EventState.CHECKED else None,
         "latest_rating": event.latest_rating()
         if event.state in (EventState.RATED, EventState.CLOSED)
@@ -592,6 +696,36 @@ def _track_page(request, event: Event, *, rating_form=None, status=200):
     response["X-Robots-Tag"] = "noindex"
     # The URL holds the tracking code: never send it to other sites (but keep same-origin
     # referrers: with "no-referrer" browsers send "Origin: null" and CSRF refuses the rating).
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def short_track(request, code):
+    """The short link printed and sent by SMS (``/t/CODE/``): on to the tracking page."""
+    return redirect("public:track-event", code=code.strip().upper())
+
+
+def public_photo(request, code, attachment_pk):
+    """A feedback photo of the tracked event (or of the original it was merged into), to the
+    holder of the tracking code, once the handling has been checked; nothing else."""
+    if refused := throttled(request):
+        return refused
+    event = _tracked(code)
+    shown = _progress_of(event)
+    if shown.state not in OUTCOME_SHOWN_STATES:
+        raise Http404
+    item = get_object_or_404(
+        shown.attachments.filter(stage=AttachmentStage.FEEDBACK), pk=attachment_pk
+    )
+    if not item.is_image:
+        raise Http404
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=item.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "same-origin"
     return response
 

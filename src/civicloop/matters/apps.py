@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core import registry
+from civicloop.core.workqueue import register_work_provider
 
 
 class MattersConfig(AppConfig):
@@ -10,6 +11,12 @@ class MattersConfig(AppConfig):
     verbose_name = _("Enforcement matters and empowerment")
 
     def ready(self) -> None:
+        register_work_provider(
+            "empowerment",
+            label=_("empowerment requests"),
+            items_for="civicloop.matters.workitems.items_for",
+            order=40,
+        )
         registry.register_demo_step(
             "matters.empowerment",
             order=30,
