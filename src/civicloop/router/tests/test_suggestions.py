@@ -236,3 +236,14 @@ def test_a_switched_off_model_gives_way_to_the_starter(small_model):
     assert services.active_model() == small_model
     RouterModel.objects.filter(pk=small_model.pk).update(is_active=False)
     assert services.active_model().source == ModelSource.STARTER
+
+
+def test_the_combined_judge_and_dispatch_page_offers_the_same_one_click_choices(
+    world, county, small_model, client
+):
+    event = report(world, description="菜场门口有人摆摊卖水果，占了半条人行道", category=None)
+    client.force_login(world.wuyuan_dispatcher)
+    page = client.get(reverse("events:judge-dispatch", args=[event.pk])).content.decode()
+    street_vending = Category.objects.get(code="street-vending")
+    assert f'id="accept-suggestion" data-fill-category="{street_vending.pk}"' in page
+    assert re.search(r'<select name="category"', page)  # what the click fills
