@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core import registry
+from civicloop.core.navigation import register_nav_entry
 
 
 class ScoringConfig(AppConfig):
@@ -18,6 +19,24 @@ class ScoringConfig(AppConfig):
 
         register_subjects(*kpis.SUBJECTS)
         register_figures(*kpis.FIGURES)
+        # Grid staff: their points in the phone's tab bar; supervisors: the ranking.
+        register_nav_entry(
+            "scoring",
+            label=_("My points"),
+            url_name="scoring:home",
+            order=40,
+            tab=True,
+            icon="★",
+            applies="civicloop.scoring.access.is_grid_worker",
+        )
+        register_nav_entry(
+            "scoring-ranking",
+            label=_("Points"),
+            url_name="scoring:ranking",
+            order=85,
+            office_only=True,
+            applies="civicloop.scoring.access.may_supervise",
+        )
         registry.register_landing_page(
             "scoring.grid_home", url_name="scoring:home", applies=access.is_grid_worker, order=20
         )

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.core import registry
 from civicloop.core.figures import register_figures, register_subjects
+from civicloop.core.navigation import register_nav_entry
 from civicloop.core.workqueue import register_work_provider
 
 
@@ -41,6 +42,14 @@ class SupervisionConfig(AppConfig):
             label=_("decisions of meetings"),
             items_for="civicloop.supervision.workitems.action_items_for",
             order=70,
+        )
+        register_nav_entry(
+            "supervision",
+            label=_("Supervision"),
+            url_name="supervision:home",
+            order=80,
+            office_only=True,
+            applies="civicloop.supervision.panels.applies",
         )
         registry.register_home_panel(
             "supervision.duties",
