@@ -1,0 +1,2 @@
+def case_panel(request, case):
+    return None
