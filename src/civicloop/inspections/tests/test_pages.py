@@ -92,7 +92,7 @@ def test_recording_on_the_phone_page_and_opening_a_case(client, insp_world, draw
         },
     )
     assert response.status_code == 302, [
-        l for l in response.content.decode().splitlines() if "error" in l
+        line for line in response.content.decode().splitlines() if "error" in line
     ]
     rec.refresh_from_db()
     assert rec.case is not None
