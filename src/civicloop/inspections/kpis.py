@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.assessment.choices import Dimension
@@ -222,12 +222,12 @@ def supervision_indicator(town, start: dt.date, end: dt.date) -> Indicator:
     total = due.count()
     done = due.filter(state=VisitState.DONE).count()
     note = (
-        gettext_now(
+        gettext(
             "Inspections: of the %(total)d visits to the town's market subjects due in the "
             "period, %(done)d were done and recorded."
         )
         % {"total": total, "done": done}
         if total
-        else gettext_now("Inspections: no visits to the town's market subjects were due.")
+        else gettext("Inspections: no visits to the town's market subjects were due.")
     )
     return Indicator(Dimension.SUPERVISION, _rate(done, total), done, total, note)
