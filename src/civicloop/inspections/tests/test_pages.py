@@ -123,3 +123,45 @@ def test_a_legal_reviewer_approves_a_joint_plan_on_its_page(client, insp_world):
     client.post(reverse("inspections:plan-action", args=[plan.pk, "approve_plan"]))
     plan.refresh_from_db()
     assert plan.state == "published"
+
+
+def test_the_api_lists_the_subjects_a_town_may_see(client, insp_world):
+    w = insp_world
+    client.force_login(w.ganpu_dispatcher)
+    rows = client.get("/api/inspection-subjects/").json()
+    rows = rows["results"] if isinstance(rows, dict) else rows
+    assert rows and all(r["region_code"].startswith("330424105") for r in rows)
+    other = w.subjects[0]  # in 武原
+    assert client.get(f"/api/inspection-subjects/{other.pk}/").status_code == 404
+
+
+def test_an_import_with_a_bad_row_stores_nothing_and_names_the_row(client, insp_world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from civicloop.inspections.models import Subject
+
+    from .conftest import credit_code
+
+    w = insp_world
+    good = f"{credit_code(50)},海盐县导入测试一号店,餐饮服务,330424001001,B"
+    bad = f"{credit_code(51)},海盐县导入测试二号店,餐饮服务,999999999999,E"
+    csv = "统一社会信用代码,名称,行业,区划代码,风险等级\n" + good + "\n" + bad + "\n"
+    client.force_login(w.dept_officer)
+    before = Subject.objects.count()
+    response = client.post(
+        reverse("inspections:subject-import"),
+        {"file": SimpleUploadedFile("subjects.csv", csv.encode("utf-8"))},
+    )
+    assert response.status_code == 400 and Subject.objects.count() == before
+    text = response.content.decode()
+    assert "第 3 行“区划代码”列" in text and "第 3 行“风险等级”列" in text
+    ok = client.post(
+        reverse("inspections:subject-import"),
+        {
+            "file": SimpleUploadedFile(
+                "subjects.csv",
+                ("统一社会信用代码,名称,行业,区划代码,风险等级\n" + good + "\n").encode(),
+            )
+        },
+    )
+    assert ok.status_code == 200 and Subject.objects.count() == before + 1
