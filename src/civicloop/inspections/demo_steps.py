@@ -58,12 +58,14 @@ def _officers(unit: Unit, rng: random.Random, count: int = 3) -> list[User]:
         .distinct()
         .order_by("pk")[:count]
     )
+    kind = QualificationKind.ENFORCEMENT_CERTIFICATE
     for user in users:
-        Qualification.objects.get_or_create(
-            user=user,
-            kind=QualificationKind.ENFORCEMENT_CERTIFICATE,
-            defaults={"number": f"ZJ-DEMO-{user.pk:05d}", "issued_on": dt.date(2020, 1, 1)},
-        )
+        if not Qualification.objects.filter(user=user, kind=kind).exists():
+            Qualification.objects.get_or_create(
+                kind=kind,
+                number=f"ZJ-DEMO-{user.pk:05d}",
+                defaults={"user": user, "issued_on": dt.date(2020, 1, 1)},
+            )
     return users
 
 
