@@ -52,7 +52,14 @@ def variants(with_unlabelled: bool) -> dict[str, L.Recipe]:
         "words + chars, calibrated SVM C=0.5 + taxonomy (w 0.5)": L.with_name(
             svm, "x", taxonomy_weight=0.5
         ),
-        "BEST words + chars, calibrated SVM C=0.5 + taxonomy (w 1)": L.BEST,
+        "PREVIOUS words + chars, calibrated SVM C=0.5 + taxonomy (w 1)": L.PREVIOUS,
+        "one calibrated SVM (ensemble=False) + subject 1x more": L.with_name(
+            L.BEST, "x", lead_block=False, lead_repeat=1
+        ),
+        "one calibrated SVM + subject 2x more": L.with_name(L.BEST, "x", lead_block=False),
+        "BEST one calibrated SVM + subject 2x more + subject char block": L.BEST,
+        "BEST with C=1": L.with_name(L.BEST, "x", C=1.0),
+        "BEST with taxonomy w2": L.with_name(L.BEST, "x", taxonomy_weight=2.0),
         "words + chars, calibrated SVM C=0.5 + taxonomy (w 2)": L.with_name(
             svm, "x", taxonomy_weight=2.0
         ),
@@ -133,7 +140,7 @@ def main() -> None:
             "LR C=10 + taxonomy": L.with_name(lr, "x", taxonomy_weight=1.0),
             "SVM C=0.5": L.with_name(L.BEST, "x", taxonomy_weight=0.0),
             "SVM C=0.5 + taxonomy w1": L.BEST,
-            "SVM C=2 + taxonomy w1": L.with_name(L.BEST, "x", C=2.0),
+            "SVM C=1 + taxonomy w1": L.with_name(L.BEST, "x", C=1.0),
             "SVM C=0.5 + taxonomy w2": L.with_name(L.BEST, "x", taxonomy_weight=2.0),
         }
         result = nested(corpus, weak, candidates)

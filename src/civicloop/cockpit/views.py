@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 
 from civicloop.core.downloads import XLSX, attachment_response
 from civicloop.core.figures import COUNT, Figure, Period, figures
+from civicloop.core.registry import home_panels_for
 from civicloop.core.views import forbidden
 from civicloop.org import maps as org_maps
 from civicloop.org.choices import RegionLevel
@@ -411,6 +412,8 @@ def board(request):
     refreshed = rollups.refreshed_at()
     context = {
         "board": board,
+        # Panels other apps register for the reader (core.registry.home_panels: a leader's duties).
+        "home_panels": home_panels_for(request),
         "period_label": board.label(today),
         "board_url": reverse("cockpit:board"),
         "region": board.region,

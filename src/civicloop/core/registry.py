@@ -288,6 +288,43 @@ def landing_page_for(user, default: str) -> str:
     return default
 
 
+# --- home panels (what a person sees first on the page they land on) ------------------------
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A panel shown at the top of a landing page (a leader's duties of the month on the
+    cockpit): ``applies(user)`` says who sees it, ``render(request)`` returns its HTML. The
+    page that reads the registry (the cockpit) works unchanged when nothing is registered."""
+
+    name: str
+    applies: Callable[[Any], bool] | str
+    render: Callable[[Any], str] | str
+    order: int = 0
+
+
+home_panels: Registry[HomePanel] = Registry("home panel")
+
+
+def register_home_panel(
+    name: str,
+    *,
+    applies: Callable[[Any], bool] | str,
+    render: Callable[[Any], str] | str,
+    order: int = 0,
+) -> HomePanel:
+    return home_panels.add(HomePanel(name=name, applies=applies, render=render, order=order))
+
+
+def home_panels_for(request) -> list[str]:
+    """The HTML of the panels that apply to the request's user, in order."""
+    return [
+        resolve(panel.render)(request)
+        for panel in home_panels
+        if resolve(panel.applies)(request.user)
+    ]
+
+
 # --- workflow documents (``civicloop workflow_docs``) ------------------------------------
 
 

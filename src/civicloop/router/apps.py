@@ -33,7 +33,17 @@ class RouterConfig(AppConfig):
         registry.register_demo_step(
             "router.starter",
             order=200,
-            title=_("The starter routing model"),
+            title=_("The routing model"),
             run="civicloop.router.demo_steps.starter_model",
             serving_only=True,
+        )
+        registry.register_periodic_task(
+            "router.retrain",
+            "civicloop.router.tasks.retrain_router",
+            every="civicloop.router.tasks.retrain_seconds",
+            option="--router-retrain-every",
+            help=_(
+                "seconds between retrainings of the routing model on judged events; 0 turns "
+                "them off (default: CIVICLOOP_ROUTER_RETRAIN_SECONDS, a week)"
+            ),
         )

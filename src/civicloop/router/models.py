@@ -174,6 +174,12 @@ class RoutingSuggestion(models.Model):
     department_code = models.CharField(_("department code"), max_length=40, blank=True)
     department_name = models.CharField(_("department name"), max_length=100, blank=True)
     confidence = models.FloatField(_("confidence"))
+    keyword = models.CharField(
+        _("keyword"),
+        max_length=40,
+        blank=True,
+        help_text=_("The word of the report that chose the category (category_map.csv)."),
+    )
     alternatives = models.JSONField(_("alternatives"), default=list, blank=True)
     created_at = models.DateTimeField(_("suggested at"), auto_now_add=True, db_index=True)
     shown_to = models.ForeignKey(

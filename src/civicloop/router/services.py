@@ -40,8 +40,10 @@ from .models import RouterModel, RoutingSuggestion
 
 logger = logging.getLogger(__name__)
 
-# How many alternatives a suggestion lists besides its label.
+# How many labels the model ranks for a suggestion besides the best one.
 ALTERNATIVES = 3
+# How many choices (categories) a suggestion offers at most, the best included.
+CHOICES = 4
 # A county model learns from judged events alone once there are this many;
 # below it the starter messages are added (see docs/router.md).
 HISTORY_ALONE = getattr(settings, "CIVICLOOP_ROUTER_HISTORY_ALONE", 1000)
@@ -126,7 +128,9 @@ def model_named(name: str | None) -> RouterModel:
 
 @dataclass(frozen=True)
 class Choice:
-    """One label of a suggestion as people read it."""
+    """One choice of a suggestion as people read it: a county category (when the
+    mapping finds one) and its department, with the probability and the keyword that
+    chose it."""
 
     label: str
     name: str
@@ -135,6 +139,7 @@ class Choice:
     department: object | None  # org.Unit
     department_code: str
     department_name: str
+    keyword: str = ""
 
     @property
     def percent(self) -> int:
@@ -167,37 +172,63 @@ def suggest(
         )
         if existing is not None:
             return existing
-        prediction = predict_texts(model, [event_text(event)])[0]
-        resolve = Resolver()
-        top = resolve(prediction.label)
-        alternatives = []
-        for label, confidence in prediction.alternatives:
-            route = resolve(label)
-            alternatives.append(
-                {
-                    "label": label,
-                    "name": route.name,
-                    "confidence": confidence,
-                    "category": route.category.code if route.category else None,
-                    "department": route.department_code,
-                    "department_name": route.department_name,
-                }
-            )
+        text = event_text(event)
+        prediction = predict_texts(model, [text])[0]
+        first, *alternatives = ranked_choices(prediction, text, Resolver())
+        top = first["resolution"]
         return RoutingSuggestion.objects.create(
             event=event,
             model=model,
-            label=prediction.label,
+            label=top.label,
             category=top.category,
             department=top.department,
             department_code=top.department_code,
             department_name=top.department_name,
-            confidence=prediction.confidence,
-            alternatives=alternatives,
+            confidence=first["confidence"],
+            keyword=top.keyword,
+            alternatives=[_choice_data(choice) for choice in alternatives],
             shown_to=user if getattr(user, "is_authenticated", False) else None,
         )
     except Exception:
         logger.exception("no routing suggestion for event %s", getattr(event, "pk", None))
         return None
+
+
+def ranked_choices(
+    prediction: learning.Prediction, text: str, resolve: Resolver, *, limit: int = CHOICES
+) -> list[dict]:
+    """The model's labels turned into the county's categories, best first.
+
+    Each label (best first) gives the category the mapping finds first for it in
+    ``text``; labels that end in the same category and department add up their
+    probabilities (that is the probability of sending it there). The other categories a
+    label's rules give (its default when a keyword decided, the other keywords found)
+    follow without a probability of their own (confidence 0). At most ``limit``."""
+    ranked: dict[str, dict] = {}
+    labels = [(prediction.label, prediction.confidence), *prediction.alternatives]
+    for label, confidence in labels:
+        first, *rest = resolve.all(label, text)
+        entry = ranked.setdefault(first.key, {"resolution": first, "confidence": 0.0})
+        entry["confidence"] += confidence
+        for resolution in rest:
+            ranked.setdefault(resolution.key, {"resolution": resolution, "confidence": 0.0})
+    out = sorted(ranked.values(), key=lambda entry: -entry["confidence"])
+    for entry in out:
+        entry["confidence"] = round(min(1.0, entry["confidence"]), 4)
+    return out[:limit]
+
+
+def _choice_data(entry: dict) -> dict:
+    resolution = entry["resolution"]
+    return {
+        "label": resolution.label,
+        "name": resolution.name,
+        "confidence": entry["confidence"],
+        "category": resolution.category.code if resolution.category else None,
+        "department": resolution.department_code,
+        "department_name": resolution.department_name,
+        "keyword": resolution.keyword,
+    }
 
 
 def choices_of(suggestion: RoutingSuggestion) -> list[Choice]:
@@ -216,6 +247,7 @@ def choices_of(suggestion: RoutingSuggestion) -> list[Choice]:
         department=department,
         department_code=department.code if department else suggestion.department_code,
         department_name=department.name if department else suggestion.department_name,
+        keyword=suggestion.keyword,
     )
     rest = [
         Choice(
@@ -226,6 +258,7 @@ def choices_of(suggestion: RoutingSuggestion) -> list[Choice]:
             department=units.get(a.get("department") or ""),
             department_code=a.get("department") or "",
             department_name=a.get("department_name") or "",
+            keyword=a.get("keyword") or "",
         )
         for a in suggestion.alternatives
     ]
@@ -245,12 +278,21 @@ def judged_events():
 
 
 def history_corpus() -> Corpus:
+    """The judged events' texts and final categories. The same text judged the same way
+    more than once (a repeated report, a patrol finding written from the same template)
+    is one text weighted by how often: the classifier sees the same, training and
+    cross-validation are cheaper, and no copy of a text is ever scored by a fold that
+    trained on another copy."""
     rows = judged_events().order_by("pk").values_list("title", "description", "category__code")
-    texts, labels = [], []
+    counts: dict[tuple[str, str], int] = {}
     for title, description, code in rows:
-        texts.append(message_text(title, description))
-        labels.append(code)
-    return Corpus(texts, labels)
+        key = (message_text(title, description), code)
+        counts[key] = counts.get(key, 0) + 1
+    return Corpus(
+        [text for text, _label in counts],
+        [label for _text, label in counts],
+        [float(n) for n in counts.values()],
+    )
 
 
 def _drop_rare(corpus: Corpus) -> tuple[Corpus, list[str]]:
@@ -266,6 +308,8 @@ class TrainingReport:
     dropped_labels: list[str]
     history: int = 0
     starter: int = 0
+    # Nothing new to learn: the active model was trained on exactly this data.
+    unchanged: bool = False
 
 
 def train(
@@ -280,18 +324,16 @@ def train(
     history: int = 0,
     starter: int = 0,
 ) -> TrainingReport:
-    """Fit, cross-validate and record a model; it becomes the newest active one."""
+    """Fit, cross-validate and record a model; it becomes the newest active one.
+
+    When the active model was trained on exactly this data (and recipe), nothing is
+    trained and it is returned with ``unchanged``."""
     corpus, dropped = _drop_rare(corpus)
     if len(corpus.counts()) < 2:
         raise TrainingError(
             _("Too few texts: at least two labels with %(n)d texts each are needed.")
             % {"n": MIN_PER_LABEL}
         )
-    started = time.monotonic()
-    pipeline = learning.fit(recipe, corpus, weak=weak)
-    seconds = time.monotonic() - started
-    k = learning.folds_for(corpus, folds)
-    metrics = learning.cross_validate(recipe, corpus, folds=k, weak=weak) if k >= 2 else {}
     model = RouterModel(
         source=source,
         source_detail=detail[:300],
@@ -300,9 +342,7 @@ def train(
         labels=sorted(corpus.counts()),
         label_counts=dict(sorted(corpus.counts().items())),
         n_samples=len(corpus),
-        metrics=metrics,
         recipe=recipe.describe(),
-        training_seconds=round(seconds, 2),
         sklearn_version=sklearn.__version__,
     )
     model.set_training_data(
@@ -311,20 +351,47 @@ def train(
         corpus.weights,
         weak=(weak.texts, weak.labels) if weak is not None else None,
     )
-    # The version names the data and the recipe: the same training set gives the
-    # same version (and the same cached pipeline), a different one never does.
+    # The fingerprint names the data, the recipe and the folds: the same training set
+    # gives the same fit and the same measurements, so they are taken from the cache
+    # (a demo built again, a retraining with nothing new) instead of computed again.
+    fingerprint = hashlib.sha256(
+        f"{model.data_sha256}{json.dumps(recipe.describe(), sort_keys=True)}"
+        f"{store.FEATURES_VERSION}-{folds}".encode()
+    ).hexdigest()[:10]
+    same = (
+        RouterModel.objects.active()
+        .filter(source=source, data_sha256=model.data_sha256, version__contains=fingerprint)
+        .newest()
+    )
+    if same is not None and same == active_model():
+        return TrainingReport(
+            model=same, dropped_labels=dropped, history=history, starter=starter, unchanged=True
+        )
+    cache_key = store.FIT_PREFIX + fingerprint
+    info = store.read_info(cache_key)
+    pipeline = store.load_cached(cache_key) if info is not None else None
+    if pipeline is None:
+        started = time.monotonic()
+        pipeline = learning.fit(recipe, corpus, weak=weak)
+        seconds = time.monotonic() - started
+        k = learning.folds_for(corpus, folds)
+        metrics = learning.cross_validate(recipe, corpus, folds=k, weak=weak) if k >= 2 else {}
+        info = {"training_seconds": round(seconds, 2), "metrics": metrics}
+        store.remember(cache_key, pipeline, keep_in_memory=False)
+        store.write_info(cache_key, info)
+    model.metrics = info["metrics"]
+    model.training_seconds = info["training_seconds"]
+    # The version says when and from what: a later training of other data never has it.
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     prefix = {ModelSource.COUNTY_HISTORY: "county", ModelSource.CSV: "csv"}.get(source, source)
-    fingerprint = hashlib.sha256(
-        f"{model.data_sha256}{json.dumps(recipe.describe(), sort_keys=True)}{store.FEATURES_VERSION}".encode()
-    ).hexdigest()[:10]
     model.version = f"{prefix}-{stamp}-{fingerprint}"
     n = 1
     while RouterModel.objects.filter(version=model.version).exists():
         n += 1
         model.version = f"{prefix}-{stamp}-{fingerprint}-{n}"
     model.save()
-    store.remember(model.version, pipeline)
+    # In memory only: on disk it is the cache entry of its fingerprint (store.fit_key).
+    store.remember(model.version, pipeline, on_disk=False)
     return TrainingReport(model=model, dropped_labels=dropped, history=history, starter=starter)
 
 
@@ -333,27 +400,37 @@ def county_training_set() -> tuple[Corpus, Corpus, str, int, int]:
     judged events, starter messages).
 
     Rule: with at least ``HISTORY_ALONE`` judged events it learns from them alone;
-    with fewer, the starter messages are added (relabelled to our categories where
-    the label mapping names one, else keeping their class, which still names a
-    department), each judged event counting ``HISTORY_WEIGHT`` times; with none it
-    refuses (the starter model is in use anyway)."""
+    with fewer, the starter messages are added (each relabelled to the category the
+    mapping finds for its class and text, or keeping its class when that is only
+    ``其他`` — the class still names its department), each judged event counting
+    ``HISTORY_WEIGHT`` times; with none it refuses (the starter model is in use anyway)."""
     history = history_corpus()
-    if len(history) == 0:
+    events = round(sum(history.weights))
+    if events == 0:
         raise TrainingError(
             _("No judged event has a category yet; the starter model stays in use.")
         )
     weak = datasets.taxonomy_corpus()
     weak = Corpus(weak.texts, [category_label(label) for label in weak.labels])
-    if len(history) >= HISTORY_ALONE:
-        return history, weak, _("%(n)d judged events") % {"n": len(history)}, len(history), 0
+    if events >= HISTORY_ALONE:
+        return history, weak, _("%(n)d judged events") % {"n": events}, events, 0
     starter = datasets.starter_corpus()
-    starter = Corpus(starter.texts, [category_label(label) for label in starter.labels])
-    combined = Corpus(history.texts, history.labels, [HISTORY_WEIGHT] * len(history)) + starter
+    starter = Corpus(
+        starter.texts,
+        [
+            category_label(label, text)
+            for label, text in zip(starter.labels, starter.texts, strict=True)
+        ],
+    )
+    combined = (
+        Corpus(history.texts, history.labels, [HISTORY_WEIGHT * w for w in history.weights])
+        + starter
+    )
     detail = _("%(n)d judged events + %(m)d starter messages") % {
-        "n": len(history),
+        "n": events,
         "m": len(starter),
     }
-    return combined, weak, detail, len(history), len(starter)
+    return combined, weak, detail, events, len(starter)
 
 
 def train_from_history(*, by=None, folds: int = 5) -> TrainingReport:
@@ -385,7 +462,14 @@ def train_from_csv(path: Path | str, *, by=None, folds: int = 5) -> TrainingRepo
 
 # --- classifying files ---------------------------------------------------------------
 
-OUTPUT_COLUMNS = ["predicted", "confidence", "department", "department_name"]
+OUTPUT_COLUMNS = [
+    "predicted",
+    "confidence",
+    "department",
+    "department_name",
+    "category",
+    "category_name",
+]
 
 
 def classify_file(
@@ -396,8 +480,9 @@ def classify_file(
     batch: int = 500,
     bom: bool = False,
 ) -> int:
-    """Classify every row of a message CSV; write 留言编号 (when present), predicted,
-    confidence, department (code) and department_name, in UTF-8 like the training file
+    """Classify every row of a message CSV; write 留言编号 (when present), predicted (the
+    model's label), confidence, department (code), department_name, and the county's
+    event category (code and name) the mapping finds, in UTF-8 like the training file
     (with a BOM if asked, for Excel). The input is checked whole before anything is
     written; the output appears at once (written atomically)."""
     table = datasets.read_messages(in_path)
@@ -407,7 +492,6 @@ def classify_file(
     for start in range(0, len(texts), batch):
         predictions += predict_texts(model, texts[start : start + batch])
     resolve = Resolver()
-    routes = {label: resolve(label) for label in {p.label for p in predictions}}
     has_id = datasets.ID_COLUMN in table.columns
     columns = ([datasets.ID_COLUMN] if has_id else []) + OUTPUT_COLUMNS
     out_path = Path(out_path)
@@ -417,13 +501,15 @@ def classify_file(
         with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(columns)
-            for row, prediction in zip(table.rows, predictions, strict=True):
-                route = routes[prediction.label]
+            for row, text, prediction in zip(table.rows, texts, predictions, strict=True):
+                route = resolve(prediction.label, text)
                 values = [
                     prediction.label,
                     f"{prediction.confidence:.4f}",
                     route.department_code,
                     route.department_name,
+                    route.category.code if route.category else "",
+                    route.category.name if route.category else "",
                 ]
                 writer.writerow(([row.get(datasets.ID_COLUMN, "")] if has_id else []) + values)
         os.replace(tmp, out_path)

@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
 import threading
 import time
@@ -32,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 # Bump when text.py or learning.py change what a fitted model computes: every
 # cached pipeline (and the starter's version) changes with it.
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 
 _lock = threading.RLock()
 _pipelines: dict[str, Pipeline] = {}
@@ -82,11 +83,16 @@ def training_set_of(model) -> tuple[Corpus, Corpus | None]:
     )
 
 
-def remember(version: str, pipeline: Pipeline) -> None:
+def remember(
+    version: str, pipeline: Pipeline, *, keep_in_memory: bool = True, on_disk: bool = True
+) -> None:
     """Keep a fitted pipeline in memory and on disk (written atomically; a read-only
     VAR_DIR only costs a refit in the next process)."""
-    with _lock:
-        _pipelines[version] = pipeline
+    if keep_in_memory:
+        with _lock:
+            _pipelines[version] = pipeline
+    if not on_disk:
+        return
     path = artefact_path(version)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -96,6 +102,33 @@ def remember(version: str, pipeline: Pipeline) -> None:
         os.replace(tmp, path)
     except OSError:
         logger.warning("cannot cache the routing model in %s", path.parent, exc_info=True)
+
+
+# Trained models are cached on disk under the fingerprint of their training data
+# (``fit-<10 hex>``), which ends their version (``county-20261206-2210-<10 hex>[-n]``).
+FIT_PREFIX = "fit-"
+_FINGERPRINT = re.compile(r"-([0-9a-f]{10})(?:-\d+)?$")
+
+
+def fit_key(version: str) -> str | None:
+    found = _FINGERPRINT.search(version)
+    return FIT_PREFIX + found.group(1) if found else None
+
+
+def load_cached(key: str) -> Pipeline | None:
+    """A pipeline from the file cache (``None`` when missing or unreadable); kept in
+    memory under ``key``."""
+    path = artefact_path(key)
+    if not path.exists():
+        return None
+    try:
+        pipeline = joblib.load(path)
+    except Exception:
+        logger.warning("cannot load %s", path, exc_info=True)
+        return None
+    with _lock:
+        _pipelines[key] = pipeline
+    return pipeline
 
 
 def pipeline_for(model) -> Pipeline:
@@ -109,6 +142,9 @@ def pipeline_for(model) -> Pipeline:
         if pipeline is not None:
             return pipeline
         path = artefact_path(version)
+        key = fit_key(version)
+        if not path.exists() and key:
+            path = artefact_path(key)
         if path.exists():
             try:
                 pipeline = joblib.load(path)

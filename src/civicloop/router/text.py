@@ -19,6 +19,9 @@ _SPACE = re.compile(r"\s+")
 _ANONYMISED_PLACE = re.compile(r"[A-Z]\d{0,2}(?=[市区县镇])")
 _TOKEN_KEEP = re.compile(r"[\w\u4e00-\u9fff]")
 _DIGITS = re.compile(r"^\d+(\.\d+)?$")
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+# A lead longer than this is not a subject: only its start is repeated.
+LEAD_CHARS = 40
 
 _lock = threading.Lock()
 _tokenizer = None
@@ -73,3 +76,15 @@ def words(text: str) -> list[str]:
 def chars(text: str) -> str:
     """The text for character n-grams: anonymised places and spaces removed."""
     return _SPACE.sub("", _ANONYMISED_PLACE.sub("", text)).lower()
+
+
+def lead(text: str) -> str:
+    """The subject of a message text (``core.text.message_text`` puts it first, ended by
+    "。"), or the first sentence of an event's description; at most ``LEAD_CHARS``."""
+    return _SENTENCE_END.split(text, maxsplit=1)[0][:LEAD_CHARS]
+
+
+def with_lead(text: str, times: int) -> str:
+    """The text with its lead repeated ``times`` more times (weighting it in TF-IDF)."""
+    first = lead(text)
+    return text + ("。" + first) * times if first else text

@@ -22,4 +22,14 @@ def judge_page_context(request, event) -> dict:
     except Exception:
         logger.exception("cannot show the routing suggestion of event %s", event.pk)
         return {"unavailable": True}
-    return {"suggestion": suggestion, "best": choices[0], "alternatives": choices[1:]}
+    best = choices[0]
+    return {
+        "suggestion": suggestion,
+        "best": best,
+        "alternatives": choices[1:],
+        # The class a starter model gave (城乡建设…), said once next to the category the
+        # mapping made of it. A county model's labels are category codes: never shown.
+        "model_class": ""
+        if suggestion.label.isascii() or suggestion.label == best.name
+        else suggestion.label,
+    }

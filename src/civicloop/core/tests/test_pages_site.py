@@ -14,7 +14,7 @@ NEW_PASSWORD = "Haiyan-Grid-2025!"
 
 def test_home_sends_visitors_to_sign_in_and_staff_to_their_queue(world, client):
     assert client.get("/")["Location"] == reverse("login")
-    client.force_login(world.users["grid_worker"])
+    client.force_login(world.users["wuyuan_dispatcher"])
     assert client.get("/")["Location"] == reverse("events:queue")
 
 
@@ -33,12 +33,15 @@ def test_sign_in_page_is_in_chinese_by_default(client, db):
 
 
 def test_sign_in_with_good_credentials_lands_on_the_queue(world, client):
-    response = client.post(reverse("login"), {"username": "grid_worker", "password": TEST_PASSWORD})
+    response = client.post(
+        reverse("login"), {"username": "wuyuan_dispatcher", "password": TEST_PASSWORD}
+    )
     assert response.status_code == 302
-    # Home sends each person to their landing page: a grid worker's is the queue.
+    # Home sends each person to their landing page: a dispatcher's is the queue (a grid
+    # worker's is their phone home, scoring/tests/test_pages.py).
     assert response["Location"] == reverse("home")
     assert client.get(reverse("home"))["Location"] == reverse("events:queue")
-    assert client.session[SESSION_KEY] == str(world.users["grid_worker"].pk)
+    assert client.session[SESSION_KEY] == str(world.users["wuyuan_dispatcher"].pk)
 
 
 def test_sign_in_with_bad_credentials_says_so_clearly(world, client):

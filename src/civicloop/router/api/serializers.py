@@ -23,6 +23,11 @@ class SuggestionAlternativeSerializer(serializers.Serializer):
         allow_blank=True, help_text=_("Code of the responsible department.")
     )
     department_name = serializers.CharField(allow_blank=True)
+    keyword = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=_("The word of the report that chose the category (empty: the model chose)."),
+    )
 
 
 class RoutingSuggestionSerializer(serializers.ModelSerializer):
@@ -47,6 +52,10 @@ class RoutingSuggestionSerializer(serializers.ModelSerializer):
     )
     department_name = serializers.CharField(read_only=True)
     confidence = serializers.FloatField(read_only=True, help_text=_("Between 0 and 1."))
+    keyword = serializers.CharField(
+        read_only=True,
+        help_text=_("The word of the report that chose the category (empty: the model chose)."),
+    )
     alternatives = SuggestionAlternativeSerializer(
         many=True, read_only=True, help_text=_("The next most likely labels, best first.")
     )
@@ -63,6 +72,7 @@ class RoutingSuggestionSerializer(serializers.ModelSerializer):
             "category_name",
             "department",
             "department_name",
+            "keyword",
             "alternatives",
             "created_at",
         ]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from civicloop.events.demo import load_categories
 from civicloop.org.choices import UnitKind
 from civicloop.router import store
 from civicloop.testing.factories import CategoryFactory, UnitFactory
@@ -110,7 +111,7 @@ def small_csv(tmp_path) -> Path:
 
 @pytest.fixture
 def mapped(world):
-    """The departments and categories the starter classes map to (label_departments.csv)."""
+    """The departments and categories the starter classes map to (category_map.csv)."""
     county = world.county
     sthj = UnitFactory(
         code="dept-sthj", name="嘉兴市生态环境局海盐分局", kind=UnitKind.DEPARTMENT, region=county
@@ -128,6 +129,13 @@ def mapped(world):
         code="transport", name="交通运输（非法营运、道路）", department=jtys, town_may_handle=False
     )
     return {"sthj": sthj, "jtys": jtys, "zjj": zjj, "pollution": pollution, "transport": transport}
+
+
+@pytest.fixture
+def county(mapped):
+    """The county's full category list (events/data/categories.csv) with the mapped units."""
+    load_categories()
+    return mapped
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ bad input refused with a clear message, exit status 1 and nothing written."""
 from __future__ import annotations
 
 import csv
+import re
 
 import pytest
 from django.core.management import call_command
@@ -83,6 +84,8 @@ def test_classify_keeps_the_message_ids_and_ignores_other_columns(small_model, t
         "confidence",
         "department",
         "department_name",
+        "category",
+        "category_name",
     ]
     assert [r["留言编号"] for r in output] == ["7", "9"]
     assert [r["predicted"] for r in output] == ["交通运输", "环境保护"]
@@ -130,6 +133,8 @@ def test_classify_without_an_id_column_writes_the_predictions_only(small_model, 
         "confidence",
         "department",
         "department_name",
+        "category",
+        "category_name",
     ]
 
 
@@ -180,13 +185,35 @@ def test_training_from_a_csv_without_labels_is_refused(transactional_db, tmp_pat
 
 def test_evaluate_prints_cross_validated_accuracy_macro_f1_and_each_label(db, small_csv, capsys):
     call_command(
-        "router", "evaluate", "--csv", str(small_csv), "--folds", "3", "--baseline", language="en"
+        "router",
+        "evaluate",
+        "--csv",
+        str(small_csv),
+        "--folds",
+        "3",
+        "--repeat",
+        "1",
+        "--baseline",
+        language="en",
     )
     out = capsys.readouterr().out
     assert "3-fold cross-validation" in out and "accuracy" in out and "macro-F1" in out
     assert out.count("baseline") == 1
     for label in LABELS:
         assert label in out
+
+
+def test_evaluate_can_average_shuffles_of_the_folds(db, small_csv, capsys):
+    call_command(
+        "router", "evaluate", "--csv", str(small_csv), "--folds", "3", "--repeat", "2",
+        language="en",
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert "Mean of 2 shuffles of the folds: accuracy" in out
+    mean = re.search(r"accuracy (0\.\d{3}) \((0\.\d{3}) / (0\.\d{3})\)", out)
+    assert mean and float(mean.group(1)) == pytest.approx(
+        (float(mean.group(2)) + float(mean.group(3))) / 2, abs=0.001
+    )
 
 
 def judged(world, description, *, intake, final):

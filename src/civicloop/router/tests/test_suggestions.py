@@ -11,6 +11,7 @@ import re
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from civicloop.matters.models import Category
 from civicloop.router import services, store
 from civicloop.router.choices import ModelSource
 from civicloop.router.models import RouterModel, RoutingSuggestion
@@ -38,7 +39,7 @@ def test_the_judge_page_shows_the_suggestion_and_the_accepted_category_ends_up_o
     assert 'id="routing-suggestion"' in page
     assert 'data-label="环境保护"' in page
     assert "嘉兴市生态环境局海盐分局" in page  # the responsible department
-    assert 'id="routing-alternatives"' in page
+    assert 'id="routing-choices"' in page
     accept = re.search(r'id="accept-suggestion" data-fill-category="(\d+)"', page)
     assert accept and int(accept.group(1)) == mapped["pollution"].pk
     # The one click fills the category field; the dispatcher judges.
@@ -102,9 +103,33 @@ def test_a_dispatchers_other_choice_counts_as_not_accepted(world, mapped, small_
     assert services.history_corpus().labels == ["street-vending"]
 
 
-def test_a_label_without_a_category_names_the_department_but_offers_no_category(
+def test_a_street_vending_report_is_offered_as_street_vending_with_one_click_choices(
+    world, county, small_model, client
+):
+    event = report(world, description="菜场门口有人摆摊卖水果，占了半条人行道", category=None)
+    client.force_login(world.wuyuan_dispatcher)
+    page = client.get(judge_url(event)).content.decode()
+    street_vending = Category.objects.get(code="street-vending")
+    assert f'id="accept-suggestion" data-fill-category="{street_vending.pk}"' in page
+    assert "县综合行政执法局" in page and "摆摊" in page
+    assert "该标签没有对应的事件类别" not in page
+    # No codes or hashes to read: the model is named by its source and date, its version
+    # only in an attribute.
+    assert page.count(small_model.version) == 1
+    assert f'data-model-version="{small_model.version}"' in page
+    # The classes' own categories follow as one-click choices, each a county category.
+    choices = re.findall(r'data-fill-category="(\d+)"', page)
+    assert len(choices) >= 2 and len(set(choices)) == len(choices)
+    assert set(map(int, choices)) <= set(Category.objects.values_list("pk", flat=True))
+    suggestion = RoutingSuggestion.objects.get(event=event)
+    assert suggestion.category == street_vending and suggestion.keyword == "摆摊"
+    assert all(a["category"] for a in suggestion.alternatives)
+
+
+def test_where_the_county_lacks_the_category_the_department_is_still_named(
     world, mapped, small_model, client
 ):
+    # The test county has no 物业管理 and no 其他: the table's rows for them are skipped.
     event = report(world, description="小区物业乱收停车费，还经常停水停电", category=None)
     client.force_login(world.wuyuan_dispatcher)
     page = client.get(judge_url(event)).content.decode()
@@ -155,9 +180,15 @@ def test_the_api_gives_the_suggestion_and_the_event_detail_shows_it(world, mappe
         body["department"] == "dept-sthj" and body["department_name"] == "嘉兴市生态环境局海盐分局"
     )
     assert body["model_version"] == small_model.version and 0 < body["confidence"] <= 1
-    assert {"label", "name", "confidence", "category", "department", "department_name"} == set(
-        body["alternatives"][0]
-    )
+    assert {
+        "label",
+        "name",
+        "confidence",
+        "category",
+        "department",
+        "department_name",
+        "keyword",
+    } == set(body["alternatives"][0])
     assert RoutingSuggestion.objects.count() == 1
     detail = client.get(f"/api/events/{event.pk}/").json()
     assert detail["routing_suggestion"] == body
@@ -205,3 +236,14 @@ def test_a_switched_off_model_gives_way_to_the_starter(small_model):
     assert services.active_model() == small_model
     RouterModel.objects.filter(pk=small_model.pk).update(is_active=False)
     assert services.active_model().source == ModelSource.STARTER
+
+
+def test_the_combined_judge_and_dispatch_page_offers_the_same_one_click_choices(
+    world, county, small_model, client
+):
+    event = report(world, description="菜场门口有人摆摊卖水果，占了半条人行道", category=None)
+    client.force_login(world.wuyuan_dispatcher)
+    page = client.get(reverse("events:judge-dispatch", args=[event.pk])).content.decode()
+    street_vending = Category.objects.get(code="street-vending")
+    assert f'id="accept-suggestion" data-fill-category="{street_vending.pk}"' in page
+    assert re.search(r'<select name="category"', page)  # what the click fills

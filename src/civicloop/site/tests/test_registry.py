@@ -81,15 +81,21 @@ def test_every_app_registers_its_pieces_at_start_up():
         "docs/case-workflow.md",
         "docs/leniency-workflow.md",
         "docs/inspections-workflow.md",
+        "docs/scoring-workflow.md",
+        "docs/supervision-workflow.md",
         "docs/kpis.md",
     ]
     assert [s.name for s in registry.deadline_sweeps] == [
         "events.escalate_overdue",
         "cases.deadlines",
         "leniency.follow_ups",
+        "supervision.action_items",
+        "supervision.summons",
     ]
-    assert {"hotspots.scan", "cockpit.rollups"} <= {t.name for t in registry.periodic_tasks}
-    assert [page.name for page in registry.landing_pages] == ["cockpit"]
+    assert {"hotspots.scan", "cockpit.rollups", "scoring.recompute"} <= {
+        t.name for t in registry.periodic_tasks
+    }
+    assert [page.name for page in registry.landing_pages] == ["cockpit", "scoring.grid_home"]
     assert "gridkit.nightly_refresh" in {s.name for s in registry.worker_starts}
     names = [s.name for s in registry.demo_steps]
     # The case demo plays the leniency app's cases, so the list is loaded before it.

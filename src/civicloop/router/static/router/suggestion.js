@@ -4,9 +4,12 @@
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
     var box = document.getElementById("routing-suggestion");
+    if (!box) return;
+    // The judge form (#action-form), or whichever form of the page asks for the category
+    // (e.g. a combined judge-and-dispatch page).
     var form = document.getElementById("action-form");
-    if (!box || !form) return;
-    var field = form.querySelector("select[name=category]");
+    var field = (form && form.querySelector("select[name=category]")) ||
+      document.querySelector("form select[name=category]");
     var status = box.querySelector("[data-fill-status]");
     box.querySelectorAll("[data-fill-category]").forEach(function (button) {
       button.addEventListener("click", function () {
