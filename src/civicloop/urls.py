@@ -18,6 +18,7 @@ api_urlpatterns = [
     path("", include("civicloop.gridkit.api.urls")),
     path("", include("civicloop.notifications.api.urls")),
     path("", include("civicloop.hotspots.api.urls")),
+    path("", include("civicloop.inspections.api.urls")),
 ]
 
 urlpatterns = [

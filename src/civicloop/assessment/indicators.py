@@ -14,15 +14,16 @@ in docs/matters.md):
   (command room, squad, stations, grid teams) in the period with an acceptance
   deadline, the share accepted by that deadline; work still waiting within its
   deadline, and work handed back or cancelled before acceptance, is left out.
-* **监管检查, 处罚办案, 法制审核** — not recorded in Civicloop yet (inspections,
-  penalty cases and legal reviews arrive with their own apps): no indicator; the
-  assessor scores from the town's files.
+* **监管检查, 处罚办案, 法制审核** — computed by the app that keeps the records when it
+  registers an :class:`IndicatorSource` in :data:`indicator_sources` (the inspections app
+  registers 监管检查); without one, no indicator and the assessor scores from the town's files.
 * **制度建设 (system building)** — judged from documents; no indicator.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -31,6 +32,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from civicloop.core.registry import Registry
 from civicloop.events.choices import AssignmentState, EventState, Rating
 from civicloop.events.models import Assignment, Event, EventHistory, EventRating
 from civicloop.org.models import Region
@@ -175,15 +177,35 @@ def not_recorded(dimension: str) -> Indicator:
     return Indicator(dimension, None, None, None, notes[dimension])
 
 
+@dataclass(frozen=True)
+class IndicatorSource:
+    """An indicator of a dimension computed by an app above assessment (its records):
+    ``compute(town, start, end)`` returns an :class:`Indicator`."""
+
+    dimension: str
+    compute: Callable[[Region, dt.date, dt.date], Indicator]
+
+
+# Keyed by dimension: one source per dimension (core/registry.py explains the mechanism).
+indicator_sources: Registry[IndicatorSource] = Registry(
+    "assessment indicator source", key=lambda source: source.dimension
+)
+
+
+def _registered_or(dimension: str, town: Region, start: dt.date, end: dt.date) -> Indicator:
+    source = indicator_sources.find(dimension)
+    return source.compute(town, start, end) if source else not_recorded(dimension)
+
+
 def compute_indicators(town: Region, start: dt.date, end: dt.date) -> dict[str, Indicator]:
     """Every dimension's indicator, its note written in the deployment's language."""
     with translation.override(settings.LANGUAGE_CODE):
         return {
             Dimension.SYSTEMS: not_recorded(Dimension.SYSTEMS),
             Dimension.ORGANISATION: prompt_acceptance(town, start, end),
-            Dimension.SUPERVISION: not_recorded(Dimension.SUPERVISION),
-            Dimension.CASES: not_recorded(Dimension.CASES),
-            Dimension.LEGAL_REVIEW: not_recorded(Dimension.LEGAL_REVIEW),
+            Dimension.SUPERVISION: _registered_or(Dimension.SUPERVISION, town, start, end),
+            Dimension.CASES: _registered_or(Dimension.CASES, town, start, end),
+            Dimension.LEGAL_REVIEW: _registered_or(Dimension.LEGAL_REVIEW, town, start, end),
             Dimension.EFFECT: on_time(town, start, end),
             Dimension.SATISFACTION: satisfaction(town, start, end),
         }

@@ -80,6 +80,7 @@ def test_every_app_registers_its_pieces_at_start_up():
         "docs/event-workflow.md",
         "docs/case-workflow.md",
         "docs/leniency-workflow.md",
+        "docs/inspections-workflow.md",
         "docs/scoring-workflow.md",
         "docs/supervision-workflow.md",
         "docs/kpis.md",
