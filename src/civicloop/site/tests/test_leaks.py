@@ -1,0 +1,83 @@
+"""Chinese everywhere a user looks (issue 13): no slugs, English enum values, hashes, exponent
+numbers or empty-choice dashes on the demo's pages and printed forms, for every demo login."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from civicloop.events.demo import ESSENTIAL
+from civicloop.org.models import User
+from civicloop.testing.leaks import crawl, find_leaks, visible_text
+
+ISSUE_EXAMPLES = [
+    "<td>street-vending 占道经营</td>",
+    "<p>Raised by the scan</p>",
+    "<dd>表决规则 unanimous</dd>",
+    "<li>2026-03-02 create 张丽华</li>",
+    "<p>口径见 docs/kpis.md</p>",
+    "<small>内容哈希 11668a796c7d</small>",
+    "<span>1.7e-04 · 泊松分布</span>",
+    "<select><option>---------</option><option>占道经营</option></select>",
+    "<td>professional_grid_worker</td>",
+]
+
+
+@pytest.mark.parametrize("html", ISSUE_EXAMPLES)
+def test_the_scanner_finds_each_leak_the_issue_names(html):
+    assert find_leaks(visible_text(html)), html
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>导出 Excel、PDF 或 DOCX；扫描 QR 码；API 说明</p>",
+        "<p>事件编号 <code>SJ-2026-000123</code>，内容哈希 <code>11668a796c7d</code></p>",
+        '<p>核验码 <span translate="no">11668a796c7d</span></p>',
+        "<script>var unanimous = 'street-vending';</script><p>占道经营 3 起，占 12.5%</p>",
+        '<a href="/events/?state=collected" title="state">已收集</a>',
+        "<p>GB 11643 身份证号 330424199001011234，0.00017 · 泊松分布</p>",
+    ],
+)
+def test_the_scanner_leaves_chinese_code_fields_attributes_and_formats_alone(html):
+    assert find_leaks(visible_text(html)) == []
+
+
+@pytest.fixture
+def demo(db):
+    call_command(
+        "demo", events=len(ESSENTIAL) + 4, seed=7, stdout=io.StringIO(), stderr=io.StringIO()
+    )
+
+
+DEMO_LOGINS = [
+    "centre",
+    "leader",
+    "wuyuan_dispatcher",
+    "ganpu_dispatcher",
+    "wuyuan_officer",
+    "wuyuan_reviewer",
+    "wuyuan_lawyer",
+    "grid_worker",
+    "red_butler",
+    "station_staff",
+    "citizen",
+]
+
+
+def test_every_demo_page_each_login_reaches_is_free_of_leaks(demo, client):
+    problems = []
+    pages = 0
+    usernames = [u for u in DEMO_LOGINS if User.objects.filter(username=u).exists()]
+    assert len(usernames) >= 8, usernames
+    for username in usernames:
+        client.force_login(User.objects.get(username=username))
+        report = crawl(client, ("/",), per_route=2, limit=80)
+        pages += len(report.pages)
+        if report.leaks or report.failures:
+            problems.append(f"== {username}\n{report.summary()}")
+        client.logout()
+    assert pages >= 100
+    assert not problems, "\n".join(problems)
