@@ -34,12 +34,12 @@ def generated_by_label(version: ToolkitVersion) -> str:
 
 def version_note(version: ToolkitVersion) -> str:
     """The line printed at the foot of every page and file of a version."""
-    return _("%(place)s (%(code)s) · %(version)s by %(by)s · content %(hash)s") % {
+    return _("%(place)s (%(code)s) · %(version)s by %(by)s · verification code %(hash)s") % {
         "place": place_name(version.content),
         "code": version.grid.code,
         "version": version_label(version),
         "by": generated_by_label(version),
-        "hash": version.content_hash[:12],
+        "hash": version.verification_code,
     }
 
 

@@ -4,6 +4,9 @@ by ``services.py``, whose ``InvalidInput.field`` names match the field names her
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.events.forms import datetime_input
@@ -58,7 +61,10 @@ class VersionForm(forms.Form):
     conditions = forms.CharField(
         label=_("conditions"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("e.g. first_violation=2; harm=minor; corrected_in_time"),
+        # The syntax is typed as it is: shown as code, not as words to translate.
+        help_text=lazy(format_html, SafeString)(
+            "{} <code>first_violation=2; harm=minor; corrected_in_time</code>", _("for example")
+        ),
     )
     legal_basis = forms.ChoiceField(label=_("legal basis"), choices=LegalBasis.choices)
     basis_text = forms.CharField(label=_("basis (text)"), max_length=200, required=False)

@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
@@ -38,14 +39,19 @@ ALLOWED_WORDS = frozenset(
         # the product and its kin
         "Civicloop Django LibreOffice Open311 Python Haiyan "
         # common abbreviations and units
-        "KPI KPIs No AM PM km kg MB KB ms TF IDF TF-IDF App APP IP SHA SHA-256 MAC CSP Cookie OK"
+        "KPI KPIs No AM PM km kg MB KB ms TF IDF TF-IDF App APP IP SHA SHA-256 MAC CSP Cookie OK "
+        # file-name extensions, and the language switcher's own name for English
+        "pdf docx xlsx csv json png jpg jpeg English"
     ).split()
 )
 
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[_\-./][A-Za-z0-9]+)*")
+# Hashes print in lower case; "E2026113000005" (an event number) is not one.
 HEX_HASH = re.compile(
-    r"(?<![0-9A-Za-z])(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*[0-9])[0-9a-fA-F]{8,}(?![0-9A-Za-z])"
+    r"(?<![0-9A-Za-z])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{8,}(?![0-9A-Za-z])"
 )
+# A web address or an absolute path is something to type, not language.
+ADDRESS = re.compile(r"(?:https?://|(?<![\w.])/)[\w\-./?=&%#:]+")
 EXPONENT = re.compile(r"\d(?:\.\d+)?[eE][+-]?\d+")
 EMPTY_CHOICE = re.compile(r"-{4,}")
 
@@ -117,7 +123,7 @@ def find_leaks(text: str) -> list[Leak]:
         leaks.append(Leak("exponent", match.group(), _context(text, *match.span())))
     for match in EMPTY_CHOICE.finditer(text):
         leaks.append(Leak("empty-choice", match.group(), _context(text, *match.span())))
-    for match in WORD.finditer(text):
+    for match in WORD.finditer(ADDRESS.sub(" ", text)):
         word = match.group()
         if word in ALLOWED_WORDS or HEX_HASH.fullmatch(word) or EXPONENT.search(word):
             continue
@@ -228,7 +234,7 @@ def crawl(
         if "html" in content_type:
             html = response.content.decode(response.charset or "utf-8")
             text = visible_text(html)
-            queue.extend(HREF.findall(html))
+            queue.extend(unescape(href) for href in HREF.findall(html))
         elif "wordprocessingml" in content_type:
             text = docx_text(b"".join(response) if response.streaming else response.content)
         else:
