@@ -199,15 +199,15 @@ class LeniencyPlays:
             follow_up, services.record_check, commitment, by=lead, kept=kept, note=check_note
         )
         if not kept:
-            # The town's command room judges the reopened matter that afternoon and sends it
-            # to the squad — it does not wait for months as "collected".
+            # The town's command room judges the reopened matter that afternoon and the squad
+            # takes it on — it does not wait for months as "collected".
             commitment.refresh_from_db()
             event = commitment.reopened_event
             dispatcher = _dispatcher_of(event) if event is not None else None
             if dispatcher is not None:
                 yield from self.demo.at(
                     working_day(follow_up, 0, hour=15),
-                    _judge_and_dispatch,
+                    _judge_dispatch_and_start,
                     event,
                     by=dispatcher,
                 )
@@ -612,7 +612,7 @@ def _dispatcher_of(event) -> User | None:
     )
 
 
-def _judge_and_dispatch(event, *, by: User) -> None:
+def _judge_dispatch_and_start(event, *, by: User) -> None:
     event_services.judge_event(
         event,
         by=by,
@@ -622,3 +622,16 @@ def _judge_and_dispatch(event, *, by: User) -> None:
         reason="违反承诺后重新立项，转综合行政执法队依法处理。",
     )
     event_services.dispatch_event(event, by=by)
+    # The squad takes it on at once: it will file a case for the repeated violation.
+    event.refresh_from_db()
+    unit = event.lead_assignment().unit
+    officer = (
+        User.objects.filter(
+            posts__is_active=True, posts__role=Role.ENFORCEMENT_OFFICER, posts__unit=unit
+        )
+        .order_by("pk")
+        .first()
+    )
+    if officer is not None:
+        event_services.accept_event(event, by=officer)
+        event_services.start_handling(event, by=officer)
