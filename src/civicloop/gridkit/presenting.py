@@ -126,6 +126,8 @@ def present_card(version: ToolkitVersion, *, request=None) -> dict:
         },
         "version": version_label(version),
         "note": version_note(version),
+        # The full hash goes into the file's properties, not onto the printed page.
+        "content_hash": version.content_hash,
         "generated_at": format_datetime(version.generated_at),
     }
 
