@@ -497,6 +497,11 @@ if CIVICLOOP_TASK_MAX_RETRIES < 0:
 # Delivery of notifications beyond the web inbox (SMS, 浙政钉): the dotted path of a callable
 # `push(notification)`; empty: the web inbox only. See docs/deployment.md.
 CIVICLOOP_NOTIFICATION_PUSH = env_str("CIVICLOOP_NOTIFICATION_PUSH", "")
+# Text messages to reporters (event done, please rate): the dotted path of a sender class with
+# `send(phone=, text=, key=)` (notifications/sms.py); the default only logs them. A message is
+# tried again by the worker's sweep until it is sent or this many attempts failed.
+CIVICLOOP_SMS_SENDER = env_str("CIVICLOOP_SMS_SENDER", "civicloop.notifications.sms.LoggingSender")
+CIVICLOOP_SMS_MAX_ATTEMPTS = env_int("CIVICLOOP_SMS_MAX_ATTEMPTS", 5)
 
 # --- idem: idempotent POST requests, API errors as problem details (docs/api.md) ---
 # How long the first answer to a POST with an Idempotency-Key (or a page's submission token) is

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.core import registry
 from civicloop.core.figures import register_figures, register_subjects
+from civicloop.core.navigation import register_nav_entry
+from civicloop.core.workqueue import register_work_provider
 
 
 class CasesConfig(AppConfig):
@@ -11,6 +13,9 @@ class CasesConfig(AppConfig):
     verbose_name = _("Penalty cases")
 
     def ready(self) -> None:
+        register_nav_entry(
+            "cases", label=_("Cases"), url_name="cases:list", order=70, office_only=True
+        )
         # Imported here, not at the top: it imports models, which are not loaded yet when
         # Django imports this module.
         from . import party_links
@@ -31,6 +36,18 @@ class CasesConfig(AppConfig):
         )
         register_subjects(*kpis.SUBJECTS)
         register_figures(*kpis.FIGURES)
+        register_work_provider(
+            "case_approvals",
+            label=_("case approvals"),
+            items_for="civicloop.cases.workitems.approvals_for",
+            order=20,
+        )
+        register_work_provider(
+            "legal_reviews",
+            label=_("legal reviews"),
+            items_for="civicloop.cases.workitems.reviews_for",
+            order=30,
+        )
         registry.register_workflow_document(
             "docs/case-workflow.md", "civicloop.cases.docs_workflow.render", order=20
         )

@@ -4,6 +4,7 @@ from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 from . import registry
+from .navigation import register_nav_entry
 
 
 class CoreConfig(AppConfig):
@@ -12,6 +13,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        # 我的待办 is the one work queue across the apps (core/workqueue.py); the tabs of a
+        # field worker's phone come first.
+        register_nav_entry(
+            "queue", label=_("My queue"), url_name="work-queue", order=10, tab=True, icon="☑"
+        )
         from . import audit, crypto
 
         crypto.register_checks()

@@ -36,6 +36,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import checks
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.migrations.operations.base import Operation
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +44,7 @@ from django_tasks import task
 
 from .history import (
     HistoryEntry,
+    RowMACField,
     audit_key,
     compute_row_mac,
     key_fingerprint,
@@ -486,6 +488,120 @@ def _rekey_table(model: type[HistoryEntry], old_key: bytes, new_key: bytes, batc
 
 
 # --- migrations: rows written before the audit columns ---------------------------------------
+
+
+class AddAuditChainFields(Operation):
+    """Add the four tamper-evidence columns (``row_nonce``, ``row_mac``, ``chain_seq``,
+    ``chain_hash``) to history tables — the ``*_audit_chain`` migrations.
+
+    One operation for several tables because Django's ``AddField`` on SQLite rebuilds the whole
+    table for each column that is NOT NULL (copy, drop, rename), and 44 rebuilds doubled the time
+    to create a database (every test process, every ``civicloop demo``). SQLite adds such a
+    column in place when it carries a constant default, so there the columns are added with
+    ``DEFAULT ''`` (Django never relies on a database default; the fill step gives old rows their
+    nonce and MAC). Other databases get the schema editor's ``add_field``, as ``AddField`` does.
+    The definitions are frozen here as they were when the migrations were written: a later change
+    to ``HistoryEntry`` needs a migration of its own."""
+
+    reversible = True
+
+    def __init__(self, model_names):
+        self.model_names = [name.lower() for name in model_names]
+
+    @staticmethod
+    def fields() -> list[tuple[str, models.Field]]:
+        return [
+            (
+                "chain_hash",
+                models.CharField(
+                    blank=True, editable=False, max_length=64, verbose_name="chain hash"
+                ),
+            ),
+            (
+                "chain_seq",
+                models.PositiveBigIntegerField(
+                    blank=True,
+                    db_index=True,
+                    editable=False,
+                    null=True,
+                    verbose_name="chain position",
+                ),
+            ),
+            (
+                "row_mac",
+                RowMACField(blank=True, editable=False, max_length=64, verbose_name="row MAC"),
+            ),
+            (
+                "row_nonce",
+                models.CharField(
+                    default=new_row_nonce, editable=False, max_length=32, verbose_name="row nonce"
+                ),
+            ),
+        ]
+
+    def deconstruct(self):
+        return (self.__class__.__name__, [], {"model_names": self.model_names})
+
+    def state_forwards(self, app_label, state):
+        for name in self.model_names:
+            model_state = state.models[app_label, name]
+            for field_name, definition in self.fields():
+                model_state.fields[field_name] = definition
+            # None of the columns is a relation: one delayed reload per table, not per column.
+            state.reload_model(app_label, name, delay=True)
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        sqlite = schema_editor.connection.vendor == "sqlite"
+        quote = schema_editor.quote_name
+        for name in self.model_names:
+            from_model = from_state.apps.get_model(app_label, name)
+            to_model = to_state.apps.get_model(app_label, name)
+            if not self.allow_migrate_model(schema_editor.connection.alias, to_model):
+                continue
+            for field_name, _field in self.fields():
+                column = to_model._meta.get_field(field_name)
+                if not sqlite:
+                    schema_editor.add_field(from_model, column)
+                    continue
+                definition, params = schema_editor.column_sql(to_model, column)
+                if not column.null:
+                    definition += " DEFAULT ''"
+                schema_editor.execute(
+                    f"ALTER TABLE {quote(to_model._meta.db_table)} "
+                    f"ADD COLUMN {quote(column.column)} {definition}",
+                    params or None,
+                )
+                schema_editor.deferred_sql.extend(
+                    schema_editor._field_indexes_sql(to_model, column)
+                )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        # Not ``remove_field`` on SQLite: it rebuilds the table from the model, which still has
+        # the columns not yet dropped — they would come back. Drop each column (and the index
+        # on chain_seq) in place instead.
+        sqlite = schema_editor.connection.vendor == "sqlite"
+        quote = schema_editor.quote_name
+        for name in self.model_names:
+            model = from_state.apps.get_model(app_label, name)
+            if not self.allow_migrate_model(schema_editor.connection.alias, model):
+                continue
+            for field_name, _field in self.fields():
+                column = model._meta.get_field(field_name)
+                if not sqlite:
+                    schema_editor.remove_field(model, column)
+                    continue
+                for index in schema_editor._constraint_names(model, [column.column], index=True):
+                    schema_editor.execute(schema_editor._delete_index_sql(model, index))
+                schema_editor.execute(
+                    f"ALTER TABLE {quote(model._meta.db_table)} DROP COLUMN {quote(column.column)}"
+                )
+
+    def describe(self):
+        return f"Add the audit-chain columns to {', '.join(self.model_names)}"
+
+    @property
+    def migration_name_fragment(self):
+        return "audit_chain"
 
 
 def fill_row_macs(

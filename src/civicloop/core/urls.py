@@ -7,6 +7,7 @@ from . import signin, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("queue/", views.my_work, name="work-queue"),
     path("healthz", views.healthz, name="healthz"),
     # A person with a second factor gives its code after the password (core/signin.py).
     path("login/", signin.SignInView.as_view(), name="login"),

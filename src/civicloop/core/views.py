@@ -1,13 +1,15 @@
-"""Site-wide views: the home redirect and the health check."""
+"""Site-wide views: the home redirect, the work queue and the health check."""
 
 from __future__ import annotations
 
 import logging
 import sys
 
+from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -15,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from .errors import DomainError, NotFound, NotPermitted, problem_response
 from .middleware import unavailable_response
 from .registry import landing_page_for
+from .workqueue import work_queue
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +28,19 @@ def home(request):
     if not request.user.is_authenticated:
         return redirect("login")
     return redirect(landing_page_for(request.user, default="events:queue"))
+
+
+@login_required
+def my_work(request):
+    """我的待办: one queue across every app (``core.workqueue``), ranked by deadline."""
+    queue = work_queue(request.user)
+    kind = request.GET.get("kind", "")
+    shown = queue.of_kind(kind) if kind in {c.name for c in queue.counts} else queue.items
+    return render(
+        request,
+        "core/work_queue.html",
+        {"queue": queue, "items": shown, "kind": kind, "now": timezone.now()},
+    )
 
 
 @never_cache

@@ -97,6 +97,22 @@ def _judge(event, by, data):
     )
 
 
+@EVENT_ACTIONS.register("judge_and_dispatch")
+def _judge_and_dispatch(event, by, data):
+    return services.judge_and_dispatch_event(
+        event,
+        by=by,
+        urgency=data["urgency"],
+        span=data["span"],
+        reason=data.get("reason", ""),
+        category=data.get("category"),
+        matter=data.get("matter"),
+        to_unit=data.get("unit"),
+        dispatch_reason=data.get("dispatch_reason", ""),
+        instruction=data.get("instruction", ""),
+    )
+
+
 @EVENT_ACTIONS.register("dispatch")
 def _dispatch(event, by, data):
     # Always a list: a coordination order without rows is refused by the service (after it
@@ -168,6 +184,8 @@ def _merge(event, by, data):
 
 EVENT_ACTIONS.add("accept", without_input(services.accept_event))
 EVENT_ACTIONS.add("start", without_input(services.start_handling))
+# Both at once (签收并处置), offered wherever "accept" is: two transitions, two history rows.
+EVENT_ACTIONS.add("accept_and_start", without_input(services.accept_and_start))
 for _name, _service in {
     "return": services.return_event,
     "rework": services.rework_event,

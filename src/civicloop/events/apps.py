@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.core import registry
 from civicloop.core.figures import register_figures, register_subjects
+from civicloop.core.navigation import register_nav_entry
+from civicloop.core.workqueue import register_work_provider
 
 
 class EventsConfig(AppConfig):
@@ -11,11 +13,24 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
+        # The navigation (core/navigation.py): the tabs of a field worker's phone come first.
+        register_nav_entry(
+            "new", label=_("New report"), url_name="events:new", order=20, tab=True, icon="＋"
+        )
+        register_nav_entry(
+            "events", label=_("Events"), url_name="events:list", order=30, tab=True, icon="≡"
+        )
+        register_nav_entry(
+            "map", label=_("Map"), url_name="events:map", order=35, tab=True, icon="◎"
+        )
         # The figures' module needs the models, which are loaded only once ready() runs.
         from . import kpis
 
         register_subjects(*kpis.SUBJECTS)
         register_figures(*kpis.FIGURES)
+        register_work_provider(
+            "events", label=_("events"), items_for="civicloop.events.workitems.items_for", order=10
+        )
         registry.register_demo_step(
             "events.categories",
             order=20,

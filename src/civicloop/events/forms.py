@@ -9,6 +9,7 @@ the right input.
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.matters.models import Category, Matter
@@ -27,6 +28,8 @@ from .choices import (
     Urgency,
 )
 from .models import Event
+from .permissions import capacities
+from .routing import units_within_reach
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -155,28 +158,45 @@ class LocationFields(forms.Form):
     longitude = forms.FloatField(
         required=False, widget=forms.HiddenInput, min_value=-180, max_value=180
     )
+    # The datum of the point: "wgs84" from the phone's GPS, the base map's from a map tap.
+    datum = forms.ChoiceField(
+        required=False,
+        widget=forms.HiddenInput,
+        choices=[("wgs84", "WGS-84"), ("gcj02", "GCJ-02")],
+    )
 
 
 class IntakeForm(LocationFields):
-    """民情收集单: what grid and liaison-station staff record on patrol or at the desk."""
+    """民情收集单: what grid and liaison-station staff record on patrol or at the desk.
+
+    Camera first: the photo, the place (a tap on the map) and the text are what a grid
+    worker gives; the description is the one field the form itself requires (the service
+    requires a place it can work out). Everything else has a default or is optional and
+    comes last: the source (from the person's post), the title (from the description),
+    the reporter's details."""
 
     field_order = [
-        "source",
-        "title",
-        "description",
-        "category",
+        "attachments",
         "region",
         "address",
+        "description",
+        "category",
+        "title",
+        "source",
         "occurred_at",
         "reporter_name",
         "reporter_phone",
         "reporter_id_number",
         "reporter_address",
         "is_anonymous",
-        "attachments",
     ]
 
-    source = forms.ChoiceField(label=_("source"), choices=STAFF_SOURCES)
+    source = forms.ChoiceField(
+        label=_("source"),
+        choices=STAFF_SOURCES,
+        required=False,
+        help_text=_("Set from your post; change it for a call or a visit."),
+    )
     title = forms.CharField(
         label=_("title"),
         max_length=120,
@@ -191,6 +211,14 @@ class IntakeForm(LocationFields):
         queryset=active_categories(),
         required=False,
         empty_label=_("— not sure —"),
+        help_text=_("Suggested from the text; the command room confirms it."),
+        widget=forms.Select(
+            attrs={
+                "data-suggest-from": "id_description",
+                "data-suggest-note": "category-suggested",
+                "data-suggest-message": _("Suggested: %s"),
+            }
+        ),
     )
     occurred_at = forms.DateTimeField(
         label=_("occurred at"), required=False, widget=datetime_input()
@@ -213,10 +241,14 @@ class IntakeForm(LocationFields):
         label=_("keep the reporter anonymous to the public"), required=False
     )
     attachments = MultipleFileField(
-        label=_("photos and attachments"),
+        label=_("take or choose photos"),
         widget=MultipleFileInput(attrs={"accept": "image/*,.pdf,.docx,.xlsx,.mp4"}),
         help_text=_("Photos (JPG, PNG, WEBP, HEIC), PDF, Word, Excel or MP4."),
     )
+
+    def clean_source(self) -> str:
+        # Not asked of the grid worker: the default of the post (the form's initial value).
+        return self.cleaned_data.get("source") or self.initial.get("source") or Source.HOTLINE
 
 
 class PublicReportForm(LocationFields):
@@ -353,8 +385,55 @@ class JudgeForm(ActionForm):
             self.initial.setdefault("matter", self.event.matter_id)
 
 
-class DispatchForm(ActionForm):
-    unit = UnitChoiceField(
+OUT_OF_REACH = _(
+    "This unit is outside your dispatch scope: choose a unit of this town or of the county. "
+    "Only the county centre sends an event to another town's units."
+)
+
+
+class SuggestedUnitChoiceField(UnitChoiceField):
+    """Units the rules suggest come first, marked as suggested."""
+
+    suggested_ids: frozenset[int] = frozenset()
+
+    def label_from_instance(self, obj: Unit) -> str:
+        label = super().label_from_instance(obj)
+        if obj.pk in self.suggested_ids:
+            return _("%(unit)s (suggested)") % {"unit": label}
+        return label
+
+
+class UnitsWithinReachMixin:
+    """Offer only the units the dispatcher may send this event to (``routing.units_within_reach``:
+    a town's command room its own town's units and the county's, the county centre every unit),
+    the suggested ones first. A unit outside is refused with :data:`OUT_OF_REACH`; the service
+    refuses it again for the API."""
+
+    reach_field = "unit"
+
+    def narrow_units(self, suggested_units=()) -> None:
+        field = self.fields[self.reach_field]
+        county_centre = "county_centre" in capacities(self.user, self.event)
+        within = units_within_reach(self.event, county_centre=county_centre)
+        suggested = [u.pk for u in suggested_units]
+        field.queryset = (
+            handling_units()
+            .filter(pk__in=within.values("pk"))
+            .annotate(
+                suggested_first=Case(
+                    When(pk__in=suggested, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("suggested_first", "region__code", "kind", "name")
+        )
+        field.suggested_ids = frozenset(suggested)
+        field.error_messages["invalid_choice"] = OUT_OF_REACH
+
+
+class DispatchForm(UnitsWithinReachMixin, ActionForm):
+    unit = SuggestedUnitChoiceField(
         label=_("another unit"),
         queryset=handling_units(),
         required=False,
@@ -369,6 +448,47 @@ class DispatchForm(ActionForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, suggested_units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.narrow_units(suggested_units)
+
+
+class JudgeDispatchForm(UnitsWithinReachMixin, ActionForm):
+    """研判并派遣 on one page: the grading of :class:`JudgeForm`, then the unit (empty: the one
+    the routing rules choose from the grading), a reason for another unit and an instruction.
+    ``cleaned_data`` is the input of the ``judge_and_dispatch`` action."""
+
+    service_fields = {"to_unit": "unit"}
+
+    def __init__(self, *args, suggested_units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        judge = JudgeForm(event=self.event, user=self.user, transition=self.transition)
+        fields = dict(judge.fields)
+        fields["unit"] = SuggestedUnitChoiceField(
+            label=_("unit"),
+            queryset=handling_units(),
+            required=False,
+            empty_label=_("— as the routing rules decide from the grading —"),
+            help_text=_(
+                "Empty: the unit the routing rules choose for the grading above. Multi-span "
+                "events are dispatched by the county centre as a coordination order."
+            ),
+        )
+        fields["dispatch_reason"] = reason_field(
+            _("reason for another unit"),
+            help_text=_("Needed when you choose another unit than the suggested one."),
+        )
+        fields["instruction"] = forms.CharField(
+            label=_("instruction"),
+            max_length=2000,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+        self.fields.update(fields)
+        if not self.is_bound:
+            self.initial.update({k: v for k, v in judge.initial.items() if k not in self.initial})
+        self.narrow_units(suggested_units)
 
 
 class SubtaskForm(forms.Form):
@@ -415,8 +535,8 @@ class CoordinationOrderForm(ActionForm):
         return cleaned
 
 
-class RedispatchForm(ActionForm):
-    unit = UnitChoiceField(label=_("new unit"), queryset=handling_units())
+class RedispatchForm(UnitsWithinReachMixin, ActionForm):
+    unit = SuggestedUnitChoiceField(label=_("new unit"), queryset=handling_units())
     reason = reason_field()
     instruction = forms.CharField(
         label=_("instruction"),
@@ -424,6 +544,10 @@ class RedispatchForm(ActionForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.narrow_units()
 
 
 class FeedbackForm(ActionForm):

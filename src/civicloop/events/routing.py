@@ -17,13 +17,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.errors import InvalidInput
 from civicloop.matters.choices import HandlingLevel
 from civicloop.matters.models import Category, EmpowermentGrant, Matter
-from civicloop.org.choices import RegionLevel, UnitKind
+from civicloop.org.choices import CODE_PREFIX_LENGTH, RegionLevel, UnitKind
 from civicloop.org.models import Region, Unit
 
 from .choices import Span, Urgency
@@ -170,3 +171,49 @@ def route(event: Event) -> Route:
         lead=department,
         explanation=str(_("General, not delegated to the town: the county department handles.")),
     )
+
+
+# --- which units a dispatcher may choose ------------------------------------------------
+
+
+def units_within_reach(event: Event, *, county_centre: bool) -> QuerySet[Unit]:
+    """The active units a dispatcher may send ``event`` to: the county centre anywhere in the
+    county; a town's command room the county-level units and the units of the event's own
+    town — another town's units answer to that town (a cross-town dispatch needs the centre)."""
+    units = Unit.objects.active()
+    if county_centre or event.region_id is None:
+        return units
+    town = event.region.code[: CODE_PREFIX_LENGTH[RegionLevel.TOWN]]
+    return units.filter(Q(region__level=RegionLevel.COUNTY) | Q(region__code__startswith=town))
+
+
+def suggested_units(event: Event, *, preview: bool = False) -> list[Unit]:
+    """The units the rules suggest for ``event``: the lead, the assisting units and the
+    sub-tasks of :func:`route`. With ``preview`` an event not judged yet is routed as it
+    would be judged general and single, and as urgent (the emergency team), so a page that
+    judges and dispatches at once can list both before the dispatcher decides."""
+    variants = [event]
+    if preview and (not event.urgency or not event.span):
+        variants = []
+        for urgency in (Urgency.GENERAL, Urgency.URGENT):
+            variant = Event(
+                pk=event.pk,
+                region=event.region,
+                category=event.category,
+                matter=event.matter if event.matter_id else None,
+                occurred_at=event.occurred_at,
+                reported_at=event.reported_at,
+                urgency=urgency,
+                span=Span.SINGLE,
+            )
+            variants.append(variant)
+    units: list[Unit] = []
+    for variant in variants:
+        try:
+            found = route(variant)
+        except InvalidInput:
+            continue
+        for unit in [found.lead, *found.assist, *found.subtasks]:
+            if unit is not None and unit.pk not in {u.pk for u in units}:
+                units.append(unit)
+    return units

@@ -24,9 +24,10 @@ from civicloop.core.identifiers import is_valid_id_number, is_valid_phone
 from civicloop.core.inputs import clean_text as _clean_text
 from civicloop.core.models import next_counter_value
 from civicloop.core.reference_cache import remembered
+from civicloop.core.text import headline
 from civicloop.core.transitions import ModelWorkflow, lock
 from civicloop.matters.models import Category
-from civicloop.notifications.services import notify_units, notify_users
+from civicloop.notifications.services import notify_units, notify_users, text_person
 from civicloop.org.choices import CODE_PREFIX_LENGTH, RegionLevel, Role, UnitKind
 from civicloop.org.geo import as_decimal, wgs84_to_gcj02
 from civicloop.org.models import Region, Unit, User
@@ -49,6 +50,7 @@ from .choices import (
     Urgency,
 )
 from .deadlines import deadline
+from .links import tracking_address
 from .models import Assignment, Attachment, Check, Event, EventHistory, EventRating, Feedback
 from .permissions import assignment_capacities, capacities, may_see_contact
 from .routing import county_unit, event_date, route
@@ -221,7 +223,7 @@ def create_event(
     )
     title = _clean_text(title, field="title", max_length=MAX_TITLE, required=False)
     if not title:
-        title = description.splitlines()[0][:40]
+        title = headline(description)
     reporter_name = _clean_text(reporter_name, field="reporter_name", max_length=60, required=False)
     reporter_phone = (reporter_phone or "").strip().replace(" ", "")
     if reporter_phone and not is_valid_phone(reporter_phone):
@@ -416,6 +418,44 @@ def _serves_the_town_of(unit: Unit, event: Event) -> bool:
 
 
 @transaction.atomic
+def judge_and_dispatch_event(
+    event: Event,
+    *,
+    by: User,
+    urgency: str,
+    span: str,
+    reason: str,
+    category: Category | None = None,
+    matter=None,
+    to_unit: Unit | None = None,
+    dispatch_reason: str = "",
+    instruction: str = "",
+) -> Event:
+    """研判并派遣 in one step: :func:`judge_event`, then :func:`dispatch_event` — two
+    transitions, two history rows, one transaction (a refused dispatch leaves the event
+    unjudged). A multi-span event judged by a town's command room is only judged: the county
+    centre dispatches it as a coordination order (and is told by the judgement)."""
+    event = judge_event(
+        event, by=by, urgency=urgency, span=span, reason=reason, category=category, matter=matter
+    )
+    if event.span == Span.MULTI and "county_centre" not in capacities(by, event):
+        if to_unit is not None:
+            raise InvalidInput(
+                _("Multi-span events are dispatched by the county centre; leave the unit empty."),
+                field="to_unit",
+            )
+        return event
+    try:
+        return dispatch_event(
+            event, by=by, to_unit=to_unit, reason=dispatch_reason, instruction=instruction
+        )
+    except InvalidInput as exc:
+        if exc.field == "reason":  # the dispatch's reason, not the grading's
+            raise InvalidInput(exc.message, field="dispatch_reason") from exc
+        raise
+
+
+@transaction.atomic
 def dispatch_event(
     event: Event,
     *,
@@ -593,6 +633,15 @@ def start_handling(event: Event, *, by: User) -> Event:
     transition, _r = EVENT_FLOW.check(event, "start", by)
     _move(event, transition.name, S.HANDLING, by=by)
     return event
+
+
+@transaction.atomic
+def accept_and_start(event: Event, *, by: User) -> Event:
+    """签收并处置: the lead unit accepts and starts handling in one step (on the phone, at
+    the place). Both moves are checked and recorded as they are when done one by one, so
+    the history shows "accept" and then "start" and each deadline rule sees its own step."""
+    event = accept_event(event, by=by)
+    return start_handling(event, by=by)
 
 
 @transaction.atomic
@@ -796,6 +845,7 @@ def check_event(
                 params={"number": event.number},
                 link=_link(event),
             )
+        tell_reporters_done(event)
     else:
         _reopen_work(event, by=by, reason=notes, only=reopen_subtasks)
         _move(
@@ -808,6 +858,33 @@ def check_event(
             details={"check": check.pk, "passed": False, "rework": True},
         )
     return event
+
+
+def tell_reporters_done(event: Event) -> list:
+    """短信 to the reporter (and to the reporters of duplicates merged into it) who left a
+    phone number: the problem is handled, see what was done and rate it — sent after commit,
+    tried again until sent (notifications/sms.py)."""
+    reporters = [event, *Event.objects.filter(merged_into=event)]
+    sent = []
+    for reported in reporters:
+        if not reported.reporter_phone:
+            continue
+        sent.append(
+            text_person(
+                reported.reporter_phone,
+                verb="event_done",
+                message=_(
+                    "The problem you reported (%(number)s) has been handled. See what was done "
+                    "and rate it: %(link)s"
+                ),
+                params={
+                    "number": reported.number,
+                    "link": tracking_address(reported.tracking_code),
+                },
+                reference=reported.number,
+            )
+        )
+    return sent
 
 
 def _dissatisfied_reworks(event: Event) -> int:

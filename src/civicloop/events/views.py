@@ -14,6 +14,7 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.forms import CheckboxSelectMultiple
 from django.http import FileResponse, Http404, HttpResponse
@@ -29,14 +30,23 @@ from civicloop.core.errors import DomainError, InvalidInput, NotPermitted
 from civicloop.core.idempotency import once_per_submission
 from civicloop.core.listing import FilteredListView
 from civicloop.core.views import bind_form, forbidden, form_error, service_form_view
+from civicloop.core.workqueue import work_queue
+from civicloop.org.maps import PlaceMapMode, in_basemap_datum, place_map
 from civicloop.org.scope import scope_of
-from civicloop.privacy.masking import mask_address, mask_id_number, mask_name, mask_phone
+from civicloop.privacy.masking import (
+    mask_address,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    mask_text,
+)
 
 from . import actions, forms, routing, services
 from .actions import EVENT_ACTIONS, SUBTASK_ACTIONS
-from .choices import AssignmentKind, AttachmentStage, EventState, Span
+from .choices import AssignmentKind, AttachmentStage, EventState, Source, Span
 from .exporting import write_events_workbook
 from .filtersets import EventFilterSet
+from .links import tracking_address
 from .models import Event
 from .panels import DETAIL, panels_context
 from .permissions import (
@@ -56,6 +66,7 @@ ACTION_TEMPLATE = "events/action_form.html"
 # Everything a row of a list needs, so a page of events costs one query.
 LIST_RELATED = ("category", "region__parent__parent__parent")
 PAGE_SIZE = 25
+QUEUE_PAGE_SIZE = 10
 
 
 def scoped_events(user):
@@ -75,14 +86,18 @@ def queue(request):
         .needing_action_by(user)
         .order_by(F("deadline_at").asc(nulls_last=True), "-reported_at")
     )
-    shown = list(waiting[:100])
+    # A page that fits a phone: ten cards at a time, the rest one tap away.
+    page = Paginator(waiting, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "waiting": shown,
-        "waiting_total": len(shown) if len(shown) < 100 else waiting.count(),
+        "waiting": list(page.object_list),
+        "page_obj": page,
+        "waiting_total": page.paginator.count,
         "my_reports": list(
-            Event.objects.filter(reported_by=user).select_related(*LIST_RELATED)[:10]
+            Event.objects.filter(reported_by=user).select_related(*LIST_RELATED)[:5]
         ),
-        "notifications": list(user.notifications.unread()[:10]),
+        # The rest of the one work queue (core/workqueue.py): approvals, reviews, requests…
+        "other_work": work_queue(user, exclude={"events"}).counts,
+        "notifications": list(user.notifications.unread()[:5]),
     }
     return render(request, "events/queue.html", context)
 
@@ -142,6 +157,48 @@ class EventExportView(EventListView):
         # One export format for the web and `civicloop export events` (personal data masked).
         write_events_workbook(events, response)
         return response
+
+
+MAP_POINTS = 2000
+
+
+class EventMapView(EventListView):
+    """The filtered events on a map (heat layer + a dot each), the same filters as the list;
+    the most recent ``MAP_POINTS`` events that have a map point."""
+
+    template_name = "events/event_map.html"
+
+    def get(self, request, *args, **kwargs):
+        events = self.filtered_rows().filter(latitude__isnull=False, longitude__isnull=False)
+        rows = list(
+            events.order_by("-reported_at").values_list(
+                "pk", "number", "title", "longitude", "latitude"
+            )[:MAP_POINTS]
+        )
+        points = []
+        for pk, number, title, lng, lat in rows:
+            point = in_basemap_datum(lng, lat)
+            points.append(
+                {
+                    "lng": point[0],
+                    "lat": point[1],
+                    "title": f"{number} {title}",
+                    "url": reverse("events:detail", args=[pk]),
+                }
+            )
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {
+            "filter": self.get_filterset(self.get_filterset_class()),
+            "query": query.urlencode(),
+            "filtered": bool(query),
+            "shown": len(points),
+            "limit": MAP_POINTS,
+            "place_map": place_map(
+                mode=PlaceMapMode.POINTS, points=points, element_id="events-map"
+            ),
+        }
+        return render(request, self.template_name, context)
 
 
 # --- detail ----------------------------------------------------------------------------
@@ -211,6 +268,13 @@ def detail_context(request, event: Event, *, revealed: dict | None = None) -> di
         "merged_into_number": merged_into_number,
         "duplicates": list(
             Event.objects.visible_to(user).filter(merged_into=event).order_by("reported_at")
+        ),
+        # The point and the area it lies in, instead of raw coordinates.
+        "place_map": place_map(
+            mode=PlaceMapMode.SHOW,
+            region=event.region,
+            point=in_basemap_datum(event.longitude, event.latitude),
+            element_id="event-map",
         ),
         # Lazy: computed (and recorded as shown) only where a template shows it.
         **panels_context(request, event, DETAIL),
@@ -282,12 +346,25 @@ def event_create(request):
         messages.success(request, _("Event %(number)s recorded.") % {"number": event.number})
         return redirect("events:receipt", pk=event.pk)
 
+    picker = place_map(
+        mode=PlaceMapMode.PICK,
+        region=region,
+        element_id="intake-map",
+        fields={
+            "latitude": "id_latitude",
+            "longitude": "id_longitude",
+            "datum": "id_datum",
+            "region": "id_region",
+            "status": "place-found",
+        },
+    )
     return service_form_view(
         request,
         form=bind_form(request, forms.IntakeForm, initial=initial),
         perform_with=lambda data: actions.record_event(by=user, data=data),
         done=done,
-        context={},
+        # Field staff report on the spot; the desk (hotline, visits) needs the reporter's details.
+        context={"place_map": picker, "more_open": initial["source"] == Source.HOTLINE},
         template="events/event_form.html",
     )
 
@@ -295,7 +372,11 @@ def event_create(request):
 @login_required
 def event_receipt(request, pk):
     event = get_object_or_404(scoped_events(request.user), pk=pk)
-    return render(request, "events/receipt.html", {"event": event})
+    return render(
+        request,
+        "events/receipt.html",
+        {"event": event, "tracking_address": tracking_address(event.tracking_code, request)},
+    )
 
 
 # --- actions -------------------------------------------------------------------------
@@ -390,6 +471,73 @@ def event_action(request, pk, name):
     )
 
 
+@login_required
+def judge_and_dispatch(request, pk):
+    """研判并派遣 on one page, for the command room and the county centre: the grading, then
+    the unit — the suggested ones first, only those within the dispatcher's reach."""
+    event = get_object_or_404(scoped_events(request.user), pk=pk)
+    judge, dispatch = EVENT_WORKFLOW["judge"], EVENT_WORKFLOW["dispatch"]
+    caps = capacities(request.user, event)
+    if "judge" not in {t.name for t in event_actions(request.user, event, caps)} or not (
+        dispatch.actors & caps
+    ):
+        can_act = bool(judge.actors & caps) and event.state not in judge.sources
+        return _unavailable(
+            request, event, judge, can_act=can_act, state_label_text=event.get_state_display()
+        )
+    suggested = routing.suggested_units(event, preview=True)
+    context = {
+        "event": event,
+        "transition": {"name": "judge_and_dispatch", "label": _("judge and dispatch")},
+        "suggested_units": suggested,
+        "action_url": reverse("events:judge-dispatch", args=[event.pk]),
+    }
+    context.update(panels_context(request, event, "judge"))
+
+    def done(_result):
+        messages.success(request, _("Done: %(action)s.") % {"action": _("judge and dispatch")})
+        return redirect("events:detail", pk=event.pk)
+
+    return service_form_view(
+        request,
+        form=bind_form(
+            request,
+            forms.JudgeDispatchForm,
+            event=event,
+            user=request.user,
+            transition=judge,
+            suggested_units=suggested,
+        ),
+        perform_with=lambda data: EVENT_ACTIONS.perform(
+            "judge_and_dispatch", event, by=request.user, data=data
+        ),
+        done=done,
+        context=context,
+        template="events/judge_dispatch_form.html",
+    )
+
+
+@require_POST
+def accept_and_start(request, pk):
+    """签收并处置: one button for the lead unit where "accept" is on offer (two moves, two
+    history rows, through ``actions`` → ``services.accept_and_start``)."""
+    event = get_object_or_404(scoped_events(request.user), pk=pk)
+    accept = EVENT_WORKFLOW["accept"]
+    caps = capacities(request.user, event)
+    if "accept" not in {t.name for t in event_actions(request.user, event, caps)}:
+        can_act = bool(accept.actors & caps) and event.state not in accept.sources
+        return _unavailable(
+            request, event, accept, can_act=can_act, state_label_text=event.get_state_display()
+        )
+    try:
+        EVENT_ACTIONS.perform("accept_and_start", event, by=request.user, data={})
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Accepted; handling has started."))
+    return redirect("events:detail", pk=event.pk)
+
+
 def _dispatch(request, event, transition):
     """派遣: the routing suggestion, or another unit with a reason; for multi-span events
     the county centre's coordination order with one row per unit."""
@@ -401,6 +549,8 @@ def _dispatch(request, event, transition):
     kwargs = {"event": event, "user": request.user, "transition": transition}
     if multi:
         kwargs["suggested_units"] = list(suggestion.subtasks) if suggestion else []
+    if not multi and suggestion is not None:
+        kwargs["suggested_units"] = [u for u in [suggestion.lead, *suggestion.assist] if u]
     form = bind_form(
         request, forms.CoordinationOrderForm if multi else forms.DispatchForm, **kwargs
     )
@@ -526,7 +676,14 @@ def public_report(request):
 
     def done(event):
         request.session[PUBLIC_CODE_SESSION_KEY] = event.tracking_code
-        return render(request, "events/public/report_done.html", {"code": event.tracking_code})
+        return render(
+            request,
+            "events/public/report_done.html",
+            {
+                "code": event.tracking_code,
+                "tracking_address": tracking_address(event.tracking_code, request),
+            },
+        )
 
     return service_form_view(
         request,
@@ -542,7 +699,11 @@ def public_report_done(request):
     code = request.session.get(PUBLIC_CODE_SESSION_KEY)
     if not code:
         return redirect("public:report")
-    return render(request, "events/public/report_done.html", {"code": code})
+    return render(
+        request,
+        "events/public/report_done.html",
+        {"code": code, "tracking_address": tracking_address(code, request)},
+    )
 
 
 def track(request):
@@ -574,6 +735,36 @@ def _progress_of(event: Event) -> Event:
     return shown
 
 
+# The handler's feedback is shown to the reporter once the handling has been checked.
+OUTCOME_SHOWN_STATES = frozenset({EventState.CHECKED, EventState.RATED, EventState.CLOSED})
+
+
+def public_feedback(event: Event, shown: Event) -> list[dict]:
+    """What was done (处置反馈), for the reporter: each feedback's unit, outcome, measures with
+    personal data masked (privacy.masking.mask_text) and its photos — never who wrote it."""
+    if shown.state not in OUTCOME_SHOWN_STATES:
+        return []
+    names = [event.reporter_name, shown.reporter_name]
+    rows = []
+    for feedback in shown.feedbacks.select_related("assignment__unit").prefetch_related(
+        "attachments"
+    ):
+        rows.append(
+            {
+                "unit": feedback.assignment.unit.name,
+                "outcome": feedback.get_outcome_display(),
+                "measures": mask_text(feedback.measures, names=names),
+                "at": feedback.submitted_at,
+                "photos": [
+                    reverse("public:photo", args=[event.tracking_code, a.pk])
+                    for a in feedback.attachments.all()
+                    if a.is_image
+                ],
+            }
+        )
+    return rows
+
+
 def _track_page(request, event: Event, *, rating_form=None, status=200):
     shown = _progress_of(event)
     if rating_form is None and event.state == EventState.CHECKED:
@@ -583,6 +774,7 @@ def _track_page(request, event: Event, *, rating_form=None, status=200):
         "shown": shown,
         "place": (shown.region.town or shown.region).name,
         "timeline": public_timeline(shown),
+        "feedback": public_feedback(event, shown),
         "rating_form": rating_form if event.state == EventState.CHECKED else None,
         "latest_rating": event.latest_rating()
         if event.state in (EventState.RATED, EventState.CLOSED)
@@ -592,6 +784,36 @@ def _track_page(request, event: Event, *, rating_form=None, status=200):
     response["X-Robots-Tag"] = "noindex"
     # The URL holds the tracking code: never send it to other sites (but keep same-origin
     # referrers: with "no-referrer" browsers send "Origin: null" and CSRF refuses the rating).
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def short_track(request, code):
+    """The short link printed and sent by SMS (``/t/CODE/``): on to the tracking page."""
+    return redirect("public:track-event", code=code.strip().upper())
+
+
+def public_photo(request, code, attachment_pk):
+    """A feedback photo of the tracked event (or of the original it was merged into), to the
+    holder of the tracking code, once the handling has been checked; nothing else."""
+    if refused := throttled(request):
+        return refused
+    event = _tracked(code)
+    shown = _progress_of(event)
+    if shown.state not in OUTCOME_SHOWN_STATES:
+        raise Http404
+    item = get_object_or_404(
+        shown.attachments.filter(stage=AttachmentStage.FEEDBACK), pk=attachment_pk
+    )
+    if not item.is_image:
+        raise Http404
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=item.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "same-origin"
     return response
 

@@ -26,6 +26,7 @@ from civicloop.core.errors import DomainError
 from civicloop.events.views import scoped_events
 from civicloop.matters.models import Category, Matter
 from civicloop.org.choices import RegionLevel, Role, UnitKind
+from civicloop.org.maps import areas_url
 from civicloop.org.models import Region
 
 from . import services
@@ -252,6 +253,10 @@ def staff_map(request, code):
             "here_units": here,
             "other_units": [u for u in units if not u.get("current")],
             "tile_url": settings.CIVICLOOP_MAP_TILE_URL,
+            # The (approximate) village areas of the grid's town under the staff points, in
+            # GCJ-02 like the points (org/areas.py); the grid's village is outlined.
+            "areas_url": areas_url(grid.code[:9].ljust(12, "0"), "village") + "&datum=gcj02",
+            "grid_village": grid.code[:12],
             "datum": data["datum"],
             "map_labels": map_labels(),
         },

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.core import registry
 from civicloop.core.figures import register_figures, register_subjects
+from civicloop.core.workqueue import register_work_provider
 
 
 class LeniencyConfig(AppConfig):
@@ -33,6 +34,12 @@ class LeniencyConfig(AppConfig):
         )
         register_subjects(*kpis.SUBJECTS)
         register_figures(*kpis.FIGURES)
+        register_work_provider(
+            "leniency_follow_ups",
+            label=_("commitment follow-ups"),
+            items_for="civicloop.leniency.workitems.items_for",
+            order=50,
+        )
         registry.register_workflow_document(
             "docs/leniency-workflow.md", "civicloop.leniency.docs_workflow.render", order=30
         )

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core import registry
+from civicloop.core.navigation import register_nav_entry
+from civicloop.core.workqueue import register_work_provider
 
 
 class MattersConfig(AppConfig):
@@ -10,6 +12,15 @@ class MattersConfig(AppConfig):
     verbose_name = _("Enforcement matters and empowerment")
 
     def ready(self) -> None:
+        register_work_provider(
+            "empowerment",
+            label=_("empowerment requests"),
+            items_for="civicloop.matters.workitems.items_for",
+            order=40,
+        )
+        register_nav_entry(
+            "matters", label=_("Matters"), url_name="matters:catalog", order=60, office_only=True
+        )
         registry.register_demo_step(
             "matters.empowerment",
             order=30,

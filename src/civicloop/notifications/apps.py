@@ -22,3 +22,14 @@ class NotificationsConfig(AppConfig):
             ),
             order=5,
         )
+        registry.register_periodic_task(
+            "notifications.resend_texts",
+            "civicloop.notifications.tasks.resend_texts",
+            every="civicloop.notifications.tasks.redeliver_seconds",
+            option="--resend-texts-every",
+            help=_(
+                "seconds between sweeps sending the text messages still unsent; 0 turns them "
+                "off (default: CIVICLOOP_TASK_LEASE_SECONDS, 120)"
+            ),
+            order=6,
+        )

@@ -33,7 +33,8 @@ from django.utils.module_loading import import_string
 
 from civicloop.core.taskqueue import lease_seconds, running_tokens
 
-from .models import Notification
+from .models import Notification, TextMessage
+from .sms import sms_sender
 
 logger = logging.getLogger(__name__)
 
@@ -48,11 +49,12 @@ def pusher() -> Callable[[Notification], object] | None:
     return import_string(path) if path else None
 
 
-def claim(pk: int, *, token: str, now: dt.datetime | None = None) -> bool:
-    """Claim notification ``pk`` for the task ``token``; False when it is delivered already or
-    another task that may still be running holds it."""
+def claim(pk: int, *, token: str, now: dt.datetime | None = None, model=Notification) -> bool:
+    """Claim notification ``pk`` (or a row of ``model``: a :class:`TextMessage`) for the task
+    ``token``; False when it is delivered already or another task that may still be running
+    holds it."""
     held = (
-        Notification.objects.filter(pk=pk, delivered_at__isnull=True)
+        model.objects.filter(pk=pk, delivered_at__isnull=True)
         .values_list("delivery_claim", flat=True)
         .first()
     )
@@ -63,15 +65,15 @@ def claim(pk: int, *, token: str, now: dt.datetime | None = None) -> bool:
     if held and running_tokens([held]):
         return False
     return bool(
-        Notification.objects.filter(pk=pk, delivered_at__isnull=True, delivery_claim=held).update(
+        model.objects.filter(pk=pk, delivered_at__isnull=True, delivery_claim=held).update(
             delivery_claim=token, delivery_claimed_at=now or timezone.now()
         )
     )
 
 
-def release(pk: int, *, token: str) -> None:
+def release(pk: int, *, token: str, model=Notification) -> None:
     """Give a claim back (the push failed): the sweep tries again later."""
-    Notification.objects.filter(pk=pk, delivered_at__isnull=True, delivery_claim=token).update(
+    model.objects.filter(pk=pk, delivered_at__isnull=True, delivery_claim=token).update(
         delivery_claim="", delivery_claimed_at=None
     )
 
@@ -113,6 +115,58 @@ def undelivered_ids(*, now: dt.datetime | None = None, limit: int = 1000) -> lis
     rows = list(
         Notification.objects.filter(
             delivered_at__isnull=True,
+            created_at__lt=now - dt.timedelta(seconds=lease_seconds()),
+            created_at__gte=now - REDELIVER_WITHIN,
+        )
+        .order_by("created_at", "pk")
+        .values_list("pk", "delivery_claim")[:limit]
+    )
+    live = running_tokens({held for _pk, held in rows if held})
+    return [pk for pk, held in rows if held not in live]
+
+
+# --- text messages (短信) to reporters ------------------------------------------------------
+
+
+def max_text_attempts() -> int:
+    return getattr(settings, "CIVICLOOP_SMS_MAX_ATTEMPTS", 5)
+
+
+def deliver_texts(ids: Iterable[int], *, token: str) -> int:
+    """Send the text messages ``ids`` not yet sent, each claimed first (as notifications are);
+    a failed send counts an attempt and gives the claim back for the sweep."""
+    send = sms_sender()
+    sent = 0
+    for pk in sorted(set(ids)):
+        if not claim(pk, token=token, model=TextMessage):
+            continue
+        message = TextMessage.objects.filter(pk=pk).first()
+        if message is None:
+            continue
+        try:
+            send.send(phone=message.phone, text=message.text, key=message.delivery_key)
+        except Exception as exc:
+            logger.exception("text message %s was not sent; it is tried again later", pk)
+            TextMessage.objects.filter(pk=pk, delivery_claim=token).update(
+                attempts=message.attempts + 1, last_error=str(exc)[:200]
+            )
+            release(pk, token=token, model=TextMessage)
+            continue
+        if TextMessage.objects.filter(pk=pk, delivery_claim=token).update(
+            delivered_at=timezone.now()
+        ):
+            sent += 1
+    return sent
+
+
+def unsent_text_ids(*, now: dt.datetime | None = None, limit: int = 1000) -> list[int]:
+    """Text messages still unsent a lease after they were written (up to a day old), with
+    attempts left, that no running task holds."""
+    now = now or timezone.now()
+    rows = list(
+        TextMessage.objects.filter(
+            delivered_at__isnull=True,
+            attempts__lt=max_text_attempts(),
             created_at__lt=now - dt.timedelta(seconds=lease_seconds()),
             created_at__gte=now - REDELIVER_WITHIN,
         )

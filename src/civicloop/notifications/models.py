@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core.crypto import EncryptedCharField
+
 
 class NotificationQuerySet(models.QuerySet):
     def unread(self):
@@ -53,3 +55,39 @@ class Notification(models.Model):
         """The same for every attempt to deliver this notification: a push gateway that drops a
         message whose key it has seen makes a push repeated after a crash harmless."""
         return f"civicloop-notification-{self.pk}"
+
+
+class TextMessage(models.Model):
+    """A text message (短信) to a person outside the staff — a reporter told that the event
+    they reported is done. Written in the transaction of the change it announces and sent
+    afterwards through the configured sender (``CIVICLOOP_SMS_SENDER``, notifications/sms.py),
+    claimed before each attempt like a :class:`Notification`, tried again until it is sent or
+    ``CIVICLOOP_SMS_MAX_ATTEMPTS`` attempts failed. The number is stored encrypted."""
+
+    phone = EncryptedCharField(_("phone"), max_length=20)
+    verb = models.CharField(_("kind"), max_length=40)
+    text = models.CharField(_("text"), max_length=300)
+    reference = models.CharField(
+        _("about"), max_length=40, blank=True, help_text=_("The number of the record it is about.")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    delivered_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    delivery_claim = models.CharField(_("claimed for delivery by"), max_length=64, blank=True)
+    delivery_claimed_at = models.DateTimeField(_("claimed for delivery at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("text message")
+        verbose_name_plural = _("text messages")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} · {self.verb}"
+
+    @property
+    def delivery_key(self) -> str:
+        """The same for every attempt: a gateway that drops repeated keys sends it once."""
+        return f"civicloop-sms-{self.pk}"

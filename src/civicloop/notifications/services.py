@@ -10,8 +10,8 @@ from django.utils import timezone, translation
 
 from civicloop.org.models import User
 
-from .models import Notification
-from .tasks import deliver_notifications
+from .models import Notification, TextMessage
+from .tasks import deliver_notifications, send_texts
 
 
 def render_message(message, params: dict | None = None) -> str:
@@ -47,6 +47,21 @@ def notify_units(
         posts__unit__in=list(units), posts__is_active=True, is_active=True
     ).distinct()
     return notify_users(users, verb=verb, message=message, params=params, link=link)
+
+
+def text_person(
+    phone: str, *, verb: str, message, params: dict | None = None, reference: str = ""
+) -> TextMessage | None:
+    """A text message (短信) to ``phone``, written now and sent after the surrounding
+    transaction commits (notifications/sms.py); None when there is no number to send to."""
+    phone = (phone or "").strip()
+    if not phone:
+        return None
+    row = TextMessage.objects.create(
+        phone=phone, verb=verb, text=render_message(message, params), reference=reference
+    )
+    transaction.on_commit(lambda: send_texts.enqueue([row.pk]))
+    return row
 
 
 def _enqueue_delivery(ids: list[int]) -> None:

@@ -10,7 +10,7 @@ from django_tasks import task
 
 from civicloop.core.taskqueue import lease_seconds
 
-from .delivery import deliver, undelivered_ids
+from .delivery import deliver, deliver_texts, undelivered_ids, unsent_text_ids
 
 
 @task(takes_context=True)
@@ -26,6 +26,18 @@ def redeliver_notifications(context) -> int:
     """The sweep (every lease, from ``civicloop worker``): deliver what is still undelivered a
     lease after it was written and no running task holds."""
     return deliver(undelivered_ids(), token=str(context.task_result.id))
+
+
+@task(takes_context=True)
+def send_texts(context, ids: list[int]) -> int:
+    """Send text messages (notifications/sms.py) once their transaction has committed."""
+    return deliver_texts(ids, token=str(context.task_result.id))
+
+
+@task(takes_context=True)
+def resend_texts(context) -> int:
+    """The sweep: text messages still unsent a lease later, with attempts left."""
+    return deliver_texts(unsent_text_ids(), token=str(context.task_result.id))
 
 
 def redeliver_seconds() -> int:

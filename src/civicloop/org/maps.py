@@ -9,6 +9,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from .areas import Datum
+from .choices import CODE_PREFIX_LENGTH, RegionLevel
+from .geo import gcj02_to_wgs84
 
 
 def basemap_config() -> dict:
@@ -68,6 +70,87 @@ def region_map(
                 "datum": _("Coordinates: %(datum)s."),
                 "datumNames": {Datum.GCJ02: "GCJ-02", Datum.WGS84: "WGS-84 / CGCS2000"},
                 "loadFailed": _("The map areas could not be loaded."),
+            },
+        },
+    }
+
+
+# --- the place map (static/civicloop/placemap.js, includes/place_map.html) ------------------
+
+
+class PlaceMapMode:
+    SHOW = "show"  # one point and the area it lies in (an event)
+    PICK = "pick"  # tap to place: fills the form's point and place (intake)
+    POINTS = "points"  # many points with a heat layer (events, hotspots)
+
+
+def in_basemap_datum(longitude, latitude) -> list[float] | None:
+    """A stored (GCJ-02) point as [lng, lat] in the base map's datum, or None."""
+    if longitude is None or latitude is None:
+        return None
+    lng, lat = float(longitude), float(latitude)
+    if basemap_config()["datum"] == Datum.WGS84:
+        lng, lat = gcj02_to_wgs84(lng, lat)
+    return [round(lng, 6), round(lat, 6)]
+
+
+def _area_scope(region) -> tuple[str, str]:
+    """The areas drawn behind a place: the villages of its town (or the towns of the county)."""
+    if region is None or region.level == RegionLevel.COUNTY:
+        return "", RegionLevel.TOWN
+    town_length = CODE_PREFIX_LENGTH[RegionLevel.TOWN]
+    return region.code[:town_length].ljust(12, "0"), RegionLevel.VILLAGE
+
+
+def place_map(
+    *,
+    mode: str,
+    region=None,
+    point: list[float] | None = None,
+    points: list[dict] | None = None,
+    fields: dict[str, str] | None = None,
+    element_id: str = "place-map",
+) -> dict:
+    """The context of ``includes/place_map.html``: the base map (offline vector areas, plus
+    the tile layer of ``CIVICLOOP_BASEMAP_URL`` when set), the areas around ``region``
+    (its village highlighted), and what the mode needs:
+
+    - ``show``: ``point`` ([lng, lat] from :func:`in_basemap_datum`);
+    - ``pick``: ``fields`` — element ids of the form's ``latitude``, ``longitude``, ``datum``,
+      ``region`` inputs and of the element that shows the place found;
+    - ``points``: ``points`` — dicts with ``lng``, ``lat`` (base-map datum), ``title``, ``url``.
+    """
+    within, level = _area_scope(region)
+    if mode == PlaceMapMode.PICK:
+        # A tap may land anywhere in the county: every village's area is drawn.
+        within, level = "", RegionLevel.VILLAGE
+    highlight = (
+        region.code[:12] if region is not None and region.level != RegionLevel.COUNTY else ""
+    )
+    if region is not None and region.level == RegionLevel.GRID:
+        highlight = region.parent.code if region.parent_id else ""
+    basemap = basemap_config()
+    return {
+        "element_id": element_id,
+        "config_id": f"{element_id}-config",
+        "config": {
+            "mode": mode,
+            "basemap": basemap,
+            "datum": basemap["datum"],
+            "areasUrl": areas_url(within, level),
+            "highlight": highlight,
+            "point": point,
+            "points": points or [],
+            "fields": fields or {},
+            "locateUrl": reverse("org:locate"),
+            "labels": {
+                "approximate": _("Boundaries are approximate (推算), not official."),
+                "tapToPlace": _("Tap the map where it is."),
+                "locating": _("Finding the place…"),
+                "outside": _("This point lies outside every area of the county."),
+                "failed": _("The place could not be found; choose it from the list."),
+                "approximatePlace": _("approximate"),
+                "noPoint": _("No map point was recorded."),
             },
         },
     }

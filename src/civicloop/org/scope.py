@@ -106,3 +106,13 @@ def restrict(queryset, user, **lookups):
     """Apply ``user``'s scope to ``queryset`` using the model's lookups."""
     q = scope_of(user).as_q(**lookups)
     return queryset if q is None else queryset.filter(q)
+
+
+FIELD_ROLES = GRID_ROLES | {Role.STATION_STAFF}
+
+
+def is_field_staff(user) -> bool:
+    """Whether every post of ``user`` is a field post (grid staff, liaison-station staff):
+    their phones show only what they work with (reports, their queue, their grid)."""
+    posts = user.cached_posts() if getattr(user, "is_authenticated", False) else []
+    return bool(posts) and all(post.role in FIELD_ROLES for post in posts)

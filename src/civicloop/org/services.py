@@ -12,6 +12,7 @@ from civicloop.core.errors import InvalidInput, NotPermitted
 
 from .choices import GRID_ROLES, RegionLevel, Role, UnitKind
 from .geo import distance_m
+from .locating import locate_point
 from .models import Post, PostHistory, Region, Unit, User
 
 
@@ -140,8 +141,8 @@ def resolve_location(
     longitude: float | None = None,
     address: str = "",
 ) -> Region:
-    """The most specific region for a report: given region, else nearest grid to the
-    point (GCJ-02), else a village or town named in the address.
+    """The most specific region for a report: given region, else the area the point
+    (GCJ-02) lies in, else the nearest grid to it, else a village or town named in the address.
 
     Raises InvalidInput with a message the reporter can act on.
     """
@@ -152,6 +153,11 @@ def resolve_location(
     if latitude is not None and longitude is not None:
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
             raise InvalidInput(_("The coordinates are not valid."), field="latitude")
+        # The area the point lies in (org/locating.py) first; the nearest grid point only
+        # where no area is known (a county without derived or official areas).
+        place = locate_point(longitude=longitude, latitude=latitude)
+        if place is not None:
+            return place.region
         grids = list(
             Region.objects.filter(
                 level__in=[RegionLevel.GRID, RegionLevel.VILLAGE], latitude__isnull=False

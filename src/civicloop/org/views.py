@@ -13,7 +13,9 @@ from django.views.decorators.http import require_GET
 from .areas import Datum, feature_collection
 from .choices import RegionLevel
 from .divisions import pad12
-from .maps import basemap_config
+from .geo import wgs84_to_gcj02
+from .locating import locate_point
+from .maps import basemap_config, in_basemap_datum
 from .models import Region
 
 AREA_LEVELS = (RegionLevel.COUNTY, RegionLevel.TOWN, RegionLevel.VILLAGE)
@@ -32,8 +34,7 @@ def areas(request):
     ``datum`` asks otherwise. Region shapes are not confidential, but only staff (people
     holding a post) need them; the figures coloured onto them are scoped by their own views.
     """
-    user = request.user
-    if not (user.is_staff or user.is_superuser or user.cached_posts()):
+    if not _may_see_maps(request.user):
         return JsonResponse({"detail": _("Only staff may see the region maps.")}, status=403)
     code = request.GET.get("within") or settings.CIVICLOOP_COUNTY_CODE
     if not code.isdigit() or len(code) not in (6, 9, 12):
@@ -52,6 +53,38 @@ def areas(request):
     response = JsonResponse(feature_collection(within, level=level, datum=datum))
     response["Content-Type"] = "application/geo+json"
     return response
+
+
+def _may_see_maps(user) -> bool:
+    return bool(user.is_staff or user.is_superuser or user.cached_posts())
+
+
+@login_required
+@require_GET
+def locate(request):
+    """``GET /org/locate.json?lng=…&lat=…[&datum=gcj02|wgs84]``: the town, village and grid
+    a map point lies in (``org/locating.py``), for the tap-to-place picker of the intake form.
+    The point is in the base map's datum unless ``datum`` says otherwise."""
+    if not _may_see_maps(request.user):
+        return JsonResponse({"detail": _("Only staff may see the region maps.")}, status=403)
+    try:
+        lng, lat = float(request.GET["lng"]), float(request.GET["lat"])
+    except (KeyError, ValueError):
+        return _bad_request(_("Give the point as lng and lat in degrees."))
+    if not (-180 <= lng <= 180 and -90 <= lat <= 90):
+        return _bad_request(_("The coordinates are not valid."))
+    datum = request.GET.get("datum") or basemap_config()["datum"]
+    if datum not in (Datum.GCJ02, Datum.WGS84):
+        return _bad_request(_("datum must be gcj02 or wgs84."))
+    if datum == Datum.WGS84:
+        lng, lat = wgs84_to_gcj02(lng, lat)
+    place = locate_point(longitude=lng, latitude=lat)
+    if place is None:
+        return JsonResponse(
+            {"found": False, "detail": _("This point lies outside every area of the county.")}
+        )
+    # The marker goes where the place was found, in the base map's datum.
+    return JsonResponse({**place.as_json(), "point": in_basemap_datum(lng, lat)})
 
 
 @login_required

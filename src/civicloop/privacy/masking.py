@@ -6,6 +6,9 @@ keep enough to recognise, never enough to identify.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 MASK = "*"
 
 
@@ -46,3 +49,22 @@ def mask_address(address: str) -> str:
         return ""
     keep = min(len(address) // 2, 8)
     return address[:keep] + MASK * 4
+
+
+# Personal data inside free text (a handler's feedback shown to the public): mobile and
+# landline numbers, resident ID numbers, and the names the caller knows to be in it.
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
+
+
+def mask_text(text: str, *, names: Iterable[str] = ()) -> str:
+    """Free text with the personal data in it masked: ID numbers, phone numbers, and each of
+    ``names`` (the reporter's, a party's) wherever it appears (张三 → 张*)."""
+    text = text or ""
+    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group()), text)
+    text = _MOBILE.sub(lambda m: mask_phone(m.group()), text)
+    text = _LANDLINE.sub(lambda m: mask_phone(m.group().replace("-", "")), text)
+    for name in sorted({n.strip() for n in names if n and len(n.strip()) >= 2}, key=len)[::-1]:
+        text = text.replace(name, mask_name(name))
+    return text

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import civicloop.core.history
-from civicloop.core.audit import fill_row_macs
+from civicloop.core.audit import AddAuditChainFields, fill_row_macs
 
 
 def fill(apps, schema_editor):
@@ -45,37 +45,7 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "audit chain heads",
             },
         ),
-        migrations.AddField(
-            model_name="taskrecovery",
-            name="chain_hash",
-            field=models.CharField(
-                blank=True, editable=False, max_length=64, verbose_name="chain hash"
-            ),
-        ),
-        migrations.AddField(
-            model_name="taskrecovery",
-            name="chain_seq",
-            field=models.PositiveBigIntegerField(
-                blank=True, db_index=True, editable=False, null=True, verbose_name="chain position"
-            ),
-        ),
-        migrations.AddField(
-            model_name="taskrecovery",
-            name="row_mac",
-            field=civicloop.core.history.RowMACField(
-                blank=True, editable=False, max_length=64, verbose_name="row MAC"
-            ),
-        ),
-        migrations.AddField(
-            model_name="taskrecovery",
-            name="row_nonce",
-            field=models.CharField(
-                default=civicloop.core.history.new_row_nonce,
-                editable=False,
-                max_length=32,
-                verbose_name="row nonce",
-            ),
-        ),
+        AddAuditChainFields(model_names=["taskrecovery"]),
         migrations.CreateModel(
             name="AuditTrailHistory",
             fields=[

@@ -213,6 +213,22 @@ class EventViewSet(EventDetailResponseMixin, mixins.ListModelMixin, viewsets.Gen
         event = self.perform_action(EVENT_ACTIONS, "add_subtask", a.AddSubtaskActionSerializer)
         return self.event_response(event)
 
+    @extend_schema(
+        operation_id="events_accept_and_start",
+        tags=["event actions"],
+        summary=_("accept and start handling"),
+        description=_(
+            "The lead unit: accept and start handling in one step. Both moves are recorded "
+            "(accept, then start), as when done one by one."
+        ),
+        request=None,
+        responses={200: EventDetailSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="accept-and-start", url_name="accept-and-start")
+    def accept_and_start(self, request, pk=None):
+        event = self.perform_action(EVENT_ACTIONS, "accept_and_start")
+        return self.event_response(event)
+
 
 @extend_schema_view(
     retrieve=extend_schema(

@@ -86,7 +86,7 @@ def test_grid_worker_to_rated_close_in_the_browser(browser, live_server, tmp_pat
 
     # 1. The grid worker reports a problem on the phone (民情收集单).
     worker = sign_in(browser, base, "grid_worker", **PHONE)
-    worker.click("#nav-new")
+    worker.click("#tab-new")
     assert worker.locator("html").get_attribute("lang").startswith("zh")
     worker.fill("#id_description", "枣园路与健康路口有流动摊贩占道经营，影响行人通行")
     worker.select_option("#id_category", label="占道经营")

@@ -77,6 +77,24 @@
     }
     outlines.forEach(function (layer) { layer.addTo(map); });
     markers.forEach(function (marker) { marker.addTo(map); });
+    // The town's village areas (approximate, dashed) under the points; the grid's village red.
+    if (box.dataset.areasUrl && window.fetch) {
+      fetch(box.dataset.areasUrl, { credentials: "same-origin" })
+        .then(function (response) { if (!response.ok) throw new Error(response.status); return response.json(); })
+        .then(function (areas) {
+          var layer = L.geoJSON(areas, {
+            style: function (f) {
+              var own = f.properties.code === box.dataset.village;
+              return { color: own ? "#c0392b" : "#777", weight: own ? 3 : 1, fillOpacity: own ? 0.15 : 0.03,
+                fillColor: own ? "#c0392b" : "#888", dashArray: f.properties.approximate ? "4 3" : null };
+            },
+            onEachFeature: function (f, l) { l.bindTooltip(f.properties.short_name || f.properties.name, { sticky: true }); }
+          }).addTo(map);
+          layer.bringToBack();
+          box.setAttribute("data-areas", String(areas.features.length));
+        })
+        .catch(function (error) { box.setAttribute("data-areas-error", String(error)); });
+    }
   }
 
   document.addEventListener("DOMContentLoaded", function () {
