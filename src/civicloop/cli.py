@@ -47,8 +47,11 @@ def main_help_text() -> str:
         own, advanced = [], []
         for name, app in sorted(get_commands().items()):
             if app.startswith("civicloop"):
-                command = load_command_class(app, name)
-                own.append((_spoken(name), _first_sentence(command.help)))
+                try:
+                    description = _first_sentence(load_command_class(app, name).help)
+                except Exception as exc:  # a command whose module cannot load still gets named
+                    description = _("(cannot load: %(error)s)") % {"error": exc}
+                own.append((_spoken(name), description))
             else:
                 advanced.append(name)
         width = max(display_width(name) for name, _help in own) + 2
