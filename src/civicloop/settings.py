@@ -259,6 +259,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# A filter left empty reads "全部", not Django's "---------" (django-filter's empty choice).
+FILTERS_EMPTY_CHOICE_LABEL = _("all")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "civicloop.org.tokens.ExpiringTokenAuthentication",

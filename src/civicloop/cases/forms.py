@@ -63,6 +63,10 @@ def penalties_field() -> forms.MultipleChoiceField:
 
 
 class UserChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", "—")  # not Django's "---------"
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: User) -> str:
         return obj.full_name or obj.username
 
@@ -83,7 +87,9 @@ class MatterChoiceField(forms.ModelMultipleChoiceField):
 class FileCaseForm(forms.Form):
     """立案: the case, its party, matters and handlers."""
 
-    handling_unit = forms.ModelChoiceField(label=_("handling unit"), queryset=Unit.objects.none())
+    handling_unit = forms.ModelChoiceField(
+        label=_("handling unit"), queryset=Unit.objects.none(), empty_label="—"
+    )
     procedure = forms.ChoiceField(
         label=_("procedure"),
         choices=Procedure.choices,

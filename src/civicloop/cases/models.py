@@ -37,6 +37,7 @@ from .choices import (
     DeadlineKind,
     EvidenceKind,
     HearingOutcome,
+    JointReviewRule,
     NoPenaltyGround,
     Opinion,
     Outcome,
@@ -709,6 +710,14 @@ class LegalReview(models.Model):
     @property
     def is_joint(self) -> bool:
         return self.mode in (ReviewMode.JOINT_ONLINE, ReviewMode.JOINT_ON_SITE)
+
+    @property
+    def rule_label(self) -> str:
+        """The outcome rule in words (the field keeps the setting's value, ``unanimous``…)."""
+        try:
+            return JointReviewRule(self.rule).label
+        except ValueError:
+            return self.rule
 
 
 class ReviewSeat(models.Model):

@@ -184,6 +184,9 @@ def _small(doc, text: str) -> None:
 
 def write_card_docx(card: dict, out: BinaryIO | str, *, moment: dt.datetime | None) -> None:
     doc = _document(card["title"], moment)
+    # The content hash (SHA-256) in the document properties; the page shows only the
+    # verification code of the version note.
+    doc.core_properties.identifier = card.get("content_hash", "")
     _heading(doc, card["title"])
     doc.add_paragraph(
         f"{card['place']}（{card['grid_code']}）"

@@ -98,6 +98,14 @@ class ToolkitVersion(models.Model):
         raise TypeError("toolkit versions are append-only")
 
     @property
+    def verification_code(self) -> str:
+        """The first 12 characters of the content hash as a code to read out or type
+        (``1166-8A79-6C7D``): printed at the foot of pages and files so a paper copy can be
+        matched to its version, without showing a raw hash."""
+        head = self.content_hash[:12].upper()
+        return "-".join(head[i : i + 4] for i in range(0, len(head), 4))
+
+    @property
     def generated_by_system(self) -> bool:
         return self.generated_by_id is None
 

@@ -34,12 +34,12 @@ def generated_by_label(version: ToolkitVersion) -> str:
 
 def version_note(version: ToolkitVersion) -> str:
     """The line printed at the foot of every page and file of a version."""
-    return _("%(place)s (%(code)s) · %(version)s by %(by)s · content %(hash)s") % {
+    return _("%(place)s (%(code)s) · %(version)s by %(by)s · verification code %(hash)s") % {
         "place": place_name(version.content),
         "code": version.grid.code,
         "version": version_label(version),
         "by": generated_by_label(version),
-        "hash": version.content_hash[:12],
+        "hash": version.verification_code,
     }
 
 
@@ -126,6 +126,8 @@ def present_card(version: ToolkitVersion, *, request=None) -> dict:
         },
         "version": version_label(version),
         "note": version_note(version),
+        # The full hash goes into the file's properties, not onto the printed page.
+        "content_hash": version.content_hash,
         "generated_at": format_datetime(version.generated_at),
     }
 

@@ -22,6 +22,19 @@ from .querysets import DuplicateSuggestionQuerySet, WarningQuerySet
 METHOD_LABELS = {"poisson": _("Poisson"), "negative_binomial": _("negative binomial")}
 
 
+def chance_in_words(p: float) -> str:
+    """``0.00017`` → "约 1/5900"; two significant digits of the "one in N" (below one in a
+    million: "不到 1/1000000"; a half or more: the percentage)."""
+    if p >= 0.5:
+        return _("about %(percent)s%%") % {"percent": round(p * 100)}
+    if p < 1e-6:
+        return _("less than 1 in %(n)s") % {"n": "1000000"}
+    n = 1 / p
+    digits = len(str(int(n))) - 2
+    rounded = int(round(n, -digits)) if digits > 0 else round(n)
+    return _("about 1 in %(n)s") % {"n": rounded}
+
+
 class Warning(models.Model):
     """A spike warning (突发预警): more events of one subject at one place in a few days
     than the weeks before make plausible.
@@ -147,6 +160,11 @@ class Warning(models.Model):
     @property
     def window_days(self) -> int:
         return (self.window_end - self.window_start).days + 1
+
+    @property
+    def chance_label(self) -> str:
+        """The tail probability as a reader says it ("约 1/5900"), not ``1.7e-04``."""
+        return chance_in_words(self.p_value)
 
     @property
     def method_label(self) -> str:

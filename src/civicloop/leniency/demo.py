@@ -27,8 +27,10 @@ from django.utils import timezone
 from civicloop.cases import services as case_services
 from civicloop.cases.choices import EvidenceKind, NoPenaltyGround, Outcome, Procedure, ServiceMethod
 from civicloop.cases.demo import People, working_day
-from civicloop.org.choices import UnitKind
-from civicloop.org.models import Unit
+from civicloop.events import services as event_services
+from civicloop.events.choices import Span, Urgency
+from civicloop.org.choices import Role, UnitKind
+from civicloop.org.models import Unit, User
 
 from . import services
 from .choices import Harm, RepairState, ServiceKind
@@ -196,6 +198,19 @@ class LeniencyPlays:
         yield from self.demo.at(
             follow_up, services.record_check, commitment, by=lead, kept=kept, note=check_note
         )
+        if not kept:
+            # The town's command room judges the reopened matter that afternoon and the squad
+            # takes it on — it does not wait for months as "collected".
+            commitment.refresh_from_db()
+            event = commitment.reopened_event
+            dispatcher = _dispatcher_of(event) if event is not None else None
+            if dispatcher is not None:
+                yield from self.demo.at(
+                    working_day(follow_up, 0, hour=15),
+                    _judge_dispatch_and_start,
+                    event,
+                    by=dispatcher,
+                )
 
     def decide(self, moment, case, **decision):
         yield from self.demo.at(
@@ -580,3 +595,43 @@ def _scan(number: str):
 def case_plans(demo) -> list:
     """The scenarios for ``cases.demo.load_demo_cases(more_plans=case_plans)``."""
     return LeniencyPlays(demo).plans()
+
+
+def _dispatcher_of(event) -> User | None:
+    """A dispatcher of the command room of the event's town."""
+    town = event.region.town
+    return (
+        User.objects.filter(
+            posts__is_active=True,
+            posts__role=Role.DISPATCHER,
+            posts__unit__kind=UnitKind.COMMAND_ROOM,
+            posts__unit__region=town,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def _judge_dispatch_and_start(event, *, by: User) -> None:
+    event_services.judge_event(
+        event,
+        by=by,
+        urgency=Urgency.GENERAL,
+        span=Span.SINGLE,
+        category=event.category,
+        reason="违反承诺后重新立项，转综合行政执法队依法处理。",
+    )
+    event_services.dispatch_event(event, by=by)
+    # The squad takes it on at once: it will file a case for the repeated violation.
+    event.refresh_from_db()
+    unit = event.lead_assignment().unit
+    officer = (
+        User.objects.filter(
+            posts__is_active=True, posts__role=Role.ENFORCEMENT_OFFICER, posts__unit=unit
+        )
+        .order_by("pk")
+        .first()
+    )
+    if officer is not None:
+        event_services.accept_event(event, by=officer)
+        event_services.start_handling(event, by=officer)

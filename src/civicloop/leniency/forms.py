@@ -4,6 +4,7 @@ by ``services.py``, whose ``InvalidInput.field`` names match the field names her
 from __future__ import annotations
 
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.events.forms import datetime_input
@@ -58,7 +59,8 @@ class VersionForm(forms.Form):
     conditions = forms.CharField(
         label=_("conditions"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("e.g. first_violation=2; harm=minor; corrected_in_time"),
+        # The syntax is typed as it is: shown as code (set in __init__), not as words.
+        help_text="",
     )
     legal_basis = forms.ChoiceField(label=_("legal basis"), choices=LegalBasis.choices)
     basis_text = forms.CharField(label=_("basis (text)"), max_length=200, required=False)
@@ -72,9 +74,13 @@ class VersionForm(forms.Form):
 
     def __init__(self, *args, item=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields[
-            "conditions"
-        ].help_text = f"{self.fields['conditions'].help_text}（{conditions_help()}）"
+        self.fields["conditions"].help_text = format_html(
+            "{} <code>{}</code><br>{} <code>{}</code>",
+            _("for example"),
+            "first_violation=2; harm=minor; corrected_in_time",
+            _("all conditions"),
+            conditions_help(),
+        )
         version = item.latest_version() if item is not None else None
         if version is not None and not self.is_bound:
             self.initial.update(
@@ -90,7 +96,9 @@ class VersionForm(forms.Form):
 
 class ItemForm(VersionForm):
     code = forms.CharField(label=_("code"), max_length=40, help_text=_("e.g. MF-ZD-001"))
-    matter = MatterChoiceField(label=_("matter"), queryset=Matter.objects.active().order_by("code"))
+    matter = MatterChoiceField(
+        label=_("matter"), queryset=Matter.objects.active().order_by("code"), empty_label="—"
+    )
     kind = forms.ChoiceField(label=_("kind"), choices=ItemKind.choices, widget=forms.RadioSelect)
     field_order = ["code", "matter", "kind"]
 

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.cases.choices import PenaltyKind
 from civicloop.cases.models import Case
 from civicloop.core.history import HistoryEntry
 from civicloop.matters.models import in_force_q
@@ -562,6 +563,12 @@ class CreditRepair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number} · {self.party} · {self.get_state_display()}"
+
+    @property
+    def penalty_kind_labels(self) -> list[str]:
+        """The penalty kinds in words (the field keeps their codes: ``fine``, ``warning``…)."""
+        words = {"fine": _("fine"), "confiscation": _("confiscation"), **dict(PenaltyKind.choices)}
+        return [str(words.get(kind, kind)) for kind in self.penalty_kinds]
 
 
 class CreditRepairHistory(HistoryEntry):

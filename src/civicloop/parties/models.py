@@ -175,3 +175,10 @@ class PartyHistory(HistoryEntry):
     class Meta(HistoryEntry.Meta):
         verbose_name = _("party history entry")
         verbose_name_plural = _("party history")
+
+    # The actions ``services`` writes, in words.
+    ACTION_LABELS = {"create": _("record created"), "correct": _("details corrected")}
+
+    @property
+    def action_label(self) -> str:
+        return str(self.ACTION_LABELS.get(self.action, self.action))

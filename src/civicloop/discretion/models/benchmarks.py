@@ -127,7 +127,10 @@ class Benchmark(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title}（{self.document_number or self.code} v{self.version}）"
+        # The code (``haiyan-starter``) is a slug for addresses and files, not for reading.
+        if self.document_number:
+            return f"{self.title}（{self.document_number} v{self.version}）"
+        return f"{self.title}（v{self.version}）"
 
     @property
     def is_starter(self) -> bool:
@@ -144,6 +147,21 @@ class BenchmarkHistory(HistoryEntry):
     class Meta(HistoryEntry.Meta):
         verbose_name = _("benchmark history")
         verbose_name_plural = _("benchmark history")
+
+    # The actions ``services``, ``importing`` and ``starter`` write, in words.
+    ACTION_LABELS = {
+        "starter": _("starter version generated"),
+        "imported": _("imported"),
+        "adopted": _("adopted"),
+        "superseded": _("superseded by a newer version"),
+        "repealed": _("repealed"),
+        "create": _("created"),
+        "update": _("updated"),
+    }
+
+    @property
+    def action_label(self) -> str:
+        return str(self.ACTION_LABELS.get(self.action, self.action))
 
 
 class BenchmarkItem(models.Model):

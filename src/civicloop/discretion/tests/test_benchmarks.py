@@ -211,13 +211,13 @@ def test_the_superior_is_in_force_and_above(world):
     county = services.create_version(spec([item()], code="county", level="county"))
     assert services.validate(spec([item()], code="town", level="town", superior=county)) == []
     assert services.validate(spec([item()], code="prov", level="province", superior=county)) == [
-        "The superior benchmark county 裁量基准（county v1） is issued at county level, below "
+        "The superior benchmark county 裁量基准（v1） is issued at county level, below "
         "this one's (province)."
     ]
     services.repeal(county, reason="废止")
     county.refresh_from_db()
     assert services.validate(spec([item()], code="town", level="town", superior=county)) == [
-        "The superior benchmark county 裁量基准（county v1） is repealed."
+        "The superior benchmark county 裁量基准（v1） is repealed."
     ]
 
 

@@ -102,7 +102,7 @@ def test_every_page_shows_the_version_number_and_date_on_screen_and_in_print(wor
     version = ToolkitVersion.objects.get(grid=world.wuyuan_grid)
     assert 'id="gk-version" data-version="1"' in page
     assert 'id="gk-note"' in page or 'class="gk-note"' in page  # the line printed at the foot
-    assert version.content_hash[:12] in page and world.wuyuan_grid.code in page
+    assert version.verification_code in page and world.wuyuan_grid.code in page
 
 
 def test_the_first_view_generates_the_first_version_as_the_system(world, client):

@@ -8,12 +8,15 @@ services run, so a document cannot drift from the code (``.ci/run`` runs ``--che
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_lazy
 
 from civicloop.core.registry import resolve, workflow_documents
 
 
 class Command(BaseCommand):
-    help = "Write the workflow tables and diagrams of every workflow to docs/ (or --check)."
+    help = gettext_lazy(
+        "Write the workflow tables and diagrams of every workflow to docs/ (or --check)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
