@@ -7,6 +7,7 @@ Photos are checked and stored before the transaction (``core.uploads``).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import hashlib
 import json
@@ -616,6 +617,78 @@ def draw_plan(
             },
         )
     return draw
+
+
+def minimum_windows(year: int, times: int) -> list[tuple[dt.date, dt.date]]:
+    """The year cut into ``times`` windows of whole months as equal as months allow (2 → two
+    halves, 4 → quarters, 3 → thirds); more than twelve a year is one window a month."""
+    times = min(max(int(times), 0), 12)
+    windows = []
+    for n in range(times):
+        first = 12 * n // times + 1
+        last = 12 * (n + 1) // times
+        windows.append(
+            (dt.date(year, first, 1), dt.date(year, last, calendar.monthrange(year, last)[1]))
+        )
+    return windows
+
+
+def stratum_of(strata: Sequence[PlanStratum], subject: Subject) -> PlanStratum | None:
+    """The most specific stratum of the plan the subject falls into (industry and grade before
+    grade alone, before industry alone, before any)."""
+    matching = [s for s in strata if s.matches(subject)]
+    return max(matching, key=lambda s: (bool(s.risk_grade), bool(s.industry)), default=None)
+
+
+def schedule_minimum_visits(plan: InspectionPlan, *, by) -> int:
+    """The plan's minimum frequencies (e.g. grade D at least four times a year, 食品生产经营监督
+    检查管理办法 Art. 22): every subject of a stratum with a minimum gets one task of the plan's
+    department in each of that many windows of the plan's year, unless a task of the department
+    (drawn or earlier scheduled) already starts in the window. Running it again adds nothing.
+    How many tasks were opened."""
+    _check_officer(by, plan.unit)
+    plan = InspectionPlan.objects.get(pk=plan.pk)
+    if plan.state != PlanState.PUBLISHED:
+        raise InvalidInput(_("Only a published plan opens tasks."), field="plan")
+    strata = [s for s in plan.strata.all() if s.minimum_per_year]
+    if not strata:
+        raise InvalidInput(_("No stratum of the plan sets a minimum."), field="plan")
+    items = list(plan.items.all())
+    opened = 0
+    with transaction.atomic():
+        plan = lock(plan)
+        existing = defaultdict(list)
+        for subject_id, earliest, latest in Task.objects.filter(
+            unit=plan.unit, earliest__year__lte=plan.year, latest__year__gte=plan.year
+        ).values_list("subject_id", "earliest", "latest"):
+            existing[subject_id].append((earliest, latest))
+        all_strata = list(plan.strata.all())
+        for subject in Subject.objects.active().order_by("pk"):
+            stratum = stratum_of(all_strata, subject)
+            if stratum is None or not stratum.minimum_per_year:
+                continue
+            for start, end in minimum_windows(plan.year, stratum.minimum_per_year):
+                if any(start <= earliest <= end for earliest, _latest in existing[subject.pk]):
+                    continue
+                task = Task.objects.create(
+                    unit=plan.unit,
+                    subject=subject,
+                    plan=plan,
+                    earliest=start,
+                    latest=end,
+                    inspectors_needed=plan.inspectors_per_subject,
+                    qualification=plan.qualification,
+                )
+                task.items.set(items)
+                existing[subject.pk].append((start, end))
+                opened += 1
+        PLAN_FLOW.record(
+            plan,
+            "schedule_minimum",
+            by=by,
+            details={"tasks": opened, "strata": [s.key for s in strata]},
+        )
+    return opened
 
 
 def reproduce_draw(draw: Draw) -> tuple[bool, str, list]:

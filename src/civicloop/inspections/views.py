@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -200,6 +201,11 @@ PLAN_PARTS = {
     "stratum": (StratumForm, lambda plan, by, d: services.set_stratum(by=by, plan=plan, **d)),
     "pool": (PoolForm, lambda plan, by, d: services.add_to_pool(by=by, plan=plan, **d)),
     "draw": (DrawForm, lambda plan, by, d: services.draw_plan(plan, by=by, **d)),
+    # No input: the minimum frequencies are the strata's.
+    "minimum": (
+        django_forms.Form,
+        lambda plan, by, d: services.schedule_minimum_visits(plan, by=by),
+    ),
 }
 
 
@@ -224,6 +230,11 @@ def plan_part(request, pk, part):
         return redirect("inspections:plan", plan.pk)
     if part == "draw":
         return redirect("inspections:draw", result.pk)
+    if part == "minimum":
+        messages.success(
+            request, _("Tasks opened for the minimum frequencies: %(n)d.") % {"n": result}
+        )
+        return redirect("inspections:plan", plan.pk)
     messages.success(request, _("Saved."))
     return redirect("inspections:plan", plan.pk)
 

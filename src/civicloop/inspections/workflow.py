@@ -57,3 +57,25 @@ PLAN_WORKFLOW = StateMachine(
         ),
     ],
 )
+
+
+# What a history row's action says on a page: the plan's transitions, and the recorded steps
+# that are not transitions.
+HISTORY_ACTIONS = {
+    **{t.name: t.label for t in PLAN_WORKFLOW.transitions},
+    "create": _("created"),
+    "add_item": _("check item added"),
+    "set_stratum": _("stratum set"),
+    "add_inspector": _("inspector added to the pool"),
+    "draw": _("drawn"),
+    "schedule_minimum": _("tasks opened for the minimum frequencies"),
+    "register": _("registered"),
+    "update": _("updated"),
+    "recusal": _("recusal recorded"),
+    "plan": _("visit planned"),
+    "record": _("inspection recorded"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(HISTORY_ACTIONS.get(action, action))
