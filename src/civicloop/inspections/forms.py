@@ -13,7 +13,7 @@ from civicloop.org.choices import QualificationKind, RegionLevel, UnitKind
 from civicloop.org.models import Region, Unit, User
 
 from .choices import CreditClass, Industry, ItemOutcome, ResultCode, RiskGrade, SpecialList
-from .permissions import officer_units
+from .permissions import INSPECTING_UNIT_KINDS, OFFICER_ROLES, officer_units
 
 
 class SubjectForm(forms.Form):
@@ -108,6 +108,25 @@ class PoolForm(forms.Form):
         units = [plan.unit.pk, *plan.joint_units.values_list("pk", flat=True)] if plan else []
         self.fields["inspector"].queryset = (
             User.objects.filter(posts__unit__in=units, posts__is_active=True)
+            .distinct()
+            .order_by("username")
+        )
+
+
+class RecusalForm(forms.Form):
+    """回避: an officer who must not inspect this subject (kin, former employer, …)."""
+
+    inspector = forms.ModelChoiceField(label=_("inspector"), queryset=User.objects.none())
+    reason = forms.CharField(label=_("reason"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["inspector"].queryset = (
+            User.objects.filter(
+                posts__is_active=True,
+                posts__role__in=OFFICER_ROLES,
+                posts__unit__kind__in=INSPECTING_UNIT_KINDS,
+            )
             .distinct()
             .order_by("username")
         )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("subjects/new/", views.subject_new, name="subject-new"),
     path("subjects/import/", views.subject_import, name="subject-import"),
     path("subjects/<int:pk>/", views.subject_detail, name="subject"),
+    path("subjects/<int:pk>/recusal/", views.subject_recusal, name="subject-recusal"),
     path("plans/", views.plans, name="plans"),
     path("plans/new/", views.plan_new, name="plan-new"),
     path("plans/<int:pk>/", views.plan_detail, name="plan"),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from civicloop.core.errors import DomainError, NotPermitted
 from civicloop.core.views import bind_form, forbidden, form_error, service_form_view
+from civicloop.org.maps import PlaceMapMode, in_basemap_datum, place_map
 from civicloop.org.models import Unit
 
 from . import services
@@ -29,6 +30,7 @@ from .forms import (
     PoolForm,
     ReasonForm,
     RecordForm,
+    RecusalForm,
     StratumForm,
     SubjectForm,
 )
@@ -84,8 +86,41 @@ def subject_detail(request, pk):
     return render(
         request,
         "inspections/subject_detail.html",
-        {"subject": subject, "visits": visits, "warnings": warnings},
+        {
+            "subject": subject,
+            "visits": visits,
+            "warnings": warnings,
+            "recusals": subject.recusals.select_related("inspector"),
+            "recusal_form": RecusalForm(),
+            "may_register": bool(officer_units(request.user)) or request.user.is_superuser,
+            "place_map": place_map(
+                mode=PlaceMapMode.SHOW,
+                region=subject.region,
+                point=in_basemap_datum(subject.longitude, subject.latitude),
+                element_id="subject-map",
+            ),
+        },
     )
+
+
+@login_required
+@require_POST
+def subject_recusal(request, pk):
+    """回避 recorded on the subject's page (``services.add_recusal``, one history row)."""
+    subject = get_object_or_404(Subject.objects.visible_to(request.user), pk=pk)
+    form = RecusalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("inspections:subject", subject.pk)
+    try:
+        services.add_recusal(by=request.user, subject=subject, **form.cleaned_data)
+    except NotPermitted as exc:
+        return forbidden(request, exc.message)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Recusal recorded."))
+    return redirect("inspections:subject", subject.pk)
 
 
 @login_required
