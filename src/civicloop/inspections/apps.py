@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from civicloop.core import registry
 from civicloop.core.figures import register_figures, register_subjects
 from civicloop.core.navigation import register_nav_entry
+from civicloop.core.workqueue import register_work_provider
 
 
 class InspectionsConfig(AppConfig):
@@ -30,6 +31,24 @@ class InspectionsConfig(AppConfig):
                 context="civicloop.inspections.views.case_panel",
                 order=30,
             )
+        )
+        register_work_provider(
+            "inspection_visits",
+            label=_("inspections to carry out"),
+            items_for="civicloop.inspections.workitems.visits_for",
+            order=80,
+        )
+        register_work_provider(
+            "inspection_tasks",
+            label=_("inspection tasks to schedule"),
+            items_for="civicloop.inspections.workitems.tasks_for",
+            order=85,
+        )
+        register_work_provider(
+            "inspection_plans",
+            label=_("inspection plans in legal review"),
+            items_for="civicloop.inspections.workitems.plans_for",
+            order=90,
         )
         register_nav_entry(
             "inspections",
