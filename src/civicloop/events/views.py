@@ -685,12 +685,25 @@ def public_report(request):
             },
         )
 
+    # Tap to place, as on the staff intake: the point is sent, the place is filled in.
+    picker = place_map(
+        mode=PlaceMapMode.PICK,
+        element_id="public-map",
+        public=True,
+        fields={
+            "latitude": "id_latitude",
+            "longitude": "id_longitude",
+            "datum": "id_datum",
+            "region": "id_region",
+            "status": "place-found",
+        },
+    )
     return service_form_view(
         request,
         form=bind_form(request, forms.PublicReportForm),
         perform_with=actions.report_publicly,
         done=done,
-        context={},
+        context={"place_map": picker},
         template="events/public/report.html",
     )
 

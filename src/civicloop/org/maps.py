@@ -32,9 +32,9 @@ def basemap_config() -> dict:
     }
 
 
-def areas_url(within: str = "", level: str = "") -> str:
+def areas_url(within: str = "", level: str = "", *, public: bool = False) -> str:
     params = {k: v for k, v in (("within", within), ("level", level)) if v}
-    url = reverse("org:areas")
+    url = reverse("org:public-areas" if public else "org:areas")
     return f"{url}?{urlencode(params)}" if params else url
 
 
@@ -110,6 +110,7 @@ def place_map(
     points: list[dict] | None = None,
     fields: dict[str, str] | None = None,
     element_id: str = "place-map",
+    public: bool = False,
 ) -> dict:
     """The context of ``includes/place_map.html``: the base map (offline vector areas, plus
     the tile layer of ``CIVICLOOP_BASEMAP_URL`` when set), the areas around ``region``
@@ -119,6 +120,9 @@ def place_map(
     - ``pick``: ``fields`` — element ids of the form's ``latitude``, ``longitude``, ``datum``,
       ``region`` inputs and of the element that shows the place found;
     - ``points``: ``points`` — dicts with ``lng``, ``lat`` (base-map datum), ``title``, ``url``.
+
+    ``public`` reads the areas and places from the endpoints that need no sign-in (the public
+    report form).
     """
     within, level = _area_scope(region)
     if mode == PlaceMapMode.PICK:
@@ -137,12 +141,12 @@ def place_map(
             "mode": mode,
             "basemap": basemap,
             "datum": basemap["datum"],
-            "areasUrl": areas_url(within, level),
+            "areasUrl": areas_url(within, level, public=public),
             "highlight": highlight,
             "point": point,
             "points": points or [],
             "fields": fields or {},
-            "locateUrl": reverse("org:locate"),
+            "locateUrl": reverse("org:public-locate" if public else "org:locate"),
             "labels": {
                 "approximate": _("Boundaries are approximate (推算), not official."),
                 "tapToPlace": _("Tap the map where it is."),

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from .areas import Datum, feature_collection
@@ -36,6 +37,18 @@ def areas(request):
     """
     if not _may_see_maps(request.user):
         return JsonResponse({"detail": _("Only staff may see the region maps.")}, status=403)
+    return _areas(request)
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def public_areas(request):
+    """The same areas for the public report form's map (the county's towns and villages:
+    public geography, no figures), cached for an hour."""
+    return _areas(request)
+
+
+def _areas(request) -> JsonResponse:
     code = request.GET.get("within") or settings.CIVICLOOP_COUNTY_CODE
     if not code.isdigit() or len(code) not in (6, 9, 12):
         return _bad_request(_("within must be a 6-, 9- or 12-digit division code."))
@@ -67,6 +80,16 @@ def locate(request):
     The point is in the base map's datum unless ``datum`` says otherwise."""
     if not _may_see_maps(request.user):
         return JsonResponse({"detail": _("Only staff may see the region maps.")}, status=403)
+    return _locate(request)
+
+
+@require_GET
+def public_locate(request):
+    """The same for the public report form: where a citizen's tap lies (names of places only)."""
+    return _locate(request)
+
+
+def _locate(request) -> JsonResponse:
     try:
         lng, lat = float(request.GET["lng"]), float(request.GET["lat"])
     except (KeyError, ValueError):

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from shapely.geometry import box, mapping
 
+from civicloop.events.models import Event
 from civicloop.org.choices import AreaSource
 from civicloop.org.geo import gcj02_to_wgs84
 from civicloop.org.locating import locate_point
@@ -88,3 +89,45 @@ def test_the_locate_endpoint_refuses_bad_coordinates_and_outsiders(areas, client
     assert client.get(reverse("org:locate"), {"lng": "x", "lat": 30}).status_code == 400
     client.force_login(areas.users["outsider"])
     assert client.get(reverse("org:locate"), {"lng": 120.96, "lat": 30.53}).status_code == 403
+
+
+# --- the public report form's map -------------------------------------------------------------
+
+
+def test_the_public_map_endpoints_answer_without_signing_in(areas, client):
+    located = client.get(reverse("org:public-locate"), {"lng": 120.96, "lat": 30.53})
+    assert located.status_code == 200 and located.json()["found"] is True
+    shapes = client.get(reverse("org:public-areas"), {"level": "village"})
+    assert shapes.status_code == 200 and shapes["Content-Type"] == "application/geo+json"
+    assert "public" in shapes["Cache-Control"]
+    # The staff endpoints still need a sign-in.
+    assert client.get(reverse("org:locate"), {"lng": 120.96, "lat": 30.53}).status_code == 302
+
+
+def test_the_public_endpoints_refuse_bad_input_with_a_message(areas, client):
+    response = client.get(reverse("org:public-locate"), {"lng": "east", "lat": 30.53})
+    assert response.status_code == 400 and response.json()["detail"]
+    assert client.get(reverse("org:public-areas"), {"within": "abc"}).status_code == 400
+
+
+def test_the_public_report_form_has_the_tap_to_place_map_on_the_public_endpoints(areas, client):
+    page = client.get(reverse("public:report")).content.decode()
+    assert 'id="public-map"' in page
+    assert reverse("org:public-locate") in page and reverse("org:public-areas") in page
+    assert reverse("org:locate") + '"' not in page
+
+
+def test_a_citizens_map_tap_files_the_report_where_the_map_showed_it(areas, client):
+    client.get(reverse("public:report"))
+    response = client.post(
+        reverse("public:report"),
+        {
+            "description": "路口井盖缺失，夜里有行人踩空",
+            "longitude": 120.96,
+            "latitude": 30.53,
+            "datum": "gcj02",
+        },
+    )
+    assert response.status_code == 200
+    event = Event.objects.get(description="路口井盖缺失，夜里有行人踩空")
+    assert event.region == areas.wuyuan_grid
