@@ -290,6 +290,8 @@ def create_event(
             from_state="",
             to_state=S.COLLECTED,
             details={"source": source, "attachments": len(checked)},
+            # One moment for the intake: the history says when it was reported.
+            at=now,
         )
         notify_units(
             _dispatching_units(event),

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from civicloop.core.downloads import XLSX, attachment_response
@@ -171,7 +171,7 @@ class WarningListView(FilteredListView):
         return filterset
 
 
-HISTORY_LABELS = {"raise": _lazy("raised by the scan")}
+HISTORY_LABELS = {"raise": gettext_lazy("raised by the scan")}
 
 
 def history_rows(warning: Warning) -> list[dict]:

@@ -26,6 +26,7 @@ class SubjectForm(forms.Form):
     region = RegionChoiceField(
         label=_("place"),
         queryset=Region.objects.exclude(level=RegionLevel.COUNTY).order_by("code"),
+        empty_label="—",
     )
     address = forms.CharField(label=_("address"), max_length=200, required=False)
     risk_grade = forms.ChoiceField(label=_("risk grade"), choices=RiskGrade.choices)
@@ -47,7 +48,9 @@ class ImportForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("department"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(
+        label=_("department"), queryset=Unit.objects.none(), empty_label="—"
+    )
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
     title = forms.CharField(label=_("title"), max_length=120)
     joint_units = forms.ModelMultipleChoiceField(
@@ -78,7 +81,10 @@ class ItemForm(forms.Form):
     code = forms.CharField(label=_("code"), max_length=40)
     title = forms.CharField(label=_("check item"), max_length=200)
     matter = forms.ModelChoiceField(
-        label=_("matter"), queryset=Matter.objects.order_by("code"), required=False
+        label=_("matter"),
+        queryset=Matter.objects.order_by("code"),
+        required=False,
+        empty_label="—",
     )
 
 
@@ -98,7 +104,9 @@ class StratumForm(forms.Form):
 
 
 class PoolForm(forms.Form):
-    inspector = forms.ModelChoiceField(label=_("inspector"), queryset=User.objects.none())
+    inspector = forms.ModelChoiceField(
+        label=_("inspector"), queryset=User.objects.none(), empty_label="—"
+    )
     max_visits_per_day = forms.IntegerField(
         label=_("visits per day at most"), min_value=1, initial=4
     )
@@ -116,7 +124,9 @@ class PoolForm(forms.Form):
 class RecusalForm(forms.Form):
     """回避: an officer who must not inspect this subject (kin, former employer, …)."""
 
-    inspector = forms.ModelChoiceField(label=_("inspector"), queryset=User.objects.none())
+    inspector = forms.ModelChoiceField(
+        label=_("inspector"), queryset=User.objects.none(), empty_label="—"
+    )
     reason = forms.CharField(label=_("reason"), max_length=200)
 
     def __init__(self, *args, **kwargs):
@@ -203,12 +213,16 @@ class RecordForm(forms.Form):
 
 
 class CaseFromRecordForm(forms.Form):
-    handling_unit = forms.ModelChoiceField(label=_("handling unit"), queryset=Unit.objects.none())
+    handling_unit = forms.ModelChoiceField(
+        label=_("handling unit"), queryset=Unit.objects.none(), empty_label="—"
+    )
     title = forms.CharField(label=_("case title"), max_length=120)
     procedure = forms.ChoiceField(
         label=_("procedure"), choices=Procedure.choices, initial=Procedure.ORDINARY
     )
-    matter = forms.ModelChoiceField(label=_("matter"), queryset=Matter.objects.order_by("code"))
+    matter = forms.ModelChoiceField(
+        label=_("matter"), queryset=Matter.objects.order_by("code"), empty_label="—"
+    )
     handlers = forms.ModelMultipleChoiceField(label=_("handlers"), queryset=User.objects.none())
     facts = forms.CharField(
         label=_("facts"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -240,5 +254,8 @@ class EventFromRecordForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=40, required=False)
     description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 3}))
     category = forms.ModelChoiceField(
-        label=_("category"), queryset=Category.objects.filter(is_active=True), required=False
+        label=_("category"),
+        queryset=Category.objects.filter(is_active=True),
+        required=False,
+        empty_label="—",
     )

@@ -4,9 +4,12 @@ change through the recomputation and the services); a rule version can be added 
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminDateWidget
+from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from civicloop.core.errors import InvalidInput
+from civicloop.core.inputs import date_in_range
 
 from . import services
 from .models import (
@@ -41,6 +44,12 @@ class RuleSetAdmin(admin.ModelAdmin):
 
 
 class RuleVersionForm(forms.ModelForm):
+    # The admin's forms are built when the admin app starts, before CoreConfig installs the
+    # date range check on every date field: this one states it.
+    effective_from = forms.DateField(
+        label=_("effective from"), validators=[date_in_range], widget=AdminDateWidget
+    )
+
     class Meta:
         model = RuleVersion
         fields = [

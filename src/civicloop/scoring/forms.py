@@ -42,7 +42,7 @@ def home_place(user):
 class WorkLogForm(forms.Form):
     service_fields = {"latitude": "region", "longitude": "region"}
 
-    region = RegionChoiceField(label=_("place"), queryset=Region.objects.none())
+    region = RegionChoiceField(label=_("place"), queryset=Region.objects.none(), empty_label="—")
     latitude = forms.FloatField(
         required=False, widget=forms.HiddenInput, min_value=-90, max_value=90
     )

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.figures import COUNT, Figure, Measure, Period, Subject
-from civicloop.org.choices import GRID_ROLES, Role
+from civicloop.org.choices import GRID_ROLES, Role, UnitKind
 from civicloop.org.models import Post
 
 from .choices import ActivityKind, Grade, OutcomeKind
@@ -137,6 +137,7 @@ FIGURES = (
         ),
         unit=_("people"),
         compute=staff_by_role,
+        extra={"part_labels": dict(Role.choices)},
         order=20,
         cockpit=False,
     ),
@@ -147,6 +148,7 @@ FIGURES = (
         definition=_("The grid staff on the period's last day by the kind of unit of their post."),
         unit=_("people"),
         compute=staff_by_post,
+        extra={"part_labels": dict(UnitKind.choices)},
         order=30,
         cockpit=False,
     ),
@@ -183,6 +185,7 @@ FIGURES = (
         ),
         better="up",
         records=_worklog_url,
+        extra={"part_labels": dict(ActivityKind.choices)},
         order=50,
     ),
     Figure(
@@ -211,6 +214,7 @@ FIGURES = (
         unit=_("ratings"),
         compute=ratings_given,
         records=_ranking_url,
+        extra={"part_labels": dict(Grade.choices)},
         order=70,
     ),
     Figure(

@@ -54,7 +54,7 @@ class FollowUpForm(forms.Form):
 
 
 class RecordSummonsForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.none(), empty_label="—")
     month = forms.DateField(label=_("month"), widget=DATE)
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -64,7 +64,9 @@ class RecordSummonsForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    group = forms.ModelChoiceField(label=_("group"), queryset=LeadGroup.objects.none())
+    group = forms.ModelChoiceField(
+        label=_("group"), queryset=LeadGroup.objects.none(), empty_label="—"
+    )
     title = forms.CharField(label=_("topic"), max_length=120)
     held_on = forms.DateField(label=_("held on"), widget=DATE)
     summary = forms.CharField(
@@ -78,7 +80,9 @@ class MeetingForm(forms.Form):
 
 class ActionItemForm(forms.Form):
     text = forms.CharField(label=_("decision"), widget=forms.Textarea(attrs={"rows": 2}))
-    owner_unit = forms.ModelChoiceField(label=_("owner unit"), queryset=Unit.objects.none())
+    owner_unit = forms.ModelChoiceField(
+        label=_("owner unit"), queryset=Unit.objects.none(), empty_label="—"
+    )
     due_on = forms.DateField(label=_("due on"), widget=DATE)
 
     def __init__(self, *args, user, **kwargs):
@@ -92,8 +96,12 @@ class CompleteForm(forms.Form):
 
 class VisitForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=VisitKind.choices)
-    group = forms.ModelChoiceField(label=_("group"), queryset=LeadGroup.objects.none())
-    leader = forms.ModelChoiceField(label=_("leader"), queryset=User.objects.none())
+    group = forms.ModelChoiceField(
+        label=_("group"), queryset=LeadGroup.objects.none(), empty_label="—"
+    )
+    leader = forms.ModelChoiceField(
+        label=_("leader"), queryset=User.objects.none(), empty_label="—"
+    )
     visited_on = forms.DateField(label=_("visited on"), widget=DATE)
     place = forms.CharField(label=_("place"), max_length=120)
     purpose = forms.CharField(label=_("purpose"), max_length=200)

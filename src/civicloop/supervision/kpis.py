@@ -160,6 +160,7 @@ FIGURES = (
             part="state",
             parts=(SummonsState.IMPROVED, SummonsState.NOT_IMPROVED),
         ),
+        extra={"part_labels": dict(SummonsState.choices)},
         order=70,
     ),
 )

@@ -57,7 +57,11 @@ def test_demo_with_a_few_events_reaches_every_state_through_the_real_services(de
     from civicloop.leniency.models import Commitment
 
     reopened = Commitment.objects.filter(reopened_event__isnull=False).count()
-    assert Event.objects.count() == len(ESSENTIAL) + 4 + reopened
+    # And the findings of the inspections' demo that opened an event.
+    from civicloop.inspections.models import InspectionRecord
+
+    from_findings = InspectionRecord.objects.filter(event__isnull=False).count()
+    assert Event.objects.count() == len(ESSENTIAL) + 4 + reopened + from_findings
     assert_every_event_has_its_history_from_the_services()
     assert_side_paths_of_the_loop_were_taken()
 

@@ -3,13 +3,21 @@ through its scoped queryset (outside the scope is a 404)."""
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
+from civicloop.core.api import error_responses
 from civicloop.inspections.models import InspectionRecord, Subject
 
 from .serializers import InspectionRecordSerializer, MarketSubjectSerializer
 
 
+@extend_schema_view(
+    list=extend_schema(
+        responses={200: MarketSubjectSerializer(many=True), **error_responses(400, 401)}
+    ),
+    retrieve=extend_schema(responses={200: MarketSubjectSerializer, **error_responses(401, 404)}),
+)
 class SubjectViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = MarketSubjectSerializer
 
@@ -21,6 +29,14 @@ class SubjectViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
+@extend_schema_view(
+    list=extend_schema(
+        responses={200: InspectionRecordSerializer(many=True), **error_responses(400, 401)}
+    ),
+    retrieve=extend_schema(
+        responses={200: InspectionRecordSerializer, **error_responses(401, 404)}
+    ),
+)
 class InspectionRecordViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = InspectionRecordSerializer
 
