@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import sys
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +21,9 @@ from .middleware import unavailable_response
 from .registry import landing_page_for
 from .workqueue import work_queue
 
+# Cards on one page of the work queue: what fits a phone's screen or two.
+WORK_PAGE_SIZE = 10
+
 logger = logging.getLogger(__name__)
 
 
@@ -27,7 +32,7 @@ def home(request):
     work queue; everyone else on the sign-in page."""
     if not request.user.is_authenticated:
         return redirect("login")
-    return redirect(landing_page_for(request.user, default="events:queue"))
+    return redirect(landing_page_for(request.user, default="work-queue"))
 
 
 @login_required
@@ -35,11 +40,22 @@ def my_work(request):
     """我的待办: one queue across every app (``core.workqueue``), ranked by deadline."""
     queue = work_queue(request.user)
     kind = request.GET.get("kind", "")
-    shown = queue.of_kind(kind) if kind in {c.name for c in queue.counts} else queue.items
+    if kind not in {c.name for c in queue.counts}:
+        kind = ""
+    shown = queue.of_kind(kind) if kind else queue.items
+    # A page that fits a phone: ten cards at a time, the rest one tap away.
+    page = Paginator(shown, WORK_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "core/work_queue.html",
-        {"queue": queue, "items": shown, "kind": kind, "now": timezone.now()},
+        {
+            "queue": queue,
+            "items": page.object_list,
+            "page_obj": page,
+            "query": urlencode({"kind": kind}) if kind else "",
+            "kind": kind,
+            "now": timezone.now(),
+        },
     )
 
 

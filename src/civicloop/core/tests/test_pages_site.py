@@ -15,7 +15,7 @@ NEW_PASSWORD = "Haiyan-Grid-2025!"
 def test_home_sends_visitors_to_sign_in_and_staff_to_their_queue(world, client):
     assert client.get("/")["Location"] == reverse("login")
     client.force_login(world.users["wuyuan_dispatcher"])
-    assert client.get("/")["Location"] == reverse("events:queue")
+    assert client.get("/")["Location"] == reverse("work-queue")
 
 
 def test_health_check_answers_ok_when_the_database_answers(client, db):
@@ -37,10 +37,10 @@ def test_sign_in_with_good_credentials_lands_on_the_queue(world, client):
         reverse("login"), {"username": "wuyuan_dispatcher", "password": TEST_PASSWORD}
     )
     assert response.status_code == 302
-    # Home sends each person to their landing page: a dispatcher's is the queue (a grid
+    # Home sends each person to their landing page: a dispatcher's is the one work queue (a grid
     # worker's is their phone home, scoring/tests/test_pages.py).
     assert response["Location"] == reverse("home")
-    assert client.get(reverse("home"))["Location"] == reverse("events:queue")
+    assert client.get(reverse("home"))["Location"] == reverse("work-queue")
     assert client.session[SESSION_KEY] == str(world.users["wuyuan_dispatcher"].pk)
 
 

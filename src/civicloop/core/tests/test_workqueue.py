@@ -117,3 +117,32 @@ def test_the_event_queue_points_to_the_rest_of_the_leaders_work(world, client):
     assert 'id="queue-other-work"' in html and "点单赋权申请 1" in html
     client.force_login(world.ganpu_dispatcher)
     assert 'id="queue-other-work"' not in client.get(reverse("events:queue")).content.decode()
+
+
+@pytest.fixture
+def many_items(world):
+    items = [
+        WorkItem(
+            kind="many",
+            title=f"第{n:02d}件",
+            url=f"/m/{n}/",
+            deadline=NOW + dt.timedelta(hours=n),
+        )
+        for n in range(1, 13)
+    ]
+    register_work_provider(
+        "many", label="多件", items_for=lambda user: items if user == world.leader else []
+    )
+    yield items
+    work_providers.unregister("many")
+
+
+def test_staff_land_on_the_one_queue_which_shows_ten_cards_a_page(world, client, many_items):
+    client.force_login(world.wuyuan_dispatcher)
+    assert client.get("/")["Location"] == reverse("work-queue")
+    client.force_login(world.leader)
+    first = client.get(reverse("work-queue") + "?kind=many").content.decode()
+    assert first.count('data-kind="many"') == 10 and "第01件" in first and "第11件" not in first
+    assert 'id="page-next"' in first and "kind=many&amp;page=2" in first
+    second = client.get(reverse("work-queue") + "?kind=many&page=2").content.decode()
+    assert second.count('data-kind="many"') == 2 and "第12件" in second

@@ -77,7 +77,7 @@ def test_grid_worker_reports_with_photo_map_tap_and_text_on_a_phone(browser, liv
 
     # The dispatcher's home (twelve reports wait for judgement) fits too: ten cards a page.
     dispatcher = sign_in(browser, base, "wuyuan_dispatcher", **PHONE)
-    assert dispatcher.locator("#queue .event-card").count() == 10
+    assert dispatcher.locator("#work-items .event-card").count() == 10
     height = dispatcher.evaluate("document.documentElement.scrollHeight")
     assert height <= 3 * 844, f"the dispatcher's home page is {height} px tall"
 

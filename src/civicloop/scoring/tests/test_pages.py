@@ -28,7 +28,7 @@ def test_a_grid_worker_lands_on_their_phone_home_with_four_entries(world, client
     ]:
         assert f'href="{url}" class="tile" id="{tile}"' in page
     client.force_login(world.wuyuan_dispatcher)
-    assert client.get("/")["Location"] == reverse("events:queue")
+    assert client.get("/")["Location"] == reverse("work-queue")
 
 
 def test_logging_a_visit_on_the_page_stores_it_once_per_client_key(world, client):
