@@ -75,7 +75,3 @@ HISTORY_ACTIONS = {
     "plan": _("visit planned"),
     "record": _("inspection recorded"),
 }
-
-
-def action_label(action: str) -> str:
-    return str(HISTORY_ACTIONS.get(action, action))

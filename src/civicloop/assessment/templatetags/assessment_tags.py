@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from civicloop.matters.templatetags.matters_tags import register_label_filters
+from civicloop.core.labels import register_label_filters
 
 from ..choices import AssessmentState, Dimension
 from ..workflow import ASSESSMENT_WORKFLOW

@@ -1,7 +1,9 @@
 from django import template
 
+from civicloop.core.labels import register_label_filters
+
 from ..choices import PlanState
-from ..workflow import action_label
+from ..workflow import HISTORY_ACTIONS
 
 register = template.Library()
 
@@ -11,12 +13,7 @@ def has_key(mapping, key) -> bool:
     return key in (mapping or {})
 
 
-@register.filter
-def history_action(action: str) -> str:
-    """A history row's action in words (``inspections.workflow.HISTORY_ACTIONS``)."""
-    return action_label(action)
-
-
-@register.filter
-def plan_state(state: str) -> str:
-    return str(PlanState(state).label) if state in PlanState.values else state
+# History rows of plans and visits in words (``{{ h.action|action_label:"plan" }}``).
+register_label_filters(
+    register, {"plan": HISTORY_ACTIONS, "visit": HISTORY_ACTIONS}, {"plan": PlanState}
+)
