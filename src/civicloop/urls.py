@@ -19,6 +19,8 @@ api_urlpatterns = [
     path("", include("civicloop.notifications.api.urls")),
     path("", include("civicloop.hotspots.api.urls")),
     path("", include("civicloop.inspections.api.urls")),
+    path("", include("civicloop.scoring.api.urls")),
+    path("", include("civicloop.supervision.api.urls")),
 ]
 
 urlpatterns = [
